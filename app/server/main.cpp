@@ -1,0 +1,145 @@
+// adserve: the headless delivery server, and its data generator.
+#include "Engine.h"
+#include "ShutdownSignals.h"
+#include "config/CommandLine.h"
+#include "http/HttpServerPool.h"
+#include "store/CampaignGenerator.h"
+
+#include <QCoreApplication>
+#include <QProcessEnvironment>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace adserve;
+
+namespace {
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(const QString &message)
+{
+    err() << "adserve: " << message << Qt::endl;
+    return 2;
+}
+
+int generate(const Config &config, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption campaigns(QStringLiteral("campaigns"), QStringLiteral("How many campaigns."), QStringLiteral("n"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("s"),
+                                  QStringLiteral("1"));
+    parser.addOption(campaigns);
+    parser.addOption(seed);
+    if (!parser.parse(args))
+        return fail(parser.errorText());
+    bool countOk = false, seedOk = false;
+    const qint64 count = parser.value(campaigns).toLongLong(&countOk);
+    const quint64 seedValue = parser.value(seed).toULongLong(&seedOk);
+    if (!countOk || count < 1 || count > 100'000'000)
+        return fail(QStringLiteral("generate: --campaigns must be a whole number from 1 to 100000000"));
+    if (!seedOk)
+        return fail(QStringLiteral("generate: --seed must be a non-negative whole number"));
+
+    QString why;
+    auto store = CampaignStore::open(config.database, &why);
+    if (!store)
+        return fail(QStringLiteral("store %1: %2").arg(config.database.describe(), why));
+    qint64 lastPercent = -1;
+    const auto result = CampaignGenerator::generate(*store, count, seedValue, [&](qint64 done, qint64 total) {
+        const qint64 percent = total ? done * 100 / total : 100;
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            err() << "\rgenerating: " << percent << "% (" << done << "/" << total << ")" << Qt::flush;
+        }
+        return true;
+    });
+    err() << Qt::endl;
+    if (!result.ok())
+        return fail(QStringLiteral("generate: %1").arg(result.message));
+    QTextStream(stdout) << "generated " << result.value << " campaigns into " << store->describe() << Qt::endl;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("adserve"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ADSERVE_VERSION));
+
+    CommandLine commandLine(QStringLiteral(
+        "adserve: ad campaign delivery server.\n\n"
+        "Usage: adserve [serve] [options]           run the delivery server\n"
+        "       adserve generate --campaigns N [--seed S] [options]\n"
+        "                                            write N synthetic campaigns into the store"));
+    commandLine.parser().addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default) or generate"));
+    commandLine.parser().setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+
+    // generate's own flags are parsed by generate(); keep them away from the shared parser.
+    QStringList shared{app.arguments().first()};
+    QStringList generateArgs{app.arguments().first()};
+    const QStringList args = app.arguments().mid(1);
+    const bool isGenerate = !args.isEmpty() && args.first() == QLatin1String("generate");
+    for (qsizetype i = isGenerate ? 1 : 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (isGenerate && (a.startsWith(QLatin1String("--campaigns")) || a.startsWith(QLatin1String("--seed")))) {
+            generateArgs << a;
+            if (!a.contains(QLatin1Char('=')) && i + 1 < args.size())
+                generateArgs << args[++i];
+        } else {
+            shared << a;
+        }
+    }
+
+    QString error;
+    if (!commandLine.parse(shared, &error))
+        return fail(error + QStringLiteral(" (see adserve --help)"));
+    if (commandLine.helpRequested()) {
+        QTextStream(stdout) << commandLine.helpText();
+        return 0;
+    }
+    if (commandLine.versionRequested()) {
+        QTextStream(stdout) << "adserve " << ADSERVE_VERSION << Qt::endl;
+        return 0;
+    }
+    const QStringList positional = commandLine.parser().positionalArguments();
+    if (!positional.isEmpty() && positional.first() != QLatin1String("serve"))
+        return fail(QStringLiteral("unknown command \"%1\" (expected serve or generate)").arg(positional.first()));
+
+    const auto config = commandLine.config(QProcessEnvironment::systemEnvironment().toStringList(), &error);
+    if (!config)
+        return fail(error);
+    if (isGenerate)
+        return generate(*config, generateArgs);
+
+    auto engine = Engine::create(*config, &error);
+    if (!engine)
+        return fail(error);
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    HttpServerPool server(api);
+    if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
+        return fail(error);
+
+    const auto index = engine->matcher().snapshot();
+    QTextStream out(stdout);
+    out << "adserve " << ADSERVE_VERSION << " serving " << index->campaignCount() << " campaigns from "
+        << engine->store().describe() << ", cache " << engine->cache().backend().describe() << "\n"
+        << "listening on " << server.url() << "\n"
+        << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
+        << Qt::endl;
+
+    ShutdownSignals signals;
+    QObject::connect(&signals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
+        err() << "adserve: signal " << number << ", shutting down" << Qt::endl;
+        server.stop();
+        app.quit();
+    });
+    return app.exec();
+}

@@ -1,0 +1,109 @@
+#include "Engine.h"
+
+#include "cache/CachePlugins.h"
+#include "cache/CampaignCodec.h"
+
+#include <QElapsedTimer>
+
+namespace adserve {
+
+std::unique_ptr<Engine> Engine::create(const Config &config, QString *error)
+{
+    QString why;
+    auto store = CampaignStore::open(config.database, &why);
+    if (!store) {
+        *error = QStringLiteral("store %1: %2").arg(config.database.describe(), why);
+        return nullptr;
+    }
+    auto backend = CachePlugins::create(config.cache, &why);
+    if (!backend) {
+        *error = QStringLiteral("cache: %1").arg(why);
+        return nullptr;
+    }
+    auto cache = std::make_unique<CampaignCache>(std::move(backend), config.cacheTtl);
+    std::unique_ptr<Engine> engine(new Engine(config, std::move(store), std::move(cache)));
+    const auto built = engine->rebuildIndex();
+    if (!built.ok()) {
+        *error = QStringLiteral("store %1: %2").arg(config.database.describe(), built.message);
+        return nullptr;
+    }
+    return engine;
+}
+
+Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::unique_ptr<CampaignCache> cache)
+    : config_(config)
+    , store_(std::move(store))
+    , cache_(std::move(cache))
+    , delivery_(std::make_unique<DeliveryService>(matcher_, *cache_, *store_, config.batchSize))
+{
+    // Direct: the writer's thread applies the change before its write call returns, so the
+    // next request sees it.
+    connect(store_.get(), &CampaignStore::campaignsChanged, this, &Engine::applyChanges, Qt::DirectConnection);
+}
+
+Engine::~Engine()
+{
+    cache_->waitForRefills();
+}
+
+QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint64> campaignId) const
+{
+    return matcher_.snapshot()->explain(query, campaignId);
+}
+
+StoreResult<bool> Engine::rebuildIndex()
+{
+    std::lock_guard lock(rebuildMutex_);
+    QElapsedTimer timer;
+    timer.start();
+    const auto targeting = store_->targeting();
+    if (!targeting.ok())
+        return StoreResult<bool>::failureFrom(targeting);
+    auto index = MatchIndex::build(targeting.value);
+    const qint64 campaigns = index->campaignCount();
+    const qint64 rules = index->ruleCount();
+    matcher_.swap(std::move(index));
+    Q_EMIT indexRebuilt(campaigns, rules, timer.nsecsElapsed() / 1000);
+    return StoreResult<bool>::success(true);
+}
+
+void Engine::applyChanges(const QList<qint64> &campaignIds)
+{
+    if (campaignIds.isEmpty()) {
+        // Unknown which: drop every campaign key.
+        QList<qint64> all;
+        const auto snapshot = store_->campaigns(true);
+        for (const Campaign &c : snapshot.value)
+            all.append(c.id);
+        cache_->invalidate(all);
+    } else {
+        cache_->invalidate(campaignIds);
+    }
+    const auto rebuilt = rebuildIndex();
+    if (!rebuilt.ok())
+        qWarning("adserve: index not rebuilt after a change: %s", qPrintable(rebuilt.message));
+    Q_EMIT changesApplied(campaignIds);
+}
+
+BackendHealth Engine::storeHealth() const
+{
+    BackendHealth health{QStringLiteral("store"),
+                         config_.database.isPostgres() ? QStringLiteral("postgresql") : QStringLiteral("sqlite"),
+                         store_->describe(), false, {}};
+    const auto ping = store_->ping();
+    health.up = ping.ok();
+    health.error = ping.message;
+    return health;
+}
+
+BackendHealth Engine::cacheHealth() const
+{
+    CacheBackend &backend = cache_->backend();
+    BackendHealth health{QStringLiteral("cache"), backend.kind(), backend.describe(), false, {}};
+    const auto ping = backend.ping();
+    health.up = ping.ok();
+    health.error = ping.error;
+    return health;
+}
+
+} // namespace adserve

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QVariantMap>
+#include <QtPlugin>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace adserve {
+
+// The outcome of a cache call: a value, or the reason it failed. A failed cache call is
+// never fatal for delivery: the caller falls back to the store and counts the error.
+template<typename T>
+struct CacheReply
+{
+    T value{};
+    QString error;
+
+    bool ok() const { return error.isEmpty(); }
+    static CacheReply failure(QString why) { return CacheReply{T{}, std::move(why)}; }
+};
+
+struct CacheKeyPage
+{
+    QList<QByteArray> keys;
+    QByteArray nextCursor; // "0" (or empty) when the scan is complete
+};
+
+// Key TTL convention, as Redis PTTL answers: -2 the key does not exist, -1 no expiry.
+inline constexpr qint64 kTtlMissingKey = -2;
+inline constexpr qint64 kTtlNoExpiry = -1;
+
+// A key-value cache the delivery path reads through. Implementations are thread-safe:
+// the delivery path calls them from the HTTP threads and the engine's pool at once.
+class CacheBackend
+{
+public:
+    virtual ~CacheBackend() = default;
+
+    // "memory", "redis", "redis-cluster": what the studio and /readyz show.
+    virtual QString kind() const = 0;
+    // Where it points, without any password.
+    virtual QString describe() const = 0;
+
+    // One value per key, in the keys' order; std::nullopt for a key that is absent.
+    virtual CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) = 0;
+    virtual CacheReply<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items,
+                                     std::chrono::milliseconds ttl) = 0;
+    // Returns how many keys existed.
+    virtual CacheReply<qint64> remove(const QList<QByteArray> &keys) = 0;
+
+    // Inspection, for the studio and the admin API. `pattern` is a Redis glob.
+    virtual CacheReply<CacheKeyPage> scan(const QByteArray &pattern, const QByteArray &cursor,
+                                          int count) = 0;
+    virtual CacheReply<qint64> ttlMs(const QByteArray &key) = 0;
+    // ttl <= 0 removes the expiry.
+    virtual CacheReply<bool> setTtl(const QByteArray &key, std::chrono::milliseconds ttl) = 0;
+    virtual CacheReply<qint64> keyCount() = 0;
+    // The server's own figures (memory, keyspace hits, version, nodes, ...), for display.
+    virtual CacheReply<QVariantMap> serverInfo() = 0;
+    // Cheap liveness check for /readyz.
+    virtual CacheReply<bool> ping() = 0;
+};
+
+// What a cache plugin is given to create a backend.
+struct CacheSettings
+{
+    QString url;                 // "memory://", "redis://[[user]:password@]host[:port][/db]"
+    bool cluster = false;        // REDIS_CLUSTER
+    std::chrono::milliseconds connectTimeout{200};
+    std::chrono::milliseconds commandTimeout{50};
+    qint64 maxEntries = 1'000'000; // bound of the memory cache
+};
+
+// The interface every cache plugin exports (Q_PLUGIN_METADATA with this IID).
+class CacheBackendFactory
+{
+public:
+    virtual ~CacheBackendFactory() = default;
+    // URL schemes this plugin serves, e.g. {"redis"}.
+    virtual QStringList schemes() const = 0;
+    // nullptr with `error` set when the settings are unusable.
+    virtual std::unique_ptr<CacheBackend> create(const CacheSettings &settings, QString *error) = 0;
+};
+
+} // namespace adserve
+
+#define AdserveCacheBackendFactory_iid "io.adserve.CacheBackendFactory/1"
+Q_DECLARE_INTERFACE(adserve::CacheBackendFactory, AdserveCacheBackendFactory_iid)

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "CacheBackend.h"
+#include "CacheStats.h"
+#include "model/Campaign.h"
+
+#include <QThreadPool>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace adserve {
+
+// The cache-aside layer over a CacheBackend: reads campaign details by id, turns cached
+// values into ready response fragments, refills misses off the request path, and counts
+// hits, misses and errors. A cached value is delivered only when it parses and its
+// campaign is active and not deleted; anything else counts as a miss and is overwritten.
+class CampaignCache
+{
+public:
+    CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl);
+    ~CampaignCache();
+
+    struct Lookup
+    {
+        std::vector<QByteArray> fragments; // per requested id; empty where missing
+        std::vector<size_t> missing;       // positions of the ids to read from the store
+        bool failed = false;               // the cache could not be read at all
+        QString error;
+    };
+    Lookup lookup(const std::vector<qint64> &ids);
+
+    // The fragment for a campaign read from the store (memoised like cached ones).
+    QByteArray fragmentFor(const Campaign &campaign);
+    // Invalidations so far. Read it before reading the store: a refill of what was read
+    // is dropped if an invalidation came in between, so it cannot write back an old value.
+    quint64 epoch() const { return epoch_.load(); }
+    // Writes the campaigns to the cache on the refill thread; returns at once.
+    void refillAsync(QList<Campaign> campaigns, quint64 readAtEpoch);
+    // Waits until scheduled refills are written (tests, warm-up, shutdown).
+    void waitForRefills();
+    // Writes now, on the calling thread (warm-up).
+    CacheReply<bool> store(const QList<Campaign> &campaigns);
+    // Drops the campaigns' keys (and their memoised fragments).
+    CacheReply<qint64> invalidate(const QList<qint64> &ids);
+
+    CacheBackend &backend() { return *backend_; }
+    CacheStatsSnapshot stats() const { return stats_.snapshot(); }
+    std::chrono::seconds ttl() const { return ttl_; }
+
+private:
+    // Decoded once per distinct cached value: the fragment, or that it must not be delivered.
+    struct Memo
+    {
+        QByteArray raw;
+        QByteArray fragment; // empty: not deliverable
+    };
+    QByteArray memoisedFragment(qint64 id, const QByteArray &raw);
+    std::mutex &memoMutex(qint64 id) { return memoShards_[size_t(id) % kMemoShards].mutex; }
+
+    static constexpr size_t kMemoShards = 16;
+    struct MemoShard
+    {
+        std::mutex mutex;
+        std::unordered_map<qint64, Memo> memos;
+    };
+
+    std::unique_ptr<CacheBackend> backend_;
+    const std::chrono::seconds ttl_;
+    CacheStats stats_;
+    std::array<MemoShard, kMemoShards> memoShards_;
+    std::atomic<quint64> epoch_{0};
+    QThreadPool refillPool_;
+};
+
+} // namespace adserve

@@ -1,0 +1,69 @@
+#include "CommandLine.h"
+
+namespace adserve {
+
+CommandLine::CommandLine(const QString &description)
+    : envFile_(QStringLiteral("env-file"), QStringLiteral("Read settings from <file> (default ./.env)."),
+               QStringLiteral("file"), QStringLiteral(".env"))
+    , help_({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."))
+    , version_(QStringLiteral("version"), QStringLiteral("Show the version."))
+{
+    const auto keyed = [this](const QString &flag, const QString &key, const QString &valueName, const QString &help) {
+        QCommandLineOption option(flag, help + QStringLiteral(" [%1]").arg(key), valueName);
+        keyedOptions_.append({option, key});
+        parser_.addOption(option);
+    };
+    keyed(QStringLiteral("database-url"), QStringLiteral("DATABASE_URL"), QStringLiteral("url"),
+          QStringLiteral("PostgreSQL: libpq key=value string or postgres:// URL."));
+    keyed(QStringLiteral("db"), QStringLiteral("ADSERVE_DB"), QStringLiteral("path"),
+          QStringLiteral("Embedded SQLite file (default %1).").arg(Config::defaultSqlitePath()));
+    keyed(QStringLiteral("redis-url"), QStringLiteral("REDIS_URL"), QStringLiteral("url"),
+          QStringLiteral("redis://[[user]:password@]host[:port][/db]; unset: in-memory cache."));
+    keyed(QStringLiteral("redis-cluster"), QStringLiteral("REDIS_CLUSTER"), QStringLiteral("true|false"),
+          QStringLiteral("REDIS_URL is a Redis Cluster node."));
+    keyed(QStringLiteral("batch-size"), QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral("n"),
+          QStringLiteral("Campaigns per detail batch (default 100)."));
+    keyed(QStringLiteral("cache-ttl"), QStringLiteral("CACHE_TTL_SECONDS"), QStringLiteral("seconds"),
+          QStringLiteral("Cache entry lifetime (default 86400)."));
+    keyed(QStringLiteral("listen"), QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("address:port"),
+          QStringLiteral("Where the server listens (default 127.0.0.1:8080)."));
+    keyed(QStringLiteral("threads"), QStringLiteral("ADSERVE_THREADS"), QStringLiteral("n"),
+          QStringLiteral("HTTP server threads (default: one per core)."));
+    keyed(QStringLiteral("admin-token"), QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("token"),
+          QStringLiteral("Bearer token of the admin API; unset: admin API off."));
+    parser_.addOption(envFile_);
+    parser_.addOption(help_);
+    parser_.addOption(version_);
+
+    QString env;
+    for (const auto &[key, text] : Config::environmentKeys())
+        env += QStringLiteral("  %1\n      %2\n").arg(key, text);
+    parser_.setApplicationDescription(description + QStringLiteral("\n\nEnvironment (also read from .env; flags override):\n") + env);
+}
+
+bool CommandLine::parse(const QStringList &arguments, QString *error)
+{
+    if (!parser_.parse(arguments)) {
+        *error = parser_.errorText();
+        return false;
+    }
+    return true;
+}
+
+bool CommandLine::helpRequested() const { return parser_.isSet(help_); }
+bool CommandLine::versionRequested() const { return parser_.isSet(version_); }
+QString CommandLine::helpText() const { return parser_.helpText(); }
+
+std::optional<Config> CommandLine::config(const QStringList &environment, QString *error) const
+{
+    auto values = ConfigBuilder::mergedEnvironment(parser_.value(envFile_), environment, error);
+    if (!values)
+        return std::nullopt;
+    for (const auto &[option, key] : keyedOptions_) {
+        if (parser_.isSet(option))
+            values->insert(key, parser_.value(option));
+    }
+    return ConfigBuilder::build(*values, error);
+}
+
+} // namespace adserve

@@ -1,0 +1,257 @@
+#include "Config.h"
+
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+#include <QUrl>
+
+namespace adserve {
+
+namespace {
+
+const QString kDatabaseUrl = QStringLiteral("DATABASE_URL");
+const QString kSqlitePath = QStringLiteral("ADSERVE_DB");
+const QString kRedisUrl = QStringLiteral("REDIS_URL");
+const QString kRedisCluster = QStringLiteral("REDIS_CLUSTER");
+const QString kBatchSize = QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE");
+const QString kCacheTtl = QStringLiteral("CACHE_TTL_SECONDS");
+const QString kCacheMaxEntries = QStringLiteral("CACHE_MAX_ENTRIES");
+const QString kRedisConnectTimeout = QStringLiteral("REDIS_CONNECT_TIMEOUT_MS");
+const QString kRedisCommandTimeout = QStringLiteral("REDIS_COMMAND_TIMEOUT_MS");
+const QString kListen = QStringLiteral("ADSERVE_LISTEN");
+const QString kThreads = QStringLiteral("ADSERVE_THREADS");
+const QString kAdminToken = QStringLiteral("ADSERVE_ADMIN_TOKEN");
+
+QString unquote(const QString &raw, bool *ok)
+{
+    *ok = true;
+    const QString v = raw.trimmed();
+    if (v.size() >= 2 && (v.front() == QLatin1Char('"') || v.front() == QLatin1Char('\''))) {
+        if (v.back() != v.front()) {
+            *ok = false;
+            return {};
+        }
+        QString inner = v.mid(1, v.size() - 2);
+        if (v.front() == QLatin1Char('"'))
+            inner.replace(QLatin1String("\\n"), QLatin1String("\n")).replace(QLatin1String("\\\""), QLatin1String("\""));
+        return inner;
+    }
+    if (v.startsWith(QLatin1Char('"')) || v.startsWith(QLatin1Char('\''))) {
+        *ok = false;
+        return {};
+    }
+    // An unquoted value ends at an inline comment.
+    const qsizetype hash = v.indexOf(QLatin1String(" #"));
+    return hash >= 0 ? v.left(hash).trimmed() : v;
+}
+
+// Parses a positive whole number in [min, max], naming `key` in the error.
+std::optional<qint64> parseBounded(const QMap<QString, QString> &values, const QString &key, qint64 fallback,
+                                   qint64 min, qint64 max, QString *error)
+{
+    if (!values.contains(key))
+        return fallback;
+    const QString text = values.value(key).trimmed();
+    bool ok = false;
+    const qint64 n = text.toLongLong(&ok);
+    if (!ok || n < min || n > max) {
+        *error = QStringLiteral("%1: \"%2\" is not a whole number from %3 to %4").arg(key, text).arg(min).arg(max);
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<bool> parseBool(const QMap<QString, QString> &values, const QString &key, QString *error)
+{
+    const QString text = values.value(key).trimmed().toLower();
+    if (text.isEmpty() || text == QLatin1String("false") || text == QLatin1String("0") || text == QLatin1String("no"))
+        return false;
+    if (text == QLatin1String("true") || text == QLatin1String("1") || text == QLatin1String("yes"))
+        return true;
+    *error = QStringLiteral("%1: \"%2\" is not true or false").arg(key, values.value(key));
+    return std::nullopt;
+}
+
+bool parseListen(const QString &text, Config &config, QString *error)
+{
+    // host:port, [v6]:port, host, or :port
+    QString host = text.trimmed();
+    QString portText;
+    if (host.startsWith(QLatin1Char('['))) {
+        const qsizetype close = host.indexOf(QLatin1Char(']'));
+        if (close < 0) {
+            *error = QStringLiteral("%1: \"%2\" has an unclosed [").arg(kListen, text);
+            return false;
+        }
+        portText = host.mid(close + 1).startsWith(QLatin1Char(':')) ? host.mid(close + 2) : QString();
+        host = host.mid(1, close - 1);
+    } else if (host.count(QLatin1Char(':')) == 1) {
+        portText = host.section(QLatin1Char(':'), 1);
+        host = host.section(QLatin1Char(':'), 0, 0);
+    }
+    if (!host.isEmpty()) {
+        const QHostAddress address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                        : QHostAddress(host);
+        if (address.isNull()) {
+            *error = QStringLiteral("%1: \"%2\" is not an IP address").arg(kListen, host);
+            return false;
+        }
+        config.listenAddress = address;
+    }
+    if (!portText.isEmpty()) {
+        bool ok = false;
+        const int port = portText.toInt(&ok);
+        if (!ok || port < 0 || port > 65535) {
+            *error = QStringLiteral("%1: \"%2\" is not a port from 0 to 65535").arg(kListen, portText);
+            return false;
+        }
+        config.port = quint16(port);
+    }
+    return true;
+}
+
+} // namespace
+
+QString Config::defaultSqlitePath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share");
+    return dir + QStringLiteral("/adserve/adserve.sqlite");
+}
+
+QList<QPair<QString, QString>> Config::environmentKeys()
+{
+    return {
+        {kDatabaseUrl, QStringLiteral("PostgreSQL: libpq \"key=value\" string or postgres:// URL (unset: embedded SQLite)")},
+        {kSqlitePath, QStringLiteral("embedded SQLite file (default %1)").arg(defaultSqlitePath())},
+        {kRedisUrl, QStringLiteral("redis://[[user]:password@]host[:port][/db] (unset: in-memory cache)")},
+        {kRedisCluster, QStringLiteral("true when REDIS_URL points at a Redis Cluster node (default false)")},
+        {kBatchSize, QStringLiteral("campaigns per detail batch (default 100)")},
+        {kCacheTtl, QStringLiteral("cache entry lifetime in seconds (default 86400)")},
+        {kCacheMaxEntries, QStringLiteral("entry limit of the in-memory cache (default 1000000)")},
+        {kRedisConnectTimeout, QStringLiteral("Redis connect timeout in ms (default 200)")},
+        {kRedisCommandTimeout, QStringLiteral("Redis command timeout in ms (default 50)")},
+        {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
+        {kThreads, QStringLiteral("HTTP server threads (default: one per core)")},
+        {kAdminToken, QStringLiteral("bearer token of the admin API (unset: admin API off)")},
+    };
+}
+
+std::optional<QMap<QString, QString>> readEnvFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = QStringLiteral("%1: cannot be read: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    QMap<QString, QString> values;
+    int lineNumber = 0;
+    while (!file.atEnd()) {
+        ++lineNumber;
+        QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        if (line.startsWith(QLatin1String("export ")))
+            line = line.mid(7).trimmed();
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        const QString key = eq > 0 ? line.left(eq).trimmed() : QString();
+        static const QRegularExpression keyForm(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+        if (key.isEmpty() || !keyForm.match(key).hasMatch()) {
+            *error = QStringLiteral("%1:%2: expected KEY=VALUE").arg(path).arg(lineNumber);
+            return std::nullopt;
+        }
+        bool ok = false;
+        const QString value = unquote(line.mid(eq + 1), &ok);
+        if (!ok) {
+            *error = QStringLiteral("%1:%2: unterminated quote in %3").arg(path).arg(lineNumber).arg(key);
+            return std::nullopt;
+        }
+        values.insert(key, value);
+    }
+    return values;
+}
+
+std::optional<QMap<QString, QString>> ConfigBuilder::mergedEnvironment(const QString &envFile,
+                                                                       const QStringList &environment,
+                                                                       QString *error)
+{
+    QMap<QString, QString> values;
+    if (!envFile.isEmpty() && QFile::exists(envFile)) {
+        auto fromFile = readEnvFile(envFile, error);
+        if (!fromFile)
+            return std::nullopt;
+        values = *fromFile;
+    }
+    for (const QString &entry : environment) {
+        const qsizetype eq = entry.indexOf(QLatin1Char('='));
+        if (eq > 0)
+            values.insert(entry.left(eq), entry.mid(eq + 1));
+    }
+    return values;
+}
+
+std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values, QString *error)
+{
+    Config config;
+    const QString databaseUrl = values.value(kDatabaseUrl).trimmed();
+    if (databaseUrl.isEmpty()) {
+        const QString path = values.value(kSqlitePath).trimmed();
+        config.database = DatabaseTarget::sqlite(path.isEmpty() ? Config::defaultSqlitePath() : path);
+    } else {
+        QString why;
+        auto target = DatabaseTarget::fromDatabaseUrl(databaseUrl, &why);
+        if (!target) {
+            *error = QStringLiteral("%1: %2").arg(kDatabaseUrl, why);
+            return std::nullopt;
+        }
+        config.database = *target;
+    }
+
+    const QString redisUrl = values.value(kRedisUrl).trimmed();
+    if (redisUrl.isEmpty()) {
+        config.cache.url = QStringLiteral("memory://");
+    } else {
+        const QUrl url(redisUrl, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || scheme.isEmpty()) {
+            *error = QStringLiteral("%1: not a URL; expected redis://[[user]:password@]host[:port][/db]").arg(kRedisUrl);
+            return std::nullopt;
+        }
+        if (scheme == QLatin1String("rediss")) {
+            *error = QStringLiteral("%1: rediss:// (TLS) is not supported; use redis://").arg(kRedisUrl);
+            return std::nullopt;
+        }
+        if (scheme != QLatin1String("redis") && scheme != QLatin1String("memory")) {
+            *error = QStringLiteral("%1: unknown scheme \"%2\"; expected redis://").arg(kRedisUrl, scheme);
+            return std::nullopt;
+        }
+        config.cache.url = redisUrl;
+    }
+    const auto cluster = parseBool(values, kRedisCluster, error);
+    if (!cluster)
+        return std::nullopt;
+    config.cache.cluster = *cluster;
+
+    const auto batch = parseBounded(values, kBatchSize, 100, 1, 100000, error);
+    const auto ttl = batch ? parseBounded(values, kCacheTtl, 24 * 3600, 1, 365LL * 24 * 3600, error) : std::nullopt;
+    const auto maxEntries = ttl ? parseBounded(values, kCacheMaxEntries, 1'000'000, 16, 1'000'000'000, error) : std::nullopt;
+    const auto connectMs = maxEntries ? parseBounded(values, kRedisConnectTimeout, 200, 1, 60000, error) : std::nullopt;
+    const auto commandMs = connectMs ? parseBounded(values, kRedisCommandTimeout, 50, 1, 60000, error) : std::nullopt;
+    const auto threads = commandMs ? parseBounded(values, kThreads, 0, 0, 256, error) : std::nullopt;
+    if (!threads)
+        return std::nullopt;
+    config.batchSize = int(*batch);
+    config.cacheTtl = std::chrono::seconds(*ttl);
+    config.cache.maxEntries = *maxEntries;
+    config.cache.connectTimeout = std::chrono::milliseconds(*connectMs);
+    config.cache.commandTimeout = std::chrono::milliseconds(*commandMs);
+    config.serverThreads = int(*threads);
+
+    if (values.contains(kListen) && !parseListen(values.value(kListen), config, error))
+        return std::nullopt;
+    config.adminToken = values.value(kAdminToken).trimmed();
+    return config;
+}
+
+} // namespace adserve

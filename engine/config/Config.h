@@ -1,0 +1,52 @@
+#pragma once
+
+#include "cache/CacheBackend.h"
+#include "store/DatabaseTarget.h"
+
+#include <QHostAddress>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <optional>
+
+namespace adserve {
+
+// Everything the engine and the server are configured with. Sources, weakest first:
+// built-in defaults, the .env file, the environment, command-line flags.
+struct Config
+{
+    DatabaseTarget database;           // DATABASE_URL, or the embedded SQLite file (--db)
+    CacheSettings cache;               // REDIS_URL (memory:// when unset), REDIS_CLUSTER, timeouts
+    std::chrono::seconds cacheTtl{24 * 3600};
+    int batchSize = 100;               // DELIVERY_CAMPAIGN_BATCH_SIZE
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    int serverThreads = 0;             // 0: one per core
+    QString adminToken;                // empty: admin API off
+
+    static QString defaultSqlitePath();
+    // The keys a .env file or the environment may set, with their help text.
+    static QList<QPair<QString, QString>> environmentKeys();
+};
+
+// Reads a .env file: KEY=VALUE lines, '#' comments, optional `export `, single or double quotes.
+// Returns nullopt and sets `error` ("<file>:<line>: ...") when a line is malformed.
+std::optional<QMap<QString, QString>> readEnvFile(const QString &path, QString *error);
+
+// Builds a Config from the three sources. `values` is the merged KEY=VALUE view
+// (.env overridden by the environment); `flags` are the command line's, already parsed.
+class ConfigBuilder
+{
+public:
+    // Merges .env (if the file exists) and the environment. An unreadable or malformed
+    // .env is an error; a missing one is not.
+    static std::optional<QMap<QString, QString>> mergedEnvironment(const QString &envFile,
+                                                                   const QStringList &environment,
+                                                                   QString *error);
+    // Validates every value; the first problem becomes `error`, one line naming the variable.
+    static std::optional<Config> build(const QMap<QString, QString> &values, QString *error);
+};
+
+} // namespace adserve

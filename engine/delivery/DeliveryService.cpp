@@ -1,0 +1,144 @@
+#include "DeliveryService.h"
+
+#include "store/CampaignStore.h"
+
+#include <QElapsedTimer>
+#include <QtConcurrent>
+
+namespace adserve {
+
+namespace {
+qint64 microsSince(const QElapsedTimer &timer) { return timer.nsecsElapsed() / 1000; }
+}
+
+QByteArray DeliveryResult::jsonArray() const
+{
+    qsizetype size = 2;
+    for (const QByteArray &f : fragments)
+        size += f.size() + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += '[';
+    for (size_t i = 0; i < fragments.size(); ++i) {
+        if (i)
+            out += ',';
+        out += fragments[i];
+    }
+    out += ']';
+    return out;
+}
+
+DeliveryService::DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize)
+    : matcher_(matcher)
+    , cache_(cache)
+    , fetcher_([&store](const QList<qint64> &ids) { return store.campaignsByIds(ids); })
+    , batchSize_(std::max(batchSize, 1))
+{
+    pool_.setMaxThreadCount(std::max(QThread::idealThreadCount(), 2));
+}
+
+void DeliveryService::setBatchSize(int size)
+{
+    batchSize_ = std::max(size, 1);
+}
+
+DeliveryService::BatchResult DeliveryService::runBatch(const qint64 *ids, size_t count)
+{
+    ++batchesRun_;
+    BatchResult result;
+    const std::vector<qint64> batchIds(ids, ids + count);
+    result.sources.assign(count, DetailSource::Cache);
+
+    QElapsedTimer timer;
+    timer.start();
+    CampaignCache::Lookup lookup = cache_.lookup(batchIds);
+    result.cacheMicros = microsSince(timer);
+    result.fragments = std::move(lookup.fragments);
+    if (lookup.failed)
+        result.cacheError = lookup.error;
+    if (lookup.missing.empty())
+        return result;
+
+    timer.restart();
+    std::vector<qint64> missingIds;
+    missingIds.reserve(lookup.missing.size());
+    for (size_t pos : lookup.missing)
+        missingIds.push_back(batchIds[pos]);
+    const quint64 epoch = cache_.epoch();
+    const SingleFlightFetcher::Result fetched = fetcher_.fetch(missingIds);
+    result.storeMicros = microsSince(timer);
+    if (!fetched.ok()) {
+        result.storeError = fetched.error;
+        return result;
+    }
+    QList<Campaign> refill;
+    for (size_t i = 0; i < lookup.missing.size(); ++i) {
+        const size_t pos = lookup.missing[i];
+        result.sources[pos] = DetailSource::Store;
+        const std::optional<Campaign> &campaign = fetched.campaigns[i];
+        if (!campaign)
+            continue; // gone from the store since the index was built
+        refill.append(*campaign);
+        if (campaign->isDeliverable())
+            result.fragments[pos] = cache_.fragmentFor(*campaign);
+    }
+    if (!lookup.failed)
+        cache_.refillAsync(std::move(refill), epoch);
+    return result;
+}
+
+DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+{
+    DeliveryResult result;
+    QElapsedTimer total;
+    total.start();
+    const std::vector<qint64> matched = matcher_.snapshot()->match(query);
+    result.timing.matchMicros = microsSince(total);
+    if (matched.empty()) {
+        result.timing.totalMicros = microsSince(total);
+        return result;
+    }
+
+    const size_t batchSize = size_t(batchSize_.load());
+    const size_t batchCount = (matched.size() + batchSize - 1) / batchSize;
+    result.batches = int(batchCount);
+    std::vector<BatchResult> batches(batchCount);
+    auto runAt = [&](size_t b) {
+        const size_t begin = b * batchSize;
+        batches[b] = runBatch(matched.data() + begin, std::min(batchSize, matched.size() - begin));
+    };
+    QList<QFuture<void>> others;
+    for (size_t b = 1; b < batchCount; ++b)
+        others.append(QtConcurrent::run(&pool_, runAt, b));
+    runAt(0);
+    for (QFuture<void> &f : others)
+        f.waitForFinished();
+
+    result.campaignIds.reserve(matched.size());
+    result.fragments.reserve(matched.size());
+    for (size_t b = 0; b < batchCount; ++b) {
+        BatchResult &batch = batches[b];
+        result.timing.cacheMicros += batch.cacheMicros;
+        result.timing.storeMicros += batch.storeMicros;
+        if (result.cacheError.isEmpty())
+            result.cacheError = batch.cacheError;
+        if (result.storeError.isEmpty())
+            result.storeError = batch.storeError;
+        for (size_t i = 0; i < batch.fragments.size(); ++i) {
+            if (batch.fragments[i].isEmpty())
+                continue;
+            result.campaignIds.push_back(matched[b * batchSize + i]);
+            result.fragments.push_back(std::move(batch.fragments[i]));
+            result.sources.push_back(batch.sources[i]);
+        }
+    }
+    if (!result.storeError.isEmpty()) {
+        result.campaignIds.clear();
+        result.fragments.clear();
+        result.sources.clear();
+    }
+    result.timing.totalMicros = microsSince(total);
+    return result;
+}
+
+} // namespace adserve

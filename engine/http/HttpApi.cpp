@@ -1,0 +1,509 @@
+#include "HttpApi.h"
+
+#include "Engine.h"
+#include "cache/CampaignCodec.h"
+#include "model/CampaignJson.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace adserve {
+
+namespace {
+
+constexpr qsizetype kMaxBodyBytes = 1 << 20;
+
+HttpReply json(int status, const QJsonObject &object)
+{
+    return {status, QJsonDocument(object).toJson(QJsonDocument::Compact), {}, "application/json"};
+}
+
+HttpReply errorReply(int status, const QString &message)
+{
+    return json(status, {{QStringLiteral("error"), message}});
+}
+
+HttpReply noContent()
+{
+    return {204, {}, {}, {}};
+}
+
+HttpReply methodNotAllowed(const QByteArray &allowed)
+{
+    HttpReply reply = errorReply(405, QStringLiteral("method not allowed"));
+    reply.headers.append({QByteArray("Allow"), allowed});
+    return reply;
+}
+
+// A query parameter as Go's url.Values reads it: first occurrence, '+' is a space.
+// Returns a null QString when absent.
+QString queryParam(const QUrlQuery &query, const QString &name)
+{
+    const auto items = query.queryItems(QUrl::FullyEncoded);
+    for (const auto &[key, value] : items) {
+        if (QUrl::fromPercentEncoding(key.toUtf8()) == name) {
+            QByteArray raw = value.toUtf8();
+            raw.replace('+', ' ');
+            return QUrl::fromPercentEncoding(raw);
+        }
+    }
+    return {};
+}
+
+struct ParamProblem
+{
+    QString param;
+    QString message;
+};
+
+// Reads country, os and app in `order`; the first problem of each is reported.
+QList<ParamProblem> readTargeting(const QUrlQuery &query, const QStringList &order, QHash<QString, QString> &values)
+{
+    QList<ParamProblem> problems;
+    for (const QString &name : order) {
+        const QString value = queryParam(query, name).trimmed();
+        if (value.isEmpty())
+            problems.append({name, QStringLiteral("missing %1 param").arg(name)});
+        else if (value.size() > HttpApi::kMaxParamLength)
+            problems.append({name, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(HttpApi::kMaxParamLength)});
+        values.insert(name, value);
+    }
+    return problems;
+}
+
+HttpReply fieldErrors(int status, const QString &message, const QList<FieldError> &errors)
+{
+    QJsonArray fields;
+    for (const FieldError &e : errors)
+        fields.append(QJsonObject{{QStringLiteral("field"), e.field}, {QStringLiteral("message"), e.message}});
+    QJsonObject body{{QStringLiteral("error"), message}};
+    if (!fields.isEmpty())
+        body.insert(QStringLiteral("fields"), fields);
+    return json(status, body);
+}
+
+template<typename T>
+HttpReply storeFailure(const StoreResult<T> &result)
+{
+    switch (result.error) {
+    case StoreError::NotFound: return errorReply(404, result.message);
+    case StoreError::Invalid: return fieldErrors(400, result.message, result.fieldErrors);
+    case StoreError::Conflict: return errorReply(409, result.message);
+    case StoreError::Unavailable:
+    case StoreError::None: break;
+    }
+    return errorReply(503, result.message);
+}
+
+std::optional<qint64> parseId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    return ok && id > 0 ? std::optional<qint64>(id) : std::nullopt;
+}
+
+// The request body as a JSON object, or the reply explaining why it is not one.
+std::variant<QJsonObject, HttpReply> bodyObject(const HttpRequest &request)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return errorReply(400, QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+    if (!doc.isObject())
+        return errorReply(400, QStringLiteral("the body must be a JSON object"));
+    return doc.object();
+}
+
+} // namespace
+
+HttpApi::HttpApi(Engine &engine, Metrics &metrics)
+    : engine_(engine)
+    , metrics_(metrics)
+{
+}
+
+Metrics::Route HttpApi::routeOf(const QString &path) const
+{
+    if (path == QLatin1String("/api/v1/delivery"))
+        return Metrics::Route::Delivery;
+    if (path == QLatin1String("/v1/delivery"))
+        return Metrics::Route::DeliveryV1;
+    if (path == QLatin1String("/api/v1/delivery/explain"))
+        return Metrics::Route::Explain;
+    if (path == QLatin1String("/healthz"))
+        return Metrics::Route::Health;
+    if (path == QLatin1String("/readyz"))
+        return Metrics::Route::Ready;
+    if (path == QLatin1String("/metrics"))
+        return Metrics::Route::MetricsRoute;
+    if (path.startsWith(QLatin1String("/api/v1/campaigns")) || path.startsWith(QLatin1String("/api/v1/cache")))
+        return Metrics::Route::Admin;
+    return Metrics::Route::Other;
+}
+
+HttpReply HttpApi::handle(const HttpRequest &request)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const Metrics::Route route = routeOf(request.path);
+    const bool isGet = request.method == "GET";
+    HttpReply reply;
+    switch (route) {
+    case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed("GET"); break;
+    case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed("GET"); break;
+    case Metrics::Route::Explain: reply = isGet ? explain(request) : methodNotAllowed("GET"); break;
+    case Metrics::Route::Health:
+        reply = isGet ? json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}) : methodNotAllowed("GET");
+        break;
+    case Metrics::Route::Ready: reply = isGet ? ready() : methodNotAllowed("GET"); break;
+    case Metrics::Route::MetricsRoute:
+        if (isGet)
+            reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
+        else
+            reply = methodNotAllowed("GET");
+        break;
+    case Metrics::Route::Admin: reply = admin(request); break;
+    case Metrics::Route::Other:
+    case Metrics::Route::Count: reply = errorReply(404, QStringLiteral("not found: %1").arg(request.path)); break;
+    }
+    metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
+    return reply;
+}
+
+HttpReply HttpApi::deliveryApi(const HttpRequest &request)
+{
+    QHash<QString, QString> params;
+    const auto problems = readTargeting(request.query, {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}, params);
+    if (!problems.isEmpty()) {
+        QJsonArray err;
+        for (const ParamProblem &p : problems)
+            err.append(QJsonObject{{QStringLiteral("di"), p.param}, {QStringLiteral("em"), p.message}});
+        return json(400, {{QStringLiteral("mc"), QStringLiteral("E014001")},
+                          {QStringLiteral("m"), QStringLiteral("Malformed request")},
+                          {QStringLiteral("err"), err}});
+    }
+    const DeliveryResult result = engine_.delivery().deliver(
+        TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")], params[QStringLiteral("app")]));
+    if (!result.ok()) {
+        return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
+                          {QStringLiteral("m"), QStringLiteral("Service unavailable")},
+                          {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
+                                                                         {QStringLiteral("em"), result.storeError}}}}});
+    }
+    if (result.fragments.empty()) {
+        HttpReply reply = noContent();
+        reply.campaigns = 0;
+        return reply;
+    }
+    QByteArray body = QByteArrayLiteral("{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":");
+    body += result.jsonArray();
+    body += "}}";
+    return {200, body, {}, "application/json", int(result.fragments.size())};
+}
+
+HttpReply HttpApi::deliveryV1(const HttpRequest &request)
+{
+    QHash<QString, QString> params;
+    const auto problems = readTargeting(request.query, {QStringLiteral("app"), QStringLiteral("country"), QStringLiteral("os")}, params);
+    if (!problems.isEmpty())
+        return errorReply(400, problems.first().message);
+    const DeliveryResult result = engine_.delivery().deliver(
+        TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")], params[QStringLiteral("app")]));
+    if (!result.ok())
+        return errorReply(503, QStringLiteral("store unavailable: %1").arg(result.storeError));
+    if (result.fragments.empty()) {
+        HttpReply reply = noContent();
+        reply.campaigns = 0;
+        return reply;
+    }
+    return {200, result.jsonArray(), {}, "application/json", int(result.fragments.size())};
+}
+
+HttpReply HttpApi::explain(const HttpRequest &request)
+{
+    QHash<QString, QString> params;
+    for (const QString &name : {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}) {
+        const QString value = queryParam(request.query, name).trimmed();
+        if (value.size() > kMaxParamLength)
+            return errorReply(400, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength));
+        params.insert(name, value);
+    }
+    const TargetingQuery query = TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")],
+                                                      params[QStringLiteral("app")]);
+    std::optional<qint64> only;
+    const QString campaign = queryParam(request.query, QStringLiteral("campaign")).trimmed();
+    if (!campaign.isEmpty()) {
+        only = parseId(campaign);
+        if (!only) {
+            for (const Campaign &c : engine_.store().campaigns().value) {
+                if (c.code == campaign)
+                    only = c.id;
+            }
+        }
+        if (!only)
+            return errorReply(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
+    }
+
+    const DeliveryResult delivered = engine_.delivery().deliver(query);
+    QJsonArray decisions;
+    for (const Decision &d : engine_.explain(query, only))
+        decisions.append(d.toJson());
+    QJsonArray deliveredJson;
+    for (size_t i = 0; i < delivered.fragments.size(); ++i) {
+        QJsonObject entry = QJsonDocument::fromJson(delivered.fragments[i]).object();
+        entry.insert(QStringLiteral("id"), delivered.campaignIds[i]);
+        entry.insert(QStringLiteral("source"), delivered.sources[i] == DetailSource::Cache ? QStringLiteral("cache")
+                                                                                          : QStringLiteral("store"));
+        deliveredJson.append(entry);
+    }
+    QJsonObject body{
+        {QStringLiteral("query"), QJsonObject{{QStringLiteral("country"), query.value(Dimension::Country)},
+                                              {QStringLiteral("os"), query.value(Dimension::Os)},
+                                              {QStringLiteral("app"), query.value(Dimension::App)}}},
+        {QStringLiteral("delivered"), deliveredJson},
+        {QStringLiteral("timing"), QJsonObject{{QStringLiteral("matchMicros"), delivered.timing.matchMicros},
+                                               {QStringLiteral("cacheMicros"), delivered.timing.cacheMicros},
+                                               {QStringLiteral("storeMicros"), delivered.timing.storeMicros},
+                                               {QStringLiteral("totalMicros"), delivered.timing.totalMicros},
+                                               {QStringLiteral("batches"), delivered.batches}}},
+        {QStringLiteral("decisions"), decisions}};
+    if (!delivered.ok())
+        body.insert(QStringLiteral("storeError"), delivered.storeError);
+    if (!delivered.cacheError.isEmpty())
+        body.insert(QStringLiteral("cacheError"), delivered.cacheError);
+    return json(200, body);
+}
+
+HttpReply HttpApi::ready()
+{
+    QJsonArray backends;
+    bool storeUp = false;
+    bool cacheUp = false;
+    for (const BackendHealth &h : {engine_.storeHealth(), engine_.cacheHealth()}) {
+        QJsonObject b{{QStringLiteral("name"), h.name},
+                      {QStringLiteral("kind"), h.kind},
+                      {QStringLiteral("target"), h.target},
+                      {QStringLiteral("up"), h.up}};
+        if (!h.error.isEmpty())
+            b.insert(QStringLiteral("error"), h.error);
+        backends.append(b);
+        (h.name == QLatin1String("store") ? storeUp : cacheUp) = h.up;
+    }
+    // Without the cache, delivery still answers from the store: degraded, but ready.
+    const QString status = !storeUp ? QStringLiteral("unavailable") : cacheUp ? QStringLiteral("ready")
+                                                                               : QStringLiteral("degraded");
+    return json(storeUp ? 200 : 503, {{QStringLiteral("status"), status}, {QStringLiteral("backends"), backends}});
+}
+
+HttpReply HttpApi::admin(const HttpRequest &request)
+{
+    const QString token = engine_.config().adminToken;
+    if (token.isEmpty())
+        return errorReply(403, QStringLiteral("the admin API is off: configure ADSERVE_ADMIN_TOKEN to enable it"));
+    const QByteArray expected = "Bearer " + token.toUtf8();
+    // Compare digests so the time taken does not depend on where the tokens differ.
+    if (QCryptographicHash::hash(request.authorization, QCryptographicHash::Sha256)
+        != QCryptographicHash::hash(expected, QCryptographicHash::Sha256)) {
+        HttpReply reply = errorReply(401, QStringLiteral("missing or wrong bearer token"));
+        reply.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
+        return reply;
+    }
+    if (request.body.size() > kMaxBodyBytes)
+        return errorReply(413, QStringLiteral("the body is larger than %1 bytes").arg(kMaxBodyBytes));
+    const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts).mid(2);
+    if (segments.value(0) == QLatin1String("campaigns"))
+        return campaigns(request, segments.mid(1));
+    if (segments.value(0) == QLatin1String("cache"))
+        return cacheAdmin(request, segments.mid(1));
+    return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+}
+
+HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segments)
+{
+    CampaignStore &store = engine_.store();
+    if (segments.isEmpty()) {
+        if (request.method == "GET") {
+            const auto all = store.targeting();
+            if (!all.ok())
+                return storeFailure(all);
+            QJsonArray list;
+            for (const CampaignWithRules &c : all.value)
+                list.append(CampaignJson::toJson(c));
+            return json(200, {{QStringLiteral("campaigns"), list}});
+        }
+        if (request.method == "POST") {
+            auto body = bodyObject(request);
+            if (auto *reply = std::get_if<HttpReply>(&body))
+                return *reply;
+            QList<FieldError> errors;
+            const auto parsed = CampaignJson::fromJson(std::get<QJsonObject>(body), {}, errors);
+            if (!parsed)
+                return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
+            const auto created = store.create(*parsed);
+            return created.ok() ? json(201, CampaignJson::toJson(created.value)) : storeFailure(created);
+        }
+        return methodNotAllowed("GET, POST");
+    }
+
+    const auto id = parseId(segments[0]);
+    if (!id)
+        return errorReply(400, QStringLiteral("\"%1\" is not a campaign id").arg(segments[0]));
+    if (segments.size() > 1) {
+        if (segments[1] != QLatin1String("rules") || segments.size() > 3)
+            return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+        return rules(request, *id, segments.mid(2));
+    }
+    if (request.method == "GET") {
+        const auto found = store.campaign(*id);
+        return found.ok() ? json(200, CampaignJson::toJson(found.value)) : storeFailure(found);
+    }
+    if (request.method == "PUT" || request.method == "PATCH") {
+        auto body = bodyObject(request);
+        if (auto *reply = std::get_if<HttpReply>(&body))
+            return *reply;
+        const QJsonObject object = std::get<QJsonObject>(body);
+        const auto current = store.campaign(*id);
+        if (!current.ok())
+            return storeFailure(current);
+        QList<FieldError> errors;
+        const auto parsed = CampaignJson::fromJson(object, current.value, errors);
+        if (!parsed)
+            return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
+        QDateTime expected;
+        if (object.contains(QLatin1String("updatedAt"))) {
+            expected = QDateTime::fromString(object.value(QLatin1String("updatedAt")).toString(), Qt::ISODateWithMs);
+            if (!expected.isValid())
+                return fieldErrors(400, QStringLiteral("invalid campaign"),
+                                   {{QStringLiteral("updatedAt"), QStringLiteral("must be an ISO 8601 time")}});
+        }
+        const auto updated = store.update(*parsed, expected);
+        return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+    }
+    if (request.method == "DELETE") {
+        const auto removed = store.remove(*id);
+        return removed.ok() ? noContent() : storeFailure(removed);
+    }
+    return methodNotAllowed("GET, PUT, PATCH, DELETE");
+}
+
+HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments)
+{
+    CampaignStore &store = engine_.store();
+    if (segments.isEmpty()) {
+        if (request.method == "GET") {
+            const auto found = store.campaign(campaignId);
+            if (!found.ok())
+                return storeFailure(found);
+            QJsonArray list;
+            for (const TargetRule &r : found.value.rules)
+                list.append(CampaignJson::toJson(r));
+            return json(200, {{QStringLiteral("rules"), list}});
+        }
+        if (request.method == "POST") {
+            auto body = bodyObject(request);
+            if (auto *reply = std::get_if<HttpReply>(&body))
+                return *reply;
+            QList<FieldError> errors;
+            const auto rule = CampaignJson::ruleFromJson(std::get<QJsonObject>(body), {}, errors);
+            if (!rule)
+                return fieldErrors(400, QStringLiteral("invalid rule"), errors);
+            const auto added = store.addRule(campaignId, *rule);
+            return added.ok() ? json(201, CampaignJson::toJson(added.value)) : storeFailure(added);
+        }
+        if (request.method == "PUT") {
+            auto body = bodyObject(request);
+            if (auto *reply = std::get_if<HttpReply>(&body))
+                return *reply;
+            const auto current = store.campaign(campaignId);
+            if (!current.ok())
+                return storeFailure(current);
+            QList<FieldError> errors;
+            QJsonObject onlyRules{{QStringLiteral("rules"), std::get<QJsonObject>(body).value(QLatin1String("rules"))}};
+            const auto parsed = CampaignJson::fromJson(onlyRules, current.value, errors);
+            if (!parsed)
+                return fieldErrors(400, QStringLiteral("invalid rules"), errors);
+            const auto updated = store.update(*parsed);
+            if (!updated.ok())
+                return storeFailure(updated);
+            QJsonArray list;
+            for (const TargetRule &r : updated.value.rules)
+                list.append(CampaignJson::toJson(r));
+            return json(200, {{QStringLiteral("rules"), list}});
+        }
+        return methodNotAllowed("GET, POST, PUT");
+    }
+    const auto ruleId = parseId(segments[0]);
+    if (!ruleId)
+        return errorReply(400, QStringLiteral("\"%1\" is not a rule id").arg(segments[0]));
+    if (request.method == "PUT") {
+        auto body = bodyObject(request);
+        if (auto *reply = std::get_if<HttpReply>(&body))
+            return *reply;
+        QList<FieldError> errors;
+        auto rule = CampaignJson::ruleFromJson(std::get<QJsonObject>(body), {}, errors);
+        if (!rule)
+            return fieldErrors(400, QStringLiteral("invalid rule"), errors);
+        rule->id = *ruleId;
+        const auto updated = store.updateRule(campaignId, *rule);
+        return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+    }
+    if (request.method == "DELETE") {
+        const auto removed = store.removeRule(campaignId, *ruleId);
+        return removed.ok() ? noContent() : storeFailure(removed);
+    }
+    return methodNotAllowed("PUT, DELETE");
+}
+
+HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &segments)
+{
+    const QString action = segments.value(0);
+    if (action == QLatin1String("stats") && segments.size() == 1) {
+        if (request.method != "GET")
+            return methodNotAllowed("GET");
+        const CacheStatsSnapshot s = engine_.cache().stats();
+        return json(200, {{QStringLiteral("backend"), engine_.cache().backend().kind()},
+                          {QStringLiteral("hits"), s.hits},
+                          {QStringLiteral("misses"), s.misses},
+                          {QStringLiteral("errors"), s.errors},
+                          {QStringLiteral("rejected"), s.rejected},
+                          {QStringLiteral("refills"), s.refills},
+                          {QStringLiteral("invalidations"), s.invalidations},
+                          {QStringLiteral("hitRatio"), s.hitRatio()}});
+    }
+    if (action == QLatin1String("invalidate") && segments.size() == 1) {
+        if (request.method != "POST")
+            return methodNotAllowed("POST");
+        QList<qint64> ids;
+        if (!request.body.trimmed().isEmpty()) {
+            auto body = bodyObject(request);
+            if (auto *reply = std::get_if<HttpReply>(&body))
+                return *reply;
+            const QJsonValue idsJson = std::get<QJsonObject>(body).value(QLatin1String("ids"));
+            if (!idsJson.isUndefined()) {
+                if (!idsJson.isArray())
+                    return fieldErrors(400, QStringLiteral("invalid request"),
+                                       {{QStringLiteral("ids"), QStringLiteral("must be an array of campaign ids")}});
+                for (const QJsonValue &v : idsJson.toArray()) {
+                    if (!v.isDouble() || v.toDouble() < 1)
+                        return fieldErrors(400, QStringLiteral("invalid request"),
+                                           {{QStringLiteral("ids"), QStringLiteral("must be an array of campaign ids")}});
+                    ids.append(qint64(v.toDouble()));
+                }
+            }
+        }
+        if (ids.isEmpty()) { // everything
+            for (const Campaign &c : engine_.store().campaigns(true).value)
+                ids.append(c.id);
+        }
+        const auto removed = engine_.cache().invalidate(ids);
+        if (!removed.ok())
+            return errorReply(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
+        return json(200, {{QStringLiteral("removed"), removed.value}});
+    }
+    return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+}
+
+} // namespace adserve

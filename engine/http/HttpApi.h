@@ -1,0 +1,60 @@
+#pragma once
+
+#include "Metrics.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrlQuery>
+
+namespace adserve {
+
+class Engine;
+
+struct HttpRequest
+{
+    QByteArray method; // "GET", "POST", ...
+    QString path;
+    QUrlQuery query;
+    QByteArray authorization; // the Authorization header
+    QByteArray body;
+};
+
+struct HttpReply
+{
+    int status = 200;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers; // besides Content-Type
+    QByteArray contentType = "application/json";
+    int campaigns = -1; // campaigns delivered, for the request log (-1: not a delivery)
+};
+
+// Every HTTP route of adserve, independent of the server that carries it, so the same
+// answers come from the headless server, the studio's embedded server and the simulator.
+// Thread-safe: called from every server thread at once.
+class HttpApi
+{
+public:
+    static constexpr int kMaxParamLength = 256;
+
+    HttpApi(Engine &engine, Metrics &metrics);
+
+    HttpReply handle(const HttpRequest &request);
+    Metrics::Route routeOf(const QString &path) const;
+
+private:
+    HttpReply deliveryApi(const HttpRequest &request);
+    HttpReply deliveryV1(const HttpRequest &request);
+    HttpReply explain(const HttpRequest &request);
+    HttpReply ready();
+    HttpReply admin(const HttpRequest &request);
+    HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
+    HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);
+    HttpReply cacheAdmin(const HttpRequest &request, const QStringList &segments);
+
+    Engine &engine_;
+    Metrics &metrics_;
+};
+
+} // namespace adserve

@@ -1,0 +1,230 @@
+#include "HttpServerPool.h"
+
+#include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QMetaMethod>
+#include <QTcpServer>
+#include <QThread>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace adserve {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+// A listening TCP socket with SO_REUSEPORT, so several can share one port.
+int openSharedListener(const QHostAddress &address, quint16 port, QString *error)
+{
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+    const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        return -1;
+    }
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (v6) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR raw = address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &raw, sizeof raw);
+        length = sizeof *in6;
+    } else {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof *in4;
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0 || ::listen(fd, 1024) != 0) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString()).arg(port).arg(QString::fromLocal8Bit(strerror(errno)));
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+quint16 boundPort(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length);
+    return storage.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port)
+                                         : ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
+}
+
+// Carries requests of one thread's connections to the HttpApi.
+class ApiHttpServer final : public QAbstractHttpServer
+{
+public:
+    ApiHttpServer(HttpServerPool &pool, HttpApi &api)
+        : pool_(pool)
+        , api_(api)
+    {
+    }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QElapsedTimer timer;
+        timer.start();
+        const QUrl url = request.url();
+        HttpRequest apiRequest{methodName(request.method()), url.path(), request.query(),
+                               request.value("Authorization"), request.body()};
+        const HttpReply reply = api_.handle(apiRequest);
+
+        QHttpServerResponder responder = makeResponder(request, socket);
+        responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+        if (reply.status != 204) {
+            responder.writeHeader("Content-Type", reply.contentType);
+            responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+        }
+        for (const auto &[name, value] : reply.headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(reply.body);
+
+        if (pool_.hasRequestListeners()) {
+            Q_EMIT pool_.requestServed(RequestRecord{QDateTime::currentDateTime(), apiRequest.method,
+                                                     url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority),
+                                                     reply.status, reply.campaigns, timer.nsecsElapsed() / 1000});
+        }
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
+    }
+
+private:
+    HttpServerPool &pool_;
+    HttpApi &api_;
+};
+
+} // namespace
+
+// One server thread: its QTcpServer and ApiHttpServer live (and die) in that thread.
+class HttpServerPool::Worker
+{
+public:
+    Worker(HttpServerPool &pool, int fd)
+    {
+        thread_.setObjectName(QStringLiteral("adserve-http"));
+        context_.moveToThread(&thread_);
+        thread_.start();
+        QMetaObject::invokeMethod(
+            &context_,
+            [this, &pool, fd] {
+                tcp_ = new QTcpServer;
+                tcp_->setSocketDescriptor(fd);
+                http_ = new ApiHttpServer(pool, pool.api_);
+                http_->bind(tcp_);
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    ~Worker()
+    {
+        QMetaObject::invokeMethod(
+            &context_,
+            [this] {
+                delete http_;
+                delete tcp_;
+            },
+            Qt::BlockingQueuedConnection);
+        thread_.quit();
+        thread_.wait();
+    }
+private:
+    QThread thread_;
+    QObject context_;
+    QTcpServer *tcp_ = nullptr;
+    ApiHttpServer *http_ = nullptr;
+};
+
+HttpServerPool::HttpServerPool(HttpApi &api, QObject *parent)
+    : QObject(parent)
+    , api_(api)
+{
+    qRegisterMetaType<adserve::RequestRecord>();
+}
+
+HttpServerPool::~HttpServerPool()
+{
+    stop();
+}
+
+bool HttpServerPool::start(const QHostAddress &address, quint16 port, int threads, QString *error)
+{
+    stop();
+    const int count = threads > 0 ? threads : std::max(QThread::idealThreadCount(), 1);
+    std::vector<int> fds;
+    for (int i = 0; i < count; ++i) {
+        const int fd = openSharedListener(address, port, error);
+        if (fd < 0) {
+            for (int open : fds)
+                ::close(open);
+            return false;
+        }
+        port = boundPort(fd); // port 0: every further socket takes the one the first got
+        fds.push_back(fd);
+    }
+    address_ = address;
+    port_ = port;
+    for (int fd : fds)
+        workers_.push_back(std::make_unique<Worker>(*this, fd));
+    Q_EMIT runningChanged(true);
+    return true;
+}
+
+void HttpServerPool::stop()
+{
+    if (workers_.empty())
+        return;
+    workers_.clear();
+    port_ = 0;
+    Q_EMIT runningChanged(false);
+}
+
+bool HttpServerPool::hasRequestListeners() const
+{
+    static const QMetaMethod served = QMetaMethod::fromSignal(&HttpServerPool::requestServed);
+    return isSignalConnected(served);
+}
+
+QString HttpServerPool::url() const
+{
+    const QString host = address_.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + address_.toString() + QLatin1Char(']')
+                             : address_.toString();
+    return QStringLiteral("http://%1:%2").arg(host).arg(port_);
+}
+
+} // namespace adserve

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "HttpApi.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+namespace adserve {
+
+// One served request, for the studio's live log.
+struct RequestRecord
+{
+    QDateTime time;
+    QByteArray method;
+    QString target; // path and query
+    int status = 0;
+    int campaigns = -1;
+    qint64 micros = 0;
+};
+
+// The HTTP server: one QAbstractHttpServer per thread, each on its own listening socket,
+// all sharing one port through SO_REUSEPORT so the kernel spreads connections over the
+// threads. Handlers run synchronously on their thread (see DESIGN.md on Qt 6.4).
+class HttpServerPool : public QObject
+{
+    Q_OBJECT
+public:
+    HttpServerPool(HttpApi &api, QObject *parent = nullptr);
+    ~HttpServerPool() override;
+
+    // Binds and starts `threads` servers (0: one per core). Returns false with `error`
+    // (e.g. the port is taken) and leaves nothing running.
+    bool start(const QHostAddress &address, quint16 port, int threads, QString *error);
+    void stop();
+    bool isRunning() const { return !workers_.empty(); }
+    quint16 port() const { return port_; }
+    QHostAddress address() const { return address_; }
+    QString url() const;
+    // Whether anyone listens to requestServed: building a record is skipped otherwise.
+    bool hasRequestListeners() const;
+
+Q_SIGNALS:
+    // Emitted from the server threads; connect with a queued connection.
+    void requestServed(const adserve::RequestRecord &record);
+    void runningChanged(bool running);
+
+private:
+    class Worker;
+    friend class Worker;
+    HttpApi &api_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    QHostAddress address_;
+    quint16 port_ = 0;
+};
+
+} // namespace adserve
+
+Q_DECLARE_METATYPE(adserve::RequestRecord)

@@ -1,0 +1,150 @@
+#include "CampaignJson.h"
+
+#include <QJsonArray>
+
+namespace adserve::CampaignJson {
+
+namespace {
+
+QJsonValue timeOrNull(const QDateTime &time)
+{
+    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null);
+}
+
+// Reads an optional string field into `target`; a non-string is an error naming the field.
+void readString(const QJsonObject &json, const char *key, const QString &path, QString &target,
+                QList<FieldError> &errors)
+{
+    const QJsonValue value = json.value(QLatin1String(key));
+    if (value.isUndefined())
+        return;
+    if (!value.isString()) {
+        errors.append({path + QLatin1String(key), QStringLiteral("must be a string")});
+        return;
+    }
+    target = value.toString();
+}
+
+QString prefixed(const QString &path) { return path.isEmpty() ? QString() : path + QLatin1Char('.'); }
+
+} // namespace
+
+QJsonObject toJson(const TargetRule &rule)
+{
+    return {{QStringLiteral("id"), rule.id},
+            {QStringLiteral("code"), rule.code},
+            {QStringLiteral("campaignId"), rule.campaignId},
+            {QStringLiteral("dimension"), dimensionName(rule.dimension)},
+            {QStringLiteral("ruleType"), ruleTypeName(rule.type)},
+            {QStringLiteral("values"), QJsonArray::fromStringList(rule.values)},
+            {QStringLiteral("createdAt"), timeOrNull(rule.createdAt)},
+            {QStringLiteral("updatedAt"), timeOrNull(rule.updatedAt)}};
+}
+
+QJsonObject toJson(const Campaign &c)
+{
+    return {{QStringLiteral("id"), c.id},
+            {QStringLiteral("code"), c.code},
+            {QStringLiteral("name"), c.name},
+            {QStringLiteral("image"), c.image},
+            {QStringLiteral("cta"), c.cta},
+            {QStringLiteral("status"), c.status},
+            {QStringLiteral("createdAt"), timeOrNull(c.createdAt)},
+            {QStringLiteral("updatedAt"), timeOrNull(c.updatedAt)},
+            {QStringLiteral("deleted"), c.deleted},
+            {QStringLiteral("deletedAt"), timeOrNull(c.deletedAt)}};
+}
+
+QJsonObject toJson(const CampaignWithRules &campaign)
+{
+    QJsonObject json = toJson(campaign.campaign);
+    QJsonArray rules;
+    for (const TargetRule &rule : campaign.rules)
+        rules.append(toJson(rule));
+    json.insert(QStringLiteral("rules"), rules);
+    return json;
+}
+
+std::optional<TargetRule> ruleFromJson(const QJsonValue &value, const QString &path, QList<FieldError> &errors)
+{
+    const qsizetype before = errors.size();
+    if (!value.isObject()) {
+        errors.append({path, QStringLiteral("must be an object")});
+        return std::nullopt;
+    }
+    const QJsonObject json = value.toObject();
+    const QString p = prefixed(path);
+    TargetRule rule;
+    if (json.contains(QLatin1String("id"))) {
+        const QJsonValue id = json.value(QLatin1String("id"));
+        if (!id.isDouble() || id.toDouble() < 0)
+            errors.append({p + QStringLiteral("id"), QStringLiteral("must be a non-negative number")});
+        else
+            rule.id = qint64(id.toDouble());
+    }
+    readString(json, "code", p, rule.code, errors);
+
+    QString dimension;
+    readString(json, "dimension", p, dimension, errors);
+    if (const auto d = dimensionFromName(dimension))
+        rule.dimension = *d;
+    else
+        errors.append({p + QStringLiteral("dimension"), QStringLiteral("must be one of country, os, app")});
+
+    QString type;
+    readString(json, "ruleType", p, type, errors);
+    if (type.isEmpty())
+        readString(json, "rule_type", p, type, errors);
+    if (const auto t = ruleTypeFromName(type))
+        rule.type = *t;
+    else
+        errors.append({p + QStringLiteral("ruleType"), QStringLiteral("must be INCLUDE or EXCLUDE")});
+
+    const QJsonValue values = json.value(QLatin1String("values"));
+    if (!values.isArray()) {
+        errors.append({p + QStringLiteral("values"), QStringLiteral("must be an array of strings")});
+    } else {
+        for (const QJsonValue &v : values.toArray()) {
+            if (!v.isString()) {
+                errors.append({p + QStringLiteral("values"), QStringLiteral("must be an array of strings")});
+                break;
+            }
+            rule.values.append(v.toString());
+        }
+    }
+    if (errors.size() != before)
+        return std::nullopt;
+    return rule;
+}
+
+std::optional<CampaignWithRules> fromJson(const QJsonObject &json, const CampaignWithRules &base,
+                                          QList<FieldError> &errors)
+{
+    const qsizetype before = errors.size();
+    CampaignWithRules result = base;
+    Campaign &c = result.campaign;
+    readString(json, "code", {}, c.code, errors);
+    readString(json, "name", {}, c.name, errors);
+    readString(json, "image", {}, c.image, errors);
+    readString(json, "cta", {}, c.cta, errors);
+    readString(json, "status", {}, c.status, errors);
+    c.status = c.status.trimmed().toUpper();
+    if (json.contains(QLatin1String("rules"))) {
+        const QJsonValue rules = json.value(QLatin1String("rules"));
+        if (!rules.isArray()) {
+            errors.append({QStringLiteral("rules"), QStringLiteral("must be an array of rules")});
+        } else {
+            result.rules.clear();
+            const QJsonArray array = rules.toArray();
+            for (qsizetype i = 0; i < array.size(); ++i) {
+                if (auto rule = ruleFromJson(array[i], QStringLiteral("rules[%1]").arg(i), errors))
+                    result.rules.append(*rule);
+            }
+        }
+    }
+    if (errors.size() != before)
+        return std::nullopt;
+    return result;
+}
+
+} // namespace adserve::CampaignJson

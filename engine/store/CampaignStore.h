@@ -1,0 +1,81 @@
+#pragma once
+
+#include "DatabaseTarget.h"
+#include "StoreResult.h"
+#include "model/Campaign.h"
+
+#include <QDateTime>
+#include <QObject>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace adserve {
+
+class ConnectionPool;
+
+// The source of truth for campaigns and their targeting rules, on QSql: the embedded
+// SQLite file or PostgreSQL, same code, same behaviour. The schema is the Go
+// ad-campaign-service's (campaigns, target_rules), created or migrated idempotently on open.
+//
+// Thread-safe: every call uses the calling thread's own connection (a QSqlDatabase may
+// only be used by the thread that opened it). Every write is one transaction.
+class CampaignStore : public QObject
+{
+    Q_OBJECT
+public:
+    // Opens the database, creates or migrates the schema, and fills a new embedded
+    // (SQLite) database with the three sample campaigns. Call from a thread with an event
+    // loop (normally the main thread): PostgreSQL notifications arrive there.
+    static std::unique_ptr<CampaignStore> open(const DatabaseTarget &target, QString *error);
+    ~CampaignStore() override;
+
+    const DatabaseTarget &target() const;
+    QString describe() const;
+    StoreResult<bool> ping() const;
+
+    // --- reads -------------------------------------------------------------------------
+    // Campaigns ordered by id; deleted ones only when asked.
+    StoreResult<QList<Campaign>> campaigns(bool includeDeleted = false) const;
+    // One campaign with its live rules (rules ordered by id). NotFound when absent or deleted.
+    StoreResult<CampaignWithRules> campaign(qint64 id) const;
+    // The given campaigns (deleted ones included, so callers can tell), in one query,
+    // ordered by id. Ids that do not exist are simply absent from the result.
+    StoreResult<QList<Campaign>> campaignsByIds(const QList<qint64> &ids) const;
+    // Every non-deleted campaign with its live rules, ordered by id: what the match index compiles.
+    StoreResult<QList<CampaignWithRules>> targeting() const;
+    // Distinct values seen in rules per dimension, for completion in the studio.
+    StoreResult<QStringList> knownValues(Dimension dimension) const;
+
+    // --- writes (each one transaction; emits campaignsChanged on success) ---------------
+    // Validates (see CampaignValidator), assigns ids and missing codes, sets timestamps.
+    StoreResult<CampaignWithRules> create(const CampaignWithRules &campaign);
+    // Replaces the campaign's fields and its whole rule set. When `expectedUpdatedAt` is
+    // valid and the row's updated_at differs, nothing is written: StoreError::Conflict.
+    StoreResult<CampaignWithRules> update(const CampaignWithRules &campaign,
+                                          const QDateTime &expectedUpdatedAt = {});
+    StoreResult<Campaign> setStatus(qint64 id, const QString &status);
+    // Soft delete (deleted = true, deleted_at = now) of the campaign and its rules.
+    StoreResult<bool> remove(qint64 id);
+    StoreResult<TargetRule> addRule(qint64 campaignId, const TargetRule &rule);
+    StoreResult<TargetRule> updateRule(qint64 campaignId, const TargetRule &rule);
+    StoreResult<bool> removeRule(qint64 campaignId, qint64 ruleId);
+
+    // Bulk insert for the generator and imports: validated, batched, one transaction per
+    // batch. `progress(done, total)` returning false cancels (already written batches stay).
+    StoreResult<qint64> insertMany(const QList<CampaignWithRules> &campaigns,
+                                   const std::function<bool(qint64, qint64)> &progress = {});
+
+Q_SIGNALS:
+    // Campaigns changed: through this store's writes, or (PostgreSQL) by anyone, heard
+    // through LISTEN/NOTIFY. An empty list means "unknown which: assume all".
+    void campaignsChanged(const QList<qint64> &ids);
+
+private:
+    explicit CampaignStore(const DatabaseTarget &target);
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace adserve

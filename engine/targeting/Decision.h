@@ -1,0 +1,48 @@
+#pragma once
+
+#include "model/Campaign.h"
+
+#include <QJsonObject>
+#include <QList>
+
+namespace adserve {
+
+// How one dimension of one campaign judged a request.
+struct DimensionCheck
+{
+    enum class Outcome {
+        NoRules,     // no rules in this dimension: any value qualifies
+        Included,    // the value is in an INCLUDE rule
+        NotIncluded, // there are INCLUDE rules and the value is in none of them
+        Excluded,    // the value is in an EXCLUDE rule (exclude wins over include)
+    };
+    Dimension dimension = Dimension::Country;
+    Outcome outcome = Outcome::NoRules;
+    qint64 ruleId = 0;       // the deciding rule (for NotIncluded: the first INCLUDE rule)
+    QString ruleCode;
+    QString value;           // the request's normalised value
+
+    bool passes() const { return outcome == Outcome::NoRules || outcome == Outcome::Included; }
+};
+
+// Why a campaign was, or was not, delivered for a request.
+struct Decision
+{
+    enum class Verdict { Matched, Inactive, Deleted, Rejected };
+    qint64 campaignId = 0;
+    QString campaignCode;
+    Verdict verdict = Verdict::Matched;
+    QList<DimensionCheck> checks; // every dimension, in Dimension order
+
+    bool matched() const { return verdict == Verdict::Matched; }
+    // The check that rejected the campaign (first failing dimension), or nullptr.
+    const DimensionCheck *decidingCheck() const;
+    // One sentence a campaign manager can read, e.g. "excluded: country \"us\" is in EXCLUDE rule duolingo-country-exclude-1".
+    QString summary() const;
+    QJsonObject toJson() const;
+};
+
+QString outcomeName(DimensionCheck::Outcome outcome);
+QString verdictName(Decision::Verdict verdict);
+
+} // namespace adserve
