@@ -1,0 +1,156 @@
+// Configuration: .env < environment < flags, and a clear one-line error for bad values.
+#include "config/CommandLine.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adserve;
+
+class ConfigTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void defaults();
+    void invalidValues_data();
+    void invalidValues();
+    void validValues();
+    void envFileSyntax();
+    void envFileErrors();
+    void precedence();
+    void unknownFlag();
+};
+
+static std::optional<Config> build(const QMap<QString, QString> &values, QString *error)
+{
+    return ConfigBuilder::build(values, error);
+}
+
+void ConfigTest::defaults()
+{
+    QString error;
+    const auto config = build({}, &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->database.kind, DatabaseTarget::Kind::Sqlite);
+    QCOMPARE(config->cache.url, QStringLiteral("memory://"));
+    QCOMPARE(config->batchSize, 100);
+    QCOMPARE(config->cacheTtl, std::chrono::seconds(86400));
+    QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(config->port, quint16(8080));
+    QVERIFY(config->adminToken.isEmpty());
+}
+
+void ConfigTest::invalidValues_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("batch size zero") << "DELIVERY_CAMPAIGN_BATCH_SIZE" << "0" << "DELIVERY_CAMPAIGN_BATCH_SIZE";
+    QTest::newRow("batch size junk") << "DELIVERY_CAMPAIGN_BATCH_SIZE" << "ten" << "\"ten\"";
+    QTest::newRow("batch size negative") << "DELIVERY_CAMPAIGN_BATCH_SIZE" << "-5" << "DELIVERY_CAMPAIGN_BATCH_SIZE";
+    QTest::newRow("redis tls") << "REDIS_URL" << "rediss://h:6380" << "TLS";
+    QTest::newRow("redis wrong scheme") << "REDIS_URL" << "http://h" << "unknown scheme";
+    QTest::newRow("redis not a url") << "REDIS_URL" << "::::" << "REDIS_URL";
+    QTest::newRow("cluster not bool") << "REDIS_CLUSTER" << "maybe" << "REDIS_CLUSTER";
+    QTest::newRow("database url scheme") << "DATABASE_URL" << "mysql://u@h/db" << "DATABASE_URL";
+    QTest::newRow("listen address") << "ADSERVE_LISTEN" << "not-an-ip:80" << "ADSERVE_LISTEN";
+    QTest::newRow("listen port") << "ADSERVE_LISTEN" << "127.0.0.1:99999" << "ADSERVE_LISTEN";
+    QTest::newRow("ttl zero") << "CACHE_TTL_SECONDS" << "0" << "CACHE_TTL_SECONDS";
+    QTest::newRow("threads") << "ADSERVE_THREADS" << "lots" << "ADSERVE_THREADS";
+}
+
+void ConfigTest::invalidValues()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, mentions);
+    QString error;
+    QVERIFY(!build({{key, value}}, &error));
+    QVERIFY2(error.startsWith(key + QLatin1Char(':')), qPrintable(error));
+    QVERIFY2(error.contains(mentions), qPrintable(error));
+    QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+}
+
+void ConfigTest::validValues()
+{
+    QString error;
+    const auto config = build({{QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral(" 25 ")},
+                               {QStringLiteral("REDIS_URL"), QStringLiteral("redis://:secret@127.0.0.1:6390/2")},
+                               {QStringLiteral("REDIS_CLUSTER"), QStringLiteral("TRUE")},
+                               {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("0.0.0.0:9000")},
+                               {QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0k")}},
+                              &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->batchSize, 25);
+    QCOMPARE(config->cache.url, QStringLiteral("redis://:secret@127.0.0.1:6390/2"));
+    QVERIFY(config->cache.cluster);
+    QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::AnyIPv4));
+    QCOMPARE(config->port, quint16(9000));
+    QCOMPARE(config->adminToken, QStringLiteral("t0k"));
+}
+
+void ConfigTest::envFileSyntax()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral(".env"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("# comment\n\nexport A=1\nB = 'two words'\nC=\"quoted # not a comment\"\nD=plain # comment\nE=\n");
+    file.close();
+    QString error;
+    const auto values = readEnvFile(path, &error);
+    QVERIFY2(values, qPrintable(error));
+    QCOMPARE(values->value(QStringLiteral("A")), QStringLiteral("1"));
+    QCOMPARE(values->value(QStringLiteral("B")), QStringLiteral("two words"));
+    QCOMPARE(values->value(QStringLiteral("C")), QStringLiteral("quoted # not a comment"));
+    QCOMPARE(values->value(QStringLiteral("D")), QStringLiteral("plain"));
+    QVERIFY(values->contains(QStringLiteral("E")));
+}
+
+void ConfigTest::envFileErrors()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral(".env"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("A=1\nthis line is wrong\n");
+    file.close();
+    QString error;
+    QVERIFY(!readEnvFile(path, &error));
+    QVERIFY2(error.contains(QStringLiteral(":2:")), qPrintable(error));
+}
+
+void ConfigTest::precedence()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("my.env"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("DELIVERY_CAMPAIGN_BATCH_SIZE=10\nCACHE_TTL_SECONDS=60\nADSERVE_THREADS=3\n");
+    file.close();
+
+    CommandLine cli(QStringLiteral("test"));
+    QString error;
+    QVERIFY(cli.parse({QStringLiteral("adserve"), QStringLiteral("--env-file"), path, QStringLiteral("--batch-size"),
+                       QStringLiteral("30")},
+                      &error));
+    const auto config = cli.config({QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE=20"), QStringLiteral("CACHE_TTL_SECONDS=120")}, &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->batchSize, 30);                        // flag beats environment and file
+    QCOMPARE(config->cacheTtl, std::chrono::seconds(120));  // environment beats file
+    QCOMPARE(config->serverThreads, 3);                     // file beats default
+}
+
+void ConfigTest::unknownFlag()
+{
+    CommandLine cli(QStringLiteral("test"));
+    QString error;
+    QVERIFY(!cli.parse({QStringLiteral("adserve"), QStringLiteral("--no-such-flag")}, &error));
+    QVERIFY(error.contains(QStringLiteral("no-such-flag")));
+    QVERIFY(cli.parse({QStringLiteral("adserve"), QStringLiteral("--help")}, &error));
+    QVERIFY(cli.helpRequested());
+    QVERIFY(cli.helpText().contains(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE")));
+    QVERIFY(cli.helpText().contains(QStringLiteral("--redis-url")));
+}
+
+QTEST_GUILESS_MAIN(ConfigTest)
+#include "tst_config.moc"

@@ -1,0 +1,140 @@
+// The embedded default cache plugin, loaded the way the engine loads it.
+#include "cache/CachePlugins.h"
+
+#include <QTest>
+#include <QtConcurrent>
+
+using namespace adserve;
+using namespace std::chrono_literals;
+
+class MemoryCacheTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void loadsByScheme();
+    void unknownSchemeIsClearError();
+    void getSetRemove();
+    void ttlExpires();
+    void ttlInspectAndEdit();
+    void boundedEvictsLeastRecentlyUsed();
+    void scanPagesThroughEverything();
+    void concurrentUse();
+
+private:
+    std::unique_ptr<CacheBackend> make(qint64 maxEntries = 1000)
+    {
+        CacheSettings settings;
+        settings.url = QStringLiteral("memory://");
+        settings.maxEntries = maxEntries;
+        QString error;
+        auto backend = CachePlugins::create(settings, &error);
+        if (!backend)
+            qWarning("%s", qPrintable(error));
+        return backend;
+    }
+};
+
+void MemoryCacheTest::loadsByScheme()
+{
+    auto cache = make();
+    QVERIFY(cache);
+    QCOMPARE(cache->kind(), QStringLiteral("memory"));
+    QVERIFY(CachePlugins::availableSchemes().contains(QStringLiteral("memory")));
+}
+
+void MemoryCacheTest::unknownSchemeIsClearError()
+{
+    CacheSettings settings;
+    settings.url = QStringLiteral("nosuch://x");
+    QString error;
+    QVERIFY(!CachePlugins::create(settings, &error));
+    QVERIFY2(error.contains(QStringLiteral("nosuch")), qPrintable(error));
+}
+
+void MemoryCacheTest::getSetRemove()
+{
+    auto cache = make();
+    QVERIFY(cache->setMany({{"a", "1"}, {"b", "2"}}, 10s).ok());
+    const auto got = cache->getMany({"a", "missing", "b"});
+    QVERIFY(got.ok());
+    QCOMPARE(got.value.size(), 3);
+    QCOMPARE(*got.value[0], QByteArray("1"));
+    QVERIFY(!got.value[1]);
+    QCOMPARE(*got.value[2], QByteArray("2"));
+    QCOMPARE(cache->remove({"a", "missing"}).value, 1);
+    QVERIFY(!cache->getMany({"a"}).value[0]);
+    QCOMPARE(cache->keyCount().value, 1);
+}
+
+void MemoryCacheTest::ttlExpires()
+{
+    auto cache = make();
+    QVERIFY(cache->setMany({{"short", "x"}}, 30ms).ok());
+    QVERIFY(cache->getMany({"short"}).value[0]);
+    QTRY_VERIFY_WITH_TIMEOUT(!cache->getMany({"short"}).value[0], 1000);
+}
+
+void MemoryCacheTest::ttlInspectAndEdit()
+{
+    auto cache = make();
+    cache->setMany({{"k", "v"}}, 100s);
+    const qint64 ttl = cache->ttlMs("k").value;
+    QVERIFY(ttl > 99000 && ttl <= 100000);
+    QCOMPARE(cache->ttlMs("nope").value, kTtlMissingKey);
+    QVERIFY(cache->setTtl("k", 0ms).value);
+    QCOMPARE(cache->ttlMs("k").value, kTtlNoExpiry);
+    QVERIFY(!cache->setTtl("nope", 5s).value);
+}
+
+void MemoryCacheTest::boundedEvictsLeastRecentlyUsed()
+{
+    auto cache = make(16 * 4); // 4 entries per shard
+    for (int i = 0; i < 1000; ++i)
+        cache->setMany({{QByteArray::number(i), "v"}}, 0ms);
+    QVERIFY(cache->keyCount().value <= 64);
+    QVERIFY(cache->serverInfo().value.value(QStringLiteral("evicted_keys")).toLongLong() >= 1000 - 64);
+    QVERIFY(cache->getMany({"999"}).value[0]); // the newest survives
+}
+
+void MemoryCacheTest::scanPagesThroughEverything()
+{
+    auto cache = make(100000);
+    QList<QPair<QByteArray, QByteArray>> items;
+    for (int i = 0; i < 2500; ++i)
+        items.append({"campaign:" + QByteArray::number(i), "v"});
+    items.append({"other:1", "v"});
+    cache->setMany(items, 0ms);
+    QSet<QByteArray> seen;
+    QByteArray cursor = "0";
+    int pages = 0;
+    do {
+        const auto page = cache->scan("campaign:*", cursor, 100);
+        QVERIFY(page.ok());
+        for (const QByteArray &key : page.value.keys)
+            seen.insert(key);
+        cursor = page.value.nextCursor;
+        QVERIFY(++pages < 10000);
+    } while (cursor != "0");
+    QCOMPARE(seen.size(), 2500);
+    QVERIFY(pages > 1);
+    QVERIFY(!cache->scan("*", "garbage", 10).ok());
+}
+
+void MemoryCacheTest::concurrentUse()
+{
+    auto cache = make(100000);
+    QList<int> workers{0, 1, 2, 3};
+    QtConcurrent::blockingMap(workers, [&](int w) {
+        for (int i = 0; i < 2000; ++i) {
+            const QByteArray key = QByteArray::number(w) + ':' + QByteArray::number(i);
+            cache->setMany({{key, key}}, 10s);
+            const auto got = cache->getMany({key});
+            if (!got.value[0] || *got.value[0] != key)
+                qFatal("lost a value under concurrency");
+        }
+    });
+    QCOMPARE(cache->keyCount().value, 8000);
+}
+
+QTEST_GUILESS_MAIN(MemoryCacheTest)
+#include "tst_memorycache.moc"

@@ -1,0 +1,237 @@
+// The targeting contract (DESIGN.md), as a table: campaign rules + request -> decision.
+#include "targeting/MatchIndex.h"
+
+#include <QTest>
+
+using namespace adserve;
+
+namespace {
+
+// Rules in a compact form: "country+US,Canada; os-iOS" (+ INCLUDE, - EXCLUDE), ';' between rules.
+QList<TargetRule> parseRules(const QString &spec, qint64 campaignId)
+{
+    QList<TargetRule> rules;
+    qint64 ruleId = campaignId * 100;
+    for (const QString &part : spec.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const QString p = part.trimmed();
+        const qsizetype sign = p.indexOf(QRegularExpression(QStringLiteral("[+-]")));
+        TargetRule rule;
+        rule.id = ++ruleId;
+        rule.code = QStringLiteral("r%1").arg(rule.id);
+        rule.campaignId = campaignId;
+        rule.dimension = *dimensionFromName(p.left(sign));
+        rule.type = p[sign] == QLatin1Char('+') ? RuleType::Include : RuleType::Exclude;
+        rule.values = p.mid(sign + 1).split(QLatin1Char(','));
+        rules.append(rule);
+    }
+    return rules;
+}
+
+CampaignWithRules makeCampaign(qint64 id, const QString &code, const QString &rules,
+                               const QString &status = kStatusActive, bool deleted = false)
+{
+    CampaignWithRules c;
+    c.campaign.id = id;
+    c.campaign.code = code;
+    c.campaign.status = status;
+    c.campaign.deleted = deleted;
+    c.rules = parseRules(rules, id);
+    return c;
+}
+
+QList<CampaignWithRules> samples()
+{
+    return {makeCampaign(1, QStringLiteral("spotify"), QStringLiteral("country+US,Canada")),
+            makeCampaign(2, QStringLiteral("duolingo"), QStringLiteral("os+Android,iOS; country-US")),
+            makeCampaign(3, QStringLiteral("subwaysurfer"), QStringLiteral("os+Android; app+com.gametion.ludokinggame"))};
+}
+
+QStringList codes(const MatchIndex &index, const std::vector<qint64> &ids)
+{
+    QStringList out;
+    for (qint64 id : ids)
+        out << index.codeOf(id);
+    return out;
+}
+
+} // namespace
+
+class TargetingTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void singleCampaign_data();
+    void singleCampaign();
+    void sampleRequests_data();
+    void sampleRequests();
+    void resultsAreInIdOrder();
+    void explainCoversEveryCampaign();
+    void explainNamesDecidingRule();
+    void emptyIndexMatchesNothing();
+    void scratchIsClearedBetweenQueries();
+};
+
+void TargetingTest::singleCampaign_data()
+{
+    QTest::addColumn<QString>("rules");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<bool>("deleted");
+    QTest::addColumn<QString>("country");
+    QTest::addColumn<QString>("os");
+    QTest::addColumn<QString>("app");
+    QTest::addColumn<bool>("matched");
+    QTest::addColumn<QString>("verdict");
+    QTest::addColumn<QString>("decidingDimension"); // of a rejection
+
+    const QString active = kStatusActive;
+    QTest::newRow("include: value listed") << "country+US,Canada" << active << false << "us" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("include: value not listed") << "country+US,Canada" << active << false << "de" << "android" << "x" << false << "rejected" << "country";
+    QTest::newRow("exclude: value listed") << "country-US" << active << false << "us" << "android" << "x" << false << "rejected" << "country";
+    QTest::newRow("exclude: other value") << "country-US" << active << false << "de" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("include and exclude: exclude wins") << "country+US,DE; country-US" << active << false << "us" << "ios" << "x" << false << "rejected" << "country";
+    QTest::newRow("include and exclude: included, not excluded") << "country+US,DE; country-US" << active << false << "de" << "ios" << "x" << true << "matched" << "";
+    QTest::newRow("include and exclude: neither") << "country+US,DE; country-FR" << active << false << "it" << "ios" << "x" << false << "rejected" << "country";
+    QTest::newRow("two include rules: union (first)") << "os+android; os+ios" << active << false << "us" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("two include rules: union (second)") << "os+android; os+ios" << active << false << "us" << "ios" << "x" << true << "matched" << "";
+    QTest::newRow("two include rules: neither") << "os+android; os+ios" << active << false << "us" << "windows" << "x" << false << "rejected" << "os";
+    QTest::newRow("two exclude rules: second hits") << "app-a.b; app-c.d" << active << false << "us" << "ios" << "c.d" << false << "rejected" << "app";
+    QTest::newRow("no rules: anything") << "" << active << false << "zz" << "plan9" << "any.app" << true << "matched" << "";
+    QTest::newRow("rules in other dimensions only") << "app+com.x" << active << false << "anything" << "whatever" << "com.x" << true << "matched" << "";
+    QTest::newRow("every dimension must qualify") << "country+us; os+android; app+com.x" << active << false << "us" << "android" << "com.y" << false << "rejected" << "app";
+    QTest::newRow("first failing dimension decides") << "country+us; os+android" << active << false << "de" << "ios" << "x" << false << "rejected" << "country";
+    QTest::newRow("case folds: request upper") << "country+us" << active << false << "US" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("case folds: rule upper") << "os+ANDROID" << active << false << "us" << "Android" << "x" << true << "matched" << "";
+    QTest::newRow("whitespace trimmed: request") << "country+Germany" << active << false << "  germany \t" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("whitespace trimmed: rule") << "country+ Germany " << active << false << "germany" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("unicode case folding") << "country+STRASSE" << active << false << "straße" << "android" << "x" << true << "matched" << "";
+    QTest::newRow("exclude folds case too") << "os-IOS" << active << false << "us" << "ios" << "x" << false << "rejected" << "os";
+    QTest::newRow("inactive never matches") << "" << kStatusInactive << false << "us" << "android" << "x" << false << "inactive" << "";
+    QTest::newRow("deleted never matches") << "" << active << true << "us" << "android" << "x" << false << "deleted" << "";
+    QTest::newRow("inactive even when rules fit") << "country+us" << kStatusInactive << false << "us" << "android" << "x" << false << "inactive" << "";
+}
+
+void TargetingTest::singleCampaign()
+{
+    QFETCH(QString, rules);
+    QFETCH(QString, status);
+    QFETCH(bool, deleted);
+    QFETCH(QString, country);
+    QFETCH(QString, os);
+    QFETCH(QString, app);
+    QFETCH(bool, matched);
+    QFETCH(QString, verdict);
+    QFETCH(QString, decidingDimension);
+
+    const auto index = MatchIndex::build({makeCampaign(7, QStringLiteral("c7"), rules, status, deleted)});
+    const TargetingQuery query = TargetingQuery::from(country, os, app);
+    const std::vector<qint64> ids = index->match(query);
+    QCOMPARE(ids.size(), size_t(matched ? 1 : 0));
+
+    const QList<Decision> decisions = index->explain(query);
+    QCOMPARE(decisions.size(), 1);
+    const Decision &d = decisions.first();
+    QCOMPARE(d.matched(), matched);
+    QCOMPARE(verdictName(d.verdict), verdict);
+    const DimensionCheck *deciding = d.decidingCheck();
+    if (verdict == QLatin1String("rejected")) {
+        QVERIFY(deciding);
+        QCOMPARE(dimensionName(deciding->dimension), decidingDimension);
+        QVERIFY(deciding->ruleId != 0);
+        QCOMPARE(deciding->value, normalizeValue(deciding->dimension == Dimension::Country ? country
+                                                 : deciding->dimension == Dimension::Os   ? os
+                                                                                           : app));
+    }
+    QCOMPARE(d.checks.size(), kDimensionCount);
+}
+
+void TargetingTest::sampleRequests_data()
+{
+    QTest::addColumn<QString>("country");
+    QTest::addColumn<QString>("os");
+    QTest::addColumn<QString>("app");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("germany android: duolingo") << "germany" << "android" << "com.abc.xyz" << QStringList{"duolingo"};
+    QTest::newRow("us android ludo: spotify, subwaysurfer") << "us" << "android" << "com.gametion.ludokinggame"
+                                                            << QStringList{"spotify", "subwaysurfer"};
+    QTest::newRow("canada ios: spotify, duolingo") << "Canada" << "iOS" << "com.abc.xyz" << QStringList{"spotify", "duolingo"};
+    QTest::newRow("us ios: spotify only (duolingo excludes us)") << "US" << "ios" << "x" << QStringList{"spotify"};
+    QTest::newRow("nothing fits") << "germany" << "windows" << "x" << QStringList{};
+}
+
+void TargetingTest::sampleRequests()
+{
+    QFETCH(QString, country);
+    QFETCH(QString, os);
+    QFETCH(QString, app);
+    QFETCH(QStringList, expected);
+    const auto index = MatchIndex::build(samples());
+    QCOMPARE(codes(*index, index->match(TargetingQuery::from(country, os, app))), expected);
+}
+
+void TargetingTest::resultsAreInIdOrder()
+{
+    // Built from campaigns given in reverse and scattered id order, spanning several bitset words.
+    QList<CampaignWithRules> campaigns;
+    for (qint64 id = 500; id >= 1; id -= 3)
+        campaigns.append(makeCampaign(id, QStringLiteral("c%1").arg(id), id % 2 ? QStringLiteral("os+android") : QString()));
+    const auto index = MatchIndex::build(campaigns);
+    const auto ids = index->match(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"), QStringLiteral("x")));
+    QCOMPARE(ids.size(), size_t(campaigns.size()));
+    QVERIFY(std::is_sorted(ids.begin(), ids.end()));
+    const auto iosIds = index->match(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("ios"), QStringLiteral("x")));
+    for (qint64 id : iosIds)
+        QCOMPARE(id % 2, 0);
+}
+
+void TargetingTest::explainCoversEveryCampaign()
+{
+    const auto index = MatchIndex::build(samples());
+    const auto decisions = index->explain(TargetingQuery::from(QStringLiteral("germany"), QStringLiteral("android"),
+                                                               QStringLiteral("com.abc.xyz")));
+    QCOMPARE(decisions.size(), 3);
+    QCOMPARE(decisions[0].campaignCode, QStringLiteral("spotify"));
+    QVERIFY(!decisions[0].matched());
+    QVERIFY(decisions[1].matched());
+    QVERIFY(!decisions[2].matched());
+    QCOMPARE(dimensionName(decisions[2].decidingCheck()->dimension), QStringLiteral("app"));
+    QVERIFY(decisions[0].summary().contains(QStringLiteral("germany")));
+}
+
+void TargetingTest::explainNamesDecidingRule()
+{
+    const auto index = MatchIndex::build(samples());
+    const auto only = index->explain(TargetingQuery::from(QStringLiteral("US"), QStringLiteral("android"), QStringLiteral("a")), 2);
+    QCOMPARE(only.size(), 1);
+    const DimensionCheck *check = only.first().decidingCheck();
+    QVERIFY(check);
+    QCOMPARE(check->outcome, DimensionCheck::Outcome::Excluded);
+    QCOMPARE(check->dimension, Dimension::Country);
+    QCOMPARE(check->ruleId, 202); // duolingo's second rule: EXCLUDE country US
+    QCOMPARE(check->value, QStringLiteral("us"));
+    const QJsonObject json = only.first().toJson();
+    QCOMPARE(json.value(QStringLiteral("dimension")).toString(), QStringLiteral("country"));
+    QCOMPARE(json.value(QStringLiteral("ruleId")).toInteger(), 202);
+    QVERIFY(index->explain(TargetingQuery::from({}, {}, {}), 99).isEmpty());
+}
+
+void TargetingTest::emptyIndexMatchesNothing()
+{
+    const auto index = MatchIndex::build({});
+    QVERIFY(index->match(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"), QStringLiteral("x"))).empty());
+    QCOMPARE(index->campaignCount(), 0);
+}
+
+void TargetingTest::scratchIsClearedBetweenQueries()
+{
+    // A query that marks include/exclude bits must leave nothing behind for the next one.
+    const auto index = MatchIndex::build(samples());
+    const auto q1 = TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"), QStringLiteral("com.gametion.ludokinggame"));
+    const auto q2 = TargetingQuery::from(QStringLiteral("germany"), QStringLiteral("windows"), QStringLiteral("x"));
+    QCOMPARE(index->match(q1).size(), size_t(2));
+    QVERIFY(index->match(q2).empty());
+    QCOMPARE(index->match(q1).size(), size_t(2));
+}
+
+QTEST_GUILESS_MAIN(TargetingTest)
+#include "tst_targeting.moc"
