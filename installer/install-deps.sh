@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   cmake g++ make pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
   libhiredis-dev libbenchmark-dev libgl-dev
 )
