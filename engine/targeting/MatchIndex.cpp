@@ -75,8 +75,9 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
             CompiledRule compiled{rule.id, rule.code, rule.dimension, rule.type, {}};
             for (const QString &raw : rule.values) {
                 const QString value = normalizeValue(raw);
-                auto [it, inserted] = dim.valueIds.try_emplace(value, int(dim.includes.size()));
-                if (inserted) {
+                auto it = dim.valueIds.constFind(value);
+                if (it == dim.valueIds.cend()) {
+                    it = dim.valueIds.insert(value, int(dim.includes.size()));
                     dim.includes.emplace_back();
                     dim.excludes.emplace_back();
                 }

@@ -33,11 +33,24 @@ bool TestBackends::start(QString *error)
     }
 
     if (cacheKind_ == QLatin1String("redis") || cacheKind_ == QLatin1String("redis-cluster")) {
-        redis_ = std::make_unique<TestRedis>();
         const bool cluster = cacheKind_ == QLatin1String("redis-cluster");
-        if (!(cluster ? redis_->startCluster(error) : redis_->startStandalone(error)))
-            return false;
-        values.insert(QStringLiteral("REDIS_URL"), redis_->url());
+        QString url;
+        if (cluster) {
+            cluster_ = std::make_unique<test::TestRedisCluster>();
+            if (!cluster_->start()) {
+                *error = cluster_->error();
+                return false;
+            }
+            url = cluster_->url();
+        } else {
+            redis_ = std::make_unique<test::TestRedisServer>();
+            if (!redis_->start()) {
+                *error = redis_->error();
+                return false;
+            }
+            url = redis_->url();
+        }
+        values.insert(QStringLiteral("REDIS_URL"), url);
         values.insert(QStringLiteral("REDIS_CLUSTER"), cluster ? QStringLiteral("true") : QStringLiteral("false"));
     } else if (cacheKind_ != QLatin1String("memory")) {
         *error = QStringLiteral("ADSERVE_TEST_CACHE: unknown cache \"%1\"").arg(cacheKind_);
@@ -54,6 +67,7 @@ void TestBackends::stop()
 {
     if (redis_)
         redis_->stop();
+    cluster_.reset();
     if (postgres_)
         postgres_->stop();
 }

@@ -10,7 +10,10 @@ namespace adserve {
 class CampaignStore;
 }
 class TestPostgres;
-class TestRedis;
+namespace adserve::test {
+class TestRedisServer;
+class TestRedisCluster;
+}
 
 // The store and cache a test suite runs over, chosen by ADSERVE_TEST_STORE
 // (sqlite | postgres, default sqlite) and ADSERVE_TEST_CACHE (memory | redis |
@@ -37,5 +40,6 @@ private:
     adserve::Config config_;
     QTemporaryDir dir_;
     std::unique_ptr<TestPostgres> postgres_;
-    std::unique_ptr<TestRedis> redis_;
+    std::unique_ptr<adserve::test::TestRedisServer> redis_;
+    std::unique_ptr<adserve::test::TestRedisCluster> cluster_;
 };

@@ -101,8 +101,8 @@ void MemoryCacheTest::scanPagesThroughEverything()
     auto cache = make(100000);
     QList<QPair<QByteArray, QByteArray>> items;
     for (int i = 0; i < 2500; ++i)
-        items.append({"campaign:" + QByteArray::number(i), "v"});
-    items.append({"other:1", "v"});
+        items.append({QByteArray("campaign:") + QByteArray::number(i), QByteArray("v")});
+    items.append({QByteArray("other:1"), QByteArray("v")});
     cache->setMany(items, 0ms);
     QSet<QByteArray> seen;
     QByteArray cursor = "0";
