@@ -8,10 +8,12 @@ build_packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
   libhiredis-dev libbenchmark-dev libgl-dev
+  librsvg2-bin
 )
 test_packages=(
   redis-server redis-tools postgresql postgresql-client wrk xvfb xauth curl
   dpkg-dev fakeroot lintian file
+  desktop-file-utils appstream systemd python3
 )
 
 wanted=("${build_packages[@]}")
