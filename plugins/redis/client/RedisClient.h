@@ -1,0 +1,102 @@
+#pragma once
+
+#include "RedisConnectionPool.h"
+#include "RedisOptions.h"
+#include "RedisReply.h"
+#include "RedisResult.h"
+
+#include <QHash>
+#include <QPair>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace adserve {
+
+// A command and the key that decides which cluster node runs it (empty: any node).
+struct RedisCommand
+{
+    RedisArgs args;
+    QByteArray key;
+};
+
+struct RedisScanPage
+{
+    QList<QByteArray> keys;
+    QByteArray cursor; // "0" when the scan is complete
+};
+
+// One server's INFO, as field → value ("redis_version" → "7.0.15").
+struct RedisNodeInfo
+{
+    RedisNodeAddress node;
+    QHash<QByteArray, QByteArray> fields;
+};
+
+// The Redis client every adserve Redis call goes through: thread-safe (each thread has
+// its own connections), synchronous with short timeouts, standalone or Cluster behind one
+// interface. Batches are pipelined; in a cluster, multi-key commands are split by slot,
+// sent to every node at once, and the results put back in the caller's order.
+class RedisClient
+{
+public:
+    // No I/O: connections open on first use, so a Redis that is down now can come later.
+    static std::unique_ptr<RedisClient> create(const RedisOptions &options);
+    virtual ~RedisClient();
+
+    const RedisOptions &options() const { return m_pool.options(); }
+    bool isCluster() const { return options().cluster; }
+    QString describe() const { return options().describe(); }
+
+    // Runs the commands, pipelined; one reply per command, in order. Faults come back as
+    // error replies, never as exceptions.
+    virtual QList<RedisReply> execute(const QList<RedisCommand> &commands) = 0;
+    RedisReply execute(const RedisCommand &command) { return execute(QList<RedisCommand>{command}).constFirst(); }
+    // The servers that hold data: the one server, or every cluster master, in a stable order.
+    virtual RedisResult<QList<RedisNodeAddress>> masters() = 0;
+    RedisReply executeOn(const RedisNodeAddress &node, const RedisArgs &args);
+
+    // Values in the keys' order; std::nullopt for a missing key.
+    RedisResult<QList<std::optional<QByteArray>>> mget(const QList<QByteArray> &keys);
+    // SET key value PX ttl for every item, pipelined; ttl <= 0 stores without expiry.
+    RedisResult<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items, std::chrono::milliseconds ttl);
+    // How many of the keys existed. UNLINK frees memory off Redis's main thread.
+    RedisResult<qint64> del(const QList<QByteArray> &keys) { return removeKeys("DEL", keys); }
+    RedisResult<qint64> unlink(const QList<QByteArray> &keys) { return removeKeys("UNLINK", keys); }
+
+    // One SCAN step; in a cluster the cursor walks every master in turn.
+    RedisResult<RedisScanPage> scan(const QByteArray &cursor, const QByteArray &pattern, int count);
+    RedisResult<std::optional<QByteArray>> get(const QByteArray &key);
+    RedisResult<QByteArray> type(const QByteArray &key);
+    RedisResult<qint64> pttl(const QByteArray &key);
+    // True when the key exists and the expiry was set / removed.
+    RedisResult<bool> pexpire(const QByteArray &key, std::chrono::milliseconds ttl);
+    RedisResult<bool> persist(const QByteArray &key);
+    RedisResult<QList<RedisNodeInfo>> info();
+    RedisResult<qint64> dbsize();
+    RedisResult<bool> ping();
+
+    static QHash<QByteArray, QByteArray> parseInfo(const QByteArray &text);
+
+protected:
+    explicit RedisClient(const RedisOptions &options);
+    // Keys of one group may share a multi-key command: all keys standalone, one slot in a cluster.
+    virtual int keyGroup(const QByteArray &key) const = 0;
+
+    RedisConnectionPool m_pool;
+
+private:
+    struct KeyedReply
+    {
+        QList<qsizetype> keyIndexes;
+        RedisReply reply;
+    };
+    // `verb key...` split into groups that can share a command, in chunks; a group that a
+    // slot migration answers with TRYAGAIN is sent again one key per command.
+    QList<KeyedReply> multiKey(const QByteArray &verb, const QList<QByteArray> &keys);
+    RedisResult<qint64> removeKeys(const QByteArray &verb, const QList<QByteArray> &keys);
+    RedisResult<qint64> integerCommand(const RedisArgs &args);
+};
+
+} // namespace adserve

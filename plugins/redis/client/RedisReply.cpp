@@ -1,0 +1,64 @@
+#include "RedisReply.h"
+
+#include <hiredis/hiredis.h>
+
+namespace adserve {
+
+RedisReply RedisReply::fromHiredis(const redisReply *reply)
+{
+    RedisReply result;
+    switch (reply->type) {
+    case REDIS_REPLY_STRING:
+        result.type = Type::String;
+        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
+        break;
+    case REDIS_REPLY_STATUS:
+        result.type = Type::Status;
+        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
+        break;
+    case REDIS_REPLY_ERROR:
+        result.type = Type::Error;
+        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
+        break;
+    case REDIS_REPLY_INTEGER:
+        result.type = Type::Integer;
+        result.integer = reply->integer;
+        break;
+    case REDIS_REPLY_ARRAY:
+        result.type = Type::Array;
+        result.elements.reserve(qsizetype(reply->elements));
+        for (size_t i = 0; i < reply->elements; ++i)
+            result.elements.append(fromHiredis(reply->element[i]));
+        break;
+    default:
+        result.type = Type::Nil;
+        break;
+    }
+    return result;
+}
+
+RedisReply RedisReply::connectionError(const QString &why)
+{
+    RedisReply result;
+    result.type = Type::ConnectionError;
+    result.bytes = why.toUtf8();
+    return result;
+}
+
+RedisReply RedisReply::errorReply(const QByteArray &text)
+{
+    RedisReply result;
+    result.type = Type::Error;
+    result.bytes = text;
+    return result;
+}
+
+QByteArray RedisReply::errorCode() const
+{
+    if (type != Type::Error)
+        return {};
+    const qsizetype space = bytes.indexOf(' ');
+    return space < 0 ? bytes : bytes.left(space);
+}
+
+} // namespace adserve

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace adserve::test {
+
+// A redis-server of the test's own: a free loopback port, a temporary folder, no
+// persistence. Stopped by PID (and killed with the test process if that dies first).
+class TestRedisServer
+{
+public:
+    struct Options
+    {
+        QString password;    // requirepass, for the default user
+        QString aclUser;     // an extra ACL user with every permission...
+        QString aclPassword; // ...and this password
+        bool clusterNode = false;
+    };
+
+    TestRedisServer();
+    explicit TestRedisServer(Options options);
+    ~TestRedisServer();
+    TestRedisServer(const TestRedisServer &) = delete;
+    TestRedisServer &operator=(const TestRedisServer &) = delete;
+
+    // Whether redis-server and redis-cli are installed (installer/install-deps.sh).
+    static bool toolsAvailable();
+
+    bool start();   // false with error() set
+    bool restart(); // the same port and folder, after stop() or kill()
+    void stop();    // SIGTERM, then SIGKILL if it does not end
+    void kill();    // SIGKILL: a crash
+    void pause();   // SIGSTOP: the server hangs, connections stay open
+    void resume();  // SIGCONT
+    bool isRunning() const;
+    QString error() const { return m_error; }
+
+    QString host() const { return QStringLiteral("127.0.0.1"); }
+    quint16 port() const { return m_port; }
+    qint64 pid() const;
+    QString address() const { return host() + QLatin1Char(':') + QString::number(m_port); }
+    // redis://[:password@]127.0.0.1:port — the default user's password when there is one.
+    QString url() const;
+    QString logFile() const;
+
+    // Runs redis-cli against this server (authenticated); its output, trimmed.
+    QByteArray cli(const QStringList &args, bool *ok = nullptr) const;
+
+private:
+    bool launch();
+    bool waitUntilAnswering(int timeoutMs);
+
+    Options m_options;
+    QTemporaryDir m_dir;
+    quint16 m_port = 0;
+    std::unique_ptr<QProcess> m_process;
+    bool m_paused = false;
+    QString m_error;
+};
+
+// A Redis Cluster of masters without replicas, made with redis-cli --cluster create.
+class TestRedisCluster
+{
+public:
+    explicit TestRedisCluster(int masters = 3);
+
+    bool start(); // false with error() set
+    QString error() const { return m_error; }
+    // A seed URL: the first node's.
+    QString url() const { return m_nodes.constFirst()->url(); }
+    int size() const { return int(m_nodes.size()); }
+    TestRedisServer &node(int i) { return *m_nodes.at(i); }
+    bool waitUntilHealthy(int timeoutMs);
+
+    // Inspection and resharding, through redis-cli: the test's independent view.
+    QByteArray nodeId(int i) const;
+    int ownerOfSlot(int slot) const; // node index, -1 if unknown
+    int indexOfPort(quint16 port) const;
+    // The three steps of moving a slot, so a test can stop midway.
+    bool beginSlotMigration(int slot, int from, int to);
+    bool migrateKeys(int from, int to, const QList<QByteArray> &keys);
+    bool assignSlot(int slot, int to); // CLUSTER SETSLOT slot NODE on every node
+    // All three, with every key of the slot.
+    bool moveSlot(int slot, int to);
+
+private:
+    QList<std::shared_ptr<TestRedisServer>> m_nodes;
+    QString m_error;
+};
+
+} // namespace adserve::test
