@@ -66,6 +66,13 @@ public:
     // batch. `progress(done, total)` returning false cancels (already written batches stay).
     StoreResult<qint64> insertMany(const QList<CampaignWithRules> &campaigns,
                                    const std::function<bool(qint64, qint64)> &progress = {});
+    // The same for more campaigns than should sit in memory at once: `nextBatch(max)` returns
+    // up to `max` campaigns, an empty list when there are no more; each batch is validated
+    // and written in its own transaction. `expectedTotal` is only passed on to `progress`.
+    // Emits campaignsChanged once, at the end.
+    StoreResult<qint64> insertBatches(const std::function<QList<CampaignWithRules>(qsizetype)> &nextBatch,
+                                      qint64 expectedTotal,
+                                      const std::function<bool(qint64, qint64)> &progress = {});
 
 Q_SIGNALS:
     // Campaigns changed: through this store's writes, or (PostgreSQL) by anyone, heard

@@ -1,0 +1,80 @@
+#include "CampaignValidator.h"
+
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace adserve {
+
+namespace {
+
+QString subField(const QString &prefix, const QString &name)
+{
+    return prefix.isEmpty() ? name : prefix + u'.' + name;
+}
+
+} // namespace
+
+QList<FieldError> CampaignValidator::validate(const CampaignWithRules &campaign)
+{
+    QList<FieldError> errors = validateCampaign(campaign.campaign);
+    for (qsizetype i = 0; i < campaign.rules.size(); ++i)
+        errors += validateRule(campaign.rules.at(i), QStringLiteral("rules[%1]").arg(i));
+    return errors;
+}
+
+QList<FieldError> CampaignValidator::validateCampaign(const Campaign &c)
+{
+    static const QRegularExpression codePattern(QStringLiteral("^[A-Za-z0-9_.-]{1,%1}$").arg(kMaxCodeLength));
+    QList<FieldError> errors;
+    if (c.code.isEmpty())
+        errors.append({QStringLiteral("code"), QStringLiteral("is required")});
+    else if (!codePattern.match(c.code).hasMatch())
+        errors.append({QStringLiteral("code"),
+                       QStringLiteral("must be 1 to %1 letters, digits, '_', '.' or '-'").arg(kMaxCodeLength)});
+    if (c.name.size() > kMaxNameLength)
+        errors.append({QStringLiteral("name"), QStringLiteral("must be at most %1 characters").arg(kMaxNameLength)});
+    const QUrl image(c.image, QUrl::StrictMode);
+    const QString scheme = image.scheme().toLower();
+    if (c.image.isEmpty())
+        errors.append({QStringLiteral("image"), QStringLiteral("is required")});
+    else if (!image.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+             || image.host().isEmpty())
+        errors.append({QStringLiteral("image"), QStringLiteral("must be an http(s) URL")});
+    if (c.cta.trimmed().isEmpty())
+        errors.append({QStringLiteral("cta"), QStringLiteral("is required")});
+    else if (c.cta.size() > kMaxCtaLength)
+        errors.append({QStringLiteral("cta"), QStringLiteral("must be at most %1 characters").arg(kMaxCtaLength)});
+    errors += validateStatus(c.status);
+    return errors;
+}
+
+QList<FieldError> CampaignValidator::validateRule(const TargetRule &rule, const QString &field)
+{
+    QList<FieldError> errors;
+    if (dimensionName(rule.dimension).isEmpty())
+        errors.append({subField(field, QStringLiteral("dimension")), QStringLiteral("must be one of country, os, app")});
+    if (rule.type != RuleType::Include && rule.type != RuleType::Exclude)
+        errors.append({subField(field, QStringLiteral("ruleType")), QStringLiteral("must be INCLUDE or EXCLUDE")});
+    const QString valuesField = subField(field, QStringLiteral("values"));
+    if (rule.values.isEmpty())
+        errors.append({valuesField, QStringLiteral("needs at least one value")});
+    for (qsizetype i = 0; i < rule.values.size(); ++i) {
+        const QString value = rule.values.at(i).trimmed();
+        if (value.isEmpty())
+            errors.append({valuesField, QStringLiteral("value %1 is empty").arg(i + 1)});
+        else if (value.size() > kMaxValueLength)
+            errors.append({valuesField,
+                           QStringLiteral("value %1 is longer than %2 characters").arg(i + 1).arg(kMaxValueLength)});
+    }
+    return errors;
+}
+
+QList<FieldError> CampaignValidator::validateStatus(const QString &status)
+{
+    if (status == kStatusActive || status == kStatusInactive)
+        return {};
+    return {{QStringLiteral("status"), QStringLiteral("must be ACTIVE or INACTIVE")}};
+}
+
+} // namespace adserve
+

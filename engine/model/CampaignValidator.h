@@ -1,0 +1,27 @@
+#pragma once
+
+#include "Campaign.h"
+#include "store/StoreResult.h"
+
+namespace adserve {
+
+// What makes a campaign valid, in one place for the store, the admin HTTP API and the
+// studio's editor. Errors name fields as the JSON APIs do: "code", "image",
+// "rules[2].values". An empty list means valid.
+class CampaignValidator
+{
+public:
+    static constexpr int kMaxCodeLength = 64;
+    static constexpr int kMaxNameLength = 200;
+    static constexpr int kMaxCtaLength = 64;
+    static constexpr int kMaxValueLength = 256;
+
+    static QList<FieldError> validate(const CampaignWithRules &campaign);
+    static QList<FieldError> validateCampaign(const Campaign &campaign);
+    // `field` prefixes the rule's field names ("rules[2]" gives "rules[2].values"); empty for none.
+    static QList<FieldError> validateRule(const TargetRule &rule, const QString &field = {});
+    // ACTIVE or INACTIVE; else an error on "status".
+    static QList<FieldError> validateStatus(const QString &status);
+};
+
+} // namespace adserve

@@ -1,0 +1,190 @@
+#include "CampaignGenerator.h"
+
+#include "CampaignStore.h"
+#include "ValueLists.h"
+
+#include <QSet>
+
+#include <cmath>
+
+namespace adserve {
+
+namespace {
+
+// Markets advertisers target most; half of all generated country values come from here.
+const QStringList kTopMarkets{
+    QStringLiteral("US"), QStringLiteral("GB"), QStringLiteral("DE"), QStringLiteral("FR"), QStringLiteral("IN"),
+    QStringLiteral("BR"), QStringLiteral("JP"), QStringLiteral("CA"), QStringLiteral("AU"), QStringLiteral("MX"),
+    QStringLiteral("ES"), QStringLiteral("IT"), QStringLiteral("KR"), QStringLiteral("ID"), QStringLiteral("TR"),
+    QStringLiteral("NL"), QStringLiteral("PL"), QStringLiteral("SA"), QStringLiteral("AE"), QStringLiteral("NG")};
+const QStringList kCallsToAction{QStringLiteral("Install"),    QStringLiteral("Download"),  QStringLiteral("Play"),
+                                 QStringLiteral("Shop Now"),   QStringLiteral("Learn More"), QStringLiteral("Sign Up"),
+                                 QStringLiteral("Subscribe"),  QStringLiteral("Open"),       QStringLiteral("Try Free"),
+                                 QStringLiteral("Book Now")};
+const QStringList kThemes{QStringLiteral("Spring"), QStringLiteral("Summer"),  QStringLiteral("Autumn"),
+                          QStringLiteral("Winter"), QStringLiteral("Holiday"), QStringLiteral("Launch"),
+                          QStringLiteral("Weekend"), QStringLiteral("Black Friday"), QStringLiteral("Back to School")};
+const QStringList kGoals{QStringLiteral("Install Push"), QStringLiteral("Retargeting"), QStringLiteral("Awareness"),
+                         QStringLiteral("Promo"), QStringLiteral("Reactivation")};
+const QStringList kVendorSuffixes{QStringLiteral("games"), QStringLiteral("apps"),   QStringLiteral("labs"),
+                                  QStringLiteral("studio"), QStringLiteral("soft"),  QStringLiteral("media"),
+                                  QStringLiteral("mobile"), QStringLiteral("interactive")};
+const QStringList kBannerSizes{QStringLiteral("320x50"), QStringLiteral("300x250"), QStringLiteral("728x90"),
+                               QStringLiteral("1080x1920")};
+
+constexpr qsizetype kSynthesizedApps = 6000;
+
+struct Catalogue
+{
+    QStringList countries;
+    QStringList operatingSystems;
+    QStringList apps; // most popular first
+};
+
+// Built once, from a fixed seed: the same app ids whatever seed campaigns are generated with.
+const Catalogue &catalogue()
+{
+    static const Catalogue instance = [] {
+        Catalogue c;
+        for (const ValueLists::Country &country : ValueLists::countries())
+            c.countries.append(country.code);
+        c.operatingSystems = ValueLists::operatingSystems();
+        c.apps = ValueLists::popularApps();
+        const QStringList words = ValueLists::appWords();
+        QSet<QString> seen(c.apps.cbegin(), c.apps.cend());
+        std::mt19937_64 random(0x61707073); // "apps"
+        auto word = [&] { return words.at(qsizetype(random() % quint64(words.size()))); };
+        while (!words.isEmpty() && c.apps.size() < kSynthesizedApps) {
+            const QString vendor = random() % 2 ? word() + word()
+                                                : word() + kVendorSuffixes.at(qsizetype(random() % kVendorSuffixes.size()));
+            const QString app = random() % 3 ? word() : word() + word();
+            const QString id = QStringLiteral("com.%1.%2").arg(vendor, app);
+            if (!seen.contains(id)) {
+                seen.insert(id);
+                c.apps.append(id);
+            }
+        }
+        return c;
+    }();
+    return instance;
+}
+
+QString titleCase(const QString &word)
+{
+    return word.isEmpty() ? word : word.at(0).toUpper() + word.mid(1);
+}
+
+} // namespace
+
+CampaignGenerator::CampaignGenerator(quint64 seed)
+    : random_(seed)
+    , seed_(seed)
+{
+}
+
+double CampaignGenerator::uniform()
+{
+    return double(random_() >> 11) * 0x1.0p-53;
+}
+
+qsizetype CampaignGenerator::below(qsizetype n)
+{
+    return n <= 0 ? 0 : qsizetype(random_() % quint64(n));
+}
+
+qsizetype CampaignGenerator::skewed(qsizetype n, double steepness)
+{
+    return std::min(n - 1, qsizetype(double(n) * std::pow(uniform(), steepness)));
+}
+
+QString CampaignGenerator::pickValue(Dimension dimension)
+{
+    const Catalogue &c = catalogue();
+    switch (dimension) {
+    case Dimension::Country:
+        return uniform() < 0.5 ? kTopMarkets.at(below(kTopMarkets.size())) : c.countries.at(below(c.countries.size()));
+    case Dimension::Os:
+        return c.operatingSystems.at(skewed(c.operatingSystems.size(), 2.0));
+    case Dimension::App:
+        return c.apps.at(skewed(c.apps.size(), 3.0));
+    }
+    return {};
+}
+
+void CampaignGenerator::addRules(QList<TargetRule> &rules, Dimension dimension)
+{
+    // Per dimension: no rule 45%, INCLUDE 30%, EXCLUDE 15%, both 10%.
+    const double kind = uniform();
+    if (kind < 0.45)
+        return;
+    const bool include = kind < 0.75 || kind >= 0.90;
+    const bool exclude = kind >= 0.75;
+    const qsizetype maxValues = dimension == Dimension::Os ? 3 : dimension == Dimension::Country ? 6 : 4;
+    QSet<QString> used;
+    auto values = [&](qsizetype most) {
+        QStringList list;
+        const qsizetype wanted = 1 + skewed(most, 1.5);
+        for (int tries = 0; list.size() < wanted && tries < 4 * most; ++tries) {
+            const QString value = pickValue(dimension);
+            if (!used.contains(value)) {
+                used.insert(value);
+                list.append(value);
+            }
+        }
+        return list;
+    };
+    for (RuleType type : {RuleType::Include, RuleType::Exclude}) {
+        if ((type == RuleType::Include && !include) || (type == RuleType::Exclude && !exclude))
+            continue;
+        TargetRule rule;
+        rule.dimension = dimension;
+        rule.type = type;
+        rule.values = values(type == RuleType::Include ? maxValues : 3);
+        if (!rule.values.isEmpty())
+            rules.append(rule);
+    }
+}
+
+CampaignWithRules CampaignGenerator::next()
+{
+    const Catalogue &c = catalogue();
+    ++number_;
+    CampaignWithRules result;
+    Campaign &campaign = result.campaign;
+    campaign.code = QStringLiteral("gen-%1-%2").arg(seed_).arg(number_);
+    const QString app = c.apps.at(skewed(c.apps.size(), 3.0));
+    const QString product = titleCase(app.section(u'.', -1));
+    campaign.name = QStringLiteral("%1 - %2 %3").arg(product, kThemes.at(below(kThemes.size())),
+                                                    kGoals.at(below(kGoals.size())));
+    campaign.image = QStringLiteral("https://cdn.example.com/creatives/%1-%2.png")
+                         .arg(campaign.code, kBannerSizes.at(below(kBannerSizes.size())));
+    campaign.cta = kCallsToAction.at(below(kCallsToAction.size()));
+    campaign.status = uniform() < 0.10 ? kStatusInactive : kStatusActive;
+    campaign.deleted = uniform() < 0.03;
+    for (Dimension dimension : kDimensions)
+        addRules(result.rules, dimension);
+    return result;
+}
+
+StoreResult<qint64> CampaignGenerator::generate(CampaignStore &store, qint64 count, quint64 seed,
+                                                const std::function<bool(qint64, qint64)> &progress)
+{
+    if (count < 0)
+        return StoreResult<qint64>::failure(StoreError::Invalid, QStringLiteral("count must not be negative"),
+                                            {{QStringLiteral("count"), QStringLiteral("must not be negative")}});
+    CampaignGenerator generator(seed);
+    qint64 made = 0;
+    return store.insertBatches(
+        [&](qsizetype max) {
+            QList<CampaignWithRules> batch;
+            const qsizetype size = qsizetype(std::min<qint64>(std::min<qint64>(max, kChunk), count - made));
+            batch.reserve(size);
+            for (qsizetype i = 0; i < size; ++i)
+                batch.append(generator.next());
+            made += size;
+            return batch;
+        },
+        count, progress);
+}
+
+} // namespace adserve

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "model/Campaign.h"
+
+#include <QHash>
+#include <QSqlQuery>
+
+#include <optional>
+
+namespace adserve {
+
+class SqlSession;
+
+// Reads and writes rows of the campaigns and target_rules tables on one session. Knows the
+// SQL and the row <-> struct mapping; no rules about what may be written (that is the
+// store's job). Every method throws SqlFailure when a statement fails.
+class CampaignRows
+{
+public:
+    explicit CampaignRows(SqlSession &session) : session_(session) {}
+    SqlSession &session() { return session_; }
+
+    QList<Campaign> campaigns(bool includeDeleted);
+    QList<Campaign> campaignsByIds(const QList<qint64> &ids);
+    // With `lock`, the row stays locked until the transaction ends.
+    std::optional<Campaign> campaign(qint64 id, bool lock = false);
+    std::optional<qint64> campaignIdForCode(const QString &code);
+    qint64 campaignCount();
+    // Live rules ordered by id.
+    QList<TargetRule> liveRules(qint64 campaignId);
+    // Live rules of live campaigns, ordered by campaign id then id.
+    QList<TargetRule> targetingRules();
+    QStringList knownValues(Dimension dimension);
+
+    qint64 insertCampaign(const Campaign &campaign);
+    // Writes every column but id and created_at.
+    void updateCampaign(const Campaign &campaign);
+    qint64 insertRule(const TargetRule &rule);
+    // Writes every column but id, campaign_id and created_at.
+    void updateRule(const TargetRule &rule);
+    void softDeleteRules(qint64 campaignId, const QDateTime &at);
+
+    // Multi-row inserts for bulk loads. insertCampaigns returns the new ids by code.
+    QHash<QString, qint64> insertCampaigns(const QList<Campaign> &campaigns);
+    void insertRules(const QList<TargetRule> &rules);
+
+private:
+    QString campaignColumns(const QString &qualifier = {}) const;
+    QString ruleColumns(const QString &qualifier = {}) const;
+    static Campaign readCampaign(const QSqlQuery &query);
+    static std::optional<TargetRule> readRule(const QSqlQuery &query);
+    QList<TargetRule> readRules(QSqlQuery query);
+    void bindCampaign(QSqlQuery &query, const Campaign &campaign) const;
+    void bindRule(QSqlQuery &query, const TargetRule &rule) const;
+    QString campaignValueRow() const;
+    QString ruleValueRow() const;
+
+    SqlSession &session_;
+};
+
+} // namespace adserve

@@ -1,0 +1,202 @@
+#include "ConnectionPool.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <vector>
+
+namespace adserve {
+
+namespace {
+
+// A dead PostgreSQL must never hang a caller: libpq waits forever without this.
+constexpr int kDefaultConnectTimeoutSeconds = 5;
+// How long SQLite waits for another writer before reporting "database is locked".
+constexpr int kSqliteBusyTimeoutMs = 5000;
+
+std::atomic<quint64> nextPoolId{1};
+std::atomic<quint64> nextThreadSerial{1};
+
+// The connections the current thread opened, one per pool; removed when the thread ends.
+class ThreadConnections
+{
+public:
+    struct Entry
+    {
+        quint64 poolId;
+        std::shared_ptr<std::atomic_bool> poolAlive;
+        QString name;
+        QSqlDatabase db;
+    };
+
+    ~ThreadConnections()
+    {
+        for (Entry &e : entries_)
+            release(e);
+    }
+
+    Entry *find(quint64 poolId)
+    {
+        pruneDeadPools();
+        for (Entry &e : entries_) {
+            if (e.poolId == poolId)
+                return &e;
+        }
+        return nullptr;
+    }
+
+    void add(Entry entry) { entries_.push_back(std::move(entry)); }
+
+    void remove(quint64 poolId)
+    {
+        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+            if (it->poolId == poolId) {
+                release(*it);
+                entries_.erase(it);
+                return;
+            }
+        }
+    }
+
+    quint64 serial() const { return serial_; }
+
+private:
+    void pruneDeadPools()
+    {
+        for (auto it = entries_.begin(); it != entries_.end();) {
+            if (it->poolAlive->load()) {
+                ++it;
+            } else {
+                release(*it);
+                it = entries_.erase(it);
+            }
+        }
+    }
+
+    static void release(Entry &e)
+    {
+        e.db = QSqlDatabase(); // the registry must hold the last reference before removal
+        ConnectionPool::close(e.name);
+    }
+
+    std::vector<Entry> entries_;
+    const quint64 serial_ = nextThreadSerial.fetch_add(1);
+};
+
+thread_local ThreadConnections threadConnections;
+
+QString withDefaultConnectTimeout(const QString &options)
+{
+    if (options.contains(QLatin1String("connect_timeout=")))
+        return options;
+    const QString timeout = QStringLiteral("connect_timeout=%1").arg(kDefaultConnectTimeoutSeconds);
+    return options.isEmpty() ? timeout : options + u';' + timeout;
+}
+
+bool setUp(QSqlDatabase &db, const DatabaseTarget &target, QString *error)
+{
+    const QStringList statements = target.isPostgres()
+        ? QStringList{QStringLiteral("SET TIME ZONE 'UTC'")}
+        : QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
+                      QStringLiteral("PRAGMA busy_timeout=%1").arg(kSqliteBusyTimeoutMs),
+                      QStringLiteral("PRAGMA foreign_keys=ON"),
+                      // Safe with WAL (a power cut can lose the last commits, never corrupt).
+                      QStringLiteral("PRAGMA synchronous=NORMAL")};
+    QSqlQuery query(db);
+    for (const QString &sql : statements) {
+        if (!query.exec(sql)) {
+            *error = QStringLiteral("%1 failed: %2").arg(sql, query.lastError().text());
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+ConnectionPool::ConnectionPool(DatabaseTarget target)
+    : target_(std::move(target))
+    , id_(nextPoolId.fetch_add(1))
+    , alive_(std::make_shared<std::atomic_bool>(true))
+{
+}
+
+ConnectionPool::~ConnectionPool()
+{
+    alive_->store(false);
+    threadConnections.remove(id_);
+}
+
+QSqlDatabase ConnectionPool::connection(QString *error)
+{
+    if (ThreadConnections::Entry *entry = threadConnections.find(id_)) {
+        if (entry->db.isOpen())
+            return entry->db;
+        threadConnections.remove(id_);
+    }
+    const QString name = QStringLiteral("adserve-store-%1-thread-%2").arg(id_).arg(threadConnections.serial());
+    QString why;
+    QSqlDatabase db = open(target_, name, &why);
+    if (!db.isOpen()) {
+        if (error)
+            *error = why;
+        return {};
+    }
+    threadConnections.add({id_, alive_, name, db});
+    return db;
+}
+
+void ConnectionPool::discard()
+{
+    threadConnections.remove(id_);
+}
+
+QSqlDatabase ConnectionPool::open(const DatabaseTarget &target, const QString &name, QString *error)
+{
+    const QString driver = target.isPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE");
+    if (!QSqlDatabase::isDriverAvailable(driver)) {
+        *error = QStringLiteral("Qt's %1 SQL driver is not installed (Debian: libqt6sql6-%2)")
+                     .arg(driver, target.isPostgres() ? QStringLiteral("psql") : QStringLiteral("sqlite"));
+        return {};
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(driver, name);
+        if (target.isPostgres()) {
+            db.setHostName(target.host);
+            db.setPort(target.port);
+            db.setDatabaseName(target.database);
+            db.setUserName(target.user);
+            db.setPassword(target.password);
+            db.setConnectOptions(withDefaultConnectTimeout(target.connectOptions));
+        } else {
+            const QFileInfo file(target.sqlitePath);
+            if (!file.absoluteDir().exists() && !QDir().mkpath(file.absolutePath())) {
+                *error = QStringLiteral("cannot create folder %1").arg(file.absolutePath());
+                db = QSqlDatabase();
+                close(name);
+                return {};
+            }
+            db.setDatabaseName(target.sqlitePath);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kSqliteBusyTimeoutMs));
+        }
+        if (db.open() && setUp(db, target, error))
+            return db;
+        if (!db.isOpen())
+            *error = db.lastError().text().trimmed();
+    }
+    close(name);
+    return {};
+}
+
+void ConnectionPool::close(const QString &name)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+} // namespace adserve

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "DatabaseTarget.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace adserve {
+
+// Hands every thread its own connection to one database, because a QSqlDatabase may only
+// be used by the thread that created it. A thread's connection opens on its first use and
+// is removed when the thread ends, or, for the thread that destroys the pool, with the pool.
+// Threads that outlive the pool drop their connection on their next use of any pool.
+class ConnectionPool
+{
+public:
+    explicit ConnectionPool(DatabaseTarget target);
+    ~ConnectionPool();
+    ConnectionPool(const ConnectionPool &) = delete;
+    ConnectionPool &operator=(const ConnectionPool &) = delete;
+
+    // The calling thread's open connection. When the database cannot be reached, returns
+    // an invalid or closed QSqlDatabase and sets `error` (never containing the password).
+    QSqlDatabase connection(QString *error);
+    // Forgets the calling thread's connection (it broke): the next connection() reconnects.
+    void discard();
+
+    // Opens and sets up a connection under `name` (SQLite: WAL, busy timeout, foreign keys;
+    // PostgreSQL: connect timeout, UTC session). Also used for connections the pool does
+    // not manage, like the notification listener. On failure the name is removed again.
+    static QSqlDatabase open(const DatabaseTarget &target, const QString &name, QString *error);
+    // Closes and removes a connection created by open(), from the thread that opened it.
+    static void close(const QString &name);
+
+private:
+    const DatabaseTarget target_;
+    const quint64 id_;
+    const std::shared_ptr<std::atomic_bool> alive_;
+};
+
+} // namespace adserve

@@ -1,0 +1,124 @@
+#include "model/CampaignValidator.h"
+#include "store/CampaignGenerator.h"
+#include "store/ValueLists.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace adserve;
+
+namespace {
+
+QString fingerprint(const CampaignWithRules &c)
+{
+    QStringList parts{c.campaign.code, c.campaign.name, c.campaign.image, c.campaign.cta, c.campaign.status,
+                      c.campaign.deleted ? QStringLiteral("deleted") : QStringLiteral("live")};
+    for (const TargetRule &r : c.rules)
+        parts << dimensionName(r.dimension) << ruleTypeName(r.type) << r.values.join(u',');
+    return parts.join(u'|');
+}
+
+} // namespace
+
+// The generator's output: the same for a seed, valid, and mixed like real campaigns.
+class CampaignGeneratorTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void sameSeedSameCampaigns();
+    void differentSeedsDiffer();
+    void everyCampaignIsValid();
+    void mixLooksReal();
+};
+
+void CampaignGeneratorTest::sameSeedSameCampaigns()
+{
+    CampaignGenerator a(2024), b(2024);
+    for (int i = 0; i < 500; ++i)
+        QCOMPARE(fingerprint(a.next()), fingerprint(b.next()));
+    CampaignGenerator c(2024);
+    QCOMPARE(c.next().campaign.code, QStringLiteral("gen-2024-1"));
+    QCOMPARE(c.next().campaign.code, QStringLiteral("gen-2024-2"));
+}
+
+void CampaignGeneratorTest::differentSeedsDiffer()
+{
+    CampaignGenerator a(1), b(2);
+    int same = 0;
+    for (int i = 0; i < 200; ++i) {
+        QString fa = fingerprint(a.next()).section(u'|', 1);
+        QString fb = fingerprint(b.next()).section(u'|', 1);
+        same += fa == fb;
+    }
+    QVERIFY2(same < 10, qPrintable(QString::number(same)));
+}
+
+void CampaignGeneratorTest::everyCampaignIsValid()
+{
+    CampaignGenerator generator(7);
+    QSet<QString> codes;
+    for (int i = 0; i < 5000; ++i) {
+        const CampaignWithRules c = generator.next();
+        const QList<FieldError> errors = CampaignValidator::validate(c);
+        QVERIFY2(errors.isEmpty(), qPrintable(c.campaign.code + u' ' + errors.value(0).field + u' ' + errors.value(0).message));
+        QVERIFY(!codes.contains(c.campaign.code));
+        codes.insert(c.campaign.code);
+    }
+}
+
+void CampaignGeneratorTest::mixLooksReal()
+{
+    QSet<QString> countryCodes;
+    for (const ValueLists::Country &country : ValueLists::countries())
+        countryCodes.insert(country.code);
+    QCOMPARE(countryCodes.size(), 249);
+    const QStringList osNames = ValueLists::operatingSystems();
+    QVERIFY(osNames.contains(QStringLiteral("HarmonyOS")) && osNames.contains(QStringLiteral("KaiOS")));
+
+    constexpr int n = 20000;
+    CampaignGenerator generator(99);
+    int inactive = 0, deleted = 0;
+    int none[kDimensionCount] = {}, includeOnly[kDimensionCount] = {}, excludeOnly[kDimensionCount] = {},
+        both[kDimensionCount] = {};
+    QHash<QString, int> appUses;
+    for (int i = 0; i < n; ++i) {
+        const CampaignWithRules c = generator.next();
+        inactive += c.campaign.status == kStatusInactive;
+        deleted += c.campaign.deleted;
+        for (Dimension d : kDimensions) {
+            bool inc = false, exc = false;
+            for (const TargetRule &r : c.rules) {
+                if (r.dimension != d)
+                    continue;
+                (r.type == RuleType::Include ? inc : exc) = true;
+                for (const QString &v : r.values) {
+                    if (d == Dimension::Country)
+                        QVERIFY2(countryCodes.contains(v), qPrintable(v));
+                    else if (d == Dimension::Os)
+                        QVERIFY2(osNames.contains(v), qPrintable(v));
+                    else
+                        ++appUses[v];
+                }
+            }
+            const int k = int(d);
+            (inc && exc ? both : inc ? includeOnly : exc ? excludeOnly : none)[k]++;
+        }
+    }
+    auto between = [](int value, double low, double high) { return value >= low * n && value <= high * n; };
+    QVERIFY2(between(inactive, 0.09, 0.11), qPrintable(QString::number(inactive)));
+    QVERIFY2(between(deleted, 0.025, 0.035), qPrintable(QString::number(deleted)));
+    for (int k = 0; k < kDimensionCount; ++k) {
+        QVERIFY2(between(none[k], 0.42, 0.48), qPrintable(QString::number(none[k])));
+        QVERIFY2(between(includeOnly[k], 0.27, 0.33), qPrintable(QString::number(includeOnly[k])));
+        QVERIFY2(between(excludeOnly[k], 0.13, 0.17), qPrintable(QString::number(excludeOnly[k])));
+        QVERIFY2(between(both[k], 0.08, 0.12), qPrintable(QString::number(both[k])));
+    }
+    // Thousands of distinct apps, a few of them very popular.
+    QVERIFY2(appUses.size() > 2000, qPrintable(QString::number(appUses.size())));
+    QList<int> uses = appUses.values();
+    std::sort(uses.begin(), uses.end(), std::greater<>());
+    QVERIFY(uses.first() > 20 * uses.at(uses.size() / 2));
+}
+
+QTEST_GUILESS_MAIN(CampaignGeneratorTest)
+#include "tst_campaigngenerator.moc"
