@@ -135,8 +135,8 @@ int main(int argc, char *argv[])
         << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
         << Qt::endl;
 
-    ShutdownSignals signals;
-    QObject::connect(&signals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
+    ShutdownSignals shutdownSignals;
+    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
         err() << "adserve: signal " << number << ", shutting down" << Qt::endl;
         server.stop();
         app.quit();

@@ -143,10 +143,10 @@ public:
         QMetaObject::invokeMethod(
             &context_,
             [this, &pool, fd] {
-                tcp_ = new QTcpServer;
-                tcp_->setSocketDescriptor(fd);
+                auto *tcp = new QTcpServer;
+                tcp->setSocketDescriptor(fd);
                 http_ = new ApiHttpServer(pool, pool.api_);
-                http_->bind(tcp_);
+                http_->bind(tcp);
             },
             Qt::BlockingQueuedConnection);
     }
@@ -154,10 +154,7 @@ public:
     {
         QMetaObject::invokeMethod(
             &context_,
-            [this] {
-                delete http_;
-                delete tcp_;
-            },
+            [this] { delete http_; }, // bind() made it the owner of tcp_
             Qt::BlockingQueuedConnection);
         thread_.quit();
         thread_.wait();
@@ -165,7 +162,6 @@ public:
 private:
     QThread thread_;
     QObject context_;
-    QTcpServer *tcp_ = nullptr;
     ApiHttpServer *http_ = nullptr;
 };
 

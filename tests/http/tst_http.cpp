@@ -1,7 +1,7 @@
 // The HTTP API against a real listening server over real backends. The store and cache
 // are chosen by ADSERVE_TEST_STORE (sqlite | postgres) and ADSERVE_TEST_CACHE
 // (memory | redis | redis-cluster); ctest runs this suite once per combination.
-#include "TestBackends.h"
+#include "tst_http.h"
 
 #include "Engine.h"
 #include "cache/CampaignCodec.h"
@@ -18,64 +18,7 @@
 
 using namespace adserve;
 
-namespace {
 
-struct Response
-{
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
-    QByteArray allow;
-    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
-};
-
-const QByteArray kToken = "test-token";
-
-} // namespace
-
-class HttpTest : public QObject
-{
-    Q_OBJECT
-private slots:
-    void initTestCase();
-    void cleanupTestCase();
-    void init();
-
-    void deliveryV1_data();
-    void deliveryV1();
-    void deliveryApi_data();
-    void deliveryApi();
-    void methodsAndPaths_data();
-    void methodsAndPaths();
-    void malformedRequestLine();
-    void health();
-    void metrics();
-    void explain();
-    void cacheAside();
-    void deactivatingStopsDeliveryAtOnce();
-    void adminRequiresToken();
-    void adminCrud();
-    void adminRejectsBadInput_data();
-    void adminRejectsBadInput();
-    void adminCacheInvalidate();
-    void batchesGiveSameAnswer();
-    void concurrentClients();
-
-private:
-    Response request(const QByteArray &method, const QString &target, const QByteArray &body = {},
-                     const QByteArray &token = kToken);
-    Response get(const QString &target) { return request("GET", target); }
-    QStringList cids(const QJsonArray &array) const;
-    qint64 createCampaign(const QJsonObject &campaign);
-
-    TestBackends backends_;
-    std::unique_ptr<Engine> engine_;
-    std::unique_ptr<Metrics> metrics_;
-    std::unique_ptr<HttpApi> api_;
-    std::unique_ptr<HttpServerPool> server_;
-    QNetworkAccessManager network_;
-    QString base_;
-};
 
 void HttpTest::initTestCase()
 {
@@ -531,4 +474,3 @@ void HttpTest::concurrentClients()
 }
 
 QTEST_GUILESS_MAIN(HttpTest)
-#include "tst_http.moc"

@@ -1,0 +1,140 @@
+// adserve-studio: the desktop studio with the embedded delivery server.
+#include "Engine.h"
+#include "ShutdownSignals.h"
+#include "config/CommandLine.h"
+#include "mainwindow/MainWindow.h"
+#include "mainwindow/ScreenshotTour.h"
+#include "session/StudioSession.h"
+#include "settings/ConnectionSettings.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+using namespace adserve;
+
+namespace {
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "adserve-studio: " << redactUrl(message) << Qt::endl;
+    return 2;
+}
+
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+           || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+// Whether the user said where to connect (flags, environment or .env): then that wins over
+// the connection remembered from the last run.
+bool connectionGivenExplicitly(const CommandLine &commandLine, const QProcessEnvironment &environment)
+{
+    for (const QString &name : commandLine.parser().optionNames()) {
+        if (name != QLatin1String("screenshots"))
+            return true;
+    }
+    for (const auto &[key, help] : Config::environmentKeys()) {
+        if (environment.contains(key))
+            return true;
+    }
+    return QFile::exists(commandLine.parser().value(QStringLiteral("env-file")));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // The screenshot command must run without a display too.
+    const bool screenshots = [&] {
+        for (int i = 1; i < argc; ++i) {
+            if (QByteArray(argv[i]).startsWith("--screenshots"))
+                return true;
+        }
+        return false;
+    }();
+    if (screenshots && !hasDisplay())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (!screenshots && !hasDisplay())
+        return fail(QStringLiteral("no display ($DISPLAY / $WAYLAND_DISPLAY unset); run the headless server `adserve` instead"));
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("adserve"));
+    QApplication::setApplicationName(QStringLiteral("adserve-studio"));
+    QApplication::setApplicationVersion(QStringLiteral(ADSERVE_VERSION));
+
+    CommandLine commandLine(QStringLiteral("adserve-studio: ad campaign studio with an embedded delivery server.\n\n"
+                                           "Usage: adserve-studio [options]"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Render a picture of each panel on sample data into <folder> and exit (works offscreen)."),
+        QStringLiteral("folder"));
+    commandLine.parser().addOption(screenshotOption);
+    QString error;
+    if (!commandLine.parse(app.arguments(), &error))
+        return fail(error + QStringLiteral(" (see adserve-studio --help)"));
+    if (commandLine.helpRequested()) {
+        QTextStream(stdout) << commandLine.helpText();
+        return 0;
+    }
+    if (commandLine.versionRequested()) {
+        QTextStream(stdout) << "adserve-studio " << ADSERVE_VERSION << Qt::endl;
+        return 0;
+    }
+
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    auto config = commandLine.config(environment.toStringList(), &error);
+    if (!config)
+        return fail(error);
+
+    StudioSession session;
+    QTemporaryDir sampleDir;
+    if (screenshots) {
+        // Pictures are taken on a fresh embedded store (the samples plus generated
+        // campaigns) unless a store was given explicitly.
+        if (!connectionGivenExplicitly(commandLine, environment))
+            config->database = DatabaseTarget::sqlite(sampleDir.filePath(QStringLiteral("screenshots.sqlite")));
+    } else if (!connectionGivenExplicitly(commandLine, environment)) {
+        QSettings settings;
+        if (const auto remembered = ConnectionSettings::load(settings)) {
+            QString why;
+            if (auto rememberedConfig = remembered->toConfig(&why))
+                config = rememberedConfig;
+        }
+    }
+
+    if (!session.open(*config, &error)) {
+        if (screenshots)
+            return fail(error);
+        // The remembered or given connection is unusable: fall back to the embedded default
+        // so the user can fix the settings from inside the studio.
+        const QString firstError = error;
+        auto fallback = ConfigBuilder::build({}, &error);
+        if (!fallback || !session.open(*fallback, &error))
+            return fail(firstError);
+        QMessageBox::warning(nullptr, QStringLiteral("adserve studio"),
+                             QStringLiteral("Could not connect:\n%1\n\nUsing the embedded default instead; see "
+                                            "File → Connection settings.")
+                                 .arg(redactUrl(firstError)));
+    }
+
+    MainWindow window(session);
+    if (screenshots) {
+        const QStringList files = ScreenshotTour::run(window, session, commandLine.parser().value(screenshotOption), &error);
+        if (files.isEmpty())
+            return fail(error);
+        for (const QString &file : files)
+            QTextStream(stdout) << file << Qt::endl;
+        return 0;
+    }
+
+    window.show();
+    ShutdownSignals signals;
+    QObject::connect(&signals, &ShutdownSignals::shutdownRequested, &window, &QWidget::close);
+    return app.exec();
+}
