@@ -33,7 +33,7 @@ bool hasDisplay()
 
 // Whether the user said where to connect (flags, environment or .env): then that wins over
 // the connection remembered from the last run.
-bool connectionGivenExplicitly(const CommandLine &commandLine, const QProcessEnvironment &environment)
+bool connectionGivenExplicitly(CommandLine &commandLine, const QProcessEnvironment &environment)
 {
     for (const QString &name : commandLine.parser().optionNames()) {
         if (name != QLatin1String("screenshots"))
@@ -134,7 +134,7 @@ int main(int argc, char *argv[])
     }
 
     window.show();
-    ShutdownSignals signals;
-    QObject::connect(&signals, &ShutdownSignals::shutdownRequested, &window, &QWidget::close);
+    ShutdownSignals shutdown;
+    QObject::connect(&shutdown, &ShutdownSignals::shutdownRequested, &window, &QWidget::close);
     return app.exec();
 }

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "CacheMaintenance.h"
+#include "cache/CacheStats.h"
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTimer;
+
+namespace adserve {
+
+class BackgroundJob;
+class StudioSession;
+class TimeSeriesChart;
+
+// The ops engineer's view of the cache: the cache-aside counters live with a chart, the
+// server's own figures, a key browser on SCAN with TTL, size and the pretty-printed value,
+// TTL editing, deletes with a preview and confirmation, warm-up and a staleness check.
+// Scans, pattern deletes, warm-up and the staleness check run off the GUI thread.
+class CachePanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CachePanel(StudioSession &session, QWidget *parent = nullptr);
+
+    void setPattern(const QString &pattern);
+    // Starts a new scan (first page) / fetches the next page.
+    void scan();
+    void nextPage();
+    // Keys shown in the browser.
+    QStringList shownKeys() const;
+    void selectKey(const QString &key);
+    // Asks (preview + confirmation), then deletes.
+    void deleteSelection();
+    void deleteByPattern();
+    void warm();
+    void checkStaleness();
+    void refreshStats();
+    void refreshServerInfo();
+
+    BackgroundJob *job() const { return job_; }
+    QTableWidget *keyTable() const { return keys_; }
+    QTableWidget *staleTable() const { return stale_; }
+
+Q_SIGNALS:
+    void message(const QString &text);
+
+private:
+    void showPage(const CacheMaintenance::KeyPage &page, bool append);
+    void showValue();
+    void applyTtl();
+    void confirmAndDelete(const QString &what, const QList<QByteArray> &keys);
+
+    StudioSession &session_;
+    QLabel *figures_;
+    TimeSeriesChart *chart_;
+    QTableWidget *serverInfo_;
+    QLineEdit *pattern_;
+    QSpinBox *pageSize_;
+    QPushButton *next_;
+    QTableWidget *keys_;
+    QLabel *keyCount_;
+    QPlainTextEdit *value_;
+    QSpinBox *ttl_;
+    QTableWidget *stale_;
+    BackgroundJob *job_;     // scans, deletes, warm-up, staleness
+    BackgroundJob *infoJob_; // server figures, refreshed in the background
+    QTimer *sampler_;
+    QByteArray cursor_ = "0";
+    CacheStatsSnapshot last_{};
+    bool haveLast_ = false;
+};
+
+} // namespace adserve

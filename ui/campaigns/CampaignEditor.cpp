@@ -1,0 +1,469 @@
+#include "CampaignEditor.h"
+
+#include "ValueListEditor.h"
+#include "model/CampaignValidator.h"
+#include "session/StudioSession.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QToolButton>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace adserve {
+
+// One undoable edit: the editor's state before and after. Consecutive edits of the same
+// field (typing) merge into one step.
+class EditorStateCommand : public QUndoCommand
+{
+public:
+    EditorStateCommand(CampaignEditor &editor, EditorState before, EditorState after, int mergeKey)
+        : editor_(editor), before_(std::move(before)), after_(std::move(after)), mergeKey_(mergeKey)
+    {
+        setText(QObject::tr("edit"));
+    }
+    void undo() override { editor_.setState(before_); }
+    void redo() override
+    {
+        // The first redo is the edit the user just made: the form already shows it.
+        if (!firstRedo_)
+            editor_.setState(after_);
+        firstRedo_ = false;
+    }
+    int id() const override { return mergeKey_; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        after_ = static_cast<const EditorStateCommand *>(other)->after_;
+        return true;
+    }
+
+private:
+    CampaignEditor &editor_;
+    EditorState before_, after_;
+    int mergeKey_;
+    bool firstRedo_ = true;
+};
+
+namespace {
+
+// Merge keys: one per text field; list edits never merge (-1).
+enum MergeKey { CodeKey = 1, NameKey, ImageKey, CtaKey };
+
+QLabel *makeErrorLabel(QWidget *parent, const QString &field)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(field + QStringLiteral("Error"));
+    label->setStyleSheet(QStringLiteral("color: #b00020"));
+    label->setVisible(false);
+    return label;
+}
+
+QWidget *withError(QWidget *field, QLabel *error)
+{
+    auto *box = new QWidget;
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(1);
+    layout->addWidget(field);
+    layout->addWidget(error);
+    return box;
+}
+
+} // namespace
+
+CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , session_(session)
+    , title_(new QLabel(this))
+    , code_(new QLineEdit(this))
+    , name_(new QLineEdit(this))
+    , image_(new QLineEdit(this))
+    , cta_(new QLineEdit(this))
+    , status_(new QComboBox(this))
+    , general_(new QLabel(this))
+    , conflict_(new QWidget(this))
+    , conflictText_(new QLabel(conflict_))
+    , save_(new QPushButton(tr("Save"), this))
+    , revert_(new QPushButton(tr("Revert"), this))
+    , undo_(new QUndoStack(this))
+{
+    setObjectName(QStringLiteral("campaignEditor"));
+    code_->setObjectName(QStringLiteral("code"));
+    name_->setObjectName(QStringLiteral("name"));
+    image_->setObjectName(QStringLiteral("image"));
+    cta_->setObjectName(QStringLiteral("cta"));
+    status_->setObjectName(QStringLiteral("status"));
+    save_->setObjectName(QStringLiteral("save"));
+    revert_->setObjectName(QStringLiteral("revert"));
+    conflict_->setObjectName(QStringLiteral("conflict"));
+    general_->setObjectName(QStringLiteral("generalError"));
+    status_->addItems({kStatusActive, kStatusInactive});
+    image_->setPlaceholderText(QStringLiteral("https://…"));
+    general_->setStyleSheet(QStringLiteral("color: #b00020"));
+    general_->setWordWrap(true);
+    general_->setVisible(false);
+
+    auto *form = new QFormLayout;
+    const auto addField = [&](const QString &label, QWidget *field, const QString &key) {
+        QLabel *error = makeErrorLabel(this, key);
+        errors_.insert(key, error);
+        form->addRow(label, withError(field, error));
+    };
+    addField(tr("Code"), code_, QStringLiteral("code"));
+    addField(tr("Name"), name_, QStringLiteral("name"));
+    addField(tr("Image URL"), image_, QStringLiteral("image"));
+    addField(tr("CTA"), cta_, QStringLiteral("cta"));
+    addField(tr("Status"), status_, QStringLiteral("status"));
+
+    auto *targeting = new QGroupBox(tr("Targeting"), this);
+    auto *grid = new QGridLayout(targeting);
+    for (Dimension d : kDimensions) {
+        const int row = int(d);
+        grid->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(dimensionName(d)), targeting), row, 0, Qt::AlignTop);
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            auto *editor = new ValueListEditor(ruleTypeName(t), targeting);
+            editor->setObjectName(dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower());
+            lists_[size_t(d)][t == RuleType::Include ? 0 : 1] = editor;
+            grid->addWidget(editor, row, t == RuleType::Include ? 1 : 2);
+            connect(editor, &ValueListEditor::changed, this, [this] { formEdited(-1); });
+        }
+    }
+
+    auto *conflictLayout = new QHBoxLayout(conflict_);
+    auto *reloadButton = new QPushButton(tr("Reload (drop my edits)"), conflict_);
+    reloadButton->setObjectName(QStringLiteral("reloadAfterConflict"));
+    conflictText_->setWordWrap(true);
+    conflictLayout->addWidget(conflictText_, 1);
+    conflictLayout->addWidget(reloadButton);
+    conflict_->setStyleSheet(QStringLiteral("background: #fff3cd"));
+    conflict_->setVisible(false);
+    connect(reloadButton, &QPushButton::clicked, this, &CampaignEditor::reload);
+
+    auto *undoButton = new QToolButton(this);
+    undoButton->setObjectName(QStringLiteral("undo"));
+    undoButton->setDefaultAction(undo_->createUndoAction(this, tr("Undo")));
+    undoButton->defaultAction()->setShortcut(QKeySequence::Undo);
+    undoButton->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(undoButton->defaultAction());
+    auto *redoButton = new QToolButton(this);
+    redoButton->setObjectName(QStringLiteral("redo"));
+    redoButton->setDefaultAction(undo_->createRedoAction(this, tr("Redo")));
+    redoButton->defaultAction()->setShortcut(QKeySequence::Redo);
+    redoButton->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(redoButton->defaultAction());
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(undoButton);
+    buttons->addWidget(redoButton);
+    buttons->addStretch(1);
+    buttons->addWidget(revert_);
+    buttons->addWidget(save_);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title_);
+    layout->addWidget(conflict_);
+    layout->addLayout(form);
+    layout->addWidget(targeting);
+    layout->addWidget(general_);
+    layout->addStretch(1);
+    layout->addLayout(buttons);
+
+    connect(code_, &QLineEdit::textEdited, this, [this] { formEdited(CodeKey); });
+    connect(name_, &QLineEdit::textEdited, this, [this] { formEdited(NameKey); });
+    connect(image_, &QLineEdit::textEdited, this, [this] { formEdited(ImageKey); });
+    connect(cta_, &QLineEdit::textEdited, this, [this] { formEdited(CtaKey); });
+    connect(status_, &QComboBox::activated, this, [this] { formEdited(-1); });
+    connect(save_, &QPushButton::clicked, this, &CampaignEditor::save);
+    connect(revert_, &QPushButton::clicked, this, [this] {
+        if (original_.campaign.id)
+            reload();
+        else
+            startNew(original_);
+    });
+    connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) {
+        save_->setEnabled(loaded_);
+        revert_->setEnabled(!clean);
+        Q_EMIT dirtyChanged(!clean);
+    });
+    clear();
+}
+
+bool CampaignEditor::isDirty() const
+{
+    return loaded_ && !undo_->isClean();
+}
+
+void CampaignEditor::load(const CampaignWithRules &campaign)
+{
+    original_ = campaign;
+    loaded_ = true;
+    EditorState state;
+    state.code = campaign.campaign.code;
+    state.name = campaign.campaign.name;
+    state.image = campaign.campaign.image;
+    state.cta = campaign.campaign.cta;
+    state.status = campaign.campaign.status;
+    for (const TargetRule &rule : campaign.rules) {
+        QStringList &list = state.lists[size_t(rule.dimension)][rule.type == RuleType::Include ? 0 : 1];
+        for (const QString &value : rule.values) {
+            if (!list.contains(value))
+                list.append(value);
+        }
+    }
+    title_->setText(campaign.campaign.id
+                        ? tr("<b>Campaign %1</b> — updated %2")
+                              .arg(campaign.campaign.id)
+                              .arg(QLocale().toString(campaign.campaign.updatedAt.toLocalTime(), QLocale::ShortFormat))
+                        : tr("<b>New campaign</b> (not saved yet)"));
+    conflict_->setVisible(false);
+    setEnabled(true);
+    undo_->clear();
+    setState(state);
+    undo_->setClean();
+    save_->setEnabled(true);
+    revert_->setEnabled(false);
+    validate();
+}
+
+void CampaignEditor::startNew(const CampaignWithRules &from)
+{
+    CampaignWithRules fresh = from;
+    fresh.campaign.id = 0;
+    fresh.campaign.createdAt = fresh.campaign.updatedAt = {};
+    for (TargetRule &rule : fresh.rules) {
+        rule.id = 0;
+        rule.code.clear();
+        rule.campaignId = 0;
+    }
+    if (!from.campaign.code.isEmpty()) {
+        // A copy needs its own code: the first free "<code>-copy[-n]".
+        QString code = from.campaign.code + QStringLiteral("-copy");
+        for (int n = 2; codeOwners_.contains(code); ++n)
+            code = from.campaign.code + QStringLiteral("-copy-%1").arg(n);
+        fresh.campaign.code = code;
+    }
+    load(fresh);
+    if (!from.campaign.code.isEmpty()) {
+        // Unsaved copy: dirty from the start.
+        undo_->resetClean();
+    }
+}
+
+void CampaignEditor::clear()
+{
+    original_ = {};
+    loaded_ = false;
+    undo_->clear();
+    setState({});
+    title_->setText(tr("Select a campaign, or add one."));
+    conflict_->setVisible(false);
+    showErrors({});
+    setEnabled(false);
+}
+
+EditorState CampaignEditor::readForm() const
+{
+    EditorState s;
+    s.code = code_->text();
+    s.name = name_->text();
+    s.image = image_->text();
+    s.cta = cta_->text();
+    s.status = status_->currentText();
+    for (Dimension d : kDimensions) {
+        s.lists[size_t(d)][0] = list(d, RuleType::Include)->values();
+        s.lists[size_t(d)][1] = list(d, RuleType::Exclude)->values();
+    }
+    return s;
+}
+
+void CampaignEditor::setState(const EditorState &state)
+{
+    applying_ = true;
+    // Only touch what differs, so the cursor in the field being typed in stays put.
+    const auto setText = [](QLineEdit *edit, const QString &text) {
+        if (edit->text() != text)
+            edit->setText(text);
+    };
+    setText(code_, state.code);
+    setText(name_, state.name);
+    setText(image_, state.image);
+    setText(cta_, state.cta);
+    status_->setCurrentText(state.status);
+    for (Dimension d : kDimensions) {
+        list(d, RuleType::Include)->setValues(state.lists[size_t(d)][0]);
+        list(d, RuleType::Exclude)->setValues(state.lists[size_t(d)][1]);
+    }
+    state_ = state;
+    applying_ = false;
+    validate();
+}
+
+void CampaignEditor::formEdited(int mergeKey)
+{
+    if (applying_ || !loaded_)
+        return;
+    EditorState now = readForm();
+    if (now == state_)
+        return;
+    EditorState before = std::exchange(state_, now);
+    undo_->push(new EditorStateCommand(*this, std::move(before), std::move(now), mergeKey));
+    validate();
+}
+
+CampaignWithRules CampaignEditor::edited() const
+{
+    CampaignWithRules c = original_;
+    c.campaign.code = state_.code.trimmed();
+    c.campaign.name = state_.name.trimmed();
+    c.campaign.image = state_.image.trimmed();
+    c.campaign.cta = state_.cta.trimmed();
+    c.campaign.status = state_.status;
+    c.rules.clear();
+    ruleOrigins_.clear();
+    for (Dimension d : kDimensions) {
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            const QStringList &values = state_.lists[size_t(d)][t == RuleType::Include ? 0 : 1];
+            if (values.isEmpty())
+                continue;
+            // Keep the id and code of the campaign's first rule of this kind, so an edit
+            // updates it rather than replacing it.
+            TargetRule rule;
+            for (const TargetRule &existing : original_.rules) {
+                if (existing.dimension == d && existing.type == t) {
+                    rule = existing;
+                    break;
+                }
+            }
+            rule.campaignId = c.campaign.id;
+            rule.dimension = d;
+            rule.type = t;
+            rule.values = values;
+            c.rules.append(rule);
+            ruleOrigins_.append({d, t});
+        }
+    }
+    return c;
+}
+
+void CampaignEditor::validate()
+{
+    if (!loaded_) {
+        showErrors({});
+        return;
+    }
+    const CampaignWithRules c = edited();
+    QList<FieldError> errors = CampaignValidator::validate(c);
+    const qint64 owner = codeOwners_.value(c.campaign.code, 0);
+    if (owner && owner != c.campaign.id)
+        errors.append({QStringLiteral("code"), tr("is already used by campaign %1").arg(owner)});
+    showErrors(errors);
+}
+
+void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &general)
+{
+    QHash<QString, QStringList> byField;
+    for (const FieldError &e : errors) {
+        QString field = e.field;
+        static const QRegularExpression rulePattern(QStringLiteral("^rules\\[(\\d+)\\]"));
+        const auto match = rulePattern.match(field);
+        if (match.hasMatch()) {
+            const int index = match.captured(1).toInt();
+            if (index < ruleOrigins_.size()) {
+                const auto [d, t] = ruleOrigins_.at(index);
+                field = dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
+            }
+        }
+        byField[field].append(e.message);
+    }
+    for (auto it = errors_.cbegin(); it != errors_.cend(); ++it) {
+        const QString text = byField.take(it.key()).join(QStringLiteral("; "));
+        it.value()->setText(text);
+        it.value()->setVisible(!text.isEmpty());
+    }
+    for (Dimension d : kDimensions) {
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            const QString key = dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
+            list(d, t)->setError(byField.take(key).join(QStringLiteral("; ")));
+        }
+    }
+    QStringList rest{general};
+    for (auto it = byField.cbegin(); it != byField.cend(); ++it)
+        rest.append(it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral("; ")));
+    rest.removeAll(QString());
+    general_->setText(rest.join(QLatin1Char('\n')));
+    general_->setVisible(!rest.isEmpty());
+}
+
+QString CampaignEditor::fieldError(const QString &field) const
+{
+    if (QLabel *label = errors_.value(field))
+        return label->text();
+    for (Dimension d : kDimensions) {
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            if (field == dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower())
+                return list(d, t)->findChild<QLabel *>(QStringLiteral("fieldError"))->text();
+        }
+    }
+    return general_->text();
+}
+
+QString CampaignEditor::conflictMessage() const
+{
+    return conflict_->isVisible() ? conflictText_->text() : QString();
+}
+
+void CampaignEditor::setCompletions(Dimension dimension, const QStringList &values)
+{
+    list(dimension, RuleType::Include)->setCompletions(values);
+    list(dimension, RuleType::Exclude)->setCompletions(values);
+}
+
+bool CampaignEditor::save()
+{
+    if (!loaded_)
+        return false;
+    validate();
+    const CampaignWithRules c = edited();
+    const bool anyError = std::any_of(errors_.cbegin(), errors_.cend(), [](QLabel *l) { return !l->text().isEmpty(); })
+                          || !general_->text().isEmpty()
+                          || !CampaignValidator::validate(c).isEmpty();
+    if (anyError)
+        return false;
+    CampaignStore &store = session_.engine().store();
+    const auto result = c.campaign.id ? store.update(c, original_.campaign.updatedAt) : store.create(c);
+    if (!result.ok()) {
+        if (!result.fieldErrors.isEmpty()) {
+            showErrors(result.fieldErrors);
+        } else if (result.error == StoreError::Conflict || result.error == StoreError::NotFound) {
+            // Changed or deleted by someone else since it was read: keep the edits, say so.
+            conflictText_->setText(tr("Not saved: %1. Your edits are kept; reload to see the current version.")
+                                       .arg(result.message));
+            conflict_->setVisible(true);
+        } else {
+            showErrors({}, tr("Not saved: %1").arg(result.message));
+        }
+        return false;
+    }
+    load(result.value);
+    Q_EMIT saved(result.value.campaign.id);
+    return true;
+}
+
+void CampaignEditor::reload()
+{
+    if (!original_.campaign.id)
+        return;
+    const auto current = session_.engine().store().campaign(original_.campaign.id);
+    if (!current.ok()) {
+        showErrors({}, current.message);
+        return;
+    }
+    load(current.value);
+}
+
+} // namespace adserve

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "model/Campaign.h"
+#include "store/StoreResult.h"
+
+#include <QHash>
+#include <QWidget>
+
+#include <array>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QUndoStack;
+
+namespace adserve {
+
+class StudioSession;
+class ValueListEditor;
+
+// What the editor shows: the campaign's fields and, per dimension, one INCLUDE and one
+// EXCLUDE list. Undo/redo steps between such states.
+struct EditorState
+{
+    QString code, name, image, cta, status = kStatusActive;
+    std::array<std::array<QStringList, 2>, kDimensionCount> lists; // [dimension][include, exclude]
+    bool operator==(const EditorState &) const = default;
+};
+
+// Edits one campaign and its targeting, with validation messages at the fields, undo/redo,
+// and a save that never overwrites a change someone else made meanwhile: the store's
+// update is conditional on the updated_at the editor read, and a conflict is shown with
+// the choice to reload.
+class CampaignEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CampaignEditor(StudioSession &session, QWidget *parent = nullptr);
+
+    void load(const CampaignWithRules &campaign);
+    // A new, unsaved campaign (optionally a copy of another).
+    void startNew(const CampaignWithRules &from = {});
+    void clear();
+
+    qint64 campaignId() const { return original_.campaign.id; }
+    bool hasCampaign() const { return loaded_; }
+    bool isDirty() const;
+    // The campaign as edited, with rules rebuilt from the lists.
+    CampaignWithRules edited() const;
+    // Codes in use, for the "unique code" check at the field: code -> campaign id.
+    void setCodeOwners(QHash<QString, qint64> owners) { codeOwners_ = std::move(owners); }
+    void setCompletions(Dimension dimension, const QStringList &values);
+    QUndoStack *undoStack() const { return undo_; }
+
+    // Saves through the store; false when invalid, in conflict or failed (all shown).
+    bool save();
+    // Re-reads the campaign from the store, dropping the edits.
+    void reload();
+    // Shown field messages, "" when none: for tests and tooltips.
+    QString fieldError(const QString &field) const;
+    QString conflictMessage() const;
+
+Q_SIGNALS:
+    void saved(qint64 campaignId);
+    void dirtyChanged(bool dirty);
+
+private:
+    friend class EditorStateCommand;
+    EditorState readForm() const;
+    void applyState(const EditorState &state);
+    void formEdited(int mergeKey);
+    void validate();
+    void showErrors(const QList<FieldError> &errors, const QString &general = {});
+    void setState(const EditorState &state);
+    ValueListEditor *list(Dimension d, RuleType t) const { return lists_[size_t(d)][t == RuleType::Include ? 0 : 1]; }
+
+    StudioSession &session_;
+    CampaignWithRules original_;
+    bool loaded_ = false;
+    EditorState state_;
+    bool applying_ = false;
+    QHash<QString, qint64> codeOwners_;
+    // Index of each rule of edited() -> the list it came from.
+    mutable QList<std::pair<Dimension, RuleType>> ruleOrigins_;
+
+    QLabel *title_;
+    QLineEdit *code_, *name_, *image_, *cta_;
+    QComboBox *status_;
+    QHash<QString, QLabel *> errors_;
+    std::array<std::array<ValueListEditor *, 2>, kDimensionCount> lists_{};
+    QLabel *general_;
+    QWidget *conflict_;
+    QLabel *conflictText_;
+    QPushButton *save_, *revert_;
+    QUndoStack *undo_;
+};
+
+} // namespace adserve

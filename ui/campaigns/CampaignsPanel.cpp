@@ -1,0 +1,389 @@
+#include "CampaignsPanel.h"
+
+#include "CampaignEditor.h"
+#include "CampaignTableModel.h"
+#include "CampaignTransfer.h"
+#include "common/BackgroundJob.h"
+#include "common/JobProgress.h"
+#include "common/ValueCatalog.h"
+#include "session/StudioSession.h"
+#include "store/CampaignGenerator.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace adserve {
+
+CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , session_(session)
+    , model_(new CampaignTableModel(this))
+    , proxy_(new QSortFilterProxyModel(this))
+    , table_(new QTableView(this))
+    , filter_(new QLineEdit(this))
+    , count_(new QLabel(this))
+    , editor_(new CampaignEditor(session, this))
+    , loader_(new BackgroundJob(this))
+    , job_(new BackgroundJob(this))
+    , reloadSoon_(new QTimer(this))
+{
+    setObjectName(QStringLiteral("campaignsPanel"));
+    table_->setObjectName(QStringLiteral("campaignTable"));
+    filter_->setObjectName(QStringLiteral("filter"));
+    filter_->setPlaceholderText(tr("Filter by code, name, status, CTA, image…"));
+    filter_->setClearButtonEnabled(true);
+
+    proxy_->setSourceModel(model_);
+    proxy_->setSortRole(CampaignTableModel::kSortRole);
+    proxy_->setFilterKeyColumn(-1);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    table_->setModel(proxy_);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(CampaignTableModel::Id, Qt::AscendingOrder);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->setVisible(false);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
+    connect(filter_, &QLineEdit::textChanged, this, [this](const QString &text) {
+        proxy_->setFilterFixedString(text);
+        showCount();
+    });
+
+    auto *tools = new QToolBar(this);
+    const auto action = [&](const QString &name, const QString &text, auto slot) {
+        QAction *a = tools->addAction(text, this, slot);
+        a->setObjectName(name);
+        return a;
+    };
+    action(QStringLiteral("addCampaign"), tr("Add"), &CampaignsPanel::addCampaign);
+    action(QStringLiteral("duplicateCampaign"), tr("Duplicate"), &CampaignsPanel::duplicateSelection);
+    action(QStringLiteral("deleteCampaign"), tr("Delete"), [this] { deleteSelection(true); });
+    tools->addSeparator();
+    action(QStringLiteral("activateCampaign"), tr("Activate"), [this] { setStatusOfSelection(kStatusActive); });
+    action(QStringLiteral("deactivateCampaign"), tr("Deactivate"), [this] { setStatusOfSelection(kStatusInactive); });
+    tools->addSeparator();
+    action(QStringLiteral("importCampaigns"), tr("Import…"), &CampaignsPanel::askImport);
+    action(QStringLiteral("exportCampaigns"), tr("Export…"), &CampaignsPanel::askExport);
+    action(QStringLiteral("generateCampaigns"), tr("Generate…"), &CampaignsPanel::askGenerate);
+    tools->addSeparator();
+    action(QStringLiteral("reloadCampaigns"), tr("Reload"), &CampaignsPanel::reload);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(tools);
+    leftLayout->addWidget(filter_);
+    leftLayout->addWidget(table_, 1);
+    leftLayout->addWidget(new JobProgress(*job_, left));
+    leftLayout->addWidget(count_);
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(editor_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    reloadSoon_->setSingleShot(true);
+    reloadSoon_->setInterval(250);
+    connect(reloadSoon_, &QTimer::timeout, this, &CampaignsPanel::reload);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &CampaignsPanel::currentRowChanged);
+    connect(editor_, &CampaignEditor::saved, this, [this](qint64 id) {
+        pendingSelection_ = id;
+        Q_EMIT message(tr("Campaign %1 saved").arg(id));
+        reload();
+    });
+    connect(&session_, &StudioSession::aboutToClose, this, [this] {
+        loader_->cancelAndWait();
+        job_->cancelAndWait();
+    });
+    connect(&session_, &StudioSession::opened, this, [this] {
+        editor_->clear();
+        // Writes made anywhere (this window, the admin API, another instance) end here.
+        connect(&session_.engine(), &Engine::changesApplied, this, [this] { reloadSoon_->start(); },
+                Qt::QueuedConnection);
+        reload();
+    });
+    if (session_.isOpen()) {
+        connect(&session_.engine(), &Engine::changesApplied, this, [this] { reloadSoon_->start(); },
+                Qt::QueuedConnection);
+        reload();
+    }
+}
+
+void CampaignsPanel::reload()
+{
+    if (loader_->isRunning()) {
+        reloadSoon_->start(); // try again when this load is done
+        return;
+    }
+    if (!pendingSelection_)
+        pendingSelection_ = editor_->campaignId();
+    CampaignStore &store = session_.engine().store();
+    loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
+        auto campaigns = store.targeting();
+        std::array<QStringList, kDimensionCount> completions;
+        for (Dimension d : kDimensions)
+            completions[size_t(d)] = ValueCatalog::known(store, d);
+        return [this, campaigns = std::move(campaigns), completions = std::move(completions)]() mutable {
+            if (!campaigns.ok()) {
+                Q_EMIT message(tr("Campaigns not loaded: %1").arg(campaigns.message));
+                return;
+            }
+            QHash<QString, qint64> owners;
+            for (const CampaignWithRules &c : std::as_const(campaigns.value))
+                owners.insert(c.campaign.code, c.campaign.id);
+            editor_->setCodeOwners(std::move(owners));
+            for (Dimension d : kDimensions)
+                editor_->setCompletions(d, completions[size_t(d)]);
+            changingSelection_ = true;
+            model_->setCampaigns(std::move(campaigns.value));
+            changingSelection_ = false;
+            showCount();
+            const qint64 id = std::exchange(pendingSelection_, 0);
+            if (id)
+                selectCampaign(id); // an editor with edits stays as it is
+        };
+    });
+}
+
+void CampaignsPanel::showCount()
+{
+    count_->setText(tr("%1 of %2 campaigns").arg(proxy_->rowCount()).arg(model_->rowCount()));
+}
+
+bool CampaignsPanel::confirmDiscard()
+{
+    if (!editor_->isDirty())
+        return true;
+    const auto choice = QMessageBox::question(
+        this, tr("Unsaved edits"),
+        tr("The campaign \"%1\" has unsaved edits.").arg(editor_->edited().campaign.code),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (choice == QMessageBox::Save)
+        return editor_->save();
+    return choice == QMessageBox::Discard;
+}
+
+void CampaignsPanel::selectCampaign(qint64 id)
+{
+    const int row = model_->rowOf(id);
+    if (row < 0)
+        return;
+    const QModelIndex index = proxy_->mapFromSource(model_->index(row, CampaignTableModel::Code));
+    if (!index.isValid())
+        return;
+    table_->setCurrentIndex(index);
+    table_->scrollTo(index);
+    if (editor_->campaignId() != id || !editor_->hasCampaign())
+        currentRowChanged();
+}
+
+QList<qint64> CampaignsPanel::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : table_->selectionModel()->selectedRows())
+        ids.append(index.data(CampaignTableModel::kIdRole).toLongLong());
+    if (ids.isEmpty() && table_->currentIndex().isValid())
+        ids.append(table_->currentIndex().data(CampaignTableModel::kIdRole).toLongLong());
+    return ids;
+}
+
+void CampaignsPanel::currentRowChanged()
+{
+    if (changingSelection_)
+        return;
+    const QModelIndex current = table_->currentIndex();
+    if (!current.isValid())
+        return;
+    const qint64 id = current.data(CampaignTableModel::kIdRole).toLongLong();
+    if (id == editor_->campaignId() && editor_->hasCampaign())
+        return;
+    if (!confirmDiscard()) {
+        // Stay on the campaign being edited.
+        changingSelection_ = true;
+        const int row = model_->rowOf(editor_->campaignId());
+        if (row >= 0)
+            table_->setCurrentIndex(proxy_->mapFromSource(model_->index(row, CampaignTableModel::Code)));
+        changingSelection_ = false;
+        return;
+    }
+    editor_->load(model_->at(proxy_->mapToSource(current).row()));
+}
+
+void CampaignsPanel::addCampaign()
+{
+    if (!confirmDiscard())
+        return;
+    CampaignWithRules fresh;
+    fresh.campaign.status = kStatusActive;
+    editor_->startNew(fresh);
+    editor_->findChild<QLineEdit *>(QStringLiteral("code"))->setFocus();
+}
+
+void CampaignsPanel::duplicateSelection()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty() || !confirmDiscard())
+        return;
+    const int row = model_->rowOf(ids.first());
+    if (row >= 0)
+        editor_->startNew(model_->at(row));
+}
+
+void CampaignsPanel::setStatusOfSelection(const QString &status)
+{
+    CampaignStore &store = session_.engine().store();
+    QStringList failures;
+    for (qint64 id : selectedIds()) {
+        const auto result = store.setStatus(id, status);
+        if (!result.ok())
+            failures.append(result.message);
+    }
+    if (!failures.isEmpty())
+        QMessageBox::warning(this, tr("Status not changed"), failures.join(QLatin1Char('\n')));
+    // The editor's copy is now outdated; without edits it simply follows.
+    if (editor_->hasCampaign() && !editor_->isDirty())
+        editor_->reload();
+    reload();
+}
+
+void CampaignsPanel::deleteSelection(bool confirm)
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    if (confirm
+        && QMessageBox::question(this, tr("Delete campaigns"),
+                                 tr("Delete %n campaign(s)? They stop being delivered at once; the rows stay "
+                                    "in the database, marked deleted.", nullptr, int(ids.size())))
+               != QMessageBox::Yes)
+        return;
+    CampaignStore &store = session_.engine().store();
+    QStringList failures;
+    for (qint64 id : ids) {
+        const auto result = store.remove(id);
+        if (!result.ok())
+            failures.append(result.message);
+    }
+    if (ids.contains(editor_->campaignId()))
+        editor_->clear();
+    if (!failures.isEmpty())
+        QMessageBox::warning(this, tr("Not deleted"), failures.join(QLatin1Char('\n')));
+    Q_EMIT message(tr("%n campaign(s) deleted", nullptr, int(ids.size() - failures.size())));
+    reload();
+}
+
+void CampaignsPanel::askGenerate()
+{
+    bool ok = false;
+    const int count = QInputDialog::getInt(this, tr("Generate campaigns"),
+                                           tr("How many synthetic campaigns (for load tests)?"), 10000, 1,
+                                           10'000'000, 1000, &ok);
+    if (ok)
+        startGenerate(count, QRandomGenerator::global()->bounded(1u, 1'000'000u));
+}
+
+void CampaignsPanel::startGenerate(qint64 count, quint64 seed)
+{
+    CampaignStore &store = session_.engine().store();
+    job_->start(tr("Generating %1 campaigns").arg(count), [this, &store, count, seed](JobControl &control) {
+        const auto result = CampaignGenerator::generate(
+            store, count, seed, [&](qint64 done, qint64 total) { return control.progress(done, total); });
+        const bool cancelled = control.cancelled();
+        return BackgroundJob::Finish([this, result, cancelled] {
+            if (!result.ok())
+                QMessageBox::warning(this, tr("Generation failed"), result.message);
+            Q_EMIT message(cancelled ? tr("Generation cancelled after %1 campaigns").arg(result.value)
+                                     : tr("%1 campaigns generated").arg(result.value));
+            reload();
+        });
+    });
+}
+
+void CampaignsPanel::askImport()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import campaigns"), QString(),
+                                                      tr("Campaigns (*.json *.csv)"));
+    if (!path.isEmpty())
+        startImport(path);
+}
+
+void CampaignsPanel::startImport(const QString &path)
+{
+    CampaignStore &store = session_.engine().store();
+    job_->start(tr("Importing %1").arg(QFileInfo(path).fileName()), [this, &store, path](JobControl &control) {
+        CampaignTransfer::Parsed parsed = CampaignTransfer::readFile(path);
+        // A code already in the store is reported, not overwritten.
+        QSet<QString> taken;
+        const auto existing = store.campaigns(false);
+        for (const Campaign &c : existing.value)
+            taken.insert(c.code);
+        QList<CampaignWithRules> fresh;
+        for (const CampaignWithRules &c : std::as_const(parsed.campaigns)) {
+            if (taken.contains(c.campaign.code))
+                parsed.errors.append(tr("%1: the code is already in use; skipped").arg(c.campaign.code));
+            else
+                fresh.append(c);
+        }
+        const auto inserted = fresh.isEmpty() ? StoreResult<qint64>::success(0)
+                                              : store.insertMany(fresh, [&](qint64 done, qint64 total) {
+                                                    return control.progress(done, total);
+                                                });
+        if (!inserted.ok())
+            parsed.errors.prepend(inserted.message);
+        for (const FieldError &e : inserted.fieldErrors)
+            parsed.errors.append(e.field + QStringLiteral(": ") + e.message);
+        return BackgroundJob::Finish([this, count = inserted.value, errors = parsed.errors] {
+            Q_EMIT message(tr("%1 campaigns imported").arg(count));
+            if (!errors.isEmpty())
+                QMessageBox::warning(this, tr("Import"),
+                                     tr("%1 campaigns imported. Problems:\n%2")
+                                         .arg(count)
+                                         .arg(errors.mid(0, 30).join(QLatin1Char('\n'))));
+            reload();
+        });
+    });
+}
+
+void CampaignsPanel::askExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export campaigns"), QStringLiteral("campaigns.json"),
+                                                      tr("JSON (*.json);;CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTo(path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+bool CampaignsPanel::exportTo(const QString &path, QString *error)
+{
+    // What the table shows: the filter applies to the export too.
+    QList<CampaignWithRules> shown;
+    for (int row = 0; row < proxy_->rowCount(); ++row)
+        shown.append(model_->at(proxy_->mapToSource(proxy_->index(row, 0)).row()));
+    if (!CampaignTransfer::writeFile(path, shown, error))
+        return false;
+    Q_EMIT message(tr("%1 campaigns exported to %2").arg(shown.size()).arg(path));
+    return true;
+}
+
+} // namespace adserve

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+class QToolBar;
+
+namespace adserve {
+
+class BackgroundJob;
+class CampaignEditor;
+class CampaignTableModel;
+class StudioSession;
+
+// The campaign manager's panel: a sortable, filterable table of campaigns with add /
+// duplicate / delete / activate / deactivate, the editor beside it, import and export
+// (JSON, CSV) and the synthetic campaign generator. Loads, imports and generation run off
+// the GUI thread with progress and cancel.
+class CampaignsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CampaignsPanel(StudioSession &session, QWidget *parent = nullptr);
+
+    // Re-reads the campaigns from the store (in the background).
+    void reload();
+    // True when there are no unsaved edits, or the user chose to drop or save them.
+    bool confirmDiscard();
+
+    void startGenerate(qint64 count, quint64 seed);
+    void startImport(const QString &path);
+    bool exportTo(const QString &path, QString *error);
+    void selectCampaign(qint64 id);
+    QList<qint64> selectedIds() const;
+    void setStatusOfSelection(const QString &status);
+    void deleteSelection(bool confirm = true);
+    void addCampaign();
+    void duplicateSelection();
+
+    CampaignEditor *editor() const { return editor_; }
+    QTableView *table() const { return table_; }
+    CampaignTableModel *model() const { return model_; }
+    BackgroundJob *job() const { return job_; }
+    BackgroundJob *loader() const { return loader_; }
+
+Q_SIGNALS:
+    // One line for the status bar.
+    void message(const QString &text);
+
+private:
+    void currentRowChanged();
+    void askGenerate();
+    void askImport();
+    void askExport();
+    void showCount();
+
+    StudioSession &session_;
+    CampaignTableModel *model_;
+    QSortFilterProxyModel *proxy_;
+    QTableView *table_;
+    QLineEdit *filter_;
+    QLabel *count_;
+    CampaignEditor *editor_;
+    BackgroundJob *loader_; // reads the table
+    BackgroundJob *job_;    // generation, import
+    QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
+    qint64 pendingSelection_ = 0;
+    bool changingSelection_ = false;
+};
+
+} // namespace adserve

@@ -1,0 +1,84 @@
+#include "BackgroundJob.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace adserve {
+
+BackgroundJob::BackgroundJob(QObject *parent)
+    : QObject(parent)
+{
+    poll_.setInterval(100);
+    connect(&poll_, &QTimer::timeout, this, [this] {
+        if (!running_)
+            return;
+        Q_EMIT progressed(control_->done(), control_->total());
+        if (future_.isFinished())
+            complete();
+    });
+}
+
+BackgroundJob::~BackgroundJob()
+{
+    cancelAndWait();
+}
+
+bool BackgroundJob::start(const QString &title, Work work)
+{
+    if (running_)
+        return false;
+    title_ = title;
+    running_ = true;
+    control_ = std::make_shared<JobControl>();
+    future_ = QtConcurrent::run([control = control_, work = std::move(work)]() { return work(*control); });
+    poll_.start();
+    Q_EMIT started(title);
+    return true;
+}
+
+void BackgroundJob::cancel()
+{
+    if (control_)
+        control_->cancel();
+}
+
+void BackgroundJob::cancelAndWait()
+{
+    if (!running_)
+        return;
+    control_->cancel();
+    future_.waitForFinished();
+    running_ = false;
+    poll_.stop();
+    Q_EMIT finished(true);
+}
+
+bool BackgroundJob::waitForFinished(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (running_ && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (future_.isFinished())
+            complete();
+        else
+            QThread::msleep(5);
+    }
+    return !running_;
+}
+
+void BackgroundJob::complete()
+{
+    if (!running_)
+        return;
+    running_ = false;
+    poll_.stop();
+    Q_EMIT progressed(control_->done(), control_->total());
+    const Finish finish = future_.result();
+    if (finish)
+        finish();
+    Q_EMIT finished(control_->cancelled());
+}
+
+} // namespace adserve

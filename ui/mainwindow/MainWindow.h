@@ -1,0 +1,65 @@
+#pragma once
+
+#include "settings/ConnectionSettings.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QTabWidget;
+class QTimer;
+
+namespace adserve {
+
+class BackgroundJob;
+class CachePanel;
+class CampaignsPanel;
+class ServerPanel;
+class SimulatorPanel;
+class StudioSession;
+
+// The studio's window: the four panels as tabs, the connection settings, and a status bar
+// with the store and cache in use and their health, the server's URL and state, and the
+// requests per second it serves.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
+
+    CampaignsPanel *campaigns() const { return campaigns_; }
+    SimulatorPanel *simulator() const { return simulator_; }
+    CachePanel *cache() const { return cache_; }
+    ServerPanel *server() const { return server_; }
+    QTabWidget *tabs() const { return tabs_; }
+
+    // Opens the session on new settings, after the editor's unsaved edits are dealt with.
+    // On failure the current connection stays; the reason is in `error`.
+    bool switchConnection(const ConnectionSettings &settings, QString *error);
+    void refreshHealth();
+    QString statusText() const;
+    void showStatusMessage(const QString &text);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void editSettings();
+    void showServerState();
+
+    StudioSession &session_;
+    QTabWidget *tabs_;
+    CampaignsPanel *campaigns_;
+    SimulatorPanel *simulator_;
+    CachePanel *cache_;
+    ServerPanel *server_;
+    QLabel *store_;
+    QLabel *cacheState_;
+    QLabel *serverState_;
+    QLabel *rate_;
+    QTimer *healthTimer_;
+    QTimer *rateTimer_;
+    BackgroundJob *healthJob_;
+    qint64 servedThisSecond_ = 0;
+};
+
+} // namespace adserve

@@ -1,0 +1,111 @@
+#include "ScreenshotTour.h"
+
+#include "MainWindow.h"
+#include "cache/CachePanel.h"
+#include "campaigns/CampaignsPanel.h"
+#include "common/BackgroundJob.h"
+#include "server/LoadRun.h"
+#include "server/ServerPanel.h"
+#include "session/StudioSession.h"
+#include "simulator/SimulatorPanel.h"
+#include "simulator/WhatIfGrid.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QTabWidget>
+#include <QTableView>
+#include <QThread>
+
+namespace adserve::ScreenshotTour {
+
+namespace {
+
+bool waitUntil(const std::function<bool()> &done, int timeoutMs = 60000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!done() && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(5);
+    }
+    return done();
+}
+
+// Lets timers (charts, logs) tick and layouts settle before a picture is taken.
+void settle(int ms)
+{
+    waitUntil([] { return false; }, ms);
+}
+
+} // namespace
+
+QStringList run(MainWindow &window, StudioSession &session, const QString &folder, QString *error)
+{
+    if (!QDir().mkpath(folder)) {
+        *error = QStringLiteral("cannot create %1").arg(folder);
+        return {};
+    }
+    QStringList written;
+    const auto shoot = [&](QWidget *tab, const QString &name) {
+        window.tabs()->setCurrentWidget(tab);
+        settle(300);
+        const QString path = QDir(folder).filePath(name + QStringLiteral(".png"));
+        if (window.grab().save(path))
+            written.append(path);
+        else
+            *error = QStringLiteral("cannot write %1").arg(path);
+    };
+    window.resize(1400, 860);
+    window.show();
+
+    // Campaigns: the samples plus some generated ones, the first sample in the editor.
+    CampaignsPanel *campaigns = window.campaigns();
+    const auto count = session.engine().store().campaigns(false);
+    if (count.ok() && count.value.size() < 20) {
+        campaigns->startGenerate(40, 7);
+        campaigns->job()->waitForFinished(120000);
+    }
+    campaigns->reload();
+    waitUntil([&] { return !campaigns->loader()->isRunning(); });
+    campaigns->table()->selectRow(0);
+    shoot(campaigns, QStringLiteral("campaigns"));
+
+    // Server: running, after a short load run.
+    ServerPanel *server = window.server();
+    server->setEndpoint(QStringLiteral("127.0.0.1"), 0);
+    if (server->start()) {
+        server->startLoadRun(3000, 8, QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android"));
+        waitUntil([&] { return !server->loadRun()->isRunning(); });
+        settle(1200);
+    }
+    shoot(server, QStringLiteral("server"));
+
+    // Simulator: a delivery with its explanations, then the what-if grid.
+    SimulatorPanel *simulator = window.simulator();
+    simulator->setRequest(QStringLiteral("CA"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
+    simulator->simulate();
+    shoot(simulator, QStringLiteral("simulator"));
+    auto *inner = simulator->findChild<QTabWidget *>(QStringLiteral("simulatorTabs"));
+    inner->setCurrentWidget(simulator->whatIf());
+    simulator->whatIf()->compute();
+    shoot(simulator, QStringLiteral("simulator-whatif"));
+    inner->setCurrentIndex(0);
+
+    // Cache: warmed, keys listed, one value open.
+    CachePanel *cache = window.cache();
+    cache->warm();
+    cache->job()->waitForFinished(60000);
+    cache->refreshServerInfo();
+    cache->scan();
+    cache->job()->waitForFinished(60000);
+    if (!cache->shownKeys().isEmpty())
+        cache->selectKey(cache->shownKeys().first());
+    settle(1200);
+    shoot(cache, QStringLiteral("cache"));
+
+    session.stopServer();
+    window.tabs()->setCurrentIndex(0);
+    return error->isEmpty() ? written : QStringList{};
+}
+
+} // namespace adserve::ScreenshotTour

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "http/HttpServerPool.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QBarSet;
+class QBarCategoryAxis;
+class QChartView;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTimer;
+class QValueAxis;
+
+namespace adserve {
+
+class LoadRun;
+class StudioSession;
+class TimeSeriesChart;
+
+// The QA engineer's panel: start and stop the embedded delivery server, see every request
+// it answers (a live log, requests/s and latency percentiles), and run a small load test
+// against it (N requests at C concurrency) with throughput and a latency histogram.
+class ServerPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ServerPanel(StudioSession &session, QWidget *parent = nullptr);
+
+    void setEndpoint(const QString &address, quint16 port);
+    bool start();
+    void stop();
+    void startLoadRun(qint64 requests, int concurrency, const QString &target);
+    LoadRun *loadRun() const { return load_; }
+    QTableWidget *requestLog() const { return log_; }
+    QString stateText() const;
+
+Q_SIGNALS:
+    void message(const QString &text);
+
+private:
+    void showState();
+    void record(const RequestRecord &record);
+    void tick();
+    void showLoadResult();
+
+    StudioSession &session_;
+    QLineEdit *address_;
+    QSpinBox *port_;
+    QPushButton *start_, *stop_;
+    QLabel *state_;
+    QTableWidget *log_;
+    TimeSeriesChart *rate_;
+    TimeSeriesChart *latency_;
+    QSpinBox *loadRequests_, *loadConcurrency_;
+    QLineEdit *loadTarget_;
+    QPushButton *loadStart_, *loadCancel_;
+    QLabel *loadResult_;
+    QBarSet *histogram_;
+    QBarCategoryAxis *histogramAxis_;
+    QValueAxis *histogramY_;
+    LoadRun *load_;
+    QTimer *ticker_;
+    std::vector<RequestRecord> pending_; // served since the last tick
+    std::vector<qint64> secondLatencies_;
+};
+
+} // namespace adserve

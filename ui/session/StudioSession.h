@@ -1,0 +1,54 @@
+#pragma once
+
+#include "Engine.h"
+#include "http/HttpApi.h"
+#include "http/HttpServerPool.h"
+#include "http/Metrics.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace adserve {
+
+// The engine the studio works on, with the HTTP API and the embedded server over it.
+// Panels reach everything through the session, never keeping pointers across a reopen:
+// switching connections builds a new engine and swaps it in only once it opened.
+class StudioSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StudioSession(QObject *parent = nullptr);
+    ~StudioSession() override;
+
+    // Opens an engine on `config`. On failure the current engine (if any) stays in use.
+    bool open(const Config &config, QString *error);
+    bool isOpen() const { return engine_ != nullptr; }
+
+    const Config &config() const { return engine_->config(); }
+    Engine &engine() { return *engine_; }
+    HttpApi &api() { return *api_; }
+    Metrics &metrics() { return *metrics_; }
+    HttpServerPool &server() { return *server_; }
+
+    // Starts the embedded server on the given address; false with `error` when it cannot bind.
+    bool startServer(const QHostAddress &address, quint16 port, QString *error);
+    void stopServer();
+
+Q_SIGNALS:
+    // Before the current engine goes away: stop background work that uses it.
+    void aboutToClose();
+    // A (new) engine is in use: reload everything shown.
+    void opened();
+    void serverStateChanged(bool running);
+    // Emitted on the GUI thread for every request the embedded server answered.
+    void requestServed(const adserve::RequestRecord &record);
+
+private:
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<Metrics> metrics_;
+    std::unique_ptr<HttpApi> api_;
+    std::unique_ptr<HttpServerPool> server_;
+};
+
+} // namespace adserve

@@ -1,0 +1,115 @@
+#include "ConnectionSettings.h"
+
+#include <QRegularExpression>
+#include <QSettings>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace adserve {
+
+QMap<QString, QString> ConnectionSettings::values() const
+{
+    QMap<QString, QString> v;
+    if (embedded) {
+        if (!sqlitePath.trimmed().isEmpty())
+            v.insert(QStringLiteral("ADSERVE_DB"), sqlitePath.trimmed());
+    } else {
+        v.insert(QStringLiteral("DATABASE_URL"), databaseUrl.trimmed());
+        if (!redisUrl.trimmed().isEmpty())
+            v.insert(QStringLiteral("REDIS_URL"), redisUrl.trimmed());
+        v.insert(QStringLiteral("REDIS_CLUSTER"), redisCluster ? QStringLiteral("true") : QStringLiteral("false"));
+    }
+    v.insert(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QString::number(batchSize));
+    v.insert(QStringLiteral("CACHE_TTL_SECONDS"), QString::number(cacheTtlSeconds));
+    v.insert(QStringLiteral("ADSERVE_LISTEN"), listen.trimmed());
+    return v;
+}
+
+std::optional<Config> ConnectionSettings::toConfig(QString *error) const
+{
+    if (!embedded && databaseUrl.trimmed().isEmpty()) {
+        *error = QObject::tr("PostgreSQL: enter a DATABASE_URL (or choose the embedded default)");
+        return std::nullopt;
+    }
+    return ConfigBuilder::build(values(), error);
+}
+
+ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
+{
+    ConnectionSettings s;
+    s.embedded = !config.database.isPostgres() && config.cache.url.startsWith(QLatin1String("memory"));
+    if (config.database.isPostgres()) {
+        // Rebuilt from the parsed target: the original string is not kept by Config.
+        QUrl url;
+        url.setScheme(QStringLiteral("postgres"));
+        url.setHost(config.database.host);
+        url.setPort(config.database.port);
+        url.setUserName(config.database.user);
+        url.setPassword(config.database.password);
+        url.setPath(QLatin1Char('/') + config.database.database);
+        QUrlQuery options;
+        for (const QString &option : config.database.connectOptions.split(QLatin1Char(';'), Qt::SkipEmptyParts))
+            options.addQueryItem(option.section(QLatin1Char('='), 0, 0).trimmed(), option.section(QLatin1Char('='), 1).trimmed());
+        url.setQuery(options);
+        s.databaseUrl = url.toString();
+    } else {
+        s.sqlitePath = config.database.sqlitePath;
+    }
+    if (!config.cache.url.startsWith(QLatin1String("memory")))
+        s.redisUrl = config.cache.url;
+    s.redisCluster = config.cache.cluster;
+    s.batchSize = config.batchSize;
+    s.cacheTtlSeconds = int(config.cacheTtl.count());
+    s.listen = QStringLiteral("%1:%2").arg(config.listenAddress.toString()).arg(config.port);
+    if (config.listenAddress.protocol() == QAbstractSocket::IPv6Protocol)
+        s.listen = QStringLiteral("[%1]:%2").arg(config.listenAddress.toString()).arg(config.port);
+    return s;
+}
+
+std::optional<ConnectionSettings> ConnectionSettings::load(QSettings &settings)
+{
+    settings.beginGroup(QStringLiteral("connection"));
+    const bool present = settings.contains(QStringLiteral("embedded"));
+    ConnectionSettings s;
+    if (present) {
+        s.embedded = settings.value(QStringLiteral("embedded"), true).toBool();
+        s.sqlitePath = settings.value(QStringLiteral("sqlitePath")).toString();
+        s.databaseUrl = settings.value(QStringLiteral("databaseUrl")).toString();
+        s.redisUrl = settings.value(QStringLiteral("redisUrl")).toString();
+        s.redisCluster = settings.value(QStringLiteral("redisCluster"), false).toBool();
+        s.batchSize = settings.value(QStringLiteral("batchSize"), 100).toInt();
+        s.cacheTtlSeconds = settings.value(QStringLiteral("cacheTtlSeconds"), 24 * 3600).toInt();
+        s.listen = settings.value(QStringLiteral("listen"), s.listen).toString();
+    }
+    settings.endGroup();
+    return present ? std::optional(s) : std::nullopt;
+}
+
+void ConnectionSettings::save(QSettings &settings) const
+{
+    settings.beginGroup(QStringLiteral("connection"));
+    settings.setValue(QStringLiteral("embedded"), embedded);
+    settings.setValue(QStringLiteral("sqlitePath"), sqlitePath);
+    settings.setValue(QStringLiteral("databaseUrl"), databaseUrl);
+    settings.setValue(QStringLiteral("redisUrl"), redisUrl);
+    settings.setValue(QStringLiteral("redisCluster"), redisCluster);
+    settings.setValue(QStringLiteral("batchSize"), batchSize);
+    settings.setValue(QStringLiteral("cacheTtlSeconds"), cacheTtlSeconds);
+    settings.setValue(QStringLiteral("listen"), listen);
+    settings.endGroup();
+}
+
+QString redactUrl(const QString &url)
+{
+    // URL form: scheme://user:password@host  →  scheme://user:***@host
+    static const QRegularExpression inUrl(QStringLiteral("^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@]*@"));
+    // libpq key=value form: password=secret  →  password=***
+    static const QRegularExpression keyValue(QStringLiteral("(password\\s*=\\s*)('[^']*'|\\S+)"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    QString redacted = url;
+    redacted.replace(inUrl, QStringLiteral("\\1:***@"));
+    redacted.replace(keyValue, QStringLiteral("\\1***"));
+    return redacted;
+}
+
+} // namespace adserve

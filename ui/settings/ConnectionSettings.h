@@ -1,0 +1,43 @@
+#pragma once
+
+#include "config/Config.h"
+
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+class QSettings;
+
+namespace adserve {
+
+// What the studio connects to, as the user chose it in the settings dialog. Kept as the
+// configuration keys the engine reads (DATABASE_URL, REDIS_URL, ...), so the studio, the
+// headless server and .env files share one validation (ConfigBuilder).
+struct ConnectionSettings
+{
+    bool embedded = true;  // the SQLite file and the in-memory cache
+    QString sqlitePath;    // empty: Config::defaultSqlitePath()
+    QString databaseUrl;   // PostgreSQL, when not embedded
+    QString redisUrl;      // Redis, when not embedded
+    bool redisCluster = false;
+    int batchSize = 100;
+    int cacheTtlSeconds = 24 * 3600;
+    QString listen = QStringLiteral("127.0.0.1:8080");
+
+    // The configuration keys these settings stand for.
+    QMap<QString, QString> values() const;
+    std::optional<Config> toConfig(QString *error) const;
+    static ConnectionSettings fromConfig(const Config &config);
+
+    // Remembered between runs. Never written to any log.
+    static std::optional<ConnectionSettings> load(QSettings &settings);
+    void save(QSettings &settings) const;
+
+    bool operator==(const ConnectionSettings &) const = default;
+};
+
+// A URL with its password replaced by "***", for anything shown or logged.
+QString redactUrl(const QString &url);
+
+} // namespace adserve

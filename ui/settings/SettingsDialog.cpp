@@ -1,0 +1,189 @@
+#include "SettingsDialog.h"
+
+#include "ConnectionTester.h"
+#include "common/BackgroundJob.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace adserve {
+
+namespace {
+
+void showOutcome(QLabel *label, const ConnectionTester::Outcome &outcome)
+{
+    label->setText((outcome.ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + outcome.message);
+    label->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b7f2a") : QStringLiteral("color: #b00020"));
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *parent)
+    : QDialog(parent)
+    , embedded_(new QRadioButton(tr("Embedded: SQLite file and in-memory cache")))
+    , external_(new QRadioButton(tr("PostgreSQL and Redis")))
+    , sqlitePath_(new QLineEdit(current.sqlitePath))
+    , externalBox_(new QGroupBox(tr("Servers")))
+    , databaseUrl_(new QLineEdit(current.databaseUrl))
+    , redisUrl_(new QLineEdit(current.redisUrl))
+    , cluster_(new QCheckBox(tr("Redis Cluster")))
+    , testDatabase_(new QPushButton(tr("Test")))
+    , testCache_(new QPushButton(tr("Test")))
+    , databaseResult_(new QLabel)
+    , cacheResult_(new QLabel)
+    , batchSize_(new QSpinBox)
+    , ttl_(new QSpinBox)
+    , listen_(new QLineEdit(current.listen))
+    , error_(new QLabel)
+    , job_(new BackgroundJob(this))
+{
+    setWindowTitle(tr("Connection settings"));
+    setObjectName(QStringLiteral("settingsDialog"));
+    embedded_->setObjectName(QStringLiteral("embedded"));
+    external_->setObjectName(QStringLiteral("external"));
+    databaseUrl_->setObjectName(QStringLiteral("databaseUrl"));
+    redisUrl_->setObjectName(QStringLiteral("redisUrl"));
+    testDatabase_->setObjectName(QStringLiteral("testDatabase"));
+    testCache_->setObjectName(QStringLiteral("testCache"));
+    databaseResult_->setObjectName(QStringLiteral("databaseResult"));
+    cacheResult_->setObjectName(QStringLiteral("cacheResult"));
+
+    (current.embedded ? embedded_ : external_)->setChecked(true);
+    sqlitePath_->setPlaceholderText(Config::defaultSqlitePath());
+    databaseUrl_->setPlaceholderText(QStringLiteral("postgres://user:password@host:5432/adserve"));
+    redisUrl_->setPlaceholderText(QStringLiteral("redis://[:password@]host:6379/0  (empty: in-memory cache)"));
+    cluster_->setChecked(current.redisCluster);
+    batchSize_->setRange(1, 100000);
+    batchSize_->setValue(current.batchSize);
+    ttl_->setRange(1, 365 * 24 * 3600);
+    ttl_->setSuffix(tr(" s"));
+    ttl_->setValue(current.cacheTtlSeconds);
+    databaseResult_->setWordWrap(true);
+    cacheResult_->setWordWrap(true);
+    error_->setStyleSheet(QStringLiteral("color: #b00020"));
+    error_->setWordWrap(true);
+
+    auto *embeddedForm = new QFormLayout;
+    embeddedForm->addRow(tr("SQLite file"), sqlitePath_);
+
+    auto *databaseRow = new QHBoxLayout;
+    databaseRow->addWidget(databaseUrl_, 1);
+    databaseRow->addWidget(testDatabase_);
+    auto *cacheRow = new QHBoxLayout;
+    cacheRow->addWidget(redisUrl_, 1);
+    cacheRow->addWidget(cluster_);
+    cacheRow->addWidget(testCache_);
+    auto *externalForm = new QFormLayout(externalBox_);
+    externalForm->addRow(tr("DATABASE_URL"), databaseRow);
+    externalForm->addRow(QString(), databaseResult_);
+    externalForm->addRow(tr("REDIS_URL"), cacheRow);
+    externalForm->addRow(QString(), cacheResult_);
+
+    auto *deliveryBox = new QGroupBox(tr("Delivery"));
+    auto *deliveryForm = new QFormLayout(deliveryBox);
+    deliveryForm->addRow(tr("Batch size"), batchSize_);
+    deliveryForm->addRow(tr("Cache TTL"), ttl_);
+    deliveryForm->addRow(tr("Listen address"), listen_);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(embedded_);
+    layout->addLayout(embeddedForm);
+    layout->addWidget(external_);
+    layout->addWidget(externalBox_);
+    layout->addWidget(deliveryBox);
+    layout->addWidget(error_);
+    layout->addWidget(buttons);
+
+    connect(embedded_, &QRadioButton::toggled, this, &SettingsDialog::updateEnabled);
+    connect(testDatabase_, &QPushButton::clicked, this, &SettingsDialog::testDatabase);
+    connect(testCache_, &QPushButton::clicked, this, &SettingsDialog::testCache);
+    connect(job_, &BackgroundJob::finished, this, &SettingsDialog::updateEnabled);
+    updateEnabled();
+    resize(640, sizeHint().height());
+}
+
+ConnectionSettings SettingsDialog::settings() const
+{
+    ConnectionSettings s;
+    s.embedded = embedded_->isChecked();
+    s.sqlitePath = sqlitePath_->text().trimmed();
+    s.databaseUrl = databaseUrl_->text().trimmed();
+    s.redisUrl = redisUrl_->text().trimmed();
+    s.redisCluster = cluster_->isChecked();
+    s.batchSize = batchSize_->value();
+    s.cacheTtlSeconds = ttl_->value();
+    s.listen = listen_->text().trimmed();
+    return s;
+}
+
+void SettingsDialog::updateEnabled()
+{
+    sqlitePath_->setEnabled(embedded_->isChecked());
+    externalBox_->setEnabled(external_->isChecked());
+    testDatabase_->setEnabled(!job_->isRunning());
+    testCache_->setEnabled(!job_->isRunning());
+}
+
+void SettingsDialog::testDatabase()
+{
+    QString why;
+    const auto target = DatabaseTarget::fromDatabaseUrl(databaseUrl_->text().trimmed(), &why);
+    if (!target) {
+        showOutcome(databaseResult_, {false, why});
+        return;
+    }
+    databaseResult_->setText(tr("testing…"));
+    job_->start(tr("Testing the database"), [this, target = *target](JobControl &) -> BackgroundJob::Finish {
+        const auto outcome = ConnectionTester::testDatabase(target);
+        return [this, outcome] { showOutcome(databaseResult_, outcome); };
+    });
+    updateEnabled();
+}
+
+void SettingsDialog::testCache()
+{
+    ConnectionSettings s = settings();
+    if (s.redisUrl.isEmpty()) {
+        showOutcome(cacheResult_, {true, tr("no REDIS_URL: the in-memory cache is used")});
+        return;
+    }
+    s.embedded = false;
+    s.databaseUrl = QStringLiteral("postgres://placeholder/db"); // only the cache part is tested
+    QString why;
+    const auto config = s.toConfig(&why);
+    if (!config) {
+        showOutcome(cacheResult_, {false, why});
+        return;
+    }
+    cacheResult_->setText(tr("testing…"));
+    job_->start(tr("Testing the cache"), [this, cache = config->cache](JobControl &) -> BackgroundJob::Finish {
+        const auto outcome = ConnectionTester::testCache(cache);
+        return [this, outcome] { showOutcome(cacheResult_, outcome); };
+    });
+    updateEnabled();
+}
+
+void SettingsDialog::accept()
+{
+    QString why;
+    if (!settings().toConfig(&why)) {
+        error_->setText(why);
+        return;
+    }
+    job_->cancelAndWait();
+    QDialog::accept();
+}
+
+} // namespace adserve

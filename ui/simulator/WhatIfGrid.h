@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QWidget>
+
+class QLineEdit;
+class QTableWidget;
+
+namespace adserve {
+
+class StudioSession;
+
+// "What if a request came from here?": countries × OSes (and one app); each cell shows how
+// many campaigns would be delivered, which ones in its tooltip, coloured as a heat map.
+// Matching is microseconds per cell against the compiled index, so it runs inline.
+class WhatIfGrid : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit WhatIfGrid(StudioSession &session, QWidget *parent = nullptr);
+
+    void setAxes(const QString &countries, const QString &systems, const QString &app);
+    void compute();
+    QTableWidget *table() const { return table_; }
+
+private:
+    StudioSession &session_;
+    QLineEdit *countries_;
+    QLineEdit *systems_;
+    QLineEdit *app_;
+    QTableWidget *table_;
+};
+
+} // namespace adserve
