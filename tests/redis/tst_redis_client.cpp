@@ -337,7 +337,7 @@ void RedisClientTest::hungServerTimesOut()
                                                     QStringLiteral("DEBUG"), QStringLiteral("SLEEP"), QStringLiteral("1")});
         QVERIFY(sleeper.waitForStarted());
         // Wait until the server is inside DEBUG SLEEP: it stops answering.
-        QTRY_VERIFY_WITH_TIMEOUT(!m_client->ping().ok(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_server.answersWithin(20), 2000);
     }
 
     QElapsedTimer timer;
@@ -351,7 +351,7 @@ void RedisClientTest::hungServerTimesOut()
     timer.restart();
     const auto fast = m_client->mget({"k"});
     QVERIFY(!fast.ok());
-    QVERIFY2(elapsedMs(timer) < 20, qPrintable(fast.error));
+    QVERIFY2(elapsedMs(timer) < 30, qPrintable(fast.error));
     QVERIFY2(fast.error.contains(QLatin1String("not retrying")), qPrintable(fast.error));
 
     if (how == QLatin1String("pause"))
@@ -360,8 +360,7 @@ void RedisClientTest::hungServerTimesOut()
         QVERIFY(sleeper.waitForFinished(5000));
     QTRY_VERIFY_WITH_TIMEOUT(m_client->mget({"k"}).ok(), 3000);
     QCOMPARE(m_client->get("k").value.value_or(""), "v");
-    if (how == QLatin1String("pause"))
-        QVERIFY2(hung.error.contains(QLatin1String("timed out after 50 ms")), qPrintable(hung.error));
+    QVERIFY2(hung.error.contains(QLatin1String("timed out after 50 ms")), qPrintable(hung.error));
 }
 
 void RedisClientTest::connectingToAHungServerTimesOut()

@@ -170,18 +170,23 @@ bool TestRedisServer::launch()
     return true;
 }
 
+bool TestRedisServer::answersWithin(int ms) const
+{
+    QTcpSocket socket;
+    socket.connectToHost(host(), m_port);
+    if (!socket.waitForConnected(ms))
+        return false;
+    socket.write("PING\r\n");
+    // +PONG, or -NOAUTH when a password is set: either way it answers.
+    return socket.waitForReadyRead(ms) && !socket.readAll().isEmpty();
+}
+
 bool TestRedisServer::waitUntilAnswering(int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired() && isRunning()) {
-        QTcpSocket socket;
-        socket.connectToHost(host(), m_port);
-        if (socket.waitForConnected(200)) {
-            socket.write("PING\r\n");
-            // +PONG, or -NOAUTH when a password is set: either way it answers.
-            if (socket.waitForReadyRead(500) && !socket.readAll().isEmpty())
-                return true;
-        }
+        if (answersWithin(300))
+            return true;
         QThread::msleep(10);
     }
     return false;

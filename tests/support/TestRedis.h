@@ -40,6 +40,8 @@ public:
     void pause();   // SIGSTOP: the server hangs, connections stay open
     void resume();  // SIGCONT
     bool isRunning() const;
+    // Whether a PING on a fresh connection gets any answer within `ms` (false while hung).
+    bool answersWithin(int ms) const;
     QString error() const { return m_error; }
 
     QString host() const { return QStringLiteral("127.0.0.1"); }

@@ -10,8 +10,8 @@ QList<RedisReply> RedisStandaloneClient::execute(const QList<RedisCommand> &comm
         args.append(command.args);
     QList<RedisReply> replies = m_pool.connection(options().address).pipeline(args);
     for (RedisReply &reply : replies) {
-        // A cluster node answers keys of other nodes' slots with MOVED: say what to change.
-        if (reply.errorCode() == "MOVED")
+        // A cluster node refuses keys of other nodes' slots: say what to change.
+        if (const QByteArray code = reply.errorCode(); code == "MOVED" || code == "CROSSSLOT")
             reply.bytes += " (the server is a Redis Cluster node: set REDIS_CLUSTER=true)";
     }
     return replies;
