@@ -104,9 +104,12 @@ void ChangeListener::checkConnection()
     }
     QString why;
     if (!connectAndListen(&why)) {
-        qCWarning(lcListener) << "cannot listen for campaign changes:" << why;
+        if (why != lastProblem_) // once per outage, not every few seconds
+            qCWarning(lcListener) << "cannot listen for campaign changes:" << why;
+        lastProblem_ = why;
         return;
     }
+    lastProblem_.clear();
     // Whatever changed while nobody listened is unknown.
     pendingAll_ = true;
     coalesce_.start();

@@ -42,6 +42,7 @@ private:
     QSet<qint64> pending_;
     bool pendingAll_ = false;
     bool connected_ = false;
+    QString lastProblem_;
 };
 
 } // namespace adserve

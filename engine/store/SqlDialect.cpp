@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <optional>
+
 namespace adserve {
 
 namespace {
@@ -41,7 +43,14 @@ QVariant SqlDialect::encodeTimestamp(const QDateTime &time) const
 {
     if (!time.isValid())
         return QVariant(QMetaType::fromType<QString>());
-    return time.toUTC().toString(kTimestampFormat);
+    // Bulk writes stamp thousands of rows with one time: format it once.
+    thread_local QDateTime lastTime;
+    thread_local QString lastText;
+    if (time != lastTime || lastText.isEmpty()) {
+        lastTime = time;
+        lastText = time.toUTC().toString(kTimestampFormat);
+    }
+    return lastText;
 }
 
 QVariant SqlDialect::encodeValues(const QStringList &values) const
@@ -79,6 +88,77 @@ bool SqlDialect::isUniqueViolation(const QSqlError &error) const
            || error.databaseText().contains(QLatin1String("UNIQUE constraint failed"));
 }
 
+namespace {
+
+// Reads `count` digits at `at`; -1 if any is not a digit.
+int digits(QStringView text, qsizetype at, int count)
+{
+    int value = 0;
+    for (int i = 0; i < count; ++i) {
+        const char16_t c = text.at(at + i).unicode();
+        if (c < u'0' || c > u'9')
+            return -1;
+        value = value * 10 + (c - u'0');
+    }
+    return value;
+}
+
+// The form this store writes, "2024-05-01T10:00:00.123Z", parsed without QDateTime's general
+// parser: loading a million campaigns reads millions of these.
+QDateTime parseStoredTimestamp(QStringView text)
+{
+    if (text.size() != 24 || text.at(4) != u'-' || text.at(7) != u'-' || text.at(10) != u'T' || text.at(13) != u':'
+        || text.at(16) != u':' || text.at(19) != u'.' || text.at(23) != u'Z')
+        return {};
+    const QDate date(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+    const QTime time(digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), digits(text, 20, 3));
+    if (!date.isValid() || !time.isValid())
+        return {};
+    return QDateTime(date, time, Qt::UTC);
+}
+
+// A JSON array of strings, the form SQLite rows and PostgreSQL's array_to_json() give,
+// read without building a QJsonDocument per rule. Anything else goes the general way.
+std::optional<QStringList> parseStringArray(QStringView text)
+{
+    QStringList values;
+    qsizetype i = 0;
+    const qsizetype n = text.size();
+    auto skipSpaces = [&] {
+        while (i < n && text.at(i).isSpace())
+            ++i;
+    };
+    skipSpaces();
+    if (i >= n || text.at(i++) != u'[')
+        return std::nullopt;
+    skipSpaces();
+    if (i < n && text.at(i) == u']')
+        return values;
+    while (i < n) {
+        if (text.at(i++) != u'"')
+            return std::nullopt;
+        QString value;
+        while (i < n && text.at(i) != u'"') {
+            if (text.at(i) == u'\\')
+                return std::nullopt; // escapes: rare, left to QJsonDocument
+            value.append(text.at(i++));
+        }
+        if (i >= n)
+            return std::nullopt;
+        ++i; // closing quote
+        values.append(value);
+        skipSpaces();
+        if (i < n && text.at(i) == u']')
+            return values;
+        if (i >= n || text.at(i++) != u',')
+            return std::nullopt;
+        skipSpaces();
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 QDateTime SqlDialect::decodeTimestamp(const QVariant &value)
 {
     if (value.isNull())
@@ -86,6 +166,8 @@ QDateTime SqlDialect::decodeTimestamp(const QVariant &value)
     if (value.metaType().id() == QMetaType::QDateTime)
         return value.toDateTime().toUTC();
     const QString text = value.toString().trimmed();
+    if (QDateTime stored = parseStoredTimestamp(text); stored.isValid())
+        return stored;
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!time.isValid()) // other writers, e.g. "2024-05-01 10:00:00"
         time = QDateTime::fromString(text, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -98,8 +180,11 @@ QDateTime SqlDialect::decodeTimestamp(const QVariant &value)
 
 QStringList SqlDialect::decodeValues(const QVariant &value)
 {
+    const QString text = value.toString();
+    if (std::optional<QStringList> simple = parseStringArray(text))
+        return *simple;
     QStringList values;
-    const QJsonArray array = QJsonDocument::fromJson(value.toString().toUtf8()).array();
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
     values.reserve(array.size());
     for (const QJsonValue &v : array)
         values.append(v.toString());

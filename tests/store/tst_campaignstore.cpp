@@ -105,6 +105,7 @@ private Q_SLOTS:
     void bulkChangesByOthersAreCoalesced();
     void generatorFillsTheStore();
     void unreachableDatabaseIsUnavailableQuickly();
+    void survivesAServerRestart();
 
 private:
     bool isPostgres() const { return postgres_ != nullptr; }
@@ -937,6 +938,41 @@ void CampaignStoreTest::unreachableDatabaseIsUnavailableQuickly()
     QVERIFY2(error.contains(QLatin1String("127.0.0.1")), qPrintable(error));
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     store_.reset();
+}
+
+void CampaignStoreTest::survivesAServerRestart()
+{
+    if (!isPostgres())
+        QSKIP("an embedded file does not restart");
+    TestPostgres server;
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    target_ = *DatabaseTarget::fromDatabaseUrl(server.databaseUrl(), &error);
+    store_ = openStore();
+    QVERIFY(store_);
+    const auto created = store_->create(campaign(QStringLiteral("steady")));
+    QVERIFY(created.ok());
+    QSignalSpy changed(store_.get(), &CampaignStore::campaignsChanged);
+
+    QVERIFY2(server.restart(&error), qPrintable(error));
+    // The next call finds its connection broken, reconnects and succeeds: callers never see it.
+    const auto read = store_->campaigns();
+    QVERIFY2(read.ok(), qPrintable(read.message));
+    QCOMPARE(codes(read.value), QStringList{QStringLiteral("steady")});
+
+    // The listener reconnects too, and says "all": it may have missed changes meanwhile.
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(changed.cbegin(), changed.cend(),
+                                         [](const QList<QVariant> &emission) {
+                                             return emission.at(0).value<QList<qint64>>().isEmpty();
+                                         }),
+                             15000);
+    changed.clear();
+    QSqlQuery other(rawConnection());
+    QVERIFY(other.exec(QStringLiteral("UPDATE campaigns SET cta = 'Play' WHERE id = %1").arg(created.value.campaign.id)));
+    QVERIFY(changed.wait(5000));
+    QCOMPARE(changed.first().at(0).value<QList<qint64>>(), QList<qint64>{created.value.campaign.id});
+    store_.reset();
+    ConnectionPool::close(QStringLiteral("raw"));
 }
 
 class SqliteCampaignStoreTest : public CampaignStoreTest

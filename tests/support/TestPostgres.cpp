@@ -120,13 +120,21 @@ bool TestPostgres::start(QString *error)
         return false;
     }
     conf.write(QStringLiteral("\nport = %1\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%2'\n"
-                              "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                              "fsync = off\nfull_page_writes = off\n"
                               "max_connections = 100\nshared_buffers = 64MB\n")
                    .arg(port_)
                    .arg(dir_->path())
                    .toUtf8());
     conf.close();
 
+    if (!startServer(error))
+        return false;
+    return createDatabase(QStringLiteral("adserve"), error) == databaseUrl();
+}
+
+bool TestPostgres::startServer(QString *error)
+{
+    const QString data = dir_->filePath(QStringLiteral("data"));
     if (!run(QStringLiteral("pg_ctl"),
              {QStringLiteral("-D"), data, QStringLiteral("-l"), dir_->filePath(QStringLiteral("server.log")),
               QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("start")},
@@ -143,7 +151,35 @@ bool TestPostgres::start(QString *error)
         *error = QStringLiteral("server started but postmaster.pid is unreadable");
         return false;
     }
-    return createDatabase(QStringLiteral("adserve"), error) == databaseUrl();
+    return true;
+}
+
+void TestPostgres::stopServer()
+{
+    if (!dir_ || pid_ <= 0)
+        return;
+    QString ignored;
+    run(QStringLiteral("pg_ctl"),
+        {QStringLiteral("-D"), dir_->filePath(QStringLiteral("data")), QStringLiteral("-m"), QStringLiteral("immediate"),
+         QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("10"), QStringLiteral("stop")},
+        &ignored, 15000);
+    QElapsedTimer waited;
+    waited.start();
+    while (isRunning() && waited.elapsed() < 5000)
+        QThread::msleep(20);
+    if (isRunning())
+        ::kill(pid_t(pid_), SIGKILL);
+    pid_ = 0;
+}
+
+bool TestPostgres::restart(QString *error)
+{
+    if (!dir_) {
+        *error = QStringLiteral("not started");
+        return false;
+    }
+    stopServer();
+    return startServer(error);
 }
 
 QString TestPostgres::urlFor(const QString &database) const
@@ -168,21 +204,7 @@ bool TestPostgres::isRunning() const
 
 void TestPostgres::stop()
 {
-    if (dir_ && pid_ > 0) {
-        QString ignored;
-        run(QStringLiteral("pg_ctl"),
-            {QStringLiteral("-D"), dir_->filePath(QStringLiteral("data")), QStringLiteral("-m"),
-             QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("10"),
-             QStringLiteral("stop")},
-            &ignored, 15000);
-        QElapsedTimer waited;
-        waited.start();
-        while (isRunning() && waited.elapsed() < 5000)
-            QThread::msleep(20);
-        if (isRunning())
-            ::kill(pid_t(pid_), SIGKILL);
-    }
-    pid_ = 0;
+    stopServer();
     port_ = 0;
     dir_.reset(); // removes the folder
 }

@@ -28,8 +28,12 @@ public:
     bool isRunning() const;
     // Immediate shutdown, then SIGKILL if the postmaster is still there; removes the folder.
     void stop();
+    // Immediate shutdown and start again on the same port with the same data (a crash and recovery).
+    bool restart(QString *error);
 
 private:
+    bool startServer(QString *error);
+    void stopServer();
     bool run(const QString &program, const QStringList &arguments, QString *error, int timeoutMs = 60000);
 
     std::unique_ptr<QTemporaryDir> dir_;
