@@ -1,0 +1,354 @@
+#!/usr/bin/env bash
+# End-to-end delivery benchmark. Generates a data set into a temporary SQLite file, starts
+# the headless server on loopback and drives it with wrk: /healthz, /api/v1/delivery and
+# /v1/delivery in the same run, printing requests/s, latency p50/p90/p99 and the
+# delivery/healthz throughput ratio. Optionally the same against a real Redis
+# (standalone and/or a three-master Cluster), cold (cache flushed) and warm.
+#
+# It builds nothing: point it at a build tree that has bin/adserve and the cache plugins.
+# Everything it starts listens on 127.0.0.1 and is stopped by PID when it exits.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
+
+  BUILD_DIR              build tree with bin/adserve (default ./build)
+  --campaigns N          campaigns to generate (default: calibrated so the request mix
+                         matches about --target-matches campaigns on average)
+  --target-matches M     average matched campaigns a request should have (default 50)
+  --seed S               generator seed (default 42)
+  --duration SECONDS     length of each measured wrk run, 1-120 (default 10)
+  --warmup SECONDS       length of each warm-up run, 1-60 (default 3)
+  --connections C        wrk connections (default 64)
+  --threads T            wrk threads (default 2)
+  --redis                also measure with a standalone redis-server (cold and warm)
+  --redis-cluster        also measure with a three-master Redis Cluster (cold and warm)
+  --no-embedded          skip the embedded default (memory cache) run
+  -h, --help             this help
+
+Environment passed to the server is cleaned of DATABASE_URL, REDIS_URL and REDIS_CLUSTER;
+ADSERVE_THREADS (server threads) and DELIVERY_CAMPAIGN_BATCH_SIZE pass through.
+EOF
+}
+
+die() { echo "e2e: $*" >&2; exit 2; }
+
+build=./build
+campaigns=""
+target_matches=50
+seed=42
+duration=10
+warmup=3
+connections=64
+threads=2
+with_embedded=1
+with_redis=0
+with_cluster=0
+
+whole() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1 must be a whole number from $3 to $4 (got \"$2\")"; }
+value_of() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; echo "$2"; }
+
+positional_seen=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --campaigns) campaigns=$(value_of "$@"); whole --campaigns "$campaigns" 1 10000000; shift 2 ;;
+    --target-matches) target_matches=$(value_of "$@"); whole --target-matches "$target_matches" 1 100000; shift 2 ;;
+    --seed) seed=$(value_of "$@"); whole --seed "$seed" 0 999999999999; shift 2 ;;
+    --duration) duration=$(value_of "$@"); whole --duration "$duration" 1 120; shift 2 ;;
+    --warmup) warmup=$(value_of "$@"); whole --warmup "$warmup" 1 60; shift 2 ;;
+    --connections) connections=$(value_of "$@"); whole --connections "$connections" 1 10000; shift 2 ;;
+    --threads) threads=$(value_of "$@"); whole --threads "$threads" 1 64; shift 2 ;;
+    --redis) with_redis=1; shift ;;
+    --redis-cluster) with_cluster=1; shift ;;
+    --no-embedded) with_embedded=0; shift ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) (( positional_seen == 0 )) || die "only one build directory, got \"$1\" too"
+       build=$1; positional_seen=1; shift ;;
+  esac
+done
+(( connections >= threads )) || die "--connections must be at least --threads"
+
+build=$(cd "$build" 2>/dev/null && pwd) || die "build directory not found"
+adserve=$build/bin/adserve
+[[ -x $adserve ]] || die "$adserve is missing: build the adserve target first"
+needed=(wrk curl)
+(( with_redis || with_cluster )) && needed+=(redis-server redis-cli)
+for tool in "${needed[@]}"; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (installer/install-deps.sh installs it)"
+done
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lua=$script_dir/e2e.lua
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/adserve-e2e.XXXXXX")
+pids=()
+
+# Stops a process this script started and forgets it (so a reused PID is never signalled).
+stop_pid() {
+  local pid=$1 kept=() p
+  for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  pids=("${kept[@]}")
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  while (( ${#pids[@]} )); do stop_pid "${pids[0]}"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Sets $port to a loopback port nothing listens on (nor on port+10000, a Cluster node's
+# bus port) and that this script has not handed out yet.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+taken_ports=" "
+port=""
+free_port() {
+  local candidate
+  for _ in $(seq 200); do
+    candidate=$(( 20000 + RANDOM % 30000 ))
+    [[ $taken_ports == *" $candidate "* ]] && continue
+    if ! port_busy "$candidate" && ! port_busy $(( candidate + 10000 )); then
+      taken_ports+="$candidate "
+      port=$candidate
+      return
+    fi
+  done
+  die "no free loopback port found"
+}
+
+# ---------------------------------------------------------------------------------------
+# Requests: the biggest markets, both mobile OSes and a few popular apps. Every wrk run
+# cycles through all of them, so several cache keys and index lists are in play.
+countries=(US GB DE FR IN BR JP CA)
+oses=(Android iOS)
+apps=(com.whatsapp com.instagram.android com.spotify.music com.gametion.ludokinggame)
+api_paths=$work/api-paths.txt
+v1_paths=$work/v1-paths.txt
+health_paths=$work/health-paths.txt
+for c in "${countries[@]}"; do
+  for o in "${oses[@]}"; do
+    for a in "${apps[@]}"; do
+      echo "/api/v1/delivery?country=$c&os=$o&app=$a" >> "$api_paths"
+      echo "/v1/delivery?app=$a&country=$c&os=$o" >> "$v1_paths"
+    done
+  done
+done
+echo "/healthz" > "$health_paths"
+
+# ---------------------------------------------------------------------------------------
+server_pid=""
+server_url=""
+
+generate() { # db count
+  echo "e2e: generating $2 campaigns (seed $seed)" >&2
+  (cd "$work" && env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER \
+    timeout 600 "$adserve" generate --campaigns "$2" --seed "$seed" --db "$1") \
+    >"$work/generate.log" 2>&1 || { tail -5 "$work/generate.log" >&2; die "adserve generate failed"; }
+}
+
+start_server() { # db [VAR=value ...]
+  local db=$1; shift
+  free_port
+  server_url="http://127.0.0.1:$port"
+  (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" \
+    "$adserve" --db "$db" --listen "127.0.0.1:$port") >"$work/server.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 300); do
+    curl -sf --max-time 1 "$server_url/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -20 "$work/server.log" >&2
+  die "the server did not come up on $server_url"
+}
+
+stop_server() {
+  [[ -n $server_pid ]] && stop_pid "$server_pid"
+  server_pid=""
+}
+
+# Prints "mean min max" of the campaigns matched by the request mix.
+matched_counts() {
+  local path count
+  while read -r path; do
+    count=$(curl -s --max-time 10 "$server_url$path" | grep -o '"cid"' | wc -l)
+    echo "$count"
+  done < "$v1_paths" | awk '{ s += $1; if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+                          END { if (NR) printf "%.1f %d %d\n", s / NR, lo, hi; else print "0 0 0" }'
+}
+
+# wrk over a path list; prints "rps p50_us p90_us p99_us errors".
+drive() { # paths seconds
+  local out line
+  out=$(E2E_PATHS=$1 timeout $(( $2 + 30 )) wrk -t"$threads" -c"$connections" -d"${2}s" --timeout 5s \
+        -s "$lua" "$server_url/" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
+  line=$(grep '^E2E_RESULT' <<<"$out") || { echo "$out" >&2; die "wrk printed no result"; }
+  kill -0 "$server_pid" 2>/dev/null || { tail -20 "$work/server.log" >&2; die "the server died under load"; }
+  awk '{ for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
+         printf "%.0f %d %d %d %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p90_us"],
+                v["p99_us"], v["http_errors"] + v["socket_errors"] }' <<<"$line"
+}
+
+results=$work/results.txt
+health_rps=0
+report() { # mode endpoint "rps p50 p90 p99 errors"
+  local rps p50 p90 p99 errors ratio
+  read -r rps p50 p90 p99 errors <<<"$3"
+  if [[ $2 == /healthz ]]; then
+    health_rps=$rps
+    ratio="-"
+  else
+    ratio=$(awk -v a="$rps" -v b="$health_rps" 'BEGIN { printf (b > 0 ? "%.0f%%" : "-"), 100 * a / b }')
+  fi
+  awk -v m="$1" -v e="$2" -v r="$rps" -v a="$p50" -v b="$p90" -v c="$p99" -v x="$errors" -v q="$ratio" \
+    'BEGIN { printf "%-16s %-24s %9d %9.2f %9.2f %9.2f %7d %8s\n", m, e, r, a / 1000, b / 1000, c / 1000, x, q }' \
+    | tee -a "$results"
+}
+
+measure_mode() { # mode flush-command-or-empty
+  local mode=$1 flush=$2
+  local figures
+  figures=$(drive "$health_paths" "$duration")
+  report "$mode" /healthz "$figures"
+  if [[ -n $flush ]]; then
+    $flush
+    figures=$(drive "$api_paths" "$duration")
+    report "$mode" "/api/v1/delivery cold" "$figures"
+  fi
+  drive "$api_paths" "$warmup" >/dev/null
+  drive "$v1_paths" "$warmup" >/dev/null
+  figures=$(drive "$api_paths" "$duration")
+  report "$mode" "/api/v1/delivery${flush:+ warm}" "$figures"
+  figures=$(drive "$v1_paths" "$duration")
+  report "$mode" "/v1/delivery${flush:+ warm}" "$figures"
+}
+
+# Mean time_total of the request mix, one request at a time (curl), in microseconds.
+sequential_micros() {
+  local path
+  while read -r path; do
+    curl -s -o /dev/null --max-time 10 -w '%{time_total}\n' "$server_url$path"
+  done < "$api_paths" | awk '{ s += $1 } END { printf "%.0f\n", NR ? 1e6 * s / NR : 0 }'
+}
+
+# ---------------------------------------------------------------------------------------
+redis_ports=()
+start_redis() { # port [extra redis-server args ...]
+  local port=$1; shift
+  mkdir -p "$work/redis-$port"
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$work/redis-$port" \
+    --logfile "$work/redis-$port/redis.log" --daemonize no "$@" >/dev/null 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 100); do
+    [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.1
+  done
+  die "redis-server did not come up on port $port"
+}
+
+flush_redis() {
+  local port
+  for port in "${redis_ports[@]}"; do redis-cli -h 127.0.0.1 -p "$port" flushall >/dev/null; done
+}
+
+start_cluster() {
+  redis_ports=()
+  for _ in 1 2 3; do free_port; redis_ports+=("$port"); done
+  for port in "${redis_ports[@]}"; do
+    start_redis "$port" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000
+  done
+  timeout 60 redis-cli --cluster create "${redis_ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
+    >"$work/cluster-create.log" 2>&1 || { tail -5 "$work/cluster-create.log" >&2; die "redis-cli --cluster create failed"; }
+  for _ in $(seq 300); do
+    local ok=1
+    for port in "${redis_ports[@]}"; do
+      redis-cli -h 127.0.0.1 -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || ok=0
+    done
+    (( ok )) && return 0
+    sleep 0.1
+  done
+  die "the Redis Cluster did not reach cluster_state:ok"
+}
+
+# /readyz names each backend; a server that fell back to another cache must not be measured as Redis.
+redis_cache_active() { curl -s --max-time 5 "$server_url/readyz" | grep -qi redis; }
+
+run_redis_mode() { # mode url [VAR=value ...]
+  local mode=$1 url=$2; shift 2
+  start_server "$db" REDIS_URL="$url" "$@"
+  redis_cache_active || { curl -s "$server_url/readyz" >&2; echo >&2; die "$mode: the server is not using Redis (is the redis plugin built?)"; }
+  flush_redis
+  local cold warm
+  cold=$(sequential_micros)
+  warm=$(sequential_micros)
+  printf "%-16s sequential request after FLUSHALL %8.2f ms, warm %8.2f ms (mean of %d)\n" "$mode" \
+    "$(awk -v x="$cold" 'BEGIN { print x / 1000 }')" "$(awk -v x="$warm" 'BEGIN { print x / 1000 }')" \
+    "$(wc -l < "$api_paths")" | tee -a "$work/sequential.txt"
+  measure_mode "$mode" flush_redis
+  stop_server
+}
+
+# ---------------------------------------------------------------------------------------
+db=$work/adserve.sqlite
+if [[ -z $campaigns ]]; then
+  # Matches grow in proportion to the campaign count: measure a probe, then scale.
+  probe=2000
+  generate "$db" "$probe"
+  start_server "$db"
+  read -r probe_mean _ _ <<<"$(matched_counts)"
+  stop_server
+  awk -v m="$probe_mean" 'BEGIN { exit !(m > 0) }' || die "the probe data set matches nothing for the request mix"
+  campaigns=$(awk -v p="$probe" -v m="$probe_mean" -v t="$target_matches" \
+    'BEGIN { n = int(p * t / m + 0.5); print (n < 1 ? 1 : n) }')
+  echo "e2e: $probe campaigns matched $probe_mean per request; using $campaigns for ~$target_matches" >&2
+  rm -f "$db"
+fi
+generate "$db" "$campaigns"
+
+start_server "$db"
+read -r mean lo hi <<<"$(matched_counts)"
+stop_server
+
+echo
+echo "adserve e2e: $("$adserve" --version 2>/dev/null | head -1), $campaigns generated campaigns (seed $seed)"
+echo "request mix: $(wc -l < "$api_paths") queries (${countries[*]} x ${oses[*]} x ${#apps[@]} apps), matched campaigns mean $mean, min $lo, max $hi"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk: $threads threads, $connections connections, ${duration}s per run (warm-up ${warmup}s), loopback"
+echo
+printf "%-16s %-24s %9s %9s %9s %9s %7s %8s\n" mode endpoint "req/s" "p50 ms" "p90 ms" "p99 ms" errors "/healthz"
+
+if (( with_embedded )); then
+  start_server "$db"
+  measure_mode embedded ""
+  stop_server
+fi
+if (( with_redis )); then
+  free_port
+  redis_ports=("$port")
+  start_redis "${redis_ports[0]}"
+  run_redis_mode redis "redis://127.0.0.1:${redis_ports[0]}"
+fi
+if (( with_cluster )); then
+  start_cluster
+  run_redis_mode redis-cluster "redis://127.0.0.1:${redis_ports[0]}" REDIS_CLUSTER=true
+fi
+
+# The issues' targets, judged on this run.
+echo
+verdict() { # mode endpoint percent
+  local line ratio
+  line=$(grep -E "^$1 +$2 " "$results" | head -1) || return 0
+  ratio=${line##* }
+  ratio=${ratio%\%}
+  [[ $ratio =~ ^[0-9]+$ ]] || return 0
+  if (( ratio >= $3 )); then echo "target met:    $1 $2 at $ratio% of /healthz (>= $3%)"
+  else echo "target missed: $1 $2 at $ratio% of /healthz (>= $3%)"; fi
+}
+verdict embedded "/api/v1/delivery" 60
+verdict redis "/api/v1/delivery warm" 40
