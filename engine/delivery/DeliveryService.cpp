@@ -76,11 +76,12 @@ DeliveryService::BatchResult DeliveryService::runBatch(const qint64 *ids, size_t
         const size_t pos = lookup.missing[i];
         result.sources[pos] = DetailSource::Store;
         const std::optional<Campaign> &campaign = fetched.campaigns[i];
-        if (!campaign)
-            continue; // gone from the store since the index was built
+        // Gone from the store or deactivated since the index was built: neither delivered
+        // nor cached.
+        if (!campaign || !campaign->isDeliverable())
+            continue;
         refill.append(*campaign);
-        if (campaign->isDeliverable())
-            result.fragments[pos] = cache_.fragmentFor(*campaign);
+        result.fragments[pos] = cache_.fragmentFor(*campaign);
     }
     if (!lookup.failed)
         cache_.refillAsync(std::move(refill), epoch);

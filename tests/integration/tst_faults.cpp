@@ -1,0 +1,204 @@
+// Faults: the cache or the database going away never crashes, hangs or gives a wrong
+// answer; it shows in /readyz and /metrics, and service recovers by itself.
+#include "Engine.h"
+#include "TestPostgres.h"
+#include "TestRedis.h"
+#include "cache/CampaignCodec.h"
+#include "http/HttpApi.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adserve;
+using adserve::test::TestRedisServer;
+
+namespace {
+
+const QByteArray kUsAndroid =
+    R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
+const QByteArray kSubwayOnly = R"([{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
+const QByteArray kPgOnly = R"([{"cid":"pg-only","img":"https://pg","cta":"Go"}])";
+
+HttpRequest get(const QString &pathAndQuery)
+{
+    const QUrl url(QStringLiteral("http://x") + pathAndQuery);
+    return HttpRequest{"GET", url.path(), QUrlQuery(url), {}, {}};
+}
+
+quint16 closedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort(); // closed again when probe goes
+}
+
+struct Served
+{
+    HttpReply reply;
+    qint64 millis = 0;
+};
+
+Served serve(HttpApi &api, const QString &target)
+{
+    QElapsedTimer timer;
+    timer.start();
+    HttpReply reply = api.handle(get(target));
+    return {reply, timer.elapsed()};
+}
+
+} // namespace
+
+class FaultsTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void redisDownAtStartup();
+    void redisKilledMidRunAndRestarted();
+    void redisHung();
+    void databaseRestartedThenKilled();
+};
+
+static std::unique_ptr<Engine> engineOver(const QMap<QString, QString> &values)
+{
+    QString error;
+    const auto config = ConfigBuilder::build(values, &error);
+    if (!config)
+        qFatal("config: %s", qPrintable(error));
+    auto engine = Engine::create(*config, &error);
+    if (!engine)
+        qWarning("engine: %s", qPrintable(error));
+    return engine;
+}
+
+void FaultsTest::redisDownAtStartup()
+{
+    QTemporaryDir dir;
+    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
+                              {QStringLiteral("REDIS_URL"), QStringLiteral("redis://127.0.0.1:%1").arg(closedPort())}});
+    QVERIFY(engine);
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    const Served served = serve(api, QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android"));
+    QCOMPARE(served.reply.status, 200);
+    QCOMPARE(served.reply.body, kUsAndroid);
+    QVERIFY(served.millis < 1000);
+    const HttpReply ready = api.handle(get(QStringLiteral("/readyz")));
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(ready.body).object().value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+    QVERIFY(api.handle(get(QStringLiteral("/metrics"))).body.contains("adserve_cache_up{backend=\"redis\"} 0"));
+    QVERIFY(engine->cache().stats().errors > 0);
+}
+
+void FaultsTest::redisKilledMidRunAndRestarted()
+{
+    TestRedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    QTemporaryDir dir;
+    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
+                              {QStringLiteral("REDIS_URL"), redis.url()}});
+    QVERIFY(engine);
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+
+    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    engine->cache().waitForRefills();
+    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    const qint64 hitsWarm = engine->cache().stats().hits;
+    QCOMPARE(hitsWarm, 2);
+
+    redis.kill();
+    for (int i = 0; i < 20; ++i) {
+        const Served served = serve(api, target);
+        QCOMPARE(served.reply.status, 200);
+        QCOMPARE(served.reply.body, kUsAndroid); // from the store, still right
+        QVERIFY2(served.millis < 1000, qPrintable(QString::number(served.millis)));
+    }
+    QVERIFY(engine->cache().stats().errors > 0);
+    QCOMPARE(QJsonDocument::fromJson(api.handle(get(QStringLiteral("/readyz"))).body).object().value(QStringLiteral("status")).toString(),
+             QStringLiteral("degraded"));
+
+    // While Redis is away a campaign is deactivated: once it is back, no stale value may deliver it.
+    QVERIFY(engine->store().setStatus(1, kStatusInactive).ok());
+
+    QVERIFY2(redis.restart(), qPrintable(redis.error()));
+    QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+    const qint64 hitsBefore = engine->cache().stats().hits;
+    QTRY_VERIFY_WITH_TIMEOUT((serve(api, target), engine->cache().waitForRefills(), engine->cache().stats().hits > hitsBefore), 10000);
+    QCOMPARE(serve(api, target).reply.body, kSubwayOnly);
+    QCOMPARE(QJsonDocument::fromJson(api.handle(get(QStringLiteral("/readyz"))).body).object().value(QStringLiteral("status")).toString(),
+             QStringLiteral("ready"));
+}
+
+void FaultsTest::redisHung()
+{
+    TestRedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    QTemporaryDir dir;
+    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
+                              {QStringLiteral("REDIS_URL"), redis.url()}});
+    QVERIFY(engine);
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    engine->cache().waitForRefills();
+
+    redis.pause(); // accepts bytes, never answers
+    for (int i = 0; i < 5; ++i) {
+        const Served served = serve(api, target);
+        QCOMPARE(served.reply.body, kUsAndroid);
+        QVERIFY2(served.millis < 500, qPrintable(QString::number(served.millis)));
+    }
+    redis.resume();
+    QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+}
+
+void FaultsTest::databaseRestartedThenKilled()
+{
+    TestPostgres postgres;
+    QString error;
+    QVERIFY2(postgres.start(&error), qPrintable(error));
+    auto engine = engineOver({{QStringLiteral("DATABASE_URL"), postgres.databaseUrl()}});
+    QVERIFY(engine);
+    CampaignWithRules c;
+    c.campaign.code = QStringLiteral("pg-only");
+    c.campaign.name = QStringLiteral("PG");
+    c.campaign.image = QStringLiteral("https://pg");
+    c.campaign.cta = QStringLiteral("Go");
+    const auto created = engine->store().create(c);
+    QVERIFY(created.ok());
+    const qint64 id = created.value.campaign.id;
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
+    QCOMPARE(serve(api, target).reply.body, kPgOnly);
+    engine->cache().waitForRefills();
+
+    // A crash and recovery breaks every open connection: the next miss reconnects.
+    QVERIFY2(postgres.restart(&error), qPrintable(error));
+    QCOMPARE(serve(api, target).reply.body, kPgOnly); // from the cache
+    engine->cache().invalidate({id});
+    const Served afterRestart = serve(api, target);
+    QCOMPARE(afterRestart.reply.status, 200);
+    QCOMPARE(afterRestart.reply.body, kPgOnly);
+
+    // Gone for good: misses cannot be answered, and say so quickly.
+    postgres.stop();
+    engine->cache().invalidate({id});
+    const Served down = serve(api, target);
+    QCOMPARE(down.reply.status, 503);
+    QVERIFY2(down.reply.body.contains("store unavailable"), down.reply.body.constData());
+    QVERIFY2(down.millis < 15000, qPrintable(QString::number(down.millis)));
+    const HttpReply ready = api.handle(get(QStringLiteral("/readyz")));
+    QCOMPARE(ready.status, 503);
+    QCOMPARE(QJsonDocument::fromJson(ready.body).object().value(QStringLiteral("status")).toString(), QStringLiteral("unavailable"));
+}
+
+QTEST_GUILESS_MAIN(FaultsTest)
+#include "tst_faults.moc"
