@@ -72,11 +72,6 @@ RedisResult<RedisClusterClient::Snapshot> RedisClusterClient::topology()
     return RedisResult<Snapshot>::failure(loaded.error);
 }
 
-RedisResult<bool> RedisClusterClient::refreshTopology()
-{
-    return reload(snapshot().epoch);
-}
-
 RedisResult<bool> RedisClusterClient::reload(quint64 seenEpoch)
 {
     QMutexLocker reloading(&m_reloadMutex);
@@ -156,6 +151,8 @@ RedisClusterClient::Stats RedisClusterClient::stats() const
 QList<RedisReply> RedisClusterClient::execute(const QList<RedisCommand> &commands)
 {
     QList<RedisReply> replies(commands.size());
+    if (commands.isEmpty())
+        return replies;
     auto current = topology();
     if (!current.ok()) {
         replies.fill(RedisReply::connectionError(current.error));

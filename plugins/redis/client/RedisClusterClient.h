@@ -22,8 +22,6 @@ public:
 
     // The node the current map sends `slot` to (reading the map first if there is none).
     std::optional<RedisNodeAddress> nodeForSlot(int slot);
-    // Reads the slot map again now.
-    RedisResult<bool> refreshTopology();
 
     struct Stats
     {

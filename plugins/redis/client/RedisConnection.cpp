@@ -54,7 +54,7 @@ void RedisConnection::send(const QList<RedisArgs> &commands)
     m_sendError.clear();
     m_openContextFault.clear();
     m_sentOnReused = false;
-    if (!connect(&m_sendError))
+    if (commands.isEmpty() || !connect(&m_sendError))
         return;
     m_sentOnReused = m_reused;
     if (!appendAndFlush(commands))

@@ -33,9 +33,6 @@ public:
     void send(const QList<RedisArgs> &commands);
     QList<RedisReply> receive();
 
-    const RedisNodeAddress &node() const { return m_node; }
-    bool isConnected() const { return m_context != nullptr; }
-
 private:
     bool connect(QString *error);
     bool handshake(QString *error);

@@ -45,14 +45,6 @@ RedisReply RedisReply::connectionError(const QString &why)
     return result;
 }
 
-RedisReply RedisReply::errorReply(const QByteArray &text)
-{
-    RedisReply result;
-    result.type = Type::Error;
-    result.bytes = text;
-    return result;
-}
-
 QByteArray RedisReply::errorCode() const
 {
     if (type != Type::Error)

@@ -24,7 +24,6 @@ struct RedisReply
 
     static RedisReply fromHiredis(const redisReply *reply);
     static RedisReply connectionError(const QString &why);
-    static RedisReply errorReply(const QByteArray &text);
 
     bool isError() const { return type == Type::Error || type == Type::ConnectionError; }
     bool isConnectionError() const { return type == Type::ConnectionError; }
