@@ -471,7 +471,8 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
                           {QStringLiteral("rejected"), s.rejected},
                           {QStringLiteral("refills"), s.refills},
                           {QStringLiteral("invalidations"), s.invalidations},
-                          {QStringLiteral("hitRatio"), s.hitRatio()}});
+                          {QStringLiteral("hitRatio"), s.hitRatio()},
+                          {QStringLiteral("lookupMicros"), s.lookupMicros}});
     }
     if (action == QLatin1String("invalidate") && segments.size() == 1) {
         if (request.method != "POST")

@@ -104,6 +104,10 @@ QByteArray Metrics::render(Engine &engine) const
     counter("adserve_cache_rejected_total", "Cached values not delivered (unparseable, inactive or deleted).",
             cache.rejected);
     counter("adserve_cache_refills_total", "Values written back to the cache after a miss.", cache.refills);
+    out += "# HELP adserve_cache_lookup_seconds_total Time spent reading the cache.\n"
+           "# TYPE adserve_cache_lookup_seconds_total counter\n"
+           "adserve_cache_lookup_seconds_total{backend=\"" + kind + "\"} "
+           + QByteArray::number(double(cache.lookupMicros) / 1e6, 'f', 6) + '\n';
     const bool cacheUp = engine.cacheHealth().up;
     out += "# HELP adserve_cache_up Whether the cache answers (1) or not (0).\n# TYPE adserve_cache_up gauge\n"
            "adserve_cache_up{backend=\"" + kind + "\"} " + (cacheUp ? "1" : "0") + '\n';

@@ -223,6 +223,7 @@ void HttpTest::metrics()
     QVERIFY(m.body.contains("adserve_http_request_duration_seconds_bucket{route=\"/v1/delivery\",le=\"+Inf\"}"));
     QVERIFY(m.body.contains("adserve_cache_hits_total"));
     QVERIFY(m.body.contains("adserve_cache_up{"));
+    QVERIFY(m.body.contains("adserve_cache_lookup_seconds_total{"));
     QVERIFY(m.body.contains("adserve_delivery_batches_total"));
     QVERIFY(m.body.contains("adserve_index_campaigns"));
 }
