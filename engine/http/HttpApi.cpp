@@ -105,8 +105,9 @@ std::optional<qint64> parseId(const QString &text)
     return ok && id > 0 ? std::optional<qint64>(id) : std::nullopt;
 }
 
-// The request body as a JSON object, or the reply explaining why it is not one.
-std::variant<QJsonObject, HttpReply> bodyObject(const HttpRequest &request)
+// Hands the request body to `handle` as a JSON object, or answers 400 saying why it is not one.
+template<typename Handler>
+HttpReply withJsonBody(const HttpRequest &request, Handler &&handle)
 {
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
@@ -114,7 +115,15 @@ std::variant<QJsonObject, HttpReply> bodyObject(const HttpRequest &request)
         return errorReply(400, QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
     if (!doc.isObject())
         return errorReply(400, QStringLiteral("the body must be a JSON object"));
-    return doc.object();
+    return handle(doc.object());
+}
+
+HttpReply rulesReply(const QList<TargetRule> &rules)
+{
+    QJsonArray list;
+    for (const TargetRule &r : rules)
+        list.append(CampaignJson::toJson(r));
+    return json(200, {{QStringLiteral("rules"), list}});
 }
 
 } // namespace
@@ -335,15 +344,14 @@ HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segm
             return json(200, {{QStringLiteral("campaigns"), list}});
         }
         if (request.method == "POST") {
-            auto body = bodyObject(request);
-            if (auto *reply = std::get_if<HttpReply>(&body))
-                return *reply;
-            QList<FieldError> errors;
-            const auto parsed = CampaignJson::fromJson(std::get<QJsonObject>(body), {}, errors);
-            if (!parsed)
-                return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
-            const auto created = store.create(*parsed);
-            return created.ok() ? json(201, CampaignJson::toJson(created.value)) : storeFailure(created);
+            return withJsonBody(request, [&](const QJsonObject &body) {
+                QList<FieldError> errors;
+                const auto parsed = CampaignJson::fromJson(body, {}, errors);
+                if (!parsed)
+                    return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
+                const auto created = store.create(*parsed);
+                return created.ok() ? json(201, CampaignJson::toJson(created.value)) : storeFailure(created);
+            });
         }
         return methodNotAllowed("GET, POST");
     }
@@ -360,33 +368,34 @@ HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segm
         const auto found = store.campaign(*id);
         return found.ok() ? json(200, CampaignJson::toJson(found.value)) : storeFailure(found);
     }
-    if (request.method == "PUT" || request.method == "PATCH") {
-        auto body = bodyObject(request);
-        if (auto *reply = std::get_if<HttpReply>(&body))
-            return *reply;
-        const QJsonObject object = std::get<QJsonObject>(body);
-        const auto current = store.campaign(*id);
-        if (!current.ok())
-            return storeFailure(current);
-        QList<FieldError> errors;
-        const auto parsed = CampaignJson::fromJson(object, current.value, errors);
-        if (!parsed)
-            return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
-        QDateTime expected;
-        if (object.contains(QLatin1String("updatedAt"))) {
-            expected = QDateTime::fromString(object.value(QLatin1String("updatedAt")).toString(), Qt::ISODateWithMs);
-            if (!expected.isValid())
-                return fieldErrors(400, QStringLiteral("invalid campaign"),
-                                   {{QStringLiteral("updatedAt"), QStringLiteral("must be an ISO 8601 time")}});
-        }
-        const auto updated = store.update(*parsed, expected);
-        return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
-    }
+    if (request.method == "PUT" || request.method == "PATCH")
+        return withJsonBody(request, [&](const QJsonObject &object) { return updateCampaign(*id, object); });
     if (request.method == "DELETE") {
         const auto removed = store.remove(*id);
         return removed.ok() ? noContent() : storeFailure(removed);
     }
     return methodNotAllowed("GET, PUT, PATCH, DELETE");
+}
+
+HttpReply HttpApi::updateCampaign(qint64 id, const QJsonObject &object)
+{
+    CampaignStore &store = engine_.store();
+    const auto current = store.campaign(id);
+    if (!current.ok())
+        return storeFailure(current);
+    QList<FieldError> errors;
+    const auto parsed = CampaignJson::fromJson(object, current.value, errors);
+    if (!parsed)
+        return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
+    QDateTime expected;
+    if (object.contains(QLatin1String("updatedAt"))) {
+        expected = QDateTime::fromString(object.value(QLatin1String("updatedAt")).toString(), Qt::ISODateWithMs);
+        if (!expected.isValid())
+            return fieldErrors(400, QStringLiteral("invalid campaign"),
+                               {{QStringLiteral("updatedAt"), QStringLiteral("must be an ISO 8601 time")}});
+    }
+    const auto updated = store.update(*parsed, expected);
+    return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
 }
 
 HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments)
@@ -395,43 +404,31 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
     if (segments.isEmpty()) {
         if (request.method == "GET") {
             const auto found = store.campaign(campaignId);
-            if (!found.ok())
-                return storeFailure(found);
-            QJsonArray list;
-            for (const TargetRule &r : found.value.rules)
-                list.append(CampaignJson::toJson(r));
-            return json(200, {{QStringLiteral("rules"), list}});
+            return found.ok() ? rulesReply(found.value.rules) : storeFailure(found);
         }
         if (request.method == "POST") {
-            auto body = bodyObject(request);
-            if (auto *reply = std::get_if<HttpReply>(&body))
-                return *reply;
-            QList<FieldError> errors;
-            const auto rule = CampaignJson::ruleFromJson(std::get<QJsonObject>(body), {}, errors);
-            if (!rule)
-                return fieldErrors(400, QStringLiteral("invalid rule"), errors);
-            const auto added = store.addRule(campaignId, *rule);
-            return added.ok() ? json(201, CampaignJson::toJson(added.value)) : storeFailure(added);
+            return withJsonBody(request, [&](const QJsonObject &body) {
+                QList<FieldError> errors;
+                const auto rule = CampaignJson::ruleFromJson(body, {}, errors);
+                if (!rule)
+                    return fieldErrors(400, QStringLiteral("invalid rule"), errors);
+                const auto added = store.addRule(campaignId, *rule);
+                return added.ok() ? json(201, CampaignJson::toJson(added.value)) : storeFailure(added);
+            });
         }
         if (request.method == "PUT") {
-            auto body = bodyObject(request);
-            if (auto *reply = std::get_if<HttpReply>(&body))
-                return *reply;
-            const auto current = store.campaign(campaignId);
-            if (!current.ok())
-                return storeFailure(current);
-            QList<FieldError> errors;
-            QJsonObject onlyRules{{QStringLiteral("rules"), std::get<QJsonObject>(body).value(QLatin1String("rules"))}};
-            const auto parsed = CampaignJson::fromJson(onlyRules, current.value, errors);
-            if (!parsed)
-                return fieldErrors(400, QStringLiteral("invalid rules"), errors);
-            const auto updated = store.update(*parsed);
-            if (!updated.ok())
-                return storeFailure(updated);
-            QJsonArray list;
-            for (const TargetRule &r : updated.value.rules)
-                list.append(CampaignJson::toJson(r));
-            return json(200, {{QStringLiteral("rules"), list}});
+            return withJsonBody(request, [&](const QJsonObject &body) {
+                const auto current = store.campaign(campaignId);
+                if (!current.ok())
+                    return storeFailure(current);
+                QList<FieldError> errors;
+                const QJsonObject onlyRules{{QStringLiteral("rules"), body.value(QLatin1String("rules"))}};
+                const auto parsed = CampaignJson::fromJson(onlyRules, current.value, errors);
+                if (!parsed)
+                    return fieldErrors(400, QStringLiteral("invalid rules"), errors);
+                const auto updated = store.update(*parsed);
+                return updated.ok() ? rulesReply(updated.value.rules) : storeFailure(updated);
+            });
         }
         return methodNotAllowed("GET, POST, PUT");
     }
@@ -439,16 +436,15 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
     if (!ruleId)
         return errorReply(400, QStringLiteral("\"%1\" is not a rule id").arg(segments[0]));
     if (request.method == "PUT") {
-        auto body = bodyObject(request);
-        if (auto *reply = std::get_if<HttpReply>(&body))
-            return *reply;
-        QList<FieldError> errors;
-        auto rule = CampaignJson::ruleFromJson(std::get<QJsonObject>(body), {}, errors);
-        if (!rule)
-            return fieldErrors(400, QStringLiteral("invalid rule"), errors);
-        rule->id = *ruleId;
-        const auto updated = store.updateRule(campaignId, *rule);
-        return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+        return withJsonBody(request, [&](const QJsonObject &body) {
+            QList<FieldError> errors;
+            auto rule = CampaignJson::ruleFromJson(body, {}, errors);
+            if (!rule)
+                return fieldErrors(400, QStringLiteral("invalid rule"), errors);
+            rule->id = *ruleId;
+            const auto updated = store.updateRule(campaignId, *rule);
+            return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+        });
     }
     if (request.method == "DELETE") {
         const auto removed = store.removeRule(campaignId, *ruleId);
@@ -477,34 +473,36 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
     if (action == QLatin1String("invalidate") && segments.size() == 1) {
         if (request.method != "POST")
             return methodNotAllowed("POST");
-        QList<qint64> ids;
-        if (!request.body.trimmed().isEmpty()) {
-            auto body = bodyObject(request);
-            if (auto *reply = std::get_if<HttpReply>(&body))
-                return *reply;
-            const QJsonValue idsJson = std::get<QJsonObject>(body).value(QLatin1String("ids"));
-            if (!idsJson.isUndefined()) {
-                if (!idsJson.isArray())
-                    return fieldErrors(400, QStringLiteral("invalid request"),
-                                       {{QStringLiteral("ids"), QStringLiteral("must be an array of campaign ids")}});
-                for (const QJsonValue &v : idsJson.toArray()) {
-                    if (!v.isDouble() || v.toDouble() < 1)
-                        return fieldErrors(400, QStringLiteral("invalid request"),
-                                           {{QStringLiteral("ids"), QStringLiteral("must be an array of campaign ids")}});
-                    ids.append(qint64(v.toDouble()));
-                }
+        if (request.body.trimmed().isEmpty())
+            return invalidateCache({});
+        return withJsonBody(request, [&](const QJsonObject &body) {
+            const QJsonValue idsJson = body.value(QLatin1String("ids"));
+            const HttpReply badIds = fieldErrors(400, QStringLiteral("invalid request"),
+                                                 {{QStringLiteral("ids"), QStringLiteral("must be an array of campaign ids")}});
+            if (!idsJson.isUndefined() && !idsJson.isArray())
+                return badIds;
+            QList<qint64> ids;
+            for (const QJsonValue &v : idsJson.toArray()) {
+                if (!v.isDouble() || v.toDouble() < 1)
+                    return badIds;
+                ids.append(qint64(v.toDouble()));
             }
-        }
-        if (ids.isEmpty()) { // everything
-            for (const Campaign &c : engine_.store().campaigns(true).value)
-                ids.append(c.id);
-        }
-        const auto removed = engine_.cache().invalidate(ids);
-        if (!removed.ok())
-            return errorReply(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
-        return json(200, {{QStringLiteral("removed"), removed.value}});
+            return invalidateCache(ids);
+        });
     }
     return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+}
+
+HttpReply HttpApi::invalidateCache(QList<qint64> ids)
+{
+    if (ids.isEmpty()) { // everything
+        for (const Campaign &c : engine_.store().campaigns(true).value)
+            ids.append(c.id);
+    }
+    const auto removed = engine_.cache().invalidate(ids);
+    if (!removed.ok())
+        return errorReply(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
+    return json(200, {{QStringLiteral("removed"), removed.value}});
 }
 
 } // namespace adserve

@@ -3,6 +3,7 @@
 #include "Metrics.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -51,7 +52,9 @@ private:
     HttpReply admin(const HttpRequest &request);
     HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
     HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);
+    HttpReply updateCampaign(qint64 id, const QJsonObject &changes);
     HttpReply cacheAdmin(const HttpRequest &request, const QStringList &segments);
+    HttpReply invalidateCache(QList<qint64> ids);
 
     Engine &engine_;
     Metrics &metrics_;

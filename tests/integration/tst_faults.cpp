@@ -63,65 +63,71 @@ private slots:
     void databaseRestartedThenKilled();
 };
 
-static std::unique_ptr<Engine> engineOver(const QMap<QString, QString> &values)
+// An engine and its HTTP API over the given settings (an SQLite file unless DATABASE_URL is set).
+struct Stack
 {
-    QString error;
-    const auto config = ConfigBuilder::build(values, &error);
-    if (!config)
-        qFatal("config: %s", qPrintable(error));
-    auto engine = Engine::create(*config, &error);
-    if (!engine)
-        qWarning("engine: %s", qPrintable(error));
-    return engine;
-}
+    QTemporaryDir dir;
+    std::unique_ptr<Engine> engine;
+    Metrics metrics;
+    std::unique_ptr<HttpApi> api;
+
+    explicit Stack(QMap<QString, QString> values)
+    {
+        if (!values.contains(QStringLiteral("DATABASE_URL")))
+            values.insert(QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite")));
+        QString error;
+        const auto config = ConfigBuilder::build(values, &error);
+        if (config)
+            engine = Engine::create(*config, &error);
+        if (!engine)
+            qWarning("engine: %s", qPrintable(error));
+        else
+            api = std::make_unique<HttpApi>(*engine, metrics);
+    }
+    Served serve(const QString &target) { return ::serve(*api, target); }
+    QString readiness() { return QJsonDocument::fromJson(api->handle(get(QStringLiteral("/readyz"))).body).object().value(QStringLiteral("status")).toString(); }
+};
+
+const QString kTarget = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
 
 void FaultsTest::redisDownAtStartup()
 {
-    QTemporaryDir dir;
-    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
-                              {QStringLiteral("REDIS_URL"), QStringLiteral("redis://127.0.0.1:%1").arg(closedPort())}});
-    QVERIFY(engine);
-    Metrics metrics;
-    HttpApi api(*engine, metrics);
-    const Served served = serve(api, QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android"));
+    Stack stack({{QStringLiteral("REDIS_URL"), QStringLiteral("redis://127.0.0.1:%1").arg(closedPort())}});
+    QVERIFY(stack.engine);
+    const Served served = stack.serve(kTarget);
     QCOMPARE(served.reply.status, 200);
     QCOMPARE(served.reply.body, kUsAndroid);
     QVERIFY(served.millis < 1000);
-    const HttpReply ready = api.handle(get(QStringLiteral("/readyz")));
-    QCOMPARE(ready.status, 200);
-    QCOMPARE(QJsonDocument::fromJson(ready.body).object().value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
-    QVERIFY(api.handle(get(QStringLiteral("/metrics"))).body.contains("adserve_cache_up{backend=\"redis\"} 0"));
-    QVERIFY(engine->cache().stats().errors > 0);
+    QCOMPARE(stack.api->handle(get(QStringLiteral("/readyz"))).status, 200);
+    QCOMPARE(stack.readiness(), QStringLiteral("degraded"));
+    QVERIFY(stack.api->handle(get(QStringLiteral("/metrics"))).body.contains("adserve_cache_up{backend=\"redis\"} 0"));
+    QVERIFY(stack.engine->cache().stats().errors > 0);
 }
 
 void FaultsTest::redisKilledMidRunAndRestarted()
 {
     TestRedisServer redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    QTemporaryDir dir;
-    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
-                              {QStringLiteral("REDIS_URL"), redis.url()}});
-    QVERIFY(engine);
-    Metrics metrics;
-    HttpApi api(*engine, metrics);
-    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+    Stack stack({{QStringLiteral("REDIS_URL"), redis.url()}});
+    QVERIFY(stack.engine);
+    Engine *engine = stack.engine.get();
+    const QString &target = kTarget;
 
-    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    QCOMPARE(stack.serve(target).reply.body, kUsAndroid);
     engine->cache().waitForRefills();
-    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    QCOMPARE(stack.serve(target).reply.body, kUsAndroid);
     const qint64 hitsWarm = engine->cache().stats().hits;
     QCOMPARE(hitsWarm, 2);
 
     redis.kill();
     for (int i = 0; i < 20; ++i) {
-        const Served served = serve(api, target);
+        const Served served = stack.serve(target);
         QCOMPARE(served.reply.status, 200);
         QCOMPARE(served.reply.body, kUsAndroid); // from the store, still right
         QVERIFY2(served.millis < 1000, qPrintable(QString::number(served.millis)));
     }
     QVERIFY(engine->cache().stats().errors > 0);
-    QCOMPARE(QJsonDocument::fromJson(api.handle(get(QStringLiteral("/readyz"))).body).object().value(QStringLiteral("status")).toString(),
-             QStringLiteral("degraded"));
+    QCOMPARE(stack.readiness(), QStringLiteral("degraded"));
 
     // While Redis is away a campaign is deactivated: once it is back, no stale value may deliver it.
     QVERIFY(engine->store().setStatus(1, kStatusInactive).ok());
@@ -129,29 +135,25 @@ void FaultsTest::redisKilledMidRunAndRestarted()
     QVERIFY2(redis.restart(), qPrintable(redis.error()));
     QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
     const qint64 hitsBefore = engine->cache().stats().hits;
-    QTRY_VERIFY_WITH_TIMEOUT((serve(api, target), engine->cache().waitForRefills(), engine->cache().stats().hits > hitsBefore), 10000);
-    QCOMPARE(serve(api, target).reply.body, kSubwayOnly);
-    QCOMPARE(QJsonDocument::fromJson(api.handle(get(QStringLiteral("/readyz"))).body).object().value(QStringLiteral("status")).toString(),
-             QStringLiteral("ready"));
+    QTRY_VERIFY_WITH_TIMEOUT((stack.serve(target), engine->cache().waitForRefills(), engine->cache().stats().hits > hitsBefore), 10000);
+    QCOMPARE(stack.serve(target).reply.body, kSubwayOnly);
+    QCOMPARE(stack.readiness(), QStringLiteral("ready"));
 }
 
 void FaultsTest::redisHung()
 {
     TestRedisServer redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    QTemporaryDir dir;
-    auto engine = engineOver({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
-                              {QStringLiteral("REDIS_URL"), redis.url()}});
-    QVERIFY(engine);
-    Metrics metrics;
-    HttpApi api(*engine, metrics);
-    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
-    QCOMPARE(serve(api, target).reply.body, kUsAndroid);
+    Stack stack({{QStringLiteral("REDIS_URL"), redis.url()}});
+    QVERIFY(stack.engine);
+    Engine *engine = stack.engine.get();
+    const QString &target = kTarget;
+    QCOMPARE(stack.serve(target).reply.body, kUsAndroid);
     engine->cache().waitForRefills();
 
     redis.pause(); // accepts bytes, never answers
     for (int i = 0; i < 5; ++i) {
-        const Served served = serve(api, target);
+        const Served served = stack.serve(target);
         QCOMPARE(served.reply.body, kUsAndroid);
         QVERIFY2(served.millis < 500, qPrintable(QString::number(served.millis)));
     }
@@ -164,8 +166,9 @@ void FaultsTest::databaseRestartedThenKilled()
     TestPostgres postgres;
     QString error;
     QVERIFY2(postgres.start(&error), qPrintable(error));
-    auto engine = engineOver({{QStringLiteral("DATABASE_URL"), postgres.databaseUrl()}});
-    QVERIFY(engine);
+    Stack stack({{QStringLiteral("DATABASE_URL"), postgres.databaseUrl()}});
+    QVERIFY(stack.engine);
+    Engine *engine = stack.engine.get();
     CampaignWithRules c;
     c.campaign.code = QStringLiteral("pg-only");
     c.campaign.name = QStringLiteral("PG");
@@ -174,30 +177,27 @@ void FaultsTest::databaseRestartedThenKilled()
     const auto created = engine->store().create(c);
     QVERIFY(created.ok());
     const qint64 id = created.value.campaign.id;
-    Metrics metrics;
-    HttpApi api(*engine, metrics);
     const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
-    QCOMPARE(serve(api, target).reply.body, kPgOnly);
+    QCOMPARE(stack.serve(target).reply.body, kPgOnly);
     engine->cache().waitForRefills();
 
     // A crash and recovery breaks every open connection: the next miss reconnects.
     QVERIFY2(postgres.restart(&error), qPrintable(error));
-    QCOMPARE(serve(api, target).reply.body, kPgOnly); // from the cache
+    QCOMPARE(stack.serve(target).reply.body, kPgOnly); // from the cache
     engine->cache().invalidate({id});
-    const Served afterRestart = serve(api, target);
+    const Served afterRestart = stack.serve(target);
     QCOMPARE(afterRestart.reply.status, 200);
     QCOMPARE(afterRestart.reply.body, kPgOnly);
 
     // Gone for good: misses cannot be answered, and say so quickly.
     postgres.stop();
     engine->cache().invalidate({id});
-    const Served down = serve(api, target);
+    const Served down = stack.serve(target);
     QCOMPARE(down.reply.status, 503);
     QVERIFY2(down.reply.body.contains("store unavailable"), down.reply.body.constData());
     QVERIFY2(down.millis < 15000, qPrintable(QString::number(down.millis)));
-    const HttpReply ready = api.handle(get(QStringLiteral("/readyz")));
-    QCOMPARE(ready.status, 503);
-    QCOMPARE(QJsonDocument::fromJson(ready.body).object().value(QStringLiteral("status")).toString(), QStringLiteral("unavailable"));
+    QCOMPARE(stack.api->handle(get(QStringLiteral("/readyz"))).status, 503);
+    QCOMPARE(stack.readiness(), QStringLiteral("unavailable"));
 }
 
 QTEST_GUILESS_MAIN(FaultsTest)

@@ -27,6 +27,8 @@ private slots:
 
 private:
     static QStringList codes(Engine &engine, const TargetingQuery &query);
+    // Runs SQL on a connection of its own, as psql or another service would.
+    bool runSql(const QString &sql);
     bool cached(qint64 id) { return engineA_->cache().backend().getMany({CampaignCodec::cacheKey(id)}).value.value(0).has_value(); }
 
     TestPostgres postgres_;
@@ -44,6 +46,27 @@ QStringList PropagationTest::codes(Engine &engine, const TargetingQuery &query)
     for (const QByteArray &fragment : result.fragments)
         out << QString::fromUtf8(fragment).section(QLatin1Char('"'), 3, 3);
     return out;
+}
+
+bool PropagationTest::runSql(const QString &sql)
+{
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("psql-like"));
+        db.setHostName(QStringLiteral("127.0.0.1"));
+        db.setPort(postgres_.port());
+        db.setDatabaseName(QStringLiteral("adserve"));
+        db.setUserName(QStringLiteral("postgres"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            ok = q.exec(sql);
+            if (!ok)
+                qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("psql-like"));
+    return ok;
 }
 
 void PropagationTest::initTestCase()
@@ -103,45 +126,19 @@ void PropagationTest::editThroughOneInstanceReachesTheOther()
 void PropagationTest::plainSqlReachesEveryInstance()
 {
     engineA_->cache().waitForRefills();
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("psql-like"));
-    db.setHostName(QStringLiteral("127.0.0.1"));
-    db.setPort(postgres_.port());
-    db.setDatabaseName(QStringLiteral("adserve"));
-    db.setUserName(QStringLiteral("postgres"));
-    QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-    {
-        QSqlQuery q(db);
-        QVERIFY2(q.exec(QStringLiteral("UPDATE campaigns SET cta = 'Changed by SQL' WHERE id = %1").arg(campaignId_)),
-                 qPrintable(q.lastError().text()));
-    }
+    QVERIFY(runSql(QStringLiteral("UPDATE campaigns SET cta = 'Changed by SQL' WHERE id = %1").arg(campaignId_)));
     // Both drop the stale cache entry and deliver the new value.
     QTRY_VERIFY_WITH_TIMEOUT(engineA_->delivery().deliver(query_).jsonArray().contains("Changed by SQL"), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(engineB_->delivery().deliver(query_).jsonArray().contains("Changed by SQL"), 5000);
-    db.close();
-    db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(QStringLiteral("psql-like"));
 }
 
 void PropagationTest::ruleChangeBySqlRetargets()
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("psql-rules"));
-    db.setHostName(QStringLiteral("127.0.0.1"));
-    db.setPort(postgres_.port());
-    db.setDatabaseName(QStringLiteral("adserve"));
-    db.setUserName(QStringLiteral("postgres"));
-    QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-    {
-        QSqlQuery q(db);
-        QVERIFY2(q.exec(QStringLiteral("UPDATE target_rules SET \"values\" = '{DE}' WHERE campaign_id = %1").arg(campaignId_)),
-                 qPrintable(q.lastError().text()));
-    }
+    QVERIFY(runSql(QStringLiteral("UPDATE target_rules SET \"values\" = '{DE}' WHERE campaign_id = %1").arg(campaignId_)));
     const auto germany = TargetingQuery::from(QStringLiteral("de"), QStringLiteral("android"), QStringLiteral("app.one"));
     QTRY_VERIFY_WITH_TIMEOUT(codes(*engineA_, query_).isEmpty(), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(codes(*engineA_, germany), QStringList{QStringLiteral("shared")}, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(codes(*engineB_, germany), QStringList{QStringLiteral("shared")}, 5000);
-    db.close();
-    db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(QStringLiteral("psql-rules"));
 }
 
 QTEST_GUILESS_MAIN(PropagationTest)
