@@ -384,16 +384,15 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
         QList<CampaignWithRules> result;
         const QList<Campaign> campaigns = rows.campaigns(false);
         result.reserve(campaigns.size());
-        QHash<qint64, qsizetype> indexById;
-        indexById.reserve(campaigns.size());
-        for (const Campaign &c : campaigns) {
-            indexById.insert(c.id, result.size());
+        for (const Campaign &c : campaigns)
             result.append({c, {}});
-        }
+        // Both lists are ordered by campaign id: one walk pairs them up.
+        qsizetype at = 0;
         for (TargetRule &rule : rows.targetingRules()) {
-            const auto it = indexById.constFind(rule.campaignId);
-            if (it != indexById.cend()) // a campaign created between the two reads is absent from both
-                result[*it].rules.append(std::move(rule));
+            while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
+                ++at;
+            if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
+                result[at].rules.append(std::move(rule));
         }
         return result;
     });
