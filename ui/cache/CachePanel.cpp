@@ -227,7 +227,7 @@ void CachePanel::refreshServerInfo()
             QList<std::pair<QString, QString>> rows;
             if (!info.ok())
                 rows.append({tr("error"), info.error});
-            if (count.ok())
+            if (count.ok() && !info.value.contains(QStringLiteral("keys")))
                 rows.append({tr("keys"), QString::number(count.value)});
             QVariantMap rest = info.value;
             for (const QString &key : kHeadlineFigures) {

@@ -193,6 +193,12 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     clear();
 }
 
+CampaignEditor::~CampaignEditor()
+{
+    // The undo stack reports "clean" while it is destroyed, after the buttons are gone.
+    disconnect(undo_, nullptr, this, nullptr);
+}
+
 bool CampaignEditor::isDirty() const
 {
     return loaded_ && !undo_->isClean();

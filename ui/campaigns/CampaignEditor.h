@@ -37,6 +37,7 @@ class CampaignEditor : public QWidget
     Q_OBJECT
 public:
     explicit CampaignEditor(StudioSession &session, QWidget *parent = nullptr);
+    ~CampaignEditor() override;
 
     void load(const CampaignWithRules &campaign);
     // A new, unsaved campaign (optionally a copy of another).

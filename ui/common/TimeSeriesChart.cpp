@@ -17,12 +17,12 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QStringList &series
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    x_->setRange(-window, 0);
+    x_->setRange(1 - window, 0);
     x_->setLabelFormat(QStringLiteral("%d s"));
     x_->setTickCount(5);
     y_->setRange(0, 1);
     y_->setTitleText(unit);
-    y_->setLabelFormat(QStringLiteral("%.3g"));
+    y_->setLabelFormat(QStringLiteral("%.2f"));
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     for (const QString &name : seriesNames) {
@@ -40,28 +40,29 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QStringList &series
 
 void TimeSeriesChart::append(const QList<double> &values)
 {
-    ++tick_;
+    history_.append(values);
+    if (history_.size() > window_)
+        history_.removeFirst();
+    // "Now" is x = 0; older samples slide to the left.
+    const qsizetype n = history_.size();
     double top = 0;
-    for (qsizetype i = 0; i < series_.size(); ++i) {
-        QLineSeries *series = series_.at(i);
-        // Points are kept at their tick; the X axis slides so "now" is 0.
-        series->append(double(tick_), values.value(i));
-        if (series->count() > window_ + 1)
-            series->removePoints(0, series->count() - window_ - 1);
-        for (const QPointF &p : series->points())
-            top = std::max(top, p.y());
+    for (qsizetype s = 0; s < series_.size(); ++s) {
+        QList<QPointF> points;
+        points.reserve(n);
+        for (qsizetype i = 0; i < n; ++i) {
+            const double y = history_.at(i).value(s);
+            points.append(QPointF(double(i - n + 1), y));
+            top = std::max(top, y);
+        }
+        series_.at(s)->replace(points);
     }
-    x_->setRange(double(tick_ - window_), double(tick_));
-    x_->setLabelFormat(QStringLiteral("%d"));
     y_->setRange(0, top > 0 ? top * 1.15 : 1);
+    y_->setLabelFormat(top >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
 }
 
 QList<double> TimeSeriesChart::last() const
 {
-    QList<double> values;
-    for (QLineSeries *series : series_)
-        values.append(series->count() ? series->at(series->count() - 1).y() : 0.0);
-    return values;
+    return history_.isEmpty() ? QList<double>(series_.size(), 0.0) : history_.last();
 }
 
 } // namespace adserve

@@ -26,7 +26,7 @@ private:
     QValueAxis *x_;
     QValueAxis *y_;
     int window_;
-    qint64 tick_ = 0;
+    QList<QList<double>> history_; // the last `window` samples, oldest first
 };
 
 } // namespace adserve

@@ -36,6 +36,7 @@ QTableWidget *makeTable(const QStringList &headers, const QString &name, QWidget
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->verticalHeader()->setVisible(false);
     table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
     return table;
 }
 
@@ -86,7 +87,9 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     curl_->setObjectName(QStringLiteral("curl"));
     endpoint_->addItems({QStringLiteral("/v1/delivery"), QStringLiteral("/api/v1/delivery")});
     body_->setReadOnly(true);
-    body_->setMaximumHeight(120);
+    body_->setMaximumHeight(90);
+    body_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    body_->setWordWrapMode(QTextOption::WrapAnywhere);
     curl_->setReadOnly(true);
     for (QLineEdit *edit : {country_, os_, app_}) {
         auto *completer = new QCompleter(QStringList{}, edit);
@@ -232,8 +235,8 @@ void SimulatorPanel::simulate()
 
     status_->setText(tr("HTTP %1 — %2").arg(reply.status).arg(
         reply.status == 204 ? tr("no campaign matches (empty body)") : QString::fromLatin1(reply.contentType)));
-    const QJsonDocument doc = QJsonDocument::fromJson(reply.body);
-    body_->setPlainText(doc.isNull() ? QString::fromUtf8(reply.body) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
+    // The bytes exactly as the endpoint sends them, not re-formatted.
+    body_->setPlainText(QString::fromUtf8(reply.body));
 
     delivered_->setRowCount(int(result.campaignIds.size()));
     for (size_t i = 0; i < result.campaignIds.size(); ++i) {

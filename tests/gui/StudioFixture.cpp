@@ -1,0 +1,115 @@
+#include "StudioFixture.h"
+
+#include "campaigns/CampaignsPanel.h"
+#include "common/BackgroundJob.h"
+
+#include <QAbstractItemView>
+#include <QAction>
+#include <QCompleter>
+#include <QApplication>
+#include <QEventLoop>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+
+namespace adserve::test {
+
+StudioFixture::StudioFixture()
+{
+    // QSettings and data paths go to a test location, never the user's.
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+StudioFixture::~StudioFixture()
+{
+    window_.reset();
+}
+
+bool StudioFixture::open(const QMap<QString, QString> &values, QString *error)
+{
+    QMap<QString, QString> all{{QStringLiteral("ADSERVE_DB"), sqlitePath()},
+                               {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("127.0.0.1:0")},
+                               {QStringLiteral("ADSERVE_THREADS"), QStringLiteral("2")}};
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        all.insert(it.key(), it.value());
+    const auto config = ConfigBuilder::build(all, error);
+    if (!config || !session_.open(*config, error))
+        return false;
+    window_ = std::make_unique<MainWindow>(session_);
+    window_->show();
+    return waitForCampaigns();
+}
+
+bool StudioFixture::waitForCampaigns()
+{
+    CampaignsPanel *panel = window_->campaigns();
+    return QTest::qWaitFor([&] { return !panel->loader()->isRunning() && panel->loader()->title().size(); }, 20000);
+}
+
+std::pair<int, QByteArray> StudioFixture::httpGet(const QString &url)
+{
+    QNetworkAccessManager manager;
+    QNetworkReply *reply = manager.get(QNetworkRequest(QUrl(url)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return {status, body};
+}
+
+bool StudioFixture::click(const QString &name, QWidget *scope)
+{
+    auto *button = (scope ? scope : window_.get())->findChild<QAbstractButton *>(name);
+    if (!button)
+        return false;
+    QTest::mouseClick(button, Qt::LeftButton);
+    return true;
+}
+
+bool StudioFixture::trigger(const QString &actionName)
+{
+    auto *action = window_->findChild<QAction *>(actionName);
+    if (!action)
+        return false;
+    action->trigger();
+    return true;
+}
+
+bool StudioFixture::type(QWidget *scope, const QString &name, const QString &text, bool pressEnter)
+{
+    auto *edit = scope->findChild<QLineEdit *>(name);
+    if (!edit)
+        return false;
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+    // A completion popup would take the Enter key: a user dismisses it first too.
+    if (edit->completer() && edit->completer()->popup()->isVisible())
+        edit->completer()->popup()->hide();
+    if (pressEnter)
+        QTest::keyClick(edit, Qt::Key_Return);
+    return true;
+}
+
+void StudioFixture::acceptNextDialog(const QString &buttonName, int attempts)
+{
+    QTimer::singleShot(50, [buttonName, attempts] {
+        QWidget *dialog = QApplication::activeModalWidget();
+        if (!dialog) {
+            if (attempts > 1)
+                acceptNextDialog(buttonName, attempts - 1); // not shown yet: look again
+            return;
+        }
+        if (auto *button = dialog->findChild<QPushButton *>(buttonName))
+            QTest::mouseClick(button, Qt::LeftButton);
+    });
+}
+
+} // namespace adserve::test

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "mainwindow/MainWindow.h"
+#include "session/StudioSession.h"
+
+#include <QMap>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+
+#include <memory>
+
+class QAction;
+class QWidget;
+
+namespace adserve::test {
+
+// The studio as a user sees it, on a store of the test's own: a temporary SQLite file
+// (with the three sample campaigns) unless DATABASE_URL / REDIS_URL are given.
+class StudioFixture
+{
+public:
+    StudioFixture();
+    ~StudioFixture();
+
+    // Opens the session on `values` (configuration keys) over the defaults, and shows the window.
+    bool open(const QMap<QString, QString> &values, QString *error);
+    QString sqlitePath() const { return dir_.filePath(QStringLiteral("studio.sqlite")); }
+    StudioSession &session() { return session_; }
+    MainWindow &window() { return *window_; }
+    // Waits until the campaigns panel has (re)loaded its table.
+    bool waitForCampaigns();
+
+    // GET from the embedded server; status and body.
+    static std::pair<int, QByteArray> httpGet(const QString &url);
+    // Clicks the button named `name` in `scope` (default: the window); false when there is none.
+    bool click(const QString &name, QWidget *scope = nullptr);
+    bool trigger(const QString &actionName);
+    // Replaces the text of the line edit `name` by typing it, as a user does.
+    bool type(QWidget *scope, const QString &name, const QString &text, bool pressEnter = false);
+    // Arranges for the next modal dialog (shown within attempts × 50 ms) to be answered by
+    // clicking its button `buttonName` (empty: its first button).
+    static void acceptNextDialog(const QString &buttonName, int attempts = 200);
+
+private:
+    QTemporaryDir dir_;
+    StudioSession session_;
+    std::unique_ptr<MainWindow> window_;
+};
+
+} // namespace adserve::test

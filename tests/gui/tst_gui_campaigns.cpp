@@ -1,0 +1,302 @@
+// The campaigns panel, driven through its widgets: editing targeting changes what the
+// simulator and the live endpoint deliver; validation at the fields; undo/redo; an edit
+// made meanwhile elsewhere is shown as a conflict, not overwritten; import, export and the
+// generator with cancel. Runs on SQLite and on PostgreSQL.
+#include "StudioFixture.h"
+#include "TestPostgres.h"
+
+#include "campaigns/CampaignEditor.h"
+#include "campaigns/CampaignTableModel.h"
+#include "campaigns/CampaignTransfer.h"
+#include "campaigns/CampaignsPanel.h"
+#include "campaigns/ValueListEditor.h"
+#include "common/BackgroundJob.h"
+#include "server/ServerPanel.h"
+#include "simulator/SimulatorPanel.h"
+
+#include <QSpinBox>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace adserve;
+using namespace adserve::test;
+
+class TestCampaignsPanel : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestPostgres> postgres_;
+    QString postgresError_;
+
+    // A fixture on the store named by the current data row.
+    std::unique_ptr<StudioFixture> openStudio()
+    {
+        QFETCH_GLOBAL(QString, store);
+        auto studio = std::make_unique<StudioFixture>();
+        QMap<QString, QString> values;
+        if (store == QLatin1String("postgres")) {
+            if (!postgres_) {
+                postgres_ = std::make_unique<TestPostgres>();
+                if (!postgres_->start(&postgresError_))
+                    postgres_.reset();
+            }
+            if (!postgres_)
+                return nullptr;
+            static int n = 0;
+            QString error;
+            const QString url = postgres_->createDatabase(QStringLiteral("studio_%1").arg(++n), &error);
+            if (url.isEmpty())
+                return nullptr;
+            values.insert(QStringLiteral("DATABASE_URL"), url);
+            // Only a new embedded store starts with the samples: put them into this one.
+            auto target = DatabaseTarget::fromDatabaseUrl(url, &error);
+            auto store = target ? CampaignStore::open(*target, &error) : nullptr;
+            const auto samples = CampaignTransfer::readFile(qEnvironmentVariable("ADSERVE_SOURCE_DIR")
+                                                            + QStringLiteral("/resources/samples/campaigns.json"));
+            if (!store || samples.campaigns.size() != 3 || !store->insertMany(samples.campaigns).ok())
+                return nullptr;
+        }
+        QString error;
+        if (!studio->open(values, &error)) {
+            qWarning("%s", qPrintable(error));
+            return nullptr;
+        }
+        return studio;
+    }
+
+    static qint64 idOf(StudioFixture &studio, const QString &code)
+    {
+        for (const CampaignWithRules &c : studio.window().campaigns()->model()->campaigns()) {
+            if (c.campaign.code == code)
+                return c.campaign.id;
+        }
+        return 0;
+    }
+
+    // Clicks the campaign's row in the table, as a user picks it.
+    static void clickCampaign(StudioFixture &studio, const QString &code)
+    {
+        QTableView *table = studio.window().campaigns()->table();
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
+            if (index.data().toString() == code) {
+                table->scrollTo(index);
+                QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+                return;
+            }
+        }
+        QFAIL(qPrintable(QStringLiteral("no row for %1").arg(code)));
+    }
+
+private Q_SLOTS:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("store");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+    }
+
+    void editingTargetingChangesSimulatorAndEndpoint()
+    {
+        auto studio = openStudio();
+        if (!studio) {
+            QFETCH_GLOBAL(QString, store);
+            if (store == QLatin1String("postgres"))
+                QSKIP(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
+            QFAIL("the studio did not open");
+        }
+        MainWindow &window = studio->window();
+
+        // Before: a US Android request in Ludo King gets subwaysurfer.
+        SimulatorPanel *simulator = window.simulator();
+        window.tabs()->setCurrentWidget(simulator);
+        QVERIFY(studio->type(simulator, QStringLiteral("simCountry"), QStringLiteral("US")));
+        QVERIFY(studio->type(simulator, QStringLiteral("simOs"), QStringLiteral("Android")));
+        QVERIFY(studio->type(simulator, QStringLiteral("simApp"), QStringLiteral("com.gametion.ludokinggame")));
+        QVERIFY(studio->click(QStringLiteral("simulate")));
+        QCOMPARE(simulator->responseStatus(), 200);
+        QVERIFY2(simulator->responseBody().contains("\"subwaysurfer\""), simulator->responseBody());
+
+        // The live endpoint agrees.
+        window.tabs()->setCurrentWidget(window.server());
+        window.server()->findChild<QSpinBox *>(QStringLiteral("serverPort"))->setValue(0);
+        QVERIFY(studio->click(QStringLiteral("startServer")));
+        QVERIFY(studio->session().server().isRunning());
+        const QString url = studio->session().server().url()
+                            + QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android");
+        auto [status, body] = StudioFixture::httpGet(url);
+        QCOMPARE(status, 200);
+        QVERIFY2(body.contains("\"subwaysurfer\""), body);
+        QCOMPARE(body, simulator->responseBody()); // the simulator shows exactly what the endpoint answers
+
+        // Edit: subwaysurfer now excludes the US.
+        window.tabs()->setCurrentWidget(window.campaigns());
+        clickCampaign(*studio, QStringLiteral("subwaysurfer"));
+        CampaignEditor *editor = window.campaigns()->editor();
+        QCOMPARE(editor->edited().campaign.code, QStringLiteral("subwaysurfer"));
+        auto *exclude = editor->findChild<ValueListEditor *>(QStringLiteral("country.exclude"));
+        QVERIFY(exclude);
+        QVERIFY(studio->type(exclude, QStringLiteral("valueInput"), QStringLiteral("US"), true));
+        QCOMPARE(exclude->values(), QStringList{QStringLiteral("US")});
+        QVERIFY(editor->isDirty());
+        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY2(!editor->isDirty(), qPrintable(editor->fieldError(QStringLiteral("general"))));
+
+        // After: the simulator says why not, and the endpoint no longer delivers it.
+        window.tabs()->setCurrentWidget(simulator);
+        QVERIFY(studio->click(QStringLiteral("simulate")));
+        QVERIFY2(!simulator->responseBody().contains("\"subwaysurfer\""), simulator->responseBody());
+        QTableWidget *explain = simulator->explainTable();
+        bool explained = false;
+        for (int row = 0; row < explain->rowCount(); ++row) {
+            if (explain->item(row, 1)->text() == QLatin1String("subwaysurfer")) {
+                QCOMPARE(explain->item(row, 2)->text(), QStringLiteral("rejected"));
+                QVERIFY2(explain->item(row, 6)->text().contains(QLatin1String("exclude")), qPrintable(explain->item(row, 6)->text()));
+                explained = true;
+            }
+        }
+        QVERIFY(explained);
+        std::tie(status, body) = StudioFixture::httpGet(url);
+        QVERIFY2(status == 200 || status == 204, qPrintable(QString::number(status)));
+        QVERIFY2(!body.contains("\"subwaysurfer\""), body);
+        QVERIFY(studio->click(QStringLiteral("stopServer")));
+    }
+
+    void validationMessagesAtTheFields()
+    {
+        auto studio = openStudio();
+        if (!studio)
+            QSKIP("store not available");
+        clickCampaign(*studio, QStringLiteral("duolingo"));
+        CampaignEditor *editor = studio->window().campaigns()->editor();
+        QVERIFY(studio->type(editor, QStringLiteral("image"), QStringLiteral("not a url")));
+        QVERIFY(!editor->fieldError(QStringLiteral("image")).isEmpty());
+        QVERIFY(studio->type(editor, QStringLiteral("code"), QStringLiteral("spotify")));
+        QVERIFY2(editor->fieldError(QStringLiteral("code")).contains(QLatin1String("already used")),
+                 qPrintable(editor->fieldError(QStringLiteral("code"))));
+        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY(editor->isDirty()); // not saved
+        const auto stored = studio->session().engine().store().campaign(idOf(*studio, QStringLiteral("duolingo")));
+        QCOMPARE(stored.value.campaign.image, QStringLiteral("https://somelink2"));
+        // Fixing the fields clears the messages.
+        QVERIFY(studio->type(editor, QStringLiteral("image"), QStringLiteral("https://cdn.example.com/d.png")));
+        QVERIFY(studio->type(editor, QStringLiteral("code"), QStringLiteral("duolingo")));
+        QVERIFY(editor->fieldError(QStringLiteral("image")).isEmpty());
+        QVERIFY(editor->fieldError(QStringLiteral("code")).isEmpty());
+    }
+
+    void undoAndRedo()
+    {
+        auto studio = openStudio();
+        if (!studio)
+            QSKIP("store not available");
+        clickCampaign(*studio, QStringLiteral("spotify"));
+        CampaignEditor *editor = studio->window().campaigns()->editor();
+        const CampaignWithRules before = editor->edited();
+        QVERIFY(studio->type(editor, QStringLiteral("name"), QStringLiteral("Spotify Premium")));
+        auto *include = editor->findChild<ValueListEditor *>(QStringLiteral("os.include"));
+        QVERIFY(studio->type(include, QStringLiteral("valueInput"), QStringLiteral("iOS"), true));
+        QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
+        QCOMPARE(include->values(), QStringList{QStringLiteral("iOS")});
+
+        QVERIFY(studio->click(QStringLiteral("undo")));
+        QVERIFY(include->values().isEmpty());
+        QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
+        QVERIFY(studio->click(QStringLiteral("undo"))); // typing the name was one step
+        QCOMPARE(editor->edited().campaign.name, before.campaign.name);
+        QVERIFY(!editor->isDirty());
+        QVERIFY(studio->click(QStringLiteral("redo")));
+        QVERIFY(studio->click(QStringLiteral("redo")));
+        QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
+        QCOMPARE(include->values(), QStringList{QStringLiteral("iOS")});
+    }
+
+    void aConcurrentEditIsShownNotOverwritten()
+    {
+        auto studio = openStudio();
+        if (!studio)
+            QSKIP("store not available");
+        clickCampaign(*studio, QStringLiteral("spotify"));
+        CampaignEditor *editor = studio->window().campaigns()->editor();
+        const qint64 id = editor->campaignId();
+
+        // Someone else (another instance on the same database) changes the campaign.
+        QString error;
+        auto other = CampaignStore::open(studio->session().config().database, &error);
+        QVERIFY2(other, qPrintable(error));
+        QTest::qWait(5); // a later updated_at
+        auto theirs = other->campaign(id).value;
+        theirs.campaign.name = QStringLiteral("Changed elsewhere");
+        QVERIFY(other->update(theirs).ok());
+
+        QVERIFY(studio->type(editor, QStringLiteral("name"), QStringLiteral("Changed here")));
+        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY2(!editor->conflictMessage().isEmpty(), "the conflict is shown");
+        QVERIFY(editor->isDirty()); // the user's edits are kept
+        QCOMPARE(studio->session().engine().store().campaign(id).value.campaign.name, QStringLiteral("Changed elsewhere"));
+
+        QVERIFY(studio->click(QStringLiteral("reloadAfterConflict")));
+        QCOMPARE(editor->edited().campaign.name, QStringLiteral("Changed elsewhere"));
+        QVERIFY(!editor->isDirty());
+    }
+
+    void importAndExport()
+    {
+        auto studio = openStudio();
+        if (!studio)
+            QSKIP("store not available");
+        CampaignsPanel *panel = studio->window().campaigns();
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("in.csv"));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("code,name,image,cta,status,country_include,country_exclude,os_include,os_exclude,app_include,app_exclude\r\n"
+                   "ludo,\"Ludo, the game\",https://cdn.example.com/l.png,Play,ACTIVE,IN|BD,,Android,,,\r\n"
+                   "spotify,duplicate,https://x.example.com/a.png,Go,ACTIVE,,,,,,\r\n");
+        file.close();
+        StudioFixture::acceptNextDialog(QString()); // the report of problems (the duplicate code)
+        panel->startImport(csv);
+        QVERIFY(panel->job()->waitForFinished(30000));
+        QVERIFY(studio->waitForCampaigns());
+        QTRY_VERIFY(idOf(*studio, QStringLiteral("ludo")) != 0);
+        const auto ludo = studio->session().engine().store().campaign(idOf(*studio, QStringLiteral("ludo"))).value;
+        QCOMPARE(ludo.campaign.name, QStringLiteral("Ludo, the game"));
+        QCOMPARE(ludo.rules.size(), 2);
+
+        const QString json = dir.filePath(QStringLiteral("out.json"));
+        QString error;
+        QVERIFY2(panel->exportTo(json, &error), qPrintable(error));
+        const auto parsed = CampaignTransfer::readFile(json);
+        QVERIFY2(parsed.errors.isEmpty(), qPrintable(parsed.errors.join('\n')));
+        QCOMPARE(parsed.campaigns.size(), panel->model()->rowCount());
+        const QString csvOut = dir.filePath(QStringLiteral("out.csv"));
+        QVERIFY(panel->exportTo(csvOut, &error));
+        const auto again = CampaignTransfer::readFile(csvOut);
+        QCOMPARE(again.campaigns.size(), panel->model()->rowCount());
+        QCOMPARE(again.campaigns.last().campaign.name, QStringLiteral("Ludo, the game"));
+    }
+
+    void generatorRunsOffTheGuiThreadAndCancels()
+    {
+        auto studio = openStudio();
+        if (!studio)
+            QSKIP("store not available");
+        CampaignsPanel *panel = studio->window().campaigns();
+        panel->startGenerate(2'000'000, 11);
+        QVERIFY(panel->job()->isRunning());
+        // The window keeps answering while it runs.
+        QTRY_VERIFY_WITH_TIMEOUT(panel->findChild<QWidget *>(QStringLiteral("jobProgress"))->isVisible(), 5000);
+        QVERIFY(studio->click(QStringLiteral("cancelJob"), panel));
+        QVERIFY(panel->job()->waitForFinished(60000));
+        QVERIFY(studio->waitForCampaigns());
+        QTRY_VERIFY(panel->model()->rowCount() > 3);
+        const auto all = studio->session().engine().store().campaigns(true);
+        QVERIFY(all.value.size() < 2'000'000);
+    }
+};
+
+QTEST_MAIN(TestCampaignsPanel)
+#include "tst_gui_campaigns.moc"
