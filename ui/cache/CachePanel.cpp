@@ -94,6 +94,8 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     ttl_->setSuffix(tr(" s"));
     ttl_->setSpecialValueText(tr("no expiry"));
     keys_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    keys_->setSortingEnabled(true);
+    keys_->sortByColumn(0, Qt::AscendingOrder);
     next_->setEnabled(false);
 
     auto *tools = new QToolBar(this);
