@@ -27,7 +27,8 @@ class CampaignStore : public QObject
 public:
     // Opens the database, creates or migrates the schema, and fills a new embedded
     // (SQLite) database with the three sample campaigns. Call from a thread with an event
-    // loop (normally the main thread): PostgreSQL notifications arrive there.
+    // loop (normally the main thread): PostgreSQL notifications arrive there; destroy the
+    // store on that thread too.
     static std::unique_ptr<CampaignStore> open(const DatabaseTarget &target, QString *error);
     ~CampaignStore() override;
 
@@ -75,8 +76,11 @@ public:
                                       const std::function<bool(qint64, qint64)> &progress = {});
 
 Q_SIGNALS:
-    // Campaigns changed: through this store's writes, or (PostgreSQL) by anyone, heard
-    // through LISTEN/NOTIFY. An empty list means "unknown which: assume all".
+    // Campaigns changed: through this store's writes (emitted on the writing thread right
+    // after the commit), or (PostgreSQL) by anyone, heard through LISTEN/NOTIFY on the
+    // opening thread, bursts coalesced. An empty list means "unknown which: assume all".
+    // On PostgreSQL an own write is heard twice (at once, then its notification): handle
+    // it idempotently.
     void campaignsChanged(const QList<qint64> &ids);
 
 private:

@@ -17,7 +17,8 @@ Q_LOGGING_CATEGORY(lcListener, "adserve.store.listener")
 // Long enough to gather a bulk load's notifications into one signal, short enough that
 // an edit elsewhere shows up at once.
 constexpr int kCoalesceMs = 20;
-constexpr int kHealthCheckMs = 5000;
+// How soon a lost listening connection is noticed (the socket alone does not tell Qt).
+constexpr int kHealthCheckMs = 2000;
 
 std::atomic<int> nextListenerId{1};
 

@@ -1,9 +1,13 @@
 #include "TestPostgres.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QThread>
 #include <QVersionNumber>
@@ -151,13 +155,29 @@ bool TestPostgres::startServer(QString *error)
         *error = QStringLiteral("server started but postmaster.pid is unreadable");
         return false;
     }
+    watchForCrash();
     return true;
+}
+
+void TestPostgres::watchForCrash()
+{
+    // Should the test process die without running stop() (crash, ctest timeout), a detached
+    // watcher stops this server and removes its folder, so nothing is left running.
+    const QString script =
+        QStringLiteral("while kill -0 %1 2>/dev/null && [ -d '%2' ]; do sleep 1; done; "
+                       "if [ -d '%2' ]; then "
+                       "grep -qF '%2' /proc/%3/cmdline 2>/dev/null && kill -KILL %3; rm -rf '%2'; fi")
+            .arg(QCoreApplication::applicationPid())
+            .arg(dir_->path())
+            .arg(pid_);
+    QProcess::startDetached(QStringLiteral("sh"), {QStringLiteral("-c"), script});
 }
 
 void TestPostgres::stopServer()
 {
     if (!dir_ || pid_ <= 0)
         return;
+    QSqlDatabase::removeDatabase(QStringLiteral("test-postgres-admin-%1").arg(port_));
     QString ignored;
     run(QStringLiteral("pg_ctl"),
         {QStringLiteral("-D"), dir_->filePath(QStringLiteral("data")), QStringLiteral("-m"), QStringLiteral("immediate"),
@@ -189,11 +209,25 @@ QString TestPostgres::urlFor(const QString &database) const
 
 QString TestPostgres::createDatabase(const QString &name, QString *error)
 {
-    if (!run(QStringLiteral("createdb"),
-             {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port_),
-              QStringLiteral("-U"), kServerUser, name},
-             error))
+    // Over a connection of its own rather than createdb: tests make one database each.
+    const QString connection = QStringLiteral("test-postgres-admin-%1").arg(port_);
+    QSqlDatabase admin = QSqlDatabase::database(connection, false);
+    if (!admin.isValid()) {
+        admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
+        admin.setHostName(QStringLiteral("127.0.0.1"));
+        admin.setPort(port_);
+        admin.setUserName(kServerUser);
+        admin.setDatabaseName(QStringLiteral("postgres"));
+    }
+    if (!admin.isOpen() && !admin.open()) {
+        *error = QStringLiteral("cannot connect to the test server: %1").arg(admin.lastError().text());
         return {};
+    }
+    QSqlQuery create(admin);
+    if (!create.exec(QStringLiteral("CREATE DATABASE \"%1\"").arg(name))) {
+        *error = QStringLiteral("CREATE DATABASE %1 failed: %2").arg(name, create.lastError().text());
+        return {};
+    }
     return urlFor(name);
 }
 

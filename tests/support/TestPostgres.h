@@ -34,6 +34,7 @@ public:
 private:
     bool startServer(QString *error);
     void stopServer();
+    void watchForCrash();
     bool run(const QString &program, const QStringList &arguments, QString *error, int timeoutMs = 60000);
 
     std::unique_ptr<QTemporaryDir> dir_;
