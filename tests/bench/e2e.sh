@@ -103,14 +103,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Sets $port to a loopback port nothing listens on (nor on port+10000, a Cluster node's
-# bus port) and that this script has not handed out yet.
+# bus port) and that this script has not handed out yet. Both lie below the ephemeral
+# range, where thousands of client sockets (wrk, curl) would otherwise collide with a bind.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+(( ephemeral_low > 21000 )) || die "the ephemeral port range starts too low ($ephemeral_low) to pick server ports below it"
 taken_ports=" "
 port=""
 free_port() {
   local candidate
   for _ in $(seq 200); do
-    candidate=$(( 20000 + RANDOM % 30000 ))
+    candidate=$(( 10000 + RANDOM % (ephemeral_low - 20000) ))
     [[ $taken_ports == *" $candidate "* ]] && continue
     if ! port_busy "$candidate" && ! port_busy $(( candidate + 10000 )); then
       taken_ports+="$candidate "
@@ -151,18 +154,24 @@ generate() { # db count
     >"$work/generate.log" 2>&1 || { tail -5 "$work/generate.log" >&2; die "adserve generate failed"; }
 }
 
+# Starts the server and waits for /healthz; another port is tried when one is taken
+# between choosing it and binding it.
 start_server() { # db [VAR=value ...]
-  local db=$1; shift
-  free_port
-  server_url="http://127.0.0.1:$port"
-  (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" \
-    "$adserve" --db "$db" --listen "127.0.0.1:$port") >"$work/server.log" 2>&1 &
-  server_pid=$!
-  pids+=("$server_pid")
-  for _ in $(seq 300); do
-    curl -sf --max-time 1 "$server_url/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
+  local db=$1 attempt; shift
+  for attempt in 1 2 3; do
+    free_port
+    server_url="http://127.0.0.1:$port"
+    (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" \
+      "$adserve" --db "$db" --listen "127.0.0.1:$port") >"$work/server.log" 2>&1 &
+    server_pid=$!
+    pids+=("$server_pid")
+    for _ in $(seq 300); do
+      curl -sf --max-time 1 "$server_url/healthz" >/dev/null 2>&1 && return 0
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    stop_server
+    grep -q "cannot listen" "$work/server.log" || break
   done
   tail -20 "$work/server.log" >&2
   die "the server did not come up on $server_url"
@@ -183,31 +192,40 @@ matched_counts() {
                           END { if (NR) printf "%.1f %d %d\n", s / NR, lo, hi; else print "0 0 0" }'
 }
 
-# wrk over a path list; prints "rps p50_us p90_us p99_us errors".
+# CPU time the server has used so far, in clock ticks (user + system).
+clock_ticks=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+
+# wrk over a path list; prints "rps p50_us p90_us p99_us errors server_cpu_us_per_request".
+# The server's CPU per request does not depend on what else the machine is running, the
+# request rate does: both are shown.
 drive() { # paths seconds
-  local out line
+  local out line ticks_before ticks_after
+  ticks_before=$(server_ticks)
   out=$(E2E_PATHS=$1 timeout $(( $2 + 30 )) wrk -t"$threads" -c"$connections" -d"${2}s" --timeout 5s \
         -s "$lua" "$server_url/" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
   line=$(grep '^E2E_RESULT' <<<"$out") || { echo "$out" >&2; die "wrk printed no result"; }
   kill -0 "$server_pid" 2>/dev/null || { tail -20 "$work/server.log" >&2; die "the server died under load"; }
-  awk '{ for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
-         printf "%.0f %d %d %d %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p90_us"],
-                v["p99_us"], v["http_errors"] + v["socket_errors"] }' <<<"$line"
+  ticks_after=$(server_ticks)
+  awk -v ticks=$(( ticks_after - ticks_before )) -v hz="$clock_ticks" \
+    '{ for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
+       printf "%.0f %d %d %d %d %.1f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p90_us"],
+              v["p99_us"], v["http_errors"] + v["socket_errors"], v["requests"] ? ticks * 1e6 / hz / v["requests"] : 0 }' <<<"$line"
 }
 
 results=$work/results.txt
 health_rps=0
-report() { # mode endpoint "rps p50 p90 p99 errors"
-  local rps p50 p90 p99 errors ratio
-  read -r rps p50 p90 p99 errors <<<"$3"
+report() { # mode endpoint "rps p50 p90 p99 errors cpu"
+  local rps p50 p90 p99 errors cpu ratio
+  read -r rps p50 p90 p99 errors cpu <<<"$3"
   if [[ $2 == /healthz ]]; then
     health_rps=$rps
     ratio="-"
   else
     ratio=$(awk -v a="$rps" -v b="$health_rps" 'BEGIN { printf (b > 0 ? "%.0f%%" : "-"), 100 * a / b }')
   fi
-  awk -v m="$1" -v e="$2" -v r="$rps" -v a="$p50" -v b="$p90" -v c="$p99" -v x="$errors" -v q="$ratio" \
-    'BEGIN { printf "%-16s %-24s %9d %9.2f %9.2f %9.2f %7d %8s\n", m, e, r, a / 1000, b / 1000, c / 1000, x, q }' \
+  awk -v m="$1" -v e="$2" -v r="$rps" -v a="$p50" -v b="$p90" -v c="$p99" -v x="$errors" -v u="$cpu" -v q="$ratio" \
+    'BEGIN { printf "%-16s %-24s %9d %9.2f %9.2f %9.2f %7d %9.1f %8s\n", m, e, r, a / 1000, b / 1000, c / 1000, x, u, q }' \
     | tee -a "$results"
 }
 
@@ -229,27 +247,41 @@ measure_mode() { # mode flush-command-or-empty
   report "$mode" "/v1/delivery${flush:+ warm}" "$figures"
 }
 
-# Mean time_total of the request mix, one request at a time (curl), in microseconds.
+# One pass over the request mix, one request at a time: the mean time from sending a
+# request to its first response byte, in microseconds.
 sequential_micros() {
   local path
   while read -r path; do
-    curl -s -o /dev/null --max-time 10 -w '%{time_total}\n' "$server_url$path"
-  done < "$api_paths" | awk '{ s += $1 } END { printf "%.0f\n", NR ? 1e6 * s / NR : 0 }'
+    curl -s -o /dev/null --max-time 10 -w '%{time_pretransfer} %{time_starttransfer}\n' "$server_url$path"
+  done < "$api_paths" | awk '{ s += $2 - $1 } END { printf "%.0f\n", NR ? 1e6 * s / NR : 0 }'
 }
 
 # ---------------------------------------------------------------------------------------
+# Starts a redis-server on a free port and adds the port to redis_ports; another port is
+# tried when one is taken between choosing it and binding it.
 redis_ports=()
-start_redis() { # port [extra redis-server args ...]
-  local port=$1; shift
-  mkdir -p "$work/redis-$port"
-  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$work/redis-$port" \
-    --logfile "$work/redis-$port/redis.log" --daemonize no "$@" >/dev/null 2>&1 &
-  pids+=("$!")
-  for _ in $(seq 100); do
-    [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]] && return 0
-    sleep 0.1
+start_redis() { # [extra redis-server args ...]
+  local attempt pid dir
+  for attempt in 1 2 3; do
+    free_port
+    dir=$work/redis-$port
+    mkdir -p "$dir"
+    redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$dir" \
+      --daemonize no "$@" >"$dir/redis.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 300); do
+      if [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; then
+        redis_ports+=("$port")
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    stop_pid "$pid"
   done
-  die "redis-server did not come up on port $port"
+  tail -5 "$dir/redis.log" >&2
+  die "redis-server did not come up (last port tried $port)"
 }
 
 flush_redis() {
@@ -259,9 +291,8 @@ flush_redis() {
 
 start_cluster() {
   redis_ports=()
-  for _ in 1 2 3; do free_port; redis_ports+=("$port"); done
-  for port in "${redis_ports[@]}"; do
-    start_redis "$port" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000
+  for _ in 1 2 3; do
+    start_redis --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000
   done
   timeout 60 redis-cli --cluster create "${redis_ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
     >"$work/cluster-create.log" 2>&1 || { tail -5 "$work/cluster-create.log" >&2; die "redis-cli --cluster create failed"; }
@@ -286,10 +317,11 @@ run_redis_mode() { # mode url [VAR=value ...]
   flush_redis
   local cold warm
   cold=$(sequential_micros)
+  sleep 0.5 # the refill is asynchronous
   warm=$(sequential_micros)
-  printf "%-16s sequential request after FLUSHALL %8.2f ms, warm %8.2f ms (mean of %d)\n" "$mode" \
-    "$(awk -v x="$cold" 'BEGIN { print x / 1000 }')" "$(awk -v x="$warm" 'BEGIN { print x / 1000 }')" \
-    "$(wc -l < "$api_paths")" | tee -a "$work/sequential.txt"
+  awk -v m="$mode" -v c="$cold" -v w="$warm" -v n="$(wc -l < "$api_paths")" \
+    'BEGIN { printf "%-16s one request at a time, to first byte: %.2f ms after FLUSHALL, %.2f ms warm (mean of %d)\n",
+             m, c / 1000, w / 1000, n }' >> "$work/sequential.txt"
   measure_mode "$mode" flush_redis
   stop_server
 }
@@ -321,7 +353,7 @@ echo "request mix: $(wc -l < "$api_paths") queries (${countries[*]} x ${oses[*]}
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, ${duration}s per run (warm-up ${warmup}s), loopback"
 echo
-printf "%-16s %-24s %9s %9s %9s %9s %7s %8s\n" mode endpoint "req/s" "p50 ms" "p90 ms" "p99 ms" errors "/healthz"
+printf "%-16s %-24s %9s %9s %9s %9s %7s %9s %8s\n" mode endpoint "req/s" "p50 ms" "p90 ms" "p99 ms" errors "cpu us/r" "/healthz"
 
 if (( with_embedded )); then
   start_server "$db"
@@ -329,9 +361,8 @@ if (( with_embedded )); then
   stop_server
 fi
 if (( with_redis )); then
-  free_port
-  redis_ports=("$port")
-  start_redis "${redis_ports[0]}"
+  redis_ports=()
+  start_redis
   run_redis_mode redis "redis://127.0.0.1:${redis_ports[0]}"
 fi
 if (( with_cluster )); then
@@ -350,5 +381,6 @@ verdict() { # mode endpoint percent
   if (( ratio >= $3 )); then echo "target met:    $1 $2 at $ratio% of /healthz (>= $3%)"
   else echo "target missed: $1 $2 at $ratio% of /healthz (>= $3%)"; fi
 }
+[[ -s $work/sequential.txt ]] && { cat "$work/sequential.txt"; echo; }
 verdict embedded "/api/v1/delivery" 60
 verdict redis "/api/v1/delivery warm" 40
