@@ -65,8 +65,11 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         campaigns->startGenerate(40, 7);
         campaigns->job()->waitForFinished(120000);
     }
+    // The generator's change notice reloads the table too: wait until it shows them all.
+    const auto stored = session.engine().store().campaigns(false);
+    const int expected = stored.ok() ? int(stored.value.size()) : 0;
     campaigns->reload();
-    waitUntil([&] { return !campaigns->loader()->isRunning(); });
+    waitUntil([&] { return !campaigns->loader()->isRunning() && campaigns->table()->model()->rowCount() >= expected; });
     campaigns->table()->selectRow(0);
     shoot(campaigns, QStringLiteral("campaigns"));
 
