@@ -99,7 +99,9 @@ expect_file usr/share/doc/adserve/copyright
 ok "executables, man pages, engine library, $(ls "$root/usr/$plugin_subdir" | wc -l) cache plugin(s), unit, settings, changelog"
 
 # ---- 4. the unpacked binaries run from the scratch root --------------------------------
-clean_env=(env -i "HOME=$scratch/home" "PATH=/usr/bin:/bin" "TMPDIR=$scratch" "QT_QPA_PLATFORM=offscreen")
+clean_env=(env -i "HOME=$scratch/home" "PATH=/usr/bin:/bin" "TMPDIR=$scratch" "XDG_RUNTIME_DIR=$scratch/runtime"
+           "QT_QPA_PLATFORM=offscreen")
+mkdir -p -m 0700 "$scratch/home" "$scratch/state" "$scratch/runtime"
 while IFS= read -r -d '' elf; do
   [[ "$(file -b "$elf")" == ELF* ]] || continue
   resolved=$("${clean_env[@]}" ldd "$elf" 2>&1) || fail "ldd $elf: $resolved"
@@ -109,7 +111,6 @@ while IFS= read -r -d '' elf; do
 done < <(find "$root/usr" -type f \( -perm -u+x -o -name '*.so*' \) -print0)
 ok "every binary resolves its libraries, the engine library from the package"
 
-mkdir -p "$scratch/home" "$scratch/state"
 for exe in "${executables[@]}"; do
   reported=$(cd "$scratch" && "${clean_env[@]}" "$root/usr/bin/$exe" --version) || fail "$exe --version failed"
   [[ "$reported" == "$exe $version" ]] || fail "$exe --version said \"$reported\""
@@ -126,7 +127,8 @@ done
 if [[ "$with_studio" == ON ]]; then
   # The studio draws every panel on the sample campaigns, offscreen.
   shots=$(cd "$scratch" && "${clean_env[@]}" "$root/usr/bin/adserve-studio" --screenshots "$scratch/shots" 2>"$scratch/studio.err") \
-    || { cat "$scratch/studio.err"; fail "adserve-studio --screenshots exited with $?"; }
+    && code=0 || code=$?
+  [[ $code == 0 ]] || { cat "$scratch/studio.err"; fail "adserve-studio --screenshots exited with $code"; }
   [[ $(grep -c '\.png$' <<<"$shots") -ge 1 ]] || fail "adserve-studio --screenshots made no picture: $shots"
   ok "usr/bin/adserve-studio drew $(grep -c '\.png$' <<<"$shots") panels offscreen"
 fi
