@@ -1,5 +1,6 @@
 // adserve: the headless delivery server, and its data generator.
 #include "Engine.h"
+#include "GlobalPoolJoin.h"
 #include "ShutdownSignals.h"
 #include "config/CommandLine.h"
 #include "http/HttpServerPool.h"
@@ -70,6 +71,7 @@ int generate(const Config &config, const QStringList &args)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    GlobalPoolJoin joinPoolOnExit;
     QCoreApplication::setApplicationName(QStringLiteral("adserve"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ADSERVE_VERSION));
 

@@ -1,5 +1,6 @@
 // adserve-studio: the desktop studio with the embedded delivery server.
 #include "Engine.h"
+#include "GlobalPoolJoin.h"
 #include "ShutdownSignals.h"
 #include "config/CommandLine.h"
 #include "mainwindow/MainWindow.h"
@@ -64,6 +65,7 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("no display ($DISPLAY / $WAYLAND_DISPLAY unset); run the headless server `adserve` instead"));
 
     QApplication app(argc, argv);
+    GlobalPoolJoin joinPoolOnExit;
     QApplication::setOrganizationName(QStringLiteral("adserve"));
     QApplication::setApplicationName(QStringLiteral("adserve-studio"));
     QApplication::setApplicationVersion(QStringLiteral(ADSERVE_VERSION));

@@ -1,5 +1,7 @@
 #include "ConnectionPool.h"
 
+#include <QDeadlineTimer>
+#include <QThread>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
@@ -19,6 +21,12 @@ constexpr int kSqliteBusyTimeoutMs = 5000;
 std::atomic<quint64> nextPoolId{1};
 std::atomic<quint64> nextThreadSerial{1};
 
+// Threads whose connections are still open. A thread closes them in its thread-local
+// destructor, which runs after QThread::wait() has already returned to whoever joined it:
+// the application waits for this to reach zero before Qt goes away (see
+// ConnectionPool::awaitThreadCleanup).
+std::atomic<int> threadsHoldingConnections{0};
+
 // The connections the current thread opened, one per pool; removed when the thread ends.
 class ThreadConnections
 {
@@ -35,6 +43,8 @@ public:
     {
         for (Entry &e : entries_)
             release(e);
+        if (counted_)
+            --threadsHoldingConnections;
     }
 
     Entry *find(quint64 poolId)
@@ -47,7 +57,14 @@ public:
         return nullptr;
     }
 
-    void add(Entry entry) { entries_.push_back(std::move(entry)); }
+    void add(Entry entry)
+    {
+        if (!counted_) {
+            counted_ = true;
+            ++threadsHoldingConnections;
+        }
+        entries_.push_back(std::move(entry));
+    }
 
     void remove(quint64 poolId)
     {
@@ -61,6 +78,7 @@ public:
     }
 
     quint64 serial() const { return serial_; }
+    bool holdsAny() const { return counted_; }
 
 private:
     void pruneDeadPools()
@@ -82,6 +100,7 @@ private:
     }
 
     std::vector<Entry> entries_;
+    bool counted_ = false;
     const quint64 serial_ = nextThreadSerial.fetch_add(1);
 };
 
@@ -121,6 +140,19 @@ ConnectionPool::ConnectionPool(DatabaseTarget target)
     , id_(nextPoolId.fetch_add(1))
     , alive_(std::make_shared<std::atomic_bool>(true))
 {
+}
+
+bool ConnectionPool::awaitThreadCleanup(int timeoutMs)
+{
+    // The calling thread's own connections are not waited for: it is the one waiting.
+    const int own = threadConnections.holdsAny() ? 1 : 0;
+    QDeadlineTimer deadline(timeoutMs);
+    while (threadsHoldingConnections.load() > own) {
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(1);
+    }
+    return true;
 }
 
 ConnectionPool::~ConnectionPool()

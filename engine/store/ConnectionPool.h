@@ -34,6 +34,9 @@ public:
     static QSqlDatabase open(const DatabaseTarget &target, const QString &name, QString *error);
     // Closes and removes a connection created by open(), from the thread that opened it.
     static void close(const QString &name);
+    // Waits until every other thread that opened connections has closed them on its way
+    // out. Call after joining the program's threads and before Qt is torn down.
+    static bool awaitThreadCleanup(int timeoutMs);
 
 private:
     const DatabaseTarget target_;
