@@ -26,8 +26,10 @@ QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
     {
         std::lock_guard lock(shard.mutex);
         const auto it = shard.memos.find(id);
-        if (it != shard.memos.end() && it->second.raw == raw)
+        if (it != shard.memos.end() && (it->second.raw.isSharedWith(raw) || it->second.raw == raw)) {
+            it->second.raw = raw; // shared from now on: the next comparison is a pointer test
             return it->second.fragment;
+        }
     }
     const auto campaign = CampaignCodec::decode(raw);
     const bool deliverable = campaign && campaign->id == id && campaign->isDeliverable();

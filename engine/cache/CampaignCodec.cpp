@@ -4,6 +4,9 @@
 #include <QJsonObject>
 #include <QTimeZone>
 
+#include <charconv>
+#include <cstring>
+
 namespace adserve::CampaignCodec {
 
 namespace {
@@ -79,7 +82,13 @@ QByteArray keyPrefix()
 
 QByteArray cacheKey(qint64 campaignId)
 {
-    return kPrefix + QByteArray::number(campaignId);
+    // On the hot path for every campaign of every request: one allocation, no temporaries.
+    char digits[24];
+    const char *end = std::to_chars(digits, digits + sizeof digits, campaignId).ptr;
+    QByteArray key(kPrefix.size() + (end - digits), Qt::Uninitialized);
+    std::memcpy(key.data(), kPrefix.constData(), size_t(kPrefix.size()));
+    std::memcpy(key.data() + kPrefix.size(), digits, size_t(end - digits));
+    return key;
 }
 
 std::optional<qint64> idFromKey(const QByteArray &key)

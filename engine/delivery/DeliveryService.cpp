@@ -11,13 +11,14 @@ namespace {
 qint64 microsSince(const QElapsedTimer &timer) { return timer.nsecsElapsed() / 1000; }
 }
 
-QByteArray DeliveryResult::jsonArray() const
+QByteArray DeliveryResult::wrappedJsonArray(QByteArrayView before, QByteArrayView after) const
 {
-    qsizetype size = 2;
+    qsizetype size = before.size() + after.size() + 2;
     for (const QByteArray &f : fragments)
         size += f.size() + 1;
     QByteArray out;
     out.reserve(size);
+    out += before;
     out += '[';
     for (size_t i = 0; i < fragments.size(); ++i) {
         if (i)
@@ -25,6 +26,7 @@ QByteArray DeliveryResult::jsonArray() const
         out += fragments[i];
     }
     out += ']';
+    out += after;
     return out;
 }
 

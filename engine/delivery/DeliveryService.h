@@ -37,7 +37,9 @@ struct DeliveryResult
 
     bool ok() const { return storeError.isEmpty(); }
     // The delivered campaigns as a JSON array: [{"cid","img","cta"},...]
-    QByteArray jsonArray() const;
+    QByteArray jsonArray() const { return wrappedJsonArray({}, {}); }
+    // The same array between `before` and `after`, in one allocation (response envelopes).
+    QByteArray wrappedJsonArray(QByteArrayView before, QByteArrayView after) const;
 };
 
 // The delivery path after validation: match → batches of ids → per batch cache MGET,

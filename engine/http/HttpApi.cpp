@@ -38,19 +38,20 @@ HttpReply methodNotAllowed(const QByteArray &allowed)
     return reply;
 }
 
-// A query parameter as Go's url.Values reads it: first occurrence, '+' is a space.
-// Returns a null QString when absent.
-QString queryParam(const QUrlQuery &query, const QString &name)
+// Query parameters as Go's url.Values reads them: first occurrence wins, '+' is a space.
+QHash<QString, QString> queryParams(const QUrlQuery &query)
 {
+    QHash<QString, QString> params;
     const auto items = query.queryItems(QUrl::FullyEncoded);
     for (const auto &[key, value] : items) {
-        if (QUrl::fromPercentEncoding(key.toUtf8()) == name) {
-            QByteArray raw = value.toUtf8();
-            raw.replace('+', ' ');
-            return QUrl::fromPercentEncoding(raw);
-        }
+        const QString name = QUrl::fromPercentEncoding(key.toUtf8());
+        if (params.contains(name))
+            continue;
+        QByteArray raw = value.toUtf8();
+        raw.replace('+', ' ');
+        params.insert(name, QUrl::fromPercentEncoding(raw));
     }
-    return {};
+    return params;
 }
 
 struct ParamProblem
@@ -63,8 +64,9 @@ struct ParamProblem
 QList<ParamProblem> readTargeting(const QUrlQuery &query, const QStringList &order, QHash<QString, QString> &values)
 {
     QList<ParamProblem> problems;
+    const QHash<QString, QString> params = queryParams(query);
     for (const QString &name : order) {
-        const QString value = queryParam(query, name).trimmed();
+        const QString value = params.value(name).trimmed();
         if (value.isEmpty())
             problems.append({name, QStringLiteral("missing %1 param").arg(name)});
         else if (value.size() > HttpApi::kMaxParamLength)
@@ -207,10 +209,9 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
         reply.campaigns = 0;
         return reply;
     }
-    QByteArray body = QByteArrayLiteral("{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":");
-    body += result.jsonArray();
-    body += "}}";
-    return {200, body, {}, "application/json", int(result.fragments.size())};
+    return {200,
+            result.wrappedJsonArray("{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}"),
+            {}, "application/json", int(result.fragments.size())};
 }
 
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
@@ -233,35 +234,44 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 
 HttpReply HttpApi::explain(const HttpRequest &request)
 {
-    QHash<QString, QString> params;
+    const QHash<QString, QString> params = queryParams(request.query);
     for (const QString &name : {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}) {
-        const QString value = queryParam(request.query, name).trimmed();
-        if (value.size() > kMaxParamLength)
+        if (params.value(name).trimmed().size() > kMaxParamLength)
             return errorReply(400, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength));
-        params.insert(name, value);
     }
-    const TargetingQuery query = TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")],
-                                                      params[QStringLiteral("app")]);
+    const TargetingQuery query = TargetingQuery::from(params.value(QStringLiteral("country")), params.value(QStringLiteral("os")),
+                                                      params.value(QStringLiteral("app")));
+    const auto index = engine_.matcher().snapshot();
     std::optional<qint64> only;
-    const QString campaign = queryParam(request.query, QStringLiteral("campaign")).trimmed();
+    const QString campaign = params.value(QStringLiteral("campaign")).trimmed();
     if (!campaign.isEmpty()) {
         only = parseId(campaign);
-        if (!only) {
-            for (const Campaign &c : engine_.store().campaigns().value) {
-                if (c.code == campaign)
-                    only = c.id;
-            }
-        }
+        if (!only)
+            only = index->idOfCode(campaign);
         if (!only)
             return errorReply(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
     }
+    // Every decision of a large store is a lot of JSON: pages of `limit` (0: all) from `offset`.
+    bool limitOk = true, offsetOk = true;
+    const QString limitText = params.value(QStringLiteral("limit"));
+    const QString offsetText = params.value(QStringLiteral("offset"));
+    const qint64 limit = limitText.isEmpty() ? 1000 : limitText.toLongLong(&limitOk);
+    const qint64 offset = offsetText.isEmpty() ? 0 : offsetText.toLongLong(&offsetOk);
+    if (!limitOk || limit < 0)
+        return errorReply(400, QStringLiteral("limit must be a whole number, 0 for all"));
+    if (!offsetOk || offset < 0)
+        return errorReply(400, QStringLiteral("offset must be a non-negative whole number"));
 
     const DeliveryResult delivered = engine_.delivery().deliver(query);
+    const QList<Decision> all = index->explain(query, only);
     QJsonArray decisions;
-    for (const Decision &d : engine_.explain(query, only))
-        decisions.append(d.toJson());
+    const qint64 end = limit == 0 ? all.size() : std::min<qint64>(all.size(), offset + limit);
+    for (qint64 i = offset; i < end; ++i)
+        decisions.append(all[i].toJson());
     QJsonArray deliveredJson;
     for (size_t i = 0; i < delivered.fragments.size(); ++i) {
+        if (only && delivered.campaignIds[i] != *only)
+            continue;
         QJsonObject entry = QJsonDocument::fromJson(delivered.fragments[i]).object();
         entry.insert(QStringLiteral("id"), delivered.campaignIds[i]);
         entry.insert(QStringLiteral("source"), delivered.sources[i] == DetailSource::Cache ? QStringLiteral("cache")
@@ -272,12 +282,15 @@ HttpReply HttpApi::explain(const HttpRequest &request)
         {QStringLiteral("query"), QJsonObject{{QStringLiteral("country"), query.value(Dimension::Country)},
                                               {QStringLiteral("os"), query.value(Dimension::Os)},
                                               {QStringLiteral("app"), query.value(Dimension::App)}}},
+        {QStringLiteral("deliveredCount"), qint64(delivered.fragments.size())},
         {QStringLiteral("delivered"), deliveredJson},
         {QStringLiteral("timing"), QJsonObject{{QStringLiteral("matchMicros"), delivered.timing.matchMicros},
                                                {QStringLiteral("cacheMicros"), delivered.timing.cacheMicros},
                                                {QStringLiteral("storeMicros"), delivered.timing.storeMicros},
                                                {QStringLiteral("totalMicros"), delivered.timing.totalMicros},
                                                {QStringLiteral("batches"), delivered.batches}}},
+        {QStringLiteral("total"), qint64(all.size())},
+        {QStringLiteral("offset"), offset},
         {QStringLiteral("decisions"), decisions}};
     if (!delivered.ok())
         body.insert(QStringLiteral("storeError"), delivered.storeError);

@@ -14,15 +14,15 @@ struct MatchScratch
 {
     std::array<std::vector<uint64_t>, kDimensionCount> included;
     std::vector<uint64_t> excluded;
+    std::vector<uint64_t> none;    // stays all zero: "nothing marked" for dense values
+    std::vector<uint64_t> matched; // the result bits, counted before the ids are written
 
     void ensure(size_t words)
     {
-        for (auto &bits : included) {
-            if (bits.size() < words)
-                bits.resize(words, 0);
+        for (auto *bits : {&included[0], &included[1], &included[2], &excluded, &none, &matched}) {
+            if (bits->size() < words)
+                bits->resize(words, 0);
         }
-        if (excluded.size() < words)
-            excluded.resize(words, 0);
     }
 };
 
@@ -56,11 +56,13 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
     for (DimensionIndex &dim : index->dimensions_)
         dim.unrestricted.assign(words, 0);
     index->campaigns_.resize(count);
+    index->ids_.resize(count);
 
     for (size_t pos = 0; pos < count; ++pos) {
         const CampaignWithRules &source = *sorted[pos];
         CampaignEntry &entry = index->campaigns_[pos];
         entry.id = source.campaign.id;
+        index->ids_[pos] = entry.id;
         entry.code = source.campaign.code;
         entry.active = source.campaign.status == kStatusActive;
         entry.deleted = source.campaign.deleted;
@@ -103,6 +105,19 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
                 setBit(index->dimensions_[size_t(d)].unrestricted, uint32_t(pos));
         }
     }
+    for (DimensionIndex &dim : index->dimensions_) {
+        dim.allowed.resize(dim.includes.size());
+        for (size_t v = 0; v < dim.includes.size(); ++v) {
+            if (dim.includes[v].size() + dim.excludes[v].size() < words)
+                continue;
+            Bits bits = dim.unrestricted;
+            for (uint32_t pos : dim.includes[v])
+                setBit(bits, pos);
+            for (uint32_t pos : dim.excludes[v])
+                bits[pos >> 6] &= ~(uint64_t(1) << (pos & 63));
+            dim.allowed[v] = std::move(bits);
+        }
+    }
     return index;
 }
 
@@ -112,36 +127,45 @@ std::vector<qint64> MatchIndex::match(const TargetingQuery &query) const
     const size_t words = deliverable_.size();
     scratch.ensure(words);
 
+    // Per dimension the campaigns that qualify are base | marked, less the marked exclusions.
+    std::array<const uint64_t *, kDimensionCount> base{};
+    std::array<const uint64_t *, kDimensionCount> marked{};
     std::array<const std::vector<uint32_t> *, kDimensionCount> includeLists{};
     std::array<const std::vector<uint32_t> *, kDimensionCount> excludeLists{};
     for (int d = 0; d < kDimensionCount; ++d) {
         const DimensionIndex &dim = dimensions_[size_t(d)];
+        base[size_t(d)] = dim.unrestricted.data();
+        marked[size_t(d)] = scratch.included[size_t(d)].data();
         const int valueId = dim.idOf(query.values[size_t(d)]);
         if (valueId < 0)
             continue;
+        if (const Bits &allowed = dim.allowed[size_t(valueId)]; !allowed.empty()) {
+            base[size_t(d)] = allowed.data();
+            marked[size_t(d)] = scratch.none.data();
+            continue;
+        }
         includeLists[size_t(d)] = &dim.includes[size_t(valueId)];
         excludeLists[size_t(d)] = &dim.excludes[size_t(valueId)];
         markAll(scratch.included[size_t(d)], *includeLists[size_t(d)]);
         markAll(scratch.excluded, *excludeLists[size_t(d)]);
     }
 
-    std::vector<qint64> ids;
     const uint64_t *deliverable = deliverable_.data();
-    const uint64_t *free0 = dimensions_[0].unrestricted.data();
-    const uint64_t *free1 = dimensions_[1].unrestricted.data();
-    const uint64_t *free2 = dimensions_[2].unrestricted.data();
-    const uint64_t *inc0 = scratch.included[0].data();
-    const uint64_t *inc1 = scratch.included[1].data();
-    const uint64_t *inc2 = scratch.included[2].data();
-    const uint64_t *exc = scratch.excluded.data();
+    const uint64_t *excluded = scratch.excluded.data();
+    uint64_t *matched = scratch.matched.data();
+    size_t count = 0;
     for (size_t w = 0; w < words; ++w) {
-        uint64_t bits = deliverable[w] & (free0[w] | inc0[w]) & (free1[w] | inc1[w]) & (free2[w] | inc2[w])
-                        & ~exc[w];
-        while (bits) {
-            const int bit = __builtin_ctzll(bits);
-            ids.push_back(campaigns_[w * 64 + size_t(bit)].id);
-            bits &= bits - 1;
-        }
+        const uint64_t bits = deliverable[w] & (base[0][w] | marked[0][w]) & (base[1][w] | marked[1][w])
+                              & (base[2][w] | marked[2][w]) & ~excluded[w];
+        matched[w] = bits;
+        count += size_t(__builtin_popcountll(bits));
+    }
+    // Sized once: a growing vector would copy (and fault in) the result several times over.
+    std::vector<qint64> ids(count);
+    qint64 *out = ids.data();
+    for (size_t w = 0; w < words; ++w) {
+        for (uint64_t bits = matched[w]; bits; bits &= bits - 1)
+            *out++ = ids_[w * 64 + size_t(__builtin_ctzll(bits))];
     }
 
     for (int d = 0; d < kDimensionCount; ++d) {
@@ -226,6 +250,15 @@ QString MatchIndex::codeOf(qint64 campaignId) const
     const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), campaignId,
                                      [](const CampaignEntry &c, qint64 id) { return c.id < id; });
     return it != campaigns_.end() && it->id == campaignId ? it->code : QString();
+}
+
+std::optional<qint64> MatchIndex::idOfCode(const QString &code) const
+{
+    for (const CampaignEntry &campaign : campaigns_) {
+        if (campaign.code == code)
+            return campaign.id;
+    }
+    return std::nullopt;
 }
 
 } // namespace adserve

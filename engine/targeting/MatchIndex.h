@@ -32,6 +32,8 @@ public:
     qsizetype campaignCount() const { return qsizetype(campaigns_.size()); }
     qsizetype ruleCount() const { return ruleCount_; }
     QString codeOf(qint64 campaignId) const;
+    // The id of the campaign with this code (a scan: for explain and tools, not the hot path).
+    std::optional<qint64> idOfCode(const QString &code) const;
 
 private:
     using Bits = std::vector<uint64_t>;
@@ -57,6 +59,9 @@ private:
         std::vector<std::vector<uint32_t>> includes; // value id -> positions
         std::vector<std::vector<uint32_t>> excludes; // value id -> positions
         Bits unrestricted;                           // positions with no INCLUDE rule here
+        // Values named by at least one campaign in 64: (unrestricted | includes) & ~excludes,
+        // precomputed so a match reads one bitset instead of marking thousands of positions.
+        std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
         int idOf(const QString &value) const { return valueIds.value(value, -1); }
     };
 
@@ -64,6 +69,7 @@ private:
                     const TargetingQuery &query) const;
 
     std::vector<CampaignEntry> campaigns_; // by position, id ascending
+    std::vector<qint64> ids_;              // campaigns_[pos].id, packed: what match() reads per hit
     Bits deliverable_;
     std::array<DimensionIndex, kDimensionCount> dimensions_;
     qsizetype ruleCount_ = 0;

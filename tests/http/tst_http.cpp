@@ -247,8 +247,20 @@ void HttpTest::explain()
     QVERIFY(duolingo.value(QStringLiteral("reason")).toString().contains(QStringLiteral("EXCLUDE")));
     QVERIFY(body.value(QStringLiteral("timing")).toObject().contains(QStringLiteral("matchMicros")));
 
-    const Response one = get(QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&campaign=subwaysurfer"));
+    const Response one = get(QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&campaign=spotify"));
     QCOMPARE(one.json().object().value(QStringLiteral("decisions")).toArray().size(), 1);
+    QCOMPARE(cids(one.json().object().value(QStringLiteral("delivered")).toArray()), QStringList{QStringLiteral("spotify")});
+    const Response byId = get(QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&campaign=3"));
+    QCOMPARE(byId.json().object().value(QStringLiteral("decisions")).toArray()[0].toObject().value(QStringLiteral("cid")).toString(),
+             QStringLiteral("subwaysurfer"));
+    QVERIFY(byId.json().object().value(QStringLiteral("delivered")).toArray().isEmpty());
+    const Response page = get(QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&limit=1&offset=1"));
+    QCOMPARE(page.json().object().value(QStringLiteral("decisions")).toArray().size(), 1);
+    QCOMPARE(page.json().object().value(QStringLiteral("decisions")).toArray()[0].toObject().value(QStringLiteral("cid")).toString(),
+             QStringLiteral("duolingo"));
+    QVERIFY(page.json().object().value(QStringLiteral("total")).toInt() >= 3);
+    QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?limit=-1")).status, 400);
+    QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?offset=x")).status, 400);
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?campaign=nosuch")).status, 404);
 }
 
