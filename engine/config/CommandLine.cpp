@@ -28,7 +28,7 @@ CommandLine::CommandLine(const QString &description)
     keyed(QStringLiteral("listen"), QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("address:port"),
           QStringLiteral("Where the server listens (default 127.0.0.1:8080)."));
     keyed(QStringLiteral("threads"), QStringLiteral("ADSERVE_THREADS"), QStringLiteral("n"),
-          QStringLiteral("HTTP server threads (default: one per core)."));
+          QStringLiteral("HTTP server threads (default: two per core)."));
     keyed(QStringLiteral("admin-token"), QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("token"),
           QStringLiteral("Bearer token of the admin API; unset: admin API off."));
     parser_.addOption(envFile_);

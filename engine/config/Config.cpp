@@ -133,7 +133,7 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kRedisConnectTimeout, QStringLiteral("Redis connect timeout in ms (default 200)")},
         {kRedisCommandTimeout, QStringLiteral("Redis command timeout in ms (default 50)")},
         {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
-        {kThreads, QStringLiteral("HTTP server threads (default: one per core)")},
+        {kThreads, QStringLiteral("HTTP server threads (default: two per core)")},
         {kAdminToken, QStringLiteral("bearer token of the admin API (unset: admin API off)")},
     };
 }

@@ -23,7 +23,7 @@ struct Config
     int batchSize = 100;               // DELIVERY_CAMPAIGN_BATCH_SIZE
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
-    int serverThreads = 0;             // 0: one per core
+    int serverThreads = 0;             // 0: two per core
     QString adminToken;                // empty: admin API off
 
     static QString defaultSqlitePath();

@@ -32,7 +32,7 @@ public:
     HttpServerPool(HttpApi &api, QObject *parent = nullptr);
     ~HttpServerPool() override;
 
-    // Binds and starts `threads` servers (0: one per core). Returns false with `error`
+    // Binds and starts `threads` servers (0: two per core). Returns false with `error`
     // (e.g. the port is taken) and leaves nothing running.
     bool start(const QHostAddress &address, quint16 port, int threads, QString *error);
     void stop();
