@@ -10,6 +10,7 @@ namespace adserve {
 struct CacheStatsSnapshot
 {
     qint64 hits = 0;
+    qint64 nearHits = 0;     // of the hits, answered by the near cache without the backend
     qint64 misses = 0;
     qint64 errors = 0;       // failed cache calls (the request was served from the store)
     qint64 rejected = 0;     // cached values not delivered: unparseable, inactive or deleted
@@ -23,11 +24,12 @@ struct CacheStatsSnapshot
 class CacheStats
 {
 public:
-    std::atomic<qint64> hits{0}, misses{0}, errors{0}, rejected{0}, refills{0}, invalidations{0}, lookupMicros{0};
+    std::atomic<qint64> hits{0}, nearHits{0}, misses{0}, errors{0}, rejected{0}, refills{0}, invalidations{0},
+        lookupMicros{0};
 
     CacheStatsSnapshot snapshot() const
     {
-        return {hits.load(), misses.load(), errors.load(), rejected.load(),
+        return {hits.load(), nearHits.load(), misses.load(), errors.load(), rejected.load(),
                 refills.load(), invalidations.load(), lookupMicros.load()};
     }
 };

@@ -6,9 +6,11 @@
 
 namespace adserve {
 
-CampaignCache::CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl)
+CampaignCache::CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl,
+                             std::chrono::milliseconds nearTtl)
     : backend_(std::move(backend))
     , ttl_(ttl)
+    , nearTtl_(nearTtl)
 {
     // One writer keeps refills ordered and off the request threads.
     refillPool_.setMaxThreadCount(1);
@@ -28,6 +30,7 @@ QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
         const auto it = shard.memos.find(id);
         if (it != shard.memos.end() && (it->second.raw.isSharedWith(raw) || it->second.raw == raw)) {
             it->second.raw = raw; // shared from now on: the next comparison is a pointer test
+            it->second.seenAt = Clock::now();
             return it->second.fragment;
         }
     }
@@ -35,8 +38,18 @@ QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
     const bool deliverable = campaign && campaign->id == id && campaign->isDeliverable();
     QByteArray fragment = deliverable ? CampaignCodec::responseFragment(*campaign) : QByteArray();
     std::lock_guard lock(shard.mutex);
-    shard.memos[id] = Memo{raw, fragment};
+    shard.memos[id] = Memo{raw, fragment, Clock::now()};
     return fragment;
+}
+
+std::optional<QByteArray> CampaignCache::nearFragment(qint64 id, Clock::time_point now)
+{
+    MemoShard &shard = memoShards_[size_t(id) % kMemoShards];
+    std::lock_guard lock(shard.mutex);
+    const auto it = shard.memos.find(id);
+    if (it == shard.memos.end() || it->second.fragment.isEmpty() || now - it->second.seenAt >= nearTtl_)
+        return std::nullopt;
+    return it->second.fragment;
 }
 
 QByteArray CampaignCache::fragmentFor(const Campaign &campaign)
@@ -44,10 +57,33 @@ QByteArray CampaignCache::fragmentFor(const Campaign &campaign)
     return memoisedFragment(campaign.id, CampaignCodec::encode(campaign));
 }
 
-CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &ids)
+CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
 {
     Lookup result;
-    result.fragments.resize(ids.size());
+    result.fragments.resize(allIds.size());
+
+    // What the near cache answers stays out of the backend call.
+    std::vector<size_t> positions; // into allIds, of the ids asked from the backend
+    std::vector<qint64> ids;
+    positions.reserve(allIds.size());
+    ids.reserve(allIds.size());
+    const auto now = Clock::now();
+    for (size_t i = 0; i < allIds.size(); ++i) {
+        if (nearTtl_.count() > 0) {
+            if (auto fragment = nearFragment(allIds[i], now)) {
+                result.fragments[i] = std::move(*fragment);
+                continue;
+            }
+        }
+        positions.push_back(i);
+        ids.push_back(allIds[i]);
+    }
+    const qint64 nearHits = qint64(allIds.size() - ids.size());
+    stats_.hits += nearHits;
+    stats_.nearHits += nearHits;
+    if (ids.empty())
+        return result;
+
     QList<QByteArray> keys;
     keys.reserve(qsizetype(ids.size()));
     for (qint64 id : ids)
@@ -63,8 +99,7 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &ids)
         result.error = reply.ok() ? QStringLiteral("the cache answered %1 values for %2 keys")
                                         .arg(reply.value.size()).arg(keys.size())
                                   : reply.error;
-        for (size_t i = 0; i < ids.size(); ++i)
-            result.missing.push_back(i);
+        result.missing = std::move(positions);
         return result;
     }
     qint64 hits = 0;
@@ -73,13 +108,13 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &ids)
         if (value) {
             QByteArray fragment = memoisedFragment(ids[i], *value);
             if (!fragment.isEmpty()) {
-                result.fragments[i] = std::move(fragment);
+                result.fragments[positions[i]] = std::move(fragment);
                 ++hits;
                 continue;
             }
             ++stats_.rejected;
         }
-        result.missing.push_back(i);
+        result.missing.push_back(positions[i]);
     }
     stats_.hits += hits;
     stats_.misses += qint64(result.missing.size());

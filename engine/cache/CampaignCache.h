@@ -18,10 +18,17 @@ namespace adserve {
 // values into ready response fragments, refills misses off the request path, and counts
 // hits, misses and errors. A cached value is delivered only when it parses and its
 // campaign is active and not deleted; anything else counts as a miss and is overwritten.
+//
+// With a remote backend (Redis) an optional near cache keeps each fragment that was read
+// or written for `nearTtl`, so a hot campaign costs one Redis read per instance per
+// `nearTtl` instead of one per request. invalidate() drops near entries at once, and every
+// change heard from the store invalidates, so only values edited in Redis directly can be
+// seen up to `nearTtl` late.
 class CampaignCache
 {
 public:
-    CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl);
+    CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl,
+                  std::chrono::milliseconds nearTtl = std::chrono::milliseconds(0));
     ~CampaignCache();
 
     struct Lookup
@@ -50,14 +57,19 @@ public:
     CacheBackend &backend() { return *backend_; }
     CacheStatsSnapshot stats() const { return stats_.snapshot(); }
     std::chrono::seconds ttl() const { return ttl_; }
+    std::chrono::milliseconds nearTtl() const { return nearTtl_; }
 
 private:
+    using Clock = std::chrono::steady_clock;
     // Decoded once per distinct cached value: the fragment, or that it must not be delivered.
     struct Memo
     {
         QByteArray raw;
-        QByteArray fragment; // empty: not deliverable
+        QByteArray fragment;      // empty: not deliverable
+        Clock::time_point seenAt; // when the backend or the store last gave this value
     };
+    // The fragment when the near cache may answer for `id` without the backend.
+    std::optional<QByteArray> nearFragment(qint64 id, Clock::time_point now);
     QByteArray memoisedFragment(qint64 id, const QByteArray &raw);
     std::mutex &memoMutex(qint64 id) { return memoShards_[size_t(id) % kMemoShards].mutex; }
 
@@ -70,6 +82,7 @@ private:
 
     std::unique_ptr<CacheBackend> backend_;
     const std::chrono::seconds ttl_;
+    const std::chrono::milliseconds nearTtl_;
     CacheStats stats_;
     std::array<MemoShard, kMemoShards> memoShards_;
     std::atomic<quint64> epoch_{0};

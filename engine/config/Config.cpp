@@ -16,6 +16,7 @@ const QString kRedisCluster = QStringLiteral("REDIS_CLUSTER");
 const QString kBatchSize = QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE");
 const QString kCacheTtl = QStringLiteral("CACHE_TTL_SECONDS");
 const QString kCacheMaxEntries = QStringLiteral("CACHE_MAX_ENTRIES");
+const QString kNearCacheTtl = QStringLiteral("CACHE_NEAR_TTL_MS");
 const QString kRedisConnectTimeout = QStringLiteral("REDIS_CONNECT_TIMEOUT_MS");
 const QString kRedisCommandTimeout = QStringLiteral("REDIS_COMMAND_TIMEOUT_MS");
 const QString kListen = QStringLiteral("ADSERVE_LISTEN");
@@ -130,6 +131,8 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kBatchSize, QStringLiteral("campaigns per detail batch (default 100)")},
         {kCacheTtl, QStringLiteral("cache entry lifetime in seconds (default 86400)")},
         {kCacheMaxEntries, QStringLiteral("entry limit of the in-memory cache (default 1000000)")},
+        {kNearCacheTtl, QStringLiteral("with Redis: how long each instance reuses a detail it read, in ms; changes "
+                                       "through the store apply at once (default 1000, 0: off)")},
         {kRedisConnectTimeout, QStringLiteral("Redis connect timeout in ms (default 200)")},
         {kRedisCommandTimeout, QStringLiteral("Redis command timeout in ms (default 50)")},
         {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
@@ -238,7 +241,8 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     const auto maxEntries = ttl ? parseBounded(values, kCacheMaxEntries, 1'000'000, 16, 1'000'000'000, error) : std::nullopt;
     const auto connectMs = maxEntries ? parseBounded(values, kRedisConnectTimeout, 200, 1, 60000, error) : std::nullopt;
     const auto commandMs = connectMs ? parseBounded(values, kRedisCommandTimeout, 50, 1, 60000, error) : std::nullopt;
-    const auto threads = commandMs ? parseBounded(values, kThreads, 0, 0, 256, error) : std::nullopt;
+    const auto nearMs = commandMs ? parseBounded(values, kNearCacheTtl, 1000, 0, 60000, error) : std::nullopt;
+    const auto threads = nearMs ? parseBounded(values, kThreads, 0, 0, 256, error) : std::nullopt;
     if (!threads)
         return std::nullopt;
     config.batchSize = int(*batch);
@@ -247,6 +251,7 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     config.cache.connectTimeout = std::chrono::milliseconds(*connectMs);
     config.cache.commandTimeout = std::chrono::milliseconds(*commandMs);
     config.serverThreads = int(*threads);
+    config.nearCacheTtl = std::chrono::milliseconds(*nearMs);
 
     if (values.contains(kListen) && !parseListen(values.value(kListen), config, error))
         return std::nullopt;

@@ -20,6 +20,7 @@ struct Config
     DatabaseTarget database;           // DATABASE_URL, or the embedded SQLite file (--db)
     CacheSettings cache;               // REDIS_URL (memory:// when unset), REDIS_CLUSTER, timeouts
     std::chrono::seconds cacheTtl{24 * 3600};
+    std::chrono::milliseconds nearCacheTtl{1000}; // CACHE_NEAR_TTL_MS: in-process copy in front of Redis
     int batchSize = 100;               // DELIVERY_CAMPAIGN_BATCH_SIZE
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;

@@ -475,6 +475,7 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
         const CacheStatsSnapshot s = engine_.cache().stats();
         return json(200, {{QStringLiteral("backend"), engine_.cache().backend().kind()},
                           {QStringLiteral("hits"), s.hits},
+                          {QStringLiteral("nearHits"), s.nearHits},
                           {QStringLiteral("misses"), s.misses},
                           {QStringLiteral("errors"), s.errors},
                           {QStringLiteral("rejected"), s.rejected},

@@ -99,6 +99,8 @@ QByteArray Metrics::render(Engine &engine) const
                + "{backend=\"" + kind + "\"} " + QByteArray::number(value) + '\n';
     };
     counter("adserve_cache_hits_total", "Campaign details served from the cache.", cache.hits);
+    counter("adserve_cache_near_hits_total", "Of the hits, those answered in-process without the backend.",
+            cache.nearHits);
     counter("adserve_cache_misses_total", "Campaign details not in the cache (read from the store).", cache.misses);
     counter("adserve_cache_errors_total", "Failed cache calls.", cache.errors);
     counter("adserve_cache_rejected_total", "Cached values not delivered (unparseable, inactive or deleted).",

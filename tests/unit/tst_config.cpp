@@ -56,6 +56,7 @@ void ConfigTest::invalidValues_data()
     QTest::newRow("listen port") << "ADSERVE_LISTEN" << "127.0.0.1:99999" << "ADSERVE_LISTEN";
     QTest::newRow("ttl zero") << "CACHE_TTL_SECONDS" << "0" << "CACHE_TTL_SECONDS";
     QTest::newRow("threads") << "ADSERVE_THREADS" << "lots" << "ADSERVE_THREADS";
+    QTest::newRow("near cache ttl") << "CACHE_NEAR_TTL_MS" << "-1" << "CACHE_NEAR_TTL_MS";
 }
 
 void ConfigTest::invalidValues()

@@ -1,0 +1,121 @@
+// The near cache in front of Redis: hot campaigns stop costing a Redis read per request,
+// store changes still apply at once, and a value edited in Redis directly is seen within
+// the near-cache lifetime.
+#include "Engine.h"
+#include "TestRedis.h"
+#include "cache/CampaignCodec.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adserve;
+using adserve::test::TestRedisServer;
+
+class NearCacheTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void hotCampaignsSkipRedis();
+    void storeChangesApplyAtOnce();
+    void redisEditsSeenWithinNearTtl();
+    void offMeansEveryRequestAsksRedis();
+
+private:
+    std::unique_ptr<Engine> engineWith(int nearTtlMs);
+    QByteArray deliver(Engine &engine)
+    {
+        return engine.delivery().deliver(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"),
+                                                              QStringLiteral("com.gametion.ludokinggame"))).jsonArray();
+    }
+
+    TestRedisServer redis_;
+    QTemporaryDir dir_;
+    int databases_ = 0;
+};
+
+void NearCacheTest::initTestCase()
+{
+    QVERIFY2(redis_.start(), qPrintable(redis_.error()));
+}
+
+std::unique_ptr<Engine> NearCacheTest::engineWith(int nearTtlMs)
+{
+    QString error;
+    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), dir_.filePath(QStringLiteral("db%1.sqlite").arg(++databases_))},
+                                              {QStringLiteral("REDIS_URL"), redis_.url()},
+                                              {QStringLiteral("CACHE_NEAR_TTL_MS"), QString::number(nearTtlMs)}},
+                                             &error);
+    if (!config)
+        qFatal("%s", qPrintable(error));
+    auto engine = Engine::create(*config, &error);
+    if (!engine)
+        qWarning("%s", qPrintable(error));
+    // Each test starts from an empty Redis: the databases are new, their ids start at 1.
+    redis_.cli({QStringLiteral("FLUSHALL")});
+    return engine;
+}
+
+void NearCacheTest::hotCampaignsSkipRedis()
+{
+    auto engine = engineWith(60000);
+    QVERIFY(engine);
+    QCOMPARE(engine->cache().nearTtl(), std::chrono::milliseconds(60000));
+    const QByteArray first = deliver(*engine);
+    QVERIFY(first.contains("spotify"));
+    engine->cache().waitForRefills();
+    const qint64 lookupsBefore = engine->cache().stats().lookupMicros;
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(deliver(*engine), first);
+    const auto stats = engine->cache().stats();
+    QCOMPARE(stats.nearHits, 100); // 2 campaigns x 50 requests, none asked from Redis
+    QCOMPARE(stats.lookupMicros, lookupsBefore);
+}
+
+void NearCacheTest::storeChangesApplyAtOnce()
+{
+    auto engine = engineWith(60000);
+    QVERIFY(engine);
+    deliver(*engine);
+    engine->cache().waitForRefills();
+    CampaignWithRules changed = engine->store().campaign(1).value;
+    changed.campaign.cta = QStringLiteral("Listen now");
+    QVERIFY(engine->store().update(changed).ok());
+    QVERIFY(deliver(*engine).contains("Listen now"));
+    QVERIFY(engine->store().setStatus(1, kStatusInactive).ok());
+    QVERIFY(!deliver(*engine).contains("spotify"));
+}
+
+void NearCacheTest::redisEditsSeenWithinNearTtl()
+{
+    auto engine = engineWith(300);
+    QVERIFY(engine);
+    deliver(*engine);
+    engine->cache().waitForRefills();
+    // The Go service rewrites the value in Redis, behind the store's back.
+    Campaign fromGo = engine->store().campaign(1).value.campaign;
+    fromGo.cta = QStringLiteral("Written by Go");
+    QVERIFY(engine->cache().backend().setMany({{CampaignCodec::cacheKey(1), CampaignCodec::encode(fromGo)}},
+                                              std::chrono::hours(1)).ok());
+    QElapsedTimer timer;
+    timer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(deliver(*engine).contains("Written by Go"), 2000);
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void NearCacheTest::offMeansEveryRequestAsksRedis()
+{
+    auto engine = engineWith(0);
+    QVERIFY(engine);
+    deliver(*engine);
+    engine->cache().waitForRefills();
+    for (int i = 0; i < 10; ++i)
+        deliver(*engine);
+    const auto stats = engine->cache().stats();
+    QCOMPARE(stats.nearHits, 0);
+    QCOMPARE(stats.hits, 20);
+}
+
+QTEST_GUILESS_MAIN(NearCacheTest)
+#include "tst_nearcache.moc"
