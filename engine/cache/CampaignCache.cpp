@@ -30,7 +30,8 @@ QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
         const auto it = shard.memos.find(id);
         if (it != shard.memos.end() && (it->second.raw.isSharedWith(raw) || it->second.raw == raw)) {
             it->second.raw = raw; // shared from now on: the next comparison is a pointer test
-            it->second.seenAt = Clock::now();
+            if (nearTtl_.count() > 0)
+                it->second.seenAt = Clock::now();
             return it->second.fragment;
         }
     }
@@ -63,26 +64,27 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
     result.fragments.resize(allIds.size());
 
     // What the near cache answers stays out of the backend call.
-    std::vector<size_t> positions; // into allIds, of the ids asked from the backend
-    std::vector<qint64> ids;
-    positions.reserve(allIds.size());
-    ids.reserve(allIds.size());
-    const auto now = Clock::now();
-    for (size_t i = 0; i < allIds.size(); ++i) {
-        if (nearTtl_.count() > 0) {
+    const bool near = nearTtl_.count() > 0;
+    std::vector<size_t> nearMisses; // positions in allIds of the ids asked from the backend
+    std::vector<qint64> remaining;
+    if (near) {
+        const auto now = Clock::now();
+        for (size_t i = 0; i < allIds.size(); ++i) {
             if (auto fragment = nearFragment(allIds[i], now)) {
                 result.fragments[i] = std::move(*fragment);
                 continue;
             }
+            nearMisses.push_back(i);
+            remaining.push_back(allIds[i]);
         }
-        positions.push_back(i);
-        ids.push_back(allIds[i]);
+        const qint64 nearHits = qint64(allIds.size() - remaining.size());
+        stats_.hits += nearHits;
+        stats_.nearHits += nearHits;
+        if (remaining.empty())
+            return result;
     }
-    const qint64 nearHits = qint64(allIds.size() - ids.size());
-    stats_.hits += nearHits;
-    stats_.nearHits += nearHits;
-    if (ids.empty())
-        return result;
+    const std::vector<qint64> &ids = near ? remaining : allIds;
+    const auto position = [&](size_t i) { return near ? nearMisses[i] : i; };
 
     QList<QByteArray> keys;
     keys.reserve(qsizetype(ids.size()));
@@ -99,7 +101,8 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
         result.error = reply.ok() ? QStringLiteral("the cache answered %1 values for %2 keys")
                                         .arg(reply.value.size()).arg(keys.size())
                                   : reply.error;
-        result.missing = std::move(positions);
+        for (size_t i = 0; i < ids.size(); ++i)
+            result.missing.push_back(position(i));
         return result;
     }
     qint64 hits = 0;
@@ -108,13 +111,13 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
         if (value) {
             QByteArray fragment = memoisedFragment(ids[i], *value);
             if (!fragment.isEmpty()) {
-                result.fragments[positions[i]] = std::move(fragment);
+                result.fragments[position(i)] = std::move(fragment);
                 ++hits;
                 continue;
             }
             ++stats_.rejected;
         }
-        result.missing.push_back(positions[i]);
+        result.missing.push_back(position(i));
     }
     stats_.hits += hits;
     stats_.misses += qint64(result.missing.size());
