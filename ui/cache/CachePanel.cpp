@@ -1,5 +1,6 @@
 #include "CachePanel.h"
 
+#include "common/ReadOnlyTable.h"
 #include "KeyDeletionDialog.h"
 #include "cache/CampaignCodec.h"
 #include "common/BackgroundJob.h"
@@ -38,17 +39,6 @@ QString ttlText(qint64 ms)
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-QTableWidget *makeTable(const QStringList &headers, const QString &name, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(headers.size()), parent);
-    table->setObjectName(name);
-    table->setHorizontalHeaderLabels(headers);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->verticalHeader()->setVisible(false);
-    table->horizontalHeader()->setStretchLastSection(true);
-    return table;
-}
 
 // The server figures an ops engineer looks at first, in this order; the rest follow.
 const QStringList kHeadlineFigures{
@@ -64,15 +54,15 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     , figures_(new QLabel(this))
     , chart_(new TimeSeriesChart(tr("Cache-aside lookups per second (last 2 minutes)"),
                                  {tr("hits/s"), tr("misses/s"), tr("errors/s")}, tr("per second"), 120, this))
-    , serverInfo_(makeTable({tr("Figure"), tr("Value")}, QStringLiteral("serverInfo"), this))
+    , serverInfo_(makeReadOnlyTable({tr("Figure"), tr("Value")}, QStringLiteral("serverInfo"), this))
     , pattern_(new QLineEdit(QStringLiteral("campaign:*"), this))
     , pageSize_(new QSpinBox(this))
     , next_(new QPushButton(tr("Next page"), this))
-    , keys_(makeTable({tr("Key"), tr("Type"), tr("TTL"), tr("Size")}, QStringLiteral("keys"), this))
+    , keys_(makeReadOnlyTable({tr("Key"), tr("Type"), tr("TTL"), tr("Size")}, QStringLiteral("keys"), this))
     , keyCount_(new QLabel(this))
     , value_(new QPlainTextEdit(this))
     , ttl_(new QSpinBox(this))
-    , stale_(makeTable({tr("Key"), tr("Why stale")}, QStringLiteral("stale"), this))
+    , stale_(makeReadOnlyTable({tr("Key"), tr("Why stale")}, QStringLiteral("stale"), this))
     , job_(new BackgroundJob(this))
     , infoJob_(new BackgroundJob(this))
     , sampler_(new QTimer(this))

@@ -1,5 +1,6 @@
 #include "SimulatorPanel.h"
 
+#include "common/ReadOnlyTable.h"
 #include "WhatIfGrid.h"
 #include "common/ValueCatalog.h"
 #include "session/StudioSession.h"
@@ -27,18 +28,6 @@ namespace adserve {
 
 namespace {
 
-QTableWidget *makeTable(const QStringList &headers, const QString &name, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(headers.size()), parent);
-    table->setObjectName(name);
-    table->setHorizontalHeaderLabels(headers);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->verticalHeader()->setVisible(false);
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setWordWrap(false);
-    return table;
-}
 
 void setRow(QTableWidget *table, int row, const QStringList &cells, const QColor &background = {})
 {
@@ -66,11 +55,11 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     , endpoint_(new QComboBox(this))
     , status_(new QLabel(this))
     , body_(new QPlainTextEdit(this))
-    , delivered_(makeTable({tr("cid"), tr("img"), tr("cta"), tr("details from")}, QStringLiteral("delivered"), this))
+    , delivered_(makeReadOnlyTable({tr("cid"), tr("img"), tr("cta"), tr("details from")}, QStringLiteral("delivered"), this))
     , timing_(new QLabel(this))
     , whyNot_(new QComboBox(this))
     , onlyRejected_(new QCheckBox(tr("only campaigns not delivered"), this))
-    , explain_(makeTable({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")},
+    , explain_(makeReadOnlyTable({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")},
                          QStringLiteral("explain"), this))
     , curl_(new QLineEdit(this))
     , grid_(new WhatIfGrid(session, this))
