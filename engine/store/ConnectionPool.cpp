@@ -7,6 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <mutex>
 #include <vector>
 
 namespace adserve {
@@ -27,6 +28,33 @@ std::atomic<quint64> nextThreadSerial{1};
 // ConnectionPool::awaitThreadCleanup).
 std::atomic<int> threadsHoldingConnections{0};
 
+// Threads end on their own schedule, possibly while the process is exiting and QtSql's
+// connection registry is being destroyed. Every thread closes its connections under this
+// lock, and the exit guard, destroyed before that registry, takes the lock and closes the
+// door: a thread that ends later leaves its connections to the operating system.
+std::mutex &exitLock()
+{
+    static auto *lock = new std::mutex; // never destroyed: threads may use it to the very end
+    return *lock;
+}
+bool processExiting = false; // guarded by exitLock()
+
+struct ExitGuard
+{
+    ~ExitGuard()
+    {
+        std::lock_guard lock(exitLock());
+        processExiting = true;
+    }
+};
+
+// Called right after QtSql created its registry, so the guard is destroyed before it
+// (static destructors run in the reverse order of their construction).
+void armExitGuard()
+{
+    static ExitGuard guard;
+}
+
 // The connections the current thread opened, one per pool; removed when the thread ends.
 class ThreadConnections
 {
@@ -41,8 +69,13 @@ public:
 
     ~ThreadConnections()
     {
-        for (Entry &e : entries_)
-            release(e);
+        {
+            std::lock_guard lock(exitLock());
+            if (processExiting)
+                new std::vector<Entry>(std::move(entries_)); // deliberately leaked, see exitLock()
+            for (Entry &e : entries_)
+                release(e);
+        }
         if (counted_)
             --threadsHoldingConnections;
     }
@@ -195,6 +228,7 @@ QSqlDatabase ConnectionPool::open(const DatabaseTarget &target, const QString &n
     }
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driver, name);
+        armExitGuard();
         if (target.isPostgres()) {
             db.setHostName(target.host);
             db.setPort(target.port);
