@@ -126,6 +126,14 @@ int main(int argc, char *argv[])
     Metrics metrics;
     HttpApi api(*engine, metrics);
     HttpServerPool server(api);
+    // Handled before the server says it listens, so a client that stops it right away
+    // still gets a clean shutdown.
+    ShutdownSignals shutdownSignals;
+    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
+        err() << "adserve: signal " << number << ", shutting down" << Qt::endl;
+        server.stop();
+        app.quit();
+    });
     if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
         return fail(error);
 
@@ -137,11 +145,5 @@ int main(int argc, char *argv[])
         << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
         << Qt::endl;
 
-    ShutdownSignals shutdownSignals;
-    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
-        err() << "adserve: signal " << number << ", shutting down" << Qt::endl;
-        server.stop();
-        app.quit();
-    });
     return app.exec();
 }
