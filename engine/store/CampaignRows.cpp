@@ -240,12 +240,8 @@ void CampaignRows::bindRule(QSqlQuery &query, const TargetRule &r) const
 
 qint64 CampaignRows::insertCampaign(const Campaign &campaign)
 {
-    QSqlQuery query = session_.prepare(QStringLiteral("INSERT INTO campaigns (%1) VALUES %2 RETURNING id")
-                                           .arg(kCampaignInsertColumns, campaignValueRow()));
-    bindCampaign(query, campaign);
-    session_.exec(query);
-    query.next();
-    return query.value(0).toLongLong();
+    return insertReturningId(QStringLiteral("campaigns"), kCampaignInsertColumns, campaignValueRow(),
+                             [&](QSqlQuery &query) { bindCampaign(query, campaign); });
 }
 
 void CampaignRows::updateCampaign(const Campaign &c)
@@ -263,9 +259,15 @@ void CampaignRows::updateCampaign(const Campaign &c)
 
 qint64 CampaignRows::insertRule(const TargetRule &rule)
 {
-    QSqlQuery query = session_.prepare(QStringLiteral("INSERT INTO target_rules (%1) VALUES %2 RETURNING id")
-                                           .arg(kRuleInsertColumns, ruleValueRow()));
-    bindRule(query, rule);
+    return insertReturningId(QStringLiteral("target_rules"), kRuleInsertColumns, ruleValueRow(),
+                             [&](QSqlQuery &query) { bindRule(query, rule); });
+}
+
+qint64 CampaignRows::insertReturningId(const QString &table, const QString &columns, const QString &valueRow,
+                                       const std::function<void(QSqlQuery &)> &bind)
+{
+    QSqlQuery query = session_.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES %3 RETURNING id").arg(table, columns, valueRow));
+    bind(query);
     session_.exec(query);
     query.next();
     return query.value(0).toLongLong();

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QSqlQuery>
 
+#include <functional>
 #include <optional>
 
 namespace adserve {
@@ -54,6 +55,8 @@ private:
     void bindRule(QSqlQuery &query, const TargetRule &rule) const;
     QString campaignValueRow() const;
     QString ruleValueRow() const;
+    qint64 insertReturningId(const QString &table, const QString &columns, const QString &valueRow,
+                             const std::function<void(QSqlQuery &)> &bind);
 
     SqlSession &session_;
 };

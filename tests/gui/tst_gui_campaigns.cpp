@@ -105,7 +105,7 @@ private Q_SLOTS:
         if (!studio) {
             QFETCH_GLOBAL(QString, store);
             if (store == QLatin1String("postgres"))
-                QSKIP(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
+                QFAIL(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
             QFAIL("the studio did not open");
         }
         MainWindow &window = studio->window();
@@ -169,7 +169,7 @@ private Q_SLOTS:
     {
         auto studio = openStudio();
         if (!studio)
-            QSKIP("store not available");
+            QFAIL("the store could not be opened (see the warning above)");
         clickCampaign(*studio, QStringLiteral("duolingo"));
         CampaignEditor *editor = studio->window().campaigns()->editor();
         QVERIFY(studio->type(editor, QStringLiteral("image"), QStringLiteral("not a url")));
@@ -192,7 +192,7 @@ private Q_SLOTS:
     {
         auto studio = openStudio();
         if (!studio)
-            QSKIP("store not available");
+            QFAIL("the store could not be opened (see the warning above)");
         clickCampaign(*studio, QStringLiteral("spotify"));
         CampaignEditor *editor = studio->window().campaigns()->editor();
         const CampaignWithRules before = editor->edited();
@@ -218,7 +218,7 @@ private Q_SLOTS:
     {
         auto studio = openStudio();
         if (!studio)
-            QSKIP("store not available");
+            QFAIL("the store could not be opened (see the warning above)");
         clickCampaign(*studio, QStringLiteral("spotify"));
         CampaignEditor *editor = studio->window().campaigns()->editor();
         const qint64 id = editor->campaignId();
@@ -247,7 +247,7 @@ private Q_SLOTS:
     {
         auto studio = openStudio();
         if (!studio)
-            QSKIP("store not available");
+            QFAIL("the store could not be opened (see the warning above)");
         CampaignsPanel *panel = studio->window().campaigns();
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("in.csv"));
@@ -283,7 +283,7 @@ private Q_SLOTS:
     {
         auto studio = openStudio();
         if (!studio)
-            QSKIP("store not available");
+            QFAIL("the store could not be opened (see the warning above)");
         CampaignsPanel *panel = studio->window().campaigns();
         panel->startGenerate(2'000'000, 11);
         QVERIFY(panel->job()->isRunning());
