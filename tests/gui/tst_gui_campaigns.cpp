@@ -48,16 +48,19 @@ private:
             static int n = 0;
             QString error;
             const QString url = postgres_->createDatabase(QStringLiteral("studio_%1").arg(++n), &error);
-            if (url.isEmpty())
+            if (url.isEmpty()) {
+                qWarning("%s", qPrintable(error));
                 return nullptr;
+            }
             values.insert(QStringLiteral("DATABASE_URL"), url);
             // Only a new embedded store starts with the samples: put them into this one.
             auto target = DatabaseTarget::fromDatabaseUrl(url, &error);
             auto store = target ? CampaignStore::open(*target, &error) : nullptr;
-            const auto samples = CampaignTransfer::readFile(qEnvironmentVariable("ADSERVE_SOURCE_DIR")
-                                                            + QStringLiteral("/resources/samples/campaigns.json"));
-            if (!store || samples.campaigns.size() != 3 || !store->insertMany(samples.campaigns).ok())
+            const auto samples = CampaignTransfer::readFile(QStringLiteral(":/adserve/samples/campaigns.json"));
+            if (!store || samples.campaigns.size() != 3 || !store->insertMany(samples.campaigns).ok()) {
+                qWarning("the sample campaigns could not be written to PostgreSQL: %s", qPrintable(error));
                 return nullptr;
+            }
         }
         QString error;
         if (!studio->open(values, &error)) {
