@@ -95,7 +95,10 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
     DeliveryResult result;
     QElapsedTimer total;
     total.start();
-    const std::vector<qint64> matched = matcher_.snapshot()->match(query);
+    // Per thread and reused: the ids live until this call returns, which is after the
+    // batches reading them have finished.
+    thread_local MatchedIds matched;
+    matcher_.snapshot()->match(query, matched);
     result.timing.matchMicros = microsSince(total);
     if (matched.empty()) {
         result.timing.totalMicros = microsSince(total);

@@ -5,6 +5,7 @@
 
 #include <QSet>
 
+#include <array>
 #include <cmath>
 
 namespace adserve {
@@ -113,17 +114,30 @@ QString CampaignGenerator::pickValue(Dimension dimension)
 
 void CampaignGenerator::addRules(QList<TargetRule> &rules, Dimension dimension)
 {
-    // Per dimension: no rule 45%, INCLUDE 30%, EXCLUDE 15%, both 10%.
+    // How campaigns target, per dimension. Nearly every campaign is sold for a few markets
+    // (a worldwide one is rare), most are for one platform, and app rules are mostly
+    // blocklists with some placement lists. This is what makes a request match a few percent
+    // of all campaigns, as in a real network, rather than a fifth of them.
+    struct Mix
+    {
+        double none, includeOnly, excludeOnly; // the rest: INCLUDE and EXCLUDE
+        qsizetype maxIncluded, maxExcluded;
+    };
+    static constexpr std::array<Mix, kDimensionCount> kMixes{{
+        {0.02, 0.90, 0.05, 8, 3}, // country
+        {0.15, 0.80, 0.03, 2, 2}, // os
+        {0.55, 0.15, 0.25, 6, 4}, // app
+    }};
+    const Mix &mix = kMixes[size_t(dimension)];
     const double kind = uniform();
-    if (kind < 0.45)
+    if (kind < mix.none)
         return;
-    const bool include = kind < 0.75 || kind >= 0.90;
-    const bool exclude = kind >= 0.75;
-    const qsizetype maxValues = dimension == Dimension::Os ? 3 : dimension == Dimension::Country ? 6 : 4;
+    const bool include = kind < mix.none + mix.includeOnly || kind >= mix.none + mix.includeOnly + mix.excludeOnly;
+    const bool exclude = kind >= mix.none + mix.includeOnly;
     QSet<QString> used;
     auto values = [&](qsizetype most) {
         QStringList list;
-        const qsizetype wanted = 1 + skewed(most, 1.5);
+        const qsizetype wanted = 1 + skewed(most, 2.5);
         for (int tries = 0; list.size() < wanted && tries < 4 * most; ++tries) {
             const QString value = pickValue(dimension);
             if (!used.contains(value)) {
@@ -139,7 +153,7 @@ void CampaignGenerator::addRules(QList<TargetRule> &rules, Dimension dimension)
         TargetRule rule;
         rule.dimension = dimension;
         rule.type = type;
-        rule.values = values(type == RuleType::Include ? maxValues : 3);
+        rule.values = values(type == RuleType::Include ? mix.maxIncluded : mix.maxExcluded);
         if (!rule.values.isEmpty())
             rules.append(rule);
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Decision.h"
+#include "MatchedIds.h"
 #include "TargetingQuery.h"
 #include "model/Campaign.h"
 
@@ -14,17 +15,22 @@
 
 namespace adserve {
 
-// An immutable, compiled index of every campaign's targeting. Campaigns are numbered
-// by position in id order; per dimension and per value the index keeps the positions
-// whose INCLUDE / EXCLUDE rules name that value, plus a bitset of the campaigns with no
-// INCLUDE rule there. A match is then a handful of bit operations over the campaign
-// bitset: no per-campaign work, results come out in id order.
+// An immutable, compiled index of every campaign's targeting. Each campaign has a bit
+// (numbered in id order); per dimension and per value the index keeps the bits
+// of deliverable campaigns whose INCLUDE / EXCLUDE rules name that value, plus a bitset
+// of those with no INCLUDE rule there, and for popular values the bitset of the campaigns
+// that qualify. A match is then one AND of three bitsets, word by word, with a little
+// more work only where a rare value's lists fall: no per-campaign work, and results come
+// out in id order.
 class MatchIndex
 {
 public:
     static std::shared_ptr<const MatchIndex> build(const QList<CampaignWithRules> &campaigns);
 
-    // Ids of the deliverable campaigns that qualify in every dimension, ascending.
+    // Ids of the deliverable campaigns that qualify in every dimension, ascending, into
+    // `ids` (its memory is reused: the request path keeps one per thread).
+    void match(const TargetingQuery &query, MatchedIds &ids) const;
+    // The same, into a new vector: for callers off the request path.
     std::vector<qint64> match(const TargetingQuery &query) const;
     // The decision for every campaign (or only `campaignId`), in id order.
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt) const;
@@ -56,11 +62,11 @@ private:
     struct DimensionIndex
     {
         QHash<QString, int> valueIds;
-        std::vector<std::vector<uint32_t>> includes; // value id -> positions
-        std::vector<std::vector<uint32_t>> excludes; // value id -> positions
-        Bits unrestricted;                           // positions with no INCLUDE rule here
+        std::vector<std::vector<uint32_t>> includes; // value id -> bits
+        std::vector<std::vector<uint32_t>> excludes; // value id -> bits
+        Bits unrestricted;                           // campaigns with no INCLUDE rule here
         // Values named by at least one campaign in 64: (unrestricted | includes) & ~excludes,
-        // precomputed so a match reads one bitset instead of marking thousands of positions.
+        // precomputed so a match reads one bitset instead of marking thousands of bits.
         std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
         int idOf(const QString &value) const { return valueIds.value(value, -1); }
     };
@@ -68,9 +74,10 @@ private:
     Decision decide(const CampaignEntry &campaign, const std::array<int, kDimensionCount> &valueIds,
                     const TargetingQuery &query) const;
 
-    std::vector<CampaignEntry> campaigns_; // by position, id ascending
-    std::vector<qint64> ids_;              // campaigns_[pos].id, packed: what match() reads per hit
-    Bits deliverable_;
+    std::vector<CampaignEntry> campaigns_; // id ascending
+    qint64 firstId_ = 0;                   // a campaign's bit is its id - firstId_ ...
+    std::vector<qint64> idsByBit_;         // ... unless ids are far apart: then its rank, and this maps back
+    size_t wordCount_ = 0;                 // words in every bitset
     std::array<DimensionIndex, kDimensionCount> dimensions_;
     qsizetype ruleCount_ = 0;
 };

@@ -1,7 +1,10 @@
 // The targeting contract (DESIGN.md), as a table: campaign rules + request -> decision.
+#include "store/CampaignGenerator.h"
 #include "targeting/MatchIndex.h"
 
 #include <QTest>
+
+#include <random>
 
 using namespace adserve;
 
@@ -69,6 +72,8 @@ private slots:
     void explainNamesDecidingRule();
     void emptyIndexMatchesNothing();
     void scratchIsClearedBetweenQueries();
+    void matchAgreesWithExplain_data();
+    void matchAgreesWithExplain();
 };
 
 void TargetingTest::singleCampaign_data()
@@ -233,6 +238,57 @@ void TargetingTest::scratchIsClearedBetweenQueries()
     QCOMPARE(index->match(q1).size(), size_t(2));
     QVERIFY(index->match(q2).empty());
     QCOMPARE(index->match(q1).size(), size_t(2));
+}
+
+void TargetingTest::matchAgreesWithExplain_data()
+{
+    // The index answers from bitsets (precomputed for popular values, marked from lists for
+    // rare ones) and numbers its bits by id when ids are close together, by rank otherwise;
+    // explain() decides campaign by campaign from its rules. Both must always agree.
+    QTest::addColumn<qint64>("idStep");
+    QTest::addColumn<qint64>("gapEvery"); // every n-th id missing, as deleted campaigns leave them
+    QTest::newRow("consecutive ids") << qint64(1) << qint64(0);
+    QTest::newRow("ids with gaps") << qint64(1) << qint64(7);
+    QTest::newRow("ids far apart") << qint64(1000) << qint64(0);
+}
+
+void TargetingTest::matchAgreesWithExplain()
+{
+    QFETCH(qint64, idStep);
+    QFETCH(qint64, gapEvery);
+    CampaignGenerator generator(7);
+    QList<CampaignWithRules> campaigns;
+    QStringList named[kDimensionCount];
+    for (qint64 n = 1; campaigns.size() < 5000; ++n) {
+        CampaignWithRules c = generator.next();
+        if (gapEvery && n % gapEvery == 0)
+            continue;
+        c.campaign.id = n * idStep;
+        for (const TargetRule &rule : c.rules)
+            named[int(rule.dimension)] << rule.values;
+        campaigns.append(c);
+    }
+    const auto index = MatchIndex::build(campaigns);
+
+    std::mt19937 random(11);
+    auto pick = [&](int d) {
+        // Now and then a value no rule names.
+        return random() % 10 == 0 ? QStringLiteral("unnamed") : named[d].at(qsizetype(random() % named[d].size()));
+    };
+    qsizetype matchedTotal = 0;
+    for (int i = 0; i < 300; ++i) {
+        const auto query = TargetingQuery::from(pick(0).toLower(), pick(1), pick(2).toUpper());
+        std::vector<qint64> expected;
+        for (const Decision &decision : index->explain(query)) {
+            if (decision.matched())
+                expected.push_back(decision.campaignId);
+        }
+        const std::vector<qint64> ids = index->match(query);
+        QVERIFY2(ids == expected, qPrintable(QStringLiteral("query %1: %2 matched, explain says %3")
+                                                 .arg(i).arg(ids.size()).arg(expected.size())));
+        matchedTotal += qsizetype(ids.size());
+    }
+    QVERIFY(matchedTotal > 0); // the queries do reach campaigns
 }
 
 QTEST_GUILESS_MAIN(TargetingTest)
