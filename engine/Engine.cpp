@@ -61,12 +61,30 @@ StoreResult<bool> Engine::rebuildIndex()
     const auto targeting = store_->targeting();
     if (!targeting.ok())
         return StoreResult<bool>::failureFrom(targeting);
-    auto index = MatchIndex::build(targeting.value);
+    install(MatchIndex::build(targeting.value), timer);
+    return StoreResult<bool>::success(true);
+}
+
+StoreResult<bool> Engine::updateIndex(const QList<qint64> &campaignIds)
+{
+    std::lock_guard lock(rebuildMutex_);
+    QElapsedTimer timer;
+    timer.start();
+    // Read under the lock, after the change committed: whichever of two changes to one
+    // campaign is applied last, it read the campaign as it is now.
+    const auto current = store_->targeting(campaignIds);
+    if (!current.ok())
+        return StoreResult<bool>::failureFrom(current);
+    install(matcher_.snapshot()->withChanges(campaignIds, current.value), timer);
+    return StoreResult<bool>::success(true);
+}
+
+void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer)
+{
     const qint64 campaigns = index->campaignCount();
     const qint64 rules = index->ruleCount();
     matcher_.swap(std::move(index));
     Q_EMIT indexRebuilt(campaigns, rules, timer.nsecsElapsed() / 1000);
-    return StoreResult<bool>::success(true);
 }
 
 void Engine::applyChanges(const QList<qint64> &campaignIds)
@@ -81,9 +99,9 @@ void Engine::applyChanges(const QList<qint64> &campaignIds)
     } else {
         cache_->invalidate(campaignIds);
     }
-    const auto rebuilt = rebuildIndex();
-    if (!rebuilt.ok())
-        qWarning("adserve: index not rebuilt after a change: %s", qPrintable(rebuilt.message));
+    const auto updated = campaignIds.isEmpty() ? rebuildIndex() : updateIndex(campaignIds);
+    if (!updated.ok())
+        qWarning("adserve: index not updated after a change: %s", qPrintable(updated.message));
     Q_EMIT changesApplied(campaignIds);
 }
 

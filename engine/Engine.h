@@ -6,6 +6,7 @@
 #include "store/CampaignStore.h"
 #include "targeting/MatchEngine.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 
 #include <memory>
@@ -44,7 +45,9 @@ public:
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt) const;
     // Re-reads all targeting from the store and swaps in a new index.
     StoreResult<bool> rebuildIndex();
-    // Drops the campaigns' cache keys and rebuilds the index. Empty list: all campaigns.
+    // Re-reads just these campaigns' targeting and swaps in the index with them replaced.
+    StoreResult<bool> updateIndex(const QList<qint64> &campaignIds);
+    // Drops the campaigns' cache keys and updates the index. Empty list: all campaigns.
     void applyChanges(const QList<qint64> &campaignIds);
 
     BackendHealth storeHealth() const;
@@ -56,6 +59,7 @@ Q_SIGNALS:
 
 private:
     Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::unique_ptr<CampaignCache> cache);
+    void install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer);
 
     Config config_;
     std::unique_ptr<CampaignStore> store_;

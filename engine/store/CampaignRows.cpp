@@ -177,12 +177,23 @@ QList<TargetRule> CampaignRows::liveRules(qint64 campaignId)
                                    {campaignId}));
 }
 
+namespace {
+const QString kTargetingRules = QStringLiteral(
+    "SELECT %1 FROM target_rules r JOIN campaigns c ON c.id = r.campaign_id "
+    "WHERE NOT COALESCE(r.deleted, false) AND NOT c.deleted%2 ORDER BY r.campaign_id, r.id");
+}
+
 QList<TargetRule> CampaignRows::targetingRules()
 {
+    return readRules(session_.exec(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
+}
+
+QList<TargetRule> CampaignRows::targetingRules(const QList<qint64> &campaignIds)
+{
+    const SqlDialect &d = session_.dialect();
     return readRules(session_.exec(
-        QStringLiteral("SELECT %1 FROM target_rules r JOIN campaigns c ON c.id = r.campaign_id "
-                       "WHERE NOT COALESCE(r.deleted, false) AND NOT c.deleted ORDER BY r.campaign_id, r.id")
-            .arg(ruleColumns(QStringLiteral("r")))));
+        kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QStringLiteral(" AND ") + d.inIds(QStringLiteral("c.id"))),
+        {d.encodeIds(campaignIds)}));
 }
 
 QStringList CampaignRows::knownValues(Dimension dimension)

@@ -29,8 +29,10 @@ public:
     qint64 campaignCount();
     // Live rules ordered by id.
     QList<TargetRule> liveRules(qint64 campaignId);
-    // Live rules of live campaigns, ordered by campaign id then id.
+    // Live rules of live campaigns, ordered by campaign id then id: of all campaigns, or
+    // only of the given ones.
     QList<TargetRule> targetingRules();
+    QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
 
     qint64 insertCampaign(const Campaign &campaign);

@@ -378,23 +378,43 @@ StoreResult<QList<Campaign>> CampaignStore::campaignsByIds(const QList<qint64> &
     return d->run(Access::Read, [&](CampaignRows &rows) { return rows.campaignsByIds(ids); });
 }
 
+namespace {
+
+// Pairs campaigns with their rules; both lists are ordered by campaign id, so one walk does.
+QList<CampaignWithRules> withRules(const QList<Campaign> &campaigns, QList<TargetRule> rules)
+{
+    QList<CampaignWithRules> result;
+    result.reserve(campaigns.size());
+    for (const Campaign &c : campaigns)
+        result.append({c, {}});
+    qsizetype at = 0;
+    for (TargetRule &rule : rules) {
+        while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
+            ++at;
+        if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
+            result[at].rules.append(std::move(rule));
+    }
+    return result;
+}
+
+} // namespace
+
 StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 {
     return d->run(Access::Snapshot, [](CampaignRows &rows) {
-        QList<CampaignWithRules> result;
         const QList<Campaign> campaigns = rows.campaigns(false);
-        result.reserve(campaigns.size());
-        for (const Campaign &c : campaigns)
-            result.append({c, {}});
-        // Both lists are ordered by campaign id: one walk pairs them up.
-        qsizetype at = 0;
-        for (TargetRule &rule : rows.targetingRules()) {
-            while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
-                ++at;
-            if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
-                result[at].rules.append(std::move(rule));
-        }
-        return result;
+        return withRules(campaigns, rows.targetingRules());
+    });
+}
+
+StoreResult<QList<CampaignWithRules>> CampaignStore::targeting(const QList<qint64> &campaignIds) const
+{
+    if (campaignIds.isEmpty())
+        return StoreResult<QList<CampaignWithRules>>::success({});
+    return d->run(Access::Snapshot, [&](CampaignRows &rows) {
+        QList<Campaign> live = rows.campaignsByIds(campaignIds);
+        live.removeIf([](const Campaign &c) { return c.deleted; });
+        return withRules(live, rows.targetingRules(campaignIds));
     });
 }
 

@@ -46,6 +46,9 @@ public:
     StoreResult<QList<Campaign>> campaignsByIds(const QList<qint64> &ids) const;
     // Every non-deleted campaign with its live rules, ordered by id: what the match index compiles.
     StoreResult<QList<CampaignWithRules>> targeting() const;
+    // The same for just these campaigns (what the index needs after they changed); a deleted
+    // or missing id is simply absent.
+    StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;
     // Distinct values seen in rules per dimension, for completion in the studio.
     StoreResult<QStringList> knownValues(Dimension dimension) const;
 

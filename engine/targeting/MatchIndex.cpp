@@ -92,83 +92,122 @@ qint64 *scanMatches(const Scan &scan, qint64 *out)
 
 } // namespace
 
-std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &input)
+std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &campaigns)
 {
     auto index = std::shared_ptr<MatchIndex>(new MatchIndex);
-    std::vector<const CampaignWithRules *> sorted;
-    sorted.reserve(size_t(input.size()));
-    for (const CampaignWithRules &c : input)
-        sorted.push_back(&c);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto *a, const auto *b) { return a->campaign.id < b->campaign.id; });
+    index->campaigns_.reserve(size_t(campaigns.size()));
+    for (const CampaignWithRules &campaign : campaigns)
+        index->campaigns_.push_back(index->compile(campaign));
+    std::sort(index->campaigns_.begin(), index->campaigns_.end(), byId);
+    index->compileBits();
+    return index;
+}
 
-    const size_t count = sorted.size();
+std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &changedIds,
+                                                          const QList<CampaignWithRules> &current) const
+{
+    auto index = std::shared_ptr<MatchIndex>(new MatchIndex);
+    // Value numbers stay as they are (a value no rule names any more just goes unused), so
+    // the unchanged campaigns' compiled rules are shared, not recompiled.
+    index->valueIds_ = valueIds_;
+    std::vector<std::shared_ptr<const CampaignEntry>> fresh;
+    fresh.reserve(size_t(current.size()));
+    std::vector<qint64> replaced(changedIds.cbegin(), changedIds.cend());
+    for (const CampaignWithRules &campaign : current) {
+        fresh.push_back(index->compile(campaign));
+        replaced.push_back(campaign.campaign.id);
+    }
+    std::sort(fresh.begin(), fresh.end(), byId);
+    std::sort(replaced.begin(), replaced.end());
+
+    std::vector<std::shared_ptr<const CampaignEntry>> kept;
+    kept.reserve(campaigns_.size());
+    for (const auto &entry : campaigns_) {
+        if (!std::binary_search(replaced.begin(), replaced.end(), entry->id))
+            kept.push_back(entry);
+    }
+    index->campaigns_.reserve(kept.size() + fresh.size());
+    std::merge(kept.begin(), kept.end(), fresh.begin(), fresh.end(), std::back_inserter(index->campaigns_), byId);
+    index->compileBits();
+    return index;
+}
+
+std::shared_ptr<const MatchIndex::CampaignEntry> MatchIndex::compile(const CampaignWithRules &source)
+{
+    auto entry = std::make_shared<CampaignEntry>();
+    entry->id = source.campaign.id;
+    entry->code = source.campaign.code;
+    entry->active = source.campaign.status == kStatusActive;
+    entry->deleted = source.campaign.deleted;
+    for (const TargetRule &rule : source.rules) {
+        if (rule.deleted)
+            continue;
+        QHash<QString, int> &valueIds = valueIds_[size_t(rule.dimension)];
+        CompiledRule compiled{rule.id, rule.code, rule.dimension, rule.type, {}};
+        for (const QString &raw : rule.values) {
+            const QString value = normalizeValue(raw);
+            auto it = valueIds.constFind(value);
+            if (it == valueIds.cend())
+                it = valueIds.insert(value, int(valueIds.size()));
+            compiled.valueIds.push_back(it.value());
+        }
+        std::sort(compiled.valueIds.begin(), compiled.valueIds.end());
+        compiled.valueIds.erase(std::unique(compiled.valueIds.begin(), compiled.valueIds.end()), compiled.valueIds.end());
+        entry->rules.push_back(std::move(compiled));
+    }
+    return entry;
+}
+
+void MatchIndex::compileBits()
+{
+    const size_t count = campaigns_.size();
     // Ids from a database sequence are nearly consecutive: then a campaign's bit is its id
     // less the first one, and a match turns bits into ids with an addition. Only ids spread
     // far apart get a table of ids by rank (a lookup per matched campaign, a cache miss each
     // in a big index).
-    index->firstId_ = count ? sorted.front()->campaign.id : 0;
-    const bool bitIsId = count && quint64(sorted.back()->campaign.id - index->firstId_) < 2 * quint64(count);
-    const size_t bitCount = bitIsId ? size_t(sorted.back()->campaign.id - index->firstId_) + 1 : count;
+    firstId_ = count ? campaigns_.front()->id : 0;
+    const bool bitIsId = count && quint64(campaigns_.back()->id - firstId_) < 2 * quint64(count);
+    const size_t bitCount = bitIsId ? size_t(campaigns_.back()->id - firstId_) + 1 : count;
     const size_t words = wordsFor(bitCount);
-    index->wordCount_ = words;
-    for (DimensionIndex &dim : index->dimensions_)
+    wordCount_ = words;
+    for (int d = 0; d < kDimensionCount; ++d) {
+        DimensionIndex &dim = dimensions_[size_t(d)];
         dim.unrestricted.assign(words, 0);
-    index->campaigns_.resize(count);
+        dim.includes.resize(size_t(valueIds_[size_t(d)].size()));
+        dim.excludes.resize(size_t(valueIds_[size_t(d)].size()));
+    }
     if (!bitIsId)
-        index->idsByBit_.resize(count);
+        idsByBit_.resize(count);
 
     for (size_t rank = 0; rank < count; ++rank) {
-        const CampaignWithRules &source = *sorted[rank];
-        CampaignEntry &entry = index->campaigns_[rank];
-        entry.id = source.campaign.id;
-        const uint32_t bit = bitIsId ? uint32_t(entry.id - index->firstId_) : uint32_t(rank);
-        if (!bitIsId)
-            index->idsByBit_[rank] = entry.id;
-        entry.code = source.campaign.code;
-        entry.active = source.campaign.status == kStatusActive;
-        entry.deleted = source.campaign.deleted;
+        const CampaignEntry &entry = *campaigns_[rank];
+        ruleCount_ += qsizetype(entry.rules.size());
         // A campaign that cannot be delivered is left out of every list and bitset: no match
         // then has to test it. explain() still reads its rules from the entry.
-        const bool deliverable = source.campaign.isDeliverable();
-
+        if (!entry.active || entry.deleted)
+            continue;
+        const uint32_t bit = bitIsId ? uint32_t(entry.id - firstId_) : uint32_t(rank);
+        if (!bitIsId)
+            idsByBit_[rank] = entry.id;
         std::array<bool, kDimensionCount> hasInclude{};
-        for (const TargetRule &rule : source.rules) {
-            if (rule.deleted)
-                continue;
-            DimensionIndex &dim = index->dimensions_[size_t(rule.dimension)];
-            CompiledRule compiled{rule.id, rule.code, rule.dimension, rule.type, {}};
-            for (const QString &raw : rule.values) {
-                const QString value = normalizeValue(raw);
-                auto it = dim.valueIds.constFind(value);
-                if (it == dim.valueIds.cend()) {
-                    it = dim.valueIds.insert(value, int(dim.includes.size()));
-                    dim.includes.emplace_back();
-                    dim.excludes.emplace_back();
-                }
-                compiled.valueIds.push_back(it.value());
-            }
-            std::sort(compiled.valueIds.begin(), compiled.valueIds.end());
-            compiled.valueIds.erase(std::unique(compiled.valueIds.begin(), compiled.valueIds.end()),
-                                    compiled.valueIds.end());
+        for (const CompiledRule &rule : entry.rules) {
+            DimensionIndex &dim = dimensions_[size_t(rule.dimension)];
             auto &lists = rule.type == RuleType::Include ? dim.includes : dim.excludes;
-            for (int valueId : compiled.valueIds) {
+            for (int valueId : rule.valueIds) {
                 auto &listed = lists[size_t(valueId)];
                 // A campaign with two rules naming one value is listed once.
-                if (deliverable && (listed.empty() || listed.back() != bit))
+                if (listed.empty() || listed.back() != bit)
                     listed.push_back(bit);
             }
             if (rule.type == RuleType::Include)
                 hasInclude[size_t(rule.dimension)] = true;
-            entry.rules.push_back(std::move(compiled));
-            ++index->ruleCount_;
         }
-        for (int d = 0; deliverable && d < kDimensionCount; ++d) {
+        for (int d = 0; d < kDimensionCount; ++d) {
             if (!hasInclude[size_t(d)])
-                setBit(index->dimensions_[size_t(d)].unrestricted, bit);
+                setBit(dimensions_[size_t(d)].unrestricted, bit);
         }
     }
-    for (DimensionIndex &dim : index->dimensions_) {
+    for (DimensionIndex &dim : dimensions_) {
         dim.allowed.resize(dim.includes.size());
         for (size_t v = 0; v < dim.includes.size(); ++v) {
             if (dim.includes[v].size() + dim.excludes[v].size() < words / 8)
@@ -181,7 +220,6 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
             dim.allowed[v] = std::move(bits);
         }
     }
-    return index;
 }
 
 std::vector<qint64> MatchIndex::match(const TargetingQuery &query) const
@@ -209,7 +247,7 @@ void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids) const
         const DimensionIndex &dim = dimensions_[size_t(d)];
         base[size_t(d)] = dim.unrestricted.data();
         included[size_t(d)] = scratch.none.data();
-        const int valueId = dim.idOf(query.values[size_t(d)]);
+        const int valueId = valueIdOf(Dimension(d), query.values[size_t(d)]);
         if (valueId < 0)
             continue;
         if (const Bits &allowed = dim.allowed[size_t(valueId)]; !allowed.empty()) {
@@ -293,34 +331,43 @@ QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<q
 {
     std::array<int, kDimensionCount> valueIds{};
     for (int d = 0; d < kDimensionCount; ++d)
-        valueIds[size_t(d)] = dimensions_[size_t(d)].idOf(query.values[size_t(d)]);
+        valueIds[size_t(d)] = valueIdOf(Dimension(d), query.values[size_t(d)]);
 
     QList<Decision> decisions;
     if (campaignId) {
-        const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), *campaignId,
-                                         [](const CampaignEntry &c, qint64 id) { return c.id < id; });
-        if (it != campaigns_.end() && it->id == *campaignId)
-            decisions.append(decide(*it, valueIds, query));
+        if (const CampaignEntry *entry = find(*campaignId))
+            decisions.append(decide(*entry, valueIds, query));
         return decisions;
     }
     decisions.reserve(qsizetype(campaigns_.size()));
-    for (const CampaignEntry &campaign : campaigns_)
-        decisions.append(decide(campaign, valueIds, query));
+    for (const auto &campaign : campaigns_)
+        decisions.append(decide(*campaign, valueIds, query));
     return decisions;
 }
 
 QString MatchIndex::codeOf(qint64 campaignId) const
 {
+    const CampaignEntry *entry = find(campaignId);
+    return entry ? entry->code : QString();
+}
+
+const MatchIndex::CampaignEntry *MatchIndex::find(qint64 campaignId) const
+{
     const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), campaignId,
-                                     [](const CampaignEntry &c, qint64 id) { return c.id < id; });
-    return it != campaigns_.end() && it->id == campaignId ? it->code : QString();
+                                     [](const auto &c, qint64 id) { return c->id < id; });
+    return it != campaigns_.end() && (*it)->id == campaignId ? it->get() : nullptr;
+}
+
+int MatchIndex::valueIdOf(Dimension dimension, const QString &value) const
+{
+    return valueIds_[size_t(dimension)].value(value, -1);
 }
 
 std::optional<qint64> MatchIndex::idOfCode(const QString &code) const
 {
-    for (const CampaignEntry &campaign : campaigns_) {
-        if (campaign.code == code)
-            return campaign.id;
+    for (const auto &campaign : campaigns_) {
+        if (campaign->code == code)
+            return campaign->id;
     }
     return std::nullopt;
 }

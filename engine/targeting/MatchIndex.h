@@ -26,6 +26,10 @@ class MatchIndex
 {
 public:
     static std::shared_ptr<const MatchIndex> build(const QList<CampaignWithRules> &campaigns);
+    // This index with the campaigns `changedIds` replaced by `current` (their targeting as
+    // it is now; a changed id absent there was deleted). Only those are compiled again.
+    std::shared_ptr<const MatchIndex> withChanges(const QList<qint64> &changedIds,
+                                                  const QList<CampaignWithRules> &current) const;
 
     // Ids of the deliverable campaigns that qualify in every dimension, ascending, into
     // `ids` (its memory is reused: the request path keeps one per thread).
@@ -61,20 +65,25 @@ private:
     };
     struct DimensionIndex
     {
-        QHash<QString, int> valueIds;
         std::vector<std::vector<uint32_t>> includes; // value id -> bits
         std::vector<std::vector<uint32_t>> excludes; // value id -> bits
         Bits unrestricted;                           // campaigns with no INCLUDE rule here
-        // Values named by at least one campaign in 64: (unrestricted | includes) & ~excludes,
+        // Values named by at least one campaign in 512: (unrestricted | includes) & ~excludes,
         // precomputed so a match reads one bitset instead of marking thousands of bits.
         std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
-        int idOf(const QString &value) const { return valueIds.value(value, -1); }
     };
+    using EntryPointer = std::shared_ptr<const CampaignEntry>; // shared by successive indexes
+    static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
 
+    EntryPointer compile(const CampaignWithRules &campaign); // numbers new values
+    void compileBits();                                      // from campaigns_, once they are sorted
+    const CampaignEntry *find(qint64 campaignId) const;
+    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
     Decision decide(const CampaignEntry &campaign, const std::array<int, kDimensionCount> &valueIds,
                     const TargetingQuery &query) const;
 
-    std::vector<CampaignEntry> campaigns_; // id ascending
+    std::array<QHash<QString, int>, kDimensionCount> valueIds_; // normalised value -> value id
+    std::vector<EntryPointer> campaigns_;  // id ascending
     qint64 firstId_ = 0;                   // a campaign's bit is its id - firstId_ ...
     std::vector<qint64> idsByBit_;         // ... unless ids are far apart: then its rank, and this maps back
     size_t wordCount_ = 0;                 // words in every bitset

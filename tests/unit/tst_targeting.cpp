@@ -74,6 +74,7 @@ private slots:
     void scratchIsClearedBetweenQueries();
     void matchAgreesWithExplain_data();
     void matchAgreesWithExplain();
+    void changesGiveTheSameIndexAsABuild();
 };
 
 void TargetingTest::singleCampaign_data()
@@ -289,6 +290,68 @@ void TargetingTest::matchAgreesWithExplain()
         matchedTotal += qsizetype(ids.size());
     }
     QVERIFY(matchedTotal > 0); // the queries do reach campaigns
+}
+
+void TargetingTest::changesGiveTheSameIndexAsABuild()
+{
+    // The index after withChanges() must answer exactly as one built from scratch from the
+    // changed campaigns: edited rules (also to values no campaign named before), status
+    // changes, deletions, new campaigns, and a change that names an id that never existed.
+    CampaignGenerator generator(3);
+    QList<CampaignWithRules> before;
+    for (qint64 id = 1; id <= 3000; ++id) {
+        CampaignWithRules c = generator.next();
+        c.campaign.id = id;
+        c.campaign.deleted = false;
+        before.append(c);
+    }
+    QList<CampaignWithRules> after = before;
+    QList<qint64> changed;
+    QList<CampaignWithRules> current;
+    for (qsizetype i = 0; i < after.size(); i += 37) {
+        CampaignWithRules &c = after[i];
+        switch (i % 4) {
+        case 0: c.rules = generator.next().rules; break;
+        case 1: c.rules = parseRules(QStringLiteral("country+Atlantis; app-com.brand.new"), c.campaign.id); break;
+        case 2: c.campaign.status = c.campaign.status == kStatusActive ? kStatusInactive : kStatusActive; break;
+        }
+        changed.append(c.campaign.id);
+        if (i % 4 != 3)
+            current.append(c);
+    }
+    after.removeIf([&](const CampaignWithRules &c) { return changed.contains(c.campaign.id) && c.campaign.id % 4 == 0; });
+    for (qint64 id = 3001; id <= 3040; ++id) {
+        CampaignWithRules c = generator.next();
+        c.campaign.id = id;
+        c.campaign.deleted = false;
+        after.append(c);
+        current.append(c);
+        changed.append(id);
+    }
+    changed.append(99999); // never existed: nothing to replace, nothing to add
+
+    const auto patched = MatchIndex::build(before)->withChanges(changed, current);
+    const auto built = MatchIndex::build(after);
+    QCOMPARE(patched->campaignCount(), built->campaignCount());
+    QCOMPARE(patched->ruleCount(), built->ruleCount());
+
+    QStringList named[kDimensionCount];
+    for (const CampaignWithRules &c : after) {
+        for (const TargetRule &rule : c.rules)
+            named[int(rule.dimension)] << rule.values;
+    }
+    std::mt19937 random(5);
+    for (int i = 0; i < 300; ++i) {
+        auto pick = [&](int d) { return named[d].at(qsizetype(random() % named[d].size())); };
+        const auto query = TargetingQuery::from(i % 10 ? pick(0) : QStringLiteral("atlantis"), pick(1), pick(2));
+        QCOMPARE(patched->match(query), built->match(query));
+        if (i % 30 == 0) {
+            const auto a = patched->explain(query), b = built->explain(query);
+            QCOMPARE(a.size(), b.size());
+            for (qsizetype k = 0; k < a.size(); ++k)
+                QCOMPARE(a[k].toJson(), b[k].toJson());
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TargetingTest)
