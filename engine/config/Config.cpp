@@ -10,6 +10,7 @@ namespace adserve {
 namespace {
 
 const QString kDatabaseUrl = QStringLiteral("DATABASE_URL");
+const QString kDatabaseQueryTimeout = QStringLiteral("DATABASE_QUERY_TIMEOUT_MS");
 const QString kSqlitePath = QStringLiteral("ADSERVE_DB");
 const QString kRedisUrl = QStringLiteral("REDIS_URL");
 const QString kRedisCluster = QStringLiteral("REDIS_CLUSTER");
@@ -125,6 +126,9 @@ QList<QPair<QString, QString>> Config::environmentKeys()
 {
     return {
         {kDatabaseUrl, QStringLiteral("PostgreSQL: libpq \"key=value\" string or postgres:// URL (unset: embedded SQLite)")},
+        {kDatabaseQueryTimeout, QStringLiteral("PostgreSQL: longest a statement may take, in ms; a server that does not "
+                                               "answer by then has its connection dropped (default %1)")
+                                    .arg(DatabaseTarget::kDefaultQueryTimeout.count())},
         {kSqlitePath, QStringLiteral("embedded SQLite file (default %1)").arg(defaultSqlitePath())},
         {kRedisUrl, QStringLiteral("redis://[[user]:password@]host[:port][/db] (unset: in-memory cache)")},
         {kRedisCluster, QStringLiteral("true when REDIS_URL points at a Redis Cluster node (default false)")},
@@ -210,6 +214,11 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         }
         config.database = *target;
     }
+    const auto queryTimeoutMs = parseBounded(values, kDatabaseQueryTimeout, DatabaseTarget::kDefaultQueryTimeout.count(),
+                                             1, 3'600'000, error);
+    if (!queryTimeoutMs)
+        return std::nullopt;
+    config.database.queryTimeout = std::chrono::milliseconds(*queryTimeoutMs);
 
     const QString redisUrl = values.value(kRedisUrl).trimmed();
     if (redisUrl.isEmpty()) {

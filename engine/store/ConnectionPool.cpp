@@ -1,9 +1,12 @@
 #include "ConnectionPool.h"
 
+#include "StatementDeadline.h"
+
 #include <QDeadlineTimer>
 #include <QThread>
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -18,6 +21,10 @@ namespace {
 constexpr int kDefaultConnectTimeoutSeconds = 5;
 // How long SQLite waits for another writer before reporting "database is locked".
 constexpr int kSqliteBusyTimeoutMs = 5000;
+
+// Kept on the connection's driver, so whoever runs statements on a connection finds them.
+constexpr char kQueryTimeoutProperty[] = "adserveQueryTimeoutMs";
+constexpr char kUnansweredProperty[] = "adserveUnanswered";
 
 std::atomic<quint64> nextPoolId{1};
 std::atomic<quint64> nextThreadSerial{1};
@@ -147,19 +154,31 @@ QString withDefaultConnectTimeout(const QString &options)
     return options.isEmpty() ? timeout : options + u';' + timeout;
 }
 
+QString unansweredReason(const QSqlDatabase &db)
+{
+    return db.driver() ? db.driver()->property(kUnansweredProperty).toString() : QString();
+}
+
 bool setUp(QSqlDatabase &db, const DatabaseTarget &target, QString *error)
 {
     const QStringList statements = target.isPostgres()
-        ? QStringList{QStringLiteral("SET TIME ZONE 'UTC'")}
+        ? QStringList{QStringLiteral("SET TIME ZONE 'UTC'"),
+                      QStringLiteral("SET statement_timeout = %1").arg(target.queryTimeout.count())}
         : QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
                       QStringLiteral("PRAGMA busy_timeout=%1").arg(kSqliteBusyTimeoutMs),
                       QStringLiteral("PRAGMA foreign_keys=ON"),
                       // Safe with WAL (a power cut can lose the last commits, never corrupt).
                       QStringLiteral("PRAGMA synchronous=NORMAL")};
+    if (target.isPostgres())
+        db.driver()->setProperty(kQueryTimeoutProperty, qint64(target.queryTimeout.count()));
+    StatementDeadline deadline(db, ConnectionPool::queryTimeout(db));
     QSqlQuery query(db);
     for (const QString &sql : statements) {
+        deadline.restart();
         if (!query.exec(sql)) {
-            *error = QStringLiteral("%1 failed: %2").arg(sql, query.lastError().text());
+            *error = deadline.expired()
+                ? QStringLiteral("%1: PostgreSQL did not answer within %2 ms").arg(sql).arg(target.queryTimeout.count())
+                : QStringLiteral("%1 failed: %2").arg(sql, query.lastError().text());
             return false;
         }
     }
@@ -197,9 +216,15 @@ ConnectionPool::~ConnectionPool()
 QSqlDatabase ConnectionPool::connection(QString *error)
 {
     if (ThreadConnections::Entry *entry = threadConnections.find(id_)) {
-        if (entry->db.isOpen())
+        const QString unanswered = unansweredReason(entry->db);
+        if (unanswered.isEmpty() && entry->db.isOpen())
             return entry->db;
         threadConnections.remove(id_);
+        if (!unanswered.isEmpty()) {
+            if (error)
+                *error = unanswered;
+            return {};
+        }
     }
     const QString name = QStringLiteral("adserve-store-%1-thread-%2").arg(id_).arg(threadConnections.serial());
     QString why;
@@ -215,7 +240,21 @@ QSqlDatabase ConnectionPool::connection(QString *error)
 
 void ConnectionPool::discard()
 {
-    threadConnections.remove(id_);
+    // A connection dropped as unanswered stays until connection() has reported it.
+    const ThreadConnections::Entry *entry = threadConnections.find(id_);
+    if (entry && unansweredReason(entry->db).isEmpty())
+        threadConnections.remove(id_);
+}
+
+std::chrono::milliseconds ConnectionPool::queryTimeout(const QSqlDatabase &db)
+{
+    return std::chrono::milliseconds(db.driver() ? db.driver()->property(kQueryTimeoutProperty).toLongLong() : 0);
+}
+
+void ConnectionPool::dropUnanswered(const QSqlDatabase &db, const QString &why)
+{
+    if (db.driver())
+        db.driver()->setProperty(kUnansweredProperty, why);
 }
 
 QSqlDatabase ConnectionPool::open(const DatabaseTarget &target, const QString &name, QString *error)

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 namespace adserve {
@@ -25,13 +26,24 @@ public:
     // The calling thread's open connection. When the database cannot be reached, returns
     // an invalid or closed QSqlDatabase and sets `error` (never containing the password).
     QSqlDatabase connection(QString *error);
-    // Forgets the calling thread's connection (it broke): the next connection() reconnects.
+    // Forgets the calling thread's connection (it broke): the next connection() reconnects,
+    // except after dropUnanswered() (see there).
     void discard();
 
     // Opens and sets up a connection under `name` (SQLite: WAL, busy timeout, foreign keys;
-    // PostgreSQL: connect timeout, UTC session). Also used for connections the pool does
-    // not manage, like the notification listener. On failure the name is removed again.
+    // PostgreSQL: connect timeout, UTC session, the target's query timeout as
+    // statement_timeout). Also used for connections the pool does not manage, like the
+    // notification listener. On failure the name is removed again.
     static QSqlDatabase open(const DatabaseTarget &target, const QString &name, QString *error);
+    // The target's query timeout, for a PostgreSQL connection made by open(); zero otherwise.
+    static std::chrono::milliseconds queryTimeout(const QSqlDatabase &db);
+    // `db` was cut because PostgreSQL did not answer in time (StatementDeadline): the pool
+    // drops it, and the thread's next connection() fails at once with `why` instead of
+    // reconnecting. The store retries a broken connection at once, and against a server that
+    // just froze the retry would only wait out the connect timeout as well, hide why the
+    // call failed, and could apply a write whose COMMIT went unanswered twice. The
+    // connection() after that one reconnects.
+    static void dropUnanswered(const QSqlDatabase &db, const QString &why);
     // Closes and removes a connection created by open(), from the thread that opened it.
     static void close(const QString &name);
     // Waits until every other thread that opened connections has closed them on its way

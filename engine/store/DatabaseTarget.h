@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <chrono>
 #include <optional>
 
 namespace adserve {
@@ -19,6 +20,11 @@ struct DatabaseTarget
     QString user;
     QString password;
     QString connectOptions;  // QPSQL options: sslmode, connect_timeout, application_name, ...
+    // Postgres: the longest a statement may keep its caller waiting (DATABASE_QUERY_TIMEOUT_MS;
+    // see StatementDeadline); 0: unbounded. SQLite waits at most its busy timeout instead.
+    std::chrono::milliseconds queryTimeout = kDefaultQueryTimeout;
+
+    static constexpr std::chrono::milliseconds kDefaultQueryTimeout{5000};
 
     // Accepts a libpq key=value string ("host=... dbname=...") or a postgres:// / postgresql:// URL.
     // On failure returns nullopt and sets `error` to what is wrong (never echoing the password).

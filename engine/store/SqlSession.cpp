@@ -1,18 +1,55 @@
 #include "SqlSession.h"
 
+#include "ConnectionPool.h"
+#include "PostgresHandle.h"
+
 namespace adserve {
+
+namespace {
+
+const QString kCommit = QStringLiteral("COMMIT");
+// PostgreSQL's query_canceled: here, statement_timeout (nobody else cancels our statements).
+const QString kQueryCanceled = QStringLiteral("57014");
+
+} // namespace
+
+SqlSession::SqlSession(QSqlDatabase db, const SqlDialect &dialect)
+    : db_(std::move(db))
+    , dialect_(dialect)
+    , deadline_(db_, ConnectionPool::queryTimeout(db_))
+{
+}
 
 SqlSession::~SqlSession()
 {
     rollback();
 }
 
+QSqlError SqlSession::explained(const QSqlError &error)
+{
+    const qint64 ms = deadline_.timeout().count();
+    if (deadline_.expired()) {
+        QString why = QStringLiteral("PostgreSQL did not answer within %1 ms (DATABASE_QUERY_TIMEOUT_MS); "
+                                     "the connection was dropped").arg(ms);
+        if (committing_)
+            why += QStringLiteral(", and whether the write was applied is unknown");
+        ConnectionPool::dropUnanswered(db_, why);
+        return QSqlError(why, {}, QSqlError::ConnectionError);
+    }
+    if (error.nativeErrorCode() == kQueryCanceled && ms > 0)
+        return QSqlError(QStringLiteral("PostgreSQL did not finish a statement within %1 ms "
+                                        "(DATABASE_QUERY_TIMEOUT_MS) and canceled it").arg(ms),
+                         {}, QSqlError::StatementError, error.nativeErrorCode());
+    return error;
+}
+
 void SqlSession::fail(const QSqlError &error, const QString &statement)
 {
+    const QSqlError reported = explained(error);
     // Ends the transaction at once: the statements still alive while the failure unwinds
     // can then clean up (a failed PostgreSQL transaction refuses even DEALLOCATE).
     rollback();
-    throw SqlFailure{error, statement};
+    throw SqlFailure{reported, statement};
 }
 
 QSqlQuery SqlSession::exec(const QString &sql, const QVariantList &binds)
@@ -20,10 +57,12 @@ QSqlQuery SqlSession::exec(const QString &sql, const QVariantList &binds)
     QSqlQuery query(db_);
     query.setForwardOnly(true);
     if (binds.isEmpty()) {
+        deadline_.restart();
         if (!query.exec(sql))
             fail(query.lastError(), sql);
         return query;
     }
+    deadline_.restart();
     if (!query.prepare(sql))
         fail(query.lastError(), sql);
     for (const QVariant &value : binds)
@@ -36,6 +75,7 @@ QSqlQuery SqlSession::prepare(const QString &sql)
 {
     QSqlQuery query(db_);
     query.setForwardOnly(true);
+    deadline_.restart();
     if (!query.prepare(sql))
         fail(query.lastError(), sql);
     return query;
@@ -43,6 +83,7 @@ QSqlQuery SqlSession::prepare(const QString &sql)
 
 void SqlSession::exec(QSqlQuery &prepared)
 {
+    deadline_.restart();
     if (!prepared.exec())
         fail(prepared.lastError(), prepared.lastQuery());
 }
@@ -55,7 +96,15 @@ void SqlSession::begin(const QString &beginStatement)
 
 void SqlSession::commit()
 {
-    exec(QStringLiteral("COMMIT"));
+    if (PostgresHandle::transactionFailed(db_))
+        fail(QSqlError(QStringLiteral("the transaction failed on the server: a statement in it broke off (perhaps "
+                                      "after DATABASE_QUERY_TIMEOUT_MS); nothing was committed"),
+                       {}, QSqlError::TransactionError),
+             kCommit);
+    // Cut while COMMIT is on its way, the server may still apply it once it runs again.
+    committing_ = !deadline_.expired();
+    exec(kCommit);
+    committing_ = false;
     inTransaction_ = false;
 }
 
@@ -64,12 +113,18 @@ void SqlSession::rollback()
     if (!inTransaction_)
         return;
     inTransaction_ = false;
+    if (!db_.isOpen()) // QPSQL closes a connection it found broken
+        return;
+    deadline_.restart();
     QSqlQuery query(db_);
     query.exec(QStringLiteral("ROLLBACK"));
 }
 
 bool SqlSession::alive()
 {
+    if (!db_.isOpen())
+        return false;
+    deadline_.restart();
     QSqlQuery query(db_);
     return query.exec(QStringLiteral("SELECT 1")) && query.next();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SqlDialect.h"
+#include "StatementDeadline.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -18,10 +19,16 @@ struct SqlFailure
 
 // One store call's use of the calling thread's connection: statements that throw
 // SqlFailure instead of returning false, and the write transaction around them.
+//
+// On PostgreSQL every statement, and the reading of its rows, must end within the
+// connection's query timeout (ConnectionPool::queryTimeout): the server cancels a statement
+// that runs too long, and a connection whose server does not answer at all is cut and
+// dropped (StatementDeadline, ConnectionPool::dropUnanswered). Either way the statement
+// fails with an error naming the timeout, and an open transaction is not committed.
 class SqlSession
 {
 public:
-    SqlSession(QSqlDatabase db, const SqlDialect &dialect) : db_(std::move(db)), dialect_(dialect) {}
+    SqlSession(QSqlDatabase db, const SqlDialect &dialect);
     ~SqlSession();
     SqlSession(const SqlSession &) = delete;
     SqlSession &operator=(const SqlSession &) = delete;
@@ -36,6 +43,8 @@ public:
 
     // Starts a transaction with `beginStatement` (see SqlDialect::beginWrite, beginSnapshot).
     void begin(const QString &beginStatement);
+    // Commits, unless a statement of the transaction failed on the server unnoticed (its
+    // error only visible on its query): then nothing is committed and this throws.
     void commit();
     // Rolls back an open transaction; never throws (it runs while handling a failure).
     void rollback();
@@ -44,10 +53,14 @@ public:
 
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &statement);
+    // The error to report for a failed statement: a timeout named as such.
+    QSqlError explained(const QSqlError &error);
 
     QSqlDatabase db_;
     const SqlDialect &dialect_;
+    StatementDeadline deadline_;
     bool inTransaction_ = false;
+    bool committing_ = false;
 };
 
 } // namespace adserve

@@ -61,6 +61,7 @@ private slots:
     void redisKilledMidRunAndRestarted();
     void redisHung();
     void databaseRestartedThenKilled();
+    void databaseHung();
 };
 
 const QString kTarget = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
@@ -203,6 +204,41 @@ void FaultsTest::databaseRestartedThenKilled()
     QVERIFY2(down.millis < 15000, qPrintable(QString::number(down.millis)));
     QCOMPARE(stack.api->handle(get(QStringLiteral("/readyz"))).status, 503);
     QCOMPARE(stack.readiness(), QStringLiteral("unavailable"));
+}
+
+void FaultsTest::databaseHung()
+{
+    TestPostgres postgres;
+    QString error;
+    QVERIFY2(postgres.start(&error), qPrintable(error));
+    Stack stack({{QStringLiteral("DATABASE_URL"), postgres.databaseUrl()},
+                 {QStringLiteral("DATABASE_QUERY_TIMEOUT_MS"), QStringLiteral("1000")}});
+    QVERIFY(stack.engine);
+    Engine *engine = stack.engine.get();
+    CampaignWithRules c;
+    c.campaign.code = QStringLiteral("pg-only");
+    c.campaign.name = QStringLiteral("PG");
+    c.campaign.image = QStringLiteral("https://pg");
+    c.campaign.cta = QStringLiteral("Go");
+    const auto created = engine->store().create(c);
+    QVERIFY(created.ok());
+    const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
+    QCOMPARE(stack.serve(target).reply.body, kPgOnly);
+    engine->cache().waitForRefills();
+
+    // Frozen (accepts bytes, never answers): a miss fails within the query timeout, not never.
+    // No event loop runs meanwhile (the change listener's own check is not bounded).
+    engine->cache().invalidate({created.value.campaign.id});
+    postgres.pause();
+    const Served frozen = stack.serve(target);
+    postgres.resume();
+    QCOMPARE(frozen.reply.status, 503);
+    QVERIFY2(frozen.reply.body.contains("store unavailable"), frozen.reply.body.constData());
+    QVERIFY2(frozen.millis < 1000 + 10000, qPrintable(QString::number(frozen.millis)));
+
+    const Served thawed = stack.serve(target);
+    QCOMPARE(thawed.reply.status, 200);
+    QCOMPARE(thawed.reply.body, kPgOnly);
 }
 
 QTEST_GUILESS_MAIN(FaultsTest)

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -50,6 +51,27 @@ int freeLoopbackPort()
 bool runningAsRoot()
 {
     return geteuid() == 0;
+}
+
+// The processes whose parent is `parent`, from /proc/<pid>/stat (the field after the
+// parenthesised command name, which may itself contain spaces and parentheses).
+QList<pid_t> childrenOf(qint64 parent)
+{
+    QList<pid_t> children;
+    QDirIterator it(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
+    while (it.hasNext()) {
+        it.next();
+        bool isPid = false;
+        const pid_t pid = it.fileName().toInt(&isPid);
+        QFile stat(it.filePath() + QStringLiteral("/stat"));
+        if (!isPid || !stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toLongLong() == parent)
+            children.append(pid);
+    }
+    return children;
 }
 
 } // namespace
@@ -166,17 +188,48 @@ void TestPostgres::watchForCrash()
     const QString script =
         QStringLiteral("while kill -0 %1 2>/dev/null && [ -d '%2' ]; do sleep 1; done; "
                        "if [ -d '%2' ]; then "
-                       "grep -qF '%2' /proc/%3/cmdline 2>/dev/null && kill -KILL %3; rm -rf '%2'; fi")
+                       "grep -qF '%2' /proc/%3/cmdline 2>/dev/null && { pkill -CONT -P %3; kill -KILL %3; }; "
+                       "rm -rf '%2'; fi")
             .arg(QCoreApplication::applicationPid())
             .arg(dir_->path())
             .arg(pid_);
     QProcess::startDetached(QStringLiteral("sh"), {QStringLiteral("-c"), script});
 }
 
+void TestPostgres::signalServer(int signal)
+{
+    if (!isRunning())
+        return;
+    // The postmaster first when stopping (it starts no new backends), last when continuing.
+    if (signal == SIGSTOP)
+        ::kill(pid_t(pid_), signal);
+    for (const pid_t child : childrenOf(pid_))
+        ::kill(child, signal);
+    if (signal != SIGSTOP)
+        ::kill(pid_t(pid_), signal);
+}
+
+void TestPostgres::pause()
+{
+    if (paused_)
+        return;
+    signalServer(SIGSTOP);
+    paused_ = true;
+}
+
+void TestPostgres::resume()
+{
+    if (!paused_)
+        return;
+    signalServer(SIGCONT);
+    paused_ = false;
+}
+
 void TestPostgres::stopServer()
 {
     if (!dir_ || pid_ <= 0)
         return;
+    resume(); // a frozen server cannot shut down
     QSqlDatabase::removeDatabase(QStringLiteral("test-postgres-admin-%1").arg(port_));
     QString ignored;
     run(QStringLiteral("pg_ctl"),

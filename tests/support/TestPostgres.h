@@ -30,15 +30,21 @@ public:
     void stop();
     // Immediate shutdown and start again on the same port with the same data (a crash and recovery).
     bool restart(QString *error);
+    // Freezes the server: SIGSTOP to the postmaster and every process it started. The kernel
+    // still accepts connections and bytes; nothing answers. resume() (and stop()) thaw it.
+    void pause();
+    void resume();
 
 private:
     bool startServer(QString *error);
     void stopServer();
     void watchForCrash();
     bool run(const QString &program, const QStringList &arguments, QString *error, int timeoutMs = 60000);
+    void signalServer(int signal);
 
     std::unique_ptr<QTemporaryDir> dir_;
     QString binDir_;
     int port_ = 0;
     qint64 pid_ = 0;
+    bool paused_ = false;
 };
