@@ -96,8 +96,10 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
     QElapsedTimer total;
     total.start();
     // Per thread and reused: the ids live until this call returns, which is after the
-    // batches reading them have finished.
-    thread_local MatchedIds matched;
+    // batches reading them have finished. Named through a reference, because the batches
+    // run on pool threads, where the thread_local's name means their own copy.
+    thread_local MatchedIds matchedOnThisThread;
+    MatchedIds &matched = matchedOnThisThread;
     matcher_.snapshot()->match(query, matched);
     result.timing.matchMicros = microsSince(total);
     if (matched.empty()) {
