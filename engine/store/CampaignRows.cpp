@@ -114,7 +114,7 @@ std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query)
 QList<TargetRule> CampaignRows::readRules(QSqlQuery query)
 {
     QList<TargetRule> rules;
-    while (query.next()) {
+    while (session_.next(query)) {
         if (auto rule = readRule(query))
             rules.append(std::move(*rule));
     }
@@ -123,11 +123,11 @@ QList<TargetRule> CampaignRows::readRules(QSqlQuery query)
 
 QList<Campaign> CampaignRows::campaigns(bool includeDeleted)
 {
-    QSqlQuery query = session_.exec(QStringLiteral("SELECT %1 FROM campaigns %2 ORDER BY id")
-                                        .arg(campaignColumns(),
-                                             includeDeleted ? QString() : QStringLiteral("WHERE NOT deleted")));
+    QSqlQuery query = session_.execLong(QStringLiteral("SELECT %1 FROM campaigns %2 ORDER BY id")
+                                            .arg(campaignColumns(),
+                                                 includeDeleted ? QString() : QStringLiteral("WHERE NOT deleted")));
     QList<Campaign> result;
-    while (query.next())
+    while (session_.next(query))
         result.append(readCampaign(query));
     return result;
 }
@@ -140,7 +140,7 @@ QList<Campaign> CampaignRows::campaignsByIds(const QList<qint64> &ids)
                                     {d.encodeIds(ids)});
     QList<Campaign> result;
     result.reserve(ids.size());
-    while (query.next())
+    while (session_.next(query))
         result.append(readCampaign(query));
     return result;
 }
@@ -150,7 +150,7 @@ std::optional<Campaign> CampaignRows::campaign(qint64 id, bool lock)
     QSqlQuery query = session_.exec(QStringLiteral("SELECT %1 FROM campaigns WHERE id = ?%2")
                                         .arg(campaignColumns(), lock ? session_.dialect().forUpdate() : QString()),
                                     {id});
-    if (!query.next())
+    if (!session_.next(query))
         return std::nullopt;
     return readCampaign(query);
 }
@@ -158,7 +158,7 @@ std::optional<Campaign> CampaignRows::campaign(qint64 id, bool lock)
 std::optional<qint64> CampaignRows::campaignIdForCode(const QString &code)
 {
     QSqlQuery query = session_.exec(QStringLiteral("SELECT id FROM campaigns WHERE code = ?"), {code});
-    if (!query.next())
+    if (!session_.next(query))
         return std::nullopt;
     return query.value(0).toLongLong();
 }
@@ -166,7 +166,7 @@ std::optional<qint64> CampaignRows::campaignIdForCode(const QString &code)
 qint64 CampaignRows::campaignCount()
 {
     QSqlQuery query = session_.exec(QStringLiteral("SELECT count(*) FROM campaigns"));
-    return query.next() ? query.value(0).toLongLong() : 0;
+    return session_.next(query) ? query.value(0).toLongLong() : 0;
 }
 
 QList<TargetRule> CampaignRows::liveRules(qint64 campaignId)
@@ -185,7 +185,7 @@ const QString kTargetingRules = QStringLiteral(
 
 QList<TargetRule> CampaignRows::targetingRules()
 {
-    return readRules(session_.exec(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
+    return readRules(session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
 }
 
 QList<TargetRule> CampaignRows::targetingRules(const QList<qint64> &campaignIds)
@@ -204,7 +204,7 @@ QStringList CampaignRows::knownValues(Dimension dimension)
             .arg(session_.dialect().eachValue(QStringLiteral("r.\"values\""))),
         {dimensionName(dimension)});
     QStringList values;
-    while (query.next())
+    while (session_.next(query))
         values.append(query.value(0).toString());
     return values;
 }
@@ -280,7 +280,9 @@ qint64 CampaignRows::insertReturningId(const QString &table, const QString &colu
     QSqlQuery query = session_.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES %3 RETURNING id").arg(table, columns, valueRow));
     bind(query);
     session_.exec(query);
-    query.next();
+    if (!session_.next(query))
+        throw SqlFailure{QSqlError(QStringLiteral("INSERT ... RETURNING id gave no id"), {}, QSqlError::StatementError),
+                         query.lastQuery()};
     return query.value(0).toLongLong();
 }
 
@@ -326,7 +328,7 @@ QHash<QString, qint64> CampaignRows::insertCampaigns(const QList<Campaign> &camp
         for (qsizetype i = start; i < start + count; ++i)
             bindCampaign(query, campaigns.at(i));
         session_.exec(query);
-        while (query.next())
+        while (session_.next(query))
             ids.insert(query.value(1).toString(), query.value(0).toLongLong());
     }
     return ids;

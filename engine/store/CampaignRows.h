@@ -21,6 +21,7 @@ public:
     explicit CampaignRows(SqlSession &session) : session_(session) {}
     SqlSession &session() { return session_; }
 
+    // Every campaign: a long read (SqlSession::execLong), so call it in a transaction.
     QList<Campaign> campaigns(bool includeDeleted);
     QList<Campaign> campaignsByIds(const QList<qint64> &ids);
     // With `lock`, the row stays locked until the transaction ends.
@@ -29,8 +30,8 @@ public:
     qint64 campaignCount();
     // Live rules ordered by id.
     QList<TargetRule> liveRules(qint64 campaignId);
-    // Live rules of live campaigns, ordered by campaign id then id: of all campaigns, or
-    // only of the given ones.
+    // Live rules of live campaigns, ordered by campaign id then id: of all campaigns (a long
+    // read, so in a transaction), or only of the given ones.
     QList<TargetRule> targetingRules();
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);

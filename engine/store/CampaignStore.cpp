@@ -363,7 +363,7 @@ StoreResult<bool> CampaignStore::ping() const
 
 StoreResult<QList<Campaign>> CampaignStore::campaigns(bool includeDeleted) const
 {
-    return d->run(Access::Read, [&](CampaignRows &rows) { return rows.campaigns(includeDeleted); });
+    return d->run(Access::Snapshot, [&](CampaignRows &rows) { return rows.campaigns(includeDeleted); });
 }
 
 StoreResult<CampaignWithRules> CampaignStore::campaign(qint64 id) const

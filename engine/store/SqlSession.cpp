@@ -25,12 +25,49 @@ SqlSession::~SqlSession()
     rollback();
 }
 
+std::chrono::milliseconds SqlSession::wait() const
+{
+    return longRead_ ? kLongReadSilence * deadline_.timeout() : deadline_.timeout();
+}
+
+void SqlSession::starting(bool longRead)
+{
+    longRead_ = longRead;
+    rowsArriving();
+}
+
+void SqlSession::rowsArriving()
+{
+    if (longRead_)
+        deadline_.restart(wait());
+    else
+        deadline_.restart();
+}
+
+bool SqlSession::next(QSqlQuery &query)
+{
+    constexpr quint64 kRowsBetweenSignsOfLife = 1024;
+    if (query.next()) {
+        if (++rowsRead_ % kRowsBetweenSignsOfLife == 0)
+            rowsArriving();
+        return true;
+    }
+    if (query.lastError().isValid())
+        fail(query.lastError(), query.lastQuery());
+    return false;
+}
+
 QSqlError SqlSession::explained(const QSqlError &error)
 {
     const qint64 ms = deadline_.timeout().count();
     if (deadline_.expired()) {
-        QString why = QStringLiteral("PostgreSQL did not answer within %1 ms (DATABASE_QUERY_TIMEOUT_MS); "
-                                     "the connection was dropped").arg(ms);
+        QString why = longRead_ ? QStringLiteral("PostgreSQL sent nothing for %1 ms (%2 x DATABASE_QUERY_TIMEOUT_MS) "
+                                                 "while a long read was under way; the connection was dropped")
+                                      .arg(wait().count())
+                                      .arg(kLongReadSilence)
+                                : QStringLiteral("PostgreSQL did not answer within %1 ms (DATABASE_QUERY_TIMEOUT_MS); "
+                                                 "the connection was dropped")
+                                      .arg(ms);
         if (committing_)
             why += QStringLiteral(", and whether the write was applied is unknown");
         ConnectionPool::dropUnanswered(db_, why);
@@ -57,12 +94,12 @@ QSqlQuery SqlSession::exec(const QString &sql, const QVariantList &binds)
     QSqlQuery query(db_);
     query.setForwardOnly(true);
     if (binds.isEmpty()) {
-        deadline_.restart();
+        starting(false);
         if (!query.exec(sql))
             fail(query.lastError(), sql);
         return query;
     }
-    deadline_.restart();
+    starting(false);
     if (!query.prepare(sql))
         fail(query.lastError(), sql);
     for (const QVariant &value : binds)
@@ -71,11 +108,23 @@ QSqlQuery SqlSession::exec(const QString &sql, const QVariantList &binds)
     return query;
 }
 
+QSqlQuery SqlSession::execLong(const QString &sql)
+{
+    if (inTransaction_ && dialect_.isPostgres())
+        exec(QStringLiteral("SET LOCAL statement_timeout = 0"));
+    QSqlQuery query(db_);
+    query.setForwardOnly(true); // QPSQL then hands rows over as they arrive
+    starting(true);
+    if (!query.exec(sql))
+        fail(query.lastError(), sql);
+    return query;
+}
+
 QSqlQuery SqlSession::prepare(const QString &sql)
 {
     QSqlQuery query(db_);
     query.setForwardOnly(true);
-    deadline_.restart();
+    starting(false);
     if (!query.prepare(sql))
         fail(query.lastError(), sql);
     return query;
@@ -83,7 +132,7 @@ QSqlQuery SqlSession::prepare(const QString &sql)
 
 void SqlSession::exec(QSqlQuery &prepared)
 {
-    deadline_.restart();
+    starting(false);
     if (!prepared.exec())
         fail(prepared.lastError(), prepared.lastQuery());
 }
@@ -115,7 +164,7 @@ void SqlSession::rollback()
     inTransaction_ = false;
     if (!db_.isOpen()) // QPSQL closes a connection it found broken
         return;
-    deadline_.restart();
+    starting(false);
     QSqlQuery query(db_);
     query.exec(QStringLiteral("ROLLBACK"));
 }
@@ -124,7 +173,7 @@ bool SqlSession::alive()
 {
     if (!db_.isOpen())
         return false;
-    deadline_.restart();
+    starting(false);
     QSqlQuery query(db_);
     return query.exec(QStringLiteral("SELECT 1")) && query.next();
 }

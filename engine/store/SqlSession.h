@@ -37,6 +37,17 @@ public:
 
     // Runs `sql` with positional `binds`; the returned query is positioned before the first row.
     QSqlQuery exec(const QString &sql, const QVariantList &binds = {});
+    // For a statement whose rows, all together, may take longer than the query timeout to
+    // read (every campaign or rule of a large store). Inside a transaction the PostgreSQL
+    // server does not time it; the connection is still cut when the server sends nothing for
+    // kLongReadSilence times the timeout, counted from the statement or the last rowsArriving().
+    QSqlQuery execLong(const QString &sql);
+    static constexpr int kLongReadSilence = 10;
+    // query.next(), except that rows that broke off (the statement failed while sending
+    // them, or its connection was cut) throw instead of passing for the end of a short
+    // result. Also tells the deadline every so many rows that the server is still sending.
+    bool next(QSqlQuery &query);
+
     // For statements run many times with different binds (bulk inserts).
     QSqlQuery prepare(const QString &sql);
     void exec(QSqlQuery &prepared);
@@ -53,6 +64,10 @@ public:
 
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &statement);
+    // A statement starts: arms the deadline for it.
+    void starting(bool longRead);
+    std::chrono::milliseconds wait() const;
+    void rowsArriving();
     // The error to report for a failed statement: a timeout named as such.
     QSqlError explained(const QSqlError &error);
 
@@ -60,6 +75,8 @@ private:
     const SqlDialect &dialect_;
     StatementDeadline deadline_;
     bool inTransaction_ = false;
+    bool longRead_ = false; // the current statement came through execLong()
+    quint64 rowsRead_ = 0;
     bool committing_ = false;
 };
 

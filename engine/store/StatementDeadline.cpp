@@ -144,9 +144,14 @@ StatementDeadline::~StatementDeadline()
 
 void StatementDeadline::restart()
 {
+    restart(timeout_ + headStart(timeout_));
+}
+
+void StatementDeadline::restart(std::chrono::milliseconds wait)
+{
     if (timeout_.count() <= 0 || expired_)
         return;
-    const Clock::time_point deadline = Clock::now() + timeout_ + headStart(timeout_);
+    const Clock::time_point deadline = Clock::now() + wait;
     if (watch_ != 0) {
         Watchdog::instance().move(watch_, deadline);
         return;

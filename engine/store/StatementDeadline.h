@@ -27,6 +27,8 @@ public:
     // A statement is about to run: the connection is cut unless restart() or stop() come
     // within the timeout (plus the server's head start). Reading its rows counts as its time.
     void restart();
+    // The same with another wait: for a statement the server does not time (a long read).
+    void restart(std::chrono::milliseconds wait);
     void stop();
     // Whether the connection was cut because a deadline passed. Stays true.
     bool expired();
