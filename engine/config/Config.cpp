@@ -127,7 +127,8 @@ QList<QPair<QString, QString>> Config::environmentKeys()
     return {
         {kDatabaseUrl, QStringLiteral("PostgreSQL: libpq \"key=value\" string or postgres:// URL (unset: embedded SQLite)")},
         {kDatabaseQueryTimeout, QStringLiteral("PostgreSQL: longest a statement may take, in ms; a server that does not "
-                                               "answer by then has its connection dropped (default %1)")
+                                               "answer by then has its connection dropped; loading all targeting may go on while "
+                                               "rows keep arriving (default %1)")
                                     .arg(DatabaseTarget::kDefaultQueryTimeout.count())},
         {kSqlitePath, QStringLiteral("embedded SQLite file (default %1)").arg(defaultSqlitePath())},
         {kRedisUrl, QStringLiteral("redis://[[user]:password@]host[:port][/db] (unset: in-memory cache)")},

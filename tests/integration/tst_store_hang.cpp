@@ -91,6 +91,7 @@ private slots:
     void frozenServer();
     void frozenInTheMiddleOfAWrite();
     void slowStatementIsCanceledByTheServer();
+    void loadingAllTargetingMayTakeLonger();
 
 private:
     std::unique_ptr<CampaignStore> openStore(std::chrono::milliseconds timeout);
@@ -306,6 +307,32 @@ void StoreHangTest::slowStatementIsCanceledByTheServer()
     QVERIFY2(outcome.millis < kTimeout.count() + kHangBoundMs, qPrintable(QString::number(outcome.millis)));
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM campaigns WHERE code = 'slow'")), 0);
     QVERIFY(store_->create(campaignNamed(QStringLiteral("slow"))).ok());
+}
+
+void StoreHangTest::loadingAllTargetingMayTakeLonger()
+{
+    // Loading all targeting is one read that grows with the store (seconds at a million
+    // campaigns): the server does not time it, and the client waits up to 10x the timeout
+    // for rows. Here its rules wait 3x the timeout behind a lock, and it still succeeds.
+    constexpr auto kLockedFor = 3 * kTimeout;
+    QSqlQuery lock = admin();
+    QVERIFY(lock.exec(QStringLiteral("BEGIN")));
+    QVERIFY(lock.exec(QStringLiteral("LOCK TABLE target_rules IN ACCESS EXCLUSIVE MODE")));
+    auto loading = std::async(std::launch::async, [&] { return timed([&] { return store_->targeting(); }); });
+    QThread::msleep(kLockedFor.count());
+    QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    const Timed outcome = loading.get();
+    QVERIFY2(outcome.ok, qPrintable(outcome.message));
+    QVERIFY2(outcome.millis >= kLockedFor.count(), qPrintable(QString::number(outcome.millis)));
+
+    // The same lock still stops a read on the request path after the timeout.
+    QVERIFY(lock.exec(QStringLiteral("BEGIN")));
+    QVERIFY(lock.exec(QStringLiteral("LOCK TABLE campaigns IN ACCESS EXCLUSIVE MODE")));
+    const Timed details = timed([&] { return store_->campaignsByIds({keptId_}); });
+    QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    QVERIFY(!details.ok);
+    QVERIFY2(details.message.contains(QStringLiteral("PostgreSQL did not finish a statement within 1000 ms")),
+             qPrintable(details.message));
 }
 
 QTEST_GUILESS_MAIN(StoreHangTest)
