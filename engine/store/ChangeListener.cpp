@@ -1,6 +1,7 @@
 #include "ChangeListener.h"
 
 #include "ConnectionPool.h"
+#include "StatementDeadline.h"
 
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -98,8 +99,12 @@ void ChangeListener::flush()
 void ChangeListener::checkConnection()
 {
     if (connected_) {
-        QSqlQuery ping(QSqlDatabase::database(connectionName_, false));
-        if (ping.exec(QStringLiteral("SELECT 1")))
+        // Bounded: this runs on the thread of the event loop, and a frozen server would hold it.
+        QSqlDatabase db = QSqlDatabase::database(connectionName_, false);
+        StatementDeadline deadline(db, ConnectionPool::queryTimeout(db));
+        deadline.restart();
+        QSqlQuery ping(db);
+        if (ping.exec(QStringLiteral("SELECT 1")) && !deadline.expired())
             return;
         qCWarning(lcListener) << "lost the connection that hears campaign changes; reconnecting";
     }
