@@ -20,9 +20,7 @@ std::unique_ptr<Engine> Engine::create(const Config &config, QString *error)
         *error = QStringLiteral("cache: %1").arg(why);
         return nullptr;
     }
-    // The memory backend is in-process already: a near cache in front of it would only copy.
-    const auto nearTtl = backend->kind() == QLatin1String("memory") ? std::chrono::milliseconds(0) : config.nearCacheTtl;
-    auto cache = std::make_unique<CampaignCache>(std::move(backend), config.cacheTtl, nearTtl);
+    auto cache = std::make_unique<CampaignCache>(std::move(backend), config.cacheTtl, config.nearCacheTtl);
     std::unique_ptr<Engine> engine(new Engine(config, std::move(store), std::move(cache)));
     const auto built = engine->rebuildIndex();
     if (!built.ok()) {

@@ -19,11 +19,12 @@ namespace adserve {
 // hits, misses and errors. A cached value is delivered only when it parses and its
 // campaign is active and not deleted; anything else counts as a miss and is overwritten.
 //
-// With a remote backend (Redis) an optional near cache keeps each fragment that was read
-// or written for `nearTtl`, so a hot campaign costs one Redis read per instance per
-// `nearTtl` instead of one per request. invalidate() drops near entries at once, and every
-// change heard from the store invalidates, so only values edited in Redis directly can be
-// seen up to `nearTtl` late.
+// An optional near cache keeps each fragment that was read or written for `nearTtl`, keyed
+// by id: a hot campaign then costs one backend read per instance per `nearTtl` instead of
+// one per request (with Redis a round trip, with the memory backend a cache key, a shard
+// lock and an LRU update). invalidate() drops near entries at once, and every change heard
+// from the store invalidates, so only values edited in the backend directly can be seen
+// up to `nearTtl` late.
 class CampaignCache
 {
 public:
