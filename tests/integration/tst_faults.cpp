@@ -43,6 +43,17 @@ struct Served
     qint64 millis = 0;
 };
 
+// A campaign only the PostgreSQL store has (matches every request): delivers kPgOnly.
+CampaignWithRules pgOnlyCampaign()
+{
+    CampaignWithRules c;
+    c.campaign.code = QStringLiteral("pg-only");
+    c.campaign.name = QStringLiteral("PG");
+    c.campaign.image = QStringLiteral("https://pg");
+    c.campaign.cta = QStringLiteral("Go");
+    return c;
+}
+
 Served serve(HttpApi &api, const QString &target)
 {
     QElapsedTimer timer;
@@ -175,12 +186,7 @@ void FaultsTest::databaseRestartedThenKilled()
     Stack stack({{QStringLiteral("DATABASE_URL"), postgres.databaseUrl()}});
     QVERIFY(stack.engine);
     Engine *engine = stack.engine.get();
-    CampaignWithRules c;
-    c.campaign.code = QStringLiteral("pg-only");
-    c.campaign.name = QStringLiteral("PG");
-    c.campaign.image = QStringLiteral("https://pg");
-    c.campaign.cta = QStringLiteral("Go");
-    const auto created = engine->store().create(c);
+    const auto created = engine->store().create(pgOnlyCampaign());
     QVERIFY(created.ok());
     const qint64 id = created.value.campaign.id;
     const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
@@ -215,19 +221,13 @@ void FaultsTest::databaseHung()
                  {QStringLiteral("DATABASE_QUERY_TIMEOUT_MS"), QStringLiteral("1000")}});
     QVERIFY(stack.engine);
     Engine *engine = stack.engine.get();
-    CampaignWithRules c;
-    c.campaign.code = QStringLiteral("pg-only");
-    c.campaign.name = QStringLiteral("PG");
-    c.campaign.image = QStringLiteral("https://pg");
-    c.campaign.cta = QStringLiteral("Go");
-    const auto created = engine->store().create(c);
+    const auto created = engine->store().create(pgOnlyCampaign());
     QVERIFY(created.ok());
     const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
     QCOMPARE(stack.serve(target).reply.body, kPgOnly);
     engine->cache().waitForRefills();
 
     // Frozen (accepts bytes, never answers): a miss fails within the query timeout, not never.
-    // No event loop runs meanwhile (the change listener's own check is not bounded).
     engine->cache().invalidate({created.value.campaign.id});
     postgres.pause();
     const Served frozen = stack.serve(target);
