@@ -51,14 +51,14 @@ bool TestBackends::start(QString *error)
             url = redis_->url();
         }
         values.insert(QStringLiteral("REDIS_URL"), url);
-        // The suite checks what Redis holds request by request (values written there by
-        // the Go service, say): no near cache in between. tst_nearcache covers that one.
-        values.insert(QStringLiteral("CACHE_NEAR_TTL_MS"), QStringLiteral("0"));
         values.insert(QStringLiteral("REDIS_CLUSTER"), cluster ? QStringLiteral("true") : QStringLiteral("false"));
     } else if (cacheKind_ != QLatin1String("memory")) {
         *error = QStringLiteral("ADSERVE_TEST_CACHE: unknown cache \"%1\"").arg(cacheKind_);
         return false;
     }
+    // The suite checks what the cache holds request by request (values written there by
+    // the Go service, say): no near cache in between. tst_nearcache covers that one.
+    values.insert(QStringLiteral("CACHE_NEAR_TTL_MS"), QStringLiteral("0"));
     auto config = ConfigBuilder::build(values, error);
     if (!config)
         return false;

@@ -1,6 +1,6 @@
-// The near cache in front of Redis: hot campaigns stop costing a Redis read per request,
-// store changes still apply at once, and a value edited in Redis directly is seen within
-// the near-cache lifetime.
+// The near cache in front of Redis (and of the in-memory cache): hot campaigns stop
+// costing a Redis read per request, store changes still apply at once, and a value edited
+// in Redis directly is seen within the near-cache lifetime.
 #include "Engine.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
@@ -21,6 +21,7 @@ private slots:
     void storeChangesApplyAtOnce();
     void redisEditsSeenWithinNearTtl();
     void offMeansEveryRequestAsksRedis();
+    void embeddedDefaultToo();
 
 private:
     std::unique_ptr<Engine> engineWith(int nearTtlMs);
@@ -115,6 +116,27 @@ void NearCacheTest::offMeansEveryRequestAsksRedis()
     const auto stats = engine->cache().stats();
     QCOMPARE(stats.nearHits, 0);
     QCOMPARE(stats.hits, 20);
+}
+
+void NearCacheTest::embeddedDefaultToo()
+{
+    // The in-memory cache gets the near cache by default: a hot campaign skips its key,
+    // shard lock and LRU update. An edit through the store still applies at once.
+    QString error;
+    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), dir_.filePath(QStringLiteral("embedded.sqlite"))}},
+                                             &error);
+    QVERIFY2(config, qPrintable(error));
+    auto engine = Engine::create(*config, &error);
+    QVERIFY2(engine, qPrintable(error));
+    QCOMPARE(engine->cache().backend().kind(), QStringLiteral("memory"));
+    QCOMPARE(engine->cache().nearTtl(), std::chrono::milliseconds(1000));
+    const QByteArray first = deliver(*engine);
+    engine->cache().waitForRefills();
+    QCOMPARE(deliver(*engine), first);
+    QCOMPARE(engine->cache().stats().nearHits, 2);
+
+    QVERIFY(engine->store().setStatus(1, kStatusInactive).ok()); // spotify
+    QVERIFY(!deliver(*engine).contains("spotify"));
 }
 
 QTEST_GUILESS_MAIN(NearCacheTest)
