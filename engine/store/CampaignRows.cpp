@@ -313,44 +313,44 @@ QHash<QString, qint64> CampaignRows::insertCampaigns(const QList<Campaign> &camp
 {
     QHash<QString, qint64> ids;
     ids.reserve(campaigns.size());
-    std::optional<QSqlQuery> fullBatch; // prepared once, reused for every full batch
-    const qsizetype kRowsPerInsert = rowsPerInsert(session_.dialect());
-    for (qsizetype start = 0; start < campaigns.size(); start += kRowsPerInsert) {
-        const qsizetype count = std::min(kRowsPerInsert, campaigns.size() - start);
-        const QString sql = QStringLiteral("INSERT INTO campaigns (%1) VALUES %2 RETURNING id, code")
-                                .arg(kCampaignInsertColumns, repeatedRows(campaignValueRow(), count));
-        std::optional<QSqlQuery> partial;
-        if (count < kRowsPerInsert)
-            partial = session_.prepare(sql);
-        else if (!fullBatch)
-            fullBatch = session_.prepare(sql);
-        QSqlQuery &query = partial ? *partial : *fullBatch;
-        for (qsizetype i = start; i < start + count; ++i)
-            bindCampaign(query, campaigns.at(i));
-        session_.exec(query);
-        while (session_.next(query))
-            ids.insert(query.value(1).toString(), query.value(0).toLongLong());
-    }
+    insertInBatches(
+        campaigns.size(),
+        QStringLiteral("INSERT INTO campaigns (%1) VALUES %2 RETURNING id, code").arg(kCampaignInsertColumns),
+        campaignValueRow(), [&](QSqlQuery &query, qsizetype i) { bindCampaign(query, campaigns.at(i)); },
+        [&](QSqlQuery &query) {
+            while (session_.next(query))
+                ids.insert(query.value(1).toString(), query.value(0).toLongLong());
+        });
     return ids;
 }
 
 void CampaignRows::insertRules(const QList<TargetRule> &rules)
 {
-    std::optional<QSqlQuery> fullBatch;
+    insertInBatches(
+        rules.size(), QStringLiteral("INSERT INTO target_rules (%1) VALUES %2").arg(kRuleInsertColumns),
+        ruleValueRow(), [&](QSqlQuery &query, qsizetype i) { bindRule(query, rules.at(i)); }, {});
+}
+
+void CampaignRows::insertInBatches(qsizetype count, const QString &statement, const QString &valueRow,
+                                   const std::function<void(QSqlQuery &, qsizetype)> &bind,
+                                   const std::function<void(QSqlQuery &)> &readReturned)
+{
+    std::optional<QSqlQuery> fullBatch; // prepared once, reused for every full batch
     const qsizetype kRowsPerInsert = rowsPerInsert(session_.dialect());
-    for (qsizetype start = 0; start < rules.size(); start += kRowsPerInsert) {
-        const qsizetype count = std::min(kRowsPerInsert, rules.size() - start);
-        const QString sql = QStringLiteral("INSERT INTO target_rules (%1) VALUES %2")
-                                .arg(kRuleInsertColumns, repeatedRows(ruleValueRow(), count));
+    for (qsizetype start = 0; start < count; start += kRowsPerInsert) {
+        const qsizetype rows = std::min(kRowsPerInsert, count - start);
+        const QString sql = statement.arg(repeatedRows(valueRow, rows));
         std::optional<QSqlQuery> partial;
-        if (count < kRowsPerInsert)
+        if (rows < kRowsPerInsert)
             partial = session_.prepare(sql);
         else if (!fullBatch)
             fullBatch = session_.prepare(sql);
         QSqlQuery &query = partial ? *partial : *fullBatch;
-        for (qsizetype i = start; i < start + count; ++i)
-            bindRule(query, rules.at(i));
+        for (qsizetype i = start; i < start + rows; ++i)
+            bind(query, i);
         session_.exec(query);
+        if (readReturned)
+            readReturned(query);
     }
 }
 

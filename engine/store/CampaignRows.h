@@ -58,6 +58,11 @@ private:
     void bindRule(QSqlQuery &query, const TargetRule &rule) const;
     QString campaignValueRow() const;
     QString ruleValueRow() const;
+    // Multi-row INSERTs of up to rowsPerInsert rows each; `statement` has %1 for the rows,
+    // `bind` binds item i, `readReturned` (if any) reads what each INSERT returned.
+    void insertInBatches(qsizetype count, const QString &statement, const QString &valueRow,
+                         const std::function<void(QSqlQuery &, qsizetype)> &bind,
+                         const std::function<void(QSqlQuery &)> &readReturned);
     qint64 insertReturningId(const QString &table, const QString &columns, const QString &valueRow,
                              const std::function<void(QSqlQuery &)> &bind);
 
