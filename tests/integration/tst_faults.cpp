@@ -43,7 +43,7 @@ struct Served
     qint64 millis = 0;
 };
 
-// A campaign only the PostgreSQL store has (matches every request): delivers kPgOnly.
+// A campaign only the PostgreSQL store has: every request, kPgOnlyTarget say, delivers kPgOnly.
 CampaignWithRules pgOnlyCampaign()
 {
     CampaignWithRules c;
@@ -76,6 +76,7 @@ private slots:
 };
 
 const QString kTarget = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+const QString kPgOnlyTarget = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
 
 // An engine and its HTTP API over the given settings (an SQLite file unless DATABASE_URL is set).
 struct Stack
@@ -133,14 +134,13 @@ void FaultsTest::redisKilledMidRunAndRestarted()
     Stack stack({{QStringLiteral("REDIS_URL"), redis.url()}});
     QVERIFY(stack.warm());
     Engine *engine = stack.engine.get();
-    const QString &target = kTarget;
-    QCOMPARE(stack.serve(target).reply.body, kUsAndroid);
+    QCOMPARE(stack.serve(kTarget).reply.body, kUsAndroid);
     const qint64 hitsWarm = engine->cache().stats().hits;
     QCOMPARE(hitsWarm, 2);
 
     redis.kill();
     for (int i = 0; i < 20; ++i) {
-        const Served served = stack.serve(target);
+        const Served served = stack.serve(kTarget);
         QCOMPARE(served.reply.status, 200);
         QCOMPARE(served.reply.body, kUsAndroid); // from the store, still right
         QVERIFY2(served.millis < 1000, qPrintable(QString::number(served.millis)));
@@ -154,8 +154,8 @@ void FaultsTest::redisKilledMidRunAndRestarted()
     QVERIFY2(redis.restart(), qPrintable(redis.error()));
     QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
     const qint64 hitsBefore = engine->cache().stats().hits;
-    QTRY_VERIFY_WITH_TIMEOUT((stack.serve(target), engine->cache().waitForRefills(), engine->cache().stats().hits > hitsBefore), 10000);
-    QCOMPARE(stack.serve(target).reply.body, kSubwayOnly);
+    QTRY_VERIFY_WITH_TIMEOUT((stack.serve(kTarget), engine->cache().waitForRefills(), engine->cache().stats().hits > hitsBefore), 10000);
+    QCOMPARE(stack.serve(kTarget).reply.body, kSubwayOnly);
     QCOMPARE(stack.readiness(), QStringLiteral("ready"));
 }
 
@@ -166,11 +166,10 @@ void FaultsTest::redisHung()
     Stack stack({{QStringLiteral("REDIS_URL"), redis.url()}});
     QVERIFY(stack.warm());
     Engine *engine = stack.engine.get();
-    const QString &target = kTarget;
 
     redis.pause(); // accepts bytes, never answers
     for (int i = 0; i < 5; ++i) {
-        const Served served = stack.serve(target);
+        const Served served = stack.serve(kTarget);
         QCOMPARE(served.reply.body, kUsAndroid);
         QVERIFY2(served.millis < 500, qPrintable(QString::number(served.millis)));
     }
@@ -189,22 +188,21 @@ void FaultsTest::databaseRestartedThenKilled()
     const auto created = engine->store().create(pgOnlyCampaign());
     QVERIFY(created.ok());
     const qint64 id = created.value.campaign.id;
-    const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
-    QCOMPARE(stack.serve(target).reply.body, kPgOnly);
+    QCOMPARE(stack.serve(kPgOnlyTarget).reply.body, kPgOnly);
     engine->cache().waitForRefills();
 
     // A crash and recovery breaks every open connection: the next miss reconnects.
     QVERIFY2(postgres.restart(&error), qPrintable(error));
-    QCOMPARE(stack.serve(target).reply.body, kPgOnly); // from the cache
+    QCOMPARE(stack.serve(kPgOnlyTarget).reply.body, kPgOnly); // from the cache
     engine->cache().invalidate({id});
-    const Served afterRestart = stack.serve(target);
+    const Served afterRestart = stack.serve(kPgOnlyTarget);
     QCOMPARE(afterRestart.reply.status, 200);
     QCOMPARE(afterRestart.reply.body, kPgOnly);
 
     // Gone for good: misses cannot be answered, and say so quickly.
     postgres.stop();
     engine->cache().invalidate({id});
-    const Served down = stack.serve(target);
+    const Served down = stack.serve(kPgOnlyTarget);
     QCOMPARE(down.reply.status, 503);
     QVERIFY2(down.reply.body.contains("store unavailable"), down.reply.body.constData());
     QVERIFY2(down.millis < 15000, qPrintable(QString::number(down.millis)));
@@ -223,20 +221,19 @@ void FaultsTest::databaseHung()
     Engine *engine = stack.engine.get();
     const auto created = engine->store().create(pgOnlyCampaign());
     QVERIFY(created.ok());
-    const QString target = QStringLiteral("/v1/delivery?app=a&country=b&os=c");
-    QCOMPARE(stack.serve(target).reply.body, kPgOnly);
+    QCOMPARE(stack.serve(kPgOnlyTarget).reply.body, kPgOnly);
     engine->cache().waitForRefills();
 
     // Frozen (accepts bytes, never answers): a miss fails within the query timeout, not never.
     engine->cache().invalidate({created.value.campaign.id});
     postgres.pause();
-    const Served frozen = stack.serve(target);
+    const Served frozen = stack.serve(kPgOnlyTarget);
     postgres.resume();
     QCOMPARE(frozen.reply.status, 503);
     QVERIFY2(frozen.reply.body.contains("store unavailable"), frozen.reply.body.constData());
     QVERIFY2(frozen.millis < 1000 + 10000, qPrintable(QString::number(frozen.millis)));
 
-    const Served thawed = stack.serve(target);
+    const Served thawed = stack.serve(kPgOnlyTarget);
     QCOMPARE(thawed.reply.status, 200);
     QCOMPARE(thawed.reply.body, kPgOnly);
 }
