@@ -53,11 +53,16 @@ QDateTime writeTime(const QDateTime &previous = {})
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
+StoreFailure invalid(const QList<FieldError> &errors)
+{
+    return {StoreError::Invalid, QStringLiteral("invalid %1: %2").arg(errors.first().field, errors.first().message),
+            errors};
+}
+
 void throwIfInvalid(const QList<FieldError> &errors)
 {
     if (!errors.isEmpty())
-        throw StoreFailure{StoreError::Invalid,
-                           QStringLiteral("invalid %1: %2").arg(errors.first().field, errors.first().message), errors};
+        throw invalid(errors);
 }
 
 // Gives rules without a code one that says what they are: "<campaign>-<dimension>-<include|exclude>-<n>".
@@ -83,9 +88,11 @@ bool sameTargeting(const TargetRule &a, const TargetRule &b)
     return a.dimension == b.dimension && a.type == b.type && a.values == b.values;
 }
 
-Campaign lockLiveCampaign(CampaignRows &rows, qint64 id)
+// The campaign unless it is missing or deleted; with `lock`, its row stays locked until the
+// transaction ends.
+Campaign liveCampaign(CampaignRows &rows, qint64 id, bool lock = false)
 {
-    std::optional<Campaign> campaign = rows.campaign(id, true);
+    std::optional<Campaign> campaign = rows.campaign(id, lock);
     if (!campaign || campaign->deleted)
         throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
     return *campaign;
@@ -102,10 +109,7 @@ void ensureCodeFree(CampaignRows &rows, const QString &code, qint64 exceptId = 0
 
 CampaignWithRules loadLive(CampaignRows &rows, qint64 id)
 {
-    std::optional<Campaign> campaign = rows.campaign(id);
-    if (!campaign || campaign->deleted)
-        throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
-    return {*campaign, rows.liveRules(id)};
+    return {liveCampaign(rows, id), rows.liveRules(id)};
 }
 
 // Stamps a rule as new for `campaignId`; its code must already be set.
@@ -210,6 +214,23 @@ TargetRule liveRule(CampaignRows &rows, qint64 campaignId, qint64 ruleId)
     throw StoreFailure{StoreError::NotFound, QStringLiteral("rule %1 of campaign %2 not found").arg(ruleId).arg(campaignId)};
 }
 
+// Pairs campaigns with their rules; both lists are ordered by campaign id, so one walk does.
+QList<CampaignWithRules> withRules(const QList<Campaign> &campaigns, QList<TargetRule> rules)
+{
+    QList<CampaignWithRules> result;
+    result.reserve(campaigns.size());
+    for (const Campaign &c : campaigns)
+        result.append({c, {}});
+    qsizetype at = 0;
+    for (TargetRule &rule : rules) {
+        while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
+            ++at;
+        if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
+            result[at].rules.append(std::move(rule));
+    }
+    return result;
+}
+
 QList<CampaignWithRules> loadSamples()
 {
     QFile file(kSamplesResource);
@@ -293,7 +314,7 @@ struct CampaignStore::Private
             SqlSession &session = rows.session();
             QSqlQuery marker = session.exec(QStringLiteral("SELECT value FROM adserve_meta WHERE key = ?"),
                                             {kSamplesSeededKey});
-            if (marker.next())
+            if (session.next(marker))
                 return false;
             const bool isNew = rows.campaignCount() == 0;
             if (isNew) {
@@ -378,27 +399,6 @@ StoreResult<QList<Campaign>> CampaignStore::campaignsByIds(const QList<qint64> &
     return d->run(Access::Read, [&](CampaignRows &rows) { return rows.campaignsByIds(ids); });
 }
 
-namespace {
-
-// Pairs campaigns with their rules; both lists are ordered by campaign id, so one walk does.
-QList<CampaignWithRules> withRules(const QList<Campaign> &campaigns, QList<TargetRule> rules)
-{
-    QList<CampaignWithRules> result;
-    result.reserve(campaigns.size());
-    for (const Campaign &c : campaigns)
-        result.append({c, {}});
-    qsizetype at = 0;
-    for (TargetRule &rule : rules) {
-        while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
-            ++at;
-        if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
-            result[at].rules.append(std::move(rule));
-    }
-    return result;
-}
-
-} // namespace
-
 StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 {
     return d->run(Access::Snapshot, [](CampaignRows &rows) {
@@ -453,7 +453,7 @@ StoreResult<CampaignWithRules> CampaignStore::update(const CampaignWithRules &ca
     const qint64 id = campaign.campaign.id;
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
         throwIfInvalid(CampaignValidator::validate(campaign));
-        const Campaign current = lockLiveCampaign(rows, id);
+        const Campaign current = liveCampaign(rows, id, true);
         if (expectedUpdatedAt.isValid() && expectedUpdatedAt.toUTC() != current.updatedAt)
             throw StoreFailure{StoreError::Conflict,
                                QStringLiteral("campaign %1 was changed at %2, after it was read (%3)")
@@ -483,7 +483,7 @@ StoreResult<Campaign> CampaignStore::setStatus(qint64 id, const QString &status)
 {
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
         throwIfInvalid(CampaignValidator::validateStatus(status));
-        Campaign campaign = lockLiveCampaign(rows, id);
+        Campaign campaign = liveCampaign(rows, id, true);
         campaign.status = status;
         campaign.updatedAt = writeTime(campaign.updatedAt);
         rows.updateCampaign(campaign);
@@ -497,7 +497,7 @@ StoreResult<Campaign> CampaignStore::setStatus(qint64 id, const QString &status)
 StoreResult<bool> CampaignStore::remove(qint64 id)
 {
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
-        Campaign campaign = lockLiveCampaign(rows, id);
+        Campaign campaign = liveCampaign(rows, id, true);
         const QDateTime now = writeTime(campaign.updatedAt);
         campaign.deleted = true;
         campaign.deletedAt = campaign.updatedAt = now;
@@ -514,7 +514,7 @@ StoreResult<TargetRule> CampaignStore::addRule(qint64 campaignId, const TargetRu
 {
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
         throwIfInvalid(CampaignValidator::validateRule(rule));
-        const Campaign campaign = lockLiveCampaign(rows, campaignId);
+        const Campaign campaign = liveCampaign(rows, campaignId, true);
         QSet<QString> usedCodes;
         for (const TargetRule &existing : rows.liveRules(campaignId))
             usedCodes.insert(existing.code);
@@ -535,7 +535,7 @@ StoreResult<TargetRule> CampaignStore::updateRule(qint64 campaignId, const Targe
 {
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
         throwIfInvalid(CampaignValidator::validateRule(rule));
-        const Campaign campaign = lockLiveCampaign(rows, campaignId);
+        const Campaign campaign = liveCampaign(rows, campaignId, true);
         TargetRule stored = liveRule(rows, campaignId, rule.id);
         const QDateTime now = writeTime(std::max(campaign.updatedAt, stored.updatedAt));
         stored.dimension = rule.dimension;
@@ -556,7 +556,7 @@ StoreResult<TargetRule> CampaignStore::updateRule(qint64 campaignId, const Targe
 StoreResult<bool> CampaignStore::removeRule(qint64 campaignId, qint64 ruleId)
 {
     auto result = d->run(Access::Write, [&](CampaignRows &rows) {
-        const Campaign campaign = lockLiveCampaign(rows, campaignId);
+        const Campaign campaign = liveCampaign(rows, campaignId, true);
         TargetRule stored = liveRule(rows, campaignId, ruleId);
         const QDateTime now = writeTime(std::max(campaign.updatedAt, stored.updatedAt));
         stored.deleted = true;
@@ -629,10 +629,10 @@ StoreResult<qint64> CampaignStore::insertMany(const QList<CampaignWithRules> &ca
 {
     // Check everything first: an invalid campaign anywhere means nothing is written.
     const QList<FieldError> errors = validateBatch(campaigns, 0);
-    if (!errors.isEmpty())
-        return StoreResult<qint64>::failure(
-            StoreError::Invalid, QStringLiteral("invalid %1: %2").arg(errors.first().field, errors.first().message),
-            errors);
+    if (!errors.isEmpty()) {
+        const StoreFailure failure = invalid(errors);
+        return StoreResult<qint64>::failure(failure.error, failure.message, failure.fields);
+    }
     qsizetype next = 0;
     return insertBatches(
         [&](qsizetype max) {
@@ -666,7 +666,6 @@ StoreResult<qint64> CampaignStore::insertBatches(const std::function<QList<Campa
             break;
         }
         written += campaigns.size();
-        outcome.value = written;
         if (written <= kMaxIdsInSignal)
             writtenIds += batch.value;
         if (progress && !progress(written, std::max(expectedTotal, written)))
