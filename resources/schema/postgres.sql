@@ -94,29 +94,22 @@ $$;
 DO $$
 DECLARE
     t TEXT;
+    -- Per event: the trigger's name suffix and the transition tables the function reads.
+    events TEXT[] := ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
+    suffixes TEXT[] := ARRAY['inserted', 'updated', 'deleted', 'truncated'];
+    transitions TEXT[] := ARRAY['REFERENCING NEW TABLE AS adserve_new_rows',
+                                'REFERENCING OLD TABLE AS adserve_old_rows NEW TABLE AS adserve_new_rows',
+                                'REFERENCING OLD TABLE AS adserve_old_rows',
+                                ''];
 BEGIN
     FOREACH t IN ARRAY ARRAY['campaigns', 'target_rules'] LOOP
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_inserted') THEN
-            EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS adserve_new_rows '
-                           'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
-                           'adserve_' || t || '_inserted', t);
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_updated') THEN
-            EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS adserve_old_rows '
-                           'NEW TABLE AS adserve_new_rows '
-                           'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
-                           'adserve_' || t || '_updated', t);
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_deleted') THEN
-            EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS adserve_old_rows '
-                           'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
-                           'adserve_' || t || '_deleted', t);
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_truncated') THEN
-            EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I '
-                           'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
-                           'adserve_' || t || '_truncated', t);
-        END IF;
+        FOR i IN 1 .. cardinality(events) LOOP
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_' || suffixes[i]) THEN
+                EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I %s '
+                               'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
+                               'adserve_' || t || '_' || suffixes[i], events[i], t, transitions[i]);
+            END IF;
+        END LOOP;
     END LOOP;
 END
 $$;
