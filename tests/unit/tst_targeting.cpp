@@ -57,6 +57,25 @@ QStringList codes(const MatchIndex &index, const std::vector<qint64> &ids)
     return out;
 }
 
+// Draws values the campaigns' rules name, each as often as rules name it.
+class NamedValues
+{
+public:
+    NamedValues(const QList<CampaignWithRules> &campaigns, unsigned seed) : random_(seed)
+    {
+        for (const CampaignWithRules &c : campaigns) {
+            for (const TargetRule &rule : c.rules)
+                named_[int(rule.dimension)] << rule.values;
+        }
+    }
+    QString pick(Dimension d) { return named_[int(d)].at(qsizetype(random_() % named_[int(d)].size())); }
+    bool oneIn(unsigned n) { return random_() % n == 0; }
+
+private:
+    QStringList named_[kDimensionCount];
+    std::mt19937 random_;
+};
+
 } // namespace
 
 class TargetingTest : public QObject
@@ -259,26 +278,24 @@ void TargetingTest::matchAgreesWithExplain()
     QFETCH(qint64, gapEvery);
     CampaignGenerator generator(7);
     QList<CampaignWithRules> campaigns;
-    QStringList named[kDimensionCount];
     for (qint64 n = 1; campaigns.size() < 5000; ++n) {
         CampaignWithRules c = generator.next();
         if (gapEvery && n % gapEvery == 0)
             continue;
         c.campaign.id = n * idStep;
-        for (const TargetRule &rule : c.rules)
-            named[int(rule.dimension)] << rule.values;
         campaigns.append(c);
     }
     const auto index = MatchIndex::build(campaigns);
 
-    std::mt19937 random(11);
-    auto pick = [&](int d) {
+    NamedValues values(campaigns, 11);
+    auto pick = [&](Dimension d) {
         // Now and then a value no rule names.
-        return random() % 10 == 0 ? QStringLiteral("unnamed") : named[d].at(qsizetype(random() % named[d].size()));
+        return values.oneIn(10) ? QStringLiteral("unnamed") : values.pick(d);
     };
     qsizetype matchedTotal = 0;
     for (int i = 0; i < 300; ++i) {
-        const auto query = TargetingQuery::from(pick(0).toLower(), pick(1), pick(2).toUpper());
+        const auto query = TargetingQuery::from(pick(Dimension::Country).toLower(), pick(Dimension::Os),
+                                                pick(Dimension::App).toUpper());
         std::vector<qint64> expected;
         for (const Decision &decision : index->explain(query)) {
             if (decision.matched())
@@ -335,15 +352,10 @@ void TargetingTest::changesGiveTheSameIndexAsABuild()
     QCOMPARE(patched->campaignCount(), built->campaignCount());
     QCOMPARE(patched->ruleCount(), built->ruleCount());
 
-    QStringList named[kDimensionCount];
-    for (const CampaignWithRules &c : after) {
-        for (const TargetRule &rule : c.rules)
-            named[int(rule.dimension)] << rule.values;
-    }
-    std::mt19937 random(5);
+    NamedValues values(after, 5);
     for (int i = 0; i < 300; ++i) {
-        auto pick = [&](int d) { return named[d].at(qsizetype(random() % named[d].size())); };
-        const auto query = TargetingQuery::from(i % 10 ? pick(0) : QStringLiteral("atlantis"), pick(1), pick(2));
+        const auto query = TargetingQuery::from(i % 10 ? values.pick(Dimension::Country) : QStringLiteral("atlantis"),
+                                                values.pick(Dimension::Os), values.pick(Dimension::App));
         QCOMPARE(patched->match(query), built->match(query));
         if (i % 30 == 0) {
             const auto a = patched->explain(query), b = built->explain(query);
