@@ -1,7 +1,6 @@
 #include "HttpApi.h"
 
 #include "Engine.h"
-#include "cache/CampaignCodec.h"
 #include "model/CampaignJson.h"
 
 #include <QCryptographicHash>
@@ -18,7 +17,7 @@ constexpr qsizetype kMaxBodyBytes = 1 << 20;
 
 HttpReply json(int status, const QJsonObject &object)
 {
-    return {status, QJsonDocument(object).toJson(QJsonDocument::Compact), {}, "application/json"};
+    return {status, QJsonDocument(object).toJson(QJsonDocument::Compact)};
 }
 
 HttpReply errorReply(int status, const QString &message)
@@ -60,20 +59,44 @@ struct ParamProblem
     QString message;
 };
 
-// Reads country, os and app in `order`; the first problem of each is reported.
-QList<ParamProblem> readTargeting(const QUrlQuery &query, const QStringList &order, QHash<QString, QString> &values)
+// A delivery request's targeting, read in `order` (parameters are named as their
+// dimensions); the first problem of each parameter is reported.
+struct TargetingParams
+{
+    TargetingQuery query;
+    QList<ParamProblem> problems;
+};
+
+TargetingParams readTargeting(const QUrlQuery &query, const std::array<Dimension, kDimensionCount> &order)
 {
     QList<ParamProblem> problems;
+    std::array<QString, kDimensionCount> values;
     const QHash<QString, QString> params = queryParams(query);
-    for (const QString &name : order) {
-        const QString value = params.value(name).trimmed();
+    for (Dimension d : order) {
+        const QString name = dimensionName(d);
+        QString &value = values[size_t(d)];
+        value = params.value(name).trimmed();
         if (value.isEmpty())
             problems.append({name, QStringLiteral("missing %1 param").arg(name)});
         else if (value.size() > HttpApi::kMaxParamLength)
             problems.append({name, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(HttpApi::kMaxParamLength)});
-        values.insert(name, value);
     }
-    return problems;
+    const auto at = [&](Dimension d) -> const QString & { return values[size_t(d)]; };
+    return {TargetingQuery::from(at(Dimension::Country), at(Dimension::Os), at(Dimension::App)), problems};
+}
+
+// A successful delivery: 204 with an empty body when nothing matched, else the campaigns'
+// array between `before` and `after`.
+HttpReply deliveredReply(const DeliveryResult &result, QByteArrayView before = {}, QByteArrayView after = {})
+{
+    if (result.fragments.empty()) {
+        HttpReply reply = noContent();
+        reply.campaigns = 0;
+        return reply;
+    }
+    HttpReply reply{200, result.wrappedJsonArray(before, after)};
+    reply.campaigns = int(result.fragments.size());
+    return reply;
 }
 
 HttpReply fieldErrors(int status, const QString &message, const QList<FieldError> &errors)
@@ -167,7 +190,7 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed("GET"); break;
     case Metrics::Route::Explain: reply = isGet ? explain(request) : methodNotAllowed("GET"); break;
     case Metrics::Route::Health:
-        reply = isGet ? json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}) : methodNotAllowed("GET");
+        reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed("GET");
         break;
     case Metrics::Route::Ready: reply = isGet ? ready() : methodNotAllowed("GET"); break;
     case Metrics::Route::MetricsRoute:
@@ -186,50 +209,34 @@ HttpReply HttpApi::handle(const HttpRequest &request)
 
 HttpReply HttpApi::deliveryApi(const HttpRequest &request)
 {
-    QHash<QString, QString> params;
-    const auto problems = readTargeting(request.query, {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}, params);
-    if (!problems.isEmpty()) {
+    const TargetingParams targeting = readTargeting(request.query, {Dimension::Country, Dimension::Os, Dimension::App});
+    if (!targeting.problems.isEmpty()) {
         QJsonArray err;
-        for (const ParamProblem &p : problems)
+        for (const ParamProblem &p : targeting.problems)
             err.append(QJsonObject{{QStringLiteral("di"), p.param}, {QStringLiteral("em"), p.message}});
         return json(400, {{QStringLiteral("mc"), QStringLiteral("E014001")},
                           {QStringLiteral("m"), QStringLiteral("Malformed request")},
                           {QStringLiteral("err"), err}});
     }
-    const DeliveryResult result = engine_.delivery().deliver(
-        TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")], params[QStringLiteral("app")]));
+    const DeliveryResult result = engine_.delivery().deliver(targeting.query);
     if (!result.ok()) {
         return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
                           {QStringLiteral("m"), QStringLiteral("Service unavailable")},
                           {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
                                                                          {QStringLiteral("em"), result.storeError}}}}});
     }
-    if (result.fragments.empty()) {
-        HttpReply reply = noContent();
-        reply.campaigns = 0;
-        return reply;
-    }
-    return {200,
-            result.wrappedJsonArray("{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}"),
-            {}, "application/json", int(result.fragments.size())};
+    return deliveredReply(result, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
 }
 
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 {
-    QHash<QString, QString> params;
-    const auto problems = readTargeting(request.query, {QStringLiteral("app"), QStringLiteral("country"), QStringLiteral("os")}, params);
-    if (!problems.isEmpty())
-        return errorReply(400, problems.first().message);
-    const DeliveryResult result = engine_.delivery().deliver(
-        TargetingQuery::from(params[QStringLiteral("country")], params[QStringLiteral("os")], params[QStringLiteral("app")]));
+    const TargetingParams targeting = readTargeting(request.query, {Dimension::App, Dimension::Country, Dimension::Os});
+    if (!targeting.problems.isEmpty())
+        return errorReply(400, targeting.problems.first().message);
+    const DeliveryResult result = engine_.delivery().deliver(targeting.query);
     if (!result.ok())
         return errorReply(503, QStringLiteral("store unavailable: %1").arg(result.storeError));
-    if (result.fragments.empty()) {
-        HttpReply reply = noContent();
-        reply.campaigns = 0;
-        return reply;
-    }
-    return {200, result.jsonArray(), {}, "application/json", int(result.fragments.size())};
+    return deliveredReply(result);
 }
 
 HttpReply HttpApi::explain(const HttpRequest &request)

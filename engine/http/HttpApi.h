@@ -27,7 +27,7 @@ struct HttpReply
     int status = 200;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers; // besides Content-Type
-    QByteArray contentType = "application/json";
+    QByteArray contentType = QByteArrayLiteral("application/json"); // static: no allocation per reply
     int campaigns = -1; // campaigns delivered, for the request log (-1: not a delivery)
 };
 
