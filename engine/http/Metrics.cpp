@@ -40,21 +40,6 @@ void Metrics::record(Route route, int status, qint64 micros)
     latencySumMicros_[r].fetch_add(micros, std::memory_order_relaxed);
 }
 
-qint64 Metrics::requests(Route route, int status) const
-{
-    return requests_[size_t(route)][statusSlot(status)].load();
-}
-
-qint64 Metrics::totalRequests() const
-{
-    qint64 total = 0;
-    for (const auto &route : requests_) {
-        for (const auto &count : route)
-            total += count.load();
-    }
-    return total;
-}
-
 QByteArray Metrics::render(Engine &engine) const
 {
     QByteArray out;
@@ -92,36 +77,37 @@ QByteArray Metrics::render(Engine &engine) const
         out += "adserve_http_request_duration_seconds_count{" + label + "} " + QByteArray::number(cumulative) + '\n';
     }
 
-    const CacheStatsSnapshot cache = engine.cache().stats();
-    const QByteArray kind = engine.cache().backend().kind().toUtf8();
-    auto counter = [&](const char *name, const char *help, qint64 value) {
-        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " counter\n" + name
-               + "{backend=\"" + kind + "\"} " + QByteArray::number(value) + '\n';
+    // One metric with its HELP and TYPE lines; `labels` is "" or "{...}".
+    auto metric = [&](const char *name, const char *type, const char *help, const QByteArray &labels,
+                      const QByteArray &value) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' + name + labels + ' '
+               + value + '\n';
     };
-    counter("adserve_cache_hits_total", "Campaign details served from the cache.", cache.hits);
-    counter("adserve_cache_near_hits_total", "Of the hits, those answered in-process without the backend.",
-            cache.nearHits);
-    counter("adserve_cache_misses_total", "Campaign details not in the cache (read from the store).", cache.misses);
-    counter("adserve_cache_errors_total", "Failed cache calls.", cache.errors);
-    counter("adserve_cache_rejected_total", "Cached values not delivered (unparseable, inactive or deleted).",
-            cache.rejected);
-    counter("adserve_cache_refills_total", "Values written back to the cache after a miss.", cache.refills);
-    out += "# HELP adserve_cache_lookup_seconds_total Time spent reading the cache.\n"
-           "# TYPE adserve_cache_lookup_seconds_total counter\n"
-           "adserve_cache_lookup_seconds_total{backend=\"" + kind + "\"} "
-           + QByteArray::number(double(cache.lookupMicros) / 1e6, 'f', 6) + '\n';
-    const bool cacheUp = engine.cacheHealth().up;
-    out += "# HELP adserve_cache_up Whether the cache answers (1) or not (0).\n# TYPE adserve_cache_up gauge\n"
-           "adserve_cache_up{backend=\"" + kind + "\"} " + (cacheUp ? "1" : "0") + '\n';
-    out += "# HELP adserve_delivery_batches_total Detail batches run.\n# TYPE adserve_delivery_batches_total counter\n"
-           "adserve_delivery_batches_total " + QByteArray::number(engine.delivery().batchesRun()) + '\n';
-    out += "# HELP adserve_store_reads_total Store reads for cache misses.\n# TYPE adserve_store_reads_total counter\n"
-           "adserve_store_reads_total " + QByteArray::number(engine.delivery().storeReads()) + '\n';
+    const CacheStatsSnapshot cache = engine.cache().stats();
+    const QByteArray backend = "{backend=\"" + engine.cache().backend().kind().toUtf8() + "\"}";
+    auto cacheCounter = [&](const char *name, const char *help, qint64 value) {
+        metric(name, "counter", help, backend, QByteArray::number(value));
+    };
+    cacheCounter("adserve_cache_hits_total", "Campaign details served from the cache.", cache.hits);
+    cacheCounter("adserve_cache_near_hits_total", "Of the hits, those answered in-process without the backend.",
+                 cache.nearHits);
+    cacheCounter("adserve_cache_misses_total", "Campaign details not in the cache (read from the store).", cache.misses);
+    cacheCounter("adserve_cache_errors_total", "Failed cache calls.", cache.errors);
+    cacheCounter("adserve_cache_rejected_total", "Cached values not delivered (unparseable, inactive or deleted).",
+                 cache.rejected);
+    cacheCounter("adserve_cache_refills_total", "Values written back to the cache after a miss.", cache.refills);
+    metric("adserve_cache_lookup_seconds_total", "counter", "Time spent reading the cache.", backend,
+           QByteArray::number(double(cache.lookupMicros) / 1e6, 'f', 6));
+    metric("adserve_cache_up", "gauge", "Whether the cache answers (1) or not (0).", backend,
+           engine.cacheHealth().up ? "1" : "0");
+    metric("adserve_delivery_batches_total", "counter", "Detail batches run.", {},
+           QByteArray::number(engine.delivery().batchesRun()));
+    metric("adserve_store_reads_total", "counter", "Store reads for cache misses.", {},
+           QByteArray::number(engine.delivery().storeReads()));
     const auto index = engine.matcher().snapshot();
-    out += "# HELP adserve_index_campaigns Campaigns in the match index.\n# TYPE adserve_index_campaigns gauge\n"
-           "adserve_index_campaigns " + QByteArray::number(index->campaignCount()) + '\n';
-    out += "# HELP adserve_index_rules Rules in the match index.\n# TYPE adserve_index_rules gauge\n"
-           "adserve_index_rules " + QByteArray::number(index->ruleCount()) + '\n';
+    metric("adserve_index_campaigns", "gauge", "Campaigns in the match index.", {},
+           QByteArray::number(index->campaignCount()));
+    metric("adserve_index_rules", "gauge", "Rules in the match index.", {}, QByteArray::number(index->ruleCount()));
     return out;
 }
 

@@ -20,8 +20,6 @@ public:
                                                             0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
     void record(Route route, int status, qint64 micros);
-    qint64 requests(Route route, int status) const;
-    qint64 totalRequests() const;
     QByteArray render(Engine &engine) const;
     static const char *routeName(Route route);
 
