@@ -124,6 +124,7 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
 
     result.campaignIds.reserve(matched.size());
     result.fragments.reserve(matched.size());
+    result.sources.reserve(matched.size());
     for (size_t b = 0; b < batchCount; ++b) {
         BatchResult &batch = batches[b];
         result.timing.cacheMicros += batch.cacheMicros;

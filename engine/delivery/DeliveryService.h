@@ -53,7 +53,6 @@ public:
 
     DeliveryResult deliver(const TargetingQuery &query);
 
-    int batchSize() const { return batchSize_.load(); }
     void setBatchSize(int size);
     qint64 batchesRun() const { return batchesRun_.load(); }
     qint64 storeReads() const { return fetcher_.storeReads(); }

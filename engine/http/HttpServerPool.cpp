@@ -154,7 +154,7 @@ public:
     {
         QMetaObject::invokeMethod(
             &context_,
-            [this] { delete http_; }, // bind() made it the owner of tcp_
+            [this] { delete http_; }, // bind() made it the owner of the QTcpServer
             Qt::BlockingQueuedConnection);
         thread_.quit();
         thread_.wait();

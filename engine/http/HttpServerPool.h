@@ -38,7 +38,6 @@ public:
     void stop();
     bool isRunning() const { return !workers_.empty(); }
     quint16 port() const { return port_; }
-    QHostAddress address() const { return address_; }
     QString url() const;
     // Whether anyone listens to requestServed: building a record is skipped otherwise.
     bool hasRequestListeners() const;
@@ -50,7 +49,6 @@ Q_SIGNALS:
 
 private:
     class Worker;
-    friend class Worker;
     HttpApi &api_;
     std::vector<std::unique_ptr<Worker>> workers_;
     QHostAddress address_;
