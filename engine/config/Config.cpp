@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -215,11 +216,17 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         }
         config.database = *target;
     }
-    const auto queryTimeoutMs = parseBounded(values, kDatabaseQueryTimeout, DatabaseTarget::kDefaultQueryTimeout.count(),
-                                             1, 3'600'000, error);
-    if (!queryTimeoutMs)
+    // Each bounded number falls back to Config's own default; the first bad one is the error.
+    bool valid = true;
+    const auto bounded = [&](const QString &key, qint64 fallback, qint64 min, qint64 max) {
+        const auto n = valid ? parseBounded(values, key, fallback, min, max, error) : std::nullopt;
+        valid = n.has_value();
+        return n.value_or(fallback);
+    };
+    config.database.queryTimeout = std::chrono::milliseconds(
+        bounded(kDatabaseQueryTimeout, config.database.queryTimeout.count(), 1, 3'600'000));
+    if (!valid)
         return std::nullopt;
-    config.database.queryTimeout = std::chrono::milliseconds(*queryTimeoutMs);
 
     const QString redisUrl = values.value(kRedisUrl).trimmed();
     if (redisUrl.isEmpty()) {
@@ -246,22 +253,17 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         return std::nullopt;
     config.cache.cluster = *cluster;
 
-    const auto batch = parseBounded(values, kBatchSize, 100, 1, 100000, error);
-    const auto ttl = batch ? parseBounded(values, kCacheTtl, 24 * 3600, 1, 365LL * 24 * 3600, error) : std::nullopt;
-    const auto maxEntries = ttl ? parseBounded(values, kCacheMaxEntries, 1'000'000, 16, 1'000'000'000, error) : std::nullopt;
-    const auto connectMs = maxEntries ? parseBounded(values, kRedisConnectTimeout, 200, 1, 60000, error) : std::nullopt;
-    const auto commandMs = connectMs ? parseBounded(values, kRedisCommandTimeout, 50, 1, 60000, error) : std::nullopt;
-    const auto nearMs = commandMs ? parseBounded(values, kNearCacheTtl, 1000, 0, 60000, error) : std::nullopt;
-    const auto threads = nearMs ? parseBounded(values, kThreads, 0, 0, 256, error) : std::nullopt;
-    if (!threads)
+    config.batchSize = int(bounded(kBatchSize, config.batchSize, 1, 100000));
+    config.cacheTtl = std::chrono::seconds(bounded(kCacheTtl, config.cacheTtl.count(), 1, 365LL * 24 * 3600));
+    config.cache.maxEntries = bounded(kCacheMaxEntries, config.cache.maxEntries, 16, 1'000'000'000);
+    config.cache.connectTimeout =
+        std::chrono::milliseconds(bounded(kRedisConnectTimeout, config.cache.connectTimeout.count(), 1, 60000));
+    config.cache.commandTimeout =
+        std::chrono::milliseconds(bounded(kRedisCommandTimeout, config.cache.commandTimeout.count(), 1, 60000));
+    config.nearCacheTtl = std::chrono::milliseconds(bounded(kNearCacheTtl, config.nearCacheTtl.count(), 0, 60000));
+    config.serverThreads = int(bounded(kThreads, config.serverThreads, 0, 256));
+    if (!valid)
         return std::nullopt;
-    config.batchSize = int(*batch);
-    config.cacheTtl = std::chrono::seconds(*ttl);
-    config.cache.maxEntries = *maxEntries;
-    config.cache.connectTimeout = std::chrono::milliseconds(*connectMs);
-    config.cache.commandTimeout = std::chrono::milliseconds(*commandMs);
-    config.serverThreads = int(*threads);
-    config.nearCacheTtl = std::chrono::milliseconds(*nearMs);
 
     if (values.contains(kListen) && !parseListen(values.value(kListen), config, error))
         return std::nullopt;

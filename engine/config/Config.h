@@ -36,8 +36,8 @@ struct Config
 // Returns nullopt and sets `error` ("<file>:<line>: ...") when a line is malformed.
 std::optional<QMap<QString, QString>> readEnvFile(const QString &path, QString *error);
 
-// Builds a Config from the three sources. `values` is the merged KEY=VALUE view
-// (.env overridden by the environment); `flags` are the command line's, already parsed.
+// Builds a Config from the merged KEY=VALUE view of .env, the environment and the
+// command-line flags (CommandLine lays the flags over the other two).
 class ConfigBuilder
 {
 public:
