@@ -20,15 +20,20 @@ private slots:
     void unknownFlag();
 };
 
-static std::optional<Config> build(const QMap<QString, QString> &values, QString *error)
+// Writes `content` to the file `name` in `dir` and returns its path (empty if it cannot be written).
+static QString writeEnvFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
 {
-    return ConfigBuilder::build(values, error);
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    return path;
 }
 
 void ConfigTest::defaults()
 {
     QString error;
-    const auto config = build({}, &error);
+    const auto config = ConfigBuilder::build({}, &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->database.kind, DatabaseTarget::Kind::Sqlite);
     QCOMPARE(config->cache.url, QStringLiteral("memory://"));
@@ -65,7 +70,7 @@ void ConfigTest::invalidValues()
     QFETCH(QString, value);
     QFETCH(QString, mentions);
     QString error;
-    QVERIFY(!build({{key, value}}, &error));
+    QVERIFY(!ConfigBuilder::build({{key, value}}, &error));
     QVERIFY2(error.startsWith(key + QLatin1Char(':')), qPrintable(error));
     QVERIFY2(error.contains(mentions), qPrintable(error));
     QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
@@ -74,12 +79,12 @@ void ConfigTest::invalidValues()
 void ConfigTest::validValues()
 {
     QString error;
-    const auto config = build({{QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral(" 25 ")},
-                               {QStringLiteral("REDIS_URL"), QStringLiteral("redis://:secret@127.0.0.1:6390/2")},
-                               {QStringLiteral("REDIS_CLUSTER"), QStringLiteral("TRUE")},
-                               {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("0.0.0.0:9000")},
-                               {QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0k")}},
-                              &error);
+    const auto config = ConfigBuilder::build({{QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral(" 25 ")},
+                                              {QStringLiteral("REDIS_URL"), QStringLiteral("redis://:secret@127.0.0.1:6390/2")},
+                                              {QStringLiteral("REDIS_CLUSTER"), QStringLiteral("TRUE")},
+                                              {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("0.0.0.0:9000")},
+                                              {QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0k")}},
+                                             &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->batchSize, 25);
     QCOMPARE(config->cache.url, QStringLiteral("redis://:secret@127.0.0.1:6390/2"));
@@ -92,11 +97,10 @@ void ConfigTest::validValues()
 void ConfigTest::envFileSyntax()
 {
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral(".env"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("# comment\n\nexport A=1\nB = 'two words'\nC=\"quoted # not a comment\"\nD=plain # comment\nE=\n");
-    file.close();
+    const QString path = writeEnvFile(
+        dir, QStringLiteral(".env"),
+        "# comment\n\nexport A=1\nB = 'two words'\nC=\"quoted # not a comment\"\nD=plain # comment\nE=\n");
+    QVERIFY(!path.isEmpty());
     QString error;
     const auto values = readEnvFile(path, &error);
     QVERIFY2(values, qPrintable(error));
@@ -110,11 +114,8 @@ void ConfigTest::envFileSyntax()
 void ConfigTest::envFileErrors()
 {
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral(".env"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("A=1\nthis line is wrong\n");
-    file.close();
+    const QString path = writeEnvFile(dir, QStringLiteral(".env"), "A=1\nthis line is wrong\n");
+    QVERIFY(!path.isEmpty());
     QString error;
     QVERIFY(!readEnvFile(path, &error));
     QVERIFY2(error.contains(QStringLiteral(":2:")), qPrintable(error));
@@ -123,11 +124,9 @@ void ConfigTest::envFileErrors()
 void ConfigTest::precedence()
 {
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("my.env"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("DELIVERY_CAMPAIGN_BATCH_SIZE=10\nCACHE_TTL_SECONDS=60\nADSERVE_THREADS=3\n");
-    file.close();
+    const QString path = writeEnvFile(dir, QStringLiteral("my.env"),
+                                      "DELIVERY_CAMPAIGN_BATCH_SIZE=10\nCACHE_TTL_SECONDS=60\nADSERVE_THREADS=3\n");
+    QVERIFY(!path.isEmpty());
 
     CommandLine cli(QStringLiteral("test"));
     QString error;
