@@ -3,14 +3,9 @@
 // (memory | redis | redis-cluster); ctest runs this suite once per combination.
 #include "tst_http.h"
 
-#include "Engine.h"
 #include "cache/CampaignCodec.h"
-#include "http/HttpServerPool.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -18,7 +13,10 @@
 
 using namespace adserve;
 
-
+// The sample request two sample campaigns (spotify, subwaysurfer) answer.
+static const QString kLudoInUs = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+static const QByteArray kLudoInUsBody =
+    R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
 
 void HttpTest::initTestCase()
 {
@@ -95,8 +93,7 @@ void HttpTest::deliveryV1_data()
         << "app=com.abc.xyz&country=germany&os=android" << 200
         << QByteArray(R"([{"cid":"duolingo","img":"https://somelink2","cta":"Install"}])");
     QTest::newRow("sample: us android ludo -> spotify, subwaysurfer")
-        << "app=com.gametion.ludokinggame&country=us&os=android" << 200
-        << QByteArray(R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])");
+        << "app=com.gametion.ludokinggame&country=us&os=android" << 200 << kLudoInUsBody;
     QTest::newRow("sample: missing app") << "country=germany&os=android" << 400 << QByteArray(R"({"error":"missing app param"})");
     QTest::newRow("app checked first") << "" << 400 << QByteArray(R"({"error":"missing app param"})");
     QTest::newRow("then country") << "app=x&os=android" << 400 << QByteArray(R"({"error":"missing country param"})");
@@ -272,8 +269,7 @@ void HttpTest::cacheAside()
     QTest::qWait(300);
     engine_->cache().invalidate({1, 2, 3});
     const auto before = engine_->cache().stats();
-    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
-    QCOMPARE(get(target).status, 200);
+    QCOMPARE(get(kLudoInUs).status, 200);
     engine_->cache().waitForRefills();
     const auto afterFirst = engine_->cache().stats();
     QCOMPARE(afterFirst.misses - before.misses, 2);
@@ -284,7 +280,7 @@ void HttpTest::cacheAside()
     QCOMPARE(CampaignCodec::decode(*stored.value[0])->code, QStringLiteral("spotify"));
     QVERIFY(engine_->cache().backend().ttlMs(CampaignCodec::cacheKey(1)).value > 0);
 
-    const Response second = get(target);
+    const Response second = get(kLudoInUs);
     QCOMPARE(second.status, 200);
     const auto afterSecond = engine_->cache().stats();
     QCOMPARE(afterSecond.hits - afterFirst.hits, 2);
@@ -294,28 +290,27 @@ void HttpTest::cacheAside()
     Campaign fromGo = engine_->store().campaign(1).value.campaign;
     fromGo.cta = QStringLiteral("Listen");
     engine_->cache().backend().setMany({{CampaignCodec::cacheKey(1), CampaignCodec::encode(fromGo)}}, std::chrono::hours(1));
-    QVERIFY(get(target).body.contains(R"("cta":"Listen")"));
+    QVERIFY(get(kLudoInUs).body.contains(R"("cta":"Listen")"));
     // An unparseable value is a miss, replaced from the store, never delivered.
     engine_->cache().backend().setMany({{CampaignCodec::cacheKey(1), "{broken"}}, std::chrono::hours(1));
-    QVERIFY(get(target).body.contains(R"("cta":"Download")"));
+    QVERIFY(get(kLudoInUs).body.contains(R"("cta":"Download")"));
     engine_->cache().waitForRefills();
     QVERIFY(CampaignCodec::decode(*engine_->cache().backend().getMany({CampaignCodec::cacheKey(1)}).value[0]));
 }
 
 void HttpTest::deactivatingStopsDeliveryAtOnce()
 {
-    const QString target = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
-    get(target); // warm the cache with spotify
+    get(kLudoInUs); // warm the cache with spotify
     engine_->cache().waitForRefills();
     QCOMPARE(request("PATCH", QStringLiteral("/api/v1/campaigns/1"), R"({"status":"INACTIVE"})").status, 200);
-    QCOMPARE(get(target).body, QByteArray(R"([{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])"));
+    QCOMPARE(get(kLudoInUs).body, QByteArray(R"([{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])"));
     // Even a stale ACTIVE value left in the cache is not delivered.
     Campaign stale = engine_->store().campaign(1).value.campaign;
     stale.status = kStatusActive;
     engine_->cache().backend().setMany({{CampaignCodec::cacheKey(1), CampaignCodec::encode(stale)}}, std::chrono::hours(1));
-    QVERIFY(!get(target).body.contains("spotify"));
+    QVERIFY(!get(kLudoInUs).body.contains("spotify"));
     QCOMPARE(request("PATCH", QStringLiteral("/api/v1/campaigns/1"), R"({"status":"ACTIVE"})").status, 200);
-    QVERIFY(get(target).body.contains("spotify"));
+    QVERIFY(get(kLudoInUs).body.contains("spotify"));
 }
 
 void HttpTest::adminRequiresToken()
@@ -360,22 +355,23 @@ void HttpTest::adminCrud()
     QCOMPARE(request("PUT", QStringLiteral("/api/v1/campaigns/%1/rules/%2").arg(id).arg(ruleId),
                      R"({"dimension":"country","ruleType":"INCLUDE","values":["France"]})").status, 200);
     QCOMPARE(get(japan).status, 204);
-    QCOMPARE(get(QStringLiteral("/v1/delivery?app=a&country=france&os=tizen")).status, 200);
+    const QString france = QStringLiteral("/v1/delivery?app=a&country=france&os=tizen");
+    QCOMPARE(get(france).status, 200);
 
     // Update fields; a stale updatedAt is a conflict and changes nothing.
     const Response updated = request("PUT", QStringLiteral("/api/v1/campaigns/%1").arg(id), R"({"cta":"Stream"})");
     QCOMPARE(updated.status, 200);
-    QVERIFY(get(QStringLiteral("/v1/delivery?app=a&country=france&os=tizen")).body.contains("Stream"));
+    QVERIFY(get(france).body.contains("Stream"));
     const QString staleTime = campaign.value(QStringLiteral("updatedAt")).toString();
     const Response conflict = request("PUT", QStringLiteral("/api/v1/campaigns/%1").arg(id),
                                       QJsonDocument(QJsonObject{{QStringLiteral("cta"), QStringLiteral("Old")},
                                                                 {QStringLiteral("updatedAt"), staleTime}}).toJson());
     QCOMPARE(conflict.status, 409);
-    QVERIFY(get(QStringLiteral("/v1/delivery?app=a&country=france&os=tizen")).body.contains("Stream"));
+    QVERIFY(get(france).body.contains("Stream"));
 
     // Soft delete.
     QCOMPARE(request("DELETE", QStringLiteral("/api/v1/campaigns/%1").arg(id)).status, 204);
-    QCOMPARE(get(QStringLiteral("/v1/delivery?app=a&country=france&os=tizen")).status, 204);
+    QCOMPARE(get(france).status, 204);
     QCOMPARE(get(QStringLiteral("/api/v1/campaigns/%1").arg(id)).status, 404);
 }
 
@@ -423,13 +419,12 @@ void HttpTest::adminRejectsBadInput()
     QVERIFY2(r.body.contains(mentions.toUtf8()), r.body.constData());
     // Nothing half-written.
     QCOMPARE(engine_->matcher().snapshot()->campaignCount(), campaignsBefore);
-    QCOMPARE(get(QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android")).body,
-             QByteArray(R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])"));
+    QCOMPARE(get(kLudoInUs).body, kLudoInUsBody);
 }
 
 void HttpTest::adminCacheInvalidate()
 {
-    get(QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android"));
+    get(kLudoInUs);
     engine_->cache().waitForRefills();
     QVERIFY(engine_->cache().backend().getMany({CampaignCodec::cacheKey(3)}).value[0]);
     const Response one = request("POST", QStringLiteral("/api/v1/cache/invalidate"), R"({"ids":[3]})");

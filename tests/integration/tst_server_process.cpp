@@ -33,6 +33,15 @@ private:
         probe.listen(QHostAddress::LocalHost, 0);
         return probe.serverPort();
     }
+    // The arguments that serve the SQLite file `db` on 127.0.0.1:`port`.
+    static QStringList serveArgs(const QString &db, quint16 port)
+    {
+        return {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)};
+    }
+    static QString localUrl(quint16 port, const QString &target)
+    {
+        return QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(target);
+    }
     // Starts adserve and waits for its "listening on" line.
     bool startServer(QProcess &process, const QStringList &args);
     QByteArray fetch(const QString &url, int *status = nullptr);
@@ -139,10 +148,9 @@ void ServerProcessTest::servesAndShutsDownCleanly()
     QFETCH(int, signalNumber);
     const quint16 port = freePort();
     QProcess server;
-    QVERIFY(startServer(server, {QStringLiteral("--db"), dir_.filePath(QStringLiteral("serve.sqlite")), QStringLiteral("--listen"),
-                                 QStringLiteral("127.0.0.1:%1").arg(port)}));
+    QVERIFY(startServer(server, serveArgs(dir_.filePath(QStringLiteral("serve.sqlite")), port)));
     int status = 0;
-    const QByteArray body = fetch(QStringLiteral("http://127.0.0.1:%1/v1/delivery?app=com.abc.xyz&country=germany&os=android").arg(port), &status);
+    const QByteArray body = fetch(localUrl(port, QStringLiteral("/v1/delivery?app=com.abc.xyz&country=germany&os=android")), &status);
     QCOMPARE(status, 200);
     QCOMPARE(body, QByteArray("[{\"cid\":\"duolingo\",\"img\":\"https://somelink2\",\"cta\":\"Install\"}]"));
     ::kill(pid_t(server.processId()), signalNumber);
@@ -160,8 +168,7 @@ void ServerProcessTest::portInUseIsClearError()
     QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
     QProcess p;
     p.setWorkingDirectory(dir_.path());
-    p.start(binary(), {QStringLiteral("--db"), dir_.filePath(QStringLiteral("port.sqlite")), QStringLiteral("--listen"),
-                       QStringLiteral("127.0.0.1:%1").arg(taken.serverPort())});
+    p.start(binary(), serveArgs(dir_.filePath(QStringLiteral("port.sqlite")), taken.serverPort()));
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 2);
     QVERIFY(p.readAllStandardError().contains("cannot listen"));
@@ -177,7 +184,7 @@ void ServerProcessTest::envFileIsRead()
     QProcess server;
     QVERIFY(startServer(server, {}));
     int status = 0;
-    fetch(QStringLiteral("http://127.0.0.1:%1/healthz").arg(port), &status);
+    fetch(localUrl(port, QStringLiteral("/healthz")), &status);
     QCOMPARE(status, 200);
     server.terminate();
     QVERIFY(server.waitForFinished(5000));
@@ -197,9 +204,9 @@ void ServerProcessTest::generateFillsTheStore()
 
     const quint16 port = freePort();
     QProcess server;
-    QVERIFY(startServer(server, {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
+    QVERIFY(startServer(server, serveArgs(db, port)));
     int status = 0;
-    const QByteArray metrics = fetch(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port), &status);
+    const QByteArray metrics = fetch(localUrl(port, QStringLiteral("/metrics")), &status);
     QCOMPARE(status, 200);
     // 3 samples + 2000 generated, less the deleted ones (a few percent).
     const qsizetype at = metrics.indexOf("\nadserve_index_campaigns ") + 1;
