@@ -53,10 +53,23 @@ QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint6
 
 StoreResult<bool> Engine::rebuildIndex()
 {
+    return reloadAll(false);
+}
+
+StoreResult<bool> Engine::reloadAll(bool dropCachedCampaigns)
+{
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
     const auto targeting = store_->targeting();
+    if (dropCachedCampaigns) {
+        // Every campaign the old index knew (a change may have deleted it) or the store now
+        // has (it may have changed, or come back): dropped before the new index answers.
+        QList<qint64> ids = matcher_.snapshot()->campaignIds();
+        for (const CampaignWithRules &c : targeting.value)
+            ids.append(c.campaign.id);
+        cache_->invalidate(ids);
+    }
     if (!targeting.ok())
         return StoreResult<bool>::failureFrom(targeting);
     install(MatchIndex::build(targeting.value), timer);
@@ -87,17 +100,10 @@ void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTime
 
 void Engine::applyChanges(const QList<qint64> &campaignIds)
 {
-    if (campaignIds.isEmpty()) {
-        // Unknown which: drop every campaign key.
-        QList<qint64> all;
-        const auto snapshot = store_->campaigns(true);
-        for (const Campaign &c : snapshot.value)
-            all.append(c.id);
-        cache_->invalidate(all);
-    } else {
+    // Unknown which (an empty list): every campaign, from one read of all targeting.
+    if (!campaignIds.isEmpty())
         cache_->invalidate(campaignIds);
-    }
-    const auto updated = campaignIds.isEmpty() ? rebuildIndex() : updateIndex(campaignIds);
+    const auto updated = campaignIds.isEmpty() ? reloadAll(true) : updateIndex(campaignIds);
     if (!updated.ok())
         qWarning("adserve: index not updated after a change: %s", qPrintable(updated.message));
     Q_EMIT changesApplied(campaignIds);

@@ -59,6 +59,9 @@ Q_SIGNALS:
 
 private:
     Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::unique_ptr<CampaignCache> cache);
+    // Re-reads all targeting and swaps in a new index; with `dropCachedCampaigns`, first drops
+    // the cache keys of every campaign the old index or the store knows.
+    StoreResult<bool> reloadAll(bool dropCachedCampaigns);
     void install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer);
 
     Config config_;

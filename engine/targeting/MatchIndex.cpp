@@ -345,6 +345,15 @@ QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<q
     return decisions;
 }
 
+QList<qint64> MatchIndex::campaignIds() const
+{
+    QList<qint64> ids;
+    ids.reserve(qsizetype(campaigns_.size()));
+    for (const auto &campaign : campaigns_)
+        ids.append(campaign->id);
+    return ids;
+}
+
 QString MatchIndex::codeOf(qint64 campaignId) const
 {
     const CampaignEntry *entry = find(campaignId);

@@ -41,6 +41,7 @@ public:
 
     qsizetype campaignCount() const { return qsizetype(campaigns_.size()); }
     qsizetype ruleCount() const { return ruleCount_; }
+    QList<qint64> campaignIds() const; // every campaign's, ascending
     QString codeOf(qint64 campaignId) const;
     // The id of the campaign with this code (a scan: for explain and tools, not the hot path).
     std::optional<qint64> idOfCode(const QString &code) const;
