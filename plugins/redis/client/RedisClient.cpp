@@ -22,6 +22,21 @@ QString unexpected(const QByteArray &verb)
     return QString::fromLatin1(verb) + QStringLiteral(" failed: unexpected reply type from Redis");
 }
 
+// INFO's "field:value" lines, without the "# Section" headers.
+QHash<QByteArray, QByteArray> parseInfo(const QByteArray &text)
+{
+    QHash<QByteArray, QByteArray> fields;
+    for (const QByteArray &rawLine : text.split('\n')) {
+        const QByteArray line = rawLine.trimmed();
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            fields.insert(line.left(colon), line.mid(colon + 1));
+    }
+    return fields;
+}
+
 } // namespace
 
 std::unique_ptr<RedisClient> RedisClient::create(const RedisOptions &options)
@@ -225,62 +240,50 @@ RedisResult<qint64> RedisClient::integerCommand(const RedisArgs &args)
     return {reply.integer, {}};
 }
 
-RedisResult<QList<RedisNodeInfo>> RedisClient::info()
+RedisResult<QList<RedisClient::NodeReply>> RedisClient::onEveryMaster(const RedisArgs &args)
 {
-    using Result = RedisResult<QList<RedisNodeInfo>>;
+    using Result = RedisResult<QList<NodeReply>>;
+    const QByteArray &verb = args.constFirst();
     const auto nodes = masters();
     if (!nodes.ok())
-        return Result::failure(QStringLiteral("INFO failed: ") + nodes.error);
-    QList<RedisNodeInfo> infos;
+        return Result::failure(QString::fromLatin1(verb) + QStringLiteral(" failed: ") + nodes.error);
+    QList<NodeReply> replies;
+    replies.reserve(nodes.value.size());
     for (const RedisNodeAddress &node : nodes.value) {
-        const RedisReply reply = executeOn(node, {"INFO"});
+        RedisReply reply = executeOn(node, args);
         if (reply.isError())
-            return Result::failure(failed("INFO", reply));
-        infos.append({node, parseInfo(reply.bytes)});
+            return Result::failure(failed(verb, reply));
+        replies.append({node, std::move(reply)});
     }
+    return {std::move(replies), {}};
+}
+
+RedisResult<QList<RedisNodeInfo>> RedisClient::info()
+{
+    const auto replies = onEveryMaster({"INFO"});
+    if (!replies.ok())
+        return RedisResult<QList<RedisNodeInfo>>::failure(replies.error);
+    QList<RedisNodeInfo> infos;
+    for (const NodeReply &answer : replies.value)
+        infos.append({answer.node, parseInfo(answer.reply.bytes)});
     return {std::move(infos), {}};
 }
 
 RedisResult<qint64> RedisClient::dbsize()
 {
-    const auto nodes = masters();
-    if (!nodes.ok())
-        return RedisResult<qint64>::failure(QStringLiteral("DBSIZE failed: ") + nodes.error);
+    const auto replies = onEveryMaster({"DBSIZE"});
+    if (!replies.ok())
+        return RedisResult<qint64>::failure(replies.error);
     qint64 total = 0;
-    for (const RedisNodeAddress &node : nodes.value) {
-        const RedisReply reply = executeOn(node, {"DBSIZE"});
-        if (reply.isError())
-            return RedisResult<qint64>::failure(failed("DBSIZE", reply));
-        total += reply.integer;
-    }
+    for (const NodeReply &answer : replies.value)
+        total += answer.reply.integer;
     return {total, {}};
 }
 
 RedisResult<bool> RedisClient::ping()
 {
-    const auto nodes = masters();
-    if (!nodes.ok())
-        return RedisResult<bool>::failure(QStringLiteral("PING failed: ") + nodes.error);
-    for (const RedisNodeAddress &node : nodes.value) {
-        const RedisReply reply = executeOn(node, {"PING"});
-        if (reply.isError())
-            return RedisResult<bool>::failure(failed("PING", reply));
-    }
-    return {true, {}};
-}
-
-QHash<QByteArray, QByteArray> RedisClient::parseInfo(const QByteArray &text)
-{
-    QHash<QByteArray, QByteArray> fields;
-    for (const QByteArray &rawLine : text.split('\n')) {
-        const QByteArray line = rawLine.trimmed();
-        if (line.isEmpty() || line.startsWith('#'))
-            continue;
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0)
-            fields.insert(line.left(colon), line.mid(colon + 1));
-    }
-    return fields;
+    const auto replies = onEveryMaster({"PING"});
+    return {replies.ok(), replies.error};
 }
 
 } // namespace adserve

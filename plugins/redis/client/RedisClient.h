@@ -77,8 +77,6 @@ public:
     RedisResult<qint64> dbsize();
     RedisResult<bool> ping();
 
-    static QHash<QByteArray, QByteArray> parseInfo(const QByteArray &text);
-
 protected:
     explicit RedisClient(const RedisOptions &options);
     // Keys of one group may share a multi-key command: all keys standalone, one slot in a cluster.
@@ -96,6 +94,13 @@ private:
     // slot migration answers with TRYAGAIN is sent again one key per command.
     QList<KeyedReply> multiKey(const QByteArray &verb, const QList<QByteArray> &keys);
     RedisResult<qint64> removeKeys(const QByteArray &verb, const QList<QByteArray> &keys);
+    struct NodeReply
+    {
+        RedisNodeAddress node;
+        RedisReply reply;
+    };
+    // `args` on every master in turn; the first error reply or unreachable map fails it all.
+    RedisResult<QList<NodeReply>> onEveryMaster(const RedisArgs &args);
     RedisResult<qint64> integerCommand(const RedisArgs &args);
 };
 

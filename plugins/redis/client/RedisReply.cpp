@@ -10,30 +10,28 @@ RedisReply RedisReply::fromHiredis(const redisReply *reply)
     switch (reply->type) {
     case REDIS_REPLY_STRING:
         result.type = Type::String;
-        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
         break;
     case REDIS_REPLY_STATUS:
         result.type = Type::Status;
-        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
         break;
     case REDIS_REPLY_ERROR:
         result.type = Type::Error;
-        result.bytes = QByteArray(reply->str, qsizetype(reply->len));
         break;
     case REDIS_REPLY_INTEGER:
         result.type = Type::Integer;
         result.integer = reply->integer;
-        break;
+        return result;
     case REDIS_REPLY_ARRAY:
         result.type = Type::Array;
         result.elements.reserve(qsizetype(reply->elements));
         for (size_t i = 0; i < reply->elements; ++i)
             result.elements.append(fromHiredis(reply->element[i]));
-        break;
+        return result;
     default:
-        result.type = Type::Nil;
-        break;
+        return result; // Nil
     }
+    // String, status and error replies carry their text.
+    result.bytes = QByteArray(reply->str, qsizetype(reply->len));
     return result;
 }
 
