@@ -28,8 +28,6 @@ public:
     CacheReply<QVariantMap> serverInfo() override;
     CacheReply<bool> ping() override;
 
-    RedisClient &client() { return *m_client; }
-
 private:
     const std::unique_ptr<RedisClient> m_client;
 };

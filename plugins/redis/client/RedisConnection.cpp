@@ -96,7 +96,6 @@ bool RedisConnection::connect(QString *error)
 {
     if (m_context)
         return true;
-    const QString where = QStringLiteral("Redis ") + m_node.toString();
     QString why;
     if (!m_health->claimConnectAttempt(&why)) {
         *error = why;
@@ -108,7 +107,7 @@ bool RedisConnection::connect(QString *error)
     redisContext *context = redisConnectWithTimeout(m_node.host.toUtf8().constData(), m_node.port,
                                                     toTimeval(m_timeout));
     if (!context || context->err) {
-        *error = where + QStringLiteral(": cannot connect: ")
+        *error = where() + QStringLiteral(": cannot connect: ")
                  + (context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory"));
         if (context)
             redisFree(context);
@@ -135,7 +134,6 @@ bool RedisConnection::connect(QString *error)
 
 bool RedisConnection::handshake(QString *error)
 {
-    const QString where = QStringLiteral("Redis ") + m_node.toString();
     QList<RedisArgs> commands;
     if (!m_options.password.isEmpty()) {
         if (m_options.user.isEmpty())
@@ -163,19 +161,19 @@ bool RedisConnection::handshake(QString *error)
         if (auth.isError()) {
             const QString who = m_options.user.isEmpty() ? QStringLiteral("the default user")
                                                          : QStringLiteral("user \"%1\"").arg(m_options.user);
-            *error = where + QStringLiteral(": authentication as %1 failed: %2").arg(who, auth.errorText());
+            *error = where() + QStringLiteral(": authentication as %1 failed: %2").arg(who, auth.errorText());
             return false;
         }
     }
     if (m_options.db != 0) {
         const RedisReply &select = replies.at(i++);
         if (select.isError()) {
-            *error = where + QStringLiteral(": cannot select database %1: %2").arg(m_options.db).arg(select.errorText());
+            *error = where() + QStringLiteral(": cannot select database %1: %2").arg(m_options.db).arg(select.errorText());
             return false;
         }
     }
     if (replies.at(i).errorCode() == "NOAUTH") {
-        *error = where + QStringLiteral(": the server requires a password; put it in the URL "
+        *error = where() + QStringLiteral(": the server requires a password; put it in the URL "
                                         "(redis://[user]:password@host:port)");
         return false;
     }
@@ -221,11 +219,15 @@ QList<RedisReply> RedisConnection::readReplies(qsizetype count)
     return replies;
 }
 
+QString RedisConnection::where() const
+{
+    return QStringLiteral("Redis ") + m_node.toString();
+}
+
 QString RedisConnection::dropOnFault(const char *waitingFor)
 {
     const int savedErrno = errno;
-    const QString why = QStringLiteral("Redis ") + m_node.toString() + QStringLiteral(": ")
-                        + describeFault(waitingFor, savedErrno);
+    const QString why = where() + QStringLiteral(": ") + describeFault(waitingFor, savedErrno);
     redisFree(m_context);
     m_context = nullptr;
     return why;

@@ -42,6 +42,8 @@ private:
     // Notes the context's fault (closed, reset, timed out) and drops the context.
     QString dropOnFault(const char *waitingFor);
     QString describeFault(const char *waitingFor, int savedErrno);
+    // "Redis host:port", the start of every message about this connection.
+    QString where() const;
 
     const RedisNodeAddress m_node;
     const RedisOptions m_options;
