@@ -24,7 +24,7 @@ CampaignCache::~CampaignCache()
 
 QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
 {
-    MemoShard &shard = memoShards_[size_t(id) % kMemoShards];
+    MemoShard &shard = memoShard(id);
     {
         std::lock_guard lock(shard.mutex);
         const auto it = shard.memos.find(id);
@@ -45,7 +45,7 @@ QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
 
 std::optional<QByteArray> CampaignCache::nearFragment(qint64 id, Clock::time_point now)
 {
-    MemoShard &shard = memoShards_[size_t(id) % kMemoShards];
+    MemoShard &shard = memoShard(id);
     std::lock_guard lock(shard.mutex);
     const auto it = shard.memos.find(id);
     if (it == shard.memos.end() || it->second.fragment.isEmpty() || now - it->second.seenAt >= nearTtl_)
@@ -160,7 +160,7 @@ CacheReply<qint64> CampaignCache::invalidate(const QList<qint64> &ids)
     keys.reserve(ids.size());
     for (qint64 id : ids) {
         keys.append(CampaignCodec::cacheKey(id));
-        MemoShard &shard = memoShards_[size_t(id) % kMemoShards];
+        MemoShard &shard = memoShard(id);
         std::lock_guard lock(shard.mutex);
         shard.memos.erase(id);
     }

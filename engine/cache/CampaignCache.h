@@ -57,7 +57,6 @@ public:
 
     CacheBackend &backend() { return *backend_; }
     CacheStatsSnapshot stats() const { return stats_.snapshot(); }
-    std::chrono::seconds ttl() const { return ttl_; }
     std::chrono::milliseconds nearTtl() const { return nearTtl_; }
 
 private:
@@ -72,7 +71,6 @@ private:
     // The fragment when the near cache may answer for `id` without the backend.
     std::optional<QByteArray> nearFragment(qint64 id, Clock::time_point now);
     QByteArray memoisedFragment(qint64 id, const QByteArray &raw);
-    std::mutex &memoMutex(qint64 id) { return memoShards_[size_t(id) % kMemoShards].mutex; }
 
     static constexpr size_t kMemoShards = 16;
     struct MemoShard
@@ -80,6 +78,7 @@ private:
         std::mutex mutex;
         std::unordered_map<qint64, Memo> memos;
     };
+    MemoShard &memoShard(qint64 id) { return memoShards_[size_t(id) % kMemoShards]; }
 
     std::unique_ptr<CacheBackend> backend_;
     const std::chrono::seconds ttl_;
