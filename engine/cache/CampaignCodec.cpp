@@ -2,7 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimeZone>
+#include <QRegularExpression>
 
 #include <charconv>
 #include <cstring>
@@ -62,6 +62,54 @@ std::optional<qint64> parseId(const QJsonValue &value)
     return std::nullopt;
 }
 
+// RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's time.Time marshals.
+QByteArray goTime(const QDateTime &time)
+{
+    const QDateTime utc = time.toUTC();
+    QByteArray out = utc.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")).toLatin1();
+    const int ms = utc.time().msec();
+    if (ms != 0) {
+        QByteArray frac = QByteArray::number(ms).rightJustified(3, '0');
+        while (frac.endsWith('0'))
+            frac.chop(1);
+        out += '.' + frac;
+    }
+    out += 'Z';
+    return out;
+}
+
+// A JSON string literal escaped exactly as Go's encoding/json escapes it.
+void appendJsonString(QByteArray &out, const QString &value)
+{
+    static const char hex[] = "0123456789abcdef";
+    const QByteArray utf8 = value.toUtf8();
+    out += '"';
+    for (int i = 0; i < utf8.size(); ++i) {
+        const unsigned char c = uchar(utf8[i]);
+        switch (c) {
+        case '"': out += "\\\""; continue;
+        case '\\': out += "\\\\"; continue;
+        case '\n': out += "\\n"; continue;
+        case '\r': out += "\\r"; continue;
+        case '\t': out += "\\t"; continue;
+        default: break;
+        }
+        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        } else if (c == 0xE2 && i + 2 < utf8.size() && uchar(utf8[i + 1]) == 0x80
+                   && (uchar(utf8[i + 2]) == 0xA8 || uchar(utf8[i + 2]) == 0xA9)) {
+            // U+2028 / U+2029, which Go also escapes.
+            out += uchar(utf8[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else {
+            out += char(c);
+        }
+    }
+    out += '"';
+}
+
 void appendTimeOrNull(QByteArray &out, const QDateTime &time)
 {
     if (!time.isValid()) {
@@ -98,52 +146,6 @@ std::optional<qint64> idFromKey(const QByteArray &key)
     bool ok = false;
     const qint64 id = key.mid(kPrefix.size()).toLongLong(&ok);
     return ok && id > 0 ? std::optional<qint64>(id) : std::nullopt;
-}
-
-QByteArray goTime(const QDateTime &time)
-{
-    const QDateTime utc = time.toUTC();
-    QByteArray out = utc.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")).toLatin1();
-    const int ms = utc.time().msec();
-    if (ms != 0) {
-        QByteArray frac = QByteArray::number(ms).rightJustified(3, '0');
-        while (frac.endsWith('0'))
-            frac.chop(1);
-        out += '.' + frac;
-    }
-    out += 'Z';
-    return out;
-}
-
-void appendJsonString(QByteArray &out, const QString &value)
-{
-    static const char hex[] = "0123456789abcdef";
-    const QByteArray utf8 = value.toUtf8();
-    out += '"';
-    for (int i = 0; i < utf8.size(); ++i) {
-        const unsigned char c = uchar(utf8[i]);
-        switch (c) {
-        case '"': out += "\\\""; continue;
-        case '\\': out += "\\\\"; continue;
-        case '\n': out += "\\n"; continue;
-        case '\r': out += "\\r"; continue;
-        case '\t': out += "\\t"; continue;
-        default: break;
-        }
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-        } else if (c == 0xE2 && i + 2 < utf8.size() && uchar(utf8[i + 1]) == 0x80
-                   && (uchar(utf8[i + 2]) == 0xA8 || uchar(utf8[i + 2]) == 0xA9)) {
-            // U+2028 / U+2029, which Go also escapes.
-            out += uchar(utf8[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-            i += 2;
-        } else {
-            out += char(c);
-        }
-    }
-    out += '"';
 }
 
 QByteArray encode(const Campaign &c)

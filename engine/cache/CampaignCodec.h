@@ -28,10 +28,5 @@ std::optional<Campaign> decode(const QByteArray &json);
 // The delivery response's entry for a campaign: {"cid":"<code>","img":"<image>","cta":"<cta>"}.
 QByteArray responseFragment(const Campaign &campaign);
 
-// A JSON string literal escaped exactly as Go's encoding/json escapes it.
-void appendJsonString(QByteArray &out, const QString &value);
-// RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's time.Time marshals.
-QByteArray goTime(const QDateTime &time);
-
 } // namespace CampaignCodec
 } // namespace adserve
