@@ -293,6 +293,20 @@ bool TestRedisCluster::waitUntilHealthy(int timeoutMs)
     return false;
 }
 
+void TestRedisCluster::flushAll()
+{
+    for (const auto &node : m_nodes)
+        node->cli({QStringLiteral("FLUSHALL")});
+}
+
+qint64 TestRedisCluster::keyCount() const
+{
+    qint64 total = 0;
+    for (const auto &node : m_nodes)
+        total += node->cli({QStringLiteral("DBSIZE")}).toLongLong();
+    return total;
+}
+
 QByteArray TestRedisCluster::nodeId(int i) const
 {
     return m_nodes.at(i)->cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")});

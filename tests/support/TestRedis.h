@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QProcess>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -80,6 +81,8 @@ public:
     int size() const { return int(m_nodes.size()); }
     TestRedisServer &node(int i) { return *m_nodes.at(i); }
     bool waitUntilHealthy(int timeoutMs);
+    void flushAll();         // FLUSHALL on every node
+    qint64 keyCount() const; // DBSIZE of every node, added up
 
     // Inspection and resharding, through redis-cli: the test's independent view.
     QByteArray nodeId(int i) const;
@@ -96,5 +99,42 @@ private:
     QList<std::shared_ptr<TestRedisServer>> m_nodes;
     QString m_error;
 };
+
+// A whole SCAN-style walk: from cursor "0" until the cursor comes back to "0". `scanPage`
+// reads one page from a cursor and returns a reply with ok(), error and value.keys, plus
+// value.cursor (the Redis client) or value.nextCursor (a CacheBackend).
+struct ScanWalk
+{
+    QSet<QByteArray> keys;
+    QList<QByteArray> cursors; // the cursor each page returned, in order
+    QString error;             // a page that failed, or a walk of `maxPages` pages or more
+    bool ok() const { return error.isEmpty(); }
+};
+
+template<typename ScanPage>
+ScanWalk walkScan(ScanPage scanPage, int maxPages = 1000)
+{
+    ScanWalk walk;
+    QByteArray cursor = "0";
+    do {
+        const auto page = scanPage(cursor);
+        if (!page.ok()) {
+            walk.error = page.error;
+            break;
+        }
+        for (const QByteArray &key : page.value.keys)
+            walk.keys.insert(key);
+        if constexpr (requires { page.value.nextCursor; })
+            cursor = page.value.nextCursor;
+        else
+            cursor = page.value.cursor;
+        walk.cursors.append(cursor);
+        if (walk.cursors.size() >= maxPages) {
+            walk.error = QStringLiteral("the scan took %1 pages or more").arg(maxPages);
+            break;
+        }
+    } while (cursor != "0");
+    return walk;
+}
 
 } // namespace adserve::test
