@@ -14,13 +14,6 @@ constexpr std::chrono::milliseconds kTryAgainPause{2};
 // After a node fault the map is read again, but not more often than this.
 constexpr qint64 kSuspectReloadIntervalMs = 250;
 
-qint64 nowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 // "MOVED 3999 127.0.0.1:6381" / "ASK 3999 127.0.0.1:6381"; an empty host means the
 // node that answered.
 std::optional<RedisNodeAddress> redirectTarget(const QByteArray &error, const RedisNodeAddress &answered)
@@ -60,7 +53,7 @@ RedisResult<RedisClusterClient::Snapshot> RedisClusterClient::topology()
     quint64 epoch = 0;
     {
         QMutexLocker lock(&m_mutex);
-        const bool stale = m_suspect && nowMs() - m_lastLoadMs >= kSuspectReloadIntervalMs;
+        const bool stale = m_suspect && (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= kSuspectReloadIntervalMs);
         if (m_topology && !stale)
             return {{m_topology, m_epoch}, {}};
         epoch = m_epoch;
@@ -80,7 +73,7 @@ RedisResult<bool> RedisClusterClient::reload(quint64 seenEpoch)
         return {true, {}};
     const auto fetched = fetchTopology(current.topology);
     QMutexLocker lock(&m_mutex);
-    m_lastLoadMs = nowMs();
+    m_sinceLoad.start();
     if (!fetched.ok())
         return RedisResult<bool>::failure(fetched.error);
     m_topology = fetched.value;

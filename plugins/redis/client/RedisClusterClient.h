@@ -3,6 +3,7 @@
 #include "RedisClient.h"
 #include "RedisClusterTopology.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 
 #include <atomic>
@@ -50,11 +51,11 @@ private:
     RedisResult<bool> reload(quint64 seenEpoch);
     RedisResult<TopologyPtr> fetchTopology(const TopologyPtr &current);
 
-    mutable QMutex m_mutex; // guards the three below
+    mutable QMutex m_mutex; // guards the four below
     TopologyPtr m_topology;
     quint64 m_epoch = 0;
     bool m_suspect = false; // a node failed: the map may be out of date
-    qint64 m_lastLoadMs = 0;
+    QElapsedTimer m_sinceLoad; // since the last attempt to read the map
     QMutex m_reloadMutex;
 
     std::atomic<quint64> m_moved{0};

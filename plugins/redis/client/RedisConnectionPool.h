@@ -24,10 +24,12 @@ public:
 
     // This thread's connection to `node`, created (not yet connected) on first use.
     RedisConnection &connection(const RedisNodeAddress &node);
-    std::shared_ptr<RedisNodeHealth> health(const RedisNodeAddress &node);
     const RedisOptions &options() const { return m_options; }
 
 private:
+    // What every thread's connection to `node` shares about its health.
+    std::shared_ptr<RedisNodeHealth> health(const RedisNodeAddress &node);
+
     const RedisOptions m_options;
     const quint64 m_id;
     const std::shared_ptr<const bool> m_alive; // expires with the pool: other threads' cue to close theirs
