@@ -8,9 +8,7 @@
 #include "common/TimeSeriesChart.h"
 #include "session/StudioSession.h"
 
-#include <QFormLayout>
 #include <QGroupBox>
-#include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -171,7 +169,7 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
         job_->cancelAndWait();
         infoJob_->cancelAndWait();
     });
-    connect(&session_, &StudioSession::opened, this, [this] {
+    session_.forEachEngine(this, [this] {
         haveLast_ = false;
         keys_->setRowCount(0);
         stale_->setRowCount(0);
@@ -179,10 +177,6 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
         refreshStats();
         refreshServerInfo();
     });
-    if (session_.isOpen()) {
-        refreshStats();
-        refreshServerInfo();
-    }
 }
 
 void CachePanel::refreshStats()

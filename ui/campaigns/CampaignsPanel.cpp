@@ -114,18 +114,13 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         loader_->cancelAndWait();
         job_->cancelAndWait();
     });
-    connect(&session_, &StudioSession::opened, this, [this] {
+    session_.forEachEngine(this, [this] {
         editor_->clear();
         // Writes made anywhere (this window, the admin API, another instance) end here.
         connect(&session_.engine(), &Engine::changesApplied, this, [this] { reloadSoon_->start(); },
                 Qt::QueuedConnection);
         reload();
     });
-    if (session_.isOpen()) {
-        connect(&session_.engine(), &Engine::changesApplied, this, [this] { reloadSoon_->start(); },
-                Qt::QueuedConnection);
-        reload();
-    }
 }
 
 void CampaignsPanel::reload()

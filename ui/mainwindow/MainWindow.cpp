@@ -8,7 +8,6 @@
 #include "settings/SettingsDialog.h"
 #include "simulator/SimulatorPanel.h"
 
-#include <QApplication>
 #include <QCloseEvent>
 #include <QLabel>
 #include <QMenuBar>
@@ -78,10 +77,6 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(&session_, &StudioSession::serverStateChanged, this, &MainWindow::showServerState);
     connect(&session_, &StudioSession::requestServed, this, [this] { ++servedThisSecond_; });
     connect(&session_, &StudioSession::aboutToClose, healthJob_, &BackgroundJob::cancelAndWait);
-    connect(&session_, &StudioSession::opened, this, [this] {
-        refreshHealth();
-        showServerState();
-    });
     rateTimer_->setInterval(1000);
     connect(rateTimer_, &QTimer::timeout, this, [this] {
         rate_->setText(tr("%1 req/s").arg(std::exchange(servedThisSecond_, 0)));
@@ -91,10 +86,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(healthTimer_, &QTimer::timeout, this, &MainWindow::refreshHealth);
     healthTimer_->start();
     rate_->setText(tr("0 req/s"));
-    if (session_.isOpen()) {
+    session_.forEachEngine(this, [this] {
         refreshHealth();
         showServerState();
-    }
+    });
     resize(1280, 800);
 }
 

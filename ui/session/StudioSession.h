@@ -24,11 +24,19 @@ public:
     // Opens an engine on `config`. On failure the current engine (if any) stays in use.
     bool open(const Config &config, QString *error);
     bool isOpen() const { return engine_ != nullptr; }
+    // Calls `show` for the engine in use now (if any) and again for every one opened later:
+    // how a view follows the session across connection switches.
+    template<typename Functor>
+    void forEachEngine(QObject *receiver, Functor show)
+    {
+        connect(this, &StudioSession::opened, receiver, show);
+        if (isOpen())
+            show();
+    }
 
     const Config &config() const { return engine_->config(); }
     Engine &engine() { return *engine_; }
     HttpApi &api() { return *api_; }
-    Metrics &metrics() { return *metrics_; }
     HttpServerPool &server() { return *server_; }
 
     // Starts the embedded server on the given address; false with `error` when it cannot bind.

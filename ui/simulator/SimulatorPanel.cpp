@@ -10,7 +10,6 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -141,17 +140,12 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     connect(endpoint_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::simulate);
     connect(whyNot_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showExplanations);
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
-    connect(&session_, &StudioSession::opened, this, [this] {
+    connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
+    session_.forEachEngine(this, [this] {
         connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCompletions,
                 Qt::QueuedConnection);
         refreshCompletions();
     });
-    connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
-    if (session_.isOpen()) {
-        connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCompletions,
-                Qt::QueuedConnection);
-        refreshCompletions();
-    }
 }
 
 void SimulatorPanel::refreshCompletions()
