@@ -12,12 +12,12 @@ namespace {
 constexpr int kConnectionsPerManager = 6;
 }
 
-qint64 LoadRun::Result::percentile(double p) const
+qint64 percentile(const std::vector<qint64> &sorted, double p)
 {
-    if (latencies.empty())
+    if (sorted.empty())
         return 0;
-    const size_t index = std::min(latencies.size() - 1, size_t(p / 100.0 * double(latencies.size())));
-    return latencies[index];
+    const size_t index = std::min(sorted.size() - 1, size_t(p / 100.0 * double(sorted.size())));
+    return sorted[index];
 }
 
 LoadRun::LoadRun(QObject *parent)
@@ -37,7 +37,6 @@ bool LoadRun::start(const QUrl &url, qint64 requests, int concurrency)
     url_ = url;
     total_ = requests;
     sent_ = 0;
-    inFlight_ = 0;
     result_ = {};
     result_.latencies.reserve(size_t(std::min<qint64>(requests, 10'000'000)));
     qDeleteAll(managers_);
@@ -57,7 +56,6 @@ void LoadRun::sendNext(int lane)
     if (!running_ || sent_ >= total_)
         return;
     ++sent_;
-    ++inFlight_;
     QNetworkRequest request(url_);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     QNetworkReply *reply = managers_[size_t(lane / kConnectionsPerManager)]->get(request);
@@ -66,7 +64,6 @@ void LoadRun::sendNext(int lane)
     connect(reply, &QNetworkReply::finished, this, [this, reply, lane, startedAt] {
         replies_.removeOne(reply);
         reply->deleteLater();
-        --inFlight_;
         if (!running_)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

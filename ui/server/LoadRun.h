@@ -11,6 +11,9 @@ class QNetworkReply;
 
 namespace adserve {
 
+// The p-th percentile of `sorted` (ascending); 0 when it is empty.
+qint64 percentile(const std::vector<qint64> &sorted, double p);
+
 // A small load run against a URL: N GET requests with C in flight, over real HTTP
 // connections, asynchronously on the GUI thread's event loop (so the window stays live).
 // QNetworkAccessManager opens at most six connections per host, so one manager is used per
@@ -28,7 +31,7 @@ public:
         bool cancelled = false;
 
         double throughput() const { return elapsedMicros ? double(requests) * 1e6 / double(elapsedMicros) : 0.0; }
-        qint64 percentile(double p) const;
+        qint64 percentile(double p) const { return adserve::percentile(latencies, p); }
     };
 
     explicit LoadRun(QObject *parent = nullptr);
@@ -51,7 +54,6 @@ private:
     QUrl url_;
     qint64 total_ = 0;
     qint64 sent_ = 0;
-    qint64 inFlight_ = 0;
     bool running_ = false;
     Result result_;
     QElapsedTimer clock_;

@@ -14,7 +14,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -38,15 +37,6 @@ QString bucketLabel(size_t i)
     const auto ms = [](qint64 us) { return QString::number(double(us) / 1000.0); };
     return i < kBucketMicros.size() ? QStringLiteral("≤%1").arg(ms(kBucketMicros[i]))
                                     : QStringLiteral(">%1").arg(ms(kBucketMicros.back()));
-}
-
-double percentileMs(std::vector<qint64> &values, double p)
-{
-    if (values.empty())
-        return 0;
-    const size_t index = std::min(values.size() - 1, size_t(p / 100.0 * double(values.size())));
-    std::nth_element(values.begin(), values.begin() + qsizetype(index), values.end());
-    return double(values[index]) / 1000.0;
 }
 
 } // namespace
@@ -230,16 +220,19 @@ void ServerPanel::showState()
 void ServerPanel::record(const RequestRecord &record)
 {
     pending_.push_back(record);
-    secondLatencies_.push_back(record.micros);
 }
 
 void ServerPanel::tick()
 {
     // Requests per second and this second's latency percentiles.
-    rate_->append({double(secondLatencies_.size())});
-    latency_->append({percentileMs(secondLatencies_, 50), percentileMs(secondLatencies_, 95),
-                      percentileMs(secondLatencies_, 99)});
-    secondLatencies_.clear();
+    std::vector<qint64> latencies;
+    latencies.reserve(pending_.size());
+    for (const RequestRecord &r : pending_)
+        latencies.push_back(r.micros);
+    std::sort(latencies.begin(), latencies.end());
+    const auto ms = [&](double p) { return double(percentile(latencies, p)) / 1000.0; };
+    rate_->append({double(latencies.size())});
+    latency_->append({ms(50), ms(95), ms(99)});
     if (pending_.empty())
         return;
     // Newest first; only the last kLogRows are kept, so a load run cannot flood the table.

@@ -8,7 +8,6 @@
 
 class QBarSet;
 class QBarCategoryAxis;
-class QChartView;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -67,7 +66,6 @@ private:
     LoadRun *load_;
     QTimer *ticker_;
     std::vector<RequestRecord> pending_; // served since the last tick
-    std::vector<qint64> secondLatencies_;
 };
 
 } // namespace adserve
