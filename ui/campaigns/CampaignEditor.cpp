@@ -64,6 +64,12 @@ QLabel *makeErrorLabel(QWidget *parent, const QString &field)
     return label;
 }
 
+// The object name of one targeting list, and the field its validation messages go to.
+QString listName(Dimension d, RuleType t)
+{
+    return dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
+}
+
 QWidget *withError(QWidget *field, QLabel *error)
 {
     auto *box = new QWidget;
@@ -128,7 +134,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
         grid->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(dimensionName(d)), targeting), row, 0, Qt::AlignTop);
         for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
             auto *editor = new ValueListEditor(ruleTypeName(t), targeting);
-            editor->setObjectName(dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower());
+            editor->setObjectName(listName(d, t));
             lists_[size_t(d)][t == RuleType::Include ? 0 : 1] = editor;
             grid->addWidget(editor, row, t == RuleType::Include ? 1 : 2);
             connect(editor, &ValueListEditor::changed, this, [this] { formEdited(-1); });
@@ -145,21 +151,19 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     conflict_->setVisible(false);
     connect(reloadButton, &QPushButton::clicked, this, &CampaignEditor::reload);
 
-    auto *undoButton = new QToolButton(this);
-    undoButton->setObjectName(QStringLiteral("undo"));
-    undoButton->setDefaultAction(undo_->createUndoAction(this, tr("Undo")));
-    undoButton->defaultAction()->setShortcut(QKeySequence::Undo);
-    undoButton->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(undoButton->defaultAction());
-    auto *redoButton = new QToolButton(this);
-    redoButton->setObjectName(QStringLiteral("redo"));
-    redoButton->setDefaultAction(undo_->createRedoAction(this, tr("Redo")));
-    redoButton->defaultAction()->setShortcut(QKeySequence::Redo);
-    redoButton->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(redoButton->defaultAction());
+    // Undo and redo: a button each, and the shortcut while the focus is in the editor.
+    const auto historyButton = [this](const QString &name, QAction *action, QKeySequence::StandardKey shortcut) {
+        auto *button = new QToolButton(this);
+        button->setObjectName(name);
+        button->setDefaultAction(action);
+        action->setShortcut(shortcut);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+        return button;
+    };
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(undoButton);
-    buttons->addWidget(redoButton);
+    buttons->addWidget(historyButton(QStringLiteral("undo"), undo_->createUndoAction(this, tr("Undo")), QKeySequence::Undo));
+    buttons->addWidget(historyButton(QStringLiteral("redo"), undo_->createRedoAction(this, tr("Redo")), QKeySequence::Redo));
     buttons->addStretch(1);
     buttons->addWidget(revert_);
     buttons->addWidget(save_);
@@ -188,7 +192,6 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) {
         save_->setEnabled(loaded_);
         revert_->setEnabled(!clean);
-        Q_EMIT dirtyChanged(!clean);
     });
     clear();
 }
@@ -356,11 +359,11 @@ CampaignWithRules CampaignEditor::edited() const
     return c;
 }
 
-void CampaignEditor::validate()
+bool CampaignEditor::validate()
 {
     if (!loaded_) {
         showErrors({});
-        return;
+        return true;
     }
     const CampaignWithRules c = edited();
     QList<FieldError> errors = CampaignValidator::validate(c);
@@ -368,6 +371,7 @@ void CampaignEditor::validate()
     if (owner && owner != c.campaign.id)
         errors.append({QStringLiteral("code"), tr("is already used by campaign %1").arg(owner)});
     showErrors(errors);
+    return errors.isEmpty();
 }
 
 void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &general)
@@ -381,7 +385,7 @@ void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &
             const int index = match.captured(1).toInt();
             if (index < ruleOrigins_.size()) {
                 const auto [d, t] = ruleOrigins_.at(index);
-                field = dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
+                field = listName(d, t);
             }
         }
         byField[field].append(e.message);
@@ -392,10 +396,8 @@ void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &
         it.value()->setVisible(!text.isEmpty());
     }
     for (Dimension d : kDimensions) {
-        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
-            const QString key = dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
-            list(d, t)->setError(byField.take(key).join(QStringLiteral("; ")));
-        }
+        for (RuleType t : {RuleType::Include, RuleType::Exclude})
+            list(d, t)->setError(byField.take(listName(d, t)).join(QStringLiteral("; ")));
     }
     QStringList rest{general};
     for (auto it = byField.cbegin(); it != byField.cend(); ++it)
@@ -411,7 +413,7 @@ QString CampaignEditor::fieldError(const QString &field) const
         return label->text();
     for (Dimension d : kDimensions) {
         for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
-            if (field == dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower())
+            if (field == listName(d, t))
                 return list(d, t)->findChild<QLabel *>(QStringLiteral("fieldError"))->text();
         }
     }
@@ -431,15 +433,9 @@ void CampaignEditor::setCompletions(Dimension dimension, const QStringList &valu
 
 bool CampaignEditor::save()
 {
-    if (!loaded_)
+    if (!loaded_ || !validate())
         return false;
-    validate();
     const CampaignWithRules c = edited();
-    const bool anyError = std::any_of(errors_.cbegin(), errors_.cend(), [](QLabel *l) { return !l->text().isEmpty(); })
-                          || !general_->text().isEmpty()
-                          || !CampaignValidator::validate(c).isEmpty();
-    if (anyError)
-        return false;
     CampaignStore &store = session_.engine().store();
     const auto result = c.campaign.id ? store.update(c, original_.campaign.updatedAt) : store.create(c);
     if (!result.ok()) {

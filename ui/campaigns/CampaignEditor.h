@@ -52,7 +52,6 @@ public:
     // Codes in use, for the "unique code" check at the field: code -> campaign id.
     void setCodeOwners(QHash<QString, qint64> owners) { codeOwners_ = std::move(owners); }
     void setCompletions(Dimension dimension, const QStringList &values);
-    QUndoStack *undoStack() const { return undo_; }
 
     // Saves through the store; false when invalid, in conflict or failed (all shown).
     bool save();
@@ -64,14 +63,13 @@ public:
 
 Q_SIGNALS:
     void saved(qint64 campaignId);
-    void dirtyChanged(bool dirty);
 
 private:
     friend class EditorStateCommand;
     EditorState readForm() const;
-    void applyState(const EditorState &state);
     void formEdited(int mergeKey);
-    void validate();
+    // Shows the messages at the fields; true when there are none.
+    bool validate();
     void showErrors(const QList<FieldError> &errors, const QString &general = {});
     void setState(const EditorState &state);
     ValueListEditor *list(Dimension d, RuleType t) const { return lists_[size_t(d)][t == RuleType::Include ? 0 : 1]; }

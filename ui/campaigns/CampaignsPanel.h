@@ -7,7 +7,6 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
 class QTimer;
-class QToolBar;
 
 namespace adserve {
 

@@ -4,7 +4,6 @@
 
 #include <QCompleter>
 #include <QHBoxLayout>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>

@@ -3,7 +3,6 @@
 #include <QStringList>
 #include <QWidget>
 
-class QCompleter;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -24,7 +23,6 @@ public:
     void setValues(const QStringList &values);
     void setCompletions(const QStringList &values);
     void setError(const QString &message);
-    QLineEdit *input() const { return input_; }
 
 Q_SIGNALS:
     void changed();

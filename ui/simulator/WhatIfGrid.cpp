@@ -66,13 +66,6 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
         connect(edit, &QLineEdit::returnPressed, this, &WhatIfGrid::compute);
 }
 
-void WhatIfGrid::setAxes(const QString &countries, const QString &systems, const QString &app)
-{
-    countries_->setText(countries);
-    systems_->setText(systems);
-    app_->setText(app);
-}
-
 void WhatIfGrid::compute()
 {
     const QStringList rows = splitList(countries_->text());

@@ -18,7 +18,6 @@ class WhatIfGrid : public QWidget
 public:
     explicit WhatIfGrid(StudioSession &session, QWidget *parent = nullptr);
 
-    void setAxes(const QString &countries, const QString &systems, const QString &app);
     void compute();
     QTableWidget *table() const { return table_; }
 
