@@ -1,6 +1,7 @@
 #include "ConnectionTester.h"
 
 #include "cache/CachePlugins.h"
+#include "store/ConnectionPool.h"
 
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -23,32 +24,20 @@ Outcome testDatabase(const DatabaseTarget &target)
         return {dir.isWritable(), dir.isWritable() ? QObject::tr("SQLite file %1 will be created").arg(file.filePath())
                                                     : QObject::tr("folder %1 is not writable").arg(dir.filePath())};
     }
-    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-        return {false, QObject::tr("the Qt PostgreSQL driver (QPSQL) is not installed")};
+    // Connected as the store connects (driver check, connect timeout, session settings).
     const QString name = QStringLiteral("adserve-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QString error;
     Outcome outcome;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(target.host);
-        db.setPort(target.port);
-        db.setDatabaseName(target.database);
-        db.setUserName(target.user);
-        db.setPassword(target.password);
-        QString options = target.connectOptions;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options += QStringLiteral("%1connect_timeout=3").arg(options.isEmpty() ? QString() : QStringLiteral(";"));
-        db.setConnectOptions(options);
-        if (!db.open()) {
-            outcome = {false, QObject::tr("%1: %2").arg(target.describe(), db.lastError().text().trimmed())};
-        } else {
-            QSqlQuery query(db);
-            const bool ran = query.exec(QStringLiteral("SELECT current_setting('server_version')")) && query.next();
-            outcome = {ran, ran ? QObject::tr("connected: PostgreSQL %1 at %2").arg(query.value(0).toString(), target.describe())
-                                : QObject::tr("connected, but a query failed: %1").arg(query.lastError().text())};
-        }
-        db.close();
+        QSqlDatabase db = ConnectionPool::open(target, name, &error);
+        if (!db.isOpen()) // open() has removed the connection again
+            return {false, QObject::tr("%1: %2").arg(target.describe(), error)};
+        QSqlQuery query(db);
+        const bool ran = query.exec(QStringLiteral("SELECT current_setting('server_version')")) && query.next();
+        outcome = {ran, ran ? QObject::tr("connected: PostgreSQL %1 at %2").arg(query.value(0).toString(), target.describe())
+                            : QObject::tr("connected, but a query failed: %1").arg(query.lastError().text())};
     }
-    QSqlDatabase::removeDatabase(name);
+    ConnectionPool::close(name);
     return outcome;
 }
 
