@@ -21,8 +21,8 @@ ShutdownSignals::ShutdownSignals(QObject *parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipeFds) != 0)
         return;
-    notifier_ = new QSocketNotifier(pipeFds[1], QSocketNotifier::Read, this);
-    connect(notifier_, &QSocketNotifier::activated, this, [this] {
+    auto *notifier = new QSocketNotifier(pipeFds[1], QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this] {
         char byte = 0;
         if (::read(pipeFds[1], &byte, 1) == 1)
             Q_EMIT shutdownRequested(int(byte));

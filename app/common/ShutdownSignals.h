@@ -2,8 +2,6 @@
 
 #include <QObject>
 
-class QSocketNotifier;
-
 // Turns SIGINT and SIGTERM into a Qt signal on the main thread (through a self-pipe, the
 // only async-signal-safe way), so the server can shut down cleanly.
 class ShutdownSignals : public QObject
@@ -14,7 +12,4 @@ public:
 
 Q_SIGNALS:
     void shutdownRequested(int signalNumber);
-
-private:
-    QSocketNotifier *notifier_ = nullptr;
 };

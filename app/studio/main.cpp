@@ -96,17 +96,17 @@ int main(int argc, char *argv[])
 
     StudioSession session;
     QTemporaryDir sampleDir;
-    if (screenshots) {
-        // Pictures are taken on a fresh embedded store (the samples plus generated
-        // campaigns) unless a store was given explicitly.
-        if (!connectionGivenExplicitly(commandLine, environment))
+    if (!connectionGivenExplicitly(commandLine, environment)) {
+        if (screenshots) {
+            // Pictures are taken on a fresh embedded store (the samples plus generated campaigns).
             config->database = DatabaseTarget::sqlite(sampleDir.filePath(QStringLiteral("screenshots.sqlite")));
-    } else if (!connectionGivenExplicitly(commandLine, environment)) {
-        QSettings settings;
-        if (const auto remembered = ConnectionSettings::load(settings)) {
-            QString why;
-            if (auto rememberedConfig = remembered->toConfig(&why))
-                config = rememberedConfig;
+        } else {
+            QSettings settings;
+            if (const auto remembered = ConnectionSettings::load(settings)) {
+                QString why;
+                if (auto rememberedConfig = remembered->toConfig(&why))
+                    config = rememberedConfig;
+            }
         }
     }
 
