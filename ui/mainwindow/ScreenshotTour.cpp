@@ -60,13 +60,14 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
 
     // Campaigns: the samples plus some generated ones, the first sample in the editor.
     CampaignsPanel *campaigns = window.campaigns();
-    const auto count = session.engine().store().campaigns(false);
-    if (count.ok() && count.value.size() < 20) {
+    CampaignStore &store = session.engine().store();
+    auto stored = store.campaigns(false);
+    if (stored.ok() && stored.value.size() < 20) {
         campaigns->startGenerate(40, 7);
         campaigns->job()->waitForFinished(120000);
+        stored = store.campaigns(false);
     }
     // The generator's change notice reloads the table too: wait until it shows them all.
-    const auto stored = session.engine().store().campaigns(false);
     const int expected = stored.ok() ? int(stored.value.size()) : 0;
     campaigns->reload();
     waitUntil([&] { return !campaigns->loader()->isRunning() && campaigns->table()->model()->rowCount() >= expected; });
