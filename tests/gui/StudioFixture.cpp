@@ -10,6 +10,7 @@
 #include <QEventLoop>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
@@ -98,15 +99,22 @@ bool StudioFixture::type(QWidget *scope, const QString &name, const QString &tex
     return true;
 }
 
-void StudioFixture::acceptNextDialog(const QString &buttonName, int attempts)
+void StudioFixture::answerNextDialog(std::function<void(QWidget *dialog)> answer, int attempts)
 {
-    QTimer::singleShot(50, [buttonName, attempts] {
+    QTimer::singleShot(50, [answer = std::move(answer), attempts] {
         QWidget *dialog = QApplication::activeModalWidget();
         if (!dialog) {
             if (attempts > 1)
-                acceptNextDialog(buttonName, attempts - 1); // not shown yet: look again
+                answerNextDialog(answer, attempts - 1); // not shown yet: look again
             return;
         }
+        answer(dialog);
+    });
+}
+
+void StudioFixture::acceptNextDialog(const QString &buttonName)
+{
+    answerNextDialog([buttonName](QWidget *dialog) {
         if (auto *button = dialog->findChild<QPushButton *>(buttonName))
             QTest::mouseClick(button, Qt::LeftButton);
     });

@@ -4,12 +4,11 @@
 #include "session/StudioSession.h"
 
 #include <QMap>
-#include <QNetworkReply>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
-class QAction;
 class QWidget;
 
 namespace adserve::test {
@@ -37,9 +36,10 @@ public:
     bool trigger(const QString &actionName);
     // Replaces the text of the line edit `name` by typing it, as a user does.
     bool type(QWidget *scope, const QString &name, const QString &text, bool pressEnter = false);
-    // Arranges for the next modal dialog (shown within attempts × 50 ms) to be answered by
-    // clicking its button `buttonName` (empty: its first button).
-    static void acceptNextDialog(const QString &buttonName, int attempts = 200);
+    // Arranges for the next modal dialog (shown within attempts × 50 ms) to be handed to `answer`.
+    static void answerNextDialog(std::function<void(QWidget *dialog)> answer, int attempts = 200);
+    // Answers the next modal dialog by clicking its button `buttonName` (empty: its first button).
+    static void acceptNextDialog(const QString &buttonName);
 
 private:
     QTemporaryDir dir_;

@@ -8,12 +8,9 @@
 #include "cache/CampaignCodec.h"
 #include "common/BackgroundJob.h"
 
-#include <QApplication>
 #include <QDialog>
-#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTimer>
 #include <QListWidget>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -26,12 +23,19 @@ class TestCachePanel : public QObject
 {
     Q_OBJECT
     std::unique_ptr<TestRedisServer> redis_;
+    std::unique_ptr<StudioFixture> studio_; // each test's own, opened on the cache of the data row by init()
+
+    // The data row's cache: QTest::currentDataTag() names only a test's own rows, not these.
+    static bool onRedis()
+    {
+        QFETCH_GLOBAL(QString, cache);
+        return cache == QLatin1String("redis");
+    }
 
     std::unique_ptr<StudioFixture> openStudio()
     {
-        QFETCH_GLOBAL(QString, cache);
         QMap<QString, QString> values;
-        if (cache == QLatin1String("redis")) {
+        if (onRedis()) {
             if (!TestRedisServer::toolsAvailable()) {
                 qWarning("redis-server is not installed (installer/install-deps.sh installs it)");
                 return nullptr;
@@ -57,20 +61,13 @@ class TestCachePanel : public QObject
         return studio;
     }
 
-    static bool keyExists(StudioFixture &studio, const QByteArray &key)
-    {
-        const auto values = studio.session().engine().cache().backend().getMany({key});
-        return values.ok() && values.value.value(0).has_value();
-    }
+    CachePanel *panel() { return studio_->window().cache(); }
+    CacheBackend &backend() { return studio_->session().engine().cache().backend(); }
 
-    static void warmAndScan(StudioFixture &studio)
+    bool keyExists(const QByteArray &key)
     {
-        CachePanel *panel = studio.window().cache();
-        QVERIFY(studio.trigger(QStringLiteral("warmCache")));
-        QVERIFY(panel->job()->waitForFinished(20000));
-        QVERIFY(studio.type(panel, QStringLiteral("keyPattern"), QStringLiteral("campaign:*")));
-        QVERIFY(studio.click(QStringLiteral("scan")));
-        QVERIFY(panel->job()->waitForFinished(20000));
+        const auto values = backend().getMany({key});
+        return values.ok() && values.value.value(0).has_value();
     }
 
 private Q_SLOTS:
@@ -81,37 +78,42 @@ private Q_SLOTS:
         QTest::newRow("redis") << QStringLiteral("redis");
     }
 
+    // Every test starts on a warmed cache, its campaign keys scanned into the browser.
+    void init()
+    {
+        studio_ = openStudio();
+        if (!studio_)
+            QFAIL("the cache backend could not be started (see the warning above)");
+        QVERIFY(studio_->trigger(QStringLiteral("warmCache")));
+        QVERIFY(panel()->job()->waitForFinished(20000));
+        QVERIFY(studio_->type(panel(), QStringLiteral("keyPattern"), QStringLiteral("campaign:*")));
+        QVERIFY(studio_->click(QStringLiteral("scan")));
+        QVERIFY(panel()->job()->waitForFinished(20000));
+    }
+
+    void cleanup() { studio_.reset(); }
+
     void warmUpAndBrowseKeys()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
-        CachePanel *panel = studio->window().cache();
-        QStringList keys = panel->shownKeys();
+        QStringList keys = panel()->shownKeys();
         keys.sort();
         QCOMPARE(keys, (QStringList{"campaign:1", "campaign:2", "campaign:3"}));
-        panel->selectKey(QStringLiteral("campaign:2"));
-        const QString value = panel->findChild<QPlainTextEdit *>(QStringLiteral("keyValue"))->toPlainText();
+        panel()->selectKey(QStringLiteral("campaign:2"));
+        const QString value = panel()->findChild<QPlainTextEdit *>(QStringLiteral("keyValue"))->toPlainText();
         QVERIFY2(value.contains(QLatin1String("\"Code\": \"duolingo\"")), qPrintable(value)); // pretty-printed
-        QTableWidget *table = panel->keyTable();
+        QTableWidget *table = panel()->keyTable();
         QVERIFY(table->item(0, 2)->text().startsWith(QLatin1String("23:59:"))); // TTL 24 h
     }
 
     void editTtl()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
-        CachePanel *panel = studio->window().cache();
-        panel->selectKey(QStringLiteral("campaign:1"));
-        panel->findChild<QSpinBox *>(QStringLiteral("keyTtl"))->setValue(120);
-        QVERIFY(studio->click(QStringLiteral("setTtl")));
-        const auto ttl = studio->session().engine().cache().backend().ttlMs("campaign:1");
+        panel()->selectKey(QStringLiteral("campaign:1"));
+        panel()->findChild<QSpinBox *>(QStringLiteral("keyTtl"))->setValue(120);
+        QVERIFY(studio_->click(QStringLiteral("setTtl")));
+        const auto ttl = backend().ttlMs("campaign:1");
         QVERIFY(ttl.ok());
         QVERIFY2(ttl.value > 100'000 && ttl.value <= 120'000, qPrintable(QString::number(ttl.value)));
-        if (redis_ && QTest::currentDataTag() == QLatin1String("redis")) {
+        if (onRedis()) {
             const int seen = redis_->cli({QStringLiteral("TTL"), QStringLiteral("campaign:1")}).toInt();
             QVERIFY(seen > 100 && seen <= 120);
         }
@@ -119,95 +121,62 @@ private Q_SLOTS:
 
     void invalidatingAKeyRemovesItFromTheBackend()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
-        CachePanel *panel = studio->window().cache();
-        QVERIFY(keyExists(*studio, "campaign:3"));
-        panel->selectKey(QStringLiteral("campaign:3"));
+        QVERIFY(keyExists("campaign:3"));
+        panel()->selectKey(QStringLiteral("campaign:3"));
         StudioFixture::acceptNextDialog(QStringLiteral("confirmDelete"));
-        QVERIFY(studio->click(QStringLiteral("deleteSelected")));
-        QVERIFY(panel->job()->waitForFinished(20000));
-        QVERIFY(!keyExists(*studio, "campaign:3"));
-        QVERIFY(keyExists(*studio, "campaign:2"));
-        QTRY_VERIFY(!panel->job()->isRunning());
-        if (QTest::currentDataTag() == QLatin1String("redis")) // Redis's own view
+        QVERIFY(studio_->click(QStringLiteral("deleteSelected")));
+        QVERIFY(panel()->job()->waitForFinished(20000));
+        QVERIFY(!keyExists("campaign:3"));
+        QVERIFY(keyExists("campaign:2"));
+        QTRY_VERIFY(!panel()->job()->isRunning());
+        if (onRedis()) // Redis's own view
             QCOMPARE(redis_->cli({QStringLiteral("EXISTS"), QStringLiteral("campaign:3")}), QByteArray("0"));
     }
 
     void cancellingThePreviewDeletesNothing()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
-        CachePanel *panel = studio->window().cache();
-        panel->selectKey(QStringLiteral("campaign:1"));
+        panel()->selectKey(QStringLiteral("campaign:1"));
         bool previewShown = false;
-        std::function<void()> cancel = [&] {
-            QWidget *dialog = QApplication::activeModalWidget();
-            if (!dialog) {
-                QTimer::singleShot(50, cancel);
-                return;
-            }
+        StudioFixture::answerNextDialog([&](QWidget *dialog) {
             previewShown = true;
             static_cast<QDialog *>(dialog)->reject();
-        };
-        QTimer::singleShot(50, cancel);
-        QVERIFY(studio->click(QStringLiteral("deleteSelected")));
+        });
+        QVERIFY(studio_->click(QStringLiteral("deleteSelected")));
         QVERIFY(previewShown);
-        QVERIFY(!panel->job()->isRunning());
-        QVERIFY(keyExists(*studio, "campaign:1"));
+        QVERIFY(!panel()->job()->isRunning());
+        QVERIFY(keyExists("campaign:1"));
     }
 
     void deleteByPatternWithPreview()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
-        CampaignCache &cache = studio->session().engine().cache();
-        QVERIFY(cache.backend().setMany({{"other:key", "x"}}, std::chrono::minutes(5)).ok());
-        CachePanel *panel = studio->window().cache();
-        QVERIFY(studio->type(panel, QStringLiteral("keyPattern"), QStringLiteral("campaign:*")));
+        QVERIFY(backend().setMany({{"other:key", "x"}}, std::chrono::minutes(5)).ok());
         int previewed = -1;
-        std::function<void()> confirm = [&] {
-            QWidget *dialog = QApplication::activeModalWidget();
-            if (!dialog) {
-                QTimer::singleShot(50, confirm);
-                return;
-            }
-            previewed = dialog->findChild<QListWidget *>(QStringLiteral("keysToDelete"))->count();
-            QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmDelete")), Qt::LeftButton);
-        };
-        QTimer::singleShot(50, confirm);
-        QVERIFY(studio->trigger(QStringLiteral("deleteByPattern")));
+        StudioFixture::answerNextDialog(
+            [&](QWidget *dialog) {
+                previewed = dialog->findChild<QListWidget *>(QStringLiteral("keysToDelete"))->count();
+                QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmDelete")), Qt::LeftButton);
+            },
+            400);
+        QVERIFY(studio_->trigger(QStringLiteral("deleteByPattern"))); // the pattern is still campaign:*
         QTRY_VERIFY_WITH_TIMEOUT(previewed >= 0, 20000);
         QCOMPARE(previewed, 3);
-        QVERIFY(panel->job()->waitForFinished(20000));
-        QTRY_VERIFY(!panel->job()->isRunning());
-        QVERIFY(!keyExists(*studio, "campaign:1"));
-        QVERIFY(!keyExists(*studio, "campaign:2"));
-        QVERIFY(keyExists(*studio, "other:key")); // outside the pattern
+        QVERIFY(panel()->job()->waitForFinished(20000));
+        QTRY_VERIFY(!panel()->job()->isRunning());
+        QVERIFY(!keyExists("campaign:1"));
+        QVERIFY(!keyExists("campaign:2"));
+        QVERIFY(keyExists("other:key")); // outside the pattern
     }
 
     void stalenessCheckListsKeysThatDifferFromTheStore()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the cache backend could not be started (see the warning above)");
-        warmAndScan(*studio);
         // A value written by an older version of the campaign (another instance, a missed
         // invalidation): the image differs from the store's.
-        auto spotify = studio->session().engine().store().campaign(1).value.campaign;
+        auto spotify = studio_->session().engine().store().campaign(1).value.campaign;
         spotify.image = QStringLiteral("https://old.example.com/a.png");
-        QVERIFY(studio->session().engine().cache().backend().setMany({{"campaign:1", CampaignCodec::encode(spotify)}},
-                                                                    std::chrono::minutes(5)).ok());
-        CachePanel *panel = studio->window().cache();
-        QVERIFY(studio->trigger(QStringLiteral("checkStaleness")));
-        QVERIFY(panel->job()->waitForFinished(20000));
-        QTableWidget *stale = panel->staleTable();
+        QVERIFY(backend().setMany({{"campaign:1", CampaignCodec::encode(spotify)}}, std::chrono::minutes(5)).ok());
+        QVERIFY(studio_->trigger(QStringLiteral("checkStaleness")));
+        QVERIFY(panel()->job()->waitForFinished(20000));
+        QTableWidget *stale = panel()->staleTable();
         QCOMPARE(stale->rowCount(), 1);
         QCOMPARE(stale->item(0, 0)->text(), QStringLiteral("campaign:1"));
         QVERIFY2(stale->item(0, 1)->text().contains(QLatin1String("Image")), qPrintable(stale->item(0, 1)->text()));
