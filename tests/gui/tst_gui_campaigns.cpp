@@ -18,7 +18,6 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
-#include <QUndoStack>
 
 using namespace adserve;
 using namespace adserve::test;
@@ -30,6 +29,7 @@ class TestCampaignsPanel : public QObject
 private:
     std::unique_ptr<TestPostgres> postgres_;
     QString postgresError_;
+    std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
 
     // A fixture on the store named by the current data row.
     std::unique_ptr<StudioFixture> openStudio()
@@ -102,33 +102,40 @@ private Q_SLOTS:
         QTest::newRow("postgres") << QStringLiteral("postgres");
     }
 
+    // Every test starts on a studio of its own, on the store of the data row.
+    void init()
+    {
+        studio_ = openStudio();
+        if (!studio_) {
+            QFETCH_GLOBAL(QString, store);
+            if (store == QLatin1String("postgres") && !postgresError_.isEmpty())
+                QFAIL(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
+            QFAIL("the store could not be opened (see the warning above)");
+        }
+    }
+
+    void cleanup() { studio_.reset(); }
+
     void editingTargetingChangesSimulatorAndEndpoint()
     {
-        auto studio = openStudio();
-        if (!studio) {
-            QFETCH_GLOBAL(QString, store);
-            if (store == QLatin1String("postgres"))
-                QFAIL(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
-            QFAIL("the studio did not open");
-        }
-        MainWindow &window = studio->window();
+        MainWindow &window = studio_->window();
 
         // Before: a US Android request in Ludo King gets subwaysurfer.
         SimulatorPanel *simulator = window.simulator();
         window.tabs()->setCurrentWidget(simulator);
-        QVERIFY(studio->type(simulator, QStringLiteral("simCountry"), QStringLiteral("US")));
-        QVERIFY(studio->type(simulator, QStringLiteral("simOs"), QStringLiteral("Android")));
-        QVERIFY(studio->type(simulator, QStringLiteral("simApp"), QStringLiteral("com.gametion.ludokinggame")));
-        QVERIFY(studio->click(QStringLiteral("simulate")));
+        QVERIFY(studio_->type(simulator, QStringLiteral("simCountry"), QStringLiteral("US")));
+        QVERIFY(studio_->type(simulator, QStringLiteral("simOs"), QStringLiteral("Android")));
+        QVERIFY(studio_->type(simulator, QStringLiteral("simApp"), QStringLiteral("com.gametion.ludokinggame")));
+        QVERIFY(studio_->click(QStringLiteral("simulate")));
         QCOMPARE(simulator->responseStatus(), 200);
         QVERIFY2(simulator->responseBody().contains("\"subwaysurfer\""), simulator->responseBody());
 
         // The live endpoint agrees.
         window.tabs()->setCurrentWidget(window.server());
         window.server()->findChild<QSpinBox *>(QStringLiteral("serverPort"))->setValue(0);
-        QVERIFY(studio->click(QStringLiteral("startServer")));
-        QVERIFY(studio->session().server().isRunning());
-        const QString url = studio->session().server().url()
+        QVERIFY(studio_->click(QStringLiteral("startServer")));
+        QVERIFY(studio_->session().server().isRunning());
+        const QString url = studio_->session().server().url()
                             + QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android");
         auto [status, body] = StudioFixture::httpGet(url);
         QCOMPARE(status, 200);
@@ -137,20 +144,20 @@ private Q_SLOTS:
 
         // Edit: subwaysurfer now excludes the US.
         window.tabs()->setCurrentWidget(window.campaigns());
-        clickCampaign(*studio, QStringLiteral("subwaysurfer"));
+        clickCampaign(*studio_, QStringLiteral("subwaysurfer"));
         CampaignEditor *editor = window.campaigns()->editor();
         QCOMPARE(editor->edited().campaign.code, QStringLiteral("subwaysurfer"));
         auto *exclude = editor->findChild<ValueListEditor *>(QStringLiteral("country.exclude"));
         QVERIFY(exclude);
-        QVERIFY(studio->type(exclude, QStringLiteral("valueInput"), QStringLiteral("US"), true));
+        QVERIFY(studio_->type(exclude, QStringLiteral("valueInput"), QStringLiteral("US"), true));
         QCOMPARE(exclude->values(), QStringList{QStringLiteral("US")});
         QVERIFY(editor->isDirty());
-        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY(studio_->click(QStringLiteral("save")));
         QVERIFY2(!editor->isDirty(), qPrintable(editor->fieldError(QStringLiteral("general"))));
 
         // After: the simulator says why not, and the endpoint no longer delivers it.
         window.tabs()->setCurrentWidget(simulator);
-        QVERIFY(studio->click(QStringLiteral("simulate")));
+        QVERIFY(studio_->click(QStringLiteral("simulate")));
         QVERIFY2(!simulator->responseBody().contains("\"subwaysurfer\""), simulator->responseBody());
         QTableWidget *explain = simulator->explainTable();
         bool explained = false;
@@ -165,93 +172,81 @@ private Q_SLOTS:
         std::tie(status, body) = StudioFixture::httpGet(url);
         QVERIFY2(status == 200 || status == 204, qPrintable(QString::number(status)));
         QVERIFY2(!body.contains("\"subwaysurfer\""), body);
-        QVERIFY(studio->click(QStringLiteral("stopServer")));
+        QVERIFY(studio_->click(QStringLiteral("stopServer")));
     }
 
     void validationMessagesAtTheFields()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the store could not be opened (see the warning above)");
-        clickCampaign(*studio, QStringLiteral("duolingo"));
-        CampaignEditor *editor = studio->window().campaigns()->editor();
-        QVERIFY(studio->type(editor, QStringLiteral("image"), QStringLiteral("not a url")));
+        clickCampaign(*studio_, QStringLiteral("duolingo"));
+        CampaignEditor *editor = studio_->window().campaigns()->editor();
+        QVERIFY(studio_->type(editor, QStringLiteral("image"), QStringLiteral("not a url")));
         QVERIFY(!editor->fieldError(QStringLiteral("image")).isEmpty());
-        QVERIFY(studio->type(editor, QStringLiteral("code"), QStringLiteral("spotify")));
+        QVERIFY(studio_->type(editor, QStringLiteral("code"), QStringLiteral("spotify")));
         QVERIFY2(editor->fieldError(QStringLiteral("code")).contains(QLatin1String("already used")),
                  qPrintable(editor->fieldError(QStringLiteral("code"))));
-        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY(studio_->click(QStringLiteral("save")));
         QVERIFY(editor->isDirty()); // not saved
-        const auto stored = studio->session().engine().store().campaign(idOf(*studio, QStringLiteral("duolingo")));
+        const auto stored = studio_->session().engine().store().campaign(idOf(*studio_, QStringLiteral("duolingo")));
         QCOMPARE(stored.value.campaign.image, QStringLiteral("https://somelink2"));
         // Fixing the fields clears the messages.
-        QVERIFY(studio->type(editor, QStringLiteral("image"), QStringLiteral("https://cdn.example.com/d.png")));
-        QVERIFY(studio->type(editor, QStringLiteral("code"), QStringLiteral("duolingo")));
+        QVERIFY(studio_->type(editor, QStringLiteral("image"), QStringLiteral("https://cdn.example.com/d.png")));
+        QVERIFY(studio_->type(editor, QStringLiteral("code"), QStringLiteral("duolingo")));
         QVERIFY(editor->fieldError(QStringLiteral("image")).isEmpty());
         QVERIFY(editor->fieldError(QStringLiteral("code")).isEmpty());
     }
 
     void undoAndRedo()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the store could not be opened (see the warning above)");
-        clickCampaign(*studio, QStringLiteral("spotify"));
-        CampaignEditor *editor = studio->window().campaigns()->editor();
+        clickCampaign(*studio_, QStringLiteral("spotify"));
+        CampaignEditor *editor = studio_->window().campaigns()->editor();
         const CampaignWithRules before = editor->edited();
-        QVERIFY(studio->type(editor, QStringLiteral("name"), QStringLiteral("Spotify Premium")));
+        QVERIFY(studio_->type(editor, QStringLiteral("name"), QStringLiteral("Spotify Premium")));
         auto *include = editor->findChild<ValueListEditor *>(QStringLiteral("os.include"));
-        QVERIFY(studio->type(include, QStringLiteral("valueInput"), QStringLiteral("iOS"), true));
+        QVERIFY(studio_->type(include, QStringLiteral("valueInput"), QStringLiteral("iOS"), true));
         QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
         QCOMPARE(include->values(), QStringList{QStringLiteral("iOS")});
 
-        QVERIFY(studio->click(QStringLiteral("undo")));
+        QVERIFY(studio_->click(QStringLiteral("undo")));
         QVERIFY(include->values().isEmpty());
         QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
-        QVERIFY(studio->click(QStringLiteral("undo"))); // typing the name was one step
+        QVERIFY(studio_->click(QStringLiteral("undo"))); // typing the name was one step
         QCOMPARE(editor->edited().campaign.name, before.campaign.name);
         QVERIFY(!editor->isDirty());
-        QVERIFY(studio->click(QStringLiteral("redo")));
-        QVERIFY(studio->click(QStringLiteral("redo")));
+        QVERIFY(studio_->click(QStringLiteral("redo")));
+        QVERIFY(studio_->click(QStringLiteral("redo")));
         QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
         QCOMPARE(include->values(), QStringList{QStringLiteral("iOS")});
     }
 
     void aConcurrentEditIsShownNotOverwritten()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the store could not be opened (see the warning above)");
-        clickCampaign(*studio, QStringLiteral("spotify"));
-        CampaignEditor *editor = studio->window().campaigns()->editor();
+        clickCampaign(*studio_, QStringLiteral("spotify"));
+        CampaignEditor *editor = studio_->window().campaigns()->editor();
         const qint64 id = editor->campaignId();
 
         // Someone else (another instance on the same database) changes the campaign.
         QString error;
-        auto other = CampaignStore::open(studio->session().config().database, &error);
+        auto other = CampaignStore::open(studio_->session().config().database, &error);
         QVERIFY2(other, qPrintable(error));
         QTest::qWait(5); // a later updated_at
         auto theirs = other->campaign(id).value;
         theirs.campaign.name = QStringLiteral("Changed elsewhere");
         QVERIFY(other->update(theirs).ok());
 
-        QVERIFY(studio->type(editor, QStringLiteral("name"), QStringLiteral("Changed here")));
-        QVERIFY(studio->click(QStringLiteral("save")));
+        QVERIFY(studio_->type(editor, QStringLiteral("name"), QStringLiteral("Changed here")));
+        QVERIFY(studio_->click(QStringLiteral("save")));
         QVERIFY2(!editor->conflictMessage().isEmpty(), "the conflict is shown");
         QVERIFY(editor->isDirty()); // the user's edits are kept
-        QCOMPARE(studio->session().engine().store().campaign(id).value.campaign.name, QStringLiteral("Changed elsewhere"));
+        QCOMPARE(studio_->session().engine().store().campaign(id).value.campaign.name, QStringLiteral("Changed elsewhere"));
 
-        QVERIFY(studio->click(QStringLiteral("reloadAfterConflict")));
+        QVERIFY(studio_->click(QStringLiteral("reloadAfterConflict")));
         QCOMPARE(editor->edited().campaign.name, QStringLiteral("Changed elsewhere"));
         QVERIFY(!editor->isDirty());
     }
 
     void importAndExport()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the store could not be opened (see the warning above)");
-        CampaignsPanel *panel = studio->window().campaigns();
+        CampaignsPanel *panel = studio_->window().campaigns();
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("in.csv"));
         QFile file(csv);
@@ -263,9 +258,9 @@ private Q_SLOTS:
         StudioFixture::acceptNextDialog(QString()); // the report of problems (the duplicate code)
         panel->startImport(csv);
         QVERIFY(panel->job()->waitForFinished(30000));
-        QVERIFY(studio->waitForCampaigns());
-        QTRY_VERIFY(idOf(*studio, QStringLiteral("ludo")) != 0);
-        const auto ludo = studio->session().engine().store().campaign(idOf(*studio, QStringLiteral("ludo"))).value;
+        QVERIFY(studio_->waitForCampaigns());
+        QTRY_VERIFY(idOf(*studio_, QStringLiteral("ludo")) != 0);
+        const auto ludo = studio_->session().engine().store().campaign(idOf(*studio_, QStringLiteral("ludo"))).value;
         QCOMPARE(ludo.campaign.name, QStringLiteral("Ludo, the game"));
         QCOMPARE(ludo.rules.size(), 2);
 
@@ -284,19 +279,16 @@ private Q_SLOTS:
 
     void generatorRunsOffTheGuiThreadAndCancels()
     {
-        auto studio = openStudio();
-        if (!studio)
-            QFAIL("the store could not be opened (see the warning above)");
-        CampaignsPanel *panel = studio->window().campaigns();
+        CampaignsPanel *panel = studio_->window().campaigns();
         panel->startGenerate(2'000'000, 11);
         QVERIFY(panel->job()->isRunning());
         // The window keeps answering while it runs.
         QTRY_VERIFY_WITH_TIMEOUT(panel->findChild<QWidget *>(QStringLiteral("jobProgress"))->isVisible(), 5000);
-        QVERIFY(studio->click(QStringLiteral("cancelJob"), panel));
+        QVERIFY(studio_->click(QStringLiteral("cancelJob"), panel));
         QVERIFY(panel->job()->waitForFinished(60000));
-        QVERIFY(studio->waitForCampaigns());
+        QVERIFY(studio_->waitForCampaigns());
         QTRY_VERIFY(panel->model()->rowCount() > 3);
-        const auto all = studio->session().engine().store().campaigns(true);
+        const auto all = studio_->session().engine().store().campaigns(true);
         QVERIFY(all.value.size() < 2'000'000);
     }
 };
