@@ -6,7 +6,6 @@
 #include "server/ServerPanel.h"
 
 #include <QLabel>
-#include <QLineEdit>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTcpServer>

@@ -12,8 +12,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QStandardPaths>
-#include <QLineEdit>
-#include <QRadioButton>
 #include <QSettings>
 #include <QTest>
 
