@@ -58,7 +58,7 @@ QByteArray CampaignCache::fragmentFor(const Campaign &campaign)
     return memoisedFragment(campaign.id, CampaignCodec::encode(campaign));
 }
 
-CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
+CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> allIds)
 {
     Lookup result;
     result.fragments.resize(allIds.size());
@@ -83,7 +83,7 @@ CampaignCache::Lookup CampaignCache::lookup(const std::vector<qint64> &allIds)
         if (remaining.empty())
             return result;
     }
-    const std::vector<qint64> &ids = near ? remaining : allIds;
+    const std::span<const qint64> ids = near ? std::span<const qint64>(remaining) : allIds;
     const auto position = [&](size_t i) { return near ? nearMisses[i] : i; };
 
     QList<QByteArray> keys;

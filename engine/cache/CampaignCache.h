@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <span>
 #include <vector>
 
 namespace adserve {
@@ -39,7 +40,7 @@ public:
         bool failed = false;               // the cache could not be read at all
         QString error;
     };
-    Lookup lookup(const std::vector<qint64> &ids);
+    Lookup lookup(std::span<const qint64> ids);
 
     // The fragment for a campaign read from the store (memoised like cached ones).
     QByteArray fragmentFor(const Campaign &campaign);

@@ -44,16 +44,15 @@ void DeliveryService::setBatchSize(int size)
     batchSize_ = std::max(size, 1);
 }
 
-DeliveryService::BatchResult DeliveryService::runBatch(const qint64 *ids, size_t count)
+DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> ids)
 {
     ++batchesRun_;
     BatchResult result;
-    const std::vector<qint64> batchIds(ids, ids + count);
-    result.sources.assign(count, DetailSource::Cache);
+    result.sources.assign(ids.size(), DetailSource::Cache);
 
     QElapsedTimer timer;
     timer.start();
-    CampaignCache::Lookup lookup = cache_.lookup(batchIds);
+    CampaignCache::Lookup lookup = cache_.lookup(ids);
     result.cacheMicros = microsSince(timer);
     result.fragments = std::move(lookup.fragments);
     if (lookup.failed)
@@ -65,7 +64,7 @@ DeliveryService::BatchResult DeliveryService::runBatch(const qint64 *ids, size_t
     std::vector<qint64> missingIds;
     missingIds.reserve(lookup.missing.size());
     for (size_t pos : lookup.missing)
-        missingIds.push_back(batchIds[pos]);
+        missingIds.push_back(ids[pos]);
     const quint64 epoch = cache_.epoch();
     const SingleFlightFetcher::Result fetched = fetcher_.fetch(missingIds);
     result.storeMicros = microsSince(timer);
@@ -113,7 +112,7 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
     std::vector<BatchResult> batches(batchCount);
     auto runAt = [&](size_t b) {
         const size_t begin = b * batchSize;
-        batches[b] = runBatch(matched.data() + begin, std::min(batchSize, matched.size() - begin));
+        batches[b] = runBatch(std::span(matched).subspan(begin, std::min(batchSize, matched.size() - begin)));
     };
     QList<QFuture<void>> others;
     for (size_t b = 1; b < batchCount; ++b)

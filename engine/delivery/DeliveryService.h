@@ -8,6 +8,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <span>
 #include <vector>
 
 namespace adserve {
@@ -67,7 +68,7 @@ private:
         QString cacheError;
         QString storeError;
     };
-    BatchResult runBatch(const qint64 *ids, size_t count);
+    BatchResult runBatch(std::span<const qint64> ids);
 
     MatchEngine &matcher_;
     CampaignCache &cache_;
