@@ -1,6 +1,7 @@
 // Faults: the cache or the database going away never crashes, hangs or gives a wrong
 // answer; it shows in /readyz and /metrics, and service recovers by itself.
 #include "Engine.h"
+#include "LoopbackPort.h"
 #include "TestPostgres.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
@@ -10,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,13 +28,6 @@ HttpRequest get(const QString &pathAndQuery)
 {
     const QUrl url(QStringLiteral("http://x") + pathAndQuery);
     return HttpRequest{"GET", url.path(), QUrlQuery(url), {}, {}};
-}
-
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort(); // closed again when probe goes
 }
 
 struct Served
@@ -115,7 +108,7 @@ struct Stack
 
 void FaultsTest::redisDownAtStartup()
 {
-    Stack stack({{QStringLiteral("REDIS_URL"), QStringLiteral("redis://127.0.0.1:%1").arg(closedPort())}});
+    Stack stack({{QStringLiteral("REDIS_URL"), QStringLiteral("redis://127.0.0.1:%1").arg(test::unusedLoopbackPort())}});
     QVERIFY(stack.engine);
     const Served served = stack.serve(kTarget);
     QCOMPARE(served.reply.status, 200);

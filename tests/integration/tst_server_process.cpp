@@ -1,5 +1,7 @@
 // The `adserve` executable as a user runs it: help, configuration errors, serving,
 // clean shutdown on SIGINT / SIGTERM, the data generator.
+#include "LoopbackPort.h"
+
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -27,12 +29,6 @@ private slots:
 
 private:
     static QString binary() { return QCoreApplication::applicationDirPath() + QStringLiteral("/adserve"); }
-    static quint16 freePort()
-    {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        return probe.serverPort();
-    }
     // The arguments that serve the SQLite file `db` on 127.0.0.1:`port`.
     static QStringList serveArgs(const QString &db, quint16 port)
     {
@@ -146,7 +142,7 @@ void ServerProcessTest::servesAndShutsDownCleanly_data()
 void ServerProcessTest::servesAndShutsDownCleanly()
 {
     QFETCH(int, signalNumber);
-    const quint16 port = freePort();
+    const quint16 port = adserve::test::unusedLoopbackPort();
     QProcess server;
     QVERIFY(startServer(server, serveArgs(dir_.filePath(QStringLiteral("serve.sqlite")), port)));
     int status = 0;
@@ -176,7 +172,7 @@ void ServerProcessTest::portInUseIsClearError()
 
 void ServerProcessTest::envFileIsRead()
 {
-    const quint16 port = freePort();
+    const quint16 port = adserve::test::unusedLoopbackPort();
     QFile env(dir_.filePath(QStringLiteral(".env")));
     QVERIFY(env.open(QIODevice::WriteOnly));
     env.write(QStringLiteral("ADSERVE_LISTEN=127.0.0.1:%1\nADSERVE_DB=%2\n").arg(port).arg(dir_.filePath(QStringLiteral("env.sqlite"))).toUtf8());
@@ -202,7 +198,7 @@ void ServerProcessTest::generateFillsTheStore()
     QVERIFY2(gen.exitCode() == 0, gen.readAllStandardError().constData());
     QVERIFY(gen.readAllStandardOutput().contains("generated 2000 campaigns"));
 
-    const quint16 port = freePort();
+    const quint16 port = adserve::test::unusedLoopbackPort();
     QProcess server;
     QVERIFY(startServer(server, serveArgs(db, port)));
     int status = 0;

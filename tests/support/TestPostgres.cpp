@@ -1,5 +1,7 @@
 #include "TestPostgres.h"
 
+#include "LoopbackPort.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
@@ -40,12 +42,6 @@ QString findBinDir()
         }
     }
     return best;
-}
-
-int freeLoopbackPort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
 }
 
 bool runningAsRoot()
@@ -139,7 +135,7 @@ bool TestPostgres::start(QString *error)
              error))
         return false;
 
-    port_ = freeLoopbackPort();
+    port_ = adserve::test::unusedLoopbackPort();
     QFile conf(data + QStringLiteral("/postgresql.conf"));
     if (port_ == 0 || !conf.open(QIODevice::Append | QIODevice::Text)) {
         *error = QStringLiteral("cannot pick a port or write postgresql.conf");
