@@ -110,6 +110,8 @@ private Q_SLOTS:
 private:
     bool isPostgres() const { return postgres_ != nullptr; }
     std::unique_ptr<CampaignStore> openStore();
+    // Starts `server`, a PostgreSQL of the test's own, and opens store_ on it.
+    bool openOwnServer(TestPostgres &server);
     // A plain connection of the test's own, for what another writer would do.
     QSqlDatabase rawConnection();
     qint64 scalar(const QString &sql);
@@ -148,6 +150,18 @@ std::unique_ptr<CampaignStore> CampaignStoreTest::openStore()
     if (!store)
         qWarning("open failed: %s", qPrintable(error));
     return store;
+}
+
+bool CampaignStoreTest::openOwnServer(TestPostgres &server)
+{
+    QString error;
+    if (!server.start(&error)) {
+        qWarning("cannot start PostgreSQL: %s", qPrintable(error));
+        return false;
+    }
+    target_ = *DatabaseTarget::fromDatabaseUrl(server.databaseUrl(), &error);
+    store_ = openStore();
+    return bool(store_);
 }
 
 QSqlDatabase CampaignStoreTest::rawConnection()
@@ -913,11 +927,7 @@ void CampaignStoreTest::unreachableDatabaseIsUnavailableQuickly()
         return;
     }
     TestPostgres doomed;
-    QString error;
-    QVERIFY2(doomed.start(&error), qPrintable(error));
-    target_ = *DatabaseTarget::fromDatabaseUrl(doomed.databaseUrl(), &error);
-    store_ = openStore();
-    QVERIFY(store_);
+    QVERIFY(openOwnServer(doomed));
     const auto created = store_->create(campaign(QStringLiteral("before-outage")));
     QVERIFY(created.ok());
     doomed.stop();
@@ -934,6 +944,7 @@ void CampaignStoreTest::unreachableDatabaseIsUnavailableQuickly()
 
     // Nobody listens on the address now: opening fails fast too, with the server's words.
     timer.restart();
+    QString error;
     QVERIFY(!CampaignStore::open(target_, &error));
     QVERIFY2(error.contains(QLatin1String("127.0.0.1")), qPrintable(error));
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
@@ -945,15 +956,12 @@ void CampaignStoreTest::survivesAServerRestart()
     if (!isPostgres())
         QSKIP("an embedded file does not restart");
     TestPostgres server;
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
-    target_ = *DatabaseTarget::fromDatabaseUrl(server.databaseUrl(), &error);
-    store_ = openStore();
-    QVERIFY(store_);
+    QVERIFY(openOwnServer(server));
     const auto created = store_->create(campaign(QStringLiteral("steady")));
     QVERIFY(created.ok());
     QSignalSpy changed(store_.get(), &CampaignStore::campaignsChanged);
 
+    QString error;
     QVERIFY2(server.restart(&error), qPrintable(error));
     // The next call finds its connection broken, reconnects and succeeds: callers never see it.
     const auto read = store_->campaigns();
