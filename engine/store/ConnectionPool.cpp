@@ -2,6 +2,7 @@
 
 #include "StatementDeadline.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QThread>
 #include <QDir>
@@ -35,10 +36,12 @@ std::atomic<quint64> nextThreadSerial{1};
 // ConnectionPool::awaitThreadCleanup).
 std::atomic<int> threadsHoldingConnections{0};
 
-// Threads end on their own schedule, possibly while the process is exiting and QtSql's
-// connection registry is being destroyed. Every thread closes its connections under this
-// lock, and the exit guard, destroyed before that registry, takes the lock and closes the
-// door: a thread that ends later leaves its connections to the operating system.
+// Threads end on their own schedule, possibly while the application is shutting down and
+// QtSql is deleting every driver: it does so in a post routine of ~QCoreApplication (or, with
+// no application, when its registry is destroyed at exit). Every thread closes its
+// connections under this lock, and the exit guard, run before QtSql's cleanup, takes the
+// lock and closes the door: a thread that ends later leaves its connections to the
+// operating system.
 std::mutex &exitLock()
 {
     static auto *lock = new std::mutex; // never destroyed: threads may use it to the very end
@@ -46,20 +49,25 @@ std::mutex &exitLock()
 }
 bool processExiting = false; // guarded by exitLock()
 
+void closeTheDoor()
+{
+    std::lock_guard lock(exitLock());
+    processExiting = true;
+}
+
 struct ExitGuard
 {
-    ~ExitGuard()
-    {
-        std::lock_guard lock(exitLock());
-        processExiting = true;
-    }
+    ~ExitGuard() { closeTheDoor(); }
 };
 
-// Called right after QtSql created its registry, so the guard is destroyed before it
-// (static destructors run in the reverse order of their construction).
+// Called right after QtSql registered its cleanup, so ours runs first: post routines run in
+// the reverse order of their addition, static destructors in the reverse order of their
+// construction.
 void armExitGuard()
 {
     static ExitGuard guard;
+    static const bool postRoutineAdded = (qAddPostRoutine(closeTheDoor), true);
+    Q_UNUSED(postRoutineAdded);
 }
 
 // The connections the current thread opened, one per pool; removed when the thread ends.
