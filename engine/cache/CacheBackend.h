@@ -35,6 +35,13 @@ struct CacheKeyPage
 inline constexpr qint64 kTtlMissingKey = -2;
 inline constexpr qint64 kTtlNoExpiry = -1;
 
+// What the key browser shows of a key besides its value. The default is a missing key.
+struct CacheKeyDetails
+{
+    QByteArray type = QByteArrayLiteral("none"); // as Redis TYPE answers: "string", "hash", "list", ...
+    qint64 ttlMs = kTtlMissingKey;               // or kTtlNoExpiry
+};
+
 // A key-value cache the delivery path reads through. Implementations are thread-safe:
 // the delivery path calls them from the HTTP threads and the engine's pool at once.
 class CacheBackend
@@ -57,7 +64,9 @@ public:
     // Inspection, for the studio and the admin API. `pattern` is a Redis glob.
     virtual CacheReply<CacheKeyPage> scan(const QByteArray &pattern, const QByteArray &cursor,
                                           int count) = 0;
-    virtual CacheReply<qint64> ttlMs(const QByteArray &key) = 0;
+    // One entry per key, in the keys' order, in one round trip: a listed page of keys
+    // costs one call, not one per key. A missing key is {"none", kTtlMissingKey}.
+    virtual CacheReply<QList<CacheKeyDetails>> keyDetails(const QList<QByteArray> &keys) = 0;
     // ttl <= 0 removes the expiry.
     virtual CacheReply<bool> setTtl(const QByteArray &key, std::chrono::milliseconds ttl) = 0;
     virtual CacheReply<qint64> keyCount() = 0;

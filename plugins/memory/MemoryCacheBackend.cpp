@@ -146,17 +146,23 @@ CacheReply<CacheKeyPage> MemoryCacheBackend::scan(const QByteArray &pattern, con
     return {std::move(page)};
 }
 
-CacheReply<qint64> MemoryCacheBackend::ttlMs(const QByteArray &key)
+// Every value here is a string; a missing or expired key keeps CacheKeyDetails' default.
+CacheReply<QList<CacheKeyDetails>> MemoryCacheBackend::keyDetails(const QList<QByteArray> &keys)
 {
-    Shard &shard = shardFor(key);
-    std::lock_guard lock(shard.mutex);
+    QList<CacheKeyDetails> details(keys.size());
     const auto now = Clock::now();
-    const Entry *entry = findLive(shard, key, now);
-    if (!entry)
-        return {kTtlMissingKey};
-    if (entry->expiresAt == kNever)
-        return {kTtlNoExpiry};
-    return {std::chrono::duration_cast<std::chrono::milliseconds>(entry->expiresAt - now).count()};
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        Shard &shard = shardFor(keys.at(i));
+        std::lock_guard lock(shard.mutex);
+        const Entry *entry = findLive(shard, keys.at(i), now);
+        if (!entry)
+            continue;
+        details[i].type = QByteArrayLiteral("string");
+        details[i].ttlMs = entry->expiresAt == kNever
+                               ? kTtlNoExpiry
+                               : std::chrono::duration_cast<std::chrono::milliseconds>(entry->expiresAt - now).count();
+    }
+    return {std::move(details)};
 }
 
 CacheReply<bool> MemoryCacheBackend::setTtl(const QByteArray &key, std::chrono::milliseconds ttl)

@@ -30,7 +30,7 @@ public:
                              std::chrono::milliseconds ttl) override;
     CacheReply<qint64> remove(const QList<QByteArray> &keys) override;
     CacheReply<CacheKeyPage> scan(const QByteArray &pattern, const QByteArray &cursor, int count) override;
-    CacheReply<qint64> ttlMs(const QByteArray &key) override;
+    CacheReply<QList<CacheKeyDetails>> keyDetails(const QList<QByteArray> &keys) override;
     CacheReply<bool> setTtl(const QByteArray &key, std::chrono::milliseconds ttl) override;
     CacheReply<qint64> keyCount() override;
     CacheReply<QVariantMap> serverInfo() override;

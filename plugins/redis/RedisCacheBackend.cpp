@@ -83,9 +83,40 @@ CacheReply<CacheKeyPage> RedisCacheBackend::scan(const QByteArray &pattern, cons
     return {CacheKeyPage{std::move(page.value.keys), std::move(page.value.cursor)}, {}};
 }
 
-CacheReply<qint64> RedisCacheBackend::ttlMs(const QByteArray &key)
+CacheReply<QList<CacheKeyDetails>> RedisCacheBackend::keyDetails(const QList<QByteArray> &keys)
 {
-    return toCacheReply(m_client->pttl(key));
+    using Reply = CacheReply<QList<CacheKeyDetails>>;
+    if (keys.isEmpty())
+        return {};
+    // TYPE and PTTL of every key in one pipeline; the client routes each to its key's node.
+    QList<RedisCommand> commands;
+    commands.reserve(keys.size() * 2);
+    for (const QByteArray &key : keys) {
+        commands.append({{"TYPE", key}, key});
+        commands.append({{"PTTL", key}, key});
+    }
+    const QList<RedisReply> replies = m_client->execute(commands);
+    QList<CacheKeyDetails> details;
+    details.reserve(keys.size());
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        const RedisReply &type = replies.at(2 * i);
+        const RedisReply &ttl = replies.at(2 * i + 1);
+        if (type.isError())
+            return Reply::failure(QStringLiteral("TYPE failed: ") + type.errorText());
+        if (ttl.isError())
+            return Reply::failure(QStringLiteral("PTTL failed: ") + ttl.errorText());
+        if (type.type != RedisReply::Type::Status)
+            return Reply::failure(QStringLiteral("TYPE failed: unexpected reply type from Redis"));
+        if (ttl.type != RedisReply::Type::Integer)
+            return Reply::failure(QStringLiteral("PTTL failed: unexpected reply type from Redis"));
+        // A key that expires or is deleted between the two commands: report it missing,
+        // never a type without a key or a TTL of a key that is gone.
+        if (type.bytes == "none" || ttl.integer == kTtlMissingKey)
+            details.append(CacheKeyDetails{});
+        else
+            details.append({type.bytes, ttl.integer});
+    }
+    return {std::move(details), {}};
 }
 
 CacheReply<bool> RedisCacheBackend::setTtl(const QByteArray &key, std::chrono::milliseconds ttl)

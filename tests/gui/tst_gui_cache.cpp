@@ -1,6 +1,6 @@
 // The cache panel, on the in-memory cache and on a real redis-server: warm-up, the key
-// browser on SCAN, TTL editing, deleting a key / a pattern with a preview and confirmation
-// (the keys really leave the backend), and the staleness check.
+// browser on SCAN with each key's real type, TTL editing, deleting a key / a pattern with
+// a preview and confirmation (the keys really leave the backend), and the staleness check.
 #include "StudioFixture.h"
 #include "TestRedis.h"
 
@@ -64,6 +64,13 @@ class TestCachePanel : public QObject
     CachePanel *panel() { return studio_->window().cache(); }
     CacheBackend &backend() { return studio_->session().engine().cache().backend(); }
 
+    // The text of a column of the key browser's row for `key`; empty when the key is not shown.
+    QString cell(const QString &key, int column)
+    {
+        const auto found = panel()->keyTable()->findItems(key, Qt::MatchExactly);
+        return found.isEmpty() ? QString() : panel()->keyTable()->item(found.first()->row(), column)->text();
+    }
+
     bool keyExists(const QByteArray &key)
     {
         const auto values = backend().getMany({key});
@@ -110,13 +117,37 @@ private Q_SLOTS:
         panel()->selectKey(QStringLiteral("campaign:1"));
         panel()->findChild<QSpinBox *>(QStringLiteral("keyTtl"))->setValue(120);
         QVERIFY(studio_->click(QStringLiteral("setTtl")));
-        const auto ttl = backend().ttlMs("campaign:1");
-        QVERIFY(ttl.ok());
-        QVERIFY2(ttl.value > 100'000 && ttl.value <= 120'000, qPrintable(QString::number(ttl.value)));
+        const auto details = backend().keyDetails({"campaign:1"});
+        QVERIFY2(details.ok(), qPrintable(details.error));
+        const qint64 ttl = details.value.at(0).ttlMs;
+        QVERIFY2(ttl > 100'000 && ttl <= 120'000, qPrintable(QString::number(ttl)));
+        // The browser reads the new TTL back.
+        const QString shown = cell(QStringLiteral("campaign:1"), 2);
+        QVERIFY2(shown.startsWith(QLatin1String("0:01:")) || shown == QLatin1String("0:02:00"), qPrintable(shown));
         if (onRedis()) {
             const int seen = redis_->cli({QStringLiteral("TTL"), QStringLiteral("campaign:1")}).toInt();
             QVERIFY(seen > 100 && seen <= 120);
         }
+    }
+
+    void keyBrowserShowsEachKeysType()
+    {
+        for (int row = 0; row < panel()->keyTable()->rowCount(); ++row)
+            QCOMPARE(panel()->keyTable()->item(row, 1)->text(), QStringLiteral("string"));
+        if (!onRedis())
+            return; // the memory cache holds strings only
+        // A hash another client wrote to the same Redis.
+        redis_->cli({QStringLiteral("HSET"), QStringLiteral("profile:7"), QStringLiteral("country"), QStringLiteral("US")});
+        panel()->setPattern(QStringLiteral("*"));
+        panel()->scan();
+        QVERIFY(panel()->job()->waitForFinished(20000));
+        QCOMPARE(panel()->shownKeys().size(), 4);
+        QCOMPARE(cell(QStringLiteral("profile:7"), 1), QStringLiteral("hash"));
+        QCOMPARE(cell(QStringLiteral("profile:7"), 2), QStringLiteral("no expiry"));
+        QCOMPARE(cell(QStringLiteral("campaign:2"), 1), QStringLiteral("string"));
+        panel()->selectKey(QStringLiteral("profile:7"));
+        const QString value = panel()->findChild<QPlainTextEdit *>(QStringLiteral("keyValue"))->toPlainText();
+        QVERIFY2(value.contains(QLatin1String("a hash")), qPrintable(value));
     }
 
     void invalidatingAKeyRemovesItFromTheBackend()

@@ -278,7 +278,7 @@ void HttpTest::cacheAside()
     const auto stored = engine_->cache().backend().getMany({CampaignCodec::cacheKey(1)});
     QVERIFY(stored.ok() && stored.value[0]);
     QCOMPARE(CampaignCodec::decode(*stored.value[0])->code, QStringLiteral("spotify"));
-    QVERIFY(engine_->cache().backend().ttlMs(CampaignCodec::cacheKey(1)).value > 0);
+    QVERIFY(engine_->cache().backend().keyDetails({CampaignCodec::cacheKey(1)}).value.value(0).ttlMs > 0);
 
     const Response second = get(kLudoInUs);
     QCOMPARE(second.status, 200);

@@ -9,6 +9,10 @@
 #include <QTest>
 #include <QtConcurrent>
 
+#include <limits>
+#include <numeric>
+#include <tuple>
+
 using namespace adserve;
 using namespace std::chrono_literals;
 using test::TestRedisServer;
@@ -49,6 +53,11 @@ private slots:
     void ttlExpires();
     void ttlInspectAndEdit_data() { deployments(); }
     void ttlInspectAndEdit();
+    void keyDetailsOfEveryType_data();
+    void keyDetailsOfEveryType();
+    void keyDetailsOfManyKeysInOrder_data() { deployments(); }
+    void keyDetailsOfManyKeysInOrder();
+    void keyDetailsErrorNamesTheCommand();
     void scanPagesThroughEverything_data() { deployments(); }
     void scanPagesThroughEverything();
     void serverInfoAndPing_data() { deployments(); }
@@ -67,6 +76,11 @@ private:
     CacheBackend &backend();
     QString deployment() const { return QString::fromLatin1(QTest::currentDataTag()); }
     qint64 storedKeys(); // counted by redis-cli, not by the plugin
+    // Runs redis-cli on the data row's deployment (following redirects in the cluster):
+    // another client, writing what the plugin then reads.
+    QByteArray cli(const QStringList &args);
+    // The TTL keyDetails reports for one key; a failed call gives a TTL no key can have.
+    qint64 ttlOf(const QByteArray &key);
 
     TestRedisServer m_standalone{TestRedisServer::Options{QStringLiteral("pa:ss@word"), {}, {}, false}};
     test::TestRedisCluster m_cluster{3};
@@ -91,6 +105,19 @@ qint64 RedisPluginTest::storedKeys()
 {
     QFETCH(bool, cluster);
     return cluster ? m_cluster.keyCount() : m_standalone.cli({QStringLiteral("DBSIZE")}).toLongLong();
+}
+
+QByteArray RedisPluginTest::cli(const QStringList &args)
+{
+    QFETCH(bool, cluster);
+    return cluster ? m_cluster.node(0).cli(QStringList{QStringLiteral("-c")} + args) : m_standalone.cli(args);
+}
+
+qint64 RedisPluginTest::ttlOf(const QByteArray &key)
+{
+    const auto details = backend().keyDetails({key});
+    return details.ok() && details.value.size() == 1 ? details.value.at(0).ttlMs
+                                                      : std::numeric_limits<qint64>::min();
 }
 
 void RedisPluginTest::initTestCase()
@@ -156,18 +183,13 @@ void RedisPluginTest::getSetRemove()
 void RedisPluginTest::readsWhatAnotherClientWrote()
 {
     // Another service (here redis-cli) writes the Go JSON; the plugin returns the same bytes.
-    QFETCH(bool, cluster);
-    const QStringList set{QStringLiteral("SET"), QStringLiteral("campaign:42"), QString::fromUtf8(kGoValue),
-                          QStringLiteral("EX"), QStringLiteral("86400")};
-    if (cluster)
-        m_cluster.node(0).cli(QStringList{QStringLiteral("-c")} + set);
-    else
-        m_standalone.cli(set);
+    cli({QStringLiteral("SET"), QStringLiteral("campaign:42"), QString::fromUtf8(kGoValue), QStringLiteral("EX"),
+         QStringLiteral("86400")});
     const auto got = backend().getMany({"campaign:42"});
     QVERIFY2(got.ok(), qPrintable(got.error));
     QCOMPARE(got.value.at(0).value_or("<missing>"), kGoValue);
-    const qint64 ttl = backend().ttlMs("campaign:42").value;
-    QVERIFY(ttl > 86'000'000 && ttl <= 86'400'000);
+    const qint64 ttl = ttlOf("campaign:42");
+    QVERIFY2(ttl > 86'000'000 && ttl <= 86'400'000, qPrintable(QString::number(ttl)));
 }
 
 void RedisPluginTest::ttlExpires()
@@ -180,21 +202,126 @@ void RedisPluginTest::ttlExpires()
 void RedisPluginTest::ttlInspectAndEdit()
 {
     QVERIFY(backend().setMany({{"k", "v"}}, 100s).ok());
-    qint64 ttl = backend().ttlMs("k").value;
-    QVERIFY(ttl > 99'000 && ttl <= 100'000);
-    QCOMPARE(backend().ttlMs("missing").value, kTtlMissingKey);
+    qint64 ttl = ttlOf("k");
+    QVERIFY2(ttl > 99'000 && ttl <= 100'000, qPrintable(QString::number(ttl)));
+    QCOMPARE(ttlOf("missing"), kTtlMissingKey);
 
     QCOMPARE(backend().setTtl("k", 0ms).value, true); // persist
-    QCOMPARE(backend().ttlMs("k").value, kTtlNoExpiry);
+    QCOMPARE(ttlOf("k"), kTtlNoExpiry);
     QCOMPARE(backend().setTtl("k", 0ms).value, true); // already without expiry: still there
     QCOMPARE(backend().setTtl("k", 5s).value, true);
-    ttl = backend().ttlMs("k").value;
-    QVERIFY(ttl > 4000 && ttl <= 5000);
+    ttl = ttlOf("k");
+    QVERIFY2(ttl > 4000 && ttl <= 5000, qPrintable(QString::number(ttl)));
     QCOMPARE(backend().setTtl("missing", 5s).value, false);
     QCOMPARE(backend().setTtl("missing", 0ms).value, false);
 
     QVERIFY(backend().setMany({{"forever", "v"}}, 0ms).ok());
-    QCOMPARE(backend().ttlMs("forever").value, kTtlNoExpiry);
+    QCOMPARE(ttlOf("forever"), kTtlNoExpiry);
+}
+
+void RedisPluginTest::keyDetailsOfEveryType_data()
+{
+    QTest::addColumn<bool>("cluster");
+    QTest::addColumn<QStringList>("write"); // what another client runs to create "k"
+    QTest::addColumn<QByteArray>("type");
+    const QList<std::tuple<const char *, QStringList, QByteArray>> kinds{
+        {"string", {"SET", "k", "v"}, "string"},
+        {"hash", {"HSET", "k", "field", "v"}, "hash"},
+        {"list", {"RPUSH", "k", "a", "b"}, "list"},
+        {"set", {"SADD", "k", "a"}, "set"},
+        {"sorted set", {"ZADD", "k", "1", "a"}, "zset"},
+        {"stream", {"XADD", "k", "*", "field", "v"}, "stream"},
+    };
+    for (const bool cluster : {false, true}) {
+        for (const auto &[name, write, type] : kinds)
+            QTest::addRow("%s %s", cluster ? "cluster" : "standalone", name) << cluster << write << type;
+    }
+}
+
+void RedisPluginTest::keyDetailsOfEveryType()
+{
+    QFETCH(QStringList, write);
+    QFETCH(QByteArray, type);
+    cli(write);
+    cli({QStringLiteral("PEXPIRE"), QStringLiteral("k"), QStringLiteral("100000")});
+    QVERIFY(backend().setMany({{"forever", "v"}}, 0ms).ok());
+
+    const auto details = backend().keyDetails({"k", "missing", "forever"});
+    QVERIFY2(details.ok(), qPrintable(details.error));
+    QCOMPARE(details.value.size(), 3);
+    QCOMPARE(details.value.at(0).type, type);
+    const qint64 ttl = details.value.at(0).ttlMs;
+    QVERIFY2(ttl > 99'000 && ttl <= 100'000, qPrintable(QString::number(ttl)));
+    QCOMPARE(details.value.at(1).type, QByteArray("none"));
+    QCOMPARE(details.value.at(1).ttlMs, kTtlMissingKey);
+    QCOMPARE(details.value.at(2).type, QByteArray("string"));
+    QCOMPARE(details.value.at(2).ttlMs, kTtlNoExpiry);
+}
+
+void RedisPluginTest::keyDetailsOfManyKeysInOrder()
+{
+    // 300 keys, every third missing, each string with a TTL of its own, a few hashes:
+    // in a cluster they spread over every master, and still come back in the asked order.
+    QFETCH(bool, cluster);
+    const auto keyOf = [](int i) -> QByteArray { return "campaign:" + QByteArray::number(i); };
+    QList<int> ids(300);
+    std::iota(ids.rbegin(), ids.rend(), 0); // asked for in descending order
+    for (const int i : ids) {
+        const QByteArray key = keyOf(i);
+        if (i % 3 == 1)
+            continue;
+        if (i % 50 == 0)
+            cli({QStringLiteral("HSET"), QString::fromLatin1(key), QStringLiteral("field"), QStringLiteral("v")});
+        else
+            QVERIFY(backend().setMany({{key, "v"}}, std::chrono::minutes(10 + i)).ok());
+    }
+    if (cluster) {
+        for (int node = 0; node < m_cluster.size(); ++node)
+            QVERIFY(m_cluster.node(node).cli({QStringLiteral("DBSIZE")}).toLongLong() > 0);
+    }
+
+    QList<QByteArray> keys;
+    for (const int i : ids)
+        keys.append(keyOf(i));
+    const auto details = backend().keyDetails(keys);
+    QVERIFY2(details.ok(), qPrintable(details.error));
+    QCOMPARE(details.value.size(), keys.size());
+    for (qsizetype at = 0; at < keys.size(); ++at) {
+        const int i = ids.at(at);
+        const CacheKeyDetails &got = details.value.at(at);
+        if (i % 3 == 1) {
+            QCOMPARE(got.type, QByteArray("none"));
+            QCOMPARE(got.ttlMs, kTtlMissingKey);
+        } else if (i % 50 == 0) {
+            QCOMPARE(got.type, QByteArray("hash"));
+            QCOMPARE(got.ttlMs, kTtlNoExpiry);
+        } else {
+            QCOMPARE(got.type, QByteArray("string"));
+            const qint64 expected = (10 + i) * 60'000; // a minute apart: a swapped neighbour fails
+            QVERIFY2(got.ttlMs > expected - 10'000 && got.ttlMs <= expected,
+                     qPrintable(QStringLiteral("%1: %2").arg(QString::fromLatin1(keys.at(at))).arg(got.ttlMs)));
+        }
+    }
+
+    const auto none = backend().keyDetails({});
+    QVERIFY2(none.ok(), qPrintable(none.error));
+    QVERIFY(none.value.isEmpty());
+}
+
+void RedisPluginTest::keyDetailsErrorNamesTheCommand()
+{
+    // A user that may run TYPE but not PTTL gets Redis's own refusal, named.
+    QCOMPARE(m_standalone.cli({QStringLiteral("SET"), QStringLiteral("k"), QStringLiteral("v")}), QByteArray("OK"));
+    QCOMPARE(m_standalone.cli({QStringLiteral("ACL"), QStringLiteral("SETUSER"), QStringLiteral("nopttl"),
+                               QStringLiteral("on"), QStringLiteral(">secret"), QStringLiteral("~*"),
+                               QStringLiteral("+@all"), QStringLiteral("-pttl")}),
+             QByteArray("OK"));
+    QString error;
+    const auto limited = load(QStringLiteral("redis://nopttl:secret@%1").arg(m_standalone.address()), false, &error);
+    QVERIFY2(limited, qPrintable(error));
+    const auto details = limited->keyDetails({"k"});
+    QVERIFY(!details.ok());
+    QVERIFY2(details.error.startsWith(QLatin1String("PTTL failed: NOPERM")), qPrintable(details.error));
 }
 
 void RedisPluginTest::scanPagesThroughEverything()
@@ -308,6 +435,10 @@ void RedisPluginTest::redisDownAtStartup()
     QVERIFY2(down.error.contains(QLatin1String("cannot connect")), qPrintable(down.error));
     QVERIFY(!cache->ping().ok());
     QVERIFY(!cache->serverInfo().ok());
+    const auto details = cache->keyDetails({"campaign:1"});
+    QVERIFY(!details.ok());
+    QVERIFY2(details.error.startsWith(QLatin1String("TYPE failed: ")), qPrintable(details.error));
+    QVERIFY(cache->keyDetails({}).ok()); // nothing to ask: no round trip
     QVERIFY(timer.elapsed() < 100);
 
     QVERIFY2(later.restart(), qPrintable(later.error()));

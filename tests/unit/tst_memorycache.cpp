@@ -79,11 +79,25 @@ void MemoryCacheTest::ttlInspectAndEdit()
 {
     auto cache = make();
     cache->setMany({{"k", "v"}}, 100s);
-    const qint64 ttl = cache->ttlMs("k").value;
-    QVERIFY(ttl > 99000 && ttl <= 100000);
-    QCOMPARE(cache->ttlMs("nope").value, kTtlMissingKey);
+    cache->setMany({{"short", "v"}}, 1ms);
+    cache->setMany({{"forever", "v"}}, 0ms);
+    QTest::qWait(5); // "short" expires
+    const auto details = cache->keyDetails({"k", "nope", "short", "forever"});
+    QVERIFY(details.ok());
+    QCOMPARE(details.value.size(), 4);
+    QCOMPARE(details.value[0].type, QByteArray("string"));
+    QVERIFY2(details.value[0].ttlMs > 99000 && details.value[0].ttlMs <= 100000,
+             qPrintable(QString::number(details.value[0].ttlMs)));
+    for (const int missing : {1, 2}) {
+        QCOMPARE(details.value[missing].type, QByteArray("none"));
+        QCOMPARE(details.value[missing].ttlMs, kTtlMissingKey);
+    }
+    QCOMPARE(details.value[3].type, QByteArray("string"));
+    QCOMPARE(details.value[3].ttlMs, kTtlNoExpiry);
+    QVERIFY(cache->keyDetails({}).value.isEmpty());
+
     QVERIFY(cache->setTtl("k", 0ms).value);
-    QCOMPARE(cache->ttlMs("k").value, kTtlNoExpiry);
+    QCOMPARE(cache->keyDetails({"k"}).value.value(0).ttlMs, kTtlNoExpiry);
     QVERIFY(!cache->setTtl("nope", 5s).value);
 }
 

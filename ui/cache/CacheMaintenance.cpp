@@ -49,12 +49,15 @@ KeyPage scanPage(CacheBackend &backend, const QByteArray &pattern, const QByteAr
         keys += step.value.keys;
         next = step.value.nextCursor.isEmpty() ? QByteArrayLiteral("0") : step.value.nextCursor;
     } while (keys.size() < pageSize && next != "0");
+    const auto details = backend.keyDetails(keys);
+    if (!details.ok()) {
+        page.error = details.error;
+        return page;
+    }
     page.nextCursor = next;
     const auto values = backend.getMany(keys);
     for (qsizetype i = 0; i < keys.size(); ++i) {
-        KeyInfo info{keys.at(i)};
-        const auto ttl = backend.ttlMs(keys.at(i));
-        info.ttlMs = ttl.ok() ? ttl.value : kTtlMissingKey;
+        KeyInfo info{keys.at(i), details.value.at(i)};
         if (values.ok() && values.value.at(i))
             info.size = values.value.at(i)->size();
         page.keys.append(info);

@@ -19,8 +19,8 @@ namespace CacheMaintenance {
 struct KeyInfo
 {
     QByteArray key;
-    qint64 ttlMs = kTtlMissingKey;
-    qint64 size = -1; // bytes of the value; -1 when it is gone
+    CacheKeyDetails details;
+    qint64 size = -1; // bytes of a string value; -1 when it is gone or not a string
 };
 
 struct KeyPage
@@ -31,7 +31,7 @@ struct KeyPage
 };
 
 // One page of a SCAN (never KEYS): at least `pageSize` keys unless the scan ends first,
-// with their TTLs and value sizes.
+// with their types, TTLs and value sizes (one batched call each, not one per key).
 KeyPage scanPage(CacheBackend &backend, const QByteArray &pattern, const QByteArray &cursor, int pageSize);
 
 // Every key matching `pattern`, scanning in steps (the preview of a pattern delete).

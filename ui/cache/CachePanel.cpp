@@ -270,8 +270,7 @@ void CachePanel::showPage(const CacheMaintenance::KeyPage &page, bool append)
     keys_->setRowCount(row + int(page.keys.size()));
     for (const CacheMaintenance::KeyInfo &info : page.keys) {
         keys_->setItem(row, 0, new QTableWidgetItem(QString::fromUtf8(info.key)));
-        keys_->setItem(row, 1, new QTableWidgetItem(QStringLiteral("string")));
-        keys_->setItem(row, 2, new QTableWidgetItem(ttlText(info.ttlMs)));
+        showDetails(row, info.details);
         auto *size = new QTableWidgetItem;
         size->setData(Qt::DisplayRole, info.size);
         keys_->setItem(row, 3, size);
@@ -283,6 +282,12 @@ void CachePanel::showPage(const CacheMaintenance::KeyPage &page, bool append)
     next_->setEnabled(more);
     keyCount_->setText(more ? tr("%1 keys shown; more to scan").arg(keys_->rowCount())
                             : tr("%1 keys; scan complete").arg(keys_->rowCount()));
+}
+
+void CachePanel::showDetails(int row, const CacheKeyDetails &details)
+{
+    keys_->setItem(row, 1, new QTableWidgetItem(QString::fromUtf8(details.type)));
+    keys_->setItem(row, 2, new QTableWidgetItem(ttlText(details.ttlMs)));
 }
 
 QStringList CachePanel::shownKeys() const
@@ -310,8 +315,22 @@ void CachePanel::showValue()
     // One key: small enough to read on the GUI thread.
     CacheBackend &backend = session_.engine().cache().backend();
     const QByteArray key = keys_->item(rows.first().row(), 0)->text().toUtf8();
+    const auto details = backend.keyDetails({key});
+    if (!details.ok()) {
+        value_->setPlainText(tr("cannot read: %1").arg(details.error));
+        return;
+    }
+    const CacheKeyDetails &detail = details.value.constFirst();
+    if (detail.type == "none") {
+        value_->setPlainText(tr("(the key is gone)"));
+        return;
+    }
+    ttl_->setValue(detail.ttlMs > 0 ? int(detail.ttlMs / 1000) : 0);
+    if (detail.type != "string") {
+        value_->setPlainText(tr("(a %1: the browser shows string values only)").arg(QString::fromUtf8(detail.type)));
+        return;
+    }
     const auto values = backend.getMany({key});
-    const auto ttl = backend.ttlMs(key);
     if (!values.ok()) {
         value_->setPlainText(tr("cannot read: %1").arg(values.error));
         return;
@@ -323,25 +342,38 @@ void CachePanel::showValue()
     }
     const QJsonDocument doc = QJsonDocument::fromJson(*raw);
     value_->setPlainText(doc.isNull() ? QString::fromUtf8(*raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
-    if (ttl.ok())
-        ttl_->setValue(ttl.value > 0 ? int(ttl.value / 1000) : 0);
 }
 
 void CachePanel::applyTtl()
 {
-    const auto rows = keys_->selectionModel()->selectedRows();
     CacheBackend &backend = session_.engine().cache().backend();
-    for (const QModelIndex &index : rows) {
+    QList<int> rows;
+    QList<QByteArray> keys;
+    QString failure;
+    for (const QModelIndex &index : keys_->selectionModel()->selectedRows()) {
         const QByteArray key = keys_->item(index.row(), 0)->text().toUtf8();
         const auto result = backend.setTtl(key, std::chrono::seconds(ttl_->value()));
         if (!result.ok()) {
-            QMessageBox::warning(this, tr("TTL not set"), result.error);
-            return;
+            failure = result.error;
+            break;
         }
-        const auto now = backend.ttlMs(key);
-        keys_->item(index.row(), 2)->setText(ttlText(now.ok() ? now.value : kTtlMissingKey));
+        rows.append(index.row());
+        keys.append(key);
     }
-    Q_EMIT message(tr("TTL set on %n key(s)", nullptr, int(rows.size())));
+    // Read back what the cache now holds for the keys that were set, in one call.
+    const auto details = backend.keyDetails(keys);
+    if (details.ok()) {
+        keys_->setSortingEnabled(false); // rows stay where they are until all are shown
+        for (qsizetype i = 0; i < rows.size(); ++i)
+            showDetails(rows.at(i), details.value.at(i));
+        keys_->setSortingEnabled(true);
+    }
+    if (!failure.isEmpty())
+        QMessageBox::warning(this, tr("TTL not set"), failure);
+    else if (!details.ok())
+        QMessageBox::warning(this, tr("TTL set, but not read back"), details.error);
+    else
+        Q_EMIT message(tr("TTL set on %n key(s)", nullptr, int(rows.size())));
 }
 
 void CachePanel::deleteSelection()

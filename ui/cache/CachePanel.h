@@ -20,7 +20,7 @@ class StudioSession;
 class TimeSeriesChart;
 
 // The ops engineer's view of the cache: the cache-aside counters live with a chart, the
-// server's own figures, a key browser on SCAN with TTL, size and the pretty-printed value,
+// server's own figures, a key browser on SCAN with type, TTL, size and the pretty-printed value,
 // TTL editing, deletes with a preview and confirmation, warm-up and a staleness check.
 // Scans, pattern deletes, warm-up and the staleness check run off the GUI thread.
 class CachePanel : public QWidget
@@ -53,6 +53,8 @@ Q_SIGNALS:
 
 private:
     void showPage(const CacheMaintenance::KeyPage &page, bool append);
+    // The Type and TTL cells of a row.
+    void showDetails(int row, const CacheKeyDetails &details);
     void showValue();
     void applyTtl();
     void confirmAndDelete(const QString &what, const QList<QByteArray> &keys);
