@@ -1,7 +1,12 @@
 // The simulator panel: the response exactly as the endpoint returns it, the sources and
-// timing, "why not" for one campaign, the what-if heat map and "Copy as curl".
+// timing, "why not" for one campaign, the what-if heat map, "Copy as curl", and inputs that
+// complete from values the store's campaigns use.
 #include "StudioFixture.h"
 
+#include "campaigns/CampaignsPanel.h"
+#include "campaigns/ValueListEditor.h"
+#include "common/BackgroundJob.h"
+#include "common/ValueCatalog.h"
 #include "simulator/DeliveryRequest.h"
 #include "simulator/SimulatorPanel.h"
 #include "simulator/WhatIfGrid.h"
@@ -10,7 +15,11 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QCompleter>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStringListModel>
 #include <QTableWidget>
 #include <QTest>
 
@@ -133,6 +142,46 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, 1)->data(Qt::UserRole).toInt(), 0);
         QVERIFY(table->item(0, 0)->toolTip().contains(QLatin1String("subwaysurfer")));
         QVERIFY(table->item(0, 0)->background() != table->item(1, 1)->background());
+    }
+
+    // A campaign created through the store brings its new app to the simulator's completer.
+    // The values are read once for every panel, off the GUI thread: the simulator and the
+    // campaign editor complete from the same list, which a background read refreshes.
+    void completesAppsNewInTheStore()
+    {
+        const QString app = QStringLiteral("com.example.freshlyadded");
+        auto *appInput = panel()->findChild<QLineEdit *>(QStringLiteral("simApp"));
+        QVERIFY(appInput && appInput->completer());
+        const auto *offered = qobject_cast<QStringListModel *>(appInput->completer()->model());
+        QVERIFY(offered);
+        ValueCatalog &catalog = studio_.session().valueCatalog();
+        QCOMPARE(offered, catalog.model(Dimension::App));
+        auto *editorAppList = studio_.window().campaigns()->findChild<ValueListEditor *>(QStringLiteral("app.include"));
+        QVERIFY(editorAppList);
+        QCOMPARE(editorAppList->findChild<QLineEdit *>(QStringLiteral("valueInput"))->completer()->model(), offered);
+        QTRY_VERIFY(offered->stringList().contains(QStringLiteral("com.gametion.ludokinggame"))); // a sample's app
+        QVERIFY(!offered->stringList().contains(app));
+
+        QSignalSpy backgroundReads(catalog.loader(), &BackgroundJob::started);
+        CampaignWithRules campaign;
+        campaign.campaign.code = QStringLiteral("freshlyadded");
+        campaign.campaign.name = QStringLiteral("Freshly added");
+        campaign.campaign.image = QStringLiteral("https://cdn.example.com/fresh.png");
+        campaign.campaign.cta = QStringLiteral("Install");
+        TargetRule onlyInTheApp;
+        onlyInTheApp.dimension = Dimension::App;
+        onlyInTheApp.values = {app};
+        campaign.rules = {onlyInTheApp};
+        const auto created = studio_.session().engine().store().create(campaign);
+        QVERIFY2(created.ok(), qPrintable(created.message));
+
+        QTRY_VERIFY(offered->stringList().contains(app));
+        QVERIFY(!backgroundReads.isEmpty());
+        // As a user sees it: typing part of the app offers it.
+        QVERIFY(studio_.type(panel(), QStringLiteral("simApp"), QStringLiteral("freshly")));
+        QCompleter *completer = appInput->completer();
+        QCOMPARE(completer->completionCount(), 1);
+        QCOMPARE(completer->currentCompletion(), app);
     }
 
     void copyAsCurl()

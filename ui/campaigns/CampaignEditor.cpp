@@ -1,6 +1,7 @@
 #include "CampaignEditor.h"
 
 #include "ValueListEditor.h"
+#include "common/ValueCatalog.h"
 #include "model/CampaignValidator.h"
 #include "session/StudioSession.h"
 
@@ -133,7 +134,8 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
         const int row = int(d);
         grid->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(dimensionName(d)), targeting), row, 0, Qt::AlignTop);
         for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
-            auto *editor = new ValueListEditor(ruleTypeName(t), targeting);
+            auto *editor = new ValueListEditor(ruleTypeName(t), session_.valueCatalog().completer(d, targeting),
+                                               targeting);
             editor->setObjectName(listName(d, t));
             lists_[size_t(d)][t == RuleType::Include ? 0 : 1] = editor;
             grid->addWidget(editor, row, t == RuleType::Include ? 1 : 2);
@@ -423,12 +425,6 @@ QString CampaignEditor::fieldError(const QString &field) const
 QString CampaignEditor::conflictMessage() const
 {
     return conflict_->isVisible() ? conflictText_->text() : QString();
-}
-
-void CampaignEditor::setCompletions(Dimension dimension, const QStringList &values)
-{
-    list(dimension, RuleType::Include)->setCompletions(values);
-    list(dimension, RuleType::Exclude)->setCompletions(values);
 }
 
 bool CampaignEditor::save()

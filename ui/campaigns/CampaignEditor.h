@@ -51,7 +51,6 @@ public:
     CampaignWithRules edited() const;
     // Codes in use, for the "unique code" check at the field: code -> campaign id.
     void setCodeOwners(QHash<QString, qint64> owners) { codeOwners_ = std::move(owners); }
-    void setCompletions(Dimension dimension, const QStringList &values);
 
     // Saves through the store; false when invalid, in conflict or failed (all shown).
     bool save();

@@ -5,7 +5,6 @@
 #include "CampaignTransfer.h"
 #include "common/BackgroundJob.h"
 #include "common/JobProgress.h"
-#include "common/ValueCatalog.h"
 #include "session/StudioSession.h"
 #include "store/CampaignGenerator.h"
 
@@ -134,10 +133,7 @@ void CampaignsPanel::reload()
     CampaignStore &store = session_.engine().store();
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
         auto campaigns = store.targeting();
-        std::array<QStringList, kDimensionCount> completions;
-        for (Dimension d : kDimensions)
-            completions[size_t(d)] = ValueCatalog::known(store, d);
-        return [this, campaigns = std::move(campaigns), completions = std::move(completions)]() mutable {
+        return [this, campaigns = std::move(campaigns)]() mutable {
             if (!campaigns.ok()) {
                 Q_EMIT message(tr("Campaigns not loaded: %1").arg(campaigns.message));
                 return;
@@ -146,8 +142,6 @@ void CampaignsPanel::reload()
             for (const CampaignWithRules &c : std::as_const(campaigns.value))
                 owners.insert(c.campaign.code, c.campaign.id);
             editor_->setCodeOwners(std::move(owners));
-            for (Dimension d : kDimensions)
-                editor_->setCompletions(d, completions[size_t(d)]);
             changingSelection_ = true;
             model_->setCampaigns(std::move(campaigns.value));
             changingSelection_ = false;

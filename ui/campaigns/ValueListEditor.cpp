@@ -2,32 +2,26 @@
 
 #include "model/Campaign.h"
 
-#include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QShortcut>
-#include <QStringListModel>
 #include <QVBoxLayout>
 
 namespace adserve {
 
-ValueListEditor::ValueListEditor(const QString &title, QWidget *parent)
+ValueListEditor::ValueListEditor(const QString &title, QCompleter *completer, QWidget *parent)
     : QWidget(parent)
     , input_(new QLineEdit(this))
     , list_(new QListWidget(this))
     , error_(new QLabel(this))
-    , completions_(new QStringListModel(this))
 {
     input_->setObjectName(QStringLiteral("valueInput"));
     list_->setObjectName(QStringLiteral("values"));
     error_->setObjectName(QStringLiteral("fieldError"));
     input_->setPlaceholderText(tr("add a value, Enter"));
-    auto *completer = new QCompleter(completions_, this);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setFilterMode(Qt::MatchContains);
     input_->setCompleter(completer);
     list_->setFlow(QListView::LeftToRight);
     list_->setWrapping(true);
@@ -69,11 +63,6 @@ void ValueListEditor::setValues(const QStringList &values)
         return;
     list_->clear();
     list_->addItems(values);
-}
-
-void ValueListEditor::setCompletions(const QStringList &values)
-{
-    completions_->setStringList(values);
 }
 
 void ValueListEditor::setError(const QString &message)

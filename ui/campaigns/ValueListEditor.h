@@ -3,10 +3,10 @@
 #include <QStringList>
 #include <QWidget>
 
+class QCompleter;
 class QLabel;
 class QLineEdit;
 class QListWidget;
-class QStringListModel;
 
 namespace adserve {
 
@@ -17,11 +17,11 @@ class ValueListEditor : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ValueListEditor(const QString &title, QWidget *parent = nullptr);
+    // `completer` offers the known values for the input.
+    ValueListEditor(const QString &title, QCompleter *completer, QWidget *parent = nullptr);
 
     QStringList values() const;
     void setValues(const QStringList &values);
-    void setCompletions(const QStringList &values);
     void setError(const QString &message);
 
 Q_SIGNALS:
@@ -34,7 +34,6 @@ private:
     QLineEdit *input_;
     QListWidget *list_;
     QLabel *error_;
-    QStringListModel *completions_;
 };
 
 } // namespace adserve

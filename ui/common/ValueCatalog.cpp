@@ -1,11 +1,17 @@
 #include "ValueCatalog.h"
 
-#include "store/CampaignStore.h"
+#include "BackgroundJob.h"
+#include "session/StudioSession.h"
 #include "store/ValueLists.h"
 
+#include <QCompleter>
 #include <QSet>
+#include <QStringListModel>
+#include <QTimer>
 
-namespace adserve::ValueCatalog {
+namespace adserve {
+
+namespace {
 
 QStringList builtIn(Dimension dimension)
 {
@@ -24,6 +30,7 @@ QStringList builtIn(Dimension dimension)
     return {};
 }
 
+// builtIn() and the store's values, without case-insensitive duplicates, sorted.
 QStringList known(const CampaignStore &store, Dimension dimension)
 {
     QStringList values = builtIn(dimension);
@@ -43,4 +50,66 @@ QStringList known(const CampaignStore &store, Dimension dimension)
     return unique;
 }
 
-} // namespace adserve::ValueCatalog
+} // namespace
+
+ValueCatalog::ValueCatalog(StudioSession &session, QObject *parent)
+    : QObject(parent)
+    , session_(session)
+    , loader_(new BackgroundJob(this))
+    , refreshSoon_(new QTimer(this))
+{
+    for (QStringListModel *&model : models_)
+        model = new QStringListModel(this);
+    refreshSoon_->setSingleShot(true);
+    refreshSoon_->setInterval(250);
+    connect(refreshSoon_, &QTimer::timeout, this, &ValueCatalog::refresh);
+    connect(loader_, &BackgroundJob::finished, this, [this](bool cancelled) {
+        if (!cancelled && std::exchange(stale_, false))
+            refresh();
+    });
+    connect(&session_, &StudioSession::aboutToClose, loader_, &BackgroundJob::cancelAndWait);
+    session_.forEachEngine(this, [this] {
+        // Writes made anywhere (this window, the admin API, another instance) end here.
+        connect(&session_.engine(), &Engine::changesApplied, this, [this] { refreshSoon_->start(); },
+                Qt::QueuedConnection);
+        refresh();
+    });
+}
+
+ValueCatalog::~ValueCatalog()
+{
+    // The read uses the session's store: done before the store can go away.
+    loader_->cancelAndWait();
+}
+
+QCompleter *ValueCatalog::completer(Dimension dimension, QObject *parent) const
+{
+    auto *completer = new QCompleter(model(dimension), parent);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    return completer;
+}
+
+void ValueCatalog::refresh()
+{
+    if (loader_->isRunning()) {
+        stale_ = true;
+        return;
+    }
+    stale_ = false; // this read sees every change made so far
+    const CampaignStore &store = session_.engine().store();
+    loader_->start(tr("Reading known values"), [this, &store](JobControl &) -> BackgroundJob::Finish {
+        std::array<QStringList, kDimensionCount> lists;
+        for (Dimension d : kDimensions)
+            lists[size_t(d)] = known(store, d);
+        return [this, lists = std::move(lists)] {
+            // Most changes bring no new value: leave an open completion popup alone then.
+            for (Dimension d : kDimensions) {
+                if (models_[size_t(d)]->stringList() != lists[size_t(d)])
+                    models_[size_t(d)]->setStringList(lists[size_t(d)]);
+            }
+        };
+    });
+}
+
+} // namespace adserve

@@ -1,9 +1,12 @@
 #include "StudioSession.h"
 
+#include "common/ValueCatalog.h"
+
 namespace adserve {
 
 StudioSession::StudioSession(QObject *parent)
     : QObject(parent)
+    , valueCatalog_(std::make_unique<ValueCatalog>(*this))
 {
     qRegisterMetaType<adserve::RequestRecord>();
 }

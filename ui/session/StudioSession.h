@@ -11,6 +11,8 @@
 
 namespace adserve {
 
+class ValueCatalog;
+
 // The engine the studio works on, with the HTTP API and the embedded server over it.
 // Panels reach everything through the session, never keeping pointers across a reopen:
 // switching connections builds a new engine and swaps it in only once it opened.
@@ -38,6 +40,8 @@ public:
     Engine &engine() { return *engine_; }
     HttpApi &api() { return *api_; }
     HttpServerPool &server() { return *server_; }
+    // The completion lists of every panel, kept current across changes and reopens.
+    ValueCatalog &valueCatalog() { return *valueCatalog_; }
 
     // Starts the embedded server on the given address; false with `error` when it cannot bind.
     bool startServer(const QHostAddress &address, quint16 port, QString *error);
@@ -57,6 +61,8 @@ private:
     std::unique_ptr<Metrics> metrics_;
     std::unique_ptr<HttpApi> api_;
     std::unique_ptr<HttpServerPool> server_;
+    // Last: destroyed first, while the store its background read uses still exists.
+    std::unique_ptr<ValueCatalog> valueCatalog_;
 };
 
 } // namespace adserve

@@ -9,7 +9,6 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
-#include <QCompleter>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -18,7 +17,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStringListModel>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -26,7 +24,6 @@
 namespace adserve {
 
 namespace {
-
 
 void setRow(QTableWidget *table, int row, const QStringList &cells, const QColor &background = {})
 {
@@ -79,11 +76,10 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     body_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     body_->setWordWrapMode(QTextOption::WrapAnywhere);
     curl_->setReadOnly(true);
-    for (QLineEdit *edit : {country_, os_, app_}) {
-        auto *completer = new QCompleter(QStringList{}, edit);
-        completer->setCaseSensitivity(Qt::CaseInsensitive);
-        completer->setFilterMode(Qt::MatchContains);
-        edit->setCompleter(completer);
+    const std::array<QLineEdit *, kDimensionCount> edits{country_, os_, app_};
+    for (Dimension d : kDimensions) {
+        QLineEdit *edit = edits[size_t(d)];
+        edit->setCompleter(session_.valueCatalog().completer(d, edit));
         edit->setClearButtonEnabled(true);
         connect(edit, &QLineEdit::returnPressed, this, &SimulatorPanel::simulate);
     }
@@ -142,31 +138,26 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
     connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
     session_.forEachEngine(this, [this] {
-        connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCompletions,
+        connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCampaignChoices,
                 Qt::QueuedConnection);
-        refreshCompletions();
+        refreshCampaignChoices();
     });
 }
 
-void SimulatorPanel::refreshCompletions()
+void SimulatorPanel::refreshCampaignChoices()
 {
-    const CampaignStore &store = session_.engine().store();
-    const std::array<QLineEdit *, kDimensionCount> edits{country_, os_, app_};
-    for (Dimension d : kDimensions) {
-        if (auto *model = qobject_cast<QStringListModel *>(edits[size_t(d)]->completer()->model()))
-            model->setStringList(ValueCatalog::known(store, d));
-    }
     // The "why not" choice lists every campaign the index knows.
     const qint64 chosen = whyNot_->currentData().toLongLong();
     QSignalBlocker block(whyNot_);
     whyNot_->clear();
     whyNot_->addItem(tr("All campaigns"), 0);
-    const auto decisions = session_.engine().explain(TargetingQuery::from({}, {}, {}));
+    // Named from the index, not explained: explaining a million campaigns would stall the window.
+    const auto index = session_.engine().matcher().snapshot();
     constexpr qsizetype kMaxChoices = 2000; // a combo box of 100k entries helps nobody
-    for (const Decision &d : decisions.mid(0, kMaxChoices))
-        whyNot_->addItem(QStringLiteral("%1 (#%2)").arg(d.campaignCode).arg(d.campaignId), d.campaignId);
-    const int index = whyNot_->findData(chosen);
-    whyNot_->setCurrentIndex(index < 0 ? 0 : index);
+    for (qint64 id : index->campaignIds().mid(0, kMaxChoices))
+        whyNot_->addItem(QStringLiteral("%1 (#%2)").arg(index->codeOf(id)).arg(id), id);
+    const int chosenRow = whyNot_->findData(chosen);
+    whyNot_->setCurrentIndex(chosenRow < 0 ? 0 : chosenRow);
 }
 
 void SimulatorPanel::setRequest(const QString &country, const QString &os, const QString &app)

@@ -41,7 +41,7 @@ public:
     WhatIfGrid *whatIf() const { return grid_; }
 
 private:
-    void refreshCompletions();
+    void refreshCampaignChoices();
     void showExplanations();
 
     StudioSession &session_;
