@@ -18,7 +18,7 @@ struct MatchScratch
     std::array<std::vector<uint64_t>, kDimensionCount> included;
     std::vector<uint64_t> excluded;
     std::vector<uint64_t> none;    // stays all zero: "nothing marked" for dimensions not marked
-    std::vector<uint64_t> marked;  // one bit per word: the words a rare value's lists touch
+    std::vector<uint64_t> marked;  // one bit per word the lists touch, so one word per block of 64
 
     void ensure(size_t words)
     {
@@ -45,8 +45,8 @@ struct MatchScratch
     }
 };
 
-// What one match scans, per word: the bitset of each dimension, and where a rare value's
-// lists were marked (`marked`, one bit per word) also their marks.
+// What one match scans, per word: the bitset of each dimension, and in the blocks of 64
+// words where a rare value's lists were marked (`marked`, one word per block) also their marks.
 struct Scan
 {
     std::array<const uint64_t *, kDimensionCount> base;
@@ -57,12 +57,26 @@ struct Scan
     qint64 firstId; // what bit 0 stands for
 };
 
+// Writes first + the number of each set bit of `bits` to `out`, ascending, and returns
+// their end. Matched bits are scattered, so a loop per bit would mispredict about once a
+// word; instead the first three are always written (past the end when fewer: three beat
+// two and four at a few percent matched) and only a word with more takes the loop.
+inline qint64 *writeBits(uint64_t bits, qint64 first, qint64 *out)
+{
+    constexpr uint64_t kStop = uint64_t(1) << 63; // stands in for "no bit left": never counted
+    qint64 *const end = out + __builtin_popcountll(bits);
+#pragma GCC unroll 4
+    for (int i = 0; i < kAlwaysWritten; ++i, bits &= bits - 1)
+        out[i] = first + __builtin_ctzll(bits | kStop);
+    for (out += kAlwaysWritten; bits; bits &= bits - 1)
+        *out++ = first + __builtin_ctzll(bits);
+    return end;
+}
+
 // Writes firstId + the number of each matched bit to `out`, ascending, and returns their end.
-// The hot loop of every request. Matched bits are scattered, so a loop per bit would
-// mispredict about once a word; instead the first three bits of a word are always
-// written (past the end when fewer: three beat two and four at a few percent matched)
-// and `out` moves on by the word's real count. On x86-64 it is also compiled for CPUs
-// with popcnt and BMI (most since 2013), and the best copy is chosen at load time.
+// The hot loop of every request. A block of 64 words where no rare value was marked (the
+// rule) reads one bitset per dimension. On x86-64 it is also compiled for CPUs with popcnt
+// and BMI (most since 2013), and the best copy is chosen at load time.
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
@@ -71,21 +85,18 @@ qint64 *scanMatches(const Scan &scan, qint64 *out)
     const auto [base0, base1, base2] = scan.base;
     const auto [included0, included1, included2] = scan.included;
     const uint64_t *excluded = scan.excluded;
-    const uint64_t *marked = scan.marked;
-    // Bit 63 set stands in for "no bit left": what it writes is never counted.
-    constexpr uint64_t kStop = uint64_t(1) << 63;
-    for (size_t w = 0; w < scan.words; ++w) {
-        uint64_t bits = base0[w] & base1[w] & base2[w];
-        if (marked[w >> 6] & (uint64_t(1) << (w & 63)))
-            bits = (base0[w] | included0[w]) & (base1[w] | included1[w]) & (base2[w] | included2[w]) & ~excluded[w];
-        qint64 *const next = out + __builtin_popcountll(bits);
-        const qint64 first = scan.firstId + qint64(w * 64);
-#pragma GCC unroll 4
-        for (int i = 0; i < kAlwaysWritten; ++i, bits &= bits - 1)
-            out[i] = first + __builtin_ctzll(bits | kStop);
-        for (out += kAlwaysWritten; bits; bits &= bits - 1)
-            *out++ = first + __builtin_ctzll(bits);
-        out = next;
+    for (size_t block = 0; block * 64 < scan.words; ++block) {
+        const size_t end = std::min(scan.words, block * 64 + 64);
+        if (scan.marked[block] == 0) {
+            for (size_t w = block * 64; w < end; ++w)
+                out = writeBits(base0[w] & base1[w] & base2[w], scan.firstId + qint64(w * 64), out);
+        } else {
+            for (size_t w = block * 64; w < end; ++w) {
+                const uint64_t bits = (base0[w] | included0[w]) & (base1[w] | included1[w])
+                    & (base2[w] | included2[w]) & ~excluded[w];
+                out = writeBits(bits, scan.firstId + qint64(w * 64), out);
+            }
+        }
     }
     return out;
 }
