@@ -1,5 +1,6 @@
 // The campaigns panel, driven through its widgets: editing targeting changes what the
-// simulator and the live endpoint deliver; validation at the fields; undo/redo; an edit
+// simulator and the live endpoint deliver; activating and deactivating from the table
+// changes the store and the delivery answer; validation at the fields; undo/redo; an edit
 // made meanwhile elsewhere is shown as a conflict, not overwritten; import, export and the
 // generator with cancel. Runs on SQLite and on PostgreSQL.
 #include "StudioFixture.h"
@@ -14,10 +15,14 @@
 #include "server/ServerPanel.h"
 #include "simulator/SimulatorPanel.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QToolBar>
 
 using namespace adserve;
 using namespace adserve::test;
@@ -92,6 +97,57 @@ private:
             }
         }
         QFAIL(qPrintable(QStringLiteral("no row for %1").arg(code)));
+    }
+
+    // Ctrl-clicks the campaign's row: adds it to the selection.
+    static void addToSelection(StudioFixture &studio, const QString &code)
+    {
+        QTableView *table = studio.window().campaigns()->table();
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
+            if (index.data().toString() == code) {
+                table->scrollTo(index);
+                QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier,
+                                  table->visualRect(index).center());
+                return;
+            }
+        }
+        QFAIL(qPrintable(QStringLiteral("no row for %1").arg(code)));
+    }
+
+    // Clicks the panel's tool button for the action `name`.
+    static bool clickTool(StudioFixture &studio, const QString &name)
+    {
+        CampaignsPanel *panel = studio.window().campaigns();
+        auto *action = panel->findChild<QAction *>(name);
+        auto *tools = panel->findChild<QToolBar *>();
+        QWidget *button = action && tools ? tools->widgetForAction(action) : nullptr;
+        if (!button)
+            return false;
+        QTest::mouseClick(button, Qt::LeftButton);
+        return true;
+    }
+
+    // The codes the endpoint delivers for the request (none on 204).
+    static QStringList deliveredCodes(StudioFixture &studio, const QString &country, const QString &os,
+                                      const QString &app)
+    {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("app"), app);
+        query.addQueryItem(QStringLiteral("country"), country);
+        query.addQueryItem(QStringLiteral("os"), os);
+        const HttpReply reply = studio.session().api().handle({"GET", QStringLiteral("/v1/delivery"), query, {}, {}});
+        QStringList codes;
+        for (const QJsonValue &item : QJsonDocument::fromJson(reply.body).array())
+            codes.append(item.toObject().value(QStringLiteral("cid")).toString());
+        return codes;
+    }
+
+    static QString shownStatus(StudioFixture &studio, const QString &code)
+    {
+        CampaignTableModel *model = studio.window().campaigns()->model();
+        const int row = model->rowOf(idOf(studio, code));
+        return row < 0 ? QString() : model->index(row, CampaignTableModel::Status).data().toString();
     }
 
 private Q_SLOTS:
@@ -173,6 +229,58 @@ private Q_SLOTS:
         QVERIFY2(status == 200 || status == 204, qPrintable(QString::number(status)));
         QVERIFY2(!body.contains("\"subwaysurfer\""), body);
         QVERIFY(studio_->click(QStringLiteral("stopServer")));
+    }
+
+    void statusFromTheTable_data()
+    {
+        QTest::addColumn<QStringList>("inactiveBefore"); // made inactive through the store first
+        QTest::addColumn<QStringList>("selected");       // rows picked in the table
+        QTest::addColumn<QString>("tool");
+        QTest::addColumn<QString>("status");             // of the selected campaigns, after
+        QTest::addColumn<QStringList>("delivered");      // for US / Android / Ludo King, after
+        // Before, all three samples are active and spotify and subwaysurfer are delivered.
+        QTest::newRow("deactivate one") << QStringList{} << QStringList{"subwaysurfer"} << "deactivateCampaign"
+                                        << "INACTIVE" << QStringList{"spotify"};
+        QTest::newRow("deactivate two") << QStringList{} << QStringList{"spotify", "subwaysurfer"}
+                                        << "deactivateCampaign" << "INACTIVE" << QStringList{};
+        QTest::newRow("activate one") << QStringList{"subwaysurfer"} << QStringList{"subwaysurfer"}
+                                      << "activateCampaign" << "ACTIVE" << QStringList{"spotify", "subwaysurfer"};
+        QTest::newRow("activate one of two") << QStringList{"spotify", "subwaysurfer"} << QStringList{"spotify"}
+                                             << "activateCampaign" << "ACTIVE" << QStringList{"spotify"};
+    }
+
+    void statusFromTheTable()
+    {
+        QFETCH(QStringList, inactiveBefore);
+        QFETCH(QStringList, selected);
+        QFETCH(QString, tool);
+        QFETCH(QString, status);
+        QFETCH(QStringList, delivered);
+        CampaignStore &store = studio_->session().engine().store();
+        const QString country = QStringLiteral("US"), os = QStringLiteral("Android");
+        const QString app = QStringLiteral("com.gametion.ludokinggame");
+        for (const QString &code : inactiveBefore) {
+            QVERIFY(store.setStatus(idOf(*studio_, code), kStatusInactive).ok());
+            QTRY_COMPARE(shownStatus(*studio_, code), kStatusInactive);
+        }
+        // Delivered once before, so the cache holds the campaigns' details.
+        const QStringList before = deliveredCodes(*studio_, country, os, app);
+        for (const QString &code : selected)
+            QCOMPARE(before.contains(code), !inactiveBefore.contains(code));
+
+        clickCampaign(*studio_, selected.first());
+        for (const QString &code : selected.mid(1))
+            addToSelection(*studio_, code);
+        QCOMPARE(studio_->window().campaigns()->selectedIds().size(), selected.size());
+        QVERIFY(clickTool(*studio_, tool));
+
+        for (const QString &code : selected) {
+            QCOMPARE(store.campaign(idOf(*studio_, code)).value.campaign.status, status);
+            QTRY_COMPARE(shownStatus(*studio_, code), status);
+        }
+        QCOMPARE(deliveredCodes(*studio_, country, os, app), delivered);
+        // The campaign in the editor follows the change.
+        QCOMPARE(studio_->window().campaigns()->editor()->edited().campaign.status, status);
     }
 
     void validationMessagesAtTheFields()

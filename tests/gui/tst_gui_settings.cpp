@@ -1,6 +1,6 @@
 // Connection settings: remembered in QSettings, validated like the environment, passwords
-// never shown; the dialog's test buttons give a clear result; switching connections
-// reloads every panel.
+// never shown; the dialog's test buttons give a clear result; OK remembers the settings and
+// the session runs on them, Cancel changes nothing; switching connections reloads every panel.
 #include "StudioFixture.h"
 #include "TestRedis.h"
 
@@ -9,8 +9,12 @@
 #include "settings/ConnectionSettings.h"
 #include "settings/SettingsDialog.h"
 
+#include <QDialogButtonBox>
+#include <QApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QSettings>
 #include <QTest>
@@ -22,8 +26,35 @@ class TestSettings : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir settingsDir_;
+
+    // Types `text` into the dialog's field `name` (a line edit or a spin box), as a user does.
+    static void typeInto(QWidget *dialog, const QString &name, const QString &text)
+    {
+        QWidget *field = dialog->findChild<QWidget *>(name);
+        if (!field)
+            return;
+        if (auto *spin = qobject_cast<QAbstractSpinBox *>(field))
+            spin->selectAll();
+        else if (auto *edit = qobject_cast<QLineEdit *>(field))
+            edit->selectAll();
+        QTest::keyClicks(field, text);
+    }
+
+    static void clickButton(QWidget *dialog, QDialogButtonBox::StandardButton which)
+    {
+        if (auto *buttons = dialog->findChild<QDialogButtonBox *>())
+            QTest::mouseClick(buttons->button(which), Qt::LeftButton);
+    }
+
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        // The settings the studio remembers go to this test's own folder, never the user's.
+        QVERIFY(settingsDir_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
+        QStandardPaths::setTestModeEnabled(true);
+    }
 
     void redactsPasswords_data()
     {
@@ -117,6 +148,90 @@ private Q_SLOTS:
         auto *cache = dialog.findChild<QLabel *>(QStringLiteral("cacheResult"));
         QTRY_VERIFY_WITH_TIMEOUT(!cache->text().startsWith(QLatin1String("testing")) && !cache->text().isEmpty(), 15000);
         QVERIFY2(cache->text().startsWith(haveRedis ? QStringLiteral("✔") : QStringLiteral("✘")), qPrintable(cache->text()));
+    }
+
+    // File → Connection settings…: the user changes the batch size and the cache TTL and
+    // presses OK or Cancel.
+    void okRemembersAndApplies_data()
+    {
+        QTest::addColumn<QDialogButtonBox::StandardButton>("button");
+        QTest::addColumn<bool>("applied");
+        QTest::newRow("ok") << QDialogButtonBox::Ok << true;
+        QTest::newRow("cancel") << QDialogButtonBox::Cancel << false;
+    }
+
+    void okRemembersAndApplies()
+    {
+        QFETCH(QDialogButtonBox::StandardButton, button);
+        QFETCH(bool, applied);
+        QSettings().clear();
+        StudioFixture studio;
+        QString error;
+        QVERIFY2(studio.open({{QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0ken")}}, &error), qPrintable(error));
+        const Config before = studio.session().config();
+        QCOMPARE(before.batchSize, 100);
+
+        bool answered = false;
+        StudioFixture::answerNextDialog([&](QWidget *dialog) {
+            answered = dialog->objectName() == QLatin1String("settingsDialog");
+            typeInto(dialog, QStringLiteral("batchSize"), QStringLiteral("1"));
+            typeInto(dialog, QStringLiteral("cacheTtl"), QStringLiteral("600"));
+            clickButton(dialog, button);
+        });
+        QVERIFY(studio.trigger(QStringLiteral("connectionSettings"))); // returns when the dialog closed
+        QVERIFY(answered);
+        QVERIFY(!QApplication::activeModalWidget());
+
+        // Remembered for the next start, or not at all.
+        QSettings remembered;
+        const auto stored = ConnectionSettings::load(remembered);
+        QCOMPARE(stored.has_value(), applied);
+        if (stored) {
+            QCOMPARE(stored->batchSize, 1);
+            QCOMPARE(stored->cacheTtlSeconds, 600);
+            QVERIFY(stored->embedded);
+            QCOMPARE(stored->sqlitePath, studio.sqlitePath());
+        }
+        // The session runs on the new settings: the two campaigns a US Android request in
+        // Ludo King gets now come in two batches of one.
+        const Config &now = studio.session().config();
+        QCOMPARE(now.batchSize, applied ? 1 : 100);
+        QCOMPARE(now.cacheTtl.count(), applied ? 600 : before.cacheTtl.count());
+        const DeliveryResult result = studio.session().engine().delivery().deliver(
+            TargetingQuery::from(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame")));
+        QCOMPARE(result.campaignIds.size(), size_t(2));
+        QCOMPARE(result.batches, applied ? 2 : 1);
+        // What the dialog does not show stays as it was.
+        QCOMPARE(now.database.sqlitePath, before.database.sqlitePath);
+        QCOMPARE(now.serverThreads, before.serverThreads);
+        QCOMPARE(now.adminToken, QStringLiteral("t0ken"));
+    }
+
+    // OK on a value the configuration refuses: the dialog says why and stays open; nothing
+    // is remembered or applied.
+    void okOnAnInvalidValueKeepsTheDialogOpen()
+    {
+        QSettings().clear();
+        StudioFixture studio;
+        QString error;
+        QVERIFY2(studio.open({}, &error), qPrintable(error));
+        Engine *engineBefore = &studio.session().engine();
+
+        QString shownError;
+        bool stayedOpen = false;
+        StudioFixture::answerNextDialog([&](QWidget *dialog) {
+            typeInto(dialog, QStringLiteral("listen"), QStringLiteral("nowhere:99999"));
+            clickButton(dialog, QDialogButtonBox::Ok);
+            stayedOpen = dialog->isVisible();
+            shownError = dialog->findChild<QLabel *>(QStringLiteral("settingsError"))->text();
+            clickButton(dialog, QDialogButtonBox::Cancel);
+        });
+        QVERIFY(studio.trigger(QStringLiteral("connectionSettings")));
+        QVERIFY(stayedOpen);
+        QVERIFY2(shownError.contains(QLatin1String("ADSERVE_LISTEN")), qPrintable(shownError));
+        QSettings remembered;
+        QVERIFY(!ConnectionSettings::load(remembered));
+        QCOMPARE(&studio.session().engine(), engineBefore);
     }
 
     void switchingConnectionsReloadsThePanels()

@@ -133,7 +133,7 @@ bool MainWindow::switchConnection(const ConnectionSettings &settings, QString *e
         *error = tr("the campaign being edited has unsaved edits");
         return false;
     }
-    const auto config = settings.toConfig(error);
+    const auto config = session_.isOpen() ? settings.toConfig(session_.config(), error) : settings.toConfig(error);
     if (!config)
         return false;
     if (!session_.open(*config, error))

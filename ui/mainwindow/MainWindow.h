@@ -32,8 +32,9 @@ public:
     ServerPanel *server() const { return server_; }
     QTabWidget *tabs() const { return tabs_; }
 
-    // Opens the session on new settings, after the editor's unsaved edits are dealt with.
-    // On failure the current connection stays; the reason is in `error`.
+    // Opens the session on new settings (over the current configuration: what the settings
+    // do not cover stays), after the editor's unsaved edits are dealt with, and remembers
+    // them. On failure the current connection stays; the reason is in `error`.
     bool switchConnection(const ConnectionSettings &settings, QString *error);
     void refreshHealth();
     QString statusText() const;

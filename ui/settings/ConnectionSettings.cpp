@@ -34,6 +34,24 @@ std::optional<Config> ConnectionSettings::toConfig(QString *error) const
     return ConfigBuilder::build(values(), error);
 }
 
+std::optional<Config> ConnectionSettings::toConfig(const Config &current, QString *error) const
+{
+    const auto chosen = toConfig(error);
+    if (!chosen)
+        return std::nullopt;
+    // Exactly the keys values() sets.
+    Config config = current;
+    config.database = chosen->database;
+    config.database.queryTimeout = current.database.queryTimeout;
+    config.cache.url = chosen->cache.url;
+    config.cache.cluster = chosen->cache.cluster;
+    config.batchSize = chosen->batchSize;
+    config.cacheTtl = chosen->cacheTtl;
+    config.listenAddress = chosen->listenAddress;
+    config.port = chosen->port;
+    return config;
+}
+
 ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
 {
     ConnectionSettings s;

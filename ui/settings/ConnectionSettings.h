@@ -28,6 +28,10 @@ struct ConnectionSettings
     // The configuration keys these settings stand for.
     QMap<QString, QString> values() const;
     std::optional<Config> toConfig(QString *error) const;
+    // These settings laid over `current`: what they do not cover (server threads, the admin
+    // token, timeouts, ...) stays as it is in `current`, so pressing OK changes only what
+    // the dialog shows.
+    std::optional<Config> toConfig(const Config &current, QString *error) const;
     static ConnectionSettings fromConfig(const Config &config);
 
     // Remembered between runs. Never written to any log.

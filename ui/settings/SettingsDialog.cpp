@@ -55,6 +55,10 @@ SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *paren
     testCache_->setObjectName(QStringLiteral("testCache"));
     databaseResult_->setObjectName(QStringLiteral("databaseResult"));
     cacheResult_->setObjectName(QStringLiteral("cacheResult"));
+    batchSize_->setObjectName(QStringLiteral("batchSize"));
+    ttl_->setObjectName(QStringLiteral("cacheTtl"));
+    listen_->setObjectName(QStringLiteral("listen"));
+    error_->setObjectName(QStringLiteral("settingsError"));
 
     (current.embedded ? embedded_ : external_)->setChecked(true);
     sqlitePath_->setPlaceholderText(Config::defaultSqlitePath());
