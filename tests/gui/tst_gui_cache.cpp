@@ -144,7 +144,9 @@ private Q_SLOTS:
         QCOMPARE(panel()->shownKeys().size(), 4);
         QCOMPARE(cell(QStringLiteral("profile:7"), 1), QStringLiteral("hash"));
         QCOMPARE(cell(QStringLiteral("profile:7"), 2), QStringLiteral("no expiry"));
+        QCOMPARE(cell(QStringLiteral("profile:7"), 3), QString()); // no string value to measure
         QCOMPARE(cell(QStringLiteral("campaign:2"), 1), QStringLiteral("string"));
+        QVERIFY(cell(QStringLiteral("campaign:2"), 3).toInt() > 0);
         panel()->selectKey(QStringLiteral("profile:7"));
         const QString value = panel()->findChild<QPlainTextEdit *>(QStringLiteral("keyValue"))->toPlainText();
         QVERIFY2(value.contains(QLatin1String("a hash")), qPrintable(value));

@@ -272,7 +272,8 @@ void CachePanel::showPage(const CacheMaintenance::KeyPage &page, bool append)
         keys_->setItem(row, 0, new QTableWidgetItem(QString::fromUtf8(info.key)));
         showDetails(row, info.details);
         auto *size = new QTableWidgetItem;
-        size->setData(Qt::DisplayRole, info.size);
+        if (info.size >= 0) // unknown for a key that is gone or holds no string
+            size->setData(Qt::DisplayRole, info.size);
         keys_->setItem(row, 3, size);
         ++row;
     }
