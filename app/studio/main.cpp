@@ -104,7 +104,7 @@ int main(int argc, char *argv[])
             QSettings settings;
             if (const auto remembered = ConnectionSettings::load(settings)) {
                 QString why;
-                if (auto rememberedConfig = remembered->toConfig(&why))
+                if (auto rememberedConfig = remembered->toConfig(*config, &why))
                     config = rememberedConfig;
             }
         }
