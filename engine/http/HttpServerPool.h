@@ -37,6 +37,7 @@ public:
     bool start(const QHostAddress &address, quint16 port, int threads, QString *error);
     void stop();
     bool isRunning() const { return !workers_.empty(); }
+    QHostAddress address() const { return address_; }
     quint16 port() const { return port_; }
     QString url() const;
     // Whether anyone listens to requestServed: building a record is skipped otherwise.

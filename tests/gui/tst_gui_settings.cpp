@@ -10,6 +10,7 @@
 #include "settings/SettingsDialog.h"
 
 #include <QDialogButtonBox>
+#include <QHostAddress>
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -244,6 +245,14 @@ private Q_SLOTS:
         QVERIFY(studio.session().engine().store().remove(1).ok());
         QTRY_COMPARE(campaigns->model()->rowCount(), 2);
 
+        // The embedded server is running; after the switch it serves the new store, same port.
+        QVERIFY2(studio.session().startServer(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        const QString url = studio.session().server().url();
+        const QString request = url + QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+        const auto before = StudioFixture::httpGet(request);
+        QCOMPARE(before.first, 200);
+        QVERIFY2(!before.second.contains("spotify"), before.second.constData()); // removed above
+
         QTemporaryDir other;
         ConnectionSettings s;
         s.sqlitePath = other.filePath(QStringLiteral("other.sqlite"));
@@ -251,6 +260,11 @@ private Q_SLOTS:
         QVERIFY2(studio.window().switchConnection(s, &error), qPrintable(error));
         QVERIFY(studio.waitForCampaigns());
         QTRY_COMPARE(campaigns->model()->rowCount(), 3); // a fresh embedded store has the samples
+        QVERIFY(studio.session().server().isRunning());
+        QCOMPARE(studio.session().server().url(), url);
+        const auto [status, body] = StudioFixture::httpGet(request);
+        QCOMPARE(status, 200);
+        QVERIFY2(body.contains("spotify"), body.constData());
         QCOMPARE(studio.session().engine().store().target().sqlitePath, s.sqlitePath);
         QSettings remembered;
         QCOMPARE(ConnectionSettings::load(remembered)->sqlitePath, s.sqlitePath);

@@ -2,6 +2,9 @@
 
 #include "common/ValueCatalog.h"
 
+#include <optional>
+#include <utility>
+
 namespace adserve {
 
 StudioSession::StudioSession(QObject *parent)
@@ -22,7 +25,11 @@ bool StudioSession::open(const Config &config, QString *error)
     auto engine = Engine::create(config, error);
     if (!engine)
         return false;
+    // A running server goes on running, on the new engine at the same address.
+    std::optional<std::pair<QHostAddress, quint16>> serving;
     if (engine_) {
+        if (server_->isRunning())
+            serving = {server_->address(), server_->port()};
         Q_EMIT aboutToClose();
         server_->stop();
         server_.reset();
@@ -37,6 +44,11 @@ bool StudioSession::open(const Config &config, QString *error)
     connect(server_.get(), &HttpServerPool::requestServed, this, &StudioSession::requestServed, Qt::QueuedConnection);
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
     Q_EMIT opened();
+    if (serving) {
+        QString why;
+        if (!startServer(serving->first, serving->second, &why))
+            qWarning("the embedded server could not start again: %s", qPrintable(why));
+    }
     return true;
 }
 
