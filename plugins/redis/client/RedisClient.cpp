@@ -133,12 +133,12 @@ RedisResult<bool> RedisClient::setMany(const QList<QPair<QByteArray, QByteArray>
     return {true, {}};
 }
 
-RedisResult<qint64> RedisClient::removeKeys(const QByteArray &verb, const QList<QByteArray> &keys)
+RedisResult<qint64> RedisClient::unlink(const QList<QByteArray> &keys)
 {
     qint64 removed = 0;
-    for (const KeyedReply &item : multiKey(verb, keys)) {
+    for (const KeyedReply &item : multiKey("UNLINK", keys)) {
         if (item.reply.isError())
-            return RedisResult<qint64>::failure(failed(verb, item.reply));
+            return RedisResult<qint64>::failure(failed("UNLINK", item.reply));
         removed += item.reply.integer;
     }
     return {removed, {}};
@@ -194,50 +194,14 @@ RedisResult<RedisScanPage> RedisClient::scan(const QByteArray &cursor, const QBy
     return {std::move(page), {}};
 }
 
-RedisResult<std::optional<QByteArray>> RedisClient::get(const QByteArray &key)
-{
-    using Result = RedisResult<std::optional<QByteArray>>;
-    const RedisReply reply = execute({{"GET", key}, key});
-    if (reply.isError())
-        return Result::failure(failed("GET", reply));
-    if (reply.isNil())
-        return {};
-    return {reply.bytes, {}};
-}
-
-RedisResult<QByteArray> RedisClient::type(const QByteArray &key)
-{
-    const RedisReply reply = execute({{"TYPE", key}, key});
-    if (reply.isError())
-        return RedisResult<QByteArray>::failure(failed("TYPE", reply));
-    return {reply.bytes, {}};
-}
-
-RedisResult<qint64> RedisClient::pttl(const QByteArray &key)
-{
-    return integerCommand({"PTTL", key});
-}
-
 RedisResult<bool> RedisClient::pexpire(const QByteArray &key, std::chrono::milliseconds ttl)
 {
-    const auto result = integerCommand({"PEXPIRE", key, QByteArray::number(qint64(ttl.count()))});
-    return {result.value == 1, result.error};
-}
-
-RedisResult<bool> RedisClient::persist(const QByteArray &key)
-{
-    const auto result = integerCommand({"PERSIST", key});
-    return {result.value == 1, result.error};
-}
-
-RedisResult<qint64> RedisClient::integerCommand(const RedisArgs &args)
-{
-    const RedisReply reply = execute({args, args.value(1)});
+    const RedisReply reply = execute({{"PEXPIRE", key, QByteArray::number(qint64(ttl.count()))}, key});
     if (reply.isError())
-        return RedisResult<qint64>::failure(failed(args.constFirst(), reply));
+        return RedisResult<bool>::failure(failed("PEXPIRE", reply));
     if (reply.type != RedisReply::Type::Integer)
-        return RedisResult<qint64>::failure(unexpected(args.constFirst()));
-    return {reply.integer, {}};
+        return RedisResult<bool>::failure(unexpected("PEXPIRE"));
+    return {reply.integer == 1, {}};
 }
 
 RedisResult<QList<RedisClient::NodeReply>> RedisClient::onEveryMaster(const RedisArgs &args)

@@ -62,17 +62,12 @@ public:
     // SET key value PX ttl for every item, pipelined; ttl <= 0 stores without expiry.
     RedisResult<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items, std::chrono::milliseconds ttl);
     // How many of the keys existed. UNLINK frees memory off Redis's main thread.
-    RedisResult<qint64> del(const QList<QByteArray> &keys) { return removeKeys("DEL", keys); }
-    RedisResult<qint64> unlink(const QList<QByteArray> &keys) { return removeKeys("UNLINK", keys); }
+    RedisResult<qint64> unlink(const QList<QByteArray> &keys);
 
     // One SCAN step; in a cluster the cursor walks every master in turn.
     RedisResult<RedisScanPage> scan(const QByteArray &cursor, const QByteArray &pattern, int count);
-    RedisResult<std::optional<QByteArray>> get(const QByteArray &key);
-    RedisResult<QByteArray> type(const QByteArray &key);
-    RedisResult<qint64> pttl(const QByteArray &key);
-    // True when the key exists and the expiry was set / removed.
+    // True when the key exists and the expiry was set.
     RedisResult<bool> pexpire(const QByteArray &key, std::chrono::milliseconds ttl);
-    RedisResult<bool> persist(const QByteArray &key);
     RedisResult<QList<RedisNodeInfo>> info();
     RedisResult<qint64> dbsize();
     RedisResult<bool> ping();
@@ -93,7 +88,6 @@ private:
     // `verb key...` split into groups that can share a command, in chunks; a group that a
     // slot migration answers with TRYAGAIN is sent again one key per command.
     QList<KeyedReply> multiKey(const QByteArray &verb, const QList<QByteArray> &keys);
-    RedisResult<qint64> removeKeys(const QByteArray &verb, const QList<QByteArray> &keys);
     struct NodeReply
     {
         RedisNodeAddress node;
@@ -101,7 +95,6 @@ private:
     };
     // `args` on every master in turn; the first error reply or unreachable map fails it all.
     RedisResult<QList<NodeReply>> onEveryMaster(const RedisArgs &args);
-    RedisResult<qint64> integerCommand(const RedisArgs &args);
 };
 
 } // namespace adserve
