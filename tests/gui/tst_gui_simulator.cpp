@@ -2,6 +2,7 @@
 // timing, "why not" for one campaign, the what-if heat map, "Copy as curl", and inputs that
 // complete from values the store's campaigns use.
 #include "StudioFixture.h"
+#include "TestCampaigns.h"
 
 #include "campaigns/CampaignsPanel.h"
 #include "campaigns/ValueListEditor.h"
@@ -163,15 +164,8 @@ private Q_SLOTS:
         QVERIFY(!offered->stringList().contains(app));
 
         QSignalSpy backgroundReads(catalog.loader(), &BackgroundJob::started);
-        CampaignWithRules campaign;
-        campaign.campaign.code = QStringLiteral("freshlyadded");
-        campaign.campaign.name = QStringLiteral("Freshly added");
-        campaign.campaign.image = QStringLiteral("https://cdn.example.com/fresh.png");
-        campaign.campaign.cta = QStringLiteral("Install");
-        TargetRule onlyInTheApp;
-        onlyInTheApp.dimension = Dimension::App;
-        onlyInTheApp.values = {app};
-        campaign.rules = {onlyInTheApp};
+        const CampaignWithRules campaign =
+            test::campaign(QStringLiteral("freshlyadded"), {test::rule(Dimension::App, RuleType::Include, {app})});
         const auto created = studio_.session().engine().store().create(campaign);
         QVERIFY2(created.ok(), qPrintable(created.message));
 

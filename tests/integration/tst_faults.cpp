@@ -2,6 +2,7 @@
 // answer; it shows in /readyz and /metrics, and service recovers by itself.
 #include "Engine.h"
 #include "LoopbackPort.h"
+#include "TestCampaigns.h"
 #include "TestPostgres.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
@@ -22,7 +23,7 @@ namespace {
 const QByteArray kUsAndroid =
     R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
 const QByteArray kSubwayOnly = R"([{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
-const QByteArray kPgOnly = R"([{"cid":"pg-only","img":"https://pg","cta":"Go"}])";
+const QByteArray kPgOnly = R"([{"cid":"pg-only","img":"https://cdn.example.com/pg-only.png","cta":"Install"}])";
 
 HttpRequest get(const QString &pathAndQuery)
 {
@@ -39,12 +40,7 @@ struct Served
 // A campaign only the PostgreSQL store has: every request, kPgOnlyTarget say, delivers kPgOnly.
 CampaignWithRules pgOnlyCampaign()
 {
-    CampaignWithRules c;
-    c.campaign.code = QStringLiteral("pg-only");
-    c.campaign.name = QStringLiteral("PG");
-    c.campaign.image = QStringLiteral("https://pg");
-    c.campaign.cta = QStringLiteral("Go");
-    return c;
+    return test::campaign(QStringLiteral("pg-only"));
 }
 
 Served serve(HttpApi &api, const QString &target)

@@ -2,6 +2,7 @@
 // of every change (through their own API, another instance, or plain SQL) and stop
 // delivering what changed, without a restart.
 #include "Engine.h"
+#include "TestCampaigns.h"
 #include "TestPostgres.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
@@ -83,16 +84,8 @@ void PropagationTest::initTestCase()
     engineB_ = Engine::create(*config, &error);
     QVERIFY2(engineB_, qPrintable(error));
 
-    CampaignWithRules c;
-    c.campaign.code = QStringLiteral("shared");
-    c.campaign.name = QStringLiteral("Shared");
-    c.campaign.image = QStringLiteral("https://shared");
-    c.campaign.cta = QStringLiteral("Open");
-    TargetRule rule;
-    rule.dimension = Dimension::Country;
-    rule.type = RuleType::Include;
-    rule.values = {QStringLiteral("FR")};
-    c.rules = {rule};
+    const CampaignWithRules c = test::campaign(
+        QStringLiteral("shared"), {test::rule(Dimension::Country, RuleType::Include, {QStringLiteral("FR")})});
     QSignalSpy heardByA(engineA_.get(), &Engine::changesApplied);
     const auto created = engineB_->store().create(c);
     QVERIFY2(created.ok(), qPrintable(created.message));

@@ -2,6 +2,7 @@
 // packets) never hangs the store: every call fails within DATABASE_QUERY_TIMEOUT_MS with an
 // error that names it, the stuck connection is dropped, nothing is half-written, and once
 // the server answers again the next call reconnects.
+#include "TestCampaigns.h"
 #include "TestPostgres.h"
 #include "config/Config.h"
 #include "store/CampaignStore.h"
@@ -26,24 +27,9 @@ constexpr std::chrono::milliseconds kTimeout = 1000ms;
 // Proves "does not hang", not speed: generous for a loaded two-core machine.
 constexpr qint64 kHangBoundMs = 10000;
 
-TargetRule including(Dimension dimension, const QString &value)
-{
-    TargetRule rule;
-    rule.dimension = dimension;
-    rule.type = RuleType::Include;
-    rule.values = {value};
-    return rule;
-}
-
 CampaignWithRules campaignNamed(const QString &code)
 {
-    CampaignWithRules c;
-    c.campaign.code = code;
-    c.campaign.name = code;
-    c.campaign.image = QStringLiteral("https://img/") + code;
-    c.campaign.cta = QStringLiteral("Go");
-    c.rules.append(including(Dimension::Country, QStringLiteral("us")));
-    return c;
+    return test::campaign(code, {test::rule(Dimension::Country, RuleType::Include, {QStringLiteral("us")})});
 }
 
 // Thaws the server when a test leaves, however it leaves.
@@ -226,7 +212,7 @@ void StoreHangTest::frozenServer()
         case Call::Create: return timed([&] { return store.create(campaignNamed(QStringLiteral("frozen"))); });
         case Call::SetStatus: return timed([&] { return store.setStatus(keptId_, kStatusInactive); });
         case Call::AddRule:
-            return timed([&] { return store.addRule(keptId_, including(Dimension::Os, QStringLiteral("ios"))); });
+            return timed([&] { return store.addRule(keptId_, test::rule(Dimension::Os, RuleType::Include, {QStringLiteral("ios")})); });
         }
         return {};
     };

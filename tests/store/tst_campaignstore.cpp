@@ -1,3 +1,4 @@
+#include "TestCampaigns.h"
 #include "TestPostgres.h"
 #include "store/CampaignGenerator.h"
 #include "store/CampaignStore.h"
@@ -13,29 +14,10 @@
 #include <QtConcurrent>
 
 using namespace adserve;
+using adserve::test::campaign;
+using adserve::test::rule;
 
 namespace {
-
-TargetRule rule(Dimension dimension, RuleType type, QStringList values, QString code = {})
-{
-    TargetRule r;
-    r.dimension = dimension;
-    r.type = type;
-    r.values = std::move(values);
-    r.code = std::move(code);
-    return r;
-}
-
-CampaignWithRules campaign(const QString &code, QList<TargetRule> rules = {})
-{
-    CampaignWithRules c;
-    c.campaign.code = code;
-    c.campaign.name = QStringLiteral("Campaign ") + code;
-    c.campaign.image = QStringLiteral("https://cdn.example.com/%1.png").arg(code);
-    c.campaign.cta = QStringLiteral("Install");
-    c.rules = std::move(rules);
-    return c;
-}
 
 QStringList codes(const QList<Campaign> &campaigns)
 {
