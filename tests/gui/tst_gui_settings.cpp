@@ -18,6 +18,8 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QSettings>
+#include <QTcpServer>
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace adserve;
@@ -149,6 +151,39 @@ private Q_SLOTS:
         auto *cache = dialog.findChild<QLabel *>(QStringLiteral("cacheResult"));
         QTRY_VERIFY_WITH_TIMEOUT(!cache->text().startsWith(QLatin1String("testing")) && !cache->text().isEmpty(), 15000);
         QVERIFY2(cache->text().startsWith(haveRedis ? QStringLiteral("✔") : QStringLiteral("✘")), qPrintable(cache->text()));
+    }
+
+    void closingDuringAConnectionTestDoesNotWaitForIt_data()
+    {
+        QTest::addColumn<int>("button");
+        QTest::newRow("OK") << int(QDialogButtonBox::Ok);
+        QTest::newRow("Cancel") << int(QDialogButtonBox::Cancel);
+    }
+
+    void closingDuringAConnectionTestDoesNotWaitForIt()
+    {
+        QFETCH(int, button);
+        // A server that accepts connections and never answers: the test waits for the timeout.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        constexpr int kConnectTimeoutSeconds = 10;
+        ConnectionSettings s;
+        s.embedded = false;
+        s.databaseUrl = QStringLiteral("postgres://nobody@127.0.0.1:%1/none?connect_timeout=%2")
+                            .arg(silent.serverPort())
+                            .arg(kConnectTimeoutSeconds);
+        QElapsedTimer closing;
+        {
+            SettingsDialog dialog(s);
+            dialog.show();
+            QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("testDatabase")), Qt::LeftButton);
+            QTRY_VERIFY(silent.hasPendingConnections());
+            QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("databaseResult"))->text(), QStringLiteral("testing…"));
+            closing.start();
+            clickButton(&dialog, QDialogButtonBox::StandardButton(button));
+            QVERIFY(!dialog.isVisible());
+        }
+        QVERIFY2(closing.elapsed() < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(closing.elapsed())));
     }
 
     // File → Connection settings…: the user changes the batch size and the cache TTL and

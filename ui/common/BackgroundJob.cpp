@@ -55,6 +55,17 @@ void BackgroundJob::cancelAndWait()
     Q_EMIT finished(true);
 }
 
+void BackgroundJob::abandon()
+{
+    if (!running_)
+        return;
+    control_->cancel();
+    future_ = {};
+    running_ = false;
+    poll_.stop();
+    Q_EMIT finished(true);
+}
+
 bool BackgroundJob::waitForFinished(int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);

@@ -55,6 +55,9 @@ public:
     // Cancels and blocks until the work has returned (its Finish is dropped): before the
     // engine it uses goes away.
     void cancelAndWait();
+    // For work that uses nothing of its owner (it captured what it needs by value): cancels
+    // and returns at once; the work runs out on its pool thread and its Finish is dropped.
+    void abandon();
     // Blocks (processing events) until the job is done: tests and the screenshot command.
     bool waitForFinished(int timeoutMs = 30000);
 

@@ -186,8 +186,15 @@ void SettingsDialog::accept()
         error_->setText(why);
         return;
     }
-    job_->cancelAndWait();
     QDialog::accept();
+}
+
+void SettingsDialog::done(int result)
+{
+    // A connection test still waiting for a dead server must not hold the window: its work
+    // needs nothing of the dialog, so it is left to finish on its own.
+    job_->abandon();
+    QDialog::done(result);
 }
 
 } // namespace adserve

@@ -32,6 +32,7 @@ private:
     void testDatabase();
     void testCache();
     void accept() override;
+    void done(int result) override;
 
     QRadioButton *embedded_;
     QRadioButton *external_;
