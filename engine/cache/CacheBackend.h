@@ -15,14 +15,22 @@ namespace adserve {
 
 // The outcome of a cache call: a value, or the reason it failed. A failed cache call is
 // never fatal for delivery: the caller falls back to the store and counts the error.
+// A partial reply has both: part of the cache failed (one Redis Cluster node, say) and
+// `value` holds what the rest answered. It is not ok(): a caller that needs the whole
+// answer treats it as a failure; one that can use part of it checks `partial`.
 template<typename T>
 struct CacheReply
 {
     T value{};
     QString error;
+    bool partial = false;
 
     bool ok() const { return error.isEmpty(); }
     static CacheReply failure(QString why) { return CacheReply{T{}, std::move(why)}; }
+    static CacheReply partialFailure(T answered, QString why)
+    {
+        return CacheReply{std::move(answered), std::move(why), true};
+    }
 };
 
 struct CacheKeyPage
@@ -55,6 +63,7 @@ public:
     virtual QString describe() const = 0;
 
     // One value per key, in the keys' order; std::nullopt for a key that is absent.
+    // When part of the cache fails, a partial reply: its keys come back absent.
     virtual CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) = 0;
     virtual CacheReply<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items,
                                      std::chrono::milliseconds ttl) = 0;

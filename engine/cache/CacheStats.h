@@ -11,8 +11,8 @@ struct CacheStatsSnapshot
 {
     qint64 hits = 0;
     qint64 nearHits = 0;     // of the hits, answered by the near cache without the backend
-    qint64 misses = 0;
-    qint64 errors = 0;       // failed cache calls (the request was served from the store)
+    qint64 misses = 0;       // ids read from the store: absent, or in a part of the cache that failed
+    qint64 errors = 0;       // failed cache calls, whole or partial (what they missed was served from the store)
     qint64 rejected = 0;     // cached values not delivered: unparseable, inactive or deleted
     qint64 refills = 0;      // values written back after a miss
     qint64 invalidations = 0;

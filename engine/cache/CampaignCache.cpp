@@ -95,15 +95,22 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> allIds)
     timer.start();
     const auto reply = backend_->getMany(keys);
     stats_.lookupMicros += timer.nsecsElapsed() / 1000;
-    if (!reply.ok() || reply.value.size() != keys.size()) {
+    const bool answered = reply.ok() || reply.partial;
+    if (!answered || reply.value.size() != keys.size()) {
         ++stats_.errors;
         result.failed = true;
-        result.error = reply.ok() ? QStringLiteral("the cache answered %1 values for %2 keys")
-                                        .arg(reply.value.size()).arg(keys.size())
-                                  : reply.error;
+        result.error = answered ? QStringLiteral("the cache answered %1 values for %2 keys")
+                                      .arg(reply.value.size()).arg(keys.size())
+                                : reply.error;
         for (size_t i = 0; i < ids.size(); ++i)
             result.missing.push_back(position(i));
         return result;
+    }
+    // A partial answer: the keys of the part that failed came back absent, so they are
+    // misses read from the store like any other; the fault still counts.
+    if (reply.partial) {
+        ++stats_.errors;
+        result.error = reply.error;
     }
     qint64 hits = 0;
     for (size_t i = 0; i < ids.size(); ++i) {

@@ -38,7 +38,7 @@ public:
         std::vector<QByteArray> fragments; // per requested id; empty where missing
         std::vector<size_t> missing;       // positions of the ids to read from the store
         bool failed = false;               // the cache could not be read at all
-        QString error;
+        QString error;                     // why it failed, wholly or in part
     };
     Lookup lookup(std::span<const qint64> ids);
 

@@ -55,8 +55,7 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
     CampaignCache::Lookup lookup = cache_.lookup(ids);
     result.cacheMicros = microsSince(timer);
     result.fragments = std::move(lookup.fragments);
-    if (lookup.failed)
-        result.cacheError = lookup.error;
+    result.cacheError = lookup.error;
     if (lookup.missing.empty())
         return result;
 
@@ -84,6 +83,8 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
         refill.append(*campaign);
         result.fragments[pos] = cache_.fragmentFor(*campaign);
     }
+    // After a partial failure too: the writes to the part that failed may fail again,
+    // off the request path, and count as errors there.
     if (!lookup.failed)
         cache_.refillAsync(std::move(refill), epoch);
     return result;

@@ -33,7 +33,7 @@ struct DeliveryResult
     std::vector<DetailSource> sources;
     DeliveryTiming timing;
     int batches = 0;
-    QString cacheError; // the cache failed; details came from the store
+    QString cacheError; // the cache failed (wholly or in part): what it missed came from the store
     QString storeError; // the store failed: no answer can be given
 
     bool ok() const { return storeError.isEmpty(); }

@@ -9,6 +9,8 @@ namespace {
 template<typename T>
 CacheReply<T> toCacheReply(RedisResult<T> result)
 {
+    if (result.partial)
+        return CacheReply<T>::partialFailure(std::move(result.value), std::move(result.error));
     if (!result.ok())
         return CacheReply<T>::failure(std::move(result.error));
     return {std::move(result.value), {}};

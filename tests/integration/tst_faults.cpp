@@ -1,5 +1,6 @@
 // Faults: the cache or the database going away never crashes, hangs or gives a wrong
-// answer; it shows in /readyz and /metrics, and service recovers by itself.
+// answer; it shows in /readyz and /metrics, and service recovers by itself. One Redis
+// Cluster master failing costs the store only that master's campaigns.
 #include "Engine.h"
 #include "LoopbackPort.h"
 #include "TestCampaigns.h"
@@ -12,8 +13,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace adserve;
 using adserve::test::TestRedisServer;
@@ -51,6 +55,22 @@ Served serve(HttpApi &api, const QString &target)
     return {reply, timer.elapsed()};
 }
 
+// A labelled counter's value in /metrics text, -1 when it is not there.
+qint64 metricValue(const QByteArray &metrics, const QByteArray &name)
+{
+    const QByteArray prefix = name + '{';
+    for (const QByteArray &line : metrics.split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(line.lastIndexOf(' ') + 1).toLongLong();
+    }
+    return -1;
+}
+
+qsizetype fromCache(const DeliveryResult &delivered)
+{
+    return std::count(delivered.sources.begin(), delivered.sources.end(), DetailSource::Cache);
+}
+
 } // namespace
 
 class FaultsTest : public QObject
@@ -60,6 +80,8 @@ private slots:
     void redisDownAtStartup();
     void redisKilledMidRunAndRestarted();
     void redisHung();
+    void oneClusterNodeDown_data();
+    void oneClusterNodeDown();
     void databaseRestartedThenKilled();
     void databaseHung();
 };
@@ -164,6 +186,84 @@ void FaultsTest::redisHung()
     }
     redis.resume();
     QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+}
+
+void FaultsTest::oneClusterNodeDown_data()
+{
+    QTest::addColumn<bool>("killed");
+    QTest::newRow("paused (hangs past the command timeout)") << false;
+    QTest::newRow("killed (refuses connections)") << true;
+}
+
+void FaultsTest::oneClusterNodeDown()
+{
+    QFETCH(bool, killed);
+    test::TestRedisCluster cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.error()));
+    Stack stack({{QStringLiteral("REDIS_URL"), cluster.url()},
+                 {QStringLiteral("REDIS_CLUSTER"), QStringLiteral("true")}});
+    QVERIFY(stack.engine);
+    Engine *engine = stack.engine.get();
+    // Campaigns without rules match every request; none of the samples matches this one.
+    const qsizetype campaigns = 12;
+    for (int i = 0; i < campaigns; ++i)
+        QVERIFY(engine->store().create(test::campaign(QStringLiteral("c%1").arg(i))).ok());
+    const QString target = QStringLiteral("/v1/delivery?app=any.app&country=zz&os=zz");
+    const TargetingQuery query =
+        TargetingQuery::from(QStringLiteral("zz"), QStringLiteral("zz"), QStringLiteral("any.app"));
+    const QByteArray right = stack.serve(target).reply.body;
+    QCOMPARE(QJsonDocument::fromJson(right).array().size(), campaigns);
+    engine->cache().waitForRefills();
+    QCOMPARE(fromCache(engine->delivery().deliver(query)), campaigns);
+    QCOMPARE(engine->cache().stats().errors, qint64(0));
+
+    const int failing = 1;
+    const QSet<QByteArray> lost = cluster.keysOn(failing);
+    QVERIFY(!lost.isEmpty());
+    QVERIFY(lost.size() < campaigns);
+    TestRedisServer &node = cluster.node(failing);
+    killed ? node.kill() : node.pause();
+    const CacheStatsSnapshot before = engine->cache().stats();
+    const DeliveryResult degraded = engine->delivery().deliver(query);
+    const CacheStatsSnapshot after = engine->cache().stats();
+    engine->cache().waitForRefills(); // writing the failed node's campaigns back fails, off the request path
+    const CacheStatsSnapshot refilled = engine->cache().stats();
+    const Served served = stack.serve(target);
+    const QByteArray metrics = stack.api->handle(get(QStringLiteral("/metrics"))).body;
+    engine->cache().waitForRefills();
+    // Back before checking, so that a failed check leaves no hung server behind.
+    if (killed)
+        QVERIFY2(node.restart(), qPrintable(node.error()));
+    else
+        node.resume();
+    QVERIFY(cluster.waitUntilHealthy(10000));
+
+    // Right, and only the failed node's campaigns from the store.
+    QCOMPARE(served.reply.status, 200);
+    QCOMPARE(served.reply.body, right);
+    QVERIFY2(served.millis < 1000, qPrintable(QString::number(served.millis)));
+    QCOMPARE(degraded.jsonArray(), right);
+    for (size_t i = 0; i < degraded.campaignIds.size(); ++i) {
+        const bool onFailedNode = lost.contains(CampaignCodec::cacheKey(degraded.campaignIds[i]));
+        QCOMPARE(degraded.sources[i] == DetailSource::Store, onFailedNode);
+    }
+    QCOMPARE(after.hits - before.hits, qint64(campaigns - lost.size()));
+    QCOMPARE(after.misses - before.misses, qint64(lost.size()));
+    QVERIFY2(degraded.cacheError.contains(node.address()), qPrintable(degraded.cacheError));
+    // One error for the read, one for the refill that could not reach the failed node.
+    QCOMPARE(refilled.errors - before.errors, qint64(2));
+    QCOMPARE(refilled.refills, before.refills);
+    QVERIFY2(metricValue(metrics, "adserve_cache_errors_total") > refilled.errors, metrics.constData());
+
+    // Back: everything from the cache again (a killed node's campaigns once written back).
+    QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT((engine->cache().waitForRefills(), fromCache(engine->delivery().deliver(query))),
+                              campaigns, 10000);
+    const CacheStatsSnapshot recovered = engine->cache().stats();
+    QCOMPARE(stack.serve(target).reply.body, right);
+    QCOMPARE(engine->cache().stats().hits - recovered.hits, qint64(campaigns));
+    QCOMPARE(engine->cache().stats().misses, recovered.misses);
+    QCOMPARE(engine->cache().stats().errors, recovered.errors);
 }
 
 void FaultsTest::databaseRestartedThenKilled()

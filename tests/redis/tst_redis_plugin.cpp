@@ -1,6 +1,7 @@
 // The Redis cache plugin, loaded the way the engine loads it, against a standalone Redis
 // (with a password) and a three-master Redis Cluster: one conformance table for both,
-// then the faults: bad URLs, Redis down at start-up, Redis killed mid-run.
+// then the faults: bad URLs, Redis down at start-up, Redis killed mid-run, one cluster
+// node of three failing.
 #include "cache/CachePlugins.h"
 #include "TestRedis.h"
 
@@ -70,6 +71,8 @@ private slots:
     void redisDownAtStartup();
     void redisKilledMidRun_data() { deployments(); }
     void redisKilledMidRun();
+    void oneFailedClusterNodeCostsOnlyItsKeys_data();
+    void oneFailedClusterNodeCostsOnlyItsKeys();
 
 private:
     void deployments();
@@ -473,6 +476,10 @@ void RedisPluginTest::redisKilledMidRun()
         slowestMs = std::max(slowestMs, call.elapsed());
         QVERIFY(!got.ok());
         QVERIFY(!got.error.isEmpty());
+        // One server fails whole; a cluster still answers for the nodes that are up.
+        QCOMPARE(got.partial, cluster);
+        if (!cluster)
+            QVERIFY(got.value.isEmpty());
         ++calls;
         QTest::qWait(5);
     }
@@ -489,6 +496,61 @@ void RedisPluginTest::redisKilledMidRun()
     qInfo("recovered %lld ms after the restart", recovery.elapsed());
     QVERIFY(backend().setMany(items, 60s).ok());
     QVERIFY(backend().ping().ok());
+}
+
+void RedisPluginTest::oneFailedClusterNodeCostsOnlyItsKeys_data()
+{
+    QTest::addColumn<bool>("killed");
+    QTest::newRow("paused (hangs past the command timeout)") << false;
+    QTest::newRow("killed (refuses connections)") << true;
+}
+
+void RedisPluginTest::oneFailedClusterNodeCostsOnlyItsKeys()
+{
+    QFETCH(bool, killed);
+    CacheBackend &cache = *m_clusterCache;
+    QList<QByteArray> keys;
+    QList<QPair<QByteArray, QByteArray>> items;
+    for (int i = 0; i < 30; ++i) {
+        keys.append("campaign:" + QByteArray::number(i));
+        items.append({keys.last(), "v" + QByteArray::number(i)});
+    }
+    // Every node answers (after a fault, a node is retried once its backoff has passed).
+    QTRY_VERIFY_WITH_TIMEOUT(cache.setMany(items, 60s).ok(), 5000);
+    const int failing = 1;
+    const QSet<QByteArray> lost = m_cluster.keysOn(failing);
+    for (int i = 0; i < m_cluster.size(); ++i)
+        QVERIFY2(!m_cluster.keysOn(i).isEmpty(), "the keys must be spread over every master");
+
+    TestRedisServer &node = m_cluster.node(failing);
+    killed ? node.kill() : node.pause();
+    QElapsedTimer timer;
+    timer.start();
+    const auto got = cache.getMany(keys);
+    const qint64 tookMs = timer.elapsed();
+    // Back before checking, so that a failed check leaves a healthy cluster behind.
+    if (killed)
+        QVERIFY2(node.restart(), qPrintable(node.error()));
+    else
+        node.resume();
+    QVERIFY(m_cluster.waitUntilHealthy(10000));
+
+    QVERIFY(!got.ok());
+    QVERIFY(got.partial);
+    QVERIFY2(got.error.contains(node.address()), qPrintable(got.error));
+    QVERIFY2(tookMs < 1000, qPrintable(QString::number(tookMs)));
+    QCOMPARE(got.value.size(), keys.size());
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        const QByteArray expected = lost.contains(keys.at(i)) ? QByteArray("<absent>") : items.at(i).second;
+        QCOMPARE(got.value.at(i).value_or("<absent>"), expected);
+    }
+
+    // Back: whole answers again (a killed node lost its keys: they are written again).
+    QTRY_VERIFY_WITH_TIMEOUT(cache.setMany(items, 60s).ok(), 5000);
+    const auto whole = cache.getMany(keys);
+    QVERIFY2(whole.ok(), qPrintable(whole.error));
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        QCOMPARE(whole.value.at(i).value_or("<absent>"), items.at(i).second);
 }
 
 QTEST_GUILESS_MAIN(RedisPluginTest)

@@ -307,6 +307,16 @@ qint64 TestRedisCluster::keyCount() const
     return total;
 }
 
+QSet<QByteArray> TestRedisCluster::keysOn(int i) const
+{
+    QSet<QByteArray> keys;
+    for (const QByteArray &line : m_nodes.at(i)->cli({QStringLiteral("--scan")}).split('\n')) {
+        if (!line.trimmed().isEmpty())
+            keys.insert(line.trimmed());
+    }
+    return keys;
+}
+
 QByteArray TestRedisCluster::nodeId(int i) const
 {
     return m_nodes.at(i)->cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")});

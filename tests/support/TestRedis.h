@@ -83,6 +83,7 @@ public:
     bool waitUntilHealthy(int timeoutMs);
     void flushAll();         // FLUSHALL on every node
     qint64 keyCount() const; // DBSIZE of every node, added up
+    QSet<QByteArray> keysOn(int i) const; // the keys node i holds (redis-cli --scan)
 
     // Inspection and resharding, through redis-cli: the test's independent view.
     QByteArray nodeId(int i) const;

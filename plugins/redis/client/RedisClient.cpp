@@ -3,6 +3,8 @@
 #include "RedisClusterClient.h"
 #include "RedisStandaloneClient.h"
 
+#include <QStringList>
+
 #include <map>
 
 namespace adserve {
@@ -100,18 +102,37 @@ RedisResult<QList<std::optional<QByteArray>>> RedisClient::mget(const QList<QByt
 {
     using Result = RedisResult<QList<std::optional<QByteArray>>>;
     QList<std::optional<QByteArray>> values(keys.size());
+    // In a cluster each node answers for its own slots: one that fails costs its keys
+    // only, which stay absent. One server answers all or nothing.
+    QStringList faults; // distinct, each naming its node when the connection failed
+    qsizetype unanswered = 0;
     for (const KeyedReply &item : multiKey("MGET", keys)) {
+        QString fault;
         if (item.reply.isError())
-            return Result::failure(failed("MGET", item.reply));
-        if (item.reply.type != RedisReply::Type::Array || item.reply.elements.size() != item.keyIndexes.size())
-            return Result::failure(unexpected("MGET"));
+            fault = item.reply.errorText();
+        else if (item.reply.type != RedisReply::Type::Array || item.reply.elements.size() != item.keyIndexes.size())
+            fault = QStringLiteral("unexpected reply type from Redis");
+        if (!fault.isEmpty()) {
+            if (!isCluster())
+                return Result::failure(QStringLiteral("MGET failed: ") + fault);
+            if (!faults.contains(fault))
+                faults.append(fault);
+            unanswered += item.keyIndexes.size();
+            continue;
+        }
         for (qsizetype i = 0; i < item.keyIndexes.size(); ++i) {
             const RedisReply &element = item.reply.elements.at(i);
             if (element.type == RedisReply::Type::String)
                 values[item.keyIndexes.at(i)] = element.bytes;
         }
     }
-    return Result{std::move(values), {}};
+    if (faults.isEmpty())
+        return Result{std::move(values), {}};
+    const QString why = faults.join(QStringLiteral("; "));
+    if (unanswered == keys.size())
+        return Result::failure(QStringLiteral("MGET failed: ") + why);
+    const QString counted = QStringLiteral("MGET failed for %1 of %2 keys: ").arg(unanswered).arg(keys.size());
+    return Result::partialFailure(std::move(values), counted + why);
 }
 
 RedisResult<bool> RedisClient::setMany(const QList<QPair<QByteArray, QByteArray>> &items,

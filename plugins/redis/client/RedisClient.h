@@ -57,7 +57,8 @@ public:
     virtual RedisResult<QList<RedisNodeAddress>> masters() = 0;
     RedisReply executeOn(const RedisNodeAddress &node, const RedisArgs &args);
 
-    // Values in the keys' order; std::nullopt for a missing key.
+    // Values in the keys' order; std::nullopt for a missing key. In a cluster where some
+    // nodes fail and others answer, a partial result: the failed nodes' keys are missing.
     RedisResult<QList<std::optional<QByteArray>>> mget(const QList<QByteArray> &keys);
     // SET key value PX ttl for every item, pipelined; ttl <= 0 stores without expiry.
     RedisResult<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items, std::chrono::milliseconds ttl);
