@@ -92,7 +92,7 @@ QByteArray Metrics::render(Engine &engine) const
     cacheCounter("adserve_cache_near_hits_total", "Of the hits, those answered in-process without the backend.",
                  cache.nearHits);
     cacheCounter("adserve_cache_misses_total", "Campaign details not in the cache (read from the store).", cache.misses);
-    cacheCounter("adserve_cache_errors_total", "Failed cache calls.", cache.errors);
+    cacheCounter("adserve_cache_errors_total", "Failed cache calls, whole or in part (one Redis Cluster node).", cache.errors);
     cacheCounter("adserve_cache_rejected_total", "Cached values not delivered (unparseable, inactive or deleted).",
                  cache.rejected);
     cacheCounter("adserve_cache_refills_total", "Values written back to the cache after a miss.", cache.refills);
