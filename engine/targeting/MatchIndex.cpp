@@ -340,10 +340,7 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const std::array<int,
 
 QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<qint64> campaignId) const
 {
-    std::array<int, kDimensionCount> valueIds{};
-    for (int d = 0; d < kDimensionCount; ++d)
-        valueIds[size_t(d)] = valueIdOf(Dimension(d), query.values[size_t(d)]);
-
+    const std::array<int, kDimensionCount> valueIds = valueIdsOf(query);
     QList<Decision> decisions;
     if (campaignId) {
         if (const CampaignEntry *entry = find(*campaignId))
@@ -354,6 +351,30 @@ QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<q
     for (const auto &campaign : campaigns_)
         decisions.append(decide(*campaign, valueIds, query));
     return decisions;
+}
+
+MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, ExplainScope scope, qsizetype limit) const
+{
+    // The delivered campaigns are skipped by their matched ids (match() and explain() agree)
+    // rather than decided one by one: a request most campaigns match stays cheap too.
+    std::vector<qint64> delivered;
+    if (scope == ExplainScope::NotDelivered)
+        delivered = match(query);
+    const std::array<int, kDimensionCount> valueIds = valueIdsOf(query);
+    ExplainPage page;
+    page.total = qsizetype(campaigns_.size() - delivered.size());
+    page.decisions.reserve(std::min(limit, page.total));
+    auto next = delivered.cbegin();
+    for (const auto &campaign : campaigns_) {
+        if (page.decisions.size() >= limit)
+            break;
+        while (next != delivered.cend() && *next < campaign->id)
+            ++next;
+        if (next != delivered.cend() && *next == campaign->id)
+            continue;
+        page.decisions.append(decide(*campaign, valueIds, query));
+    }
+    return page;
 }
 
 QList<qint64> MatchIndex::campaignIds() const
@@ -376,6 +397,14 @@ const MatchIndex::CampaignEntry *MatchIndex::find(qint64 campaignId) const
     const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), campaignId,
                                      [](const auto &c, qint64 id) { return c->id < id; });
     return it != campaigns_.end() && (*it)->id == campaignId ? it->get() : nullptr;
+}
+
+std::array<int, kDimensionCount> MatchIndex::valueIdsOf(const TargetingQuery &query) const
+{
+    std::array<int, kDimensionCount> valueIds{};
+    for (int d = 0; d < kDimensionCount; ++d)
+        valueIds[size_t(d)] = valueIdOf(Dimension(d), query.values[size_t(d)]);
+    return valueIds;
 }
 
 int MatchIndex::valueIdOf(Dimension dimension, const QString &value) const

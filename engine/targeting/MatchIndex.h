@@ -38,6 +38,16 @@ public:
     std::vector<qint64> match(const TargetingQuery &query) const;
     // The decision for every campaign (or only `campaignId`), in id order.
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt) const;
+    // Which campaigns explainFirst() covers.
+    enum class ExplainScope { AllCampaigns, NotDelivered };
+    struct ExplainPage
+    {
+        QList<Decision> decisions; // the first campaigns of the scope, in id order
+        qsizetype total = 0;       // how many campaigns the scope holds
+    };
+    // The decisions for at most `limit` campaigns of `scope`, as explain() decides them: a
+    // viewer pays for the rows it shows, not for every campaign of a large store.
+    ExplainPage explainFirst(const TargetingQuery &query, ExplainScope scope, qsizetype limit) const;
 
     qsizetype campaignCount() const { return qsizetype(campaigns_.size()); }
     qsizetype ruleCount() const { return ruleCount_; }
@@ -80,6 +90,7 @@ private:
     void compileBits();                                      // from campaigns_, once they are sorted
     const CampaignEntry *find(qint64 campaignId) const;
     int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
+    std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
     Decision decide(const CampaignEntry &campaign, const std::array<int, kDimensionCount> &valueIds,
                     const TargetingQuery &query) const;
 

@@ -1,28 +1,37 @@
 // The simulator panel: the response exactly as the endpoint returns it, the sources and
 // timing, "why not" for one campaign, the what-if heat map, "Copy as curl", and inputs that
-// complete from values the store's campaigns use.
+// complete from values the store's campaigns use. It simulates in the background: on a
+// large store the window keeps turning its event loop, and a cancelled simulation leaves
+// no stale answer behind.
 #include "StudioFixture.h"
 #include "TestCampaigns.h"
 
 #include "campaigns/CampaignsPanel.h"
 #include "campaigns/ValueListEditor.h"
 #include "common/BackgroundJob.h"
+#include "common/TextTableModel.h"
 #include "common/ValueCatalog.h"
 #include "simulator/DeliveryRequest.h"
 #include "simulator/SimulatorPanel.h"
 #include "simulator/WhatIfGrid.h"
+#include "store/CampaignGenerator.h"
+#include "store/CampaignStore.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStringListModel>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimer>
 
 using namespace adserve;
 using namespace adserve::test;
@@ -30,6 +39,8 @@ using namespace adserve::test;
 class TestSimulatorPanel : public QObject
 {
     Q_OBJECT
+    // Large enough that a request matches thousands of campaigns, small enough to write in seconds.
+    static constexpr qint64 kLargeStore = 200000;
     StudioFixture studio_;
 
     SimulatorPanel *panel() { return studio_.window().simulator(); }
@@ -39,15 +50,26 @@ class TestSimulatorPanel : public QObject
         QVERIFY(studio_.type(panel(), QStringLiteral("simCountry"), country));
         QVERIFY(studio_.type(panel(), QStringLiteral("simOs"), os));
         QVERIFY(studio_.type(panel(), QStringLiteral("simApp"), app, true)); // Enter delivers
+        QVERIFY(panel()->job()->waitForFinished());
     }
 
     QStringList deliveredCodes()
     {
         QStringList codes;
-        QTableWidget *table = panel()->deliveredTable();
+        const TextTableModel *table = panel()->deliveredTable();
         for (int row = 0; row < table->rowCount(); ++row)
-            codes.append(table->item(row, 0)->text());
+            codes.append(table->text(row, 0));
         return codes;
+    }
+
+    // A store of `count` generated campaigns in the studio's SQLite file, written before it opens.
+    static void generateStore(StudioFixture &studio, qint64 count)
+    {
+        QString error;
+        auto store = CampaignStore::open(DatabaseTarget::sqlite(studio.sqlitePath()), &error);
+        QVERIFY2(store, qPrintable(error));
+        const auto generated = CampaignGenerator::generate(*store, count, 1);
+        QVERIFY2(generated.ok(), qPrintable(generated.message));
     }
 
 private Q_SLOTS:
@@ -93,7 +115,7 @@ private Q_SLOTS:
         if (status == 200) {
             QVERIFY(panel()->findChild<QLabel *>(QStringLiteral("simTiming"))->text().contains(QLatin1String("match")));
             for (int row = 0; row < panel()->deliveredTable()->rowCount(); ++row) {
-                const QString source = panel()->deliveredTable()->item(row, 3)->text();
+                const QString source = panel()->deliveredTable()->text(row, 3);
                 QVERIFY2(source == QLatin1String("cache") || source == QLatin1String("store"), qPrintable(source));
             }
         }
@@ -104,8 +126,9 @@ private Q_SLOTS:
         deliver(QStringLiteral("FR"), QStringLiteral("iOS"), QStringLiteral("com.first.time"));
         studio_.session().engine().cache().waitForRefills();
         QVERIFY(studio_.click(QStringLiteral("simulate")));
+        QVERIFY(panel()->job()->waitForFinished());
         QCOMPARE(deliveredCodes(), QStringList{QStringLiteral("duolingo")});
-        QCOMPARE(panel()->deliveredTable()->item(0, 3)->text(), QStringLiteral("cache"));
+        QCOMPARE(panel()->deliveredTable()->text(0, 3), QStringLiteral("cache"));
     }
 
     void whyNotForOneCampaign()
@@ -115,16 +138,19 @@ private Q_SLOTS:
         const int duolingo = whyNot->findText(QStringLiteral("duolingo"), Qt::MatchStartsWith);
         QVERIFY(duolingo > 0);
         whyNot->setCurrentIndex(duolingo);
-        QTableWidget *explain = panel()->explainTable();
+        // Choosing a campaign or a filter shows the last simulation's explanations at once.
+        const TextTableModel *explain = panel()->explainTable();
         QCOMPARE(explain->rowCount(), 1);
-        QCOMPARE(explain->item(0, 1)->text(), QStringLiteral("duolingo"));
-        QCOMPARE(explain->item(0, 2)->text(), QStringLiteral("rejected"));
-        QVERIFY2(explain->item(0, 3)->text().startsWith(QLatin1String("excluded")), qPrintable(explain->item(0, 3)->text()));
+        QCOMPARE(explain->text(0, 1), QStringLiteral("duolingo"));
+        QCOMPARE(explain->text(0, 2), QStringLiteral("rejected"));
+        QVERIFY2(explain->text(0, 3).startsWith(QLatin1String("excluded")), qPrintable(explain->text(0, 3)));
         whyNot->setCurrentIndex(0);
         QCOMPARE(explain->rowCount(), 3);
         panel()->findChild<QCheckBox *>()->setChecked(true); // only campaigns not delivered
         QCOMPARE(explain->rowCount(), 2);
         panel()->findChild<QCheckBox *>()->setChecked(false);
+        QVERIFY(!panel()->job()->isRunning());
+        QVERIFY(panel()->explainView()->toolTip().isEmpty()); // every campaign shown
     }
 
     void whatIfHeatMap()
@@ -176,6 +202,126 @@ private Q_SLOTS:
         QCompleter *completer = appInput->completer();
         QCOMPARE(completer->completionCount(), 1);
         QCOMPARE(completer->currentCompletion(), app);
+    }
+
+    // A new request while one runs replaces it: the panel ends up answering the newest.
+    void newestRequestWins()
+    {
+        panel()->setRequest(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
+        panel()->simulate();
+        QVERIFY(panel()->job()->isRunning());
+        panel()->setRequest(QStringLiteral("de"), QStringLiteral("iOS"), QStringLiteral("com.abc.xyz"));
+        panel()->simulate();
+        QVERIFY(panel()->job()->waitForFinished());
+        QCOMPARE(deliveredCodes(), QStringList{QStringLiteral("duolingo")});
+        const DeliveryRequest request = panel()->request();
+        QCOMPARE(panel()->responseBody(),
+                 studio_.session().api().handle({"GET", request.path, QUrlQuery(request.queryString()), {}, {}}).body);
+    }
+
+    // On a store of many campaigns a request matches thousands of them: the delivery, the
+    // API call and the explanations run off the GUI thread, which keeps drawing meanwhile.
+    // The explain table holds its first 2000 rows, as the whole explanation has them.
+    void staysResponsiveOnALargeStore()
+    {
+        StudioFixture studio;
+        generateStore(studio, kLargeStore);
+        QString error;
+        QVERIFY2(studio.open({}, &error), qPrintable(error));
+        SimulatorPanel *simulator = studio.window().simulator();
+        studio.window().tabs()->setCurrentWidget(simulator);
+        const TargetingQuery query =
+            TargetingQuery::from(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
+        simulator->setRequest(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
+
+        QElapsedTimer clock;
+        qint64 lastTick = 0, longestGap = 0;
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            longestGap = std::max(longestGap, clock.elapsed() - lastTick);
+            lastTick = clock.elapsed();
+            ++ticks;
+        });
+        clock.start();
+        ticker.start();
+        simulator->simulate();
+        const qint64 returnedAfter = clock.elapsed();
+        QVERIFY(simulator->job()->isRunning()); // simulate() only started it
+        QVERIFY(simulator->job()->waitForFinished(60000));
+        QTest::qWait(50); // the result drawn
+        ticker.stop();
+        qInfo("simulate() returned after %lld ms; the result after %lld ms; %d ticks; longest GUI pause %lld ms",
+              returnedAfter, clock.elapsed(), ticks, longestGap);
+        QVERIFY2(returnedAfter < 100, qPrintable(QString::number(returnedAfter)));
+        QVERIFY2(longestGap < 400, qPrintable(QString::number(longestGap)));
+
+        const auto index = studio.session().engine().matcher().snapshot();
+        const qsizetype delivered = qsizetype(index->match(query).size());
+        QVERIFY2(delivered > 2000, qPrintable(QString::number(delivered))); // a request worth the background
+        QCOMPARE(simulator->responseStatus(), 200);
+        QCOMPARE(simulator->deliveredTable()->rowCount(), delivered);
+        QVERIFY(simulator->responseBody().startsWith('['));
+        QCOMPARE(simulator->responseBody().count("\"cid\""), delivered);
+
+        // Both filters show the first 2000 of the whole explanation, without another simulation.
+        const QList<Decision> all = studio.session().engine().explain(query);
+        const QList<Decision> notDelivered = [&] {
+            QList<Decision> rejected = all;
+            rejected.removeIf([](const Decision &d) { return d.matched(); });
+            return rejected;
+        }();
+        auto *onlyRejected = simulator->findChild<QCheckBox *>();
+        for (const QList<Decision> *expected : {&all, &notDelivered}) {
+            onlyRejected->setChecked(expected == &notDelivered);
+            QVERIFY(!simulator->job()->isRunning());
+            const TextTableModel *explain = simulator->explainTable();
+            QCOMPARE(explain->rowCount(), 2000);
+            for (int row : {0, 1, 999, 1999})
+                QCOMPARE(explain->text(row, 0), QString::number(expected->at(row).campaignId));
+            QCOMPARE(simulator->explainView()->toolTip(),
+                     QStringLiteral("showing the first 2000 of %1 campaigns").arg(expected->size()));
+        }
+        onlyRejected->setChecked(false);
+    }
+
+    // Cancelled mid-way, the panel shows no answer rather than the previous request's; the
+    // next simulation answers as usual.
+    void cancellingLeavesNoStaleAnswer()
+    {
+        StudioFixture studio;
+        generateStore(studio, kLargeStore);
+        QString error;
+        QVERIFY2(studio.open({}, &error), qPrintable(error));
+        SimulatorPanel *simulator = studio.window().simulator();
+        studio.window().tabs()->setCurrentWidget(simulator);
+        simulator->setRequest(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
+        simulator->simulate();
+        QVERIFY(simulator->job()->waitForFinished(60000));
+        QCOMPARE(simulator->responseStatus(), 200);
+
+        simulator->setRequest(QStringLiteral("GB"), QStringLiteral("iOS"), QStringLiteral("com.gametion.ludokinggame"));
+        simulator->simulate();
+        QVERIFY(studio.click(QStringLiteral("cancelJob"), simulator));
+        QVERIFY(simulator->job()->waitForFinished(60000));
+        QCOMPARE(simulator->responseStatus(), 0);
+        QVERIFY(simulator->responseBody().isEmpty());
+        QCOMPARE(simulator->deliveredTable()->rowCount(), 0);
+        QCOMPARE(simulator->explainTable()->rowCount(), 0);
+        QVERIFY(simulator->findChild<QPlainTextEdit *>(QStringLiteral("simBody"))->toPlainText().isEmpty());
+        QVERIFY2(simulator->findChild<QLabel *>(QStringLiteral("simStatus"))->text().contains(QLatin1String("Cancelled")),
+                 qPrintable(simulator->findChild<QLabel *>(QStringLiteral("simStatus"))->text()));
+        QVERIFY(!simulator->findChild<QWidget *>(QStringLiteral("jobProgress"))->isVisible());
+
+        simulator->simulate();
+        QVERIFY(simulator->job()->waitForFinished(60000));
+        QCOMPARE(simulator->responseStatus(), 200);
+        const DeliveryRequest request = simulator->request();
+        QCOMPARE(simulator->responseBody(),
+                 studio.session().api().handle({"GET", request.path, QUrlQuery(request.queryString()), {}, {}}).body);
+        QVERIFY(simulator->deliveredTable()->rowCount() > 0);
+        QCOMPARE(simulator->explainTable()->rowCount(), 2000);
     }
 
     void copyAsCurl()

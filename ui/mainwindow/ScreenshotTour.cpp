@@ -88,6 +88,7 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     SimulatorPanel *simulator = window.simulator();
     simulator->setRequest(QStringLiteral("CA"), QStringLiteral("Android"), QStringLiteral("com.gametion.ludokinggame"));
     simulator->simulate();
+    simulator->job()->waitForFinished(60000);
     shoot(simulator, QStringLiteral("simulator"));
     auto *inner = simulator->findChild<QTabWidget *>(QStringLiteral("simulatorTabs"));
     inner->setCurrentWidget(simulator->whatIf());

@@ -1,7 +1,10 @@
 #include "SimulatorPanel.h"
 
-#include "common/ReadOnlyTable.h"
 #include "WhatIfGrid.h"
+#include "common/BackgroundJob.h"
+#include "common/JobProgress.h"
+#include "common/ReadOnlyTable.h"
+#include "common/TextTableModel.h"
 #include "common/ValueCatalog.h"
 #include "session/StudioSession.h"
 
@@ -14,25 +17,33 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace adserve {
 
 namespace {
 
-void setRow(QTableWidget *table, int row, const QStringList &cells, const QColor &background = {})
+// Rows beyond a few thousand are unreadable and slow to lay out: pick a campaign instead.
+constexpr qsizetype kMaxExplainRows = 2000;
+// A text box lays out a body of megabytes (one JSON line) for seconds: it shows the first
+// characters, and the status says so. responseBody() and curl keep all of it.
+constexpr qsizetype kMaxBodyChars = 64 * 1024;
+
+TextRow explainRow(const Decision &d)
 {
-    for (int c = 0; c < cells.size(); ++c) {
-        auto *item = new QTableWidgetItem(cells.at(c));
-        if (background.isValid())
-            item->setBackground(background);
-        table->setItem(row, c, item);
-    }
+    QStringList cells{QString::number(d.campaignId), d.campaignCode, verdictName(d.verdict)};
+    for (const DimensionCheck &check : d.checks)
+        cells.append(outcomeName(check.outcome) + (check.ruleCode.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check.ruleCode)));
+    while (cells.size() < 6)
+        cells.append(QString());
+    cells.append(d.summary());
+    return {cells, d.matched() ? QColor(0xe8, 0xf5, 0xe9) : QColor(0xff, 0xeb, 0xee)};
 }
 
 QString micros(qint64 us)
@@ -41,6 +52,18 @@ QString micros(qint64 us)
 }
 
 } // namespace
+
+// One request's answer, made off the GUI thread.
+struct SimulatorPanel::Simulation
+{
+    bool complete = false; // country, OS and app all given: the delivery path ran
+    DeliveryResult result;
+    QList<TextRow> delivered; // the result's fragments, read
+    HttpReply reply;
+    QString bodyShown;        // the reply's body, up to kMaxBodyChars
+    bool bodyCut = false;
+    Explanations explanations;
+};
 
 SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     : QWidget(parent)
@@ -51,14 +74,15 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     , endpoint_(new QComboBox(this))
     , status_(new QLabel(this))
     , body_(new QPlainTextEdit(this))
-    , delivered_(makeReadOnlyTable({tr("cid"), tr("img"), tr("cta"), tr("details from")}, QStringLiteral("delivered"), this))
+    , delivered_(new TextTableModel({tr("cid"), tr("img"), tr("cta"), tr("details from")}, this))
     , timing_(new QLabel(this))
     , whyNot_(new QComboBox(this))
     , onlyRejected_(new QCheckBox(tr("only campaigns not delivered"), this))
-    , explain_(makeReadOnlyTable({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")},
-                         QStringLiteral("explain"), this))
+    , explain_(new TextTableModel({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")}, this))
+    , explainView_(makeReadOnlyView(explain_, QStringLiteral("explain"), this))
     , curl_(new QLineEdit(this))
     , grid_(new WhatIfGrid(session, this))
+    , job_(new BackgroundJob(this))
 {
     setObjectName(QStringLiteral("simulatorPanel"));
     country_->setObjectName(QStringLiteral("simCountry"));
@@ -106,7 +130,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     auto *responseLayout = new QVBoxLayout(response);
     responseLayout->addWidget(status_);
     responseLayout->addWidget(body_);
-    responseLayout->addWidget(delivered_, 1);
+    responseLayout->addWidget(makeReadOnlyView(delivered_, QStringLiteral("delivered"), this), 1);
     responseLayout->addWidget(timing_);
 
     auto *why = new QGroupBox(tr("Why, and why not"), this);
@@ -116,7 +140,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     filters->addWidget(whyNot_, 1);
     filters->addWidget(onlyRejected_);
     whyLayout->addLayout(filters);
-    whyLayout->addWidget(explain_, 1);
+    whyLayout->addWidget(explainView_, 1);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(response);
@@ -130,6 +154,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     layout->addLayout(inputs);
     layout->addLayout(curlRow);
     layout->addWidget(tabs, 1);
+    layout->addWidget(new JobProgress(*job_, this));
 
     connect(run, &QPushButton::clicked, this, &SimulatorPanel::simulate);
     connect(copy, &QPushButton::clicked, this, &SimulatorPanel::copyAsCurl);
@@ -137,11 +162,28 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     connect(whyNot_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showExplanations);
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
     connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
+    connect(job_, &BackgroundJob::finished, this, [this] {
+        if (std::exchange(simulateAgain_, false))
+            simulate();
+        else if (awaitingResult_)
+            showCancelled();
+    });
+    connect(&session_, &StudioSession::aboutToClose, this, [this] {
+        simulateAgain_ = false;
+        job_->cancelAndWait();
+    });
     session_.forEachEngine(this, [this] {
         connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCampaignChoices,
                 Qt::QueuedConnection);
         refreshCampaignChoices();
     });
+}
+
+SimulatorPanel::~SimulatorPanel()
+{
+    // A simulation still running must not report to widgets being destroyed.
+    disconnect(job_, nullptr, this, nullptr);
+    job_->cancelAndWait();
 }
 
 void SimulatorPanel::refreshCampaignChoices()
@@ -191,36 +233,75 @@ void SimulatorPanel::copyAsCurl()
 
 void SimulatorPanel::simulate()
 {
+    if (job_->isRunning()) {
+        simulateAgain_ = true;
+        job_->cancel();
+        return;
+    }
     const DeliveryRequest req = request();
     curl_->setText(curlCommand());
+    status_->setText(tr("Delivering %1 …").arg(req.target()));
+    awaitingResult_ = true;
 
-    // The delivery path first, for the sources and timing of this very request; then the
-    // HTTP API for the bytes the endpoint answers.
-    const TargetingQuery query = TargetingQuery::from(req.country, req.os, req.app);
-    const bool complete = !query.value(Dimension::Country).isEmpty() && !query.value(Dimension::Os).isEmpty()
-                          && !query.value(Dimension::App).isEmpty();
-    DeliveryResult result;
-    if (complete)
-        result = session_.engine().delivery().deliver(query);
-    HttpRequest http{"GET", req.path, QUrlQuery(req.queryString()), {}, {}};
-    const HttpReply reply = session_.api().handle(http);
+    Engine &engine = session_.engine();
+    HttpApi &api = session_.api();
+    job_->start(tr("Delivering"), [this, req, &engine, &api](JobControl &control) -> BackgroundJob::Finish {
+        auto simulation = std::make_shared<Simulation>();
+        // The delivery path first, for the sources and timing of this very request; then the
+        // HTTP API for the bytes the endpoint answers.
+        const TargetingQuery query = TargetingQuery::from(req.country, req.os, req.app);
+        simulation->complete = !query.value(Dimension::Country).isEmpty() && !query.value(Dimension::Os).isEmpty()
+                               && !query.value(Dimension::App).isEmpty();
+        if (simulation->complete)
+            simulation->result = engine.delivery().deliver(query);
+        if (control.cancelled())
+            return {};
+        simulation->reply = api.handle({"GET", req.path, QUrlQuery(req.queryString()), {}, {}});
+        if (control.cancelled())
+            return {};
+        const DeliveryResult &result = simulation->result;
+        simulation->delivered.reserve(qsizetype(result.campaignIds.size()));
+        for (size_t i = 0; i < result.campaignIds.size(); ++i) {
+            const QJsonObject fragment = QJsonDocument::fromJson(result.fragments[i]).object();
+            const bool cached = result.sources[i] == DetailSource::Cache;
+            simulation->delivered.append({{fragment.value(QStringLiteral("cid")).toString(),
+                                           fragment.value(QStringLiteral("img")).toString(),
+                                           fragment.value(QStringLiteral("cta")).toString(), cached ? tr("cache") : tr("store")},
+                                          cached ? QColor(0xe3, 0xf2, 0xfd) : QColor(0xff, 0xf8, 0xe1)});
+        }
+        simulation->bodyShown = QString::fromUtf8(simulation->reply.body);
+        simulation->bodyCut = simulation->bodyShown.size() > kMaxBodyChars;
+        if (simulation->bodyCut) {
+            simulation->bodyShown.truncate(kMaxBodyChars);
+            if (simulation->bodyShown.back().isHighSurrogate())
+                simulation->bodyShown.chop(1);
+        }
+        // Only the rows the table can show are explained, for both filters at once.
+        const auto index = engine.matcher().snapshot();
+        simulation->explanations = {
+            query, index->explainFirst(query, MatchIndex::ExplainScope::AllCampaigns, kMaxExplainRows),
+            index->explainFirst(query, MatchIndex::ExplainScope::NotDelivered, kMaxExplainRows)};
+        return [this, simulation] { showSimulation(*simulation); };
+    });
+}
+
+void SimulatorPanel::showSimulation(const Simulation &simulation)
+{
+    awaitingResult_ = false;
+    const HttpReply &reply = simulation.reply;
     responseStatus_ = reply.status;
     responseBody_ = reply.body;
-
-    status_->setText(tr("HTTP %1 — %2").arg(reply.status).arg(
-        reply.status == 204 ? tr("no campaign matches (empty body)") : QString::fromLatin1(reply.contentType)));
+    QString status = tr("HTTP %1 — %2").arg(reply.status).arg(
+        reply.status == 204 ? tr("no campaign matches (empty body)") : QString::fromLatin1(reply.contentType));
+    if (simulation.bodyCut)
+        status += tr(" · %1, the first %2 characters shown")
+                      .arg(QLocale().formattedDataSize(reply.body.size()))
+                      .arg(simulation.bodyShown.size());
+    status_->setText(status);
     // The bytes exactly as the endpoint sends them, not re-formatted.
-    body_->setPlainText(QString::fromUtf8(reply.body));
-
-    delivered_->setRowCount(int(result.campaignIds.size()));
-    for (size_t i = 0; i < result.campaignIds.size(); ++i) {
-        const QJsonObject fragment = QJsonDocument::fromJson(result.fragments[i]).object();
-        const bool cached = result.sources[i] == DetailSource::Cache;
-        setRow(delivered_, int(i),
-               {fragment.value(QStringLiteral("cid")).toString(), fragment.value(QStringLiteral("img")).toString(),
-                fragment.value(QStringLiteral("cta")).toString(), cached ? tr("cache") : tr("store")},
-               cached ? QColor(0xe3, 0xf2, 0xfd) : QColor(0xff, 0xf8, 0xe1));
-    }
+    body_->setPlainText(simulation.bodyShown);
+    delivered_->setRows(simulation.delivered);
+    const DeliveryResult &result = simulation.result;
     QString timing = tr("match %1 · cache %2 · store %3 · total %4 · %n batch(es)", nullptr, result.batches)
                          .arg(micros(result.timing.matchMicros), micros(result.timing.cacheMicros),
                               micros(result.timing.storeMicros), micros(result.timing.totalMicros));
@@ -228,36 +309,48 @@ void SimulatorPanel::simulate()
         timing += tr(" · cache error: %1 (served from the store)").arg(result.cacheError);
     if (!result.storeError.isEmpty())
         timing += tr(" · store error: %1").arg(result.storeError);
-    timing_->setText(complete ? timing : tr("country, OS and app are all needed for a delivery"));
+    timing_->setText(simulation.complete ? timing : tr("country, OS and app are all needed for a delivery"));
+    explanations_ = simulation.explanations;
+    showExplanations();
+}
+
+void SimulatorPanel::showCancelled()
+{
+    // Nothing of an earlier request stays next to inputs it did not answer.
+    awaitingResult_ = false;
+    responseStatus_ = 0;
+    responseBody_.clear();
+    status_->setText(tr("Cancelled: no response"));
+    body_->clear();
+    delivered_->setRows({});
+    timing_->clear();
+    explanations_.reset();
     showExplanations();
 }
 
 void SimulatorPanel::showExplanations()
 {
-    const TargetingQuery query = TargetingQuery::from(country_->text(), os_->text(), app_->text());
     const qint64 chosen = whyNot_->currentData().toLongLong();
-    QList<Decision> decisions = session_.engine().explain(query, chosen ? std::optional(chosen) : std::nullopt);
-    if (onlyRejected_->isChecked())
-        decisions.removeIf([](const Decision &d) { return d.matched(); });
-    // Rows beyond a few thousand are unreadable and slow to lay out: pick a campaign instead.
-    constexpr qsizetype kMaxRows = 2000;
-    const qsizetype total = decisions.size();
-    if (total > kMaxRows)
-        decisions.resize(kMaxRows);
-    explain_->setToolTip(total > kMaxRows ? tr("showing the first %1 of %2 campaigns").arg(kMaxRows).arg(total) : QString());
-    explain_->setRowCount(int(decisions.size()));
-    for (int row = 0; row < decisions.size(); ++row) {
-        const Decision &d = decisions.at(row);
-        QStringList cells{QString::number(d.campaignId), d.campaignCode, verdictName(d.verdict)};
-        for (const DimensionCheck &check : d.checks)
-            cells.append(outcomeName(check.outcome) + (check.ruleCode.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check.ruleCode)));
-        while (cells.size() < 6)
-            cells.append(QString());
-        cells.append(d.summary());
-        setRow(explain_, row, cells, d.matched() ? QColor(0xe8, 0xf5, 0xe9) : QColor(0xff, 0xeb, 0xee));
+    MatchIndex::ExplainPage page;
+    if (explanations_ && chosen) {
+        // One campaign is decided in microseconds, against the index in use now.
+        page.decisions = session_.engine().explain(explanations_->query, chosen);
+        if (onlyRejected_->isChecked())
+            page.decisions.removeIf([](const Decision &d) { return d.matched(); });
+        page.total = page.decisions.size();
+    } else if (explanations_) {
+        page = onlyRejected_->isChecked() ? explanations_->notDelivered : explanations_->everyCampaign;
     }
-    explain_->resizeColumnsToContents();
-    explain_->horizontalHeader()->setStretchLastSection(true);
+    explainView_->setToolTip(page.total > page.decisions.size()
+                                 ? tr("showing the first %1 of %2 campaigns").arg(page.decisions.size()).arg(page.total)
+                                 : QString());
+    QList<TextRow> rows;
+    rows.reserve(page.decisions.size());
+    for (const Decision &d : std::as_const(page.decisions))
+        rows.append(explainRow(d));
+    explain_->setRows(std::move(rows));
+    explainView_->resizeColumnsToContents();
+    explainView_->horizontalHeader()->setStretchLastSection(true);
 }
 
 } // namespace adserve

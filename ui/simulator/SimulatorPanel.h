@@ -1,19 +1,24 @@
 #pragma once
 
 #include "DeliveryRequest.h"
+#include "targeting/MatchIndex.h"
 
 #include <QWidget>
+
+#include <optional>
 
 class QComboBox;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QTableWidget;
+class QTableView;
 
 namespace adserve {
 
+class BackgroundJob;
 class StudioSession;
+class TextTableModel;
 class WhatIfGrid;
 
 // The campaign manager's preview: country / OS / app in, the delivery response out exactly
@@ -25,23 +30,40 @@ class SimulatorPanel : public QWidget
     Q_OBJECT
 public:
     explicit SimulatorPanel(StudioSession &session, QWidget *parent = nullptr);
+    ~SimulatorPanel() override;
 
     void setRequest(const QString &country, const QString &os, const QString &app);
     DeliveryRequest request() const;
-    // Runs the request through the delivery path and the HTTP API; refreshes every view.
+    // Runs the request through the delivery path and the HTTP API in the background; every
+    // view is refreshed when job() finishes. A simulation still running is cancelled and
+    // this request runs once it has stopped: the newest request wins.
     void simulate();
+    BackgroundJob *job() const { return job_; }
     // The last response: HTTP status and body, as the endpoint returned it.
     int responseStatus() const { return responseStatus_; }
     QByteArray responseBody() const { return responseBody_; }
     QString curlCommand() const;
     void copyAsCurl();
 
-    QTableWidget *deliveredTable() const { return delivered_; }
-    QTableWidget *explainTable() const { return explain_; }
+    TextTableModel *deliveredTable() const { return delivered_; }
+    // At most 2000 rows; its view's tooltip tells how many campaigns there are in all.
+    TextTableModel *explainTable() const { return explain_; }
+    QTableView *explainView() const { return explainView_; }
     WhatIfGrid *whatIf() const { return grid_; }
 
 private:
+    struct Simulation;
+    // What the last simulation explained: the campaign and "not delivered" filters choose
+    // among these pages instead of explaining the store again.
+    struct Explanations
+    {
+        TargetingQuery query;
+        MatchIndex::ExplainPage everyCampaign, notDelivered;
+    };
+
     void refreshCampaignChoices();
+    void showSimulation(const Simulation &simulation);
+    void showCancelled();
     void showExplanations();
 
     StudioSession &session_;
@@ -49,15 +71,20 @@ private:
     QComboBox *endpoint_;
     QLabel *status_;
     QPlainTextEdit *body_;
-    QTableWidget *delivered_;
+    TextTableModel *delivered_;
     QLabel *timing_;
     QComboBox *whyNot_;
     QCheckBox *onlyRejected_;
-    QTableWidget *explain_;
+    TextTableModel *explain_;
+    QTableView *explainView_;
     QLineEdit *curl_;
     WhatIfGrid *grid_;
+    BackgroundJob *job_;
+    bool awaitingResult_ = false; // the views wait for the running job's result
+    bool simulateAgain_ = false;  // a newer request waits for the running job to stop
     int responseStatus_ = 0;
     QByteArray responseBody_;
+    std::optional<Explanations> explanations_;
 };
 
 } // namespace adserve
