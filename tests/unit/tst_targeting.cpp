@@ -94,6 +94,8 @@ private slots:
     void matchAgreesWithExplain_data();
     void matchAgreesWithExplain();
     void changesGiveTheSameIndexAsABuild();
+    void explainFirstIsTheStartOfExplain_data();
+    void explainFirstIsTheStartOfExplain();
 };
 
 void TargetingTest::singleCampaign_data()
@@ -307,6 +309,50 @@ void TargetingTest::matchAgreesWithExplain()
         matchedTotal += qsizetype(ids.size());
     }
     QVERIFY(matchedTotal > 0); // the queries do reach campaigns
+}
+
+void TargetingTest::explainFirstIsTheStartOfExplain_data()
+{
+    QTest::addColumn<bool>("notDeliveredOnly");
+    QTest::addColumn<qsizetype>("limit");
+    for (bool notDelivered : {false, true}) {
+        const char *scope = notDelivered ? "not delivered" : "all";
+        QTest::addRow("%s, none", scope) << notDelivered << qsizetype(0);
+        QTest::addRow("%s, one", scope) << notDelivered << qsizetype(1);
+        QTest::addRow("%s, a page", scope) << notDelivered << qsizetype(50);
+        QTest::addRow("%s, more than there are", scope) << notDelivered << qsizetype(100000);
+    }
+}
+
+void TargetingTest::explainFirstIsTheStartOfExplain()
+{
+    // What a viewer shows of a large store: the first decisions of explain(), and the total.
+    QFETCH(bool, notDeliveredOnly);
+    QFETCH(qsizetype, limit);
+    CampaignGenerator generator(3);
+    QList<CampaignWithRules> campaigns;
+    for (qint64 id = 1; id <= 2000; ++id) {
+        campaigns.append(generator.next());
+        campaigns.last().campaign.id = id;
+    }
+    const auto index = MatchIndex::build(campaigns);
+    NamedValues values(campaigns, 5);
+    for (int i = 0; i < 20; ++i) {
+        const auto query = TargetingQuery::from(values.pick(Dimension::Country), values.pick(Dimension::Os),
+                                                values.pick(Dimension::App));
+        QList<Decision> expected = index->explain(query);
+        if (notDeliveredOnly)
+            expected.removeIf([](const Decision &d) { return d.matched(); });
+        const auto page = index->explainFirst(
+            query, notDeliveredOnly ? MatchIndex::ExplainScope::NotDelivered : MatchIndex::ExplainScope::AllCampaigns,
+            limit);
+        QCOMPARE(page.total, expected.size());
+        QCOMPARE(page.decisions.size(), std::min(limit, expected.size()));
+        for (qsizetype k = 0; k < page.decisions.size(); ++k) {
+            QCOMPARE(page.decisions.at(k).campaignId, expected.at(k).campaignId);
+            QCOMPARE(page.decisions.at(k).summary(), expected.at(k).summary());
+        }
+    }
 }
 
 void TargetingTest::changesGiveTheSameIndexAsABuild()
