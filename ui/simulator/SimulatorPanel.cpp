@@ -306,7 +306,7 @@ void SimulatorPanel::showSimulation(const Simulation &simulation)
                          .arg(micros(result.timing.matchMicros), micros(result.timing.cacheMicros),
                               micros(result.timing.storeMicros), micros(result.timing.totalMicros));
     if (!result.cacheError.isEmpty())
-        timing += tr(" · cache error: %1 (served from the store)").arg(result.cacheError);
+        timing += tr(" · cache error: %1 (what it missed came from the store)").arg(result.cacheError);
     if (!result.storeError.isEmpty())
         timing += tr(" · store error: %1").arg(result.storeError);
     timing_->setText(simulation.complete ? timing : tr("country, OS and app are all needed for a delivery"));
