@@ -340,16 +340,11 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const std::array<int,
 
 QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<qint64> campaignId) const
 {
-    const std::array<int, kDimensionCount> valueIds = valueIdsOf(query);
+    if (!campaignId)
+        return explainFirst(query, ExplainScope::AllCampaigns, campaignCount()).decisions;
     QList<Decision> decisions;
-    if (campaignId) {
-        if (const CampaignEntry *entry = find(*campaignId))
-            decisions.append(decide(*entry, valueIds, query));
-        return decisions;
-    }
-    decisions.reserve(qsizetype(campaigns_.size()));
-    for (const auto &campaign : campaigns_)
-        decisions.append(decide(*campaign, valueIds, query));
+    if (const CampaignEntry *entry = find(*campaignId))
+        decisions.append(decide(*entry, valueIdsOf(query), query));
     return decisions;
 }
 
