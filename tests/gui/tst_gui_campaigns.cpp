@@ -84,31 +84,15 @@ private:
         return 0;
     }
 
-    // Clicks the campaign's row in the table, as a user picks it.
-    static void clickCampaign(StudioFixture &studio, const QString &code)
+    // Clicks the campaign's row in the table, as a user picks it (with Ctrl: adds it to the selection).
+    static void clickCampaign(StudioFixture &studio, const QString &code, Qt::KeyboardModifiers modifiers = {})
     {
         QTableView *table = studio.window().campaigns()->table();
         for (int row = 0; row < table->model()->rowCount(); ++row) {
             const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
             if (index.data().toString() == code) {
                 table->scrollTo(index);
-                QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-                return;
-            }
-        }
-        QFAIL(qPrintable(QStringLiteral("no row for %1").arg(code)));
-    }
-
-    // Ctrl-clicks the campaign's row: adds it to the selection.
-    static void addToSelection(StudioFixture &studio, const QString &code)
-    {
-        QTableView *table = studio.window().campaigns()->table();
-        for (int row = 0; row < table->model()->rowCount(); ++row) {
-            const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
-            if (index.data().toString() == code) {
-                table->scrollTo(index);
-                QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier,
-                                  table->visualRect(index).center());
+                QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers, table->visualRect(index).center());
                 return;
             }
         }
@@ -272,7 +256,7 @@ private Q_SLOTS:
 
         clickCampaign(*studio_, selected.first());
         for (const QString &code : selected.mid(1))
-            addToSelection(*studio_, code);
+            clickCampaign(*studio_, code, Qt::ControlModifier);
         QCOMPARE(studio_->window().campaigns()->selectedIds().size(), selected.size());
         QVERIFY(clickTool(*studio_, tool));
 

@@ -9,17 +9,17 @@
 #include "settings/ConnectionSettings.h"
 #include "settings/SettingsDialog.h"
 
-#include <QDialogButtonBox>
-#include <QHostAddress>
 #include <QApplication>
+#include <QDialogButtonBox>
+#include <QElapsedTimer>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QSettings>
 #include <QTcpServer>
-#include <QElapsedTimer>
 #include <QTest>
 
 using namespace adserve;

@@ -23,7 +23,6 @@ public:
     explicit TextTableModel(const QStringList &headers, QObject *parent = nullptr);
 
     void setRows(QList<TextRow> rows);
-    const QList<TextRow> &rows() const { return rows_; }
     // The text of one cell; empty outside the table.
     QString text(int row, int column) const;
 
