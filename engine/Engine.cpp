@@ -4,10 +4,15 @@
 #include "cache/CampaignCodec.h"
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 
 namespace adserve {
 
-std::unique_ptr<Engine> Engine::create(const Config &config, QString *error)
+namespace {
+Q_LOGGING_CATEGORY(lcEngine, "adserve.engine")
+}
+
+std::unique_ptr<Engine> Engine::create(const Config &config, QString *error, const QString &instanceKind)
 {
     QString why;
     auto store = CampaignStore::open(config.database, &why);
@@ -22,11 +27,20 @@ std::unique_ptr<Engine> Engine::create(const Config &config, QString *error)
     }
     auto cache = std::make_unique<CampaignCache>(std::move(backend), config.cacheTtl, config.nearCacheTtl);
     std::unique_ptr<Engine> engine(new Engine(config, std::move(store), std::move(cache)));
+    ChangeApplier &applier = *engine;
+    engine->follower_ = std::make_unique<ChangeFollower>(engine->store_->sessions(), applier, config.changes,
+                                                         InstanceRegistry::describeThisProcess(instanceKind));
+    // The log's head first: whatever changes after it is applied after the index is built.
+    if (!engine->follower_->takeHead(&why)) {
+        *error = QStringLiteral("store %1: %2").arg(config.database.describe(), why);
+        return nullptr;
+    }
     const auto built = engine->rebuildIndex();
     if (!built.ok()) {
         *error = QStringLiteral("store %1: %2").arg(config.database.describe(), built.message);
         return nullptr;
     }
+    engine->follower_->start();
     return engine;
 }
 
@@ -38,11 +52,13 @@ Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::
 {
     // Direct: the writer's thread applies the change before its write call returns, so the
     // next request sees it.
-    connect(store_.get(), &CampaignStore::campaignsChanged, this, &Engine::applyChanges, Qt::DirectConnection);
+    connect(store_.get(), &CampaignStore::campaignsChanged, this, &Engine::applyOwnWrite, Qt::DirectConnection);
 }
 
 Engine::~Engine()
 {
+    if (follower_)
+        follower_->stop();
     cache_->waitForRefills();
 }
 
@@ -56,19 +72,23 @@ StoreResult<bool> Engine::rebuildIndex()
     return reloadAll(false);
 }
 
-StoreResult<bool> Engine::reloadAll(bool dropCachedCampaigns)
+StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cacheOutcome)
 {
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
     const auto targeting = store_->targeting();
-    if (dropCachedCampaigns) {
+    if (dropCached) {
         // Every campaign the old index knew (a change may have deleted it) or the store now
         // has (it may have changed, or come back): dropped before the new index answers.
         QList<qint64> ids = matcher_.snapshot()->campaignIds();
         for (const CampaignWithRules &c : targeting.value)
             ids.append(c.campaign.id);
-        cache_->invalidate(ids);
+        const auto dropped = cache_->invalidate(ids);
+        if (!dropped.ok() && cacheOutcome) {
+            cacheOutcome->cacheNotDropped = ids;
+            cacheOutcome->cacheError = dropped.error;
+        }
     }
     if (!targeting.ok())
         return StoreResult<bool>::failureFrom(targeting);
@@ -98,15 +118,55 @@ void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTime
     Q_EMIT indexRebuilt(campaigns, rules, timer.nsecsElapsed() / 1000);
 }
 
-void Engine::applyChanges(const QList<qint64> &campaignIds)
+void Engine::applyOwnWrite(const StoreChange &change)
 {
-    // Unknown which (an empty list): every campaign, from one read of all targeting.
-    if (!campaignIds.isEmpty())
-        cache_->invalidate(campaignIds);
-    const auto updated = campaignIds.isEmpty() ? reloadAll(true) : updateIndex(campaignIds);
-    if (!updated.ok())
-        qWarning("adserve: index not updated after a change: %s", qPrintable(updated.message));
+    // Too many to name: everything is read again, and the follower goes on from the log's head.
+    const Outcome outcome = change.campaignIds.isEmpty() ? follower_->resync() : applyCampaigns(change.campaignIds);
+    if (outcome.ok() && outcome.cacheNotDropped.isEmpty())
+        follower_->markApplied(change.txns);
+    else // the follower applies it when it reads the log, and retries until it can
+        qCWarning(lcEngine) << "own write not applied at once, left to the change log:"
+                            << (outcome.ok() ? outcome.cacheError : outcome.error);
+}
+
+ChangeApplier::Outcome Engine::applyCampaigns(const QList<qint64> &campaignIds)
+{
+    Outcome outcome;
+    const auto dropped = cache_->invalidate(campaignIds);
+    if (!dropped.ok()) {
+        outcome.cacheNotDropped = campaignIds;
+        outcome.cacheError = dropped.error;
+    }
+    const auto updated = updateIndex(campaignIds);
+    if (!updated.ok()) {
+        outcome.error = updated.message;
+        return outcome;
+    }
     Q_EMIT changesApplied(campaignIds);
+    return outcome;
+}
+
+ChangeApplier::Outcome Engine::reloadEverything()
+{
+    Outcome outcome;
+    const auto reloaded = reloadAll(true, &outcome);
+    if (!reloaded.ok()) {
+        outcome.error = reloaded.message;
+        return outcome;
+    }
+    Q_EMIT changesApplied({});
+    return outcome;
+}
+
+ChangeApplier::Outcome Engine::dropCached(const QList<qint64> &campaignIds)
+{
+    Outcome outcome;
+    const auto dropped = cache_->invalidate(campaignIds);
+    if (!dropped.ok()) {
+        outcome.cacheNotDropped = campaignIds;
+        outcome.cacheError = dropped.error;
+    }
+    return outcome;
 }
 
 BackendHealth Engine::storeHealth() const

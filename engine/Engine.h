@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cache/CampaignCache.h"
+#include "changes/ChangeFollower.h"
 #include "config/Config.h"
 #include "delivery/DeliveryService.h"
 #include "store/CampaignStore.h"
@@ -23,17 +24,21 @@ struct BackendHealth
     QString error;
 };
 
-// The delivery engine, wired: the store (truth), the cache-aside layer, the match index and
-// the delivery service. It keeps them consistent: when campaigns change (through the store,
-// or heard from other instances), their cache keys are dropped and the index is rebuilt
-// and swapped before the change is reported done.
-class Engine : public QObject
+// The delivery engine, wired: the store (truth), the cache-aside layer, the match index,
+// the delivery service and the change follower. It keeps them consistent: when campaigns
+// change, their cache keys are dropped and the index is updated and swapped before the
+// change counts as applied. Its own writes apply at once, on the writing thread, so the next
+// request sees them; every other change (another instance, psql) arrives through the change
+// log (ChangeFollower), which also catches up on any of its own that failed to apply.
+class Engine : public QObject, private ChangeApplier
 {
     Q_OBJECT
 public:
-    // Opens the store and the cache backend and compiles the index. Call from the thread
-    // that runs the event loop (database notifications arrive there).
-    static std::unique_ptr<Engine> create(const Config &config, QString *error);
+    // Opens the store and the cache backend, compiles the index and starts following the
+    // change log. `instanceKind` is how this instance registers ("server" or "studio").
+    static std::unique_ptr<Engine> create(const Config &config, QString *error,
+                                          const QString &instanceKind = QStringLiteral("server"));
+    // Stops following the change log (this instance leaves the registry), then the rest.
     ~Engine() override;
 
     const Config &config() const { return config_; }
@@ -41,28 +46,36 @@ public:
     CampaignCache &cache() { return *cache_; }
     MatchEngine &matcher() { return matcher_; }
     DeliveryService &delivery() { return *delivery_; }
+    ChangeFollower &changes() { return *follower_; }
 
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt) const;
     // Re-reads all targeting from the store and swaps in a new index.
     StoreResult<bool> rebuildIndex();
     // Re-reads just these campaigns' targeting and swaps in the index with them replaced.
     StoreResult<bool> updateIndex(const QList<qint64> &campaignIds);
-    // Drops the campaigns' cache keys and updates the index. Empty list: all campaigns.
-    void applyChanges(const QList<qint64> &campaignIds);
 
     BackendHealth storeHealth() const;
     BackendHealth cacheHealth() const;
 
 Q_SIGNALS:
     void indexRebuilt(qint64 campaigns, qint64 rules, qint64 micros);
+    // Changes are live on this instance: these campaigns (empty: every campaign was read
+    // again). Emitted from the thread that applied them.
     void changesApplied(const QList<qint64> &campaignIds);
 
 private:
     Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::unique_ptr<CampaignCache> cache);
-    // Re-reads all targeting and swaps in a new index; with `dropCachedCampaigns`, first drops
-    // the cache keys of every campaign the old index or the store knows.
-    StoreResult<bool> reloadAll(bool dropCachedCampaigns);
+    // Re-reads all targeting and swaps in a new index; with `dropCached`, first drops the
+    // cache keys of every campaign the old index or the store knows (into `notDropped` when
+    // the cache cannot).
+    StoreResult<bool> reloadAll(bool dropCached, ChangeApplier::Outcome *cacheOutcome = nullptr);
     void install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer);
+    void applyOwnWrite(const StoreChange &change);
+
+    // ChangeApplier
+    Outcome applyCampaigns(const QList<qint64> &campaignIds) override;
+    Outcome reloadEverything() override;
+    Outcome dropCached(const QList<qint64> &campaignIds) override;
 
     Config config_;
     std::unique_ptr<CampaignStore> store_;
@@ -70,6 +83,7 @@ private:
     MatchEngine matcher_;
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
+    std::unique_ptr<ChangeFollower> follower_; // last: stopped first
 };
 
 } // namespace adserve

@@ -24,6 +24,9 @@ const QString kRedisCommandTimeout = QStringLiteral("REDIS_COMMAND_TIMEOUT_MS");
 const QString kListen = QStringLiteral("ADSERVE_LISTEN");
 const QString kThreads = QStringLiteral("ADSERVE_THREADS");
 const QString kAdminToken = QStringLiteral("ADSERVE_ADMIN_TOKEN");
+const QString kChangesPoll = QStringLiteral("CHANGES_POLL_MS");
+const QString kChangesRetentionDays = QStringLiteral("CHANGES_RETENTION_DAYS");
+const QString kChangesKeepPerCampaign = QStringLiteral("CHANGES_KEEP_PER_CAMPAIGN");
 
 QString unquote(const QString &raw, bool *ok)
 {
@@ -144,6 +147,10 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
         {kThreads, QStringLiteral("HTTP server threads (default: two per core)")},
         {kAdminToken, QStringLiteral("bearer token of the admin API (unset: admin API off)")},
+        {kChangesPoll, QStringLiteral("how often each instance reads the change log besides being notified, in ms "
+                                      "(default 1000)")},
+        {kChangesRetentionDays, QStringLiteral("days the change log keeps changes (default 90)")},
+        {kChangesKeepPerCampaign, QStringLiteral("changes of each campaign kept however old (default 50)")},
     };
 }
 
@@ -262,6 +269,12 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         std::chrono::milliseconds(bounded(kRedisCommandTimeout, config.cache.commandTimeout.count(), 1, 60000));
     config.nearCacheTtl = std::chrono::milliseconds(bounded(kNearCacheTtl, config.nearCacheTtl.count(), 0, 60000));
     config.serverThreads = int(bounded(kThreads, config.serverThreads, 0, 256));
+    config.changes.pollInterval =
+        std::chrono::milliseconds(bounded(kChangesPoll, config.changes.pollInterval.count(), 10, 3'600'000));
+    config.changes.retention.maxAge =
+        std::chrono::hours(24 * bounded(kChangesRetentionDays, config.changes.retention.maxAge.count() / 24, 1, 36500));
+    config.changes.retention.keepPerCampaign =
+        int(bounded(kChangesKeepPerCampaign, config.changes.retention.keepPerCampaign, 1, 1'000'000));
     if (!valid)
         return std::nullopt;
 

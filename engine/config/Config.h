@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cache/CacheBackend.h"
+#include "changes/ChangeSettings.h"
 #include "store/DatabaseTarget.h"
 
 #include <QHostAddress>
@@ -26,6 +27,7 @@ struct Config
     quint16 port = 8080;
     int serverThreads = 0;             // 0: two per core
     QString adminToken;                // empty: admin API off
+    FollowerSettings changes;          // CHANGES_POLL_MS, CHANGES_RETENTION_DAYS, CHANGES_KEEP_PER_CAMPAIGN
 
     static QString defaultSqlitePath();
     // The keys a .env file or the environment may set, with their help text.

@@ -2,6 +2,7 @@
 
 #include "DatabaseTarget.h"
 #include "StoreResult.h"
+#include "StoreSessions.h"
 #include "model/Campaign.h"
 
 #include <QDateTime>
@@ -13,7 +14,13 @@
 
 namespace adserve {
 
-class ConnectionPool;
+// A committed write, as the store announces it.
+struct StoreChange
+{
+    QList<qint64> campaignIds; // the campaigns written; empty: too many to name, assume all
+    qint64 changeId = 0;       // the newest change-log id it produced
+    QList<qint64> txns;        // the transactions that wrote it, as the change log records them
+};
 
 // The source of truth for campaigns and their targeting rules, on QSql: the embedded
 // SQLite file or PostgreSQL, same code, same behaviour. The schema is the Go
@@ -26,15 +33,18 @@ class CampaignStore : public QObject
     Q_OBJECT
 public:
     // Opens the database, creates or migrates the schema, and fills a new embedded
-    // (SQLite) database with the three sample campaigns. Call from a thread with an event
-    // loop (normally the main thread): PostgreSQL notifications arrive there; destroy the
-    // store on that thread too.
+    // (SQLite) database with the three sample campaigns.
     static std::unique_ptr<CampaignStore> open(const DatabaseTarget &target, QString *error);
     ~CampaignStore() override;
 
     const DatabaseTarget &target() const;
     QString describe() const;
     StoreResult<bool> ping() const;
+    // The connections and transactions of this store, for readers of its other tables
+    // (the change log, the instance registry).
+    StoreSessions &sessions();
+    // Who writes when a write names nobody (see WriteContext).
+    void setDefaultActor(const QString &actor);
 
     // --- reads -------------------------------------------------------------------------
     // Campaigns ordered by id; deleted ones only when asked.
@@ -54,42 +64,45 @@ public:
 
     // --- writes (each one transaction; emits campaignsChanged on success) ---------------
     // Validates (see CampaignValidator), assigns ids and missing codes, sets timestamps.
-    StoreResult<CampaignWithRules> create(const CampaignWithRules &campaign);
+    StoreResult<CampaignWithRules> create(const CampaignWithRules &campaign, const WriteContext &context = {});
     // Replaces the campaign's fields and its whole rule set. When `expectedUpdatedAt` is
     // valid and the row's updated_at differs, nothing is written: StoreError::Conflict.
-    StoreResult<CampaignWithRules> update(const CampaignWithRules &campaign,
-                                          const QDateTime &expectedUpdatedAt = {});
-    StoreResult<Campaign> setStatus(qint64 id, const QString &status);
+    StoreResult<CampaignWithRules> update(const CampaignWithRules &campaign, const QDateTime &expectedUpdatedAt = {},
+                                          const WriteContext &context = {});
+    StoreResult<Campaign> setStatus(qint64 id, const QString &status, const WriteContext &context = {});
     // Soft delete (deleted = true, deleted_at = now) of the campaign and its rules.
-    StoreResult<bool> remove(qint64 id);
-    StoreResult<TargetRule> addRule(qint64 campaignId, const TargetRule &rule);
-    StoreResult<TargetRule> updateRule(qint64 campaignId, const TargetRule &rule);
-    StoreResult<bool> removeRule(qint64 campaignId, qint64 ruleId);
+    StoreResult<bool> remove(qint64 id, const WriteContext &context = {});
+    StoreResult<TargetRule> addRule(qint64 campaignId, const TargetRule &rule, const WriteContext &context = {});
+    StoreResult<TargetRule> updateRule(qint64 campaignId, const TargetRule &rule, const WriteContext &context = {});
+    StoreResult<bool> removeRule(qint64 campaignId, qint64 ruleId, const WriteContext &context = {});
 
     // Bulk insert for the generator and imports: validated, batched, one transaction per
     // batch. `progress(done, total)` returning false cancels (already written batches stay).
     StoreResult<qint64> insertMany(const QList<CampaignWithRules> &campaigns,
-                                   const std::function<bool(qint64, qint64)> &progress = {});
+                                   const std::function<bool(qint64, qint64)> &progress = {},
+                                   const WriteContext &context = {});
     // The same for more campaigns than should sit in memory at once: `nextBatch(max)` returns
     // up to `max` campaigns, an empty list when there are no more; each batch is validated
     // and written in its own transaction. `expectedTotal` is only passed on to `progress`.
     // Emits campaignsChanged once, at the end.
     StoreResult<qint64> insertBatches(const std::function<QList<CampaignWithRules>(qsizetype)> &nextBatch,
                                       qint64 expectedTotal,
-                                      const std::function<bool(qint64, qint64)> &progress = {});
+                                      const std::function<bool(qint64, qint64)> &progress = {},
+                                      const WriteContext &context = {});
 
 Q_SIGNALS:
-    // Campaigns changed: through this store's writes (emitted on the writing thread right
-    // after the commit), or (PostgreSQL) by anyone, heard through LISTEN/NOTIFY on the
-    // opening thread, bursts coalesced. An empty list means "unknown which: assume all".
-    // On PostgreSQL an own write is heard twice (at once, then its notification): handle
-    // it idempotently.
-    void campaignsChanged(const QList<qint64> &ids);
+    // This store's own writes, emitted on the writing thread right after the commit. Changes
+    // made by anyone else (another instance, psql) are read from the change log instead (see
+    // ChangeFollower).
+    void campaignsChanged(const adserve::StoreChange &change);
 
 private:
     explicit CampaignStore(const DatabaseTarget &target);
+    void announce(const QList<qint64> &campaignIds, const WriteReceipt &receipt);
     struct Private;
     std::unique_ptr<Private> d;
 };
 
 } // namespace adserve
+
+Q_DECLARE_METATYPE(adserve::StoreChange)

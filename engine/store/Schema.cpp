@@ -22,6 +22,14 @@ QString readScript(const QString &path)
     return QString::fromUtf8(file.readAll());
 }
 
+// SQLite's CREATE TRIGGER ... BEGIN ...; ...; END holds statements of its own.
+bool insideTriggerBody(const QString &statement)
+{
+    const QString text = statement.trimmed();
+    return text.startsWith(QLatin1String("CREATE TRIGGER"), Qt::CaseInsensitive)
+        && !text.endsWith(QLatin1String("END"), Qt::CaseInsensitive);
+}
+
 } // namespace
 
 void Schema::apply(SqlSession &session)
@@ -72,7 +80,7 @@ QStringList Schema::statements(const QString &script)
             const qsizetype stop = close < 0 ? i + 1 : close + tag.size();
             current += QStringView(script).mid(i, stop - i);
             i = stop;
-        } else if (c == u';') {
+        } else if (c == u';' && !insideTriggerBody(current)) {
             flush();
             ++i;
         } else {

@@ -11,7 +11,7 @@ class SqlSession;
 class Schema
 {
 public:
-    static constexpr int kVersion = 1;
+    static constexpr int kVersion = 2;
 
     // Throws SqlFailure.
     static void apply(SqlSession &session);

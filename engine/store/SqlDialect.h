@@ -38,6 +38,11 @@ public:
     {
         return postgres_ ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") : QStringLiteral("BEGIN");
     }
+    // The database's clock, as a value to store in a timestamp column.
+    QString now() const
+    {
+        return postgres_ ? QStringLiteral("clock_timestamp()") : QStringLiteral("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+    }
     // FROM-list item with one row per value of `valuesColumn`, the value in column v.value.
     QString eachValue(const QString &valuesColumn) const;
 

@@ -29,17 +29,18 @@ struct StoreResult
     StoreError error = StoreError::None;
     QString message;               // one clear line when error != None
     QList<FieldError> fieldErrors; // with StoreError::Invalid
+    qint64 changeId = 0;           // a write: the newest change-log id it produced
 
     bool ok() const { return error == StoreError::None; }
-    static StoreResult success(T v) { return StoreResult{std::move(v), StoreError::None, {}, {}}; }
+    static StoreResult success(T v) { return StoreResult{std::move(v), StoreError::None, {}, {}, 0}; }
     static StoreResult failure(StoreError e, QString why, QList<FieldError> fields = {})
     {
-        return StoreResult{T{}, e, std::move(why), std::move(fields)};
+        return StoreResult{T{}, e, std::move(why), std::move(fields), 0};
     }
     template<typename U>
     static StoreResult failureFrom(const StoreResult<U> &other)
     {
-        return StoreResult{T{}, other.error, other.message, other.fieldErrors};
+        return StoreResult{T{}, other.error, other.message, other.fieldErrors, 0};
     }
 };
 

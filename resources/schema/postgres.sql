@@ -1,7 +1,8 @@
--- The campaign store's schema on PostgreSQL: exactly the Go ad-campaign-service's tables,
--- so adserve runs on an existing database of that service. Every statement is idempotent
--- (it runs on every open, in one transaction, under an advisory lock) and leaves existing
--- tables and data as they are: it only adds missing tables, indexes and triggers.
+-- The campaign store's schema on PostgreSQL (13 or newer): exactly the Go
+-- ad-campaign-service's tables, so adserve runs on an existing database of that service,
+-- plus adserve's own tables beside them. Every statement is idempotent (it runs on every
+-- open, in one transaction, under an advisory lock) and leaves existing tables and data as
+-- they are: it only adds missing tables, indexes and triggers.
 
 CREATE TABLE IF NOT EXISTS campaigns (
     id BIGSERIAL PRIMARY KEY,
@@ -46,46 +47,82 @@ CREATE TABLE IF NOT EXISTS adserve_meta (
     value TEXT
 );
 
--- Every change to a campaign or its rules, by anyone, is announced on the channel
--- 'adserve_campaign_changes' with the campaign id as payload, so every adserve instance
--- drops its cached copy and recompiles its match index. Statement-level triggers keep
--- bulk loads cheap: past 100 campaigns in one statement the payload is '' ("all").
-CREATE OR REPLACE FUNCTION adserve_notify_campaign_changes() RETURNS trigger
+-- The change log: every change to campaigns or target_rules, whoever makes it (adserve,
+-- psql, the Go service), one row per row changed, written by the triggers below in the
+-- writing transaction. `txn` is the writing transaction, so a reader can tell a change that
+-- is not committed yet from one that never will be (ids are taken before commit, and a
+-- concurrent writer's id can become visible after a higher one: see ChangeFeed). The
+-- sequence must hand out ids in order (its default CACHE 1).
+CREATE TABLE IF NOT EXISTS adserve_changes (
+    id BIGSERIAL PRIMARY KEY,
+    txn BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+    at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    actor TEXT NOT NULL,
+    note TEXT,
+    campaign_id BIGINT,
+    entity TEXT NOT NULL,   -- campaign | rule
+    op TEXT NOT NULL,       -- insert | update | delete | truncate
+    row_id BIGINT,
+    before JSONB,
+    after JSONB
+);
+CREATE INDEX IF NOT EXISTS adserve_changes_campaign ON adserve_changes (campaign_id, id);
+CREATE INDEX IF NOT EXISTS adserve_changes_txn ON adserve_changes (txn);
+
+-- Statement-level, so a bulk load logs its rows in one INSERT ... SELECT. Who: adserve sets
+-- adserve.actor (and adserve.note) for its own transactions; anyone else is the database
+-- session user. The newest id goes into adserve.change_id for the writer to report, and
+-- NOTIFY adserve_changes wakes every instance (one notification per transaction).
+CREATE OR REPLACE FUNCTION adserve_log_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    changed BIGINT[];
+    v_actor TEXT := COALESCE(NULLIF(current_setting('adserve.actor', true), ''), session_user);
+    v_note TEXT := NULLIF(current_setting('adserve.note', true), '');
+    v_entity TEXT := CASE TG_TABLE_NAME WHEN 'campaigns' THEN 'campaign' ELSE 'rule' END;
+    v_owner TEXT := CASE TG_TABLE_NAME WHEN 'campaigns' THEN 'id' ELSE 'campaign_id' END;
+    v_newest BIGINT;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        PERFORM pg_notify('adserve_campaign_changes', '');
-        RETURN NULL;
-    END IF;
-    IF TG_TABLE_NAME = 'campaigns' THEN
-        IF TG_OP = 'INSERT' THEN
-            SELECT array_agg(DISTINCT id) INTO changed FROM adserve_new_rows;
-        ELSIF TG_OP = 'DELETE' THEN
-            SELECT array_agg(DISTINCT id) INTO changed FROM adserve_old_rows;
-        ELSE
-            SELECT array_agg(DISTINCT x) INTO changed FROM (
-                SELECT id AS x FROM adserve_new_rows UNION SELECT id FROM adserve_old_rows) AS touched;
-        END IF;
+        INSERT INTO adserve_changes (actor, note, entity, op) VALUES (v_actor, v_note, v_entity, 'truncate')
+        RETURNING id INTO v_newest;
+    ELSIF TG_OP = 'INSERT' THEN
+        WITH logged AS (
+            INSERT INTO adserve_changes (actor, note, campaign_id, entity, op, row_id, after)
+            SELECT v_actor, v_note, (r.j ->> v_owner)::bigint, v_entity, 'insert', (r.j ->> 'id')::bigint, r.j
+            FROM (SELECT to_jsonb(n) AS j FROM adserve_new_rows n) r
+            ORDER BY (r.j ->> 'id')::bigint
+            RETURNING id)
+        SELECT max(id) INTO v_newest FROM logged;
+    ELSIF TG_OP = 'DELETE' THEN
+        WITH logged AS (
+            INSERT INTO adserve_changes (actor, note, campaign_id, entity, op, row_id, before)
+            SELECT v_actor, v_note, (r.j ->> v_owner)::bigint, v_entity, 'delete', (r.j ->> 'id')::bigint, r.j
+            FROM (SELECT to_jsonb(o) AS j FROM adserve_old_rows o) r
+            ORDER BY (r.j ->> 'id')::bigint
+            RETURNING id)
+        SELECT max(id) INTO v_newest FROM logged;
     ELSE
-        IF TG_OP = 'INSERT' THEN
-            SELECT array_agg(DISTINCT campaign_id) INTO changed FROM adserve_new_rows WHERE campaign_id IS NOT NULL;
-        ELSIF TG_OP = 'DELETE' THEN
-            SELECT array_agg(DISTINCT campaign_id) INTO changed FROM adserve_old_rows WHERE campaign_id IS NOT NULL;
-        ELSE
-            SELECT array_agg(DISTINCT x) INTO changed FROM (
-                SELECT campaign_id AS x FROM adserve_new_rows UNION SELECT campaign_id FROM adserve_old_rows) AS touched
-            WHERE x IS NOT NULL;
-        END IF;
+        -- A rule moved to another campaign is a change of both campaigns.
+        WITH pairs AS (
+            SELECT o.j AS before, n.j AS after
+            FROM (SELECT to_jsonb(x) AS j FROM adserve_old_rows x) o
+            FULL JOIN (SELECT to_jsonb(x) AS j FROM adserve_new_rows x) n ON (o.j ->> 'id') = (n.j ->> 'id')),
+        owned AS (
+            SELECT before, after, (COALESCE(after, before) ->> v_owner)::bigint AS campaign_id FROM pairs
+            UNION ALL
+            SELECT before, after, (before ->> v_owner)::bigint FROM pairs
+            WHERE after IS NOT NULL AND before IS NOT NULL AND (before ->> v_owner) IS DISTINCT FROM (after ->> v_owner)),
+        logged AS (
+            INSERT INTO adserve_changes (actor, note, campaign_id, entity, op, row_id, before, after)
+            SELECT v_actor, v_note, campaign_id, v_entity, 'update', (COALESCE(after, before) ->> 'id')::bigint, before, after
+            FROM owned
+            ORDER BY (COALESCE(after, before) ->> 'id')::bigint
+            RETURNING id)
+        SELECT max(id) INTO v_newest FROM logged;
     END IF;
-    IF changed IS NULL THEN
-        RETURN NULL;
-    END IF;
-    IF cardinality(changed) > 100 THEN
-        PERFORM pg_notify('adserve_campaign_changes', '');
-    ELSE
-        PERFORM pg_notify('adserve_campaign_changes', c::text) FROM unnest(changed) AS c;
+    IF v_newest IS NOT NULL THEN
+        PERFORM set_config('adserve.change_id', v_newest::text, true);
+        PERFORM pg_notify('adserve_changes', '');
     END IF;
     RETURN NULL;
 END
@@ -104,12 +141,33 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['campaigns', 'target_rules'] LOOP
         FOR i IN 1 .. cardinality(events) LOOP
-            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_' || suffixes[i]) THEN
+            -- Earlier versions only announced changes (NOTIFY, no log).
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', 'adserve_' || t || '_' || suffixes[i], t);
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t::regclass AND tgname = 'adserve_' || t || '_log_' || suffixes[i]) THEN
                 EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I %s '
-                               'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_notify_campaign_changes()',
-                               'adserve_' || t || '_' || suffixes[i], events[i], t, transitions[i]);
+                               'FOR EACH STATEMENT EXECUTE PROCEDURE adserve_log_change()',
+                               'adserve_' || t || '_log_' || suffixes[i], events[i], t, transitions[i]);
             END IF;
         END LOOP;
     END LOOP;
 END
 $$;
+DROP FUNCTION IF EXISTS adserve_notify_campaign_changes();
+
+-- Every running instance (server or studio) over this store, kept fresh by its heartbeat:
+-- anyone can see whether a change is live everywhere (applied_change_id >= the change).
+CREATE TABLE IF NOT EXISTS adserve_instances (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,           -- server | studio
+    host TEXT NOT NULL,
+    pid BIGINT NOT NULL,
+    address TEXT,                 -- the URL it serves on, if it serves
+    version TEXT NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    heartbeat_at TIMESTAMPTZ NOT NULL,
+    applied_change_id BIGINT,     -- every change up to this one is applied (NULL: starting)
+    applied_at TIMESTAMPTZ,
+    behind_changes BIGINT NOT NULL DEFAULT 0,
+    behind_since TIMESTAMPTZ,     -- the oldest change it has not applied yet
+    problem TEXT
+);

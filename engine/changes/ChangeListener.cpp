@@ -1,10 +1,9 @@
 #include "ChangeListener.h"
 
-#include "ConnectionPool.h"
-#include "StatementDeadline.h"
+#include "store/ConnectionPool.h"
+#include "store/StatementDeadline.h"
 
 #include <QLoggingCategory>
-#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -16,11 +15,8 @@ namespace adserve {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcListener, "adserve.store.listener")
+Q_LOGGING_CATEGORY(lcListener, "adserve.changes.listener")
 
-// Long enough to gather a bulk load's notifications into one signal, short enough that
-// an edit elsewhere shows up at once.
-constexpr int kCoalesceMs = 20;
 // How soon a lost listening connection is noticed (the socket alone does not tell Qt).
 constexpr int kHealthCheckMs = 2000;
 
@@ -36,12 +32,8 @@ public:
         : target_(std::move(target))
         , owner_(owner)
         , name_(QStringLiteral("adserve-listener-%1").arg(nextListenerId.fetch_add(1)))
-        , coalesce_(this)
         , health_(this)
     {
-        coalesce_.setSingleShot(true);
-        coalesce_.setInterval(kCoalesceMs);
-        QObject::connect(&coalesce_, &QTimer::timeout, this, &Connection::flush);
         health_.setInterval(kHealthCheckMs);
         QObject::connect(&health_, &QTimer::timeout, this, &Connection::checkConnection);
     }
@@ -71,36 +63,10 @@ private:
         return true;
     }
 
-    void onNotification(const QString &name, QSqlDriver::NotificationSource, const QVariant &payload)
+    void onNotification(const QString &name)
     {
-        if (name != kChannel)
-            return;
-        // One id per notification; tolerate a comma-separated list; '' means "all".
-        const QStringList parts = payload.toString().split(u',', Qt::SkipEmptyParts);
-        if (parts.isEmpty())
-            pendingAll_ = true;
-        for (const QString &part : parts) {
-            bool ok = false;
-            const qint64 id = part.trimmed().toLongLong(&ok);
-            if (ok)
-                pending_.insert(id);
-            else
-                pendingAll_ = true;
-        }
-        if (!coalesce_.isActive())
-            coalesce_.start();
-    }
-
-    void flush()
-    {
-        QList<qint64> ids;
-        if (!pendingAll_) {
-            ids = pending_.values();
-            std::sort(ids.begin(), ids.end());
-        }
-        pending_.clear();
-        pendingAll_ = false;
-        Q_EMIT owner_->changed(ids);
+        if (name == kChannel)
+            Q_EMIT owner_->wakeUp();
     }
 
     void checkConnection()
@@ -123,18 +89,14 @@ private:
             return;
         }
         lastProblem_.clear();
-        // Whatever changed while nobody listened is unknown.
-        pendingAll_ = true;
-        coalesce_.start();
+        // Whatever was announced while nobody listened was missed.
+        Q_EMIT owner_->wakeUp();
     }
 
     const DatabaseTarget target_;
     ChangeListener *const owner_; // outlives this: its destructor joins the thread first
     const QString name_;
-    QTimer coalesce_;
     QTimer health_;
-    QSet<qint64> pending_;
-    bool pendingAll_ = false;
     bool connected_ = false;
     QString lastProblem_;
 };

@@ -1,0 +1,354 @@
+#include "ChangeFollower.h"
+
+#include "ChangeListener.h"
+#include "store/StoreSessions.h"
+
+#include <QLoggingCategory>
+#include <QSet>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include <algorithm>
+
+namespace adserve {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcFollower, "adserve.changes")
+
+using namespace std::chrono_literals;
+
+// Retries of a failed cycle: quick at first, never longer apart than this, so a change
+// applies about a second after whatever blocked it (a lock, an outage) has gone.
+constexpr auto kFirstRetry = 100ms;
+constexpr auto kLongestRetry = 1000ms;
+// Own writes remembered so the follower does not apply them twice.
+constexpr size_t kLocalTxnsKept = 4096;
+// The first pruning after start: not during start-up itself.
+constexpr auto kFirstPrune = 60s;
+
+} // namespace
+
+class ChangeFollower::Worker : public QObject
+{
+public:
+    explicit Worker(ChangeFollower &owner)
+        : owner_(owner)
+        , next_(this)
+        , heartbeat_(this)
+        , maintenance_(this)
+    {
+        next_.setSingleShot(true);
+        QObject::connect(&next_, &QTimer::timeout, this, &Worker::cycle);
+        heartbeat_.setInterval(InstanceRegistry::kHeartbeat);
+        QObject::connect(&heartbeat_, &QTimer::timeout, this, &Worker::report);
+        maintenance_.setSingleShot(true);
+        QObject::connect(&maintenance_, &QTimer::timeout, this, [this] {
+            owner_.prune();
+            maintenance_.start(owner_.settings_.pruneEvery);
+        });
+    }
+
+    void begin()
+    {
+        heartbeat_.start();
+        maintenance_.start(kFirstPrune);
+        cycle();
+    }
+
+    void wake() { next_.start(0); }
+
+private:
+    void cycle()
+    {
+        const ChangeStatus before = owner_.status();
+        const bool ok = owner_.follow();
+        failures_ = ok ? 0 : failures_ + 1;
+        auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(owner_.settings_.pollInterval);
+        if (!ok)
+            delay = std::min<std::chrono::milliseconds>(kFirstRetry * (1 << std::min(failures_ - 1, 4)), kLongestRetry);
+        if (!next_.isActive()) // a wake-up during the cycle keeps its earlier turn
+            next_.start(delay);
+        const ChangeStatus after = owner_.status();
+        if (after.appliedThrough != before.appliedThrough || after.settled != before.settled
+            || after.behindChanges != before.behindChanges || after.problem != before.problem)
+            report();
+    }
+
+    void report()
+    {
+        const auto written = owner_.registry_.report(owner_.status());
+        if (!written.ok() && written.message != lastReportProblem_)
+            qCWarning(lcFollower) << "cannot update this instance's row in the registry:" << written.message;
+        lastReportProblem_ = written.ok() ? QString() : written.message;
+    }
+
+    ChangeFollower &owner_;
+    QTimer next_;
+    QTimer heartbeat_;
+    QTimer maintenance_;
+    int failures_ = 0;
+    QString lastReportProblem_;
+};
+
+ChangeFollower::ChangeFollower(StoreSessions &sessions, ChangeApplier &applier, FollowerSettings settings,
+                               InstanceRecord self)
+    : sessions_(sessions)
+    , applier_(applier)
+    , settings_(std::move(settings))
+    , log_(sessions)
+    , registry_(sessions, std::move(self))
+{
+    prunePool_.setMaxThreadCount(1);
+}
+
+ChangeFollower::~ChangeFollower()
+{
+    stop();
+}
+
+bool ChangeFollower::takeHead(QString *error)
+{
+    std::lock_guard cycle(cycleMutex_);
+    const auto head = log_.head();
+    if (!head.ok()) {
+        *error = QStringLiteral("cannot read the change log: %1").arg(head.message);
+        return false;
+    }
+    feed_ = ChangeFeed::startingAt(head.value.newestId, head.value.snapshot);
+    updateStatus([&](ChangeStatus &s) {
+        s.appliedThrough = feed_.appliedThrough();
+        s.settled = feed_.settled();
+        s.newestId = head.value.newestId;
+        s.lastRead = QDateTime::currentDateTimeUtc();
+    });
+    return true;
+}
+
+void ChangeFollower::start()
+{
+    if (started_)
+        return;
+    started_ = true;
+    stopping_ = false;
+    {
+        std::lock_guard lock(workerMutex_);
+        worker_ = new Worker(*this);
+    }
+    worker_->moveToThread(&thread_);
+    thread_.setObjectName(QStringLiteral("adserve-changes"));
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.start();
+    QMetaObject::invokeMethod(worker_, [w = worker_] { w->begin(); }, Qt::QueuedConnection);
+    if (sessions_.target().isPostgres()) {
+        listener_ = std::make_unique<ChangeListener>(sessions_.target());
+        connect(listener_.get(), &ChangeListener::wakeUp, this, &ChangeFollower::wakeUp, Qt::DirectConnection);
+        QString why;
+        if (!listener_->start(&why)) // polling still finds every change; the listener keeps trying
+            qCWarning(lcFollower) << "not hearing change notifications yet (" << why << "): reading the log every"
+                                  << settings_.pollInterval.count() << "ms";
+    }
+}
+
+void ChangeFollower::stop()
+{
+    if (!started_)
+        return;
+    started_ = false;
+    stopping_ = true;
+    listener_.reset();
+    {
+        std::lock_guard lock(workerMutex_);
+        worker_ = nullptr;
+    }
+    thread_.quit();
+    thread_.wait();
+    prunePool_.waitForDone();
+    const auto removed = registry_.remove();
+    if (!removed.ok())
+        qCWarning(lcFollower) << "cannot remove this instance from the registry:" << removed.message;
+}
+
+void ChangeFollower::wakeUp()
+{
+    std::lock_guard lock(workerMutex_);
+    if (worker_)
+        QMetaObject::invokeMethod(worker_, [w = worker_] { w->wake(); }, Qt::QueuedConnection);
+}
+
+void ChangeFollower::markApplied(const QList<qint64> &txns)
+{
+    std::lock_guard lock(localMutex_);
+    for (qint64 txn : txns) {
+        if (txn == 0 || !localTxns_.insert(txn).second)
+            continue;
+        localOrder_.push_back(txn);
+        if (localOrder_.size() > kLocalTxnsKept) {
+            localTxns_.erase(localOrder_.front());
+            localOrder_.pop_front();
+        }
+    }
+}
+
+bool ChangeFollower::locallyApplied(qint64 txn) const
+{
+    std::lock_guard lock(localMutex_);
+    return localTxns_.count(txn) > 0;
+}
+
+ChangeStatus ChangeFollower::status() const
+{
+    std::lock_guard lock(statusMutex_);
+    return status_;
+}
+
+void ChangeFollower::updateStatus(const std::function<void(ChangeStatus &)> &change)
+{
+    {
+        std::lock_guard lock(statusMutex_);
+        change(status_);
+    }
+    Q_EMIT statusChanged();
+}
+
+bool ChangeFollower::follow()
+{
+    std::lock_guard cycle(cycleMutex_);
+    QString cacheProblem;
+    if (!cacheRetry_.isEmpty()) {
+        const ChangeApplier::Outcome dropped = applier_.dropCached(cacheRetry_);
+        cacheRetry_ = dropped.cacheNotDropped;
+        cacheProblem = dropped.cacheError;
+    }
+    const auto read = log_.read(feed_.query(), settings_.pageSize);
+    if (!read.ok()) {
+        updateStatus([&](ChangeStatus &s) { s.problem = QStringLiteral("cannot read the change log: %1").arg(read.message); });
+        return false;
+    }
+    const LogPage &page = read.value;
+    const auto oldest = std::min_element(page.rows.cbegin(), page.rows.cend(),
+                                         [](const LogRow &a, const LogRow &b) { return a.at < b.at; });
+    const QDateTime since = oldest == page.rows.cend() ? QDateTime() : oldest->at;
+    const bool wholeTable = std::any_of(page.rows.cbegin(), page.rows.cend(), [](const LogRow &r) { return r.campaignId == 0; });
+    if (page.full || wholeTable || page.prunedThrough > feed_.appliedThrough()) {
+        if (std::chrono::steady_clock::now() < nextResyncAllowed_) {
+            updateStatus([&](ChangeStatus &s) {
+                s.newestId = page.newestId;
+                s.behindChanges = page.newestId - feed_.appliedThrough();
+                s.behindSince = since;
+                s.problem = QStringLiteral("catching up with %1 changes at once").arg(s.behindChanges);
+                s.lastRead = QDateTime::currentDateTimeUtc();
+            });
+            return true;
+        }
+        return resyncLocked().ok();
+    }
+
+    QSet<qint64> changed;
+    for (const LogRow &row : page.rows) {
+        if (!locallyApplied(row.txn))
+            changed.insert(row.campaignId);
+    }
+    QList<qint64> campaignIds(changed.cbegin(), changed.cend());
+    std::sort(campaignIds.begin(), campaignIds.end());
+    if (!campaignIds.isEmpty()) {
+        const ChangeApplier::Outcome applied = applier_.applyCampaigns(campaignIds);
+        cacheRetry_ += applied.cacheNotDropped;
+        if (!applied.cacheError.isEmpty())
+            cacheProblem = applied.cacheError;
+        if (!applied.ok()) {
+            updateStatus([&](ChangeStatus &s) {
+                s.newestId = page.newestId;
+                s.behindChanges = page.rows.size();
+                s.behindSince = since;
+                s.problem = QStringLiteral("cannot apply changes yet: %1").arg(applied.error);
+                s.lastRead = QDateTime::currentDateTimeUtc();
+            });
+            return false;
+        }
+    }
+    feed_.advance(page);
+    updateStatus([&](ChangeStatus &s) {
+        if (!page.rows.isEmpty())
+            s.appliedAt = QDateTime::currentDateTimeUtc();
+        s.appliedThrough = feed_.appliedThrough();
+        s.settled = feed_.settled();
+        s.newestId = page.newestId;
+        s.behindChanges = 0;
+        s.behindSince = {};
+        s.problem = cacheRetry_.isEmpty()
+            ? QString()
+            : QStringLiteral("the cached details of %1 changed campaigns could not be dropped yet: %2")
+                  .arg(cacheRetry_.size())
+                  .arg(cacheProblem);
+        s.lastRead = QDateTime::currentDateTimeUtc();
+    });
+    return cacheRetry_.isEmpty();
+}
+
+ChangeApplier::Outcome ChangeFollower::resync()
+{
+    std::lock_guard cycle(cycleMutex_);
+    return resyncLocked();
+}
+
+ChangeApplier::Outcome ChangeFollower::resyncLocked()
+{
+    ChangeApplier::Outcome outcome;
+    const auto head = log_.head();
+    if (!head.ok()) {
+        outcome.error = QStringLiteral("cannot read the change log: %1").arg(head.message);
+        updateStatus([&](ChangeStatus &s) { s.problem = outcome.error; });
+        return outcome;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    outcome = applier_.reloadEverything();
+    if (!outcome.ok()) {
+        updateStatus([&](ChangeStatus &s) {
+            s.newestId = head.value.newestId;
+            s.behindChanges = std::max<qint64>(1, head.value.newestId - feed_.appliedThrough());
+            if (!s.behindSince.isValid())
+                s.behindSince = QDateTime::currentDateTimeUtc();
+            s.problem = QStringLiteral("cannot reload the store: %1").arg(outcome.error);
+        });
+        return outcome;
+    }
+    const auto took = std::chrono::steady_clock::now() - started;
+    nextResyncAllowed_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(5s, 4 * took);
+    feed_ = ChangeFeed::startingAt(head.value.newestId, head.value.snapshot);
+    cacheRetry_ = outcome.cacheNotDropped;
+    updateStatus([&](ChangeStatus &s) {
+        s.appliedAt = QDateTime::currentDateTimeUtc();
+        s.appliedThrough = feed_.appliedThrough();
+        s.settled = feed_.settled();
+        s.newestId = head.value.newestId;
+        s.behindChanges = 0;
+        s.behindSince = {};
+        s.problem = cacheRetry_.isEmpty()
+            ? QString()
+            : QStringLiteral("the cached details of %1 campaigns could not be dropped yet: %2")
+                  .arg(cacheRetry_.size())
+                  .arg(outcome.cacheError);
+        s.lastRead = QDateTime::currentDateTimeUtc();
+        ++s.resyncs;
+    });
+    return outcome;
+}
+
+void ChangeFollower::prune()
+{
+    if (prunePool_.activeThreadCount() > 0)
+        return;
+    (void)QtConcurrent::run(&prunePool_, [this] {
+        const auto forgotten = registry_.forgetGone();
+        if (!forgotten.ok())
+            qCWarning(lcFollower) << "cannot remove gone instances from the registry:" << forgotten.message;
+        const auto pruned = log_.prune(settings_.retention, [this] { return !stopping_.load(); });
+        if (!pruned.ok())
+            qCWarning(lcFollower) << "cannot prune the change log:" << pruned.message;
+        else if (pruned.value > 0)
+            qCInfo(lcFollower) << "pruned" << pruned.value << "entries from the change log";
+    });
+}
+
+} // namespace adserve

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "ChangeFeed.h"
+#include "ChangeSettings.h"
+#include "store/StoreResult.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+
+namespace adserve {
+
+class StoreSessions;
+
+// One row of the change log: a row of campaigns or target_rules written by someone.
+struct ChangeEntry
+{
+    qint64 id = 0;
+    qint64 txn = 0;        // the writing transaction (0: unknown, a writer other than adserve on SQLite)
+    QDateTime at;
+    QString actor;
+    QString note;
+    qint64 campaignId = 0; // 0: the whole table (TRUNCATE)
+    QString entity;        // "campaign" or "rule"
+    QString op;            // "insert", "update", "delete", "truncate"
+    qint64 rowId = 0;
+    QJsonObject before;    // the row before (empty when it did not exist)
+    QJsonObject after;     // and after (empty when it no longer exists)
+
+    // Entries of one change (one transaction, one campaign) share this.
+    qint64 groupKey() const { return txn != 0 ? txn : -id; }
+};
+
+// Reads the change log the schema's triggers write (adserve_changes), and prunes it.
+// Thread-safe, like the store whose connections it uses.
+class ChangeLog
+{
+public:
+    explicit ChangeLog(StoreSessions &sessions) : sessions_(sessions) {}
+
+    // The log's head: its newest id and the snapshot it was read in (no rows).
+    StoreResult<LogPage> head() const;
+    // What `query` asks for, ascending, at most `limit` rows, in one snapshot.
+    StoreResult<LogPage> read(const ChangeFeed::Query &query, int limit) const;
+
+    // Entries after `afterId`, ascending, at most `limit`; of one campaign when given.
+    StoreResult<QList<ChangeEntry>> entries(qint64 afterId, int limit, qint64 campaignId = 0) const;
+    // One campaign's newest `limit` changes (whole transactions) below change id `beforeId`
+    // (0: from the newest), entries newest first.
+    StoreResult<QList<ChangeEntry>> campaignChanges(qint64 campaignId, qint64 beforeId, int limit) const;
+    StoreResult<qint64> newestId() const;
+
+    // Removes changes older than the retention's age that are not among the newest
+    // keepPerCampaign of their campaign, in short transactions while `keepGoing` says so;
+    // returns how many entries went.
+    StoreResult<qint64> prune(const ChangeRetention &retention, const std::function<bool()> &keepGoing = {}) const;
+
+private:
+    StoreSessions &sessions_;
+};
+
+} // namespace adserve

@@ -1,0 +1,187 @@
+#include "CampaignWrites.h"
+
+namespace adserve {
+
+namespace {
+
+bool sameTargeting(const TargetRule &a, const TargetRule &b)
+{
+    return a.dimension == b.dimension && a.type == b.type && a.values == b.values;
+}
+
+} // namespace
+
+QDateTime CampaignWrites::writeTime(const QDateTime &previous)
+{
+    qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    if (previous.isValid())
+        ms = std::max(ms, previous.toMSecsSinceEpoch() + 1);
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+StoreFailure CampaignWrites::invalid(const QList<FieldError> &errors)
+{
+    return {StoreError::Invalid, QStringLiteral("invalid %1: %2").arg(errors.first().field, errors.first().message),
+            errors};
+}
+
+void CampaignWrites::throwIfInvalid(const QList<FieldError> &errors)
+{
+    if (!errors.isEmpty())
+        throw invalid(errors);
+}
+
+void CampaignWrites::assignRuleCodes(const QString &campaignCode, QList<TargetRule> &rules, QSet<QString> used)
+{
+    for (const TargetRule &rule : rules)
+        used.insert(rule.code);
+    for (TargetRule &rule : rules) {
+        if (!rule.code.isEmpty())
+            continue;
+        const QString base = QStringLiteral("%1-%2-%3-")
+                                 .arg(campaignCode, dimensionName(rule.dimension), ruleTypeName(rule.type).toLower());
+        int n = 1;
+        while (used.contains(base + QString::number(n)))
+            ++n;
+        rule.code = base + QString::number(n);
+        used.insert(rule.code);
+    }
+}
+
+TargetRule CampaignWrites::newRule(TargetRule rule, qint64 campaignId, const QDateTime &now)
+{
+    rule.id = 0;
+    rule.campaignId = campaignId;
+    rule.createdAt = rule.updatedAt = now;
+    rule.deleted = false;
+    rule.deletedAt = {};
+    return rule;
+}
+
+QList<CampaignWithRules> CampaignWrites::withRules(const QList<Campaign> &campaigns, QList<TargetRule> rules)
+{
+    QList<CampaignWithRules> result;
+    result.reserve(campaigns.size());
+    for (const Campaign &c : campaigns)
+        result.append({c, {}});
+    qsizetype at = 0;
+    for (TargetRule &rule : rules) {
+        while (at < result.size() && result.at(at).campaign.id < rule.campaignId)
+            ++at;
+        if (at < result.size() && result.at(at).campaign.id == rule.campaignId)
+            result[at].rules.append(std::move(rule));
+    }
+    return result;
+}
+
+Campaign CampaignWrites::liveCampaign(qint64 id, bool lock)
+{
+    std::optional<Campaign> campaign = rows_.campaign(id, lock);
+    if (!campaign || campaign->deleted)
+        throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
+    return *campaign;
+}
+
+CampaignWithRules CampaignWrites::loadLive(qint64 id)
+{
+    return {liveCampaign(id), rows_.liveRules(id)};
+}
+
+TargetRule CampaignWrites::liveRule(qint64 campaignId, qint64 ruleId)
+{
+    for (const TargetRule &rule : rows_.liveRules(campaignId)) {
+        if (rule.id == ruleId)
+            return rule;
+    }
+    throw StoreFailure{StoreError::NotFound, QStringLiteral("rule %1 of campaign %2 not found").arg(ruleId).arg(campaignId)};
+}
+
+void CampaignWrites::ensureCodeFree(const QString &code, qint64 exceptId)
+{
+    const std::optional<qint64> owner = rows_.campaignIdForCode(code);
+    if (owner && *owner != exceptId)
+        throw StoreFailure{StoreError::Conflict,
+                           QStringLiteral("code '%1' is already used by campaign %2").arg(code).arg(*owner),
+                           {{QStringLiteral("code"), QStringLiteral("is already used by campaign %1").arg(*owner)}}};
+}
+
+CampaignWithRules CampaignWrites::insertNew(CampaignWithRules c)
+{
+    ensureCodeFree(c.campaign.code);
+    const QDateTime now = writeTime();
+    c.campaign.createdAt = c.campaign.updatedAt = now;
+    c.campaign.deleted = false;
+    c.campaign.deletedAt = {};
+    const qint64 id = rows_.insertCampaign(c.campaign);
+    assignRuleCodes(c.campaign.code, c.rules, {});
+    for (const TargetRule &rule : std::as_const(c.rules))
+        rows_.insertRule(newRule(rule, id, now));
+    return loadLive(id);
+}
+
+void CampaignWrites::replaceRules(const Campaign &campaign, QList<TargetRule> wanted, const QDateTime &now)
+{
+    QList<TargetRule> current = rows_.liveRules(campaign.id);
+    QList<int> matchOf(wanted.size(), -1); // index into current
+    QList<bool> currentTaken(current.size(), false);
+    for (qsizetype w = 0; w < wanted.size(); ++w) {
+        for (qsizetype c = 0; c < current.size() && wanted[w].id != 0; ++c) {
+            if (!currentTaken[c] && current[c].id == wanted[w].id) {
+                matchOf[w] = int(c);
+                currentTaken[c] = true;
+                break;
+            }
+        }
+    }
+    for (qsizetype w = 0; w < wanted.size(); ++w) {
+        for (qsizetype c = 0; c < current.size() && matchOf[w] < 0 && wanted[w].id == 0; ++c) {
+            if (!currentTaken[c] && sameTargeting(current[c], wanted[w])
+                && (wanted[w].code.isEmpty() || wanted[w].code == current[c].code)) {
+                matchOf[w] = int(c);
+                currentTaken[c] = true;
+            }
+        }
+    }
+    for (qsizetype c = 0; c < current.size(); ++c) {
+        if (currentTaken[c])
+            continue;
+        TargetRule gone = current[c];
+        gone.deleted = true;
+        gone.deletedAt = gone.updatedAt = now;
+        rows_.updateRule(gone);
+    }
+    QSet<QString> usedCodes;
+    for (const TargetRule &rule : std::as_const(current))
+        usedCodes.insert(rule.code);
+    QList<TargetRule> added;
+    for (qsizetype w = 0; w < wanted.size(); ++w) {
+        if (matchOf[w] < 0) {
+            added.append(wanted[w]);
+            continue;
+        }
+        const TargetRule &existing = current[matchOf[w]];
+        TargetRule changed = existing;
+        changed.dimension = wanted[w].dimension;
+        changed.type = wanted[w].type;
+        changed.values = wanted[w].values;
+        if (!wanted[w].code.isEmpty())
+            changed.code = wanted[w].code;
+        if (changed == existing)
+            continue;
+        changed.updatedAt = now;
+        rows_.updateRule(changed);
+    }
+    for (TargetRule &rule : added)
+        rule.id = 0;
+    assignRuleCodes(campaign.code, added, usedCodes);
+    for (const TargetRule &rule : std::as_const(added))
+        rows_.insertRule(newRule(rule, campaign.id, now));
+}
+
+void CampaignWrites::touch(Campaign campaign, const QDateTime &now)
+{
+    campaign.updatedAt = now;
+    rows_.updateCampaign(campaign);
+}
+
+} // namespace adserve
