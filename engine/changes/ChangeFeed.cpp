@@ -26,7 +26,6 @@ ChangeFeed ChangeFeed::startingAt(qint64 newestId, const LogSnapshot &snapshot)
     ChangeFeed feed;
     feed.newestSeen_ = newestId;
     feed.watched_ = snapshot.inProgress;
-    feed.watchCeiling_ = newestId;
     return feed;
 }
 
@@ -73,8 +72,8 @@ void ChangeFeed::advance(const LogPage &page)
     const qint64 readThrough = page.full && !page.rows.isEmpty() ? page.rows.last().id
                                                                  : std::numeric_limits<qint64>::max();
     gaps_.removeIf([&](const Gap &gap) { return gap.to <= readThrough && gap.horizon <= page.snapshot.xmin; });
-    if (readThrough >= watchCeiling_)
-        watched_.removeIf([&](qint64 txn) { return !page.snapshot.isInProgress(txn); });
+    // A watched transaction that has ended had all its rows in this read.
+    watched_.removeIf([&](qint64 txn) { return !page.snapshot.isInProgress(txn); });
     mergeGapsOverLimit();
 }
 

@@ -32,13 +32,15 @@ struct LogRow
     QDateTime at;
 };
 
-// What one read of the log returned: the rows ChangeFeed::query() asked for (ascending, at
-// most `limit` of them), with the snapshot they were read in.
+// What one read of the log returned: the rows ChangeFeed::query() asked for, ascending, with
+// the snapshot they were read in. Rows above `after` and in gaps come at most `limit` at a
+// time; rows of watched transactions come all at once (a finished transaction's rows are
+// all visible at once, and are then read exactly once).
 struct LogPage
 {
     LogSnapshot snapshot;
     QList<LogRow> rows;
-    bool full = false;      // `limit` rows came back: more may be waiting
+    bool full = false;      // `limit` rows above `after` or in gaps came back: more may be waiting
     qint64 newestId = 0;    // the newest id in the log (the head)
     qint64 prunedThrough = 0; // retention removed every id up to this one
 };
@@ -80,7 +82,8 @@ public:
     const QList<Gap> &gaps() const { return gaps_; }
     const QList<qint64> &watchedTxns() const { return watched_; }
 
-    // What the next read asks for: rows above newestSeen(), in a gap, or of a watched transaction.
+    // What the next read asks for: rows above newestSeen() or in a gap (paged), and every
+    // row of a watched transaction.
     struct Query
     {
         qint64 after = 0;
@@ -101,7 +104,6 @@ private:
     qint64 newestSeen_ = 0;
     QList<Gap> gaps_;       // ascending, disjoint, all above appliedThrough()
     QList<qint64> watched_; // transactions running at the start
-    qint64 watchCeiling_ = 0; // their ids below the start lie at or below this
 };
 
 } // namespace adserve

@@ -79,26 +79,34 @@ StoreResult<LogPage> ChangeLog::read(const ChangeFeed::Query &feed, int limit) c
 {
     return sessions_.run(Access::Snapshot, [&](SqlSession &session) {
         LogPage page = readHead(session);
+        const QString select = QStringLiteral("SELECT id, COALESCE(txn, 0), COALESCE(campaign_id, 0), %1 FROM adserve_changes ")
+                                   .arg(session.dialect().timestamp(QStringLiteral("at")));
+        const auto readRows = [&](QSqlQuery query) {
+            while (session.next(query))
+                page.rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toLongLong(),
+                                  SqlDialect::decodeTimestamp(query.value(3))});
+        };
         QString where = QStringLiteral("id > ?");
         QVariantList binds{feed.after};
         for (const ChangeFeed::Gap &gap : feed.gaps) {
             where += QStringLiteral(" OR id BETWEEN ? AND ?");
             binds << gap.from << gap.to;
         }
-        if (!feed.txns.isEmpty()) {
-            where += QStringLiteral(" OR ") + session.dialect().inIds(QStringLiteral("txn"));
-            binds << session.dialect().encodeIds(feed.txns);
-        }
         binds << limit;
-        QSqlQuery query = session.exec(
-            QStringLiteral("SELECT id, COALESCE(txn, 0), COALESCE(campaign_id, 0), %1 FROM adserve_changes "
-                           "WHERE %2 ORDER BY id LIMIT ?")
-                .arg(session.dialect().timestamp(QStringLiteral("at")), where),
-            binds);
-        while (session.next(query))
-            page.rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toLongLong(),
-                              SqlDialect::decodeTimestamp(query.value(3))});
+        readRows(session.exec(select + QStringLiteral("WHERE %1 ORDER BY id LIMIT ?").arg(where), binds));
         page.full = page.rows.size() >= limit;
+        if (!feed.txns.isEmpty()) {
+            QSet<qint64> seen;
+            for (const LogRow &row : std::as_const(page.rows))
+                seen.insert(row.id);
+            const qsizetype paged = page.rows.size();
+            readRows(session.exec(select + QStringLiteral("WHERE %1 AND id <= ?").arg(session.dialect().inIds(QStringLiteral("txn"))),
+                                  {session.dialect().encodeIds(feed.txns), feed.after}));
+            page.rows.erase(std::remove_if(page.rows.begin() + paged, page.rows.end(),
+                                           [&](const LogRow &row) { return seen.contains(row.id); }),
+                            page.rows.end());
+            std::sort(page.rows.begin(), page.rows.end(), [](const LogRow &a, const LogRow &b) { return a.id < b.id; });
+        }
         return page;
     });
 }
