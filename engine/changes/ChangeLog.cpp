@@ -155,6 +155,21 @@ StoreResult<QList<ChangeEntry>> ChangeLog::campaignChanges(qint64 campaignId, qi
     });
 }
 
+QList<ChangeEntry> ChangeLog::entriesAfter(SqlSession &session, qint64 campaignId, qint64 afterId)
+{
+    return readEntries(session, session.exec(QStringLiteral("SELECT %1 FROM adserve_changes WHERE campaign_id = ? AND id > ? "
+                                                            "ORDER BY id")
+                                                 .arg(entryColumns(session.dialect())),
+                                             {campaignId, afterId}));
+}
+
+bool ChangeLog::hasEntry(SqlSession &session, qint64 campaignId, qint64 changeId)
+{
+    QSqlQuery query = session.exec(QStringLiteral("SELECT 1 FROM adserve_changes WHERE id = ? AND campaign_id = ?"),
+                                   {changeId, campaignId});
+    return session.next(query);
+}
+
 StoreResult<qint64> ChangeLog::newestId() const
 {
     return sessions_.run(Access::Read, [](SqlSession &session) {

@@ -14,6 +14,7 @@
 
 namespace adserve {
 
+class SqlSession;
 class StoreSessions;
 
 // One row of the change log: a row of campaigns or target_rules written by someone.
@@ -53,6 +54,11 @@ public:
     // (0: from the newest), entries newest first.
     StoreResult<QList<ChangeEntry>> campaignChanges(qint64 campaignId, qint64 beforeId, int limit) const;
     StoreResult<qint64> newestId() const;
+
+    // Within a transaction of the caller's: the campaign's entries after `afterId`, ascending.
+    static QList<ChangeEntry> entriesAfter(SqlSession &session, qint64 campaignId, qint64 afterId);
+    // Whether entry `changeId` is in the log as a change of the campaign.
+    static bool hasEntry(SqlSession &session, qint64 campaignId, qint64 changeId);
 
     // Removes changes older than the retention's age that are not among the newest
     // keepPerCampaign of their campaign, in short transactions while `keepGoing` says so;

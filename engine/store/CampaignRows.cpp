@@ -177,6 +177,13 @@ QList<TargetRule> CampaignRows::liveRules(qint64 campaignId)
                                    {campaignId}));
 }
 
+QList<TargetRule> CampaignRows::allRules(qint64 campaignId)
+{
+    return readRules(session_.exec(QStringLiteral("SELECT %1 FROM target_rules WHERE campaign_id = ? ORDER BY id")
+                                       .arg(ruleColumns()),
+                                   {campaignId}));
+}
+
 namespace {
 const QString kTargetingRules = QStringLiteral(
     "SELECT %1 FROM target_rules r JOIN campaigns c ON c.id = r.campaign_id "

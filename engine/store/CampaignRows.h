@@ -30,6 +30,8 @@ public:
     qint64 campaignCount();
     // Live rules ordered by id.
     QList<TargetRule> liveRules(qint64 campaignId);
+    // Every rule row of the campaign, deleted ones included, ordered by id.
+    QList<TargetRule> allRules(qint64 campaignId);
     // Live rules of live campaigns, ordered by campaign id then id: of all campaigns (a long
     // read, so in a transaction), or only of the given ones.
     QList<TargetRule> targetingRules();

@@ -358,6 +358,16 @@ StoreResult<bool> CampaignStore::removeRule(qint64 campaignId, qint64 ruleId, co
     return result;
 }
 
+StoreResult<CampaignWithRules> CampaignStore::writeCampaign(qint64 campaignId, const WriteContext &context,
+                                                           const std::function<CampaignWithRules(CampaignWrites &)> &op)
+{
+    WriteReceipt receipt;
+    auto result = d->write(context, [&](CampaignWrites &w) { return op(w); }, &receipt);
+    if (result.ok())
+        announce({campaignId}, receipt);
+    return result;
+}
+
 namespace {
 
 // Checks a batch for insertMany/insertBatches; `offset` numbers the fields as in the whole input.

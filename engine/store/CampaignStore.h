@@ -14,6 +14,8 @@
 
 namespace adserve {
 
+class CampaignWrites;
+
 // A committed write, as the store announces it.
 struct StoreChange
 {
@@ -75,6 +77,12 @@ public:
     StoreResult<TargetRule> addRule(qint64 campaignId, const TargetRule &rule, const WriteContext &context = {});
     StoreResult<TargetRule> updateRule(qint64 campaignId, const TargetRule &rule, const WriteContext &context = {});
     StoreResult<bool> removeRule(qint64 campaignId, qint64 ruleId, const WriteContext &context = {});
+
+    // A write the store has no method for (a restore from the change log): `op` runs in one
+    // write transaction stamped with `context` and returns the campaign as written; the
+    // campaign is then announced changed like any other write.
+    StoreResult<CampaignWithRules> writeCampaign(qint64 campaignId, const WriteContext &context,
+                                                 const std::function<CampaignWithRules(CampaignWrites &)> &op);
 
     // Bulk insert for the generator and imports: validated, batched, one transaction per
     // batch. `progress(done, total)` returning false cancels (already written batches stay).
