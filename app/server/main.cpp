@@ -2,6 +2,7 @@
 #include "Engine.h"
 #include "GlobalPoolJoin.h"
 #include "ShutdownSignals.h"
+#include "changes/Actor.h"
 #include "config/CommandLine.h"
 #include "http/HttpServerPool.h"
 #include "store/CampaignGenerator.h"
@@ -50,6 +51,7 @@ int generate(const Config &config, const QStringList &args)
     auto store = CampaignStore::open(config.database, &why);
     if (!store)
         return fail(QStringLiteral("store %1: %2").arg(config.database.describe(), why));
+    store->setDefaultActor(currentLoginName());
     qint64 lastPercent = -1;
     const auto result = CampaignGenerator::generate(*store, count, seedValue, [&](qint64 done, qint64 total) {
         const qint64 percent = total ? done * 100 / total : 100;
@@ -123,6 +125,7 @@ int main(int argc, char *argv[])
     auto engine = Engine::create(*config, &error);
     if (!engine)
         return fail(error);
+    engine->store().setDefaultActor(currentLoginName());
     Metrics metrics;
     HttpApi api(*engine, metrics);
     HttpServerPool server(api);
@@ -136,6 +139,7 @@ int main(int argc, char *argv[])
     });
     if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
         return fail(error);
+    engine->changes().registry().setAddress(server.url());
 
     const auto index = engine->matcher().snapshot();
     QTextStream out(stdout);

@@ -53,6 +53,7 @@ public:
     {
         heartbeat_.start();
         maintenance_.start(kFirstPrune);
+        report(); // registered from the start, not a heartbeat later
         cycle();
     }
 

@@ -106,6 +106,38 @@ StoreResult<QList<InstanceRecord>> InstanceRegistry::list() const
     });
 }
 
+StoreResult<Liveness> InstanceRegistry::liveness(qint64 changeId) const
+{
+    const auto made = sessions_.run(Access::Read, [&](SqlSession &session) {
+        QSqlQuery query = session.exec(QStringLiteral("SELECT %1 FROM adserve_changes WHERE id = ?")
+                                           .arg(session.dialect().timestamp(QStringLiteral("at"))),
+                                       {changeId});
+        if (!session.next(query))
+            throw StoreFailure{StoreError::NotFound, QStringLiteral("change %1 is not in the change log").arg(changeId)};
+        return SqlDialect::decodeTimestamp(query.value(0));
+    });
+    if (!made.ok())
+        return StoreResult<Liveness>::failureFrom(made);
+    const auto all = list();
+    if (!all.ok())
+        return StoreResult<Liveness>::failureFrom(all);
+    Liveness live{changeId, made.value, 0, 0, 0, {}};
+    for (const InstanceRecord &instance : all.value) {
+        if (instance.gone)
+            continue;
+        ++live.instances;
+        if (!instance.hasApplied(changeId)) {
+            live.waiting.append(instance);
+            continue;
+        }
+        ++live.liveOn;
+        // When it applied its newest change: this one's time unless newer ones came since.
+        if (instance.appliedAt.isValid())
+            live.slowestMs = std::max(live.slowestMs, std::max<qint64>(0, made.value.msecsTo(instance.appliedAt)));
+    }
+    return StoreResult<Liveness>::success(live);
+}
+
 StoreResult<qint64> InstanceRegistry::forgetGone() const
 {
     return sessions_.run(Access::Housekeeping, [&](SqlSession &session) {

@@ -36,6 +36,18 @@ struct InstanceRecord
     bool hasApplied(qint64 changeId) const { return appliedChangeId && *appliedChangeId >= changeId; }
 };
 
+// Whether a change is live: on how many of the running instances, and how long it took.
+struct Liveness
+{
+    qint64 changeId = 0;
+    QDateTime at;               // when the change was made
+    int liveOn = 0;             // running instances that have applied it
+    int instances = 0;          // running instances (gone ones not counted)
+    qint64 slowestMs = 0;       // the longest any of them took to apply it
+    QList<InstanceRecord> waiting; // running instances that have not applied it yet
+    bool everywhere() const { return instances > 0 && liveOn == instances; }
+};
+
 // The adserve_instances table: each instance keeps a row of its own fresh (heartbeat, how
 // far it has applied the change log), so anyone can see whether a change is live everywhere.
 // Rows of instances that stopped heart-beating are shown as gone, and removed later.
@@ -60,6 +72,8 @@ public:
 
     // Every registered instance, oldest first, gone ones flagged.
     StoreResult<QList<InstanceRecord>> list() const;
+    // How far change `changeId` has spread; NotFound when the log does not have it.
+    StoreResult<Liveness> liveness(qint64 changeId) const;
     // Removes rows that have not heart-beaten for kForgetAfter.
     StoreResult<qint64> forgetGone() const;
 

@@ -1,6 +1,8 @@
 #include "HttpApi.h"
 
+#include "ChangeApi.h"
 #include "Engine.h"
+#include "HttpReplies.h"
 #include "model/CampaignJson.h"
 
 #include <QCryptographicHash>
@@ -13,45 +15,20 @@ namespace adserve {
 
 namespace {
 
+using HttpReplies::error;
+using HttpReplies::fieldErrors;
+using HttpReplies::json;
+using HttpReplies::methodNotAllowed;
+using HttpReplies::noContent;
+using HttpReplies::notFound;
+using HttpReplies::parseId;
+using HttpReplies::queryParams;
+using HttpReplies::storeFailure;
+using HttpReplies::written;
+
 constexpr qsizetype kMaxBodyBytes = 1 << 20;
-
-HttpReply json(int status, const QJsonObject &object)
-{
-    return {status, QJsonDocument(object).toJson(QJsonDocument::Compact)};
-}
-
-HttpReply errorReply(int status, const QString &message)
-{
-    return json(status, {{QStringLiteral("error"), message}});
-}
-
-HttpReply noContent()
-{
-    return {204, {}, {}, {}};
-}
-
-HttpReply methodNotAllowed(const QByteArray &allowed)
-{
-    HttpReply reply = errorReply(405, QStringLiteral("method not allowed"));
-    reply.headers.append({QByteArray("Allow"), allowed});
-    return reply;
-}
-
-// Query parameters as Go's url.Values reads them: first occurrence wins, '+' is a space.
-QHash<QString, QString> queryParams(const QUrlQuery &query)
-{
-    QHash<QString, QString> params;
-    const auto items = query.queryItems(QUrl::FullyEncoded);
-    for (const auto &[key, value] : items) {
-        const QString name = QUrl::fromPercentEncoding(key.toUtf8());
-        if (params.contains(name))
-            continue;
-        QByteArray raw = value.toUtf8();
-        raw.replace('+', ' ');
-        params.insert(name, QUrl::fromPercentEncoding(raw));
-    }
-    return params;
-}
+// Who the admin API's writes are recorded as in the change log.
+const WriteContext kAdminWriter{QStringLiteral("api:admin"), {}};
 
 struct ParamProblem
 {
@@ -99,56 +76,25 @@ HttpReply deliveredReply(const DeliveryResult &result, QByteArrayView before = {
     return reply;
 }
 
-HttpReply fieldErrors(int status, const QString &message, const QList<FieldError> &errors)
-{
-    QJsonArray fields;
-    for (const FieldError &e : errors)
-        fields.append(QJsonObject{{QStringLiteral("field"), e.field}, {QStringLiteral("message"), e.message}});
-    QJsonObject body{{QStringLiteral("error"), message}};
-    if (!fields.isEmpty())
-        body.insert(QStringLiteral("fields"), fields);
-    return json(status, body);
-}
-
-template<typename T>
-HttpReply storeFailure(const StoreResult<T> &result)
-{
-    switch (result.error) {
-    case StoreError::NotFound: return errorReply(404, result.message);
-    case StoreError::Invalid: return fieldErrors(400, result.message, result.fieldErrors);
-    case StoreError::Conflict: return errorReply(409, result.message);
-    case StoreError::Unavailable:
-    case StoreError::None: break;
-    }
-    return errorReply(503, result.message);
-}
-
-std::optional<qint64> parseId(const QString &text)
-{
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    return ok && id > 0 ? std::optional<qint64>(id) : std::nullopt;
-}
-
 // Hands the request body to `handle` as a JSON object, or answers 400 saying why it is not one.
 template<typename Handler>
 HttpReply withJsonBody(const HttpRequest &request, Handler &&handle)
 {
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError)
-        return errorReply(400, QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return error(400, QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
     if (!doc.isObject())
-        return errorReply(400, QStringLiteral("the body must be a JSON object"));
+        return error(400, QStringLiteral("the body must be a JSON object"));
     return handle(doc.object());
 }
 
-HttpReply rulesReply(const QList<TargetRule> &rules)
+QJsonObject rulesJson(const QList<TargetRule> &rules)
 {
     QJsonArray list;
     for (const TargetRule &r : rules)
         list.append(CampaignJson::toJson(r));
-    return json(200, {{QStringLiteral("rules"), list}});
+    return {{QStringLiteral("rules"), list}};
 }
 
 } // namespace
@@ -156,8 +102,11 @@ HttpReply rulesReply(const QList<TargetRule> &rules)
 HttpApi::HttpApi(Engine &engine, Metrics &metrics)
     : engine_(engine)
     , metrics_(metrics)
+    , changes_(std::make_unique<ChangeApi>(engine, kAdminWriter))
 {
 }
+
+HttpApi::~HttpApi() = default;
 
 Metrics::Route HttpApi::routeOf(const QString &path) const
 {
@@ -173,8 +122,10 @@ Metrics::Route HttpApi::routeOf(const QString &path) const
         return Metrics::Route::Ready;
     if (path == QLatin1String("/metrics"))
         return Metrics::Route::MetricsRoute;
-    if (path.startsWith(QLatin1String("/api/v1/campaigns")) || path.startsWith(QLatin1String("/api/v1/cache")))
-        return Metrics::Route::Admin;
+    for (const char *admin : {"/api/v1/campaigns", "/api/v1/cache", "/api/v1/instances", "/api/v1/changes"}) {
+        if (path.startsWith(QLatin1String(admin)))
+            return Metrics::Route::Admin;
+    }
     return Metrics::Route::Other;
 }
 
@@ -192,7 +143,7 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     case Metrics::Route::Health:
         reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed("GET");
         break;
-    case Metrics::Route::Ready: reply = isGet ? ready() : methodNotAllowed("GET"); break;
+    case Metrics::Route::Ready: reply = isGet ? ready(request) : methodNotAllowed("GET"); break;
     case Metrics::Route::MetricsRoute:
         if (isGet)
             reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
@@ -201,7 +152,7 @@ HttpReply HttpApi::handle(const HttpRequest &request)
         break;
     case Metrics::Route::Admin: reply = admin(request); break;
     case Metrics::Route::Other:
-    case Metrics::Route::Count: reply = errorReply(404, QStringLiteral("not found: %1").arg(request.path)); break;
+    case Metrics::Route::Count: reply = notFound(request.path); break;
     }
     metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
     return reply;
@@ -232,10 +183,10 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 {
     const TargetingParams targeting = readTargeting(request.query, {Dimension::App, Dimension::Country, Dimension::Os});
     if (!targeting.problems.isEmpty())
-        return errorReply(400, targeting.problems.first().message);
+        return error(400, targeting.problems.first().message);
     const DeliveryResult result = engine_.delivery().deliver(targeting.query);
     if (!result.ok())
-        return errorReply(503, QStringLiteral("store unavailable: %1").arg(result.storeError));
+        return error(503, QStringLiteral("store unavailable: %1").arg(result.storeError));
     return deliveredReply(result);
 }
 
@@ -244,7 +195,7 @@ HttpReply HttpApi::explain(const HttpRequest &request)
     const QHash<QString, QString> params = queryParams(request.query);
     for (const QString &name : {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}) {
         if (params.value(name).trimmed().size() > kMaxParamLength)
-            return errorReply(400, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength));
+            return error(400, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength));
     }
     const TargetingQuery query = TargetingQuery::from(params.value(QStringLiteral("country")), params.value(QStringLiteral("os")),
                                                       params.value(QStringLiteral("app")));
@@ -256,7 +207,7 @@ HttpReply HttpApi::explain(const HttpRequest &request)
         if (!only)
             only = index->idOfCode(campaign);
         if (!only)
-            return errorReply(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
+            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
     }
     // Every decision of a large store is a lot of JSON: pages of `limit` (0: all) from `offset`.
     bool limitOk = true, offsetOk = true;
@@ -265,9 +216,9 @@ HttpReply HttpApi::explain(const HttpRequest &request)
     const qint64 limit = limitText.isEmpty() ? 1000 : limitText.toLongLong(&limitOk);
     const qint64 offset = offsetText.isEmpty() ? 0 : offsetText.toLongLong(&offsetOk);
     if (!limitOk || limit < 0)
-        return errorReply(400, QStringLiteral("limit must be a whole number, 0 for all"));
+        return error(400, QStringLiteral("limit must be a whole number, 0 for all"));
     if (!offsetOk || offset < 0)
-        return errorReply(400, QStringLiteral("offset must be a non-negative whole number"));
+        return error(400, QStringLiteral("offset must be a non-negative whole number"));
 
     const DeliveryResult delivered = engine_.delivery().deliver(query);
     const QList<Decision> all = index->explain(query, only);
@@ -306,7 +257,7 @@ HttpReply HttpApi::explain(const HttpRequest &request)
     return json(200, body);
 }
 
-HttpReply HttpApi::ready()
+HttpReply HttpApi::ready(const HttpRequest &request)
 {
     QJsonArray backends;
     bool storeUp = false;
@@ -321,33 +272,62 @@ HttpReply HttpApi::ready()
         backends.append(b);
         (h.name == QLatin1String("store") ? storeUp : cacheUp) = h.up;
     }
-    // Without the cache, delivery still answers from the store: degraded, but ready.
-    const QString status = !storeUp ? QStringLiteral("unavailable") : cacheUp ? QStringLiteral("ready")
-                                                                               : QStringLiteral("degraded");
-    return json(storeUp ? 200 : 503, {{QStringLiteral("status"), status}, {QStringLiteral("backends"), backends}});
+    const ChangeStatus changes = engine_.changes().status();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Stale: changes wait that this instance cannot apply yet, or it cannot read the log; it
+    // serves what it last knew meanwhile.
+    const double lag = changes.behindChanges > 0 ? changes.lagSeconds(now)
+                       : !changes.problem.isEmpty() && changes.lastRead.isValid() ? changes.lastRead.msecsTo(now) / 1000.0
+                                                                                  : 0.0;
+    QJsonObject changesJson{{QStringLiteral("appliedChangeId"), changes.appliedThrough},
+                            {QStringLiteral("newestChangeId"), changes.newestId},
+                            {QStringLiteral("behindChanges"), changes.behindChanges},
+                            {QStringLiteral("lagSeconds"), lag},
+                            {QStringLiteral("stale"), changes.stale()}};
+    if (!changes.problem.isEmpty())
+        changesJson.insert(QStringLiteral("problem"), changes.problem);
+    // Without the cache, delivery still answers from the store: degraded, but ready. A stale
+    // instance still answers too; ?maxLagSeconds=N makes it not ready once it is further behind.
+    HttpReply problem;
+    const auto maxLag = HttpReplies::boundedParam(HttpReplies::queryParams(request.query), QStringLiteral("maxLagSeconds"),
+                                                  -1, 0, 86400 * 365, &problem);
+    if (!maxLag)
+        return problem;
+    const bool tooFarBehind = changes.stale() && *maxLag >= 0 && lag > double(*maxLag);
+    const QString status = !storeUp                   ? QStringLiteral("unavailable")
+                           : changes.stale()          ? QStringLiteral("stale")
+                           : cacheUp                  ? QStringLiteral("ready")
+                                                      : QStringLiteral("degraded");
+    return json(storeUp && !tooFarBehind ? 200 : 503, {{QStringLiteral("status"), status},
+                                                       {QStringLiteral("backends"), backends},
+                                                       {QStringLiteral("changes"), changesJson}});
 }
 
 HttpReply HttpApi::admin(const HttpRequest &request)
 {
     const QString token = engine_.config().adminToken;
     if (token.isEmpty())
-        return errorReply(403, QStringLiteral("the admin API is off: configure ADSERVE_ADMIN_TOKEN to enable it"));
+        return error(403, QStringLiteral("the admin API is off: configure ADSERVE_ADMIN_TOKEN to enable it"));
     const QByteArray expected = "Bearer " + token.toUtf8();
     // Compare digests so the time taken does not depend on where the tokens differ.
     if (QCryptographicHash::hash(request.authorization, QCryptographicHash::Sha256)
         != QCryptographicHash::hash(expected, QCryptographicHash::Sha256)) {
-        HttpReply reply = errorReply(401, QStringLiteral("missing or wrong bearer token"));
+        HttpReply reply = error(401, QStringLiteral("missing or wrong bearer token"));
         reply.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
         return reply;
     }
     if (request.body.size() > kMaxBodyBytes)
-        return errorReply(413, QStringLiteral("the body is larger than %1 bytes").arg(kMaxBodyBytes));
+        return error(413, QStringLiteral("the body is larger than %1 bytes").arg(kMaxBodyBytes));
     const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts).mid(2);
     if (segments.value(0) == QLatin1String("campaigns"))
         return campaigns(request, segments.mid(1));
     if (segments.value(0) == QLatin1String("cache"))
         return cacheAdmin(request, segments.mid(1));
-    return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+    if (segments.value(0) == QLatin1String("instances") && segments.size() == 1)
+        return changes_->instances(request);
+    if (segments.value(0) == QLatin1String("changes"))
+        return changes_->changes(request, segments.mid(1));
+    return notFound(request.path);
 }
 
 HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segments)
@@ -369,8 +349,9 @@ HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segm
                 const auto parsed = CampaignJson::fromJson(body, {}, errors);
                 if (!parsed)
                     return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
-                const auto created = store.create(*parsed);
-                return created.ok() ? json(201, CampaignJson::toJson(created.value)) : storeFailure(created);
+                const auto created = store.create(*parsed, kAdminWriter);
+                return created.ok() ? written(201, CampaignJson::toJson(created.value), created.changeId)
+                                    : storeFailure(created);
             });
         }
         return methodNotAllowed("GET, POST");
@@ -378,10 +359,12 @@ HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segm
 
     const auto id = parseId(segments[0]);
     if (!id)
-        return errorReply(400, QStringLiteral("\"%1\" is not a campaign id").arg(segments[0]));
+        return error(400, QStringLiteral("\"%1\" is not a campaign id").arg(segments[0]));
     if (segments.size() > 1) {
+        if (segments[1] == QLatin1String("history"))
+            return changes_->history(request, *id, segments.mid(2));
         if (segments[1] != QLatin1String("rules") || segments.size() > 3)
-            return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+            return notFound(request.path);
         return rules(request, *id, segments.mid(2));
     }
     if (request.method == "GET") {
@@ -391,8 +374,8 @@ HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segm
     if (request.method == "PUT" || request.method == "PATCH")
         return withJsonBody(request, [&](const QJsonObject &object) { return updateCampaign(*id, object); });
     if (request.method == "DELETE") {
-        const auto removed = store.remove(*id);
-        return removed.ok() ? noContent() : storeFailure(removed);
+        const auto removed = store.remove(*id, kAdminWriter);
+        return removed.ok() ? HttpReplies::noContentWritten(removed.changeId) : storeFailure(removed);
     }
     return methodNotAllowed("GET, PUT, PATCH, DELETE");
 }
@@ -414,8 +397,8 @@ HttpReply HttpApi::updateCampaign(qint64 id, const QJsonObject &object)
             return fieldErrors(400, QStringLiteral("invalid campaign"),
                                {{QStringLiteral("updatedAt"), QStringLiteral("must be an ISO 8601 time")}});
     }
-    const auto updated = store.update(*parsed, expected);
-    return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+    const auto updated = store.update(*parsed, expected, kAdminWriter);
+    return updated.ok() ? written(200, CampaignJson::toJson(updated.value), updated.changeId) : storeFailure(updated);
 }
 
 HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments)
@@ -424,7 +407,7 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
     if (segments.isEmpty()) {
         if (request.method == "GET") {
             const auto found = store.campaign(campaignId);
-            return found.ok() ? rulesReply(found.value.rules) : storeFailure(found);
+            return found.ok() ? json(200, rulesJson(found.value.rules)) : storeFailure(found);
         }
         if (request.method == "POST") {
             return withJsonBody(request, [&](const QJsonObject &body) {
@@ -432,8 +415,8 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
                 const auto rule = CampaignJson::ruleFromJson(body, {}, errors);
                 if (!rule)
                     return fieldErrors(400, QStringLiteral("invalid rule"), errors);
-                const auto added = store.addRule(campaignId, *rule);
-                return added.ok() ? json(201, CampaignJson::toJson(added.value)) : storeFailure(added);
+                const auto added = store.addRule(campaignId, *rule, kAdminWriter);
+                return added.ok() ? written(201, CampaignJson::toJson(added.value), added.changeId) : storeFailure(added);
             });
         }
         if (request.method == "PUT") {
@@ -446,15 +429,15 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
                 const auto parsed = CampaignJson::fromJson(onlyRules, current.value, errors);
                 if (!parsed)
                     return fieldErrors(400, QStringLiteral("invalid rules"), errors);
-                const auto updated = store.update(*parsed);
-                return updated.ok() ? rulesReply(updated.value.rules) : storeFailure(updated);
+                const auto updated = store.update(*parsed, {}, kAdminWriter);
+                return updated.ok() ? written(200, rulesJson(updated.value.rules), updated.changeId) : storeFailure(updated);
             });
         }
         return methodNotAllowed("GET, POST, PUT");
     }
     const auto ruleId = parseId(segments[0]);
     if (!ruleId)
-        return errorReply(400, QStringLiteral("\"%1\" is not a rule id").arg(segments[0]));
+        return error(400, QStringLiteral("\"%1\" is not a rule id").arg(segments[0]));
     if (request.method == "PUT") {
         return withJsonBody(request, [&](const QJsonObject &body) {
             QList<FieldError> errors;
@@ -462,13 +445,13 @@ HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QS
             if (!rule)
                 return fieldErrors(400, QStringLiteral("invalid rule"), errors);
             rule->id = *ruleId;
-            const auto updated = store.updateRule(campaignId, *rule);
-            return updated.ok() ? json(200, CampaignJson::toJson(updated.value)) : storeFailure(updated);
+            const auto updated = store.updateRule(campaignId, *rule, kAdminWriter);
+            return updated.ok() ? written(200, CampaignJson::toJson(updated.value), updated.changeId) : storeFailure(updated);
         });
     }
     if (request.method == "DELETE") {
-        const auto removed = store.removeRule(campaignId, *ruleId);
-        return removed.ok() ? noContent() : storeFailure(removed);
+        const auto removed = store.removeRule(campaignId, *ruleId, kAdminWriter);
+        return removed.ok() ? HttpReplies::noContentWritten(removed.changeId) : storeFailure(removed);
     }
     return methodNotAllowed("PUT, DELETE");
 }
@@ -511,7 +494,7 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
             return invalidateCache(ids);
         });
     }
-    return errorReply(404, QStringLiteral("not found: %1").arg(request.path));
+    return notFound(request.path);
 }
 
 HttpReply HttpApi::invalidateCache(QList<qint64> ids)
@@ -522,7 +505,7 @@ HttpReply HttpApi::invalidateCache(QList<qint64> ids)
     }
     const auto removed = engine_.cache().invalidate(ids);
     if (!removed.ok())
-        return errorReply(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
+        return error(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
     return json(200, {{QStringLiteral("removed"), removed.value}});
 }
 

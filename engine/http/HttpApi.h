@@ -9,8 +9,11 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace adserve {
 
+class ChangeApi;
 class Engine;
 
 struct HttpRequest
@@ -40,6 +43,7 @@ public:
     static constexpr int kMaxParamLength = 256;
 
     HttpApi(Engine &engine, Metrics &metrics);
+    ~HttpApi();
 
     HttpReply handle(const HttpRequest &request);
     Metrics::Route routeOf(const QString &path) const;
@@ -48,7 +52,7 @@ private:
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
     HttpReply explain(const HttpRequest &request);
-    HttpReply ready();
+    HttpReply ready(const HttpRequest &request);
     HttpReply admin(const HttpRequest &request);
     HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
     HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);
@@ -58,6 +62,7 @@ private:
 
     Engine &engine_;
     Metrics &metrics_;
+    std::unique_ptr<ChangeApi> changes_; // instances, changes, history and restore
 };
 
 } // namespace adserve

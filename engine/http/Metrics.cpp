@@ -108,6 +108,19 @@ QByteArray Metrics::render(Engine &engine) const
     metric("adserve_index_campaigns", "gauge", "Campaigns in the match index.", {},
            QByteArray::number(index->campaignCount()));
     metric("adserve_index_rules", "gauge", "Rules in the match index.", {}, QByteArray::number(index->ruleCount()));
+    const ChangeStatus changes = engine.changes().status();
+    metric("adserve_changes_applied_id", "gauge", "Every change up to this change-log id is applied here.", {},
+           QByteArray::number(changes.appliedThrough));
+    metric("adserve_changes_newest_id", "gauge", "The newest change-log id when the log was last read.", {},
+           QByteArray::number(changes.newestId));
+    metric("adserve_changes_behind", "gauge", "Changes read but not applied yet (the store was locked, slow or down).",
+           {}, QByteArray::number(changes.behindChanges));
+    metric("adserve_changes_lag_seconds", "gauge", "How long the oldest change not applied yet has waited.", {},
+           QByteArray::number(changes.lagSeconds(), 'f', 3));
+    metric("adserve_changes_stale", "gauge", "1 while this instance serves what it last knew (changes wait, or the "
+           "log cannot be read).", {}, changes.stale() ? "1" : "0");
+    metric("adserve_changes_resyncs_total", "counter", "Times everything was read again (a backlog, a TRUNCATE, a "
+           "pruned log).", {}, QByteArray::number(changes.resyncs));
     return out;
 }
 

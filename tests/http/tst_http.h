@@ -18,6 +18,7 @@ struct Response
     QByteArray body;
     QByteArray contentType;
     QByteArray allow;
+    QByteArray changeId; // X-Adserve-Change-Id
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
 
@@ -49,6 +50,11 @@ private slots:
     void adminRejectsBadInput_data();
     void adminRejectsBadInput();
     void adminCacheInvalidate();
+    void writesCarryTheirChangeId();
+    void instancesShowWhereAChangeIsLive();
+    void historyAndRestore();
+    void changeRoutesRejectBadInput_data();
+    void changeRoutesRejectBadInput();
     void batchesGiveSameAnswer();
     void concurrentClients();
 

@@ -1,5 +1,6 @@
 #include "StudioSession.h"
 
+#include "changes/Actor.h"
 #include "common/ValueCatalog.h"
 
 #include <optional>
@@ -22,9 +23,10 @@ StudioSession::~StudioSession()
 
 bool StudioSession::open(const Config &config, QString *error)
 {
-    auto engine = Engine::create(config, error);
+    auto engine = Engine::create(config, error, QStringLiteral("studio"));
     if (!engine)
         return false;
+    engine->store().setDefaultActor(currentLoginName());
     // A running server goes on running, on the new engine at the same address.
     std::optional<std::pair<QHostAddress, quint16>> serving;
     if (engine_) {
@@ -43,6 +45,10 @@ bool StudioSession::open(const Config &config, QString *error)
     // Records are built on the server threads: queue them to the GUI thread.
     connect(server_.get(), &HttpServerPool::requestServed, this, &StudioSession::requestServed, Qt::QueuedConnection);
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
+    // Other instances see in the registry where this one serves, while it does.
+    connect(server_.get(), &HttpServerPool::runningChanged, this, [this](bool running) {
+        engine_->changes().registry().setAddress(running ? server_->url() : QString());
+    });
     Q_EMIT opened();
     if (serving) {
         QString why;
