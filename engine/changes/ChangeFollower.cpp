@@ -177,6 +177,16 @@ void ChangeFollower::wakeUp()
         QMetaObject::invokeMethod(worker_, [w = worker_] { w->wake(); }, Qt::QueuedConnection);
 }
 
+ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &txns,
+                                                const std::function<ChangeApplier::Outcome()> &apply)
+{
+    std::lock_guard cycle(cycleMutex_);
+    const ChangeApplier::Outcome outcome = apply();
+    if (outcome.ok() && outcome.cacheNotDropped.isEmpty())
+        markApplied(txns);
+    return outcome;
+}
+
 void ChangeFollower::markApplied(const QList<qint64> &txns)
 {
     std::lock_guard lock(localMutex_);

@@ -67,9 +67,10 @@ public:
     // Stops following and removes this instance from the registry. Idempotent.
     void stop();
 
-    // This instance applied its own write (the transactions `txns`) at once: the follower
-    // does not apply them again when it reads them.
-    void markApplied(const QList<qint64> &txns);
+    // Applies this instance's own write (the transactions `txns`) at once with `apply`, between
+    // two cycles of the follower: when it succeeds, the follower does not apply those
+    // transactions again when it reads them; when it fails, the follower applies them.
+    ChangeApplier::Outcome applyOwn(const QList<qint64> &txns, const std::function<ChangeApplier::Outcome()> &apply);
     // Reads everything again and continues from the log's head (a bulk write of this instance).
     ChangeApplier::Outcome resync();
     // Reads the log now instead of at the next period (thread-safe, returns at once).
@@ -91,6 +92,7 @@ private:
     // One read-and-apply cycle; returns whether it succeeded (false: retry with backoff).
     bool follow();
     ChangeApplier::Outcome resyncLocked();
+    void markApplied(const QList<qint64> &txns);
     bool locallyApplied(qint64 txn) const;
     void updateStatus(const std::function<void(ChangeStatus &)> &change);
     void prune();
