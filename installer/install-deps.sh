@@ -11,7 +11,7 @@ build_packages=(
   librsvg2-bin
 )
 test_packages=(
-  redis-server redis-tools postgresql postgresql-client wrk xvfb xauth curl
+  redis-server redis-tools postgresql postgresql-client haproxy wrk xvfb xauth curl
   dpkg-dev fakeroot lintian file
   desktop-file-utils appstream systemd python3
 )

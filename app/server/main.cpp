@@ -139,7 +139,7 @@ int main(int argc, char *argv[])
     });
     if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
         return fail(error);
-    engine->changes().registry().setAddress(server.url());
+    engine->changes().setAddress(server.url());
 
     const auto index = engine->matcher().snapshot();
     QTextStream out(stdout);

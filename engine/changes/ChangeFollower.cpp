@@ -59,6 +59,14 @@ public:
 
     void wake() { next_.start(0); }
 
+    void report()
+    {
+        const auto written = owner_.registry_.report(owner_.status());
+        if (!written.ok() && written.message != lastReportProblem_)
+            qCWarning(lcFollower) << "cannot update this instance's row in the registry:" << written.message;
+        lastReportProblem_ = written.ok() ? QString() : written.message;
+    }
+
 private:
     void cycle()
     {
@@ -74,14 +82,6 @@ private:
         if (after.appliedThrough != before.appliedThrough || after.settled != before.settled
             || after.behindChanges != before.behindChanges || after.problem != before.problem)
             report();
-    }
-
-    void report()
-    {
-        const auto written = owner_.registry_.report(owner_.status());
-        if (!written.ok() && written.message != lastReportProblem_)
-            qCWarning(lcFollower) << "cannot update this instance's row in the registry:" << written.message;
-        lastReportProblem_ = written.ok() ? QString() : written.message;
     }
 
     ChangeFollower &owner_;
@@ -185,6 +185,14 @@ ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &txns,
     if (outcome.ok() && outcome.cacheNotDropped.isEmpty())
         markApplied(txns);
     return outcome;
+}
+
+void ChangeFollower::setAddress(const QString &url)
+{
+    registry_.setAddress(url);
+    std::lock_guard lock(workerMutex_);
+    if (worker_)
+        QMetaObject::invokeMethod(worker_, [w = worker_] { w->report(); }, Qt::QueuedConnection);
 }
 
 void ChangeFollower::markApplied(const QList<qint64> &txns)

@@ -75,6 +75,8 @@ public:
     ChangeApplier::Outcome resync();
     // Reads the log now instead of at the next period (thread-safe, returns at once).
     void wakeUp();
+    // Where this instance serves (empty: it does not), written to the registry at once.
+    void setAddress(const QString &url);
 
     ChangeStatus status() const;
     InstanceRegistry &registry() { return registry_; }

@@ -47,7 +47,7 @@ bool StudioSession::open(const Config &config, QString *error)
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
     // Other instances see in the registry where this one serves, while it does.
     connect(server_.get(), &HttpServerPool::runningChanged, this, [this](bool running) {
-        engine_->changes().registry().setAddress(running ? server_->url() : QString());
+        engine_->changes().setAddress(running ? server_->url() : QString());
     });
     Q_EMIT opened();
     if (serving) {
