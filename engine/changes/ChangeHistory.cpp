@@ -109,9 +109,10 @@ QString CampaignChange::summary() const
 {
     QStringList parts;
     for (const FieldChange &f : fields) {
-        if (kind == QLatin1String("created") && f.field != QLatin1String("code"))
-            continue;
-        parts.append(QStringLiteral("%1 %2 → %3").arg(f.field, shown(f.before), shown(f.after)));
+        if (kind != QLatin1String("created"))
+            parts.append(QStringLiteral("%1 %2 → %3").arg(f.field, shown(f.before), shown(f.after)));
+        else if (f.field == QLatin1String("code")) // a new campaign: what it is called, not "(none) →"
+            parts.append(shown(f.after));
     }
     for (const RuleChange &r : rules)
         parts.append(r.describe());

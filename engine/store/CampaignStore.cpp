@@ -82,7 +82,7 @@ struct CampaignStore::Private
 
     bool seedSamplesIfNew(QString *error)
     {
-        const auto seeded = write({}, [](CampaignWrites &writes) {
+        const auto seeded = write({QStringLiteral("adserve"), QStringLiteral("sample campaigns")}, [](CampaignWrites &writes) {
             SqlSession &session = writes.rows().session();
             QSqlQuery marker = session.exec(QStringLiteral("SELECT value FROM adserve_meta WHERE key = ?"),
                                             {kSamplesSeededKey});

@@ -1,5 +1,8 @@
 #include "StudioFixture.h"
 
+#include "TestPostgres.h"
+#include "campaigns/CampaignTableModel.h"
+#include "campaigns/CampaignTransfer.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
 
@@ -13,6 +16,7 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 #include <QTimer>
 
@@ -48,6 +52,30 @@ bool StudioFixture::waitForCampaigns()
 {
     CampaignsPanel *panel = window_->campaigns();
     return QTest::qWaitFor([&] { return !panel->loader()->isRunning() && panel->loader()->title().size(); }, 20000);
+}
+
+qint64 StudioFixture::campaignId(const QString &code)
+{
+    for (const CampaignWithRules &c : window_->campaigns()->model()->campaigns()) {
+        if (c.campaign.code == code)
+            return c.campaign.id;
+    }
+    return 0;
+}
+
+bool StudioFixture::clickCampaign(const QString &code, Qt::KeyboardModifiers modifiers)
+{
+    QTableView *table = window_->campaigns()->table();
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
+        if (index.data().toString() == code) {
+            table->scrollTo(index);
+            QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers, table->visualRect(index).center());
+            return true;
+        }
+    }
+    qWarning("no row for %s", qPrintable(code));
+    return false;
 }
 
 std::pair<int, QByteArray> StudioFixture::httpGet(const QString &url)
@@ -118,6 +146,40 @@ void StudioFixture::acceptNextDialog(const QString &buttonName)
         if (auto *button = dialog->findChild<QPushButton *>(buttonName))
             QTest::mouseClick(button, Qt::LeftButton);
     });
+}
+
+StudioStores::StudioStores() = default;
+StudioStores::~StudioStores() = default;
+
+std::unique_ptr<StudioFixture> StudioStores::open(const QString &store, QString *error)
+{
+    auto studio = std::make_unique<StudioFixture>();
+    QMap<QString, QString> values;
+    if (store == QLatin1String("postgres")) {
+        if (!postgres_) {
+            postgres_ = std::make_unique<TestPostgres>();
+            if (!postgres_->start(error)) {
+                postgres_.reset();
+                *error = QStringLiteral("no PostgreSQL: %1").arg(*error);
+                return nullptr;
+            }
+        }
+        const QString url = postgres_->createDatabase(QStringLiteral("studio_%1").arg(++databases_), error);
+        if (url.isEmpty())
+            return nullptr;
+        values.insert(QStringLiteral("DATABASE_URL"), url);
+        // Only a new embedded store starts with the samples: put them into this one.
+        auto target = DatabaseTarget::fromDatabaseUrl(url, error);
+        auto samplesStore = target ? CampaignStore::open(*target, error) : nullptr;
+        const auto samples = CampaignTransfer::readFile(QStringLiteral(":/adserve/samples/campaigns.json"));
+        if (!samplesStore || samples.campaigns.size() != 3 || !samplesStore->insertMany(samples.campaigns).ok()) {
+            *error = QStringLiteral("the sample campaigns could not be written to PostgreSQL: %1").arg(*error);
+            return nullptr;
+        }
+    }
+    if (!studio->open(values, error))
+        return nullptr;
+    return studio;
 }
 
 } // namespace adserve::test

@@ -10,6 +10,7 @@
 #include <memory>
 
 class QWidget;
+class TestPostgres;
 
 namespace adserve::test {
 
@@ -28,6 +29,10 @@ public:
     MainWindow &window() { return *window_; }
     // Waits until the campaigns panel has (re)loaded its table.
     bool waitForCampaigns();
+    // The id of the campaign with this code in the campaigns table (0 when absent).
+    qint64 campaignId(const QString &code);
+    // Clicks the campaign's row in the table, as a user picks it (with Ctrl: adds it to the selection).
+    bool clickCampaign(const QString &code, Qt::KeyboardModifiers modifiers = {});
 
     // GET from the embedded server; status and body.
     static std::pair<int, QByteArray> httpGet(const QString &url);
@@ -45,6 +50,21 @@ private:
     QTemporaryDir dir_;
     StudioSession session_;
     std::unique_ptr<MainWindow> window_;
+};
+
+// Studios for data-driven GUI tests, each on a store of its own holding the three sample
+// campaigns: "sqlite" (a temporary file) or "postgres" (a new database on a test PostgreSQL
+// started on first use).
+class StudioStores
+{
+public:
+    StudioStores();
+    ~StudioStores();
+    std::unique_ptr<StudioFixture> open(const QString &store, QString *error);
+
+private:
+    std::unique_ptr<TestPostgres> postgres_;
+    int databases_ = 0;
 };
 
 } // namespace adserve::test

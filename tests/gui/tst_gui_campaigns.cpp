@@ -4,7 +4,6 @@
 // made meanwhile elsewhere is shown as a conflict, not overwritten; import, export and the
 // generator with cancel. Runs on SQLite and on PostgreSQL.
 #include "StudioFixture.h"
-#include "TestPostgres.h"
 
 #include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignTableModel.h"
@@ -32,72 +31,8 @@ class TestCampaignsPanel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<TestPostgres> postgres_;
-    QString postgresError_;
+    StudioStores stores_;
     std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
-
-    // A fixture on the store named by the current data row.
-    std::unique_ptr<StudioFixture> openStudio()
-    {
-        QFETCH_GLOBAL(QString, store);
-        auto studio = std::make_unique<StudioFixture>();
-        QMap<QString, QString> values;
-        if (store == QLatin1String("postgres")) {
-            if (!postgres_) {
-                postgres_ = std::make_unique<TestPostgres>();
-                if (!postgres_->start(&postgresError_))
-                    postgres_.reset();
-            }
-            if (!postgres_)
-                return nullptr;
-            static int n = 0;
-            QString error;
-            const QString url = postgres_->createDatabase(QStringLiteral("studio_%1").arg(++n), &error);
-            if (url.isEmpty()) {
-                qWarning("%s", qPrintable(error));
-                return nullptr;
-            }
-            values.insert(QStringLiteral("DATABASE_URL"), url);
-            // Only a new embedded store starts with the samples: put them into this one.
-            auto target = DatabaseTarget::fromDatabaseUrl(url, &error);
-            auto store = target ? CampaignStore::open(*target, &error) : nullptr;
-            const auto samples = CampaignTransfer::readFile(QStringLiteral(":/adserve/samples/campaigns.json"));
-            if (!store || samples.campaigns.size() != 3 || !store->insertMany(samples.campaigns).ok()) {
-                qWarning("the sample campaigns could not be written to PostgreSQL: %s", qPrintable(error));
-                return nullptr;
-            }
-        }
-        QString error;
-        if (!studio->open(values, &error)) {
-            qWarning("%s", qPrintable(error));
-            return nullptr;
-        }
-        return studio;
-    }
-
-    static qint64 idOf(StudioFixture &studio, const QString &code)
-    {
-        for (const CampaignWithRules &c : studio.window().campaigns()->model()->campaigns()) {
-            if (c.campaign.code == code)
-                return c.campaign.id;
-        }
-        return 0;
-    }
-
-    // Clicks the campaign's row in the table, as a user picks it (with Ctrl: adds it to the selection).
-    static void clickCampaign(StudioFixture &studio, const QString &code, Qt::KeyboardModifiers modifiers = {})
-    {
-        QTableView *table = studio.window().campaigns()->table();
-        for (int row = 0; row < table->model()->rowCount(); ++row) {
-            const QModelIndex index = table->model()->index(row, CampaignTableModel::Code);
-            if (index.data().toString() == code) {
-                table->scrollTo(index);
-                QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers, table->visualRect(index).center());
-                return;
-            }
-        }
-        QFAIL(qPrintable(QStringLiteral("no row for %1").arg(code)));
-    }
 
     // Clicks the panel's tool button for the action `name`.
     static bool clickTool(StudioFixture &studio, const QString &name)
@@ -130,7 +65,7 @@ private:
     static QString shownStatus(StudioFixture &studio, const QString &code)
     {
         CampaignTableModel *model = studio.window().campaigns()->model();
-        const int row = model->rowOf(idOf(studio, code));
+        const int row = model->rowOf(studio.campaignId(code));
         return row < 0 ? QString() : model->index(row, CampaignTableModel::Status).data().toString();
     }
 
@@ -145,13 +80,10 @@ private Q_SLOTS:
     // Every test starts on a studio of its own, on the store of the data row.
     void init()
     {
-        studio_ = openStudio();
-        if (!studio_) {
-            QFETCH_GLOBAL(QString, store);
-            if (store == QLatin1String("postgres") && !postgresError_.isEmpty())
-                QFAIL(qPrintable(QStringLiteral("no PostgreSQL: %1").arg(postgresError_)));
-            QFAIL("the store could not be opened (see the warning above)");
-        }
+        QFETCH_GLOBAL(QString, store);
+        QString error;
+        studio_ = stores_.open(store, &error);
+        QVERIFY2(studio_, qPrintable(error));
     }
 
     void cleanup() { studio_.reset(); }
@@ -185,7 +117,7 @@ private Q_SLOTS:
 
         // Edit: subwaysurfer now excludes the US.
         window.tabs()->setCurrentWidget(window.campaigns());
-        clickCampaign(*studio_, QStringLiteral("subwaysurfer"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("subwaysurfer")));
         CampaignEditor *editor = window.campaigns()->editor();
         QCOMPARE(editor->edited().campaign.code, QStringLiteral("subwaysurfer"));
         auto *exclude = editor->findChild<ValueListEditor *>(QStringLiteral("country.exclude"));
@@ -246,7 +178,7 @@ private Q_SLOTS:
         const QString country = QStringLiteral("US"), os = QStringLiteral("Android");
         const QString app = QStringLiteral("com.gametion.ludokinggame");
         for (const QString &code : inactiveBefore) {
-            QVERIFY(store.setStatus(idOf(*studio_, code), kStatusInactive).ok());
+            QVERIFY(store.setStatus(studio_->campaignId(code), kStatusInactive).ok());
             QTRY_COMPARE(shownStatus(*studio_, code), kStatusInactive);
         }
         // Delivered once before, so the cache holds the campaigns' details.
@@ -254,14 +186,14 @@ private Q_SLOTS:
         for (const QString &code : selected)
             QCOMPARE(before.contains(code), !inactiveBefore.contains(code));
 
-        clickCampaign(*studio_, selected.first());
+        QVERIFY(studio_->clickCampaign(selected.first()));
         for (const QString &code : selected.mid(1))
-            clickCampaign(*studio_, code, Qt::ControlModifier);
+            QVERIFY(studio_->clickCampaign(code, Qt::ControlModifier));
         QCOMPARE(studio_->window().campaigns()->selectedIds().size(), selected.size());
         QVERIFY(clickTool(*studio_, tool));
 
         for (const QString &code : selected) {
-            QCOMPARE(store.campaign(idOf(*studio_, code)).value.campaign.status, status);
+            QCOMPARE(store.campaign(studio_->campaignId(code)).value.campaign.status, status);
             QTRY_COMPARE(shownStatus(*studio_, code), status);
         }
         QCOMPARE(deliveredCodes(*studio_, country, os, app), delivered);
@@ -271,7 +203,7 @@ private Q_SLOTS:
 
     void validationMessagesAtTheFields()
     {
-        clickCampaign(*studio_, QStringLiteral("duolingo"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("duolingo")));
         CampaignEditor *editor = studio_->window().campaigns()->editor();
         QVERIFY(studio_->type(editor, QStringLiteral("image"), QStringLiteral("not a url")));
         QVERIFY(!editor->fieldError(QStringLiteral("image")).isEmpty());
@@ -280,7 +212,7 @@ private Q_SLOTS:
                  qPrintable(editor->fieldError(QStringLiteral("code"))));
         QVERIFY(studio_->click(QStringLiteral("save")));
         QVERIFY(editor->isDirty()); // not saved
-        const auto stored = studio_->session().engine().store().campaign(idOf(*studio_, QStringLiteral("duolingo")));
+        const auto stored = studio_->session().engine().store().campaign(studio_->campaignId(QStringLiteral("duolingo")));
         QCOMPARE(stored.value.campaign.image, QStringLiteral("https://somelink2"));
         // Fixing the fields clears the messages.
         QVERIFY(studio_->type(editor, QStringLiteral("image"), QStringLiteral("https://cdn.example.com/d.png")));
@@ -291,7 +223,7 @@ private Q_SLOTS:
 
     void undoAndRedo()
     {
-        clickCampaign(*studio_, QStringLiteral("spotify"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
         CampaignEditor *editor = studio_->window().campaigns()->editor();
         const CampaignWithRules before = editor->edited();
         QVERIFY(studio_->type(editor, QStringLiteral("name"), QStringLiteral("Spotify Premium")));
@@ -314,7 +246,7 @@ private Q_SLOTS:
 
     void aConcurrentEditIsShownNotOverwritten()
     {
-        clickCampaign(*studio_, QStringLiteral("spotify"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
         CampaignEditor *editor = studio_->window().campaigns()->editor();
         const qint64 id = editor->campaignId();
 
@@ -353,8 +285,8 @@ private Q_SLOTS:
         panel->startImport(csv);
         QVERIFY(panel->job()->waitForFinished(30000));
         QVERIFY(studio_->waitForCampaigns());
-        QTRY_VERIFY(idOf(*studio_, QStringLiteral("ludo")) != 0);
-        const auto ludo = studio_->session().engine().store().campaign(idOf(*studio_, QStringLiteral("ludo"))).value;
+        QTRY_VERIFY(studio_->campaignId(QStringLiteral("ludo")) != 0);
+        const auto ludo = studio_->session().engine().store().campaign(studio_->campaignId(QStringLiteral("ludo"))).value;
         QCOMPARE(ludo.campaign.name, QStringLiteral("Ludo, the game"));
         QCOMPARE(ludo.rules.size(), 2);
 

@@ -448,7 +448,7 @@ bool CampaignEditor::save()
         return false;
     }
     load(result.value);
-    Q_EMIT saved(result.value.campaign.id);
+    Q_EMIT saved(result.value.campaign.id, result.changeId);
     return true;
 }
 

@@ -61,7 +61,8 @@ public:
     QString conflictMessage() const;
 
 Q_SIGNALS:
-    void saved(qint64 campaignId);
+    // Saved as change `changeId` of the change log.
+    void saved(qint64 campaignId, qint64 changeId);
 
 private:
     friend class EditorStateCommand;

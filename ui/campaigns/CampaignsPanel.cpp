@@ -5,6 +5,8 @@
 #include "CampaignTransfer.h"
 #include "common/BackgroundJob.h"
 #include "common/JobProgress.h"
+#include "history/HistoryView.h"
+#include "instances/LiveWatch.h"
 #include "session/StudioSession.h"
 #include "store/CampaignGenerator.h"
 
@@ -19,6 +21,7 @@
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -35,9 +38,13 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     , filter_(new QLineEdit(this))
     , count_(new QLabel(this))
     , editor_(new CampaignEditor(session, this))
+    , history_(new HistoryView(session, this))
+    , sideTabs_(new QTabWidget(this))
+    , liveWatch_(new LiveWatch(session, this))
     , loader_(new BackgroundJob(this))
     , job_(new BackgroundJob(this))
     , reloadSoon_(new QTimer(this))
+    , historySoon_(new QTimer(this))
 {
     setObjectName(QStringLiteral("campaignsPanel"));
     table_->setObjectName(QStringLiteral("campaignTable"));
@@ -92,8 +99,12 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     leftLayout->addWidget(new JobProgress(*job_, left));
     leftLayout->addWidget(count_);
     auto *splitter = new QSplitter(this);
+    sideTabs_->setObjectName(QStringLiteral("campaignTabs"));
+    sideTabs_->addTab(editor_, tr("Edit"));
+    sideTabs_->addTab(history_, tr("History"));
+    sideTabs_->setTabToolTip(1, tr("Every change of the selected campaign, whoever made it, with Restore"));
     splitter->addWidget(left);
-    splitter->addWidget(editor_);
+    splitter->addWidget(sideTabs_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
@@ -104,20 +115,38 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     connect(reloadSoon_, &QTimer::timeout, this, &CampaignsPanel::reload);
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &CampaignsPanel::currentRowChanged);
-    connect(editor_, &CampaignEditor::saved, this, [this](qint64 id) {
+    historySoon_->setSingleShot(true);
+    historySoon_->setInterval(250);
+    connect(historySoon_, &QTimer::timeout, history_, &HistoryView::refresh);
+    connect(editor_, &CampaignEditor::saved, this, [this](qint64 id, qint64 changeId) {
         pendingSelection_ = id;
-        Q_EMIT message(tr("Campaign %1 saved").arg(id));
+        const QString saved = tr("Campaign %1 saved").arg(editor_->edited().campaign.code);
+        Q_EMIT message(saved);
+        liveWatch_->watch(changeId, saved);
         reload();
     });
+    connect(history_, &HistoryView::restored, this, [this](qint64 id, qint64 changeId) {
+        pendingSelection_ = id;
+        if (!editor_->isDirty())
+            editor_->clear(); // the table's reload selects it again, as restored
+        liveWatch_->watch(changeId, tr("Campaign %1 restored").arg(id));
+        reload();
+    });
+    connect(history_, &HistoryView::message, this, &CampaignsPanel::message);
+    connect(liveWatch_, &LiveWatch::reported, this, &CampaignsPanel::message);
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
         loader_->cancelAndWait();
         job_->cancelAndWait();
     });
     session_.forEachEngine(this, [this] {
         editor_->clear();
+        history_->showCampaign(0);
         // Writes made anywhere (this window, the admin API, another instance) end here.
-        connect(&session_.engine(), &Engine::changesApplied, this, [this] { reloadSoon_->start(); },
-                Qt::QueuedConnection);
+        connect(&session_.engine(), &Engine::changesApplied, this, [this](const QList<qint64> &ids) {
+            reloadSoon_->start();
+            if (history_->campaignId() && (ids.isEmpty() || ids.contains(history_->campaignId())))
+                historySoon_->start();
+        }, Qt::QueuedConnection);
         reload();
     });
 }
@@ -215,6 +244,7 @@ void CampaignsPanel::currentRowChanged()
         return;
     }
     editor_->load(model_->at(proxy_->mapToSource(current).row()));
+    history_->showCampaign(id);
 }
 
 void CampaignsPanel::addCampaign()

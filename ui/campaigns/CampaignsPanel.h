@@ -5,6 +5,7 @@
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -13,12 +14,15 @@ namespace adserve {
 class BackgroundJob;
 class CampaignEditor;
 class CampaignTableModel;
+class HistoryView;
+class LiveWatch;
 class StudioSession;
 
 // The campaign manager's panel: a sortable, filterable table of campaigns with add /
-// duplicate / delete / activate / deactivate, the editor beside it, import and export
-// (JSON, CSV) and the synthetic campaign generator. Loads, imports and generation run off
-// the GUI thread with progress and cancel.
+// duplicate / delete / activate / deactivate, the editor beside it with the selected
+// campaign's history, import and export (JSON, CSV) and the synthetic campaign generator.
+// Loads, imports and generation run off the GUI thread with progress and cancel. After a
+// save or a restore it says where the change is live.
 class CampaignsPanel : public QWidget
 {
     Q_OBJECT
@@ -41,6 +45,9 @@ public:
     void duplicateSelection();
 
     CampaignEditor *editor() const { return editor_; }
+    HistoryView *history() const { return history_; }
+    QTabWidget *sideTabs() const { return sideTabs_; }
+    LiveWatch *liveWatch() const { return liveWatch_; }
     QTableView *table() const { return table_; }
     CampaignTableModel *model() const { return model_; }
     BackgroundJob *job() const { return job_; }
@@ -64,9 +71,13 @@ private:
     QLineEdit *filter_;
     QLabel *count_;
     CampaignEditor *editor_;
+    HistoryView *history_;
+    QTabWidget *sideTabs_; // the editor and the history
+    LiveWatch *liveWatch_;
     BackgroundJob *loader_; // reads the table
     BackgroundJob *job_;    // generation, import
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
+    QTimer *historySoon_;   // the same for the history of the campaign shown
     qint64 pendingSelection_ = 0;
     bool changingSelection_ = false;
 };

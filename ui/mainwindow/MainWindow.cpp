@@ -3,6 +3,7 @@
 #include "cache/CachePanel.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
+#include "instances/InstancesPanel.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
 #include "settings/SettingsDialog.h"
@@ -42,6 +43,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     , simulator_(new SimulatorPanel(session, this))
     , cache_(new CachePanel(session, this))
     , server_(new ServerPanel(session, this))
+    , instances_(new InstancesPanel(session, this))
     , store_(new QLabel(this))
     , cacheState_(new QLabel(this))
     , serverState_(new QLabel(this))
@@ -61,6 +63,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     tabs_->addTab(simulator_, tr("Simulator"));
     tabs_->addTab(cache_, tr("Cache"));
     tabs_->addTab(server_, tr("Server"));
+    tabs_->addTab(instances_, tr("Instances"));
     setCentralWidget(tabs_);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));

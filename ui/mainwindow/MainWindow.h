@@ -13,6 +13,7 @@ namespace adserve {
 class BackgroundJob;
 class CachePanel;
 class CampaignsPanel;
+class InstancesPanel;
 class ServerPanel;
 class SimulatorPanel;
 class StudioSession;
@@ -30,6 +31,7 @@ public:
     SimulatorPanel *simulator() const { return simulator_; }
     CachePanel *cache() const { return cache_; }
     ServerPanel *server() const { return server_; }
+    InstancesPanel *instances() const { return instances_; }
     QTabWidget *tabs() const { return tabs_; }
 
     // Opens the session on new settings (over the current configuration: what the settings
@@ -53,6 +55,7 @@ private:
     SimulatorPanel *simulator_;
     CachePanel *cache_;
     ServerPanel *server_;
+    InstancesPanel *instances_;
     QLabel *store_;
     QLabel *cacheState_;
     QLabel *serverState_;

@@ -1,0 +1,183 @@
+// The history of a campaign and the proof that a change is live, driven through the
+// widgets: each save appears in the History tab in words, with who made it; Restore shows
+// what it will do before doing it, and is itself a change; after a save the status bar says
+// on how many instances it is live; the Instances tab lists every instance over the store.
+// Runs on SQLite and on PostgreSQL (there with a second, headless instance beside the studio).
+#include "StudioFixture.h"
+
+#include "campaigns/CampaignEditor.h"
+#include "campaigns/CampaignsPanel.h"
+#include "campaigns/ValueListEditor.h"
+#include "changes/Actor.h"
+#include "common/BackgroundJob.h"
+#include "common/TextTableModel.h"
+#include "history/HistoryView.h"
+#include "instances/InstancesPanel.h"
+#include "instances/LiveWatch.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace adserve;
+using namespace adserve::test;
+
+class TestHistory : public QObject
+{
+    Q_OBJECT
+
+private:
+    StudioStores stores_;
+    std::unique_ptr<StudioFixture> studio_;
+    std::unique_ptr<Engine> otherInstance_; // PostgreSQL: a headless instance beside the studio
+
+    bool isPostgres() const { return studio_->session().config().database.isPostgres(); }
+    int instances() const { return otherInstance_ ? 2 : 1; }
+    HistoryView *history() { return studio_->window().campaigns()->history(); }
+    CampaignEditor *editor() { return studio_->window().campaigns()->editor(); }
+
+    // Picks the campaign and opens its History tab, as a user does.
+    bool openHistoryOf(const QString &code)
+    {
+        if (!studio_->clickCampaign(code))
+            return false;
+        QTabWidget *tabs = studio_->window().campaigns()->sideTabs();
+        tabs->setCurrentWidget(history());
+        return QTest::qWaitFor([&] { return !history()->loader()->isRunning() && !history()->changes().isEmpty(); }, 10000);
+    }
+
+    void saveName(const QString &name)
+    {
+        QVERIFY(studio_->type(editor(), QStringLiteral("name"), name));
+        QVERIFY(studio_->click(QStringLiteral("save")));
+        QVERIFY(!editor()->isDirty());
+    }
+
+private Q_SLOTS:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("store");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, store);
+        QString error;
+        studio_ = stores_.open(store, &error);
+        QVERIFY2(studio_, qPrintable(error));
+        if (isPostgres()) {
+            otherInstance_ = Engine::create(studio_->session().config(), &error);
+            QVERIFY2(otherInstance_, qPrintable(error));
+        }
+    }
+
+    void cleanup()
+    {
+        otherInstance_.reset();
+        studio_.reset();
+    }
+
+    void eachSaveAppearsInWords()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
+        saveName(QStringLiteral("Spotify Premium"));
+        auto *include = editor()->findChild<ValueListEditor *>(QStringLiteral("os.include"));
+        QVERIFY(studio_->type(include, QStringLiteral("valueInput"), QStringLiteral("iOS"), true));
+        QVERIFY(studio_->click(QStringLiteral("save")));
+
+        QVERIFY(openHistoryOf(QStringLiteral("spotify")));
+        QCOMPARE(history()->changes().size(), 3); // created, renamed, targeted
+        const CampaignChange &newest = history()->changes().first();
+        QCOMPARE(newest.actor, currentLoginName());
+        QCOMPARE(newest.rules.size(), 1);
+        QCOMPARE(newest.rules.first().describe(), QStringLiteral("added INCLUDE os: iOS"));
+        QCOMPARE(history()->timeline()->currentRow(), 0);
+        QVERIFY(history()->details()->toPlainText().contains(QLatin1String("+ INCLUDE os: iOS")));
+
+        history()->timeline()->setCurrentRow(1); // the rename
+        const QString details = history()->details()->toPlainText();
+        QVERIFY2(details.contains(QLatin1String("Spotify - Music for everyone")) && details.contains(QLatin1String("Spotify Premium")),
+                 qPrintable(details));
+        QVERIFY(history()->timeline()->item(2)->text().contains(QLatin1String("created")));
+        history()->grab().save(QStringLiteral("/tmp/adserve-history-%1.png").arg(isPostgres() ? "pg" : "sqlite"));
+    }
+
+    void restoreShowsWhatItWillDoFirst()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("duolingo")));
+        saveName(QStringLiteral("Broken name"));
+        QVERIFY(openHistoryOf(QStringLiteral("duolingo")));
+        history()->timeline()->setCurrentRow(1); // as created
+        // Cancel in the preview: nothing changes.
+        StudioFixture::answerNextDialog([](QWidget *dialog) {
+            QVERIFY(dialog->findChild<QTextBrowser *>(QStringLiteral("restoreEffect"))->toPlainText().contains(QLatin1String("Broken name")));
+            dialog->close();
+        });
+        QVERIFY(!history()->restoreSelected());
+        CampaignStore &store = studio_->session().engine().store();
+        const qint64 id = studio_->campaignId(QStringLiteral("duolingo"));
+        QCOMPARE(store.campaign(id).value.campaign.name, QStringLiteral("Broken name"));
+
+        StudioFixture::acceptNextDialog(QStringLiteral("confirmRestore"));
+        QVERIFY(studio_->click(QStringLiteral("restore")));
+        QTRY_COMPARE(store.campaign(id).value.campaign.name, QStringLiteral("Duolingo: Best way to learn"));
+        // The restore is the newest change, noted as such; the editor shows the campaign restored.
+        QTRY_VERIFY(!history()->loader()->isRunning() && history()->changes().size() == 3);
+        QVERIFY(history()->changes().first().note.startsWith(QLatin1String("restore of change")));
+        QTRY_COMPARE(editor()->edited().campaign.name, QStringLiteral("Duolingo: Best way to learn"));
+        if (otherInstance_) // and the other instance has it too
+            QTRY_COMPARE(otherInstance_->store().campaign(id).value.campaign.name, QStringLiteral("Duolingo: Best way to learn"));
+    }
+
+    void aSaveSaysWhereItIsLive()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("subwaysurfer")));
+        saveName(QStringLiteral("Subway Surfers"));
+        LiveWatch *live = studio_->window().campaigns()->liveWatch();
+        QVERIFY(live->job()->waitForFinished(LiveWatch::kPatienceMs + 5000));
+        const QString expected = QStringLiteral("live on %1 of %1 instance").arg(instances());
+        QTRY_VERIFY2(studio_->window().statusBar()->currentMessage().contains(expected),
+                     qPrintable(studio_->window().statusBar()->currentMessage()));
+        QVERIFY(studio_->window().statusBar()->currentMessage().contains(QLatin1String("slowest")));
+    }
+
+    void aChangeMadeElsewhereAppearsInTheHistory()
+    {
+        QVERIFY(openHistoryOf(QStringLiteral("spotify")));
+        const qsizetype before = history()->changes().size();
+        QString error;
+        auto other = CampaignStore::open(studio_->session().config().database, &error);
+        QVERIFY2(other, qPrintable(error));
+        other->setDefaultActor(QStringLiteral("someone-else"));
+        QVERIFY(other->setStatus(studio_->campaignId(QStringLiteral("spotify")), kStatusInactive).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(history()->changes().size() == before + 1, 5000);
+        QCOMPARE(history()->changes().first().actor, QStringLiteral("someone-else"));
+        QCOMPARE(history()->changes().first().kind, QStringLiteral("deactivated"));
+    }
+
+    void instancesTabListsEveryInstance()
+    {
+        InstancesPanel *panel = studio_->window().instances();
+        studio_->window().tabs()->setCurrentWidget(panel);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->rowCount(), instances(), 5000);
+        QString self;
+        for (int row = 0; row < panel->model()->rowCount(); ++row) {
+            if (panel->model()->text(row, InstancesPanel::Instance).contains(QLatin1String("this studio")))
+                self = panel->model()->text(row, InstancesPanel::Kind);
+        }
+        QCOMPARE(self, QStringLiteral("studio"));
+        QTRY_VERIFY2(panel->summary()->text().startsWith(QStringLiteral("%1 of %1 running").arg(instances())),
+                     qPrintable(panel->summary()->text()));
+        for (int row = 0; row < panel->model()->rowCount(); ++row)
+            QTRY_COMPARE(panel->model()->text(row, InstancesPanel::State), QStringLiteral("live"));
+        panel->grab().save(QStringLiteral("/tmp/adserve-instances-%1.png").arg(isPostgres() ? "pg" : "sqlite"));
+    }
+};
+
+QTEST_MAIN(TestHistory)
+#include "tst_gui_history.moc"
