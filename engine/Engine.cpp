@@ -131,12 +131,7 @@ void Engine::applyOwnWrite(const StoreChange &change)
 
 ChangeApplier::Outcome Engine::applyCampaigns(const QList<qint64> &campaignIds)
 {
-    Outcome outcome;
-    const auto dropped = cache_->invalidate(campaignIds);
-    if (!dropped.ok()) {
-        outcome.cacheNotDropped = campaignIds;
-        outcome.cacheError = dropped.error;
-    }
+    Outcome outcome = dropCached(campaignIds);
     const auto updated = updateIndex(campaignIds);
     if (!updated.ok()) {
         outcome.error = updated.message;

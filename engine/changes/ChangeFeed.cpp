@@ -21,17 +21,34 @@ LogSnapshot LogSnapshot::fromText(const QString &text)
     return snapshot;
 }
 
-ChangeFeed ChangeFeed::startingAt(qint64 newestId, const LogSnapshot &snapshot)
+ChangeFeed ChangeFeed::startingAt(const LogPage &head)
 {
     ChangeFeed feed;
-    feed.newestSeen_ = newestId;
-    feed.watched_ = snapshot.inProgress;
+    feed.newestSeen_ = head.newestId;
+    feed.watch_ = {head.snapshot.xmin, head.horizon, head.newestId};
+    if (feed.watch_.active()) {
+        for (const LogRow &row : head.rows)
+            feed.watchSeen_.insert(row.id);
+    }
     return feed;
 }
 
-ChangeFeed::Query ChangeFeed::query() const
+bool ChangeFeed::opensGaps(const LogPage &page) const
 {
-    return {newestSeen_, gaps_, watched_};
+    qint64 newest = newestSeen_;
+    for (const LogRow &row : page.rows) {
+        if (row.id > newest + 1)
+            return true;
+        newest = std::max(newest, row.id);
+    }
+    return false;
+}
+
+QList<LogRow> ChangeFeed::unseen(const LogPage &page) const
+{
+    QList<LogRow> rows = page.rows;
+    rows.removeIf([&](const LogRow &row) { return watchSeen_.contains(row.id); });
+    return rows;
 }
 
 void ChangeFeed::fill(qint64 id)
@@ -57,12 +74,15 @@ void ChangeFeed::fill(qint64 id)
 
 void ChangeFeed::advance(const LogPage &page)
 {
+    const QList<Gap> asked = query().gaps;
     for (const LogRow &row : page.rows) {
+        if (watch_.active() && row.id <= watch_.ceiling)
+            watchSeen_.insert(row.id);
         if (row.id > newestSeen_) {
             // Everything between was handed out before this row: held by a writer running
             // when it was read, or rolled back.
             if (row.id > newestSeen_ + 1)
-                gaps_.append({newestSeen_ + 1, row.id - 1, page.snapshot.xmax});
+                gaps_.append({newestSeen_ + 1, row.id - 1, page.horizon});
             newestSeen_ = row.id;
         } else {
             fill(row.id);
@@ -71,24 +91,17 @@ void ChangeFeed::advance(const LogPage &page)
     // With a full page, ids above its last row were not read: nothing there is known.
     const qint64 readThrough = page.full && !page.rows.isEmpty() ? page.rows.last().id
                                                                  : std::numeric_limits<qint64>::max();
-    gaps_.removeIf([&](const Gap &gap) { return gap.to <= readThrough && gap.horizon <= page.snapshot.xmin; });
-    // A watched transaction that has ended had all its rows in this read.
-    watched_.removeIf([&](qint64 txn) { return !page.snapshot.isInProgress(txn); });
-    mergeGapsOverLimit();
-}
-
-void ChangeFeed::mergeGapsOverLimit()
-{
-    while (gaps_.size() > kMaxGaps) {
-        // Merge the two neighbours closest together: the fewest ids read twice.
-        qsizetype best = 0;
-        for (qsizetype i = 1; i + 1 < gaps_.size(); ++i) {
-            if (gaps_[i + 1].from - gaps_[i].to < gaps_[best + 1].from - gaps_[best].to)
-                best = i;
-        }
-        gaps_[best].to = gaps_[best + 1].to;
-        gaps_[best].horizon = std::max(gaps_[best].horizon, gaps_[best + 1].horizon);
-        gaps_.removeAt(best + 1);
+    // A gap that can no longer fill, and that this read asked for, was rolled back.
+    const auto wasAsked = [&](const Gap &gap) {
+        return std::any_of(asked.cbegin(), asked.cend(), [&](const Gap &a) { return gap.from >= a.from && gap.to <= a.to; });
+    };
+    gaps_.removeIf([&](const Gap &gap) {
+        return gap.to <= readThrough && gap.horizon <= page.snapshot.xmin && wasAsked(gap);
+    });
+    // The watched writers have all ended, and this read had their rows.
+    if (watch_.active() && watch_.horizon <= page.snapshot.xmin) {
+        watch_ = {};
+        watchSeen_.clear();
     }
 }
 

@@ -116,7 +116,7 @@ bool ChangeFollower::takeHead(QString *error)
         *error = QStringLiteral("cannot read the change log: %1").arg(head.message);
         return false;
     }
-    feed_ = ChangeFeed::startingAt(head.value.newestId, head.value.snapshot);
+    feed_ = ChangeFeed::startingAt(head.value);
     updateStatus([&](ChangeStatus &s) {
         s.appliedThrough = feed_.appliedThrough();
         s.settled = feed_.settled();
@@ -239,16 +239,17 @@ bool ChangeFollower::follow()
         cacheRetry_ = dropped.cacheNotDropped;
         cacheProblem = dropped.cacheError;
     }
-    const auto read = log_.read(feed_.query(), settings_.pageSize);
+    const auto read = log_.read(feed_, settings_.pageSize);
     if (!read.ok()) {
         updateStatus([&](ChangeStatus &s) { s.problem = QStringLiteral("cannot read the change log: %1").arg(read.message); });
         return false;
     }
     const LogPage &page = read.value;
-    const auto oldest = std::min_element(page.rows.cbegin(), page.rows.cend(),
+    const QList<LogRow> fresh = feed_.unseen(page);
+    const auto oldest = std::min_element(fresh.cbegin(), fresh.cend(),
                                          [](const LogRow &a, const LogRow &b) { return a.at < b.at; });
-    const QDateTime since = oldest == page.rows.cend() ? QDateTime() : oldest->at;
-    const bool wholeTable = std::any_of(page.rows.cbegin(), page.rows.cend(), [](const LogRow &r) { return r.campaignId == 0; });
+    const QDateTime since = oldest == fresh.cend() ? QDateTime() : oldest->at;
+    const bool wholeTable = std::any_of(fresh.cbegin(), fresh.cend(), [](const LogRow &r) { return r.campaignId == 0; });
     if (page.full || wholeTable || page.prunedThrough > feed_.appliedThrough()) {
         if (std::chrono::steady_clock::now() < nextResyncAllowed_) {
             updateStatus([&](ChangeStatus &s) {
@@ -264,7 +265,7 @@ bool ChangeFollower::follow()
     }
 
     QSet<qint64> changed;
-    for (const LogRow &row : page.rows) {
+    for (const LogRow &row : fresh) {
         if (!locallyApplied(row.txn))
             changed.insert(row.campaignId);
     }
@@ -278,7 +279,7 @@ bool ChangeFollower::follow()
         if (!applied.ok()) {
             updateStatus([&](ChangeStatus &s) {
                 s.newestId = page.newestId;
-                s.behindChanges = page.rows.size();
+                s.behindChanges = fresh.size();
                 s.behindSince = since;
                 s.problem = QStringLiteral("cannot apply changes yet: %1").arg(applied.error);
                 s.lastRead = QDateTime::currentDateTimeUtc();
@@ -287,21 +288,7 @@ bool ChangeFollower::follow()
         }
     }
     feed_.advance(page);
-    updateStatus([&](ChangeStatus &s) {
-        if (!page.rows.isEmpty())
-            s.appliedAt = QDateTime::currentDateTimeUtc();
-        s.appliedThrough = feed_.appliedThrough();
-        s.settled = feed_.settled();
-        s.newestId = page.newestId;
-        s.behindChanges = 0;
-        s.behindSince = {};
-        s.problem = cacheRetry_.isEmpty()
-            ? QString()
-            : QStringLiteral("the cached details of %1 changed campaigns could not be dropped yet: %2")
-                  .arg(cacheRetry_.size())
-                  .arg(cacheProblem);
-        s.lastRead = QDateTime::currentDateTimeUtc();
-    });
+    caughtUp(page.newestId, !fresh.isEmpty(), cacheProblem);
     return cacheRetry_.isEmpty();
 }
 
@@ -334,24 +321,30 @@ ChangeApplier::Outcome ChangeFollower::resyncLocked()
     }
     const auto took = std::chrono::steady_clock::now() - started;
     nextResyncAllowed_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(5s, 4 * took);
-    feed_ = ChangeFeed::startingAt(head.value.newestId, head.value.snapshot);
+    feed_ = ChangeFeed::startingAt(head.value);
     cacheRetry_ = outcome.cacheNotDropped;
+    updateStatus([](ChangeStatus &s) { ++s.resyncs; });
+    caughtUp(head.value.newestId, true, outcome.cacheError);
+    return outcome;
+}
+
+void ChangeFollower::caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError)
+{
     updateStatus([&](ChangeStatus &s) {
-        s.appliedAt = QDateTime::currentDateTimeUtc();
+        if (appliedSome)
+            s.appliedAt = QDateTime::currentDateTimeUtc();
         s.appliedThrough = feed_.appliedThrough();
         s.settled = feed_.settled();
-        s.newestId = head.value.newestId;
+        s.newestId = newestId;
         s.behindChanges = 0;
         s.behindSince = {};
         s.problem = cacheRetry_.isEmpty()
             ? QString()
-            : QStringLiteral("the cached details of %1 campaigns could not be dropped yet: %2")
+            : QStringLiteral("the cached details of %1 changed campaigns could not be dropped yet: %2")
                   .arg(cacheRetry_.size())
-                  .arg(outcome.cacheError);
+                  .arg(cacheError);
         s.lastRead = QDateTime::currentDateTimeUtc();
-        ++s.resyncs;
     });
-    return outcome;
 }
 
 void ChangeFollower::prune()

@@ -94,6 +94,8 @@ private:
     // One read-and-apply cycle; returns whether it succeeded (false: retry with backoff).
     bool follow();
     ChangeApplier::Outcome resyncLocked();
+    // Everything read is applied: the status says so (and what waits for the cache, if anything).
+    void caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError);
     void markApplied(const QList<qint64> &txns);
     bool locallyApplied(qint64 txn) const;
     void updateStatus(const std::function<void(ChangeStatus &)> &change);

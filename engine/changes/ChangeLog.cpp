@@ -70,14 +70,43 @@ LogPage readHead(SqlSession &session)
 
 } // namespace
 
-StoreResult<LogPage> ChangeLog::head() const
+// A transaction id handed out now: higher than that of every writer running before. Costs
+// PostgreSQL one transaction id; SQLite serialises writers and needs none.
+StoreResult<qint64> freshHorizon(StoreSessions &sessions)
 {
-    return sessions_.run(Access::Snapshot, [](SqlSession &session) { return readHead(session); });
+    if (!sessions.dialect().isPostgres())
+        return StoreResult<qint64>::success(0);
+    return sessions.run(Access::Read, [](SqlSession &session) {
+        QSqlQuery query = session.exec(QStringLiteral("SELECT pg_current_xact_id()::text"));
+        return session.next(query) ? query.value(0).toString().toLongLong() : qint64(0);
+    });
 }
 
-StoreResult<LogPage> ChangeLog::read(const ChangeFeed::Query &feed, int limit) const
+StoreResult<LogPage> ChangeLog::head() const
 {
-    return sessions_.run(Access::Snapshot, [&](SqlSession &session) {
+    auto head = sessions_.run(Access::Snapshot, [](SqlSession &session) {
+        LogPage page = readHead(session);
+        // The rows a start at this head must not deliver again: those of writers that may still
+        // have been running by the snapshot's measure, but had committed.
+        QSqlQuery visible = session.exec(QStringLiteral("SELECT id FROM adserve_changes WHERE txn >= ? AND id <= ?"),
+                                         {page.snapshot.xmin, page.newestId});
+        while (session.next(visible))
+            page.rows.append({visible.value(0).toLongLong(), 0, 0, {}});
+        return page;
+    });
+    if (!head.ok())
+        return head;
+    const auto horizon = freshHorizon(sessions_);
+    if (!horizon.ok())
+        return StoreResult<LogPage>::failureFrom(horizon);
+    head.value.horizon = horizon.value;
+    return head;
+}
+
+StoreResult<LogPage> ChangeLog::read(const ChangeFeed &feed, int limit) const
+{
+    const ChangeFeed::Query wanted = feed.query();
+    auto read = sessions_.run(Access::Snapshot, [&](SqlSession &session) {
         LogPage page = readHead(session);
         const QString select = QStringLiteral("SELECT id, COALESCE(txn, 0), COALESCE(campaign_id, 0), %1 FROM adserve_changes ")
                                    .arg(session.dialect().timestamp(QStringLiteral("at")));
@@ -87,28 +116,35 @@ StoreResult<LogPage> ChangeLog::read(const ChangeFeed::Query &feed, int limit) c
                                   SqlDialect::decodeTimestamp(query.value(3))});
         };
         QString where = QStringLiteral("id > ?");
-        QVariantList binds{feed.after};
-        for (const ChangeFeed::Gap &gap : feed.gaps) {
+        QVariantList binds{wanted.after};
+        for (const ChangeFeed::Gap &gap : wanted.gaps) {
             where += QStringLiteral(" OR id BETWEEN ? AND ?");
             binds << gap.from << gap.to;
         }
         binds << limit;
         readRows(session.exec(select + QStringLiteral("WHERE %1 ORDER BY id LIMIT ?").arg(where), binds));
         page.full = page.rows.size() >= limit;
-        if (!feed.txns.isEmpty()) {
-            QSet<qint64> seen;
+        if (wanted.watch.active()) {
+            QSet<qint64> paged;
             for (const LogRow &row : std::as_const(page.rows))
-                seen.insert(row.id);
-            const qsizetype paged = page.rows.size();
-            readRows(session.exec(select + QStringLiteral("WHERE %1 AND id <= ?").arg(session.dialect().inIds(QStringLiteral("txn"))),
-                                  {session.dialect().encodeIds(feed.txns), feed.after}));
-            page.rows.erase(std::remove_if(page.rows.begin() + paged, page.rows.end(),
-                                           [&](const LogRow &row) { return seen.contains(row.id); }),
+                paged.insert(row.id);
+            const qsizetype pagedRows = page.rows.size();
+            readRows(session.exec(select + QStringLiteral("WHERE txn >= ? AND txn < ? AND id <= ?"),
+                                  {wanted.watch.fromTxn, wanted.watch.horizon, wanted.watch.ceiling}));
+            page.rows.erase(std::remove_if(page.rows.begin() + pagedRows, page.rows.end(),
+                                           [&](const LogRow &row) { return paged.contains(row.id); }),
                             page.rows.end());
             std::sort(page.rows.begin(), page.rows.end(), [](const LogRow &a, const LogRow &b) { return a.id < b.id; });
         }
         return page;
     });
+    if (read.ok() && feed.opensGaps(read.value)) {
+        const auto horizon = freshHorizon(sessions_);
+        if (!horizon.ok())
+            return StoreResult<LogPage>::failureFrom(horizon);
+        read.value.horizon = horizon.value;
+    }
+    return read;
 }
 
 StoreResult<QList<ChangeEntry>> ChangeLog::entries(qint64 afterId, int limit, qint64 campaignId) const

@@ -43,10 +43,12 @@ class ChangeLog
 public:
     explicit ChangeLog(StoreSessions &sessions) : sessions_(sessions) {}
 
-    // The log's head: its newest id and the snapshot it was read in (no rows).
+    // The log's head: its newest id, the snapshot it was read in, a horizon, and as rows those a
+    // feed started there watches but must not deliver (ChangeFeed::startingAt).
     StoreResult<LogPage> head() const;
-    // What `query` asks for, ascending, at most `limit` rows, in one snapshot.
-    StoreResult<LogPage> read(const ChangeFeed::Query &query, int limit) const;
+    // What `feed` asks for next, ascending, at most `limit` rows (a watch's all), in one
+    // snapshot; with a horizon when the rows open gaps in the feed.
+    StoreResult<LogPage> read(const ChangeFeed &feed, int limit) const;
 
     // Entries after `afterId`, ascending, at most `limit`; of one campaign when given.
     StoreResult<QList<ChangeEntry>> entries(qint64 afterId, int limit, qint64 campaignId = 0) const;

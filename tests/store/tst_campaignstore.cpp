@@ -856,22 +856,7 @@ public:
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    int failed = 0;
-    {
-        SqliteCampaignStoreTest sqlite;
-        failed += QTest::qExec(&sqlite, argc, argv);
-    }
-    TestPostgres postgres;
-    QString error;
-    if (!postgres.start(&error)) {
-        qCritical("cannot start the test PostgreSQL server: %s", qPrintable(error));
-        return 1;
-    }
-    {
-        PostgresCampaignStoreTest pg(&postgres);
-        failed += QTest::qExec(&pg, argc, argv);
-    }
-    return failed;
+    return runOnBothStores<SqliteCampaignStoreTest, PostgresCampaignStoreTest>(argc, argv);
 }
 
 #include "tst_campaignstore.moc"

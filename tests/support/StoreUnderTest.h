@@ -1,13 +1,14 @@
 #pragma once
 
+#include "TestPostgres.h"
 #include "store/CampaignStore.h"
+
+#include <QTest>
 
 #include <QSqlDatabase>
 #include <QTemporaryDir>
 
 #include <memory>
-
-class TestPostgres;
 
 // A fresh, empty database per test, on SQLite (a temporary file) or on a TestPostgres, and a
 // plain connection of the test's own beside the store: what psql or another service would use.
@@ -40,3 +41,24 @@ private:
     int number_ = 0;
     const QString rawName_;
 };
+
+// A store suite's main(): the suite runs once on SQLite (as `OnSqlite`), then once on a
+// PostgreSQL it starts (as `OnPostgres`); both are the suite's class, constructed with the
+// server (null for SQLite). Returns the failures of both.
+template<typename OnSqlite, typename OnPostgres>
+int runOnBothStores(int argc, char **argv)
+{
+    int failed = 0;
+    {
+        OnSqlite sqlite;
+        failed += QTest::qExec(&sqlite, argc, argv);
+    }
+    TestPostgres postgres;
+    QString error;
+    if (!postgres.start(&error)) {
+        qCritical("cannot start the test PostgreSQL server: %s", qPrintable(error));
+        return failed + 1;
+    }
+    OnPostgres onPostgres(&postgres);
+    return failed + QTest::qExec(&onPostgres, argc, argv);
+}
