@@ -12,6 +12,8 @@ namespace {
 const QString kPrunedThroughKey = QStringLiteral("changes_pruned_through");
 // Entries removed per pruning transaction: keeps the write lock short on SQLite.
 constexpr int kPruneBatch = 20000;
+// Taken by the instance that prunes ("adserve2").
+constexpr qint64 kPruneLockKey = 0x6164736572766532;
 
 QString entryColumns(const SqlDialect &d)
 {
@@ -215,6 +217,30 @@ StoreResult<qint64> ChangeLog::newestId() const
 }
 
 StoreResult<qint64> ChangeLog::prune(const ChangeRetention &retention, const std::function<bool()> &keepGoing) const
+{
+    // One instance at a time: the others find the lock taken and leave it to that one.
+    // Session-level, on this thread's own connection; released at the end, or by the server
+    // if the connection breaks.
+    if (sessions_.dialect().isPostgres()) {
+        const auto locked = sessions_.run(Access::Read, [](SqlSession &session) {
+            QSqlQuery query = session.exec(QStringLiteral("SELECT pg_try_advisory_lock(%1)").arg(kPruneLockKey));
+            return session.next(query) && query.value(0).toBool();
+        });
+        if (!locked.ok())
+            return StoreResult<qint64>::failureFrom(locked);
+        if (!locked.value)
+            return StoreResult<qint64>::success(0);
+    }
+    const auto pruned = pruneLocked(retention, keepGoing);
+    if (sessions_.dialect().isPostgres())
+        sessions_.run(Access::Read, [](SqlSession &session) {
+            session.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kPruneLockKey));
+            return true;
+        });
+    return pruned;
+}
+
+StoreResult<qint64> ChangeLog::pruneLocked(const ChangeRetention &retention, const std::function<bool()> &keepGoing) const
 {
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addSecs(-std::chrono::seconds(retention.maxAge).count());
     qint64 removed = 0;

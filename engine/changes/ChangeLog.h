@@ -64,10 +64,13 @@ public:
 
     // Removes changes older than the retention's age that are not among the newest
     // keepPerCampaign of their campaign, in short transactions while `keepGoing` says so;
-    // returns how many entries went.
+    // returns how many entries went. On PostgreSQL one instance at a time: another that
+    // finds it pruning returns 0 at once.
     StoreResult<qint64> prune(const ChangeRetention &retention, const std::function<bool()> &keepGoing = {}) const;
 
 private:
+    StoreResult<qint64> pruneLocked(const ChangeRetention &retention, const std::function<bool()> &keepGoing) const;
+
     StoreSessions &sessions_;
 };
 

@@ -104,7 +104,6 @@ private Q_SLOTS:
         QVERIFY2(details.contains(QLatin1String("Spotify - Music for everyone")) && details.contains(QLatin1String("Spotify Premium")),
                  qPrintable(details));
         QVERIFY(history()->timeline()->item(2)->text().contains(QLatin1String("created")));
-        history()->grab().save(QStringLiteral("/tmp/adserve-history-%1.png").arg(isPostgres() ? "pg" : "sqlite"));
     }
 
     void restoreShowsWhatItWillDoFirst()
@@ -175,7 +174,6 @@ private Q_SLOTS:
                      qPrintable(panel->summary()->text()));
         for (int row = 0; row < panel->model()->rowCount(); ++row)
             QTRY_COMPARE(panel->model()->text(row, InstancesPanel::State), QStringLiteral("live"));
-        panel->grab().save(QStringLiteral("/tmp/adserve-instances-%1.png").arg(isPostgres() ? "pg" : "sqlite"));
     }
 };
 

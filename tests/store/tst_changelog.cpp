@@ -9,6 +9,7 @@
 #include "changes/ChangeFeed.h"
 #include "changes/ChangeHistory.h"
 #include "changes/ChangeLog.h"
+#include "changes/InstanceRegistry.h"
 #include "store/ConnectionPool.h"
 
 #include <QSet>
@@ -43,6 +44,8 @@ private Q_SLOTS:
     void restoreBringsBackADeletedCampaignAndHardDeletedRules();
     void restoreOfAnUnknownChangeIsNotFound();
     void pruneKeepsTheNewestChangesOfEachCampaign();
+    void oneInstanceAtATimePrunes();
+    void goneInstancesAreShownThenForgotten();
     void outOfOrderCommitsAreNotSkipped();
     void concurrentWritersAreNeverSkipped();
 
@@ -347,6 +350,56 @@ void ChangeLogTest::pruneKeepsTheNewestChangesOfEachCampaign()
     QVERIFY(db_.scalar(QStringLiteral("SELECT value FROM adserve_meta WHERE key = 'changes_pruned_through'")) > busy.changeId);
     // Nothing more goes on a second run.
     QCOMPARE(log.prune(retention).value, 0);
+}
+
+void ChangeLogTest::oneInstanceAtATimePrunes()
+{
+    if (!isPostgres())
+        QSKIP("SQLite serialises writers: pruning twice at once cannot happen");
+    const auto busy = store_->create(campaign(QStringLiteral("busy")));
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(store_->setStatus(busy.value.campaign.id, i % 2 ? kStatusActive : kStatusInactive).ok());
+    QVERIFY(db_.exec(QStringLiteral("UPDATE adserve_changes SET at = at - interval '100 days'")));
+    ChangeRetention retention;
+    retention.keepPerCampaign = 1;
+    // Another instance holds the pruning lock: this one leaves the work to it.
+    QVERIFY(db_.scalar(QStringLiteral("SELECT pg_try_advisory_lock(%1)").arg(0x6164736572766532LL)) == 1);
+    QCOMPARE(ChangeLog(store_->sessions()).prune(retention).value, 0);
+    QVERIFY(db_.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(0x6164736572766532LL)));
+    QVERIFY(ChangeLog(store_->sessions()).prune(retention).value > 0);
+    // It let go of the lock when done.
+    QCOMPARE(db_.scalar(QStringLiteral("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")), 0);
+}
+
+void ChangeLogTest::goneInstancesAreShownThenForgotten()
+{
+    InstanceRegistry running(store_->sessions(), InstanceRegistry::describeThisProcess(QStringLiteral("server")));
+    InstanceRegistry stopped(store_->sessions(), InstanceRegistry::describeThisProcess(QStringLiteral("studio")));
+    ChangeStatus status;
+    status.settled = true;
+    status.appliedThrough = 7;
+    QVERIFY(running.report(status).ok());
+    QVERIFY(stopped.report(status).ok());
+    const auto live = running.list();
+    QCOMPARE(live.value.size(), 2);
+    QVERIFY(!live.value.first().gone && !live.value.last().gone);
+    QVERIFY(live.value.first().hasApplied(7) && !live.value.first().hasApplied(8));
+    // One stops heart-beating: shown as gone, no longer counted where a change is live.
+    QVERIFY(db_.exec(QStringLiteral("UPDATE adserve_instances SET heartbeat_at = %1 WHERE id = '%2'")
+                         .arg(isPostgres() ? QStringLiteral("now() - interval '20 seconds'")
+                                           : QStringLiteral("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-20 seconds')"),
+                              stopped.id())));
+    const auto after = running.list().value;
+    QCOMPARE(std::count_if(after.cbegin(), after.cend(), [](const InstanceRecord &r) { return r.gone; }), 1);
+    QCOMPARE(running.forgetGone().value, 0); // gone, not yet forgotten
+    QVERIFY(db_.exec(QStringLiteral("UPDATE adserve_instances SET heartbeat_at = %1 WHERE id = '%2'")
+                         .arg(isPostgres() ? QStringLiteral("now() - interval '2 hours'")
+                                           : QStringLiteral("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 hours')"),
+                              stopped.id())));
+    QCOMPARE(running.forgetGone().value, 1);
+    QCOMPARE(running.list().value.size(), 1);
+    QVERIFY(running.remove().ok());
+    QVERIFY(running.list().value.isEmpty());
 }
 
 void ChangeLogTest::outOfOrderCommitsAreNotSkipped()

@@ -243,8 +243,9 @@ void CampaignsPanel::currentRowChanged()
         changingSelection_ = false;
         return;
     }
-    editor_->load(model_->at(proxy_->mapToSource(current).row()));
-    history_->showCampaign(id);
+    const CampaignWithRules &campaign = model_->at(proxy_->mapToSource(current).row());
+    editor_->load(campaign);
+    history_->showCampaign(id, campaign.campaign.code);
 }
 
 void CampaignsPanel::addCampaign()

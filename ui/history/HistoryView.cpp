@@ -143,8 +143,10 @@ HistoryView::HistoryView(StudioSession &session, QWidget *parent)
     showCampaign(0);
 }
 
-void HistoryView::showCampaign(qint64 campaignId)
+void HistoryView::showCampaign(qint64 campaignId, const QString &code)
 {
+    if (campaignId != campaignId_ || !code.isEmpty())
+        code_ = code.isEmpty() ? QStringLiteral("campaign %1").arg(campaignId) : code;
     campaignId_ = campaignId;
     changes_.clear();
     timeline_->clear();
@@ -156,7 +158,7 @@ void HistoryView::showCampaign(qint64 campaignId)
         older_->setEnabled(false);
         return;
     }
-    heading_->setText(tr("Reading the history of campaign %1…").arg(campaignId));
+    heading_->setText(tr("Reading the history of %1…").arg(code_));
     load(0);
 }
 
@@ -169,7 +171,7 @@ void HistoryView::showEvent(QShowEvent *event)
 void HistoryView::refresh()
 {
     if (campaignId_)
-        showCampaign(campaignId_);
+        showCampaign(campaignId_, code_);
 }
 
 void HistoryView::load(qint64 beforeChangeId)
@@ -196,11 +198,9 @@ void HistoryView::load(qint64 beforeChangeId)
             more_ = page.size() == kPage;
             older_->setEnabled(more_);
             const QString count = changes_.size() == 1 ? tr("1 change") : tr("%1 changes").arg(changes_.size());
-            heading_->setText(changes_.isEmpty() ? tr("No change of campaign %1 is in the change log.").arg(id)
-                                                 : tr("%1 of campaign %2, newest first%3")
-                                                       .arg(count)
-                                                       .arg(id)
-                                                       .arg(more_ ? tr("; older ones below") : QString()));
+            heading_->setText(changes_.isEmpty() ? tr("No change of %1 is in the change log.").arg(code_)
+                                                 : tr("%1 of %2, newest first%3")
+                                                       .arg(count, code_, more_ ? tr("; older ones below") : QString()));
             if (timeline_->currentRow() < 0 && timeline_->count() > 0)
                 timeline_->setCurrentRow(0);
         };

@@ -25,8 +25,8 @@ class HistoryView : public QWidget
 public:
     explicit HistoryView(StudioSession &session, QWidget *parent = nullptr);
 
-    // Shows this campaign's history (0: none).
-    void showCampaign(qint64 campaignId);
+    // Shows this campaign's history (0: none); `code` names it in the heading.
+    void showCampaign(qint64 campaignId, const QString &code = {});
     qint64 campaignId() const { return campaignId_; }
     // Reads the history again (it changed).
     void refresh();
@@ -57,6 +57,7 @@ private:
 
     StudioSession &session_;
     qint64 campaignId_ = 0;
+    QString code_;
     QList<CampaignChange> changes_;
     bool more_ = false;
     QLabel *heading_;

@@ -4,6 +4,9 @@
 #include "cache/CachePanel.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
+#include "common/TextTableModel.h"
+#include "history/HistoryView.h"
+#include "instances/InstancesPanel.h"
 #include "server/LoadRun.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
@@ -13,6 +16,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QListWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QThread>
@@ -74,6 +78,24 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     campaigns->table()->selectRow(0);
     shoot(campaigns, QStringLiteral("campaigns"));
 
+    // History: two edits of the first sample by a campaign manager, the older one selected.
+    if (auto first = store.campaign(1); first.ok()) {
+        first.value.campaign.name = QStringLiteral("Spotify Premium");
+        store.update(first.value, {}, {QStringLiteral("alice"), {}});
+        first = store.campaign(1);
+        first.value.rules.append({0, {}, 1, Dimension::Os, RuleType::Exclude, {QStringLiteral("Tizen")}, {}, {}, false, {}});
+        store.update(first.value, {}, {QStringLiteral("alice"), {}});
+    }
+    campaigns->table()->selectRow(1);
+    campaigns->table()->selectRow(0);
+    campaigns->sideTabs()->setCurrentWidget(campaigns->history());
+    waitUntil([&] { return !campaigns->history()->loader()->isRunning() && campaigns->history()->changes().size() >= 3; });
+    settle(1500); // the change log's own notice of the edits reads the history once more
+    waitUntil([&] { return !campaigns->history()->loader()->isRunning(); });
+    campaigns->history()->timeline()->setCurrentRow(1);
+    shoot(campaigns, QStringLiteral("campaigns-history"));
+    campaigns->sideTabs()->setCurrentIndex(0);
+
     // Server: running, after a short load run.
     ServerPanel *server = window.server();
     server->setEndpoint(QStringLiteral("127.0.0.1"), 0);
@@ -107,6 +129,12 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         cache->selectKey(cache->shownKeys().first());
     settle(1200);
     shoot(cache, QStringLiteral("cache"));
+
+    // Instances: this studio, serving, live.
+    InstancesPanel *instances = window.instances();
+    window.tabs()->setCurrentWidget(instances);
+    waitUntil([&] { return !instances->loader()->isRunning() && instances->model()->rowCount() > 0; });
+    shoot(instances, QStringLiteral("instances"));
 
     session.stopServer();
     window.tabs()->setCurrentIndex(0);
