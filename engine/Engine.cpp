@@ -121,10 +121,9 @@ void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTime
 void Engine::applyOwnWrite(const StoreChange &change)
 {
     // Too many to name: everything is read again, and the follower goes on from the log's head.
-    const Outcome outcome = change.campaignIds.isEmpty()
-        ? follower_->resync()
-        : follower_->applyOwn(change.txns, [&] { return applyCampaigns(change.campaignIds); });
-    if (!outcome.ok() || !outcome.cacheNotDropped.isEmpty()) // the follower applies it, and retries until it can
+    const Outcome outcome = change.campaignIds.isEmpty() ? follower_->resync()
+                                                         : follower_->applyOwn(change.campaignIds, change.txns);
+    if (!outcome.complete()) // the follower applies it, and retries until it can
         qCWarning(lcEngine) << "own write not applied at once, left to the change log:"
                             << (outcome.ok() ? outcome.cacheError : outcome.error);
 }

@@ -1,35 +1,25 @@
 #include "ChangeFeed.h"
 
-#include <QStringList>
-
 #include <algorithm>
+#include <limits>
 
 namespace adserve {
 
-LogSnapshot LogSnapshot::fromText(const QString &text)
+namespace {
+
+// Drops the writers that had ended before the read began.
+void forgetEnded(LogWriters &holders, const LogWriters &writing)
 {
-    LogSnapshot snapshot;
-    const QStringList parts = text.split(u':');
-    if (parts.size() < 2)
-        return snapshot;
-    snapshot.xmin = parts.at(0).toLongLong();
-    snapshot.xmax = parts.at(1).toLongLong();
-    if (parts.size() > 2) {
-        for (const QString &txn : parts.at(2).split(u',', Qt::SkipEmptyParts))
-            snapshot.inProgress.append(txn.toLongLong());
-    }
-    return snapshot;
+    holders.removeIf([&](qint64 txn) { return !writing.contains(txn); });
 }
+
+} // namespace
 
 ChangeFeed ChangeFeed::startingAt(const LogPage &head)
 {
     ChangeFeed feed;
     feed.newestSeen_ = head.newestId;
-    feed.watch_ = {head.snapshot.xmin, head.horizon, head.newestId};
-    if (feed.watch_.active()) {
-        for (const LogRow &row : head.rows)
-            feed.watchSeen_.insert(row.id);
-    }
+    feed.watch_ = {head.newestId, head.writersAfter};
     return feed;
 }
 
@@ -64,7 +54,7 @@ void ChangeFeed::fill(qint64 id)
         } else if (id == gap.to) {
             --gap.to;
         } else {
-            const Gap upper{id + 1, gap.to, gap.horizon};
+            const Gap upper{id + 1, gap.to, gap.holders};
             gap.to = id - 1;
             gaps_.insert(i + 1, upper);
         }
@@ -74,35 +64,35 @@ void ChangeFeed::fill(qint64 id)
 
 void ChangeFeed::advance(const LogPage &page)
 {
-    const QList<Gap> asked = query().gaps;
+    QList<Gap> opened; // kept apart until the gaps this read asked for are settled
     for (const LogRow &row : page.rows) {
         if (watch_.active() && row.id <= watch_.ceiling)
             watchSeen_.insert(row.id);
         if (row.id > newestSeen_) {
-            // Everything between was handed out before this row: held by a writer running
-            // when it was read, or rolled back.
+            // Everything between was handed out before this row: held by a writer still
+            // writing when the read ended, or rolled back.
             if (row.id > newestSeen_ + 1)
-                gaps_.append({newestSeen_ + 1, row.id - 1, page.horizon});
+                opened.append({newestSeen_ + 1, row.id - 1, page.writersAfter});
             newestSeen_ = row.id;
         } else {
             fill(row.id);
         }
     }
-    // With a full page, ids above its last row were not read: nothing there is known.
+    // A gap the read asked for, below where a full page stopped, had every row of its ended
+    // holders in it; one without holders left can no longer fill. Gaps opened by this read
+    // wait for the next.
     const qint64 readThrough = page.full && !page.rows.isEmpty() ? page.rows.last().id
                                                                  : std::numeric_limits<qint64>::max();
-    // A gap that can no longer fill, and that this read asked for, was rolled back.
-    const auto wasAsked = [&](const Gap &gap) {
-        return std::any_of(asked.cbegin(), asked.cend(), [&](const Gap &a) { return gap.from >= a.from && gap.to <= a.to; });
-    };
-    gaps_.removeIf([&](const Gap &gap) {
-        return gap.to <= readThrough && gap.horizon <= page.snapshot.xmin && wasAsked(gap);
-    });
-    // The watched writers have all ended, and this read had their rows.
-    if (watch_.active() && watch_.horizon <= page.snapshot.xmin) {
-        watch_ = {};
-        watchSeen_.clear();
+    for (Gap &gap : gaps_) {
+        if (gap.to <= readThrough)
+            forgetEnded(gap.holders, page.writersBefore);
     }
+    gaps_.removeIf([&](const Gap &gap) { return gap.holders.isEmpty() && gap.to <= readThrough; });
+    gaps_ += opened;
+    // A watched writer that had ended before the read had all its rows in it (they come whole).
+    forgetEnded(watch_.holders, page.writersBefore);
+    if (!watch_.active())
+        watchSeen_.clear();
 }
 
 } // namespace adserve

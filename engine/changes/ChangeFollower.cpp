@@ -29,19 +29,17 @@ constexpr auto kFirstPrune = 60s;
 
 } // namespace
 
+// Reads and applies the log, on the follower's thread.
 class ChangeFollower::Worker : public QObject
 {
 public:
     explicit Worker(ChangeFollower &owner)
         : owner_(owner)
         , next_(this)
-        , heartbeat_(this)
         , maintenance_(this)
     {
         next_.setSingleShot(true);
         QObject::connect(&next_, &QTimer::timeout, this, &Worker::cycle);
-        heartbeat_.setInterval(InstanceRegistry::kHeartbeat);
-        QObject::connect(&heartbeat_, &QTimer::timeout, this, &Worker::report);
         maintenance_.setSingleShot(true);
         QObject::connect(&maintenance_, &QTimer::timeout, this, [this] {
             owner_.prune();
@@ -51,21 +49,11 @@ public:
 
     void begin()
     {
-        heartbeat_.start();
         maintenance_.start(kFirstPrune);
-        report(); // registered from the start, not a heartbeat later
         cycle();
     }
 
     void wake() { next_.start(0); }
-
-    void report()
-    {
-        const auto written = owner_.registry_.report(owner_.status());
-        if (!written.ok() && written.message != lastReportProblem_)
-            qCWarning(lcFollower) << "cannot update this instance's row in the registry:" << written.message;
-        lastReportProblem_ = written.ok() ? QString() : written.message;
-    }
 
 private:
     void cycle()
@@ -81,15 +69,46 @@ private:
         const ChangeStatus after = owner_.status();
         if (after.appliedThrough != before.appliedThrough || after.settled != before.settled
             || after.behindChanges != before.behindChanges || after.problem != before.problem)
-            report();
+            owner_.reportSoon();
     }
 
     ChangeFollower &owner_;
     QTimer next_;
-    QTimer heartbeat_;
     QTimer maintenance_;
     int failures_ = 0;
-    QString lastReportProblem_;
+};
+
+// Keeps this instance's row in the registry fresh, on a thread of its own.
+class ChangeFollower::Reporter : public QObject
+{
+public:
+    explicit Reporter(ChangeFollower &owner)
+        : owner_(owner)
+        , heartbeat_(this)
+    {
+        heartbeat_.setInterval(InstanceRegistry::kHeartbeat);
+        QObject::connect(&heartbeat_, &QTimer::timeout, this, &Reporter::report);
+    }
+
+    void begin()
+    {
+        heartbeat_.start();
+        report(); // registered from the start, not a heartbeat later
+    }
+
+    // Writes the status as it is now (the newest, however many reports were asked for).
+    void report()
+    {
+        const auto written = owner_.registry_.report(owner_.status());
+        if (!written.ok() && written.message != lastProblem_)
+            qCWarning(lcFollower) << "cannot update this instance's row in the registry:" << written.message;
+        lastProblem_ = written.ok() ? QString() : written.message;
+    }
+
+private:
+    ChangeFollower &owner_;
+    QTimer heartbeat_;
+    QString lastProblem_;
 };
 
 ChangeFollower::ChangeFollower(StoreSessions &sessions, ChangeApplier &applier, FollowerSettings settings,
@@ -133,13 +152,19 @@ void ChangeFollower::start()
     started_ = true;
     stopping_ = false;
     {
-        std::lock_guard lock(workerMutex_);
+        std::lock_guard lock(threadsMutex_);
         worker_ = new Worker(*this);
+        reporter_ = new Reporter(*this);
     }
     worker_->moveToThread(&thread_);
+    reporter_->moveToThread(&reportThread_);
     thread_.setObjectName(QStringLiteral("adserve-changes"));
+    reportThread_.setObjectName(QStringLiteral("adserve-heartbeat"));
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(&reportThread_, &QThread::finished, reporter_, &QObject::deleteLater);
+    reportThread_.start();
     thread_.start();
+    QMetaObject::invokeMethod(reporter_, [r = reporter_] { r->begin(); }, Qt::QueuedConnection);
     QMetaObject::invokeMethod(worker_, [w = worker_] { w->begin(); }, Qt::QueuedConnection);
     if (sessions_.target().isPostgres()) {
         listener_ = std::make_unique<ChangeListener>(sessions_.target());
@@ -159,11 +184,14 @@ void ChangeFollower::stop()
     stopping_ = true;
     listener_.reset();
     {
-        std::lock_guard lock(workerMutex_);
+        std::lock_guard lock(threadsMutex_);
         worker_ = nullptr;
+        reporter_ = nullptr;
     }
     thread_.quit();
     thread_.wait();
+    reportThread_.quit();
+    reportThread_.wait();
     prunePool_.waitForDone();
     const auto removed = registry_.remove();
     if (!removed.ok())
@@ -172,41 +200,48 @@ void ChangeFollower::stop()
 
 void ChangeFollower::wakeUp()
 {
-    std::lock_guard lock(workerMutex_);
+    std::lock_guard lock(threadsMutex_);
     if (worker_)
         QMetaObject::invokeMethod(worker_, [w = worker_] { w->wake(); }, Qt::QueuedConnection);
 }
 
-ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &txns,
-                                                const std::function<ChangeApplier::Outcome()> &apply)
+void ChangeFollower::reportSoon()
 {
-    std::lock_guard cycle(cycleMutex_);
-    const ChangeApplier::Outcome outcome = apply();
-    if (outcome.ok() && outcome.cacheNotDropped.isEmpty())
-        markApplied(txns);
-    return outcome;
+    std::lock_guard lock(threadsMutex_);
+    if (reporter_)
+        QMetaObject::invokeMethod(reporter_, [r = reporter_] { r->report(); }, Qt::QueuedConnection);
 }
 
 void ChangeFollower::setAddress(const QString &url)
 {
     registry_.setAddress(url);
-    std::lock_guard lock(workerMutex_);
-    if (worker_)
-        QMetaObject::invokeMethod(worker_, [w = worker_] { w->report(); }, Qt::QueuedConnection);
+    reportSoon();
 }
 
-void ChangeFollower::markApplied(const QList<qint64> &txns)
+ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns)
 {
-    std::lock_guard lock(localMutex_);
-    for (qint64 txn : txns) {
-        if (txn == 0 || !localTxns_.insert(txn).second)
-            continue;
-        localOrder_.push_back(txn);
-        if (localOrder_.size() > kLocalTxnsKept) {
-            localTxns_.erase(localOrder_.front());
-            localOrder_.pop_front();
+    // Marked first: a cycle reading these transactions now leaves them to this call.
+    {
+        std::lock_guard lock(localMutex_);
+        for (qint64 txn : txns) {
+            if (txn == 0 || !localTxns_.insert(txn).second)
+                continue;
+            localOrder_.push_back(txn);
+            if (localOrder_.size() > kLocalTxnsKept) {
+                localTxns_.erase(localOrder_.front());
+                localOrder_.pop_front();
+            }
         }
     }
+    const ChangeApplier::Outcome outcome = applier_.applyCampaigns(campaignIds);
+    if (!outcome.complete()) {
+        {
+            std::lock_guard lock(localMutex_);
+            ownToRetry_ += campaignIds;
+        }
+        wakeUp();
+    }
+    return outcome;
 }
 
 bool ChangeFollower::locallyApplied(qint64 txn) const
@@ -249,12 +284,14 @@ bool ChangeFollower::follow()
     const auto oldest = std::min_element(fresh.cbegin(), fresh.cend(),
                                          [](const LogRow &a, const LogRow &b) { return a.at < b.at; });
     const QDateTime since = oldest == fresh.cend() ? QDateTime() : oldest->at;
-    const bool wholeTable = std::any_of(fresh.cbegin(), fresh.cend(), [](const LogRow &r) { return r.campaignId == 0; });
-    if (page.full || wholeTable || page.prunedThrough > feed_.appliedThrough()) {
+    // Read everything again: a backlog longer than a page, a table emptied, changes pruned
+    // before this instance read them, or a log that started over.
+    const bool truncated = std::any_of(fresh.cbegin(), fresh.cend(), [](const LogRow &r) { return r.truncate; });
+    if (page.full || truncated || page.prunedThrough > feed_.appliedThrough() || page.newestId < feed_.newestSeen()) {
         if (std::chrono::steady_clock::now() < nextResyncAllowed_) {
             updateStatus([&](ChangeStatus &s) {
                 s.newestId = page.newestId;
-                s.behindChanges = page.newestId - feed_.appliedThrough();
+                s.behindChanges = std::max<qint64>(1, page.newestId - feed_.appliedThrough());
                 s.behindSince = since;
                 s.problem = QStringLiteral("catching up with %1 changes at once").arg(s.behindChanges);
                 s.lastRead = QDateTime::currentDateTimeUtc();
@@ -265,8 +302,13 @@ bool ChangeFollower::follow()
     }
 
     QSet<qint64> changed;
+    {
+        std::lock_guard lock(localMutex_);
+        for (qint64 id : std::as_const(ownToRetry_))
+            changed.insert(id);
+    }
     for (const LogRow &row : fresh) {
-        if (!locallyApplied(row.txn))
+        if (row.campaignId != 0 && !locallyApplied(row.txn))
             changed.insert(row.campaignId);
     }
     QList<qint64> campaignIds(changed.cbegin(), changed.cend());
@@ -279,13 +321,18 @@ bool ChangeFollower::follow()
         if (!applied.ok()) {
             updateStatus([&](ChangeStatus &s) {
                 s.newestId = page.newestId;
-                s.behindChanges = fresh.size();
-                s.behindSince = since;
+                s.behindChanges = std::max<qint64>(1, fresh.size());
+                if (!since.isValid() && !s.behindSince.isValid())
+                    s.behindSince = QDateTime::currentDateTimeUtc();
+                else if (since.isValid())
+                    s.behindSince = since;
                 s.problem = QStringLiteral("cannot apply changes yet: %1").arg(applied.error);
                 s.lastRead = QDateTime::currentDateTimeUtc();
             });
             return false;
         }
+        std::lock_guard lock(localMutex_);
+        ownToRetry_.removeIf([&](qint64 id) { return changed.contains(id); });
     }
     feed_.advance(page);
     caughtUp(page.newestId, !fresh.isEmpty(), cacheProblem);
@@ -323,6 +370,10 @@ ChangeApplier::Outcome ChangeFollower::resyncLocked()
     nextResyncAllowed_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(5s, 4 * took);
     feed_ = ChangeFeed::startingAt(head.value);
     cacheRetry_ = outcome.cacheNotDropped;
+    {
+        std::lock_guard lock(localMutex_);
+        ownToRetry_.clear(); // read again with everything else
+    }
     updateStatus([](ChangeStatus &s) { ++s.resyncs; });
     caughtUp(head.value.newestId, true, outcome.cacheError);
     return outcome;

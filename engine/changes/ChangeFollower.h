@@ -27,10 +27,11 @@ class ChangeApplier
 public:
     struct Outcome
     {
-        QString error;              // the index could not be brought up to date: retry later
+        QString error;                 // the index could not be brought up to date: retry later
         QList<qint64> cacheNotDropped; // cached details that could not be dropped (the cache is down)
         QString cacheError;
         bool ok() const { return error.isEmpty(); }
+        bool complete() const { return ok() && cacheNotDropped.isEmpty(); }
     };
     virtual ~ChangeApplier() = default;
     // Drops the campaigns' cached details, reads them again and updates the index around them.
@@ -50,7 +51,8 @@ public:
 // backoff until it is; meanwhile the status says stale, and the instance serves what it
 // knew. Nothing is skipped: the feed advances only over what was applied.
 //
-// Its work runs on a thread of its own, never on a request's or the GUI's.
+// Following runs on a thread of its own, the heartbeat on another (a long reload must not
+// make the instance look gone), never on a request's or the GUI's.
 class ChangeFollower : public QObject
 {
     Q_OBJECT
@@ -62,15 +64,15 @@ public:
     // Takes the log's head as the starting point. Call before the instance first reads the
     // store: every change up to the head is then in what it reads.
     bool takeHead(QString *error);
-    // Starts following: its thread, the listener (PostgreSQL), the heartbeat, retention.
+    // Starts following: its threads, the listener (PostgreSQL), the heartbeat, retention.
     void start();
     // Stops following and removes this instance from the registry. Idempotent.
     void stop();
 
-    // Applies this instance's own write (the transactions `txns`) at once with `apply`, between
-    // two cycles of the follower: when it succeeds, the follower does not apply those
-    // transactions again when it reads them; when it fails, the follower applies them.
-    ChangeApplier::Outcome applyOwn(const QList<qint64> &txns, const std::function<ChangeApplier::Outcome()> &apply);
+    // Applies this instance's own write (`campaignIds`, written by the transactions `txns`)
+    // at once, on the calling thread: the follower does not apply those transactions again
+    // when it reads them. If it cannot, the follower applies those campaigns, retrying until it can.
+    ChangeApplier::Outcome applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns);
     // Reads everything again and continues from the log's head (a bulk write of this instance).
     ChangeApplier::Outcome resync();
     // Reads the log now instead of at the next period (thread-safe, returns at once).
@@ -89,6 +91,7 @@ Q_SIGNALS:
 
 private:
     class Worker;
+    class Reporter;
     friend class Worker;
 
     // One read-and-apply cycle; returns whether it succeeded (false: retry with backoff).
@@ -96,9 +99,9 @@ private:
     ChangeApplier::Outcome resyncLocked();
     // Everything read is applied: the status says so (and what waits for the cache, if anything).
     void caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError);
-    void markApplied(const QList<qint64> &txns);
     bool locallyApplied(qint64 txn) const;
     void updateStatus(const std::function<void(ChangeStatus &)> &change);
+    void reportSoon();
     void prune();
 
     StoreSessions &sessions_;
@@ -112,18 +115,21 @@ private:
     QList<qint64> cacheRetry_;
     std::chrono::steady_clock::time_point nextResyncAllowed_{};
 
-    mutable std::mutex localMutex_;
+    mutable std::mutex localMutex_; // own writes: guards the three below
     std::unordered_set<qint64> localTxns_;
     std::deque<qint64> localOrder_; // oldest first, to bound localTxns_
+    QList<qint64> ownToRetry_;      // campaigns of own writes that did not apply at once
 
     mutable std::mutex statusMutex_;
     ChangeStatus status_;
 
+    std::mutex threadsMutex_; // guards worker_ and reporter_ while they start and stop
     QThread thread_;
-    std::mutex workerMutex_;
-    Worker *worker_ = nullptr; // lives on thread_ while started
+    Worker *worker_ = nullptr;     // lives on thread_ while started
+    QThread reportThread_;
+    Reporter *reporter_ = nullptr; // lives on reportThread_ while started
     std::unique_ptr<ChangeListener> listener_;
-    QThreadPool prunePool_;    // one thread: retention runs beside following, never in its way
+    QThreadPool prunePool_;        // one thread: retention runs beside following, never in its way
     std::atomic_bool stopping_{false};
     bool started_ = false;
 };

@@ -52,87 +52,109 @@ QList<ChangeEntry> readEntries(SqlSession &session, QSqlQuery query)
     return entries;
 }
 
-// The snapshot of the current transaction, the log's newest id and how far pruning went.
+// The log's newest id and how far pruning went, in the current transaction.
 LogPage readHead(SqlSession &session)
 {
-    const bool postgres = session.dialect().isPostgres();
     QSqlQuery query = session.exec(
-        QStringLiteral("SELECT %1, COALESCE((SELECT max(id) FROM adserve_changes), 0), "
-                       "COALESCE((SELECT value FROM adserve_meta WHERE key = '%2'), '0')")
-            .arg(postgres ? QStringLiteral("pg_current_snapshot()::text") : QStringLiteral("'0:0:'"),
-                 kPrunedThroughKey));
+        QStringLiteral("SELECT COALESCE((SELECT max(id) FROM adserve_changes), 0), "
+                       "COALESCE((SELECT value FROM adserve_meta WHERE key = '%1'), '0')")
+            .arg(kPrunedThroughKey));
     LogPage page;
     if (session.next(query)) {
-        page.snapshot = LogSnapshot::fromText(query.value(0).toString());
-        page.newestId = query.value(1).toLongLong();
-        page.prunedThrough = query.value(2).toString().toLongLong();
+        page.newestId = query.value(0).toLongLong();
+        page.prunedThrough = query.value(1).toString().toLongLong();
     }
     return page;
 }
 
-} // namespace
-
-// A transaction id handed out now: higher than that of every writer running before. Costs
-// PostgreSQL one transaction id; SQLite serialises writers and needs none.
-StoreResult<qint64> freshHorizon(StoreSessions &sessions)
+// The transactions writing to the log now: those holding its row-exclusive lock (a writer
+// takes it before its first id and keeps it to the end), with their 64-bit ids. SQLite
+// serialises writers: a reader never sees one at work.
+StoreResult<LogWriters> currentWriters(StoreSessions &sessions)
 {
     if (!sessions.dialect().isPostgres())
-        return StoreResult<qint64>::success(0);
+        return StoreResult<LogWriters>::success({});
     return sessions.run(Access::Read, [](SqlSession &session) {
-        QSqlQuery query = session.exec(QStringLiteral("SELECT pg_current_xact_id()::text"));
-        return session.next(query) ? query.value(0).toString().toLongLong() : qint64(0);
+        QSqlQuery query = session.exec(QStringLiteral(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text, x.transactionid::text "
+            "FROM pg_locks r JOIN pg_locks x ON x.virtualtransaction = r.virtualtransaction "
+            "AND x.locktype = 'transactionid' "
+            "WHERE r.locktype = 'relation' AND r.relation = 'adserve_changes'::regclass AND r.mode = 'RowExclusiveLock' "
+            "AND r.granted AND r.database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        LogWriters writers;
+        while (session.next(query)) {
+            // pg_locks has 32-bit ids: widen them next to a current 64-bit one (they are close).
+            const qint64 near = query.value(0).toString().toLongLong();
+            const quint32 xid = query.value(1).toString().toUInt();
+            writers.insert(near + qint32(xid - quint32(near)));
+        }
+        return writers;
     });
 }
 
+} // namespace
+
 StoreResult<LogPage> ChangeLog::head() const
 {
-    auto head = sessions_.run(Access::Snapshot, [](SqlSession &session) {
-        LogPage page = readHead(session);
-        // The rows a start at this head must not deliver again: those of writers that may still
-        // have been running by the snapshot's measure, but had committed.
-        QSqlQuery visible = session.exec(QStringLiteral("SELECT id FROM adserve_changes WHERE txn >= ? AND id <= ?"),
-                                         {page.snapshot.xmin, page.newestId});
-        while (session.next(visible))
-            page.rows.append({visible.value(0).toLongLong(), 0, 0, {}});
-        return page;
-    });
+    auto head = sessions_.run(Access::Snapshot, [](SqlSession &session) { return readHead(session); });
     if (!head.ok())
         return head;
-    const auto horizon = freshHorizon(sessions_);
-    if (!horizon.ok())
-        return StoreResult<LogPage>::failureFrom(horizon);
-    head.value.horizon = horizon.value;
+    const auto writers = currentWriters(sessions_);
+    if (!writers.ok())
+        return StoreResult<LogPage>::failureFrom(writers);
+    head.value.writersAfter = writers.value;
     return head;
 }
 
 StoreResult<LogPage> ChangeLog::read(const ChangeFeed &feed, int limit) const
 {
+    const auto before = currentWriters(sessions_);
+    if (!before.ok())
+        return StoreResult<LogPage>::failureFrom(before);
     const ChangeFeed::Query wanted = feed.query();
     auto read = sessions_.run(Access::Snapshot, [&](SqlSession &session) {
+        const SqlDialect &d = session.dialect();
         LogPage page = readHead(session);
-        const QString select = QStringLiteral("SELECT id, COALESCE(txn, 0), COALESCE(campaign_id, 0), %1 FROM adserve_changes ")
-                                   .arg(session.dialect().timestamp(QStringLiteral("at")));
+        page.writersBefore = before.value;
+        const QString columns = QStringLiteral("c.id, COALESCE(c.txn, 0), COALESCE(c.campaign_id, 0), %1, c.op = 'truncate'")
+                                    .arg(d.timestamp(QStringLiteral("c.at")));
         const auto readRows = [&](QSqlQuery query) {
             while (session.next(query))
                 page.rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toLongLong(),
-                                  SqlDialect::decodeTimestamp(query.value(3))});
+                                  SqlDialect::decodeTimestamp(query.value(3)), query.value(4).toBool()});
         };
-        QString where = QStringLiteral("id > ?");
-        QVariantList binds{wanted.after};
-        for (const ChangeFeed::Gap &gap : wanted.gaps) {
-            where += QStringLiteral(" OR id BETWEEN ? AND ?");
-            binds << gap.from << gap.to;
+        // Rows after the newest seen and in the gaps, the lowest `limit` of them.
+        QString sql = QStringLiteral("SELECT * FROM (SELECT %1 FROM adserve_changes c WHERE c.id > ? ORDER BY c.id LIMIT ?) AS newer")
+                          .arg(columns);
+        QVariantList binds{wanted.after, limit};
+        if (!wanted.gaps.isEmpty()) {
+            QList<qint64> from, to;
+            for (const ChangeFeed::Gap &gap : wanted.gaps) {
+                from.append(gap.from);
+                to.append(gap.to);
+            }
+            sql += d.isPostgres()
+                ? QStringLiteral(" UNION ALL SELECT %1 FROM unnest(?::bigint[], ?::bigint[]) AS g(f, t) "
+                                 "JOIN adserve_changes c ON c.id BETWEEN g.f AND g.t").arg(columns)
+                : QStringLiteral(" UNION ALL SELECT %1 FROM adserve_changes c JOIN (SELECT f.value AS f, t.value AS t "
+                                 "FROM json_each(?) f JOIN json_each(?) t ON t.key = f.key) g ON c.id BETWEEN g.f AND g.t")
+                      .arg(columns);
+            binds << d.encodeIds(from) << d.encodeIds(to);
         }
+        sql += QStringLiteral(" ORDER BY 1 LIMIT ?");
         binds << limit;
-        readRows(session.exec(select + QStringLiteral("WHERE %1 ORDER BY id LIMIT ?").arg(where), binds));
+        readRows(session.exec(sql, binds));
         page.full = page.rows.size() >= limit;
+        // The watched writers' rows below the head, whole.
         if (wanted.watch.active()) {
             QSet<qint64> paged;
             for (const LogRow &row : std::as_const(page.rows))
                 paged.insert(row.id);
             const qsizetype pagedRows = page.rows.size();
-            readRows(session.exec(select + QStringLiteral("WHERE txn >= ? AND txn < ? AND id <= ?"),
-                                  {wanted.watch.fromTxn, wanted.watch.horizon, wanted.watch.ceiling}));
+            readRows(session.exec(QStringLiteral("SELECT %1 FROM adserve_changes c WHERE %2 AND c.id <= ?")
+                                      .arg(columns, d.inIds(QStringLiteral("c.txn"))),
+                                  {d.encodeIds(QList<qint64>(wanted.watch.holders.cbegin(), wanted.watch.holders.cend())),
+                                   wanted.watch.ceiling}));
             page.rows.erase(std::remove_if(page.rows.begin() + pagedRows, page.rows.end(),
                                            [&](const LogRow &row) { return paged.contains(row.id); }),
                             page.rows.end());
@@ -141,19 +163,19 @@ StoreResult<LogPage> ChangeLog::read(const ChangeFeed &feed, int limit) const
         return page;
     });
     if (read.ok() && feed.opensGaps(read.value)) {
-        const auto horizon = freshHorizon(sessions_);
-        if (!horizon.ok())
-            return StoreResult<LogPage>::failureFrom(horizon);
-        read.value.horizon = horizon.value;
+        const auto after = currentWriters(sessions_);
+        if (!after.ok())
+            return StoreResult<LogPage>::failureFrom(after);
+        read.value.writersAfter = after.value;
     }
     return read;
 }
 
-StoreResult<QList<ChangeEntry>> ChangeLog::entries(qint64 afterId, int limit, qint64 campaignId) const
+StoreResult<QList<ChangeEntry>> ChangeLog::entries(qint64 afterId, int limit, qint64 campaignId, qint64 throughId) const
 {
     return sessions_.run(Access::Read, [&](SqlSession &session) {
-        QVariantList binds{afterId};
-        QString where = QStringLiteral("id > ?");
+        QVariantList binds{afterId, throughId};
+        QString where = QStringLiteral("id > ? AND id <= ?");
         if (campaignId > 0) {
             where += QStringLiteral(" AND campaign_id = ?");
             binds << campaignId;
@@ -170,9 +192,10 @@ StoreResult<QList<ChangeEntry>> ChangeLog::campaignChanges(qint64 campaignId, qi
     return sessions_.run(Access::Snapshot, [&](SqlSession &session) {
         const qint64 below = beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max();
         // The newest `limit` changes, then their entries (which other changes' may interleave).
+        // Whole changes only: a change that began below `beforeId` but ended above it is newer.
         QSqlQuery groups = session.exec(
             QStringLiteral("SELECT COALESCE(txn, -id), min(id), max(id) FROM adserve_changes "
-                           "WHERE campaign_id = ? AND id < ? GROUP BY COALESCE(txn, -id) ORDER BY 3 DESC LIMIT ?"),
+                           "WHERE campaign_id = ? GROUP BY COALESCE(txn, -id) HAVING max(id) < ? ORDER BY 3 DESC LIMIT ?"),
             {campaignId, below, limit});
         QSet<qint64> keys;
         qint64 lowest = std::numeric_limits<qint64>::max(), highest = 0;
@@ -195,8 +218,8 @@ StoreResult<QList<ChangeEntry>> ChangeLog::campaignChanges(qint64 campaignId, qi
 
 QList<ChangeEntry> ChangeLog::entriesAfter(SqlSession &session, qint64 campaignId, qint64 afterId)
 {
-    return readEntries(session, session.exec(QStringLiteral("SELECT %1 FROM adserve_changes WHERE campaign_id = ? AND id > ? "
-                                                            "ORDER BY id")
+    return readEntries(session, session.exec(QStringLiteral("SELECT %1 FROM adserve_changes "
+                                                            "WHERE (campaign_id = ? OR op = 'truncate') AND id > ? ORDER BY id")
                                                  .arg(entryColumns(session.dialect())),
                                              {campaignId, afterId}));
 }
@@ -243,50 +266,52 @@ StoreResult<qint64> ChangeLog::prune(const ChangeRetention &retention, const std
 StoreResult<qint64> ChangeLog::pruneLocked(const ChangeRetention &retention, const std::function<bool()> &keepGoing) const
 {
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addSecs(-std::chrono::seconds(retention.maxAge).count());
+    // Which entries may go, in one pass and outside any write lock: whole changes (a
+    // transaction's entries of one campaign) older than the cutoff and not among the newest
+    // `keepPerCampaign` of their campaign. Only campaigns with something that old are ranked.
+    const auto doomed = sessions_.run(Access::Snapshot, [&](SqlSession &session) {
+        const SqlDialect &d = session.dialect();
+        const QString group = QStringLiteral("COALESCE(campaign_id, 0), COALESCE(txn, -id)");
+        QSqlQuery query = session.execLong(
+            QStringLiteral("SELECT id FROM (SELECT id, last_at, dense_rank() OVER (PARTITION BY c ORDER BY last_id DESC) AS newer "
+                           "FROM (SELECT id, COALESCE(campaign_id, 0) AS c, max(id) OVER (PARTITION BY %1) AS last_id, "
+                           "max(at) OVER (PARTITION BY %1) AS last_at FROM adserve_changes "
+                           "WHERE COALESCE(campaign_id, 0) IN (SELECT DISTINCT COALESCE(campaign_id, 0) FROM adserve_changes "
+                           "WHERE at < %2)) AS grouped) AS ranked "
+                           "WHERE newer > %3 AND last_at < %2 ORDER BY id")
+                .arg(group,
+                     (d.isPostgres() ? QStringLiteral("'%1'::timestamptz") : QStringLiteral("'%1'"))
+                         .arg(d.encodeTimestamp(cutoff).toString()))
+                .arg(retention.keepPerCampaign));
+        QList<qint64> ids;
+        while (session.next(query))
+            ids.append(query.value(0).toLongLong());
+        return ids;
+    });
+    if (!doomed.ok())
+        return StoreResult<qint64>::failureFrom(doomed);
     qint64 removed = 0;
-    while (true) {
-        // Which entries may go: a read, outside the write lock.
-        const auto doomed = sessions_.run(Access::Snapshot, [&](SqlSession &session) {
-            const SqlDialect &d = session.dialect();
-            QSqlQuery query = session.execLong(
-                QStringLiteral("WITH changes AS (SELECT campaign_id, COALESCE(txn, -id) AS g, max(id) AS last_id, "
-                               "max(at) AS last_at FROM adserve_changes GROUP BY campaign_id, COALESCE(txn, -id)), "
-                               "ranked AS (SELECT campaign_id, g, last_at, row_number() OVER "
-                               "(PARTITION BY campaign_id ORDER BY last_id DESC) AS newer FROM changes) "
-                               "SELECT c.id FROM adserve_changes c JOIN ranked r "
-                               "ON r.campaign_id IS NOT DISTINCT FROM c.campaign_id AND r.g = COALESCE(c.txn, -c.id) "
-                               "WHERE r.newer > %1 AND r.last_at < %2 ORDER BY c.id LIMIT %3")
-                    .arg(retention.keepPerCampaign)
-                    .arg(d.isPostgres() ? QStringLiteral("'%1'::timestamptz") : QStringLiteral("'%1'"),
-                         QString::number(kPruneBatch))
-                    .arg(d.encodeTimestamp(cutoff).toString()));
-            QList<qint64> ids;
-            while (session.next(query))
-                ids.append(query.value(0).toLongLong());
-            return ids;
-        });
-        if (!doomed.ok())
-            return StoreResult<qint64>::failureFrom(doomed);
-        if (doomed.value.isEmpty())
-            return StoreResult<qint64>::success(removed);
+    for (qsizetype start = 0; start < doomed.value.size(); start += kPruneBatch) {
+        if (keepGoing && !keepGoing())
+            break;
+        const QList<qint64> batch = doomed.value.mid(start, kPruneBatch);
         const auto deleted = sessions_.run(Access::Housekeeping, [&](SqlSession &session) {
             const SqlDialect &d = session.dialect();
             session.exec(QStringLiteral("DELETE FROM adserve_changes WHERE %1").arg(d.inIds(QStringLiteral("id"))),
-                         {d.encodeIds(doomed.value)});
+                         {d.encodeIds(batch)});
             // Readers behind this point must reload everything: what they missed may be gone.
             session.exec(QStringLiteral("INSERT INTO adserve_meta (key, value) VALUES ('%1', ?) "
                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
                                         "WHERE CAST(adserve_meta.value AS BIGINT) < CAST(excluded.value AS BIGINT)")
                              .arg(kPrunedThroughKey),
-                         {QString::number(doomed.value.last())});
-            return qint64(doomed.value.size());
+                         {QString::number(batch.last())});
+            return qint64(batch.size());
         });
         if (!deleted.ok())
             return StoreResult<qint64>::failureFrom(deleted);
         removed += deleted.value;
-        if (doomed.value.size() < kPruneBatch || (keepGoing && !keepGoing()))
-            return StoreResult<qint64>::success(removed);
     }
+    return StoreResult<qint64>::success(removed);
 }
 
 } // namespace adserve

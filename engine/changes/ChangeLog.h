@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <limits>
 
 namespace adserve {
 
@@ -43,21 +44,25 @@ class ChangeLog
 public:
     explicit ChangeLog(StoreSessions &sessions) : sessions_(sessions) {}
 
-    // The log's head: its newest id, the snapshot it was read in, a horizon, and as rows those a
-    // feed started there watches but must not deliver (ChangeFeed::startingAt).
+    // The log's head: its newest id, and the transactions writing to the log right after it
+    // was read (no rows): where a ChangeFeed starts.
     StoreResult<LogPage> head() const;
     // What `feed` asks for next, ascending, at most `limit` rows (a watch's all), in one
-    // snapshot; with a horizon when the rows open gaps in the feed.
+    // snapshot, with the transactions writing to the log before it (and after it, when the
+    // rows open gaps in the feed).
     StoreResult<LogPage> read(const ChangeFeed &feed, int limit) const;
 
-    // Entries after `afterId`, ascending, at most `limit`; of one campaign when given.
-    StoreResult<QList<ChangeEntry>> entries(qint64 afterId, int limit, qint64 campaignId = 0) const;
+    // Entries after `afterId` and up to `throughId`, ascending, at most `limit`; of one
+    // campaign when given.
+    StoreResult<QList<ChangeEntry>> entries(qint64 afterId, int limit, qint64 campaignId = 0,
+                                            qint64 throughId = std::numeric_limits<qint64>::max()) const;
     // One campaign's newest `limit` changes (whole transactions) below change id `beforeId`
     // (0: from the newest), entries newest first.
     StoreResult<QList<ChangeEntry>> campaignChanges(qint64 campaignId, qint64 beforeId, int limit) const;
     StoreResult<qint64> newestId() const;
 
-    // Within a transaction of the caller's: the campaign's entries after `afterId`, ascending.
+    // Within a transaction of the caller's: the campaign's entries after `afterId`, and any
+    // TRUNCATE since, ascending.
     static QList<ChangeEntry> entriesAfter(SqlSession &session, qint64 campaignId, qint64 afterId);
     // Whether entry `changeId` is in the log as a change of the campaign.
     static bool hasEntry(SqlSession &session, qint64 campaignId, qint64 changeId);

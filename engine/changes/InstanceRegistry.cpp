@@ -126,7 +126,8 @@ StoreResult<Liveness> InstanceRegistry::liveness(qint64 changeId) const
         if (instance.gone)
             continue;
         ++live.instances;
-        if (!instance.hasApplied(changeId)) {
+        // One with a problem (a cache it could not clear, a log it cannot read) is not live yet.
+        if (!instance.hasApplied(changeId) || !instance.problem.isEmpty()) {
             live.waiting.append(instance);
             continue;
         }

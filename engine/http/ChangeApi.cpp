@@ -163,7 +163,10 @@ HttpReply ChangeApi::changes(const HttpRequest &request, const QStringList &segm
                                 : std::nullopt;
     if (!campaign)
         return problem;
-    const auto entries = engine_.changes().log().entries(*after, int(*limit), *campaign);
+    // Only up to where this instance knows that no lower id can still commit: a client that
+    // goes on from the last id it got never skips one.
+    const qint64 safeThrough = engine_.changes().status().appliedThrough;
+    const auto entries = engine_.changes().log().entries(*after, int(*limit), *campaign, safeThrough);
     if (!entries.ok())
         return storeFailure(entries);
     QJsonArray list;
@@ -171,6 +174,7 @@ HttpReply ChangeApi::changes(const HttpRequest &request, const QStringList &segm
         list.append(toJson(e));
     const bool more = entries.value.size() == *limit;
     return json(200, {{QStringLiteral("changes"), list},
+                      {QStringLiteral("safeThrough"), safeThrough},
                       {QStringLiteral("next"), more ? QJsonValue(entries.value.last().id) : QJsonValue(QJsonValue::Null)}});
 }
 

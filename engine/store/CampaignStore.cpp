@@ -68,10 +68,10 @@ struct CampaignStore::Private
 
     // A write transaction stamped with `context`: the result carries the change id it produced.
     template<typename Op>
-    auto write(const WriteContext &context, Op &&op, WriteReceipt *receipt = nullptr)
+    auto write(const WriteContext &context, Op &&op, WriteReceipt *receipt = nullptr, Access access = Access::Write)
     {
         WriteReceipt own;
-        auto result = sessions.write(Access::Write, context, [&](SqlSession &session) {
+        auto result = sessions.write(access, context, [&](SqlSession &session) {
             CampaignRows rows(session);
             CampaignWrites writes(rows);
             return op(writes);
@@ -362,7 +362,7 @@ StoreResult<CampaignWithRules> CampaignStore::writeCampaign(qint64 campaignId, c
                                                            const std::function<CampaignWithRules(CampaignWrites &)> &op)
 {
     WriteReceipt receipt;
-    auto result = d->write(context, [&](CampaignWrites &w) { return op(w); }, &receipt);
+    auto result = d->write(context, [&](CampaignWrites &w) { return op(w); }, &receipt, Access::SnapshotWrite);
     if (result.ok())
         announce({campaignId}, receipt);
     return result;

@@ -79,8 +79,9 @@ public:
     StoreResult<bool> removeRule(qint64 campaignId, qint64 ruleId, const WriteContext &context = {});
 
     // A write the store has no method for (a restore from the change log): `op` runs in one
-    // write transaction stamped with `context` and returns the campaign as written; the
-    // campaign is then announced changed like any other write.
+    // write transaction stamped with `context`, its reads all of one snapshot (a concurrent
+    // change to what it read makes it fail: Unavailable), and returns the campaign as
+    // written; the campaign is then announced changed like any other write.
     StoreResult<CampaignWithRules> writeCampaign(qint64 campaignId, const WriteContext &context,
                                                  const std::function<CampaignWithRules(CampaignWrites &)> &op);
 

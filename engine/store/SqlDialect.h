@@ -33,6 +33,11 @@ public:
     QString forUpdate() const { return postgres_ ? QStringLiteral(" FOR UPDATE") : QString(); }
     // SQLite: take the write lock up front, so two writers never deadlock upgrading a read lock.
     QString beginWrite() const { return postgres_ ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"); }
+    // A write whose reads must see one state of the database (SQLite's writes always do).
+    QString beginSnapshotWrite() const
+    {
+        return postgres_ ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ") : QStringLiteral("BEGIN IMMEDIATE");
+    }
     // Several reads that must see one state of the database.
     QString beginSnapshot() const
     {

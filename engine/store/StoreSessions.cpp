@@ -40,7 +40,7 @@ WriteReceipt StoreSessions::finishWrite(SqlSession &session, const WriteStamp &s
     WriteReceipt receipt;
     if (dialect_.isPostgres()) {
         QSqlQuery query = session.exec(
-            QStringLiteral("SELECT current_setting('adserve.change_id', true), pg_current_xact_id()::text"));
+            QStringLiteral("SELECT current_setting('adserve.change_id', true), pg_current_xact_id_if_assigned()::text"));
         if (session.next(query)) {
             receipt.changeId = query.value(0).toString().toLongLong();
             receipt.txn = query.value(1).toString().toLongLong();

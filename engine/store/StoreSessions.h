@@ -17,6 +17,7 @@ enum class Access {
     Read,     // one statement, no transaction
     Snapshot, // several reads that must see one state of the database
     Write,    // a write transaction, stamped for the change log (see WriteContext)
+    SnapshotWrite, // the same, its reads all of one snapshot: a concurrent change to what it read makes it fail
     Housekeeping, // a write to adserve's own tables (schema, log retention, instances): not stamped
 };
 
@@ -101,22 +102,21 @@ private:
                                    QStringLiteral("cannot connect to %1: %2").arg(target_.describe(), why));
         SqlSession session(db, dialect_);
         try {
-            WriteStamp stamp;
-            WriteReceipt stamped;
-            if (access == Access::Write || access == Access::Housekeeping)
-                session.begin(dialect_.beginWrite());
-            if (access == Access::Write) {
-                stamp = stampWrite(session, context);
-            } else if (access == Access::Snapshot) {
-                session.begin(dialect_.beginSnapshot());
+            const bool stamped = access == Access::Write || access == Access::SnapshotWrite;
+            switch (access) {
+            case Access::Read: break;
+            case Access::Snapshot: session.begin(dialect_.beginSnapshot()); break;
+            case Access::Write:
+            case Access::Housekeeping: session.begin(dialect_.beginWrite()); break;
+            case Access::SnapshotWrite: session.begin(dialect_.beginSnapshotWrite()); break;
             }
+            const WriteStamp stamp = stamped ? stampWrite(session, context) : WriteStamp{};
             auto value = op(session);
-            if (access == Access::Write)
-                stamped = finishWrite(session, stamp);
+            const WriteReceipt written = stamped ? finishWrite(session, stamp) : WriteReceipt{};
             if (access != Access::Read)
                 session.commit();
             if (receipt)
-                *receipt = stamped;
+                *receipt = written;
             return Result::success(std::move(value));
         } catch (const StoreFailure &f) {
             return Result::failure(f.error, f.message, f.fields);

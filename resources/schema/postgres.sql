@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS adserve_changes (
 );
 CREATE INDEX IF NOT EXISTS adserve_changes_campaign ON adserve_changes (campaign_id, id);
 CREATE INDEX IF NOT EXISTS adserve_changes_txn ON adserve_changes (txn);
+CREATE INDEX IF NOT EXISTS adserve_changes_truncate ON adserve_changes (id) WHERE op = 'truncate';
+-- Readers rely on ids being handed out in order: no session may cache a range of them.
+ALTER SEQUENCE adserve_changes_id_seq CACHE 1;
 
 -- Statement-level, so a bulk load logs its rows in one INSERT ... SELECT. Who: adserve sets
 -- adserve.actor (and adserve.note) for its own transactions; anyone else is the database

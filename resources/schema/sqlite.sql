@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS adserve_changes (
     after TEXT
 );
 CREATE INDEX IF NOT EXISTS adserve_changes_campaign ON adserve_changes (campaign_id, id);
+CREATE INDEX IF NOT EXISTS adserve_changes_truncate ON adserve_changes (id) WHERE op = 'truncate';
 
 CREATE TABLE IF NOT EXISTS adserve_writer (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void aChangeBlockedByALockAppliesOnceItIsReleased();
     void changesMissedByACutListenerAreCaughtUp();
     void writersCommittingOutOfOrderAreAllApplied();
+    void anUnrelatedLongTransactionHoldsNothingUp();
     void aLogPrunedPastAnInstanceMakesItReload();
     void emptyingATableMakesEveryInstanceReload();
     void ownWritesAreNotAppliedTwice();
@@ -251,6 +252,29 @@ void ChangeFollowTest::writersCommittingOutOfOrderAreAllApplied()
     QVERIFY(slow.exec(QStringLiteral("COMMIT")));
     QTRY_VERIFY_WITH_TIMEOUT(!matches(*a_, campaignId_) && !matches(*b_, campaignId_), 3000);
     QTRY_VERIFY_WITH_TIMEOUT(b_->changes().status().appliedThrough >= fastChange, 3000);
+}
+
+void ChangeFollowTest::anUnrelatedLongTransactionHoldsNothingUp()
+{
+    // A session that wrote something else and sits idle in its transaction (an ETL job, a
+    // forgotten psql): it holds the database's oldest running transaction, not the log.
+    SqlClient idle(target_, QStringLiteral("idle"));
+    QVERIFY(idle.exec(QStringLiteral("BEGIN")));
+    QVERIFY(idle.exec(QStringLiteral("INSERT INTO adserve_meta (key, value) VALUES ('etl', 'running')")));
+    // Two writers committing out of order meanwhile: the hole between them settles at once.
+    const auto other = a_->store().create(test::campaign(QStringLiteral("other")));
+    QVERIFY(other.ok());
+    SqlClient slow(target_, QStringLiteral("slow")), fast(target_, QStringLiteral("fast"));
+    QVERIFY(slow.exec(QStringLiteral("BEGIN")));
+    QVERIFY(slow.exec(QStringLiteral("UPDATE campaigns SET status = 'INACTIVE' WHERE id = %1").arg(campaignId_)));
+    QVERIFY(fast.exec(QStringLiteral("UPDATE campaigns SET name = 'fast' WHERE id = %1").arg(other.value.campaign.id)));
+    QVERIFY(slow.exec(QStringLiteral("COMMIT")));
+    const qint64 newest = fast.scalar(QStringLiteral("SELECT max(id) FROM adserve_changes"));
+    QTRY_VERIFY_WITH_TIMEOUT(a_->changes().status().appliedThrough == newest && b_->changes().status().appliedThrough == newest,
+                             3000);
+    QVERIFY(!matches(*b_, campaignId_));
+    QVERIFY(a_->changes().status().settled);
+    QVERIFY(idle.exec(QStringLiteral("ROLLBACK")));
 }
 
 void ChangeFollowTest::aLogPrunedPastAnInstanceMakesItReload()

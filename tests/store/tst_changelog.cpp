@@ -42,6 +42,7 @@ private Q_SLOTS:
     void historyPagesByChange();
     void restoreMakesTheCampaignAsItWas();
     void restoreBringsBackADeletedCampaignAndHardDeletedRules();
+    void restoreAcrossATruncateIsRefused();
     void restoreOfAnUnknownChangeIsNotFound();
     void pruneKeepsTheNewestChangesOfEachCampaign();
     void oneInstanceAtATimePrunes();
@@ -240,8 +241,9 @@ void ChangeLogTest::historyPagesByChange()
     const auto created = store_->create(campaign(QStringLiteral("paged"), {rule(Dimension::Os, RuleType::Include, {"iOS"})}));
     QVERIFY(created.ok());
     const qint64 id = created.value.campaign.id;
+    // Each change writes two rows (the rule, and the campaign touched): pages must not split one.
     for (int i = 0; i < 6; ++i)
-        QVERIFY(store_->setStatus(id, i % 2 ? kStatusActive : kStatusInactive).ok());
+        QVERIFY(store_->addRule(id, rule(Dimension::App, RuleType::Exclude, {QStringLiteral("app.%1").arg(i)})).ok());
     ChangeLog log(store_->sessions());
     const QList<CampaignChange> first = ChangeHistory::changes(log.campaignChanges(id, 0, 4).value);
     QCOMPARE(first.size(), 4);
@@ -250,6 +252,13 @@ void ChangeLogTest::historyPagesByChange()
     QCOMPARE(rest.last().kind, QStringLiteral("created"));
     QCOMPARE(rest.last().changeId, created.changeId);
     QVERIFY(rest.first().changeId < first.last().changeId);
+    QSet<qint64> seen;
+    for (const CampaignChange &c : first + rest) {
+        QVERIFY2(!seen.contains(c.changeId), "a change on two pages");
+        seen.insert(c.changeId);
+        if (c.kind != QLatin1String("created"))
+            QCOMPARE(c.rules.size(), 1);
+    }
 }
 
 void ChangeLogTest::restoreMakesTheCampaignAsItWas()
@@ -309,6 +318,18 @@ void ChangeLogTest::restoreBringsBackADeletedCampaignAndHardDeletedRules()
     QCOMPARE(now.value.rules.size(), 1);
     QCOMPARE(now.value.rules.first().values, QStringList{QStringLiteral("Android")});
     QVERIFY(now.value.rules.first().id != created.value.rules.first().id); // its row was gone: a new one
+}
+
+void ChangeLogTest::restoreAcrossATruncateIsRefused()
+{
+    if (!isPostgres())
+        QSKIP("SQLite has no TRUNCATE: it deletes row by row, and logs each");
+    const auto created = store_->create(campaign(QStringLiteral("emptied"), {rule(Dimension::Os, RuleType::Include, {"iOS"})}));
+    QVERIFY(created.ok());
+    QVERIFY(db_.exec(QStringLiteral("TRUNCATE target_rules")));
+    const auto restored = CampaignRestore(*store_).restore(created.value.campaign.id, created.changeId, {});
+    QCOMPARE(restored.error, StoreError::Conflict); // not silently without its rules
+    QVERIFY2(restored.message.contains(QLatin1String("TRUNCATE")), qPrintable(restored.message));
 }
 
 void ChangeLogTest::restoreOfAnUnknownChangeIsNotFound()
