@@ -70,6 +70,8 @@ struct CampaignWithRules
 {
     Campaign campaign;
     QList<TargetRule> rules;
+
+    bool operator==(const CampaignWithRules &) const = default;
 };
 
 } // namespace adserve

@@ -157,6 +157,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(history()->changes().size() == before + 1, 5000);
         QCOMPARE(history()->changes().first().actor, QStringLiteral("someone-else"));
         QCOMPARE(history()->changes().first().kind, QStringLiteral("deactivated"));
+        // The editor, unedited, shows the campaign as it is now...
+        QTRY_COMPARE(editor()->edited().campaign.status, kStatusInactive);
+        // ...and edits in progress are never replaced by a change made elsewhere.
+        QVERIFY(studio_->type(editor(), QStringLiteral("name"), QStringLiteral("Being edited")));
+        QVERIFY(other->setStatus(studio_->campaignId(QStringLiteral("spotify")), kStatusActive).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(history()->changes().size() == before + 2, 5000);
+        QTest::qWait(600); // two reloads' worth
+        QVERIFY(editor()->isDirty());
+        QCOMPARE(editor()->edited().campaign.name, QStringLiteral("Being edited"));
+        QCOMPARE(editor()->edited().campaign.status, kStatusInactive);
+        editor()->reload();
     }
 
     void instancesTabListsEveryInstance()

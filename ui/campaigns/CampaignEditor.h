@@ -45,6 +45,8 @@ public:
     void clear();
 
     qint64 campaignId() const { return original_.campaign.id; }
+    // The campaign as last loaded or saved, before the edits.
+    const CampaignWithRules &original() const { return original_; }
     bool hasCampaign() const { return loaded_; }
     bool isDirty() const;
     // The campaign as edited, with rules rebuilt from the lists.

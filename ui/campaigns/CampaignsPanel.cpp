@@ -178,8 +178,20 @@ void CampaignsPanel::reload()
             const qint64 id = std::exchange(pendingSelection_, 0);
             if (id)
                 selectCampaign(id); // an editor with edits stays as it is
+            showNewerVersionInEditor();
         };
     });
+}
+
+void CampaignsPanel::showNewerVersionInEditor()
+{
+    // A campaign changed elsewhere (a restore, the admin API, another instance) while shown
+    // unedited: the editor shows what is stored now. Edits in progress are never replaced.
+    if (!editor_->hasCampaign() || editor_->isDirty() || !editor_->campaignId())
+        return;
+    const int row = model_->rowOf(editor_->campaignId());
+    if (row >= 0 && !(model_->at(row) == editor_->original()))
+        editor_->load(model_->at(row));
 }
 
 void CampaignsPanel::showCount()

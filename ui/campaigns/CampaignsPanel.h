@@ -38,6 +38,7 @@ public:
     void startImport(const QString &path);
     bool exportTo(const QString &path, QString *error);
     void selectCampaign(qint64 id);
+    void showNewerVersionInEditor();
     QList<qint64> selectedIds() const;
     void setStatusOfSelection(const QString &status);
     void deleteSelection(bool confirm = true);
