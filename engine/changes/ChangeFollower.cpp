@@ -120,10 +120,13 @@ ChangeFollower::ChangeFollower(StoreSessions &sessions, ChangeApplier &applier, 
     , registry_(sessions, std::move(self))
 {
     prunePool_.setMaxThreadCount(1);
+    // Known as own before the commit: a cycle woken by that commit leaves it to applyOwn().
+    sessions_.setCommitObserver([this](qint64 txn) { rememberOwn({txn}); });
 }
 
 ChangeFollower::~ChangeFollower()
 {
+    sessions_.setCommitObserver({});
     stop();
 }
 
@@ -218,21 +221,23 @@ void ChangeFollower::setAddress(const QString &url)
     reportSoon();
 }
 
-ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns)
+void ChangeFollower::rememberOwn(const QList<qint64> &txns)
 {
-    // Marked first: a cycle reading these transactions now leaves them to this call.
-    {
-        std::lock_guard lock(localMutex_);
-        for (qint64 txn : txns) {
-            if (txn == 0 || !localTxns_.insert(txn).second)
-                continue;
-            localOrder_.push_back(txn);
-            if (localOrder_.size() > kLocalTxnsKept) {
-                localTxns_.erase(localOrder_.front());
-                localOrder_.pop_front();
-            }
+    std::lock_guard lock(localMutex_);
+    for (qint64 txn : txns) {
+        if (txn == 0 || !localTxns_.insert(txn).second)
+            continue;
+        localOrder_.push_back(txn);
+        if (localOrder_.size() > kLocalTxnsKept) {
+            localTxns_.erase(localOrder_.front());
+            localOrder_.pop_front();
         }
     }
+}
+
+ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns)
+{
+    rememberOwn(txns); // normally known already, from the commit observer
     const ChangeApplier::Outcome outcome = applier_.applyCampaigns(campaignIds);
     if (!outcome.complete()) {
         {

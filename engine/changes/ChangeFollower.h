@@ -99,6 +99,7 @@ private:
     ChangeApplier::Outcome resyncLocked();
     // Everything read is applied: the status says so (and what waits for the cache, if anything).
     void caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError);
+    void rememberOwn(const QList<qint64> &txns);
     bool locallyApplied(qint64 txn) const;
     void updateStatus(const std::function<void(ChangeStatus &)> &change);
     void reportSoon();

@@ -55,4 +55,17 @@ WriteReceipt StoreSessions::finishWrite(SqlSession &session, const WriteStamp &s
     return receipt;
 }
 
+void StoreSessions::setCommitObserver(std::function<void(qint64)> observer)
+{
+    std::lock_guard lock(observerMutex_);
+    commitObserver_ = std::move(observer);
+}
+
+void StoreSessions::noteCommitting(qint64 txn) const
+{
+    std::lock_guard lock(observerMutex_);
+    if (commitObserver_)
+        commitObserver_(txn);
+}
+
 } // namespace adserve

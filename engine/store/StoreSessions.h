@@ -8,6 +8,8 @@
 
 #include <QString>
 
+#include <functional>
+#include <mutex>
 #include <type_traits>
 
 namespace adserve {
@@ -66,6 +68,9 @@ public:
     const SqlDialect &dialect() const { return dialect_; }
     // The actor of writes that name none: the login name of whoever runs adserve.
     void setDefaultActor(const QString &actor) { defaultActor_ = actor; }
+    // Called on the writer's thread with each write's transaction just before it commits:
+    // this process knows its own writes before anyone can read them from the change log.
+    void setCommitObserver(std::function<void(qint64 txn)> observer);
 
     template<typename Op>
     auto run(Access access, Op &&op) -> StoreResult<std::invoke_result_t<Op, SqlSession &>>
@@ -113,6 +118,8 @@ private:
             const WriteStamp stamp = stamped ? stampWrite(session, context) : WriteStamp{};
             auto value = op(session);
             const WriteReceipt written = stamped ? finishWrite(session, stamp) : WriteReceipt{};
+            if (written.txn)
+                noteCommitting(written.txn);
             if (access != Access::Read)
                 session.commit();
             if (receipt)
@@ -139,11 +146,14 @@ private:
     };
     WriteStamp stampWrite(SqlSession &session, const WriteContext &context) const;
     WriteReceipt finishWrite(SqlSession &session, const WriteStamp &stamp) const;
+    void noteCommitting(qint64 txn) const;
 
     const DatabaseTarget target_;
     const SqlDialect dialect_;
     ConnectionPool pool_;
     QString defaultActor_;
+    mutable std::mutex observerMutex_;
+    std::function<void(qint64)> commitObserver_;
 };
 
 } // namespace adserve
