@@ -128,7 +128,7 @@ int main(int argc, char *argv[])
     engine->store().setDefaultActor(currentLoginName());
     Metrics metrics;
     HttpApi api(*engine, metrics);
-    HttpServerPool server(api);
+    HttpServerPool server(api, config->http);
     // Handled before the server says it listens, so a client that stops it right away
     // still gets a clean shutdown.
     ShutdownSignals shutdownSignals;

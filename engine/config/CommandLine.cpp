@@ -31,6 +31,20 @@ CommandLine::CommandLine(const QString &description)
           QStringLiteral("HTTP server threads (default: two per core)."));
     keyed(QStringLiteral("admin-token"), QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("token"),
           QStringLiteral("Bearer token of the admin API; unset: admin API off."));
+    keyed(QStringLiteral("max-connections"), QStringLiteral("HTTP_MAX_CONNECTIONS"), QStringLiteral("n"),
+          QStringLiteral("Client connections open at once (default 4096)."));
+    keyed(QStringLiteral("max-body"), QStringLiteral("HTTP_MAX_BODY_BYTES"), QStringLiteral("bytes"),
+          QStringLiteral("Largest admin API request body (default 1048576)."));
+    keyed(QStringLiteral("max-header"), QStringLiteral("HTTP_MAX_HEADER_BYTES"), QStringLiteral("bytes"),
+          QStringLiteral("Largest request head (default 16384)."));
+    keyed(QStringLiteral("max-request-line"), QStringLiteral("HTTP_MAX_REQUEST_LINE"), QStringLiteral("bytes"),
+          QStringLiteral("Longest request line (default 8192)."));
+    keyed(QStringLiteral("header-timeout"), QStringLiteral("HTTP_HEADER_TIMEOUT_MS"), QStringLiteral("ms"),
+          QStringLiteral("Time to send a request head (default 10000)."));
+    keyed(QStringLiteral("body-timeout"), QStringLiteral("HTTP_BODY_TIMEOUT_MS"), QStringLiteral("ms"),
+          QStringLiteral("Time to send a request body (default 30000)."));
+    keyed(QStringLiteral("idle-timeout"), QStringLiteral("HTTP_IDLE_TIMEOUT_MS"), QStringLiteral("ms"),
+          QStringLiteral("Kept-alive connection idle time (default 60000)."));
     parser_.addOption(envFile_);
     parser_.addOption(help_);
     parser_.addOption(version_);

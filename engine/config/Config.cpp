@@ -24,6 +24,14 @@ const QString kRedisCommandTimeout = QStringLiteral("REDIS_COMMAND_TIMEOUT_MS");
 const QString kListen = QStringLiteral("ADSERVE_LISTEN");
 const QString kThreads = QStringLiteral("ADSERVE_THREADS");
 const QString kAdminToken = QStringLiteral("ADSERVE_ADMIN_TOKEN");
+const QString kExplainToken = QStringLiteral("ADSERVE_EXPLAIN_TOKEN");
+const QString kHttpMaxRequestLine = QStringLiteral("HTTP_MAX_REQUEST_LINE");
+const QString kHttpMaxHeaderBytes = QStringLiteral("HTTP_MAX_HEADER_BYTES");
+const QString kHttpMaxBodyBytes = QStringLiteral("HTTP_MAX_BODY_BYTES");
+const QString kHttpHeaderTimeout = QStringLiteral("HTTP_HEADER_TIMEOUT_MS");
+const QString kHttpBodyTimeout = QStringLiteral("HTTP_BODY_TIMEOUT_MS");
+const QString kHttpIdleTimeout = QStringLiteral("HTTP_IDLE_TIMEOUT_MS");
+const QString kHttpMaxConnections = QStringLiteral("HTTP_MAX_CONNECTIONS");
 const QString kChangesPoll = QStringLiteral("CHANGES_POLL_MS");
 const QString kChangesRetentionDays = QStringLiteral("CHANGES_RETENTION_DAYS");
 const QString kChangesKeepPerCampaign = QStringLiteral("CHANGES_KEEP_PER_CAMPAIGN");
@@ -147,6 +155,18 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
         {kThreads, QStringLiteral("HTTP server threads (default: two per core)")},
         {kAdminToken, QStringLiteral("bearer token of the admin API (unset: admin API off)")},
+        {kExplainToken, QStringLiteral("bearer token that may read /api/v1/delivery/explain and nothing else (the admin "
+                                       "token may too)")},
+        {kHttpMaxRequestLine, QStringLiteral("longest request line in bytes; longer: 414 (default 8192)")},
+        {kHttpMaxHeaderBytes, QStringLiteral("largest request head (line and headers) in bytes; larger: 431 (default 16384)")},
+        {kHttpMaxBodyBytes, QStringLiteral("largest request body of the admin API in bytes, decided before it is read; "
+                                           "larger: 413 (default 1048576)")},
+        {kHttpHeaderTimeout, QStringLiteral("time a client has to send a request's head, in ms; then 408 (default 10000)")},
+        {kHttpBodyTimeout, QStringLiteral("time a client has to send a request's body, in ms; then 408 (default 30000)")},
+        {kHttpIdleTimeout, QStringLiteral("how long a kept-alive connection may wait for its next request, in ms "
+                                          "(default 60000)")},
+        {kHttpMaxConnections, QStringLiteral("client connections open at once; then the longest idle one is closed, or "
+                                             "new ones are answered 503 (default 4096)")},
         {kChangesPoll, QStringLiteral("how often each instance reads the change log besides being notified, in ms "
                                       "(default 1000)")},
         {kChangesRetentionDays, QStringLiteral("days the change log keeps changes (default 90)")},
@@ -275,12 +295,23 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         std::chrono::hours(24 * bounded(kChangesRetentionDays, config.changes.retention.maxAge.count() / 24, 1, 36500));
     config.changes.retention.keepPerCampaign =
         int(bounded(kChangesKeepPerCampaign, config.changes.retention.keepPerCampaign, 1, 1'000'000));
+    config.http.maxRequestLine = int(bounded(kHttpMaxRequestLine, config.http.maxRequestLine, 256, 1 << 20));
+    config.http.maxHeaderBytes = int(bounded(kHttpMaxHeaderBytes, config.http.maxHeaderBytes, 1024, 1 << 24));
+    config.http.maxBodyBytes = bounded(kHttpMaxBodyBytes, config.http.maxBodyBytes, 1024, 1LL << 30);
+    config.http.headerTimeout =
+        std::chrono::milliseconds(bounded(kHttpHeaderTimeout, config.http.headerTimeout.count(), 100, 3'600'000));
+    config.http.bodyTimeout =
+        std::chrono::milliseconds(bounded(kHttpBodyTimeout, config.http.bodyTimeout.count(), 100, 3'600'000));
+    config.http.idleTimeout =
+        std::chrono::milliseconds(bounded(kHttpIdleTimeout, config.http.idleTimeout.count(), 100, 86'400'000));
+    config.http.maxConnections = int(bounded(kHttpMaxConnections, config.http.maxConnections, 1, 1'000'000));
     if (!valid)
         return std::nullopt;
 
     if (values.contains(kListen) && !parseListen(values.value(kListen), config, error))
         return std::nullopt;
     config.adminToken = values.value(kAdminToken).trimmed();
+    config.explainToken = values.value(kExplainToken).trimmed();
     return config;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cache/CacheBackend.h"
 #include "changes/ChangeSettings.h"
+#include "http/RequestHead.h"
 #include "store/DatabaseTarget.h"
 
 #include <QHostAddress>
@@ -28,6 +29,8 @@ struct Config
     int serverThreads = 0;             // 0: two per core
     QString adminToken;                // empty: admin API off
     FollowerSettings changes;          // CHANGES_POLL_MS, CHANGES_RETENTION_DAYS, CHANGES_KEEP_PER_CAMPAIGN
+    HttpLimits http;                   // HTTP_*: what one connection may cost
+    QString explainToken;              // ADSERVE_EXPLAIN_TOKEN: read-only access to explain
 
     static QString defaultSqlitePath();
     // The keys a .env file or the environment may set, with their help text.

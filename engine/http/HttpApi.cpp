@@ -129,32 +129,69 @@ Metrics::Route HttpApi::routeOf(const QString &path) const
     return Metrics::Route::Other;
 }
 
+bool HttpApi::takesBody(QByteArrayView method, QByteArrayView path) const
+{
+    return (method == "POST" || method == "PUT" || method == "PATCH")
+           && routeOf(QString::fromUtf8(path)) == Metrics::Route::Admin;
+}
+
 HttpReply HttpApi::handle(const HttpRequest &request)
 {
     QElapsedTimer timer;
     timer.start();
     const Metrics::Route route = routeOf(request.path);
-    const bool isGet = request.method == "GET";
+    // HEAD is GET without the body: the server leaves it out, the rest is the same.
+    const bool isGet = request.method == "GET" || request.method == "HEAD";
+    const QByteArray readOnly = "GET, HEAD, OPTIONS";
     HttpReply reply;
+    if (request.method == "OPTIONS") {
+        reply = options(route, request.path);
+        metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
+        return reply;
+    }
     switch (route) {
-    case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed("GET"); break;
-    case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed("GET"); break;
-    case Metrics::Route::Explain: reply = isGet ? explain(request) : methodNotAllowed("GET"); break;
+    case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed(readOnly); break;
+    case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed(readOnly); break;
+    case Metrics::Route::Explain: reply = isGet ? explain(request) : methodNotAllowed(readOnly); break;
     case Metrics::Route::Health:
-        reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed("GET");
+        reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed(readOnly);
         break;
-    case Metrics::Route::Ready: reply = isGet ? ready(request) : methodNotAllowed("GET"); break;
+    case Metrics::Route::Ready: reply = isGet ? ready(request) : methodNotAllowed(readOnly); break;
     case Metrics::Route::MetricsRoute:
         if (isGet)
             reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
         else
-            reply = methodNotAllowed("GET");
+            reply = methodNotAllowed(readOnly);
         break;
-    case Metrics::Route::Admin: reply = admin(request); break;
+    case Metrics::Route::Admin: {
+        HttpRequest asGet = request;
+        if (request.method == "HEAD")
+            asGet.method = "GET";
+        reply = admin(asGet);
+        break;
+    }
     case Metrics::Route::Other:
     case Metrics::Route::Count: reply = notFound(request.path); break;
     }
     metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
+    return reply;
+}
+
+HttpReply HttpApi::options(Metrics::Route route, const QString &path) const
+{
+    QByteArray allowed;
+    switch (route) {
+    case Metrics::Route::Admin: allowed = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"; break;
+    case Metrics::Route::Other:
+    case Metrics::Route::Count:
+        if (path != QLatin1String("*"))
+            return notFound(path);
+        allowed = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+        break;
+    default: allowed = "GET, HEAD, OPTIONS"; break;
+    }
+    HttpReply reply = noContent();
+    reply.headers.append({QByteArray("Allow"), allowed});
     return reply;
 }
 

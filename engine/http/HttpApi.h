@@ -47,12 +47,16 @@ public:
 
     HttpReply handle(const HttpRequest &request);
     Metrics::Route routeOf(const QString &path) const;
+    // Whether a request with this method and path may carry a body at all (the edge guard
+    // refuses one before reading it otherwise).
+    bool takesBody(QByteArrayView method, QByteArrayView path) const;
 
 private:
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
     HttpReply explain(const HttpRequest &request);
     HttpReply ready(const HttpRequest &request);
+    HttpReply options(Metrics::Route route, const QString &path) const;
     HttpReply admin(const HttpRequest &request);
     HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
     HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);

@@ -1,5 +1,7 @@
 #include "HttpServerPool.h"
 
+#include "HttpStatus.h"
+
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
@@ -12,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,6 +75,23 @@ int openSharedListener(const QHostAddress &address, quint16 port, QString *error
     return fd;
 }
 
+// Files kept free of connections: the store's and the cache's connections, logs, plugins.
+constexpr int kReservedFiles = 256;
+
+// How many files this process may open, raised to the hard limit first: a connection is a file.
+int openFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return int(std::min<rlim_t>(limit.rlim_cur, 1 << 20));
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage{};
@@ -101,15 +121,24 @@ protected:
                                request.value("Authorization"), request.body()};
         const HttpReply reply = api_.handle(apiRequest);
 
-        QHttpServerResponder responder = makeResponder(request, socket);
-        responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+        // The head in one write and the body in another: the client connection buffers them.
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
         if (reply.status != 204) {
-            responder.writeHeader("Content-Type", reply.contentType);
-            responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+            head += "Content-Type: " + reply.contentType + "\r\nContent-Length: " + QByteArray::number(reply.body.size())
+                    + "\r\n";
         }
         for (const auto &[name, value] : reply.headers)
-            responder.writeHeader(name, value);
-        responder.writeBody(reply.body);
+            head += name + ": " + value + "\r\n";
+        if (const auto *guarded = qobject_cast<ServedSocket *>(socket)) {
+            if (guarded->closesAfterAnswer())
+                head += "Connection: close\r\n";
+            else if (guarded->answeringHttp10())
+                head += "Connection: keep-alive\r\n";
+        }
+        head += "\r\n";
+        socket->write(head);
+        if (request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty())
+            socket->write(reply.body);
 
         if (pool_.hasRequestListeners()) {
             Q_EMIT pool_.requestServed(RequestRecord{QDateTime::currentDateTime(), apiRequest.method,
@@ -119,10 +148,7 @@ protected:
         return true;
     }
 
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
-    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
 
 private:
     HttpServerPool &pool_;
@@ -135,15 +161,18 @@ private:
 class HttpServerPool::Worker
 {
 public:
-    Worker(HttpServerPool &pool, int fd)
+    Worker(HttpServerPool &pool, int fd, int cap)
     {
         thread_.setObjectName(QStringLiteral("adserve-http"));
         context_.moveToThread(&thread_);
         thread_.start();
         QMetaObject::invokeMethod(
             &context_,
-            [this, &pool, fd] {
-                auto *tcp = new QTcpServer;
+            [this, &pool, fd, cap] {
+                const BodyPolicy takesBody = [&api = pool.api_](const RequestHead &head) {
+                    return api.takesBody(head.method, head.path());
+                };
+                auto *tcp = new GuardedServer(pool.limits_, cap, takesBody, pool.edgeStats_);
                 tcp->setSocketDescriptor(fd);
                 http_ = new ApiHttpServer(pool, pool.api_);
                 http_->bind(tcp);
@@ -165,9 +194,10 @@ private:
     ApiHttpServer *http_ = nullptr;
 };
 
-HttpServerPool::HttpServerPool(HttpApi &api, QObject *parent)
+HttpServerPool::HttpServerPool(HttpApi &api, const HttpLimits &limits, QObject *parent)
     : QObject(parent)
     , api_(api)
+    , limits_(limits)
 {
     qRegisterMetaType<adserve::RequestRecord>();
 }
@@ -196,8 +226,10 @@ bool HttpServerPool::start(const QHostAddress &address, quint16 port, int thread
     }
     address_ = address;
     port_ = port;
+    // Each thread takes its share of the connections, within what the process may open.
+    const int perThread = std::max(1, std::min(limits_.maxConnections, openFileLimit() - kReservedFiles) / count);
     for (int fd : fds)
-        workers_.push_back(std::make_unique<Worker>(*this, fd));
+        workers_.push_back(std::make_unique<Worker>(*this, fd, perThread));
     Q_EMIT runningChanged(true);
     return true;
 }

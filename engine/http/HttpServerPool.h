@@ -1,5 +1,6 @@
 #pragma once
 
+#include "EdgeGuard.h"
 #include "HttpApi.h"
 
 #include <QDateTime>
@@ -24,12 +25,13 @@ struct RequestRecord
 
 // The HTTP server: one QAbstractHttpServer per thread, each on its own listening socket,
 // all sharing one port through SO_REUSEPORT so the kernel spreads connections over the
-// threads. Handlers run synchronously on their thread (see DESIGN.md on Qt 6.4).
+// threads. Handlers run synchronously on their thread (see DESIGN.md on Qt 6.4). In front
+// of each, the edge guard (GuardedServer, GuardedSocket) bounds what a connection may cost.
 class HttpServerPool : public QObject
 {
     Q_OBJECT
 public:
-    HttpServerPool(HttpApi &api, QObject *parent = nullptr);
+    HttpServerPool(HttpApi &api, const HttpLimits &limits = {}, QObject *parent = nullptr);
     ~HttpServerPool() override;
 
     // Binds and starts `threads` servers (0: two per core). Returns false with `error`
@@ -42,6 +44,8 @@ public:
     QString url() const;
     // Whether anyone listens to requestServed: building a record is skipped otherwise.
     bool hasRequestListeners() const;
+    const HttpLimits &limits() const { return limits_; }
+    const EdgeStats &edgeStats() const { return edgeStats_; }
 
 Q_SIGNALS:
     // Emitted from the server threads; connect with a queued connection.
@@ -51,6 +55,8 @@ Q_SIGNALS:
 private:
     class Worker;
     HttpApi &api_;
+    const HttpLimits limits_;
+    EdgeStats edgeStats_;
     std::vector<std::unique_ptr<Worker>> workers_;
     QHostAddress address_;
     quint16 port_ = 0;

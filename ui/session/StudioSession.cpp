@@ -41,7 +41,7 @@ bool StudioSession::open(const Config &config, QString *error)
     engine_ = std::move(engine);
     metrics_ = std::make_unique<Metrics>();
     api_ = std::make_unique<HttpApi>(*engine_, *metrics_);
-    server_ = std::make_unique<HttpServerPool>(*api_);
+    server_ = std::make_unique<HttpServerPool>(*api_, engine_->config().http);
     // Records are built on the server threads: queue them to the GUI thread.
     connect(server_.get(), &HttpServerPool::requestServed, this, &StudioSession::requestServed, Qt::QueuedConnection);
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
