@@ -51,16 +51,6 @@ qsizetype headEnd(const QByteArray &raw, qsizetype from)
 
 } // namespace
 
-void EdgeStats::countRejection(int status)
-{
-    for (size_t i = 0; i < kStatuses.size(); ++i) {
-        if (kStatuses[i] == status || kStatuses[i] == 0) {
-            ++rejected[i];
-            return;
-        }
-    }
-}
-
 ServedSocket::ServedSocket(QTcpSocket &client, QObject *parent)
     : QTcpSocket(parent)
     , client_(client)
@@ -154,6 +144,20 @@ bool EdgeConnection::isIdle() const
     return phase_ == Phase::Between && raw_.isEmpty() && client_.bytesToWrite() == 0;
 }
 
+void EdgeConnection::refuseNow(const HttpRejection &rejection)
+{
+    refuse(rejection);
+}
+
+bool EdgeConnection::readPending()
+{
+    char byte = 0;
+    if (::recv(int(client_.socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+        return false;
+    client_.waitForReadyRead(0); // reads it in, and receive() looks at it
+    return true;
+}
+
 void EdgeConnection::evict()
 {
     client_.abort();
@@ -164,13 +168,15 @@ void EdgeConnection::receive()
     while (client_.bytesAvailable() > 0) {
         if (phase_ == Phase::Closing) { // what follows a refused or last request is dropped
             client_.skip(client_.bytesAvailable());
-            return;
+            break;
         }
         if (client_.bytesToWrite() > kMaxUnsent)
             return; // the client reads its answers first (bytesWritten brings it back here)
         raw_ += client_.read(kReadBuffer);
         serveWhatIsComplete();
     }
+    if (phase_ == Phase::Closing && !halfClosed_ && client_.bytesToWrite() == 0)
+        halfClose();
     armTimer();
 }
 
@@ -298,8 +304,20 @@ void EdgeConnection::close()
         return;
     phase_ = Phase::Closing;
     raw_.clear();
-    client_.disconnectFromHost(); // once what is written has gone
+    if (client_.bytesToWrite() == 0)
+        halfClose(); // else once the answer has gone (receive(), on bytesWritten)
     armTimer();
+}
+
+void EdgeConnection::halfClose()
+{
+    // A lingering close: the client reads its answer to the end, then ours. Closing at once
+    // while it still sends (a body we refused) would reset the connection, and the client's
+    // kernel would throw the answer away unread.
+    client_.flush();
+    ::shutdown(int(client_.socketDescriptor()), SHUT_WR);
+    halfClosed_ = true;
+    timer_.start(kRefusedGraceMs); // then cut: a client that never stops sending is not waited for
 }
 
 void EdgeConnection::armTimer()
@@ -348,6 +366,40 @@ void EdgeConnection::timedOut()
     }
 }
 
+EdgeConnection *GuardedServer::longestIdle() const
+{
+    // Connections accepted in one go have not been read yet: one whose request is already in
+    // the kernel's buffer is busy, not idle. It is read now, and the search goes on.
+    for (int tries = 0; tries < 8; ++tries) {
+        EdgeConnection *oldest = nullptr;
+        for (EdgeConnection *connection : connections_) {
+            if (connection->isIdle() && (!oldest || connection->idleMillis() > oldest->idleMillis()))
+                oldest = connection;
+        }
+        if (!oldest || !oldest->readPending())
+            return oldest;
+    }
+    return nullptr;
+}
+
+void GuardedServer::refuseBusy(qintptr socketDescriptor)
+{
+    // Answered like any refusal, with a lingering close, so that the answer is not lost to a
+    // reset when the client's request arrives after it; a flood of them lingers no more than
+    // the cap allows, the rest are cut at once.
+    if (lingering_ < cap_) {
+        auto *refusal = new EdgeConnection(limits_, takesBody_, stats_, this);
+        if (refusal->adopt(socketDescriptor)) {
+            ++lingering_;
+            connect(refusal, &QObject::destroyed, this, [this] { --lingering_; });
+            refusal->refuseNow({503, "too many connections: try again shortly"});
+            return;
+        }
+        delete refusal;
+    }
+    ::close(int(socketDescriptor));
+}
+
 GuardedServer::GuardedServer(const HttpLimits &limits, int connectionCap, BodyPolicy takesBody, EdgeStats &stats,
                              QObject *parent)
     : QTcpServer(parent)
@@ -361,16 +413,10 @@ GuardedServer::GuardedServer(const HttpLimits &limits, int connectionCap, BodyPo
 void GuardedServer::incomingConnection(qintptr socketDescriptor)
 {
     if (connections_.size() >= cap_) {
-        EdgeConnection *oldest = nullptr;
-        for (EdgeConnection *connection : std::as_const(connections_)) {
-            if (connection->isIdle() && (!oldest || connection->idleMillis() > oldest->idleMillis()))
-                oldest = connection;
-        }
+        EdgeConnection *oldest = longestIdle();
         if (!oldest) {
             ++stats_.refused;
-            static const QByteArray busy = errorAnswer(503, "too many connections: try again shortly");
-            ::send(int(socketDescriptor), busy.constData(), size_t(busy.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-            ::close(int(socketDescriptor));
+            refuseBusy(socketDescriptor);
             return;
         }
         ++stats_.evicted;

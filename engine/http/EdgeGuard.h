@@ -1,5 +1,6 @@
 #pragma once
 
+#include "EdgeStats.h"
 #include "RequestHead.h"
 
 #include <QElapsedTimer>
@@ -14,19 +15,6 @@
 #include <optional>
 
 namespace adserve {
-
-// What the edge refused, for /metrics. Shared by every server thread.
-struct EdgeStats
-{
-    static constexpr std::array<int, 10> kStatuses{400, 408, 413, 414, 417, 431, 501, 503, 505, 0};
-    std::atomic<qint64> open{0};       // connections open now
-    std::atomic<qint64> refused{0};    // new connections refused at the cap (503)
-    std::atomic<qint64> evicted{0};    // idle connections closed to make room for new ones
-    std::atomic<qint64> idleClosed{0}; // kept-alive connections closed after the idle timeout
-    std::array<std::atomic<qint64>, kStatuses.size()> rejected{}; // requests refused, by status (0: other)
-
-    void countRejection(int status);
-};
 
 // Whether a request's route takes a body at all (the admin API's writes do; delivery does not).
 using BodyPolicy = std::function<bool(const RequestHead &head)>;
@@ -90,6 +78,10 @@ public:
     // Between requests, nothing received and nothing being written.
     bool isIdle() const;
     qint64 idleMillis() const { return isIdle() ? phaseClock_.elapsed() : 0; }
+    // Refuses before the client has asked anything (the server is full).
+    void refuseNow(const HttpRejection &rejection);
+    // Whether bytes of the client wait in the kernel, unread; if so they are read now.
+    bool readPending();
     // Closes at once (the server needs the room).
     void evict();
 
@@ -103,6 +95,7 @@ private:
     void serveRequest(qsizetype bytes);
     void refuse(const HttpRejection &rejection);
     void close();
+    void halfClose();
     void armTimer();
     void timedOut();
 
@@ -121,6 +114,7 @@ private:
     qsizetype chunkedScanned_ = 0; // bytes of raw_ the chunked scanner has seen
     bool servedAny_ = false;
     bool refused_ = false;
+    bool halfClosed_ = false; // the answer is out, the client reads to its end; what it sends is dropped
     QTimer timer_;
     QElapsedTimer phaseClock_;
 };
@@ -140,11 +134,17 @@ protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
+    // Answers 503 on a connection over the cap and closes it, without taking it on.
+    void refuseBusy(qintptr socketDescriptor);
+    // The connection idle the longest, or nullptr when every one is busy.
+    EdgeConnection *longestIdle() const;
+
     const HttpLimits limits_;
     const int cap_;
     const BodyPolicy takesBody_;
     EdgeStats &stats_;
     QList<EdgeConnection *> connections_;
+    int lingering_ = 0; // refused connections still closing
 };
 
 } // namespace adserve

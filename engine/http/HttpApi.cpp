@@ -143,6 +143,7 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     // HEAD is GET without the body: the server leaves it out, the rest is the same.
     const bool isGet = request.method == "GET" || request.method == "HEAD";
     const QByteArray readOnly = "GET, HEAD, OPTIONS";
+    const Caller caller = callerOf(request);
     HttpReply reply;
     if (request.method == "OPTIONS") {
         reply = options(route, request.path);
@@ -152,22 +153,30 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     switch (route) {
     case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed(readOnly); break;
     case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed(readOnly); break;
-    case Metrics::Route::Explain: reply = isGet ? explain(request) : methodNotAllowed(readOnly); break;
+    case Metrics::Route::Explain: if (!isGet)
+            reply = methodNotAllowed(readOnly);
+        else if (caller == Caller::Anonymous && tokensConfigured())
+            reply = unauthorized();
+        else
+            reply = explain(request, caller);
+        break;
     case Metrics::Route::Health:
         reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed(readOnly);
         break;
-    case Metrics::Route::Ready: reply = isGet ? ready(request) : methodNotAllowed(readOnly); break;
+    case Metrics::Route::Ready: reply = isGet ? ready(request, caller) : methodNotAllowed(readOnly); break;
     case Metrics::Route::MetricsRoute:
-        if (isGet)
-            reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
-        else
+        if (!isGet)
             reply = methodNotAllowed(readOnly);
+        else if (caller == Caller::Anonymous && tokensConfigured())
+            reply = unauthorized();
+        else
+            reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
         break;
     case Metrics::Route::Admin: {
         HttpRequest asGet = request;
         if (request.method == "HEAD")
             asGet.method = "GET";
-        reply = admin(asGet);
+        reply = admin(asGet, caller);
         break;
     }
     case Metrics::Route::Other:
@@ -211,7 +220,7 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
         return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
                           {QStringLiteral("m"), QStringLiteral("Service unavailable")},
                           {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
-                                                                         {QStringLiteral("em"), result.storeError}}}}});
+                                                                         {QStringLiteral("em"), HttpReplies::unavailable(QStringLiteral("store"), result.storeError)}}}}});
     }
     return deliveredReply(result, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
 }
@@ -223,11 +232,11 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
         return error(400, targeting.problems.first().message);
     const DeliveryResult result = engine_.delivery().deliver(targeting.query);
     if (!result.ok())
-        return error(503, QStringLiteral("store unavailable: %1").arg(result.storeError));
+        return error(503, HttpReplies::unavailable(QStringLiteral("store"), result.storeError));
     return deliveredReply(result);
 }
 
-HttpReply HttpApi::explain(const HttpRequest &request)
+HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
 {
     const QHash<QString, QString> params = queryParams(request.query);
     for (const QString &name : {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}) {
@@ -258,7 +267,15 @@ HttpReply HttpApi::explain(const HttpRequest &request)
         return error(400, QStringLiteral("offset must be a non-negative whole number"));
 
     const DeliveryResult delivered = engine_.delivery().deliver(query);
-    const QList<Decision> all = index->explain(query, only);
+    QList<Decision> all = index->explain(query, only);
+    // Inactive and deleted campaigns are the store's business: only a token holder sees them.
+    if (caller == Caller::Anonymous) {
+        all.removeIf([](const Decision &d) {
+            return d.verdict == Decision::Verdict::Inactive || d.verdict == Decision::Verdict::Deleted;
+        });
+        if (only && all.isEmpty())
+            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
+    }
     QJsonArray decisions;
     const qint64 end = limit == 0 ? all.size() : std::min<qint64>(all.size(), offset + limit);
     for (qint64 i = offset; i < end; ++i)
@@ -288,24 +305,26 @@ HttpReply HttpApi::explain(const HttpRequest &request)
         {QStringLiteral("offset"), offset},
         {QStringLiteral("decisions"), decisions}};
     if (!delivered.ok())
-        body.insert(QStringLiteral("storeError"), delivered.storeError);
+        body.insert(QStringLiteral("storeError"), HttpReplies::unavailable(QStringLiteral("store"), delivered.storeError));
     if (!delivered.cacheError.isEmpty())
-        body.insert(QStringLiteral("cacheError"), delivered.cacheError);
+        body.insert(QStringLiteral("cacheError"), HttpReplies::unavailable(QStringLiteral("cache"), delivered.cacheError));
     return json(200, body);
 }
 
-HttpReply HttpApi::ready(const HttpRequest &request)
+HttpReply HttpApi::ready(const HttpRequest &request, Caller caller)
 {
+    // Load balancers ask anonymously: they get the states; where and why (hosts, file paths,
+    // driver messages) only token holders, the rest is in the server log.
+    const bool details = caller != Caller::Anonymous;
     QJsonArray backends;
     bool storeUp = false;
     bool cacheUp = false;
     for (const BackendHealth &h : {engine_.storeHealth(), engine_.cacheHealth()}) {
-        QJsonObject b{{QStringLiteral("name"), h.name},
-                      {QStringLiteral("kind"), h.kind},
-                      {QStringLiteral("target"), h.target},
-                      {QStringLiteral("up"), h.up}};
+        QJsonObject b{{QStringLiteral("name"), h.name}, {QStringLiteral("kind"), h.kind}, {QStringLiteral("up"), h.up}};
+        if (details)
+            b.insert(QStringLiteral("target"), h.target);
         if (!h.error.isEmpty())
-            b.insert(QStringLiteral("error"), h.error);
+            b.insert(QStringLiteral("error"), details ? h.error : HttpReplies::unavailable(h.name, h.error));
         backends.append(b);
         (h.name == QLatin1String("store") ? storeUp : cacheUp) = h.up;
     }
@@ -322,7 +341,7 @@ HttpReply HttpApi::ready(const HttpRequest &request)
                             {QStringLiteral("lagSeconds"), lag},
                             {QStringLiteral("stale"), changes.stale()}};
     if (!changes.problem.isEmpty())
-        changesJson.insert(QStringLiteral("problem"), changes.problem);
+        changesJson.insert(QStringLiteral("problem"), details ? changes.problem : QStringLiteral("the change log cannot be read"));
     // Without the cache, delivery still answers from the store: degraded, but ready. A stale
     // instance still answers too; ?maxLagSeconds=N makes it not ready once it is further behind.
     HttpReply problem;
@@ -340,21 +359,44 @@ HttpReply HttpApi::ready(const HttpRequest &request)
                                                        {QStringLiteral("changes"), changesJson}});
 }
 
-HttpReply HttpApi::admin(const HttpRequest &request)
+HttpApi::Caller HttpApi::callerOf(const HttpRequest &request) const
 {
-    const QString token = engine_.config().adminToken;
-    if (token.isEmpty())
-        return error(403, QStringLiteral("the admin API is off: configure ADSERVE_ADMIN_TOKEN to enable it"));
-    const QByteArray expected = "Bearer " + token.toUtf8();
+    if (request.fromStudio)
+        return Caller::Admin;
+    if (request.authorization.isEmpty())
+        return Caller::Anonymous;
     // Compare digests so the time taken does not depend on where the tokens differ.
-    if (QCryptographicHash::hash(request.authorization, QCryptographicHash::Sha256)
-        != QCryptographicHash::hash(expected, QCryptographicHash::Sha256)) {
-        HttpReply reply = error(401, QStringLiteral("missing or wrong bearer token"));
-        reply.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
-        return reply;
-    }
-    if (request.body.size() > kMaxBodyBytes)
-        return error(413, QStringLiteral("the body is larger than %1 bytes").arg(kMaxBodyBytes));
+    const QByteArray given = QCryptographicHash::hash(request.authorization, QCryptographicHash::Sha256);
+    const auto holds = [&given](const QString &token) {
+        return !token.isEmpty()
+               && given == QCryptographicHash::hash(QByteArray("Bearer " + token.toUtf8()), QCryptographicHash::Sha256);
+    };
+    const Config &config = engine_.config();
+    if (holds(config.adminToken))
+        return Caller::Admin;
+    if (holds(config.explainToken))
+        return Caller::Reader;
+    return Caller::Anonymous;
+}
+
+bool HttpApi::tokensConfigured() const
+{
+    return !engine_.config().adminToken.isEmpty() || !engine_.config().explainToken.isEmpty();
+}
+
+HttpReply HttpApi::unauthorized()
+{
+    HttpReply reply = error(401, QStringLiteral("missing or wrong bearer token"));
+    reply.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
+    return reply;
+}
+
+HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
+{
+    if (engine_.config().adminToken.isEmpty())
+        return error(403, QStringLiteral("the admin API is off: configure ADSERVE_ADMIN_TOKEN to enable it"));
+    if (caller != Caller::Admin)
+        return unauthorized();
     const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts).mid(2);
     if (segments.value(0) == QLatin1String("campaigns"))
         return campaigns(request, segments.mid(1));
@@ -542,7 +584,7 @@ HttpReply HttpApi::invalidateCache(QList<qint64> ids)
     }
     const auto removed = engine_.cache().invalidate(ids);
     if (!removed.ok())
-        return error(503, QStringLiteral("cache unavailable: %1").arg(removed.error));
+        return error(503, HttpReplies::unavailable(QStringLiteral("cache"), removed.error));
     return json(200, {{QStringLiteral("removed"), removed.value}});
 }
 

@@ -23,6 +23,7 @@ struct HttpRequest
     QUrlQuery query;
     QByteArray authorization; // the Authorization header
     QByteArray body;
+    bool fromStudio = false; // asked by the studio itself, not over the network: full access
 };
 
 struct HttpReply
@@ -50,14 +51,23 @@ public:
     // Whether a request with this method and path may carry a body at all (the edge guard
     // refuses one before reading it otherwise).
     bool takesBody(QByteArrayView method, QByteArrayView path) const;
+    Metrics &metrics() { return metrics_; }
 
 private:
+    // Who is asking, from the bearer token: the admin token grants everything, the explain
+    // token read access (explain, metrics, backend details in /readyz).
+    enum class Caller { Anonymous, Reader, Admin };
+    Caller callerOf(const HttpRequest &request) const;
+    // Whether any token is configured: then explain and /metrics are not public.
+    bool tokensConfigured() const;
+    static HttpReply unauthorized();
+
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
-    HttpReply explain(const HttpRequest &request);
-    HttpReply ready(const HttpRequest &request);
+    HttpReply explain(const HttpRequest &request, Caller caller);
+    HttpReply ready(const HttpRequest &request, Caller caller);
     HttpReply options(Metrics::Route route, const QString &path) const;
-    HttpReply admin(const HttpRequest &request);
+    HttpReply admin(const HttpRequest &request, Caller caller);
     HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
     HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);
     HttpReply updateCampaign(qint64 id, const QJsonObject &changes);

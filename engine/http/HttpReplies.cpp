@@ -1,13 +1,34 @@
 #include "HttpReplies.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QUrl>
+
+#include <atomic>
 
 namespace adserve::HttpReplies {
 
 namespace {
 const QByteArray kChangeIdHeader = QByteArrayLiteral("X-Adserve-Change-Id");
+Q_LOGGING_CATEGORY(lcHttp, "adserve.http")
+}
+
+QString unavailable(const QString &backend, const QString &reason)
+{
+    static std::atomic<qint64> lastLogged{0};
+    static std::atomic<qint64> unlogged{0};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 last = lastLogged.load();
+    if (now - last >= 1000 && lastLogged.compare_exchange_strong(last, now)) {
+        const qint64 more = unlogged.exchange(0);
+        qCWarning(lcHttp).noquote() << backend << "unavailable:" << reason
+                                    << (more ? QStringLiteral("(%1 more failures since the last message)").arg(more) : QString());
+    } else {
+        ++unlogged;
+    }
+    return QStringLiteral("the %1 is unavailable; the server log has the details").arg(backend);
 }
 
 HttpReply json(int status, const QJsonObject &object)

@@ -24,6 +24,11 @@ HttpReply fieldErrors(int status, const QString &message, const QList<FieldError
 HttpReply written(int status, QJsonObject body, qint64 changeId);
 HttpReply noContentWritten(qint64 changeId);
 
+// What a client is told when a backend ("store", "cache") fails: that it is unavailable, never
+// why (the reason can hold SQL, host names or file paths). The reason goes to the server log,
+// at most once a second so a dead backend under load does not flood it.
+QString unavailable(const QString &backend, const QString &reason);
+
 // The answer for a failed store call: 404, 400 (fields), 409, or 503.
 template<typename T>
 HttpReply storeFailure(const StoreResult<T> &result)
@@ -35,7 +40,7 @@ HttpReply storeFailure(const StoreResult<T> &result)
     case StoreError::Unavailable:
     case StoreError::None: break;
     }
-    return error(503, result.message);
+    return error(503, unavailable(QStringLiteral("store"), result.message));
 }
 
 // A positive id, or nullopt.

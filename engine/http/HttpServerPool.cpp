@@ -172,7 +172,7 @@ public:
                 const BodyPolicy takesBody = [&api = pool.api_](const RequestHead &head) {
                     return api.takesBody(head.method, head.path());
                 };
-                auto *tcp = new GuardedServer(pool.limits_, cap, takesBody, pool.edgeStats_);
+                auto *tcp = new GuardedServer(pool.limits_, cap, takesBody, pool.api_.metrics().edge());
                 tcp->setSocketDescriptor(fd);
                 http_ = new ApiHttpServer(pool, pool.api_);
                 http_->bind(tcp);

@@ -45,7 +45,6 @@ public:
     // Whether anyone listens to requestServed: building a record is skipped otherwise.
     bool hasRequestListeners() const;
     const HttpLimits &limits() const { return limits_; }
-    const EdgeStats &edgeStats() const { return edgeStats_; }
 
 Q_SIGNALS:
     // Emitted from the server threads; connect with a queued connection.
@@ -56,7 +55,6 @@ private:
     class Worker;
     HttpApi &api_;
     const HttpLimits limits_;
-    EdgeStats edgeStats_;
     std::vector<std::unique_ptr<Worker>> workers_;
     QHostAddress address_;
     quint16 port_ = 0;

@@ -121,6 +121,24 @@ QByteArray Metrics::render(Engine &engine) const
            "log cannot be read).", {}, changes.stale() ? "1" : "0");
     metric("adserve_changes_resyncs_total", "counter", "Times everything was read again (a backlog, a TRUNCATE, a "
            "pruned log).", {}, QByteArray::number(changes.resyncs));
+
+    metric("adserve_http_connections_open", "gauge", "Client connections open now.", {},
+           QByteArray::number(edge_.open.load()));
+    metric("adserve_http_connections_refused_total", "counter",
+           "New connections answered 503 at the connection cap (every open one was busy).", {},
+           QByteArray::number(edge_.refused.load()));
+    metric("adserve_http_connections_evicted_total", "counter",
+           "Idle connections closed to make room for new ones at the connection cap.", {},
+           QByteArray::number(edge_.evicted.load()));
+    metric("adserve_http_connections_idle_closed_total", "counter",
+           "Kept-alive connections closed after the idle timeout.", {}, QByteArray::number(edge_.idleClosed.load()));
+    out += "# HELP adserve_http_rejected_total Requests the edge refused before any route saw them, by status.\n"
+           "# TYPE adserve_http_rejected_total counter\n";
+    for (size_t i = 0; i < EdgeStats::kStatuses.size(); ++i) {
+        const int status = EdgeStats::kStatuses[i];
+        out += "adserve_http_rejected_total{status=\"" + (status ? QByteArray::number(status) : QByteArray("other"))
+               + "\"} " + QByteArray::number(edge_.rejected[i].load()) + '\n';
+    }
     return out;
 }
 

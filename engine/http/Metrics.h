@@ -1,5 +1,7 @@
 #pragma once
 
+#include "EdgeStats.h"
+
 #include <QByteArray>
 
 #include <array>
@@ -22,6 +24,8 @@ public:
     void record(Route route, int status, qint64 micros);
     QByteArray render(Engine &engine) const;
     static const char *routeName(Route route);
+    // Counted by the edge guard of the server that carries these routes.
+    EdgeStats &edge() { return edge_; }
 
 private:
     static constexpr size_t kRoutes = size_t(Route::Count);
@@ -29,6 +33,7 @@ private:
     std::array<std::array<std::atomic<qint64>, kStatuses.size()>, kRoutes> requests_{};
     std::array<std::array<std::atomic<qint64>, kBucketsSeconds.size() + 1>, kRoutes> buckets_{};
     std::array<std::atomic<qint64>, kRoutes> latencySumMicros_{};
+    EdgeStats edge_;
 };
 
 } // namespace adserve

@@ -12,11 +12,35 @@ QString subField(const QString &prefix, const QString &name)
     return prefix.isEmpty() ? name : prefix + u'.' + name;
 }
 
+void checkText(QList<FieldError> &errors, const QString &field, const QString &text)
+{
+    const QString problem = CampaignValidator::textProblem(text);
+    if (!problem.isEmpty())
+        errors.append({field, problem});
+}
+
 } // namespace
+
+QString CampaignValidator::textProblem(const QString &text)
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == 0)
+            return QStringLiteral("contains a NUL character");
+        if (u < 0x20 || (u >= 0x7f && u <= 0x9f))
+            return QStringLiteral("contains the control character U+%1")
+                .arg(QString::number(u, 16).toUpper().rightJustified(4, QLatin1Char('0')));
+    }
+    if (!text.isValidUtf16())
+        return QStringLiteral("is not valid Unicode (a lone surrogate)");
+    return {};
+}
 
 QList<FieldError> CampaignValidator::validate(const CampaignWithRules &campaign)
 {
     QList<FieldError> errors = validateCampaign(campaign.campaign);
+    if (campaign.rules.size() > kMaxRules)
+        errors.append({QStringLiteral("rules"), QStringLiteral("at most %1 rules per campaign").arg(kMaxRules)});
     for (qsizetype i = 0; i < campaign.rules.size(); ++i)
         errors += validateRule(campaign.rules.at(i), QStringLiteral("rules[%1]").arg(i));
     return errors;
@@ -33,6 +57,9 @@ QList<FieldError> CampaignValidator::validateCampaign(const Campaign &c)
                        QStringLiteral("must be 1 to %1 letters, digits, '_', '.' or '-'").arg(kMaxCodeLength)});
     if (c.name.size() > kMaxNameLength)
         errors.append({QStringLiteral("name"), QStringLiteral("must be at most %1 characters").arg(kMaxNameLength)});
+    checkText(errors, QStringLiteral("name"), c.name);
+    checkText(errors, QStringLiteral("image"), c.image);
+    checkText(errors, QStringLiteral("cta"), c.cta);
     const QUrl image(c.image, QUrl::StrictMode);
     const QString scheme = image.scheme().toLower();
     if (c.image.isEmpty())
@@ -58,6 +85,8 @@ QList<FieldError> CampaignValidator::validateRule(const TargetRule &rule, const 
     const QString valuesField = subField(field, QStringLiteral("values"));
     if (rule.values.isEmpty())
         errors.append({valuesField, QStringLiteral("needs at least one value")});
+    if (rule.values.size() > kMaxValuesPerRule)
+        errors.append({valuesField, QStringLiteral("at most %1 values per rule").arg(kMaxValuesPerRule)});
     for (qsizetype i = 0; i < rule.values.size(); ++i) {
         const QString value = rule.values.at(i).trimmed();
         if (value.isEmpty())
@@ -65,6 +94,8 @@ QList<FieldError> CampaignValidator::validateRule(const TargetRule &rule, const 
         else if (value.size() > kMaxValueLength)
             errors.append({valuesField,
                            QStringLiteral("value %1 is longer than %2 characters").arg(i + 1).arg(kMaxValueLength)});
+        else if (const QString problem = textProblem(value); !problem.isEmpty())
+            errors.append({valuesField, QStringLiteral("value %1 %2").arg(i + 1).arg(problem)});
     }
     return errors;
 }

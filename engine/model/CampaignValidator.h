@@ -15,6 +15,12 @@ public:
     static constexpr int kMaxNameLength = 200;
     static constexpr int kMaxCtaLength = 64;
     static constexpr int kMaxValueLength = 256;
+    static constexpr int kMaxRules = 10'000;          // per campaign
+    static constexpr int kMaxValuesPerRule = 10'000;
+
+    // Why a text cannot be stored as it is (a NUL or another control character, a broken
+    // UTF-16 surrogate), or empty when it can. Both stores refuse the same texts.
+    static QString textProblem(const QString &text);
 
     static QList<FieldError> validate(const CampaignWithRules &campaign);
     static QList<FieldError> validateCampaign(const Campaign &campaign);

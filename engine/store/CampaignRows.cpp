@@ -316,6 +316,16 @@ void CampaignRows::softDeleteRules(qint64 campaignId, const QDateTime &at)
                   {d.encodeTimestamp(at), d.encodeTimestamp(at), campaignId});
 }
 
+void CampaignRows::softDeleteRules(const QList<qint64> &ruleIds, const QDateTime &at)
+{
+    if (ruleIds.isEmpty())
+        return;
+    const SqlDialect &d = session_.dialect();
+    session_.exec(QStringLiteral("UPDATE target_rules SET deleted = true, deleted_at = %1, updated_at = %1 WHERE %2")
+                      .arg(d.timestampParam(), d.inIds(QStringLiteral("id"))),
+                  {d.encodeTimestamp(at), d.encodeTimestamp(at), d.encodeIds(ruleIds)});
+}
+
 QHash<QString, qint64> CampaignRows::insertCampaigns(const QList<Campaign> &campaigns)
 {
     QHash<QString, qint64> ids;

@@ -45,6 +45,7 @@ public:
     // Writes every column but id, campaign_id and created_at.
     void updateRule(const TargetRule &rule);
     void softDeleteRules(qint64 campaignId, const QDateTime &at);
+    void softDeleteRules(const QList<qint64> &ruleIds, const QDateTime &at);
 
     // Multi-row inserts for bulk loads. insertCampaigns returns the new ids by code.
     QHash<QString, qint64> insertCampaigns(const QList<Campaign> &campaigns);

@@ -4,9 +4,17 @@ namespace adserve {
 
 namespace {
 
-bool sameTargeting(const TargetRule &a, const TargetRule &b)
+// Equal for rules with the same targeting (dimension, type, values).
+QString targetingKey(const TargetRule &rule)
 {
-    return a.dimension == b.dimension && a.type == b.type && a.values == b.values;
+    return QStringLiteral("%1/%2/").arg(int(rule.dimension)).arg(int(rule.type)) + rule.values.join(QChar(0));
+}
+
+QList<TargetRule> newRules(QList<TargetRule> rules, qint64 campaignId, const QDateTime &now)
+{
+    for (TargetRule &rule : rules)
+        rule = CampaignWrites::newRule(rule, campaignId, now);
+    return rules;
 }
 
 } // namespace
@@ -35,12 +43,16 @@ void CampaignWrites::assignRuleCodes(const QString &campaignCode, QList<TargetRu
 {
     for (const TargetRule &rule : rules)
         used.insert(rule.code);
+    QHash<QString, int> nextNumber; // per prefix: thousands of rules get codes in linear time
     for (TargetRule &rule : rules) {
         if (!rule.code.isEmpty())
             continue;
         const QString base = QStringLiteral("%1-%2-%3-")
                                  .arg(campaignCode, dimensionName(rule.dimension), ruleTypeName(rule.type).toLower());
-        int n = 1;
+        auto next = nextNumber.find(base);
+        if (next == nextNumber.end())
+            next = nextNumber.insert(base, 1);
+        int &n = next.value();
         while (used.contains(base + QString::number(n)))
             ++n;
         rule.code = base + QString::number(n);
@@ -114,8 +126,7 @@ CampaignWithRules CampaignWrites::insertNew(CampaignWithRules c)
     c.campaign.deletedAt = {};
     const qint64 id = rows_.insertCampaign(c.campaign);
     assignRuleCodes(c.campaign.code, c.rules, {});
-    for (const TargetRule &rule : std::as_const(c.rules))
-        rows_.insertRule(newRule(rule, id, now));
+    rows_.insertRules(newRules(c.rules, id, now));
     return loadLive(id);
 }
 
@@ -124,32 +135,38 @@ void CampaignWrites::replaceRules(const Campaign &campaign, QList<TargetRule> wa
     QList<TargetRule> current = rows_.liveRules(campaign.id);
     QList<int> matchOf(wanted.size(), -1); // index into current
     QList<bool> currentTaken(current.size(), false);
+    // A wanted rule is the current rule with its id, else an untaken one with the same
+    // targeting (and code, if it names one): looked up by hash, for campaigns with thousands.
+    QHash<qint64, int> currentById;
+    QMultiHash<QString, int> currentByTargeting;
+    for (qsizetype c = current.size() - 1; c >= 0; --c) { // so values() lists them in order
+        currentById.insert(current[c].id, int(c));
+        currentByTargeting.insert(targetingKey(current[c]), int(c));
+    }
     for (qsizetype w = 0; w < wanted.size(); ++w) {
-        for (qsizetype c = 0; c < current.size() && wanted[w].id != 0; ++c) {
-            if (!currentTaken[c] && current[c].id == wanted[w].id) {
-                matchOf[w] = int(c);
+        const int c = wanted[w].id != 0 ? currentById.value(wanted[w].id, -1) : -1;
+        if (c >= 0 && !currentTaken[c]) {
+            matchOf[w] = c;
+            currentTaken[c] = true;
+        }
+    }
+    for (qsizetype w = 0; w < wanted.size(); ++w) {
+        if (wanted[w].id != 0)
+            continue;
+        for (const int c : currentByTargeting.values(targetingKey(wanted[w]))) {
+            if (!currentTaken[c] && (wanted[w].code.isEmpty() || wanted[w].code == current[c].code)) {
+                matchOf[w] = c;
                 currentTaken[c] = true;
                 break;
             }
         }
     }
-    for (qsizetype w = 0; w < wanted.size(); ++w) {
-        for (qsizetype c = 0; c < current.size() && matchOf[w] < 0 && wanted[w].id == 0; ++c) {
-            if (!currentTaken[c] && sameTargeting(current[c], wanted[w])
-                && (wanted[w].code.isEmpty() || wanted[w].code == current[c].code)) {
-                matchOf[w] = int(c);
-                currentTaken[c] = true;
-            }
-        }
-    }
+    QList<qint64> gone;
     for (qsizetype c = 0; c < current.size(); ++c) {
-        if (currentTaken[c])
-            continue;
-        TargetRule gone = current[c];
-        gone.deleted = true;
-        gone.deletedAt = gone.updatedAt = now;
-        rows_.updateRule(gone);
+        if (!currentTaken[c])
+            gone.append(current[c].id);
     }
+    rows_.softDeleteRules(gone, now);
     QSet<QString> usedCodes;
     for (const TargetRule &rule : std::as_const(current))
         usedCodes.insert(rule.code);
@@ -174,8 +191,7 @@ void CampaignWrites::replaceRules(const Campaign &campaign, QList<TargetRule> wa
     for (TargetRule &rule : added)
         rule.id = 0;
     assignRuleCodes(campaign.code, added, usedCodes);
-    for (const TargetRule &rule : std::as_const(added))
-        rows_.insertRule(newRule(rule, campaign.id, now));
+    rows_.insertRules(newRules(added, campaign.id, now));
 }
 
 void CampaignWrites::touch(Campaign campaign, const QDateTime &now)

@@ -131,7 +131,7 @@ private:
             session.rollback();
             if (dialect_.isUniqueViolation(f.error))
                 return Result::failure(StoreError::Conflict,
-                                       QStringLiteral("already exists: %1").arg(f.error.databaseText().trimmed()));
+                                       QStringLiteral("already exists: another campaign or rule has the same code"));
             broken = target_.isPostgres() && !session.alive();
             return Result::failure(StoreError::Unavailable,
                                    QStringLiteral("database error: %1").arg(f.error.text().trimmed()));

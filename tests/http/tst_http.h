@@ -23,6 +23,7 @@ struct Response
 };
 
 inline const QByteArray kToken = "test-token";
+inline const QByteArray kExplainToken = "explain-token";
 
 // Declared apart from its definitions: moc cannot read the raw string literals there.
 class HttpTest : public QObject
@@ -43,6 +44,10 @@ private slots:
     void health();
     void metrics();
     void explain();
+    void tokensGuardExplainMetricsAndDetails();
+    void adminRefusesTextsNoStoreCanHold_data();
+    void adminRefusesTextsNoStoreCanHold();
+    void thousandsOfRulesInOneCall();
     void cacheAside();
     void deactivatingStopsDeliveryAtOnce();
     void adminRequiresToken();

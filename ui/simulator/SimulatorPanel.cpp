@@ -256,7 +256,7 @@ void SimulatorPanel::simulate()
             simulation->result = engine.delivery().deliver(query);
         if (control.cancelled())
             return {};
-        simulation->reply = api.handle({"GET", req.path, QUrlQuery(req.queryString()), {}, {}});
+        simulation->reply = api.handle({"GET", req.path, QUrlQuery(req.queryString()), {}, {}, true});
         if (control.cancelled())
             return {};
         const DeliveryResult &result = simulation->result;
