@@ -16,6 +16,16 @@ namespace {
 
 const QString kKeepInFile = QStringLiteral("secrets/keepInFile");
 
+// A job of the secret store is not deleted before it finishes (the secret service answers it
+// later, maybe after this store is gone): it belongs to no parent and deletes itself.
+template<typename Job>
+Job *newJob(const QString &service, const QString &key)
+{
+    auto *job = new Job(service);
+    job->setKey(key);
+    return job;
+}
+
 } // namespace
 
 SecretStore::SecretStore(const QString &service, QObject *parent)
@@ -31,8 +41,7 @@ void SecretStore::load(const QStringList &keys)
     loadStarted_ = true;
     readsRunning_ = int(keys.size());
     for (const QString &key : keys) {
-        auto *job = new QKeychain::ReadPasswordJob(service_, this);
-        job->setKey(key);
+        auto *job = newJob<QKeychain::ReadPasswordJob>(service_, key);
         connect(job, &QKeychain::Job::finished, this, [this, key](QKeychain::Job *done) { read(key, done); });
         job->start();
     }
@@ -133,13 +142,12 @@ void SecretStore::save()
             const QString password = passwords_.value(key);
             QKeychain::Job *job = nullptr;
             if (password.isEmpty()) {
-                job = new QKeychain::DeletePasswordJob(service_, this);
+                job = newJob<QKeychain::DeletePasswordJob>(service_, key);
             } else {
-                auto *write = new QKeychain::WritePasswordJob(service_, this);
+                auto *write = newJob<QKeychain::WritePasswordJob>(service_, key);
                 write->setTextData(password);
                 job = write;
             }
-            job->setKey(key);
             connect(job, &QKeychain::Job::finished, this, [this, key](QKeychain::Job *done) {
                 if (done->error() != QKeychain::NoError && done->error() != QKeychain::EntryNotFound)
                     Q_EMIT failed(tr("The password of %1 could not be kept in the secret store: %2")
