@@ -38,6 +38,8 @@ public:
     bool lacksSecretStore() const { return place_ == Place::Session || place_ == Place::File; }
     // Where passwords go, in plain words for the settings dialog and the status bar.
     QString describe() const;
+    // Why no secret store could be used, as the secret service said it (empty when one is used).
+    QString secretStoreError() const { return keychainError_; }
 
     // Whether the user agreed to keep passwords in filePath() where no secret store runs.
     bool keepsInFile() const;

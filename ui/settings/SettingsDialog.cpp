@@ -171,6 +171,7 @@ bool SettingsDialog::keepsPasswordsInFile() const
 void SettingsDialog::showSecretsPlace(const SecretStore &secrets)
 {
     secretsPlace_->setText(secrets.describe());
+    secretsPlace_->setToolTip(secrets.secretStoreError());
     keepInFile_->setVisible(secrets.lacksSecretStore()); // the choice only exists then
 }
 
