@@ -6,6 +6,7 @@ set -euo pipefail
 build_packages=(
   cmake g++ make pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
+  qtkeychain-qt6-dev
   libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
   libhiredis-dev libbenchmark-dev libgl-dev
   librsvg2-bin
@@ -14,6 +15,7 @@ test_packages=(
   redis-server redis-tools postgresql postgresql-client haproxy wrk xvfb xauth curl
   dpkg-dev fakeroot lintian file
   desktop-file-utils appstream systemd python3
+  dbus-daemon gnome-keyring
 )
 
 wanted=("${build_packages[@]}")

@@ -112,6 +112,8 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << "adserve " << ADSERVE_VERSION << Qt::endl;
         return 0;
     }
+    for (const QString &warning : commandLine.warnings())
+        err() << "adserve: " << warning << Qt::endl;
     const QStringList positional = commandLine.parser().positionalArguments();
     if (!positional.isEmpty() && positional.first() != QLatin1String("serve"))
         return fail(QStringLiteral("unknown command \"%1\" (expected serve or generate)").arg(positional.first()));

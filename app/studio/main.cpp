@@ -89,6 +89,9 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    for (const QString &warning : commandLine.warnings())
+        QTextStream(stderr) << "adserve-studio: " << warning << Qt::endl;
+
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     auto config = commandLine.config(environment.toStringList(), &error);
     if (!config)
@@ -101,8 +104,14 @@ int main(int argc, char *argv[])
             // Pictures are taken on a fresh embedded store (the samples plus generated campaigns).
             config->database = DatabaseTarget::sqlite(sampleDir.filePath(QStringLiteral("screenshots.sqlite")));
         } else {
+            // Waits here, before the first window, as the remembered connection needs its
+            // passwords to open; the secret store may ask the user to unlock it first.
+            session.secrets().load(ConnectionSettings::secretKeys());
+            if (!session.secrets().waitForLoaded(std::chrono::seconds(60)))
+                QTextStream(stderr) << "adserve-studio: the secret store did not answer; connecting without passwords"
+                                    << Qt::endl;
             QSettings settings;
-            if (const auto remembered = ConnectionSettings::load(settings)) {
+            if (const auto remembered = ConnectionSettings::load(settings, session.secrets())) {
                 QString why;
                 if (auto rememberedConfig = remembered->toConfig(*config, &why))
                     config = rememberedConfig;

@@ -1,5 +1,9 @@
 #include "CommandLine.h"
 
+#include "UrlPassword.h"
+
+#include <QFile>
+
 namespace adserve {
 
 CommandLine::CommandLine(const QString &description)
@@ -19,6 +23,14 @@ CommandLine::CommandLine(const QString &description)
           QStringLiteral("Embedded SQLite file (default %1).").arg(Config::defaultSqlitePath()));
     keyed(QStringLiteral("redis-url"), QStringLiteral("REDIS_URL"), QStringLiteral("url"),
           QStringLiteral("redis://[[user]:password@]host[:port][/db]; unset: in-memory cache."));
+    const auto urlFile = [this](const QString &flag, const QString &key) {
+        QCommandLineOption option(flag, QStringLiteral("Read %1 from <file>: a password in it stays out of `ps`.").arg(key),
+                                  QStringLiteral("file"));
+        urlFileOptions_.append({option, key});
+        parser_.addOption(option);
+    };
+    urlFile(QStringLiteral("database-url-file"), QStringLiteral("DATABASE_URL"));
+    urlFile(QStringLiteral("redis-url-file"), QStringLiteral("REDIS_URL"));
     keyed(QStringLiteral("redis-cluster"), QStringLiteral("REDIS_CLUSTER"), QStringLiteral("true|false"),
           QStringLiteral("REDIS_URL is a Redis Cluster node."));
     keyed(QStringLiteral("batch-size"), QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral("n"),
@@ -77,7 +89,51 @@ std::optional<Config> CommandLine::config(const QStringList &environment, QStrin
         if (parser_.isSet(option))
             values->insert(key, parser_.value(option));
     }
+    for (const auto &[option, key] : urlFileOptions_) {
+        if (parser_.isSet(option) && !readUrlFile(option, key, *values, error))
+            return std::nullopt;
+    }
     return ConfigBuilder::build(*values, error);
+}
+
+bool CommandLine::readUrlFile(const QCommandLineOption &option, const QString &key, QMap<QString, QString> &values,
+                              QString *error) const
+{
+    const QString flag = QStringLiteral("--") + option.names().constFirst();
+    const QString path = parser_.value(option);
+    for (const auto &[urlOption, urlKey] : keyedOptions_) {
+        if (urlKey == key && parser_.isSet(urlOption)) {
+            *error = QStringLiteral("%1 and --%2 both give %3: use one").arg(flag, urlOption.names().constFirst(), key);
+            return false;
+        }
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = QStringLiteral("%1 %2: cannot be read: %3").arg(flag, path, file.errorString());
+        return false;
+    }
+    const QString url = QString::fromUtf8(file.readAll()).trimmed();
+    if (url.isEmpty()) {
+        *error = QStringLiteral("%1 %2: the file is empty (expected %3)").arg(flag, path, key);
+        return false;
+    }
+    values.insert(key, url);
+    return true;
+}
+
+QStringList CommandLine::warnings() const
+{
+    QStringList lines;
+    for (const auto &[option, key] : keyedOptions_) {
+        const bool holdsUrl = key == QLatin1String("DATABASE_URL") || key == QLatin1String("REDIS_URL");
+        if (holdsUrl && parser_.isSet(option) && !UrlPassword::split(parser_.value(option)).password.isEmpty()) {
+            const QString flag = option.names().constFirst();
+            lines.append(QStringLiteral("warning: the password in --%1 is visible to every local user (ps, /proc); "
+                                        "give it in the environment (%2), the .env file or --%1-file instead")
+                             .arg(flag, key));
+        }
+    }
+    return lines;
 }
 
 } // namespace adserve

@@ -22,10 +22,19 @@ public:
 
     // .env (from --env-file, default ./.env) < environment < flags, validated.
     std::optional<Config> config(const QStringList &environment, QString *error) const;
+    // One line for each flag that carries a password (--database-url, --redis-url): every
+    // local user can read a process's arguments.
+    QStringList warnings() const;
 
 private:
+    // Reads a --*-url-file into `values`; false with `error` naming the flag and the file.
+    bool readUrlFile(const QCommandLineOption &option, const QString &key, QMap<QString, QString> &values,
+                     QString *error) const;
+
     QCommandLineParser parser_;
     QList<QPair<QCommandLineOption, QString>> keyedOptions_; // option -> configuration key
+    // A password belongs in the environment, .env or one of these files, never in a flag.
+    QList<QPair<QCommandLineOption, QString>> urlFileOptions_; // option -> configuration key
     QCommandLineOption envFile_;
     QCommandLineOption help_;
     QCommandLineOption version_;

@@ -1,13 +1,22 @@
 // Connection settings: remembered in QSettings, validated like the environment, passwords
-// never shown; the dialog's test buttons give a clear result; OK remembers the settings and
-// the session runs on them, Cancel changes nothing; switching connections reloads every panel.
+// never shown and never in the settings file (0600), but in the secret store, this session's
+// memory or a 0600 file the user agreed to; the dialog's test buttons give a clear result; OK
+// remembers the settings and the session runs on them, Cancel changes nothing; switching
+// connections reloads every panel.
 #include "StudioFixture.h"
+#include "TestPostgres.h"
 #include "TestRedis.h"
 
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
+#include "config/UrlPassword.h"
 #include "settings/ConnectionSettings.h"
+#include "settings/SecretStore.h"
 #include "settings/SettingsDialog.h"
+
+#include <QCheckBox>
+#include <QFileInfo>
+#include <QRadioButton>
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -19,6 +28,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTcpServer>
 #include <QTest>
 
@@ -30,6 +40,28 @@ class TestSettings : public QObject
     Q_OBJECT
 
     QTemporaryDir settingsDir_;
+    SecretStore secrets_{QStringLiteral("adserve-settings-test")}; // never loaded: this session's memory
+    std::unique_ptr<TestPostgres> postgres_;
+
+    // The studio's settings file holds no password and only its owner may read it.
+    static void verifyPrivateWithoutPasswords(const QString &path, const QList<QByteArray> &passwords)
+    {
+        QFile file(path);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+        const QByteArray content = file.readAll();
+        for (const QByteArray &password : passwords)
+            QVERIFY2(!content.contains(password), content.constData());
+        verifyOwnerOnly(path);
+    }
+
+    static void verifyOwnerOnly(const QString &path)
+    {
+        const QFile::Permissions permissions = QFileInfo(path).permissions();
+        QVERIFY2(permissions.testFlags(QFile::ReadOwner | QFile::WriteOwner), qPrintable(path));
+        const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther
+                                          | QFile::WriteOther | QFile::ExeOther;
+        QVERIFY2(!(permissions & others), qPrintable(QStringLiteral("%1: mode %2").arg(path).arg(int(permissions), 0, 16)));
+    }
 
     // Types `text` into the dialog's field `name` (a line edit or a spin box), as a user does.
     static void typeInto(QWidget *dialog, const QString &name, const QString &text)
@@ -42,6 +74,12 @@ class TestSettings : public QObject
         else if (auto *edit = qobject_cast<QLineEdit *>(field))
             edit->selectAll();
         QTest::keyClicks(field, text);
+    }
+
+    // Clicks a check box or radio button on its box, as a user does: the widget may be wider than its text.
+    static void tick(QAbstractButton *button)
+    {
+        QTest::mouseClick(button, Qt::LeftButton, {}, QPoint(6, button->height() / 2));
     }
 
     static void clickButton(QWidget *dialog, QDialogButtonBox::StandardButton which)
@@ -57,6 +95,10 @@ private Q_SLOTS:
         QVERIFY(settingsDir_.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
         QStandardPaths::setTestModeEnabled(true);
+        // As on a server or in CI: no desktop secret store (a session bus that is not there),
+        // unless the test run provides one.
+        if (!qEnvironmentVariableIsSet("ADSERVE_TEST_SECRET_STORE"))
+            qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/adserve-test-bus");
     }
 
     void redactsPasswords_data()
@@ -82,7 +124,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings settings(dir.filePath(QStringLiteral("studio.ini")), QSettings::IniFormat);
-        QVERIFY(!ConnectionSettings::load(settings));
+        QVERIFY(!ConnectionSettings::load(settings, secrets_));
         ConnectionSettings s;
         s.embedded = false;
         s.databaseUrl = QStringLiteral("postgres://u:p@127.0.0.1:5432/adserve");
@@ -91,8 +133,8 @@ private Q_SLOTS:
         s.batchSize = 50;
         s.cacheTtlSeconds = 600;
         s.listen = QStringLiteral("0.0.0.0:9000");
-        s.save(settings);
-        const auto loaded = ConnectionSettings::load(settings);
+        s.save(settings, secrets_);
+        const auto loaded = ConnectionSettings::load(settings, secrets_);
         QVERIFY(loaded);
         QVERIFY(*loaded == s);
         QString error;
@@ -140,7 +182,7 @@ private Q_SLOTS:
         TestRedisServer redis;
         const bool haveRedis = TestRedisServer::toolsAvailable() && redis.start();
         s.redisUrl = haveRedis ? redis.url() : QStringLiteral("redis://127.0.0.1:1");
-        SettingsDialog dialog(s);
+        SettingsDialog dialog(s, secrets_);
         dialog.show();
         QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("testDatabase")), Qt::LeftButton);
         auto *database = dialog.findChild<QLabel *>(QStringLiteral("databaseResult"));
@@ -174,7 +216,7 @@ private Q_SLOTS:
                             .arg(kConnectTimeoutSeconds);
         QElapsedTimer closing;
         {
-            SettingsDialog dialog(s);
+            SettingsDialog dialog(s, secrets_);
             dialog.show();
             QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("testDatabase")), Qt::LeftButton);
             QTRY_VERIFY(silent.hasPendingConnections());
@@ -220,7 +262,7 @@ private Q_SLOTS:
 
         // Remembered for the next start, or not at all.
         QSettings remembered;
-        const auto stored = ConnectionSettings::load(remembered);
+        const auto stored = ConnectionSettings::load(remembered, studio.session().secrets());
         QCOMPARE(stored.has_value(), applied);
         if (stored) {
             QCOMPARE(stored->batchSize, 1);
@@ -266,8 +308,151 @@ private Q_SLOTS:
         QVERIFY(stayedOpen);
         QVERIFY2(shownError.contains(QLatin1String("ADSERVE_LISTEN")), qPrintable(shownError));
         QSettings remembered;
-        QVERIFY(!ConnectionSettings::load(remembered));
+        QVERIFY(!ConnectionSettings::load(remembered, studio.session().secrets()));
         QCOMPARE(&studio.session().engine(), engineBefore);
+    }
+
+    // File → Connection settings…: the user connects to PostgreSQL and to a Redis that wants a
+    // password. With no secret store running, the passwords stay in this session's memory, or
+    // in a file only the user can read once the user agrees to it; never in the settings file,
+    // which only the user can read either.
+    void passwordsStayOutOfTheSettingsFile_data()
+    {
+        QTest::addColumn<bool>("keepInFile");
+        QTest::newRow("this session only") << false;
+        QTest::newRow("a file the user agreed to") << true;
+    }
+
+    void passwordsStayOutOfTheSettingsFile()
+    {
+        QFETCH(bool, keepInFile);
+        if (!TestRedisServer::toolsAvailable())
+            QSKIP("redis-server is not installed (installer/install-deps.sh)");
+        QString error;
+        if (!postgres_) {
+            postgres_ = std::make_unique<TestPostgres>();
+            QVERIFY2(postgres_->start(&error), qPrintable(error));
+        }
+        TestRedisServer redis({.password = QStringLiteral("redis-s3cret")});
+        QVERIFY2(redis.start(), qPrintable(redis.error()));
+        QSettings().clear();
+        StudioFixture studio;
+        QVERIFY2(studio.open({}, &error), qPrintable(error));
+        SecretStore &secrets = studio.session().secrets();
+        QFile::remove(secrets.filePath());
+
+        QString shownPlace;
+        bool fileOffered = false;
+        StudioFixture::answerNextDialog([&](QWidget *dialog) {
+            tick(dialog->findChild<QRadioButton *>(QStringLiteral("external")));
+            studio.type(dialog, QStringLiteral("databaseUrl"), postgres_->databaseUrl());
+            studio.type(dialog, QStringLiteral("databasePassword"), QStringLiteral("pg-s3cret"));
+            studio.type(dialog, QStringLiteral("redisUrl"), QStringLiteral("redis://") + redis.address());
+            studio.type(dialog, QStringLiteral("redisPassword"), QStringLiteral("redis-s3cret"));
+            QVERIFY(QTest::qWaitFor([&] { return secrets.place() != SecretStore::Place::Unknown; }, 10000));
+            shownPlace = dialog->findChild<QLabel *>(QStringLiteral("secretsPlace"))->text();
+            auto *keep = dialog->findChild<QCheckBox *>(QStringLiteral("keepPasswordsInFile"));
+            fileOffered = keep->isVisible();
+            if (keepInFile)
+                tick(keep);
+            clickButton(dialog, QDialogButtonBox::Ok);
+        });
+        QVERIFY(studio.trigger(QStringLiteral("connectionSettings")));
+        QVERIFY2(shownPlace.contains(QLatin1String("session only")), qPrintable(shownPlace));
+        QVERIFY(fileOffered);
+        QVERIFY(studio.waitForCampaigns());
+
+        // Connected with the passwords typed; the status bar says where they are kept.
+        QCOMPARE(studio.session().config().database.password, QStringLiteral("pg-s3cret"));
+        QCOMPARE(UrlPassword::split(studio.session().config().cache.url).password, QStringLiteral("redis-s3cret"));
+        const QString status = studio.window().statusBar()->currentMessage();
+        QVERIFY2(status.contains(keepInFile ? secrets.filePath() : QStringLiteral("session only")), qPrintable(status));
+
+        // The settings file: the URLs with their user names and without passwords; 0600.
+        verifyPrivateWithoutPasswords(QSettings().fileName(), {"pg-s3cret", "redis-s3cret"});
+        QSettings remembered;
+        QCOMPARE(remembered.value(QStringLiteral("connection/databaseUrl")).toString(), postgres_->databaseUrl());
+        QCOMPARE(remembered.value(QStringLiteral("connection/redisUrl")).toString(), QStringLiteral("redis://") + redis.address());
+        QCOMPARE(QFileInfo::exists(secrets.filePath()), keepInFile);
+        if (keepInFile)
+            verifyOwnerOnly(secrets.filePath());
+
+        // The next start of the studio knows the passwords only from the file the user agreed to.
+        SecretStore nextRun(QCoreApplication::applicationName());
+        nextRun.load(ConnectionSettings::secretKeys());
+        QVERIFY(nextRun.waitForLoaded(std::chrono::seconds(10)));
+        const auto next = ConnectionSettings::load(remembered, nextRun);
+        QVERIFY(next);
+        QCOMPARE(UrlPassword::split(next->databaseUrl).password, keepInFile ? QStringLiteral("pg-s3cret") : QString());
+        QCOMPARE(UrlPassword::split(next->redisUrl).password, keepInFile ? QStringLiteral("redis-s3cret") : QString());
+        QCOMPARE(UrlPassword::split(next->databaseUrl).url, postgres_->databaseUrl());
+        verifyPrivateWithoutPasswords(QSettings().fileName(), {"pg-s3cret", "redis-s3cret"});
+    }
+
+    // With a secret store running (test_gui_settings_secret_store provides one), the passwords
+    // go there: the settings file holds none, no file of passwords is written, the next start
+    // reads them back, and a connection without passwords removes them.
+    void passwordsGoToTheSecretStore()
+    {
+        if (!qEnvironmentVariableIsSet("ADSERVE_TEST_SECRET_STORE"))
+            QSKIP("needs a secret store: run as test_gui_settings_secret_store");
+        const auto started = [](SecretStore &secrets) {
+            secrets.load(ConnectionSettings::secretKeys());
+            return secrets.waitForLoaded(std::chrono::seconds(20));
+        };
+        QSettings().clear();
+        SecretStore secrets(QCoreApplication::applicationName());
+        QVERIFY(started(secrets));
+        QCOMPARE(secrets.place(), SecretStore::Place::Keychain);
+        QVERIFY2(secrets.describe().contains(QLatin1String("secret store")), qPrintable(secrets.describe()));
+        ConnectionSettings s;
+        s.embedded = false;
+        s.databaseUrl = QStringLiteral("postgres://app:pg-s3cret@db/adserve");
+        s.redisUrl = QStringLiteral("redis://:redis-s3cret@cache:6379");
+        QSettings settings;
+        s.save(settings, secrets);
+        verifyPrivateWithoutPasswords(settings.fileName(), {"pg-s3cret", "redis-s3cret"});
+        QVERIFY(!QFileInfo::exists(secrets.filePath()));
+
+        // Jobs of the secret store run one after another: the next start reads what was written.
+        SecretStore nextRun(QCoreApplication::applicationName());
+        QVERIFY(started(nextRun));
+        auto next = ConnectionSettings::load(settings, nextRun);
+        QVERIFY(next);
+        QCOMPARE(next->databaseUrl, s.databaseUrl);
+        QCOMPARE(next->redisUrl, s.redisUrl);
+
+        next->databaseUrl = QStringLiteral("postgres://app@db/adserve");
+        next->redisUrl.clear();
+        next->save(settings, nextRun);
+        SecretStore thirdRun(QCoreApplication::applicationName());
+        QVERIFY(started(thirdRun));
+        QVERIFY(thirdRun.password(QStringLiteral("DATABASE_URL")).isEmpty());
+        QVERIFY(thirdRun.password(QStringLiteral("REDIS_URL")).isEmpty());
+    }
+
+    // A settings file an older studio wrote: readable by everyone, passwords in its URLs.
+    // Reading it moves the passwords out and makes it private.
+    void passwordsAnOlderStudioWroteMoveOut()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.conf"));
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("[connection]\nembedded=false\ndatabaseUrl=postgres://app:old-s3cret@db/adserve\n"
+                  "redisUrl=redis://:old-s3cret@cache:6379\n");
+        old.close();
+        QVERIFY(old.setPermissions(old.permissions() | QFile::ReadGroup | QFile::ReadOther));
+
+        SecretStore secrets(QStringLiteral("adserve-settings-test"));
+        QSettings settings(path, QSettings::IniFormat);
+        const auto loaded = ConnectionSettings::load(settings, secrets);
+        QVERIFY(loaded);
+        QCOMPARE(loaded->databaseUrl, QStringLiteral("postgres://app:old-s3cret@db/adserve"));
+        QCOMPARE(loaded->redisUrl, QStringLiteral("redis://:old-s3cret@cache:6379"));
+        QCOMPARE(secrets.password(QStringLiteral("DATABASE_URL")), QStringLiteral("old-s3cret"));
+        verifyPrivateWithoutPasswords(path, {"old-s3cret"});
+        QCOMPARE(settings.value(QStringLiteral("connection/databaseUrl")).toString(), QStringLiteral("postgres://app@db/adserve"));
     }
 
     void switchingConnectionsReloadsThePanels()
@@ -302,7 +487,7 @@ private Q_SLOTS:
         QVERIFY2(body.contains("spotify"), body.constData());
         QCOMPARE(studio.session().engine().store().target().sqlitePath, s.sqlitePath);
         QSettings remembered;
-        QCOMPARE(ConnectionSettings::load(remembered)->sqlitePath, s.sqlitePath);
+        QCOMPARE(ConnectionSettings::load(remembered, studio.session().secrets())->sqlitePath, s.sqlitePath);
 
         // An unusable connection leaves the current one in place.
         ConnectionSettings broken;

@@ -60,7 +60,7 @@ depends=$(field Depends)
 wanted=(adduser libqt6sql6-sqlite libqt6sql6-psql libqt6core6 libqt6network6 libqt6sql6 libqt6httpserver6
         libstdc++6 libc6)
 [[ -f "$build_dir/$plugin_subdir/libadserve_cache_redis.so" ]] && wanted+=(libhiredis0.14)
-[[ "$with_studio" == ON ]] && wanted+=(libqt6widgets6 libqt6charts6)
+[[ "$with_studio" == ON ]] && wanted+=(libqt6widgets6 libqt6charts6 libqt6keychain1)
 for package in "${wanted[@]}"; do
   [[ ",$depends," =~ [,\ ]"$package"[\ ,] ]] || fail "Depends lacks $package: $depends"
 done

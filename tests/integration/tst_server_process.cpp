@@ -25,6 +25,7 @@ private slots:
     void servesAndShutsDownCleanly();
     void portInUseIsClearError();
     void envFileIsRead();
+    void passwordOnTheCommandLineIsWarnedAbout();
     void generateFillsTheStore();
 
 private:
@@ -185,6 +186,29 @@ void ServerProcessTest::envFileIsRead()
     server.terminate();
     QVERIFY(server.waitForFinished(5000));
     env.remove();
+}
+
+// A password in --database-url is visible in `ps` to every local user: adserve says so, once
+// and without the password; the same URL from --database-url-file draws no warning.
+void ServerProcessTest::passwordOnTheCommandLineIsWarnedAbout()
+{
+    const QString url = QStringLiteral("postgres://app:s3cret@127.0.0.1:1/none?connect_timeout=2");
+    QFile file(dir_.filePath(QStringLiteral("database-url")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(url.toUtf8() + "\n");
+    file.close();
+    for (const bool fromFile : {false, true}) {
+        QProcess p;
+        p.setWorkingDirectory(dir_.path());
+        p.start(binary(), fromFile ? QStringList{QStringLiteral("--database-url-file"), file.fileName()}
+                                   : QStringList{QStringLiteral("--database-url"), url});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2); // nothing listens on port 1: the URL was used either way
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(err.count("visible to every local user"), fromFile ? 0 : 1);
+        QVERIFY2(!err.contains("s3cret"), err.constData());
+        QVERIFY2(err.contains("127.0.0.1"), err.constData());
+    }
 }
 
 void ServerProcessTest::generateFillsTheStore()

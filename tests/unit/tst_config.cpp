@@ -1,5 +1,7 @@
-// Configuration: .env < environment < flags, and a clear one-line error for bad values.
+// Configuration: .env < environment < flags, and a clear one-line error for bad values;
+// URLs from files, a warning for a password on the command line, passwords split off URLs.
 #include "config/CommandLine.h"
+#include "config/UrlPassword.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,6 +20,13 @@ private slots:
     void envFileErrors();
     void precedence();
     void unknownFlag();
+    void passwordsSplitOffUrls_data();
+    void passwordsSplitOffUrls();
+    void urlFilesAreRead();
+    void urlFileErrors_data();
+    void urlFileErrors();
+    void passwordOnTheCommandLineIsWarnedAbout_data();
+    void passwordOnTheCommandLineIsWarnedAbout();
 };
 
 // Writes `content` to the file `name` in `dir` and returns its path (empty if it cannot be written).
@@ -150,6 +159,131 @@ void ConfigTest::unknownFlag()
     QVERIFY(cli.helpRequested());
     QVERIFY(cli.helpText().contains(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE")));
     QVERIFY(cli.helpText().contains(QStringLiteral("--redis-url")));
+}
+
+void ConfigTest::passwordsSplitOffUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("withoutPassword");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("joined"); // put back together
+    QTest::newRow("postgres") << "postgres://app:s3cret@db:5432/adserve" << "postgres://app@db:5432/adserve" << "s3cret"
+                              << "postgres://app:s3cret@db:5432/adserve";
+    QTest::newRow("postgres encoded") << "postgresql://app:p%40ss:w@db/adserve?sslmode=require"
+                                      << "postgresql://app@db/adserve?sslmode=require" << "p@ss:w"
+                                      << "postgresql://app:p%40ss%3Aw@db/adserve?sslmode=require";
+    QTest::newRow("postgres option") << "postgres://db/adserve?password=s3cret&sslmode=disable"
+                                     << "postgres://db/adserve?sslmode=disable" << "s3cret"
+                                     << "postgres://:s3cret@db/adserve?sslmode=disable";
+    QTest::newRow("postgres no password") << "postgres://app@db/adserve" << "postgres://app@db/adserve" << ""
+                                          << "postgres://app@db/adserve";
+    QTest::newRow("libpq") << "host=db password=s3cret dbname=adserve" << "host=db dbname=adserve" << "s3cret"
+                           << "host=db dbname=adserve password='s3cret'";
+    QTest::newRow("libpq quoted") << R"(PASSWORD = 'a \'b' dbname=x)" << "dbname=x" << "a 'b" << R"(dbname=x password='a \'b')";
+    QTest::newRow("redis") << "redis://:s3cret@cache:6379/0" << "redis://cache:6379/0" << "s3cret"
+                           << "redis://:s3cret@cache:6379/0";
+    QTest::newRow("redis user") << "redis://app:s3cret@cache:6379" << "redis://app:@cache:6379" << "s3cret"
+                                << "redis://app:s3cret@cache:6379";
+    QTest::newRow("redis password only") << "redis://s3cret@cache" << "redis://cache" << "s3cret"
+                                         << "redis://:s3cret@cache";
+    QTest::newRow("redis no password") << "redis://cache:6379" << "redis://cache:6379" << "" << "redis://cache:6379";
+}
+
+void ConfigTest::passwordsSplitOffUrls()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, withoutPassword);
+    QFETCH(QString, password);
+    QFETCH(QString, joined);
+    const UrlPassword split = UrlPassword::split(url);
+    QCOMPARE(split.url, withoutPassword);
+    QCOMPARE(split.password, password);
+    QCOMPARE(UrlPassword::join(split.url, split.password), joined);
+    if (!url.startsWith(QLatin1String("redis"))) { // the engine reads the same password back
+        QString error;
+        const auto target = DatabaseTarget::fromDatabaseUrl(joined, &error);
+        QVERIFY2(target, qPrintable(error));
+        QCOMPARE(target->password, password);
+    }
+}
+
+void ConfigTest::urlFilesAreRead()
+{
+    QTemporaryDir dir;
+    const QString database = writeEnvFile(dir, QStringLiteral("database-url"), "  postgres://app:s3cret@db/adserve\n");
+    const QString redis = writeEnvFile(dir, QStringLiteral("redis-url"), "redis://:r3dis@cache:6380\n");
+    CommandLine cli(QStringLiteral("test"));
+    QString error;
+    QVERIFY(cli.parse({QStringLiteral("adserve"), QStringLiteral("--database-url-file"), database,
+                       QStringLiteral("--redis-url-file"), redis},
+                      &error));
+    const auto config = cli.config({QStringLiteral("DATABASE_URL=postgres://other/db")}, &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->database.host, QStringLiteral("db"));  // the file beats the environment
+    QCOMPARE(config->database.password, QStringLiteral("s3cret"));
+    QCOMPARE(config->cache.url, QStringLiteral("redis://:r3dis@cache:6380"));
+    QVERIFY(cli.warnings().isEmpty());
+    QVERIFY(cli.helpText().contains(QStringLiteral("--database-url-file")));
+}
+
+void ConfigTest::urlFileErrors_data()
+{
+    QTest::addColumn<QStringList>("args"); // FILE stands for a file holding `content`
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QStringList>("mentions");
+    QTest::newRow("missing") << QStringList{"--database-url-file", "/nonexistent/database-url"} << QByteArray()
+                             << QStringList{"--database-url-file", "/nonexistent/database-url", "cannot be read"};
+    QTest::newRow("empty") << QStringList{"--redis-url-file", "FILE"} << QByteArray(" \n")
+                           << QStringList{"--redis-url-file", "FILE", "empty"};
+    QTest::newRow("both") << QStringList{"--database-url", "postgres://db/x", "--database-url-file", "FILE"}
+                          << QByteArray("postgres://db/y") << QStringList{"--database-url", "--database-url-file"};
+    QTest::newRow("invalid url") << QStringList{"--redis-url-file", "FILE"} << QByteArray("rediss://:s3cret@cache")
+                                 << QStringList{"REDIS_URL"};
+}
+
+void ConfigTest::urlFileErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, mentions);
+    QTemporaryDir dir;
+    const QString file = writeEnvFile(dir, QStringLiteral("url"), content);
+    args.replaceInStrings(QStringLiteral("FILE"), file);
+    mentions.replaceInStrings(QStringLiteral("FILE"), file);
+    CommandLine cli(QStringLiteral("test"));
+    QString error;
+    QVERIFY(cli.parse(QStringList{QStringLiteral("adserve")} + args, &error));
+    QVERIFY(!cli.config({}, &error));
+    for (const QString &mention : mentions)
+        QVERIFY2(error.contains(mention), qPrintable(error));
+    QVERIFY2(!error.contains(QLatin1String("s3cret")), qPrintable(error));
+}
+
+void ConfigTest::passwordOnTheCommandLineIsWarnedAbout_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("warning"); // empty: none
+    QTest::newRow("database url") << QStringList{"--database-url", "postgres://app:s3cret@db/adserve"} << "--database-url-file";
+    QTest::newRow("libpq") << QStringList{"--database-url=host=db password=s3cret dbname=x"} << "--database-url-file";
+    QTest::newRow("redis url") << QStringList{"--redis-url", "redis://:s3cret@cache"} << "--redis-url-file";
+    QTest::newRow("database url, no password") << QStringList{"--database-url", "postgres://app@db/adserve"} << "";
+    QTest::newRow("redis url, no password") << QStringList{"--redis-url", "redis://cache:6379"} << "";
+}
+
+void ConfigTest::passwordOnTheCommandLineIsWarnedAbout()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, warning);
+    CommandLine cli(QStringLiteral("test"));
+    QString error;
+    QVERIFY(cli.parse(QStringList{QStringLiteral("adserve")} + args, &error));
+    const QStringList warnings = cli.warnings();
+    QCOMPARE(warnings.size(), warning.isEmpty() ? 0 : 1);
+    if (!warning.isEmpty()) {
+        QVERIFY2(warnings.first().contains(warning), qPrintable(warnings.first()));
+        QVERIFY2(warnings.first().contains(QLatin1String("every local user")), qPrintable(warnings.first()));
+        QVERIFY2(!warnings.first().contains(QLatin1String("s3cret")), qPrintable(warnings.first()));
+    }
 }
 
 QTEST_GUILESS_MAIN(ConfigTest)

@@ -76,6 +76,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(campaigns_, &CampaignsPanel::message, this, &MainWindow::showStatusMessage);
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
+    connect(&session_.secrets(), &SecretStore::failed, this, &MainWindow::showStatusMessage);
+    connect(&session_.secrets(), &SecretStore::loaded, this, &MainWindow::showSecretsNote);
 
     connect(&session_, &StudioSession::serverStateChanged, this, &MainWindow::showServerState);
     connect(&session_, &StudioSession::requestServed, this, [this] { ++servedThisSecond_; });
@@ -94,6 +96,20 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
         showServerState();
     });
     resize(1280, 800);
+    showSecretsNote();
+}
+
+void MainWindow::showSecretsNote()
+{
+    if (const QString note = secretsNote(); !note.isEmpty())
+        showStatusMessage(note);
+}
+
+QString MainWindow::secretsNote() const
+{
+    const SecretStore &secrets = session_.secrets();
+    const bool withServers = session_.isOpen() && !ConnectionSettings::fromConfig(session_.config()).embedded;
+    return withServers && secrets.lacksSecretStore() ? secrets.describe() : QString();
 }
 
 void MainWindow::showStatusMessage(const QString &text)
@@ -142,19 +158,23 @@ bool MainWindow::switchConnection(const ConnectionSettings &settings, QString *e
     if (!session_.open(*config, error))
         return false;
     QSettings stored;
-    settings.save(stored);
+    settings.save(stored, session_.secrets());
     return true;
 }
 
 void MainWindow::editSettings()
 {
-    SettingsDialog dialog(ConnectionSettings::fromConfig(session_.config()), this);
+    SecretStore &secrets = session_.secrets();
+    secrets.load(ConnectionSettings::secretKeys()); // the dialog says where passwords go once known
+    SettingsDialog dialog(ConnectionSettings::fromConfig(session_.config()), secrets, this);
     while (dialog.exec() == QDialog::Accepted) {
         QString error;
+        secrets.setKeepInFile(dialog.keepsPasswordsInFile());
         if (switchConnection(dialog.settings(), &error)) {
-            showStatusMessage(tr("Connected: %1, cache %2")
+            showStatusMessage(tr("Connected: %1, cache %2. %3")
                                   .arg(session_.engine().store().describe(),
-                                       redactUrl(session_.engine().cache().backend().describe())));
+                                       redactUrl(session_.engine().cache().backend().describe()), secretsNote())
+                                  .trimmed());
             return;
         }
         QMessageBox::warning(this, tr("Not connected"),

@@ -48,6 +48,9 @@ protected:
 private:
     void editSettings();
     void showServerState();
+    // Where no secret store runs and servers are in use: where their passwords are kept.
+    QString secretsNote() const;
+    void showSecretsNote();
 
     StudioSession &session_;
     QTabWidget *tabs_;

@@ -10,6 +10,7 @@
 #include "server/LoadRun.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
+#include "settings/SettingsDialog.h"
 #include "simulator/SimulatorPanel.h"
 #include "simulator/WhatIfGrid.h"
 
@@ -50,14 +51,17 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         return {};
     }
     QStringList written;
-    const auto shoot = [&](QWidget *tab, const QString &name) {
-        window.tabs()->setCurrentWidget(tab);
+    const auto save = [&](QWidget *widget, const QString &name) {
         settle(300);
         const QString path = QDir(folder).filePath(name + QStringLiteral(".png"));
-        if (window.grab().save(path))
+        if (widget->grab().save(path))
             written.append(path);
         else
             *error = QStringLiteral("cannot write %1").arg(path);
+    };
+    const auto shoot = [&](QWidget *tab, const QString &name) {
+        window.tabs()->setCurrentWidget(tab);
+        save(&window, name);
     };
     window.resize(1400, 860);
     window.show();
@@ -138,6 +142,18 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
 
     session.stopServer();
     window.tabs()->setCurrentIndex(0);
+
+    // Connection settings: PostgreSQL and Redis with their passwords, and where those are kept.
+    ConnectionSettings servers = ConnectionSettings::fromConfig(session.config());
+    servers.embedded = false;
+    servers.sqlitePath.clear(); // shows the default, not this tour's temporary store
+    servers.databaseUrl = QStringLiteral("postgres://adserve:example@db.example.internal:5432/adserve");
+    servers.redisUrl = QStringLiteral("redis://:example@cache.example.internal:6379/0");
+    session.secrets().load(ConnectionSettings::secretKeys());
+    waitUntil([&] { return session.secrets().place() != SecretStore::Place::Unknown; }, 10000);
+    SettingsDialog settings(servers, session.secrets(), &window);
+    settings.show();
+    save(&settings, QStringLiteral("settings"));
     return error->isEmpty() ? written : QStringList{};
 }
 

@@ -10,7 +10,8 @@ class StudioSession;
 
 // Renders a picture of each panel, on the data the session holds, into a folder: the
 // campaigns with the editor open, a simulated delivery, the what-if grid, the cache after
-// a warm-up and the server after a short load run. Works offscreen (QWidget::grab).
+// a warm-up, the server after a short load run and the connection settings. Works offscreen
+// (QWidget::grab).
 namespace ScreenshotTour {
 
 // Returns the files written; empty with `error` set on failure.

@@ -3,6 +3,8 @@
 #include "changes/Actor.h"
 #include "common/ValueCatalog.h"
 
+#include <QCoreApplication>
+
 #include <optional>
 #include <utility>
 
@@ -10,6 +12,7 @@ namespace adserve {
 
 StudioSession::StudioSession(QObject *parent)
     : QObject(parent)
+    , secrets_(QCoreApplication::applicationName())
     , valueCatalog_(std::make_unique<ValueCatalog>(*this))
 {
     qRegisterMetaType<adserve::RequestRecord>();

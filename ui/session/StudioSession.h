@@ -4,6 +4,7 @@
 #include "http/HttpApi.h"
 #include "http/HttpServerPool.h"
 #include "http/Metrics.h"
+#include "settings/SecretStore.h"
 
 #include <QObject>
 
@@ -42,6 +43,8 @@ public:
     HttpServerPool &server() { return *server_; }
     // The completion lists of every panel, kept current across changes and reopens.
     ValueCatalog &valueCatalog() { return *valueCatalog_; }
+    // The passwords of the connections, kept out of the settings file.
+    SecretStore &secrets() { return secrets_; }
 
     // Starts the embedded server on the given address; false with `error` when it cannot bind.
     bool startServer(const QHostAddress &address, quint16 port, QString *error);
@@ -57,6 +60,7 @@ Q_SIGNALS:
     void requestServed(const adserve::RequestRecord &record);
 
 private:
+    SecretStore secrets_;
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<Metrics> metrics_;
     std::unique_ptr<HttpApi> api_;

@@ -1,11 +1,49 @@
 #include "ConnectionSettings.h"
 
+#include "PrivateFile.h"
+#include "SecretStore.h"
+#include "config/UrlPassword.h"
+
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
 #include <QUrlQuery>
 
 namespace adserve {
+
+namespace {
+
+const QString kDatabaseUrl = QStringLiteral("DATABASE_URL");
+const QString kRedisUrl = QStringLiteral("REDIS_URL");
+
+// The URL remembered under `name`, with its password from `secrets`. A password still in
+// the file (written by an older studio) moves to `secrets`; true when one did.
+bool loadUrl(QSettings &settings, const QString &name, SecretStore &secrets, const QString &key, QString *url)
+{
+    const UrlPassword stored = UrlPassword::split(settings.value(name).toString());
+    const bool moved = !stored.password.isEmpty();
+    if (moved) {
+        secrets.setPassword(key, stored.password);
+        settings.setValue(name, stored.url);
+    }
+    *url = UrlPassword::join(stored.url, secrets.password(key));
+    return moved;
+}
+
+void saveUrl(QSettings &settings, const QString &name, SecretStore &secrets, const QString &key, const QString &url)
+{
+    const UrlPassword split = UrlPassword::split(url);
+    settings.setValue(name, split.url);
+    secrets.setPassword(key, split.password);
+}
+
+} // namespace
+
+QStringList ConnectionSettings::secretKeys()
+{
+    return {kDatabaseUrl, kRedisUrl};
+}
 
 QMap<QString, QString> ConnectionSettings::values() const
 {
@@ -14,9 +52,9 @@ QMap<QString, QString> ConnectionSettings::values() const
         if (!sqlitePath.trimmed().isEmpty())
             v.insert(QStringLiteral("ADSERVE_DB"), sqlitePath.trimmed());
     } else {
-        v.insert(QStringLiteral("DATABASE_URL"), databaseUrl.trimmed());
+        v.insert(kDatabaseUrl, databaseUrl.trimmed());
         if (!redisUrl.trimmed().isEmpty())
-            v.insert(QStringLiteral("REDIS_URL"), redisUrl.trimmed());
+            v.insert(kRedisUrl, redisUrl.trimmed());
         v.insert(QStringLiteral("REDIS_CLUSTER"), redisCluster ? QStringLiteral("true") : QStringLiteral("false"));
     }
     v.insert(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QString::number(batchSize));
@@ -84,37 +122,44 @@ ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
     return s;
 }
 
-std::optional<ConnectionSettings> ConnectionSettings::load(QSettings &settings)
+std::optional<ConnectionSettings> ConnectionSettings::load(QSettings &settings, SecretStore &secrets)
 {
+    // A file an older studio wrote may be readable by every local user.
+    if (QFileInfo::exists(settings.fileName()))
+        PrivateFile::ensure(settings.fileName());
     settings.beginGroup(QStringLiteral("connection"));
     const bool present = settings.contains(QStringLiteral("embedded"));
     ConnectionSettings s;
+    bool moved = false;
     if (present) {
         s.embedded = settings.value(QStringLiteral("embedded"), true).toBool();
         s.sqlitePath = settings.value(QStringLiteral("sqlitePath")).toString();
-        s.databaseUrl = settings.value(QStringLiteral("databaseUrl")).toString();
-        s.redisUrl = settings.value(QStringLiteral("redisUrl")).toString();
+        moved |= loadUrl(settings, QStringLiteral("databaseUrl"), secrets, kDatabaseUrl, &s.databaseUrl);
+        moved |= loadUrl(settings, QStringLiteral("redisUrl"), secrets, kRedisUrl, &s.redisUrl);
         s.redisCluster = settings.value(QStringLiteral("redisCluster"), false).toBool();
         s.batchSize = settings.value(QStringLiteral("batchSize"), 100).toInt();
         s.cacheTtlSeconds = settings.value(QStringLiteral("cacheTtlSeconds"), 24 * 3600).toInt();
         s.listen = settings.value(QStringLiteral("listen"), s.listen).toString();
     }
     settings.endGroup();
+    if (moved)
+        PrivateFile::sync(settings);
     return present ? std::optional(s) : std::nullopt;
 }
 
-void ConnectionSettings::save(QSettings &settings) const
+void ConnectionSettings::save(QSettings &settings, SecretStore &secrets) const
 {
     settings.beginGroup(QStringLiteral("connection"));
     settings.setValue(QStringLiteral("embedded"), embedded);
     settings.setValue(QStringLiteral("sqlitePath"), sqlitePath);
-    settings.setValue(QStringLiteral("databaseUrl"), databaseUrl);
-    settings.setValue(QStringLiteral("redisUrl"), redisUrl);
+    saveUrl(settings, QStringLiteral("databaseUrl"), secrets, kDatabaseUrl, databaseUrl);
+    saveUrl(settings, QStringLiteral("redisUrl"), secrets, kRedisUrl, redisUrl);
     settings.setValue(QStringLiteral("redisCluster"), redisCluster);
     settings.setValue(QStringLiteral("batchSize"), batchSize);
     settings.setValue(QStringLiteral("cacheTtlSeconds"), cacheTtlSeconds);
     settings.setValue(QStringLiteral("listen"), listen);
     settings.endGroup();
+    PrivateFile::sync(settings);
 }
 
 QString redactUrl(const QString &url)

@@ -4,12 +4,15 @@
 
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
 class QSettings;
 
 namespace adserve {
+
+class SecretStore;
 
 // What the studio connects to, as the user chose it in the settings dialog. Kept as the
 // configuration keys the engine reads (DATABASE_URL, REDIS_URL, ...), so the studio, the
@@ -34,9 +37,13 @@ struct ConnectionSettings
     std::optional<Config> toConfig(const Config &current, QString *error) const;
     static ConnectionSettings fromConfig(const Config &config);
 
-    // Remembered between runs. Never written to any log.
-    static std::optional<ConnectionSettings> load(QSettings &settings);
-    void save(QSettings &settings) const;
+    // Remembered between runs: the settings file (mode 0600) holds the URLs without their
+    // passwords, `secrets` the passwords. Never written to any log. Passwords an older studio
+    // wrote into the file are moved to `secrets` when it is read.
+    static std::optional<ConnectionSettings> load(QSettings &settings, SecretStore &secrets);
+    void save(QSettings &settings, SecretStore &secrets) const;
+    // The keys the passwords are kept under in a SecretStore.
+    static QStringList secretKeys();
 
     bool operator==(const ConnectionSettings &) const = default;
 };

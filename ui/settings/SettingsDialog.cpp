@@ -1,7 +1,9 @@
 #include "SettingsDialog.h"
 
 #include "ConnectionTester.h"
+#include "SecretStore.h"
 #include "common/BackgroundJob.h"
+#include "config/UrlPassword.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -24,16 +26,35 @@ void showOutcome(QLabel *label, const ConnectionTester::Outcome &outcome)
     label->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b7f2a") : QStringLiteral("color: #b00020"));
 }
 
+// The URL typed into `url`, with the password from `password` unless the URL has its own.
+QString withPassword(const QLineEdit *url, const QLineEdit *password)
+{
+    const UrlPassword typed = UrlPassword::split(url->text());
+    return UrlPassword::join(typed.url, typed.password.isEmpty() ? password->text() : typed.password);
+}
+
+QLineEdit *passwordField(const QString &password, const QString &name)
+{
+    auto *field = new QLineEdit(password);
+    field->setEchoMode(QLineEdit::Password);
+    field->setObjectName(name);
+    return field;
+}
+
 } // namespace
 
-SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *parent)
+SettingsDialog::SettingsDialog(const ConnectionSettings &current, const SecretStore &secrets, QWidget *parent)
     : QDialog(parent)
     , embedded_(new QRadioButton(tr("Embedded: SQLite file and in-memory cache")))
     , external_(new QRadioButton(tr("PostgreSQL and Redis")))
     , sqlitePath_(new QLineEdit(current.sqlitePath))
     , externalBox_(new QGroupBox(tr("Servers")))
-    , databaseUrl_(new QLineEdit(current.databaseUrl))
-    , redisUrl_(new QLineEdit(current.redisUrl))
+    , databaseUrl_(new QLineEdit(UrlPassword::split(current.databaseUrl).url))
+    , redisUrl_(new QLineEdit(UrlPassword::split(current.redisUrl).url))
+    , databasePassword_(passwordField(UrlPassword::split(current.databaseUrl).password, QStringLiteral("databasePassword")))
+    , redisPassword_(passwordField(UrlPassword::split(current.redisUrl).password, QStringLiteral("redisPassword")))
+    , secretsPlace_(new QLabel)
+    , keepInFile_(new QCheckBox(tr("Keep passwords in a file only you can read (%1)").arg(secrets.filePath())))
     , cluster_(new QCheckBox(tr("Redis Cluster")))
     , testDatabase_(new QPushButton(tr("Test")))
     , testCache_(new QPushButton(tr("Test")))
@@ -59,11 +80,15 @@ SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *paren
     ttl_->setObjectName(QStringLiteral("cacheTtl"));
     listen_->setObjectName(QStringLiteral("listen"));
     error_->setObjectName(QStringLiteral("settingsError"));
+    secretsPlace_->setObjectName(QStringLiteral("secretsPlace"));
+    keepInFile_->setObjectName(QStringLiteral("keepPasswordsInFile"));
 
     (current.embedded ? embedded_ : external_)->setChecked(true);
     sqlitePath_->setPlaceholderText(Config::defaultSqlitePath());
-    databaseUrl_->setPlaceholderText(QStringLiteral("postgres://user:password@host:5432/adserve"));
-    redisUrl_->setPlaceholderText(QStringLiteral("redis://[:password@]host:6379/0  (empty: in-memory cache)"));
+    databaseUrl_->setPlaceholderText(QStringLiteral("postgres://user@host:5432/adserve"));
+    redisUrl_->setPlaceholderText(QStringLiteral("redis://host:6379/0  (empty: in-memory cache)"));
+    secretsPlace_->setWordWrap(true);
+    keepInFile_->setChecked(secrets.keepsInFile());
     cluster_->setChecked(current.redisCluster);
     batchSize_->setRange(1, 100000);
     batchSize_->setValue(current.batchSize);
@@ -87,9 +112,13 @@ SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *paren
     cacheRow->addWidget(testCache_);
     auto *externalForm = new QFormLayout(externalBox_);
     externalForm->addRow(tr("DATABASE_URL"), databaseRow);
+    externalForm->addRow(tr("Password"), databasePassword_);
     externalForm->addRow(QString(), databaseResult_);
     externalForm->addRow(tr("REDIS_URL"), cacheRow);
+    externalForm->addRow(tr("Password"), redisPassword_);
     externalForm->addRow(QString(), cacheResult_);
+    externalForm->addRow(QString(), secretsPlace_);
+    externalForm->addRow(QString(), keepInFile_);
 
     auto *deliveryBox = new QGroupBox(tr("Delivery"));
     auto *deliveryForm = new QFormLayout(deliveryBox);
@@ -114,6 +143,8 @@ SettingsDialog::SettingsDialog(const ConnectionSettings &current, QWidget *paren
     connect(testDatabase_, &QPushButton::clicked, this, &SettingsDialog::testDatabase);
     connect(testCache_, &QPushButton::clicked, this, &SettingsDialog::testCache);
     connect(job_, &BackgroundJob::finished, this, &SettingsDialog::updateEnabled);
+    connect(&secrets, &SecretStore::loaded, this, [this, &secrets] { showSecretsPlace(secrets); });
+    showSecretsPlace(secrets);
     updateEnabled();
     resize(640, sizeHint().height());
 }
@@ -123,13 +154,25 @@ ConnectionSettings SettingsDialog::settings() const
     ConnectionSettings s;
     s.embedded = embedded_->isChecked();
     s.sqlitePath = sqlitePath_->text().trimmed();
-    s.databaseUrl = databaseUrl_->text().trimmed();
-    s.redisUrl = redisUrl_->text().trimmed();
+    s.databaseUrl = withPassword(databaseUrl_, databasePassword_);
+    s.redisUrl = withPassword(redisUrl_, redisPassword_);
     s.redisCluster = cluster_->isChecked();
     s.batchSize = batchSize_->value();
     s.cacheTtlSeconds = ttl_->value();
     s.listen = listen_->text().trimmed();
     return s;
+}
+
+bool SettingsDialog::keepsPasswordsInFile() const
+{
+    return keepInFile_->isChecked();
+}
+
+void SettingsDialog::showSecretsPlace(const SecretStore &secrets)
+{
+    secretsPlace_->setText(secrets.describe());
+    secretsPlace_->setToolTip(secrets.secretStoreError());
+    keepInFile_->setVisible(secrets.lacksSecretStore()); // the choice only exists then
 }
 
 void SettingsDialog::updateEnabled()
@@ -143,7 +186,7 @@ void SettingsDialog::updateEnabled()
 void SettingsDialog::testDatabase()
 {
     QString why;
-    const auto target = DatabaseTarget::fromDatabaseUrl(databaseUrl_->text().trimmed(), &why);
+    const auto target = DatabaseTarget::fromDatabaseUrl(settings().databaseUrl, &why);
     if (!target) {
         showOutcome(databaseResult_, {false, why});
         return;

@@ -15,20 +15,27 @@ class QGroupBox;
 namespace adserve {
 
 class BackgroundJob;
+class SecretStore;
 
 // Chooses what the studio connects to: the embedded default (SQLite file + in-memory
 // cache) or PostgreSQL and Redis, with buttons that test each connection, plus the
-// delivery settings. The result is only applied by the caller when accepted.
+// delivery settings. Passwords have fields of their own, and a line says where they are
+// kept (`secrets`); where no secret store runs, the user may agree to keep them in a file.
+// The result is only applied by the caller when accepted.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit SettingsDialog(const ConnectionSettings &current, QWidget *parent = nullptr);
+    SettingsDialog(const ConnectionSettings &current, const SecretStore &secrets, QWidget *parent = nullptr);
 
+    // With the passwords in their URLs.
     ConnectionSettings settings() const;
+    // Whether the user agreed to keep passwords in a file where no secret store runs.
+    bool keepsPasswordsInFile() const;
 
 private:
     void updateEnabled();
+    void showSecretsPlace(const SecretStore &secrets);
     void testDatabase();
     void testCache();
     void accept() override;
@@ -40,6 +47,10 @@ private:
     QGroupBox *externalBox_;
     QLineEdit *databaseUrl_;
     QLineEdit *redisUrl_;
+    QLineEdit *databasePassword_;
+    QLineEdit *redisPassword_;
+    QLabel *secretsPlace_;
+    QCheckBox *keepInFile_;
     QCheckBox *cluster_;
     QPushButton *testDatabase_;
     QPushButton *testCache_;
