@@ -101,13 +101,29 @@ quint16 boundPort(int fd)
                                          : ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
 
-// Carries requests of one thread's connections to the HttpApi.
+// adserve's routes, as the pool serves them.
+class ApiRequestHandler final : public RequestHandler
+{
+public:
+    explicit ApiRequestHandler(HttpApi &api)
+        : api_(api)
+    {
+    }
+    HttpReply handle(const HttpRequest &request) override { return api_.handle(request); }
+    bool takesBody(QByteArrayView method, QByteArrayView path) const override { return api_.takesBody(method, path); }
+    EdgeStats &edgeStats() override { return api_.metrics().edge(); }
+
+private:
+    HttpApi &api_;
+};
+
+// Carries requests of one thread's connections to the request handler.
 class ApiHttpServer final : public QAbstractHttpServer
 {
 public:
-    ApiHttpServer(HttpServerPool &pool, HttpApi &api)
+    ApiHttpServer(HttpServerPool &pool, RequestHandler &handler)
         : pool_(pool)
-        , api_(api)
+        , handler_(handler)
     {
     }
 
@@ -119,7 +135,7 @@ protected:
         const QUrl url = request.url();
         HttpRequest apiRequest{methodName(request.method()), url.path(), request.query(),
                                request.value("Authorization"), request.body()};
-        const HttpReply reply = api_.handle(apiRequest);
+        const HttpReply reply = handler_.handle(apiRequest);
 
         // The head in one write and the body in another: the client connection buffers them.
         QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
@@ -152,7 +168,7 @@ protected:
 
 private:
     HttpServerPool &pool_;
-    HttpApi &api_;
+    RequestHandler &handler_;
 };
 
 } // namespace
@@ -169,12 +185,12 @@ public:
         QMetaObject::invokeMethod(
             &context_,
             [this, &pool, fd, cap] {
-                const BodyPolicy takesBody = [&api = pool.api_](const RequestHead &head) {
-                    return api.takesBody(head.method, head.path());
+                const BodyPolicy takesBody = [&handler = pool.handler_](const RequestHead &head) {
+                    return handler.takesBody(head.method, head.path());
                 };
-                auto *tcp = new GuardedServer(pool.limits_, cap, takesBody, pool.api_.metrics().edge());
+                auto *tcp = new GuardedServer(pool.limits_, cap, takesBody, pool.handler_.edgeStats());
                 tcp->setSocketDescriptor(fd);
-                http_ = new ApiHttpServer(pool, pool.api_);
+                http_ = new ApiHttpServer(pool, pool.handler_);
                 http_->bind(tcp);
             },
             Qt::BlockingQueuedConnection);
@@ -196,7 +212,16 @@ private:
 
 HttpServerPool::HttpServerPool(HttpApi &api, const HttpLimits &limits, QObject *parent)
     : QObject(parent)
-    , api_(api)
+    , ownHandler_(std::make_unique<ApiRequestHandler>(api))
+    , handler_(*ownHandler_)
+    , limits_(limits)
+{
+    qRegisterMetaType<adserve::RequestRecord>();
+}
+
+HttpServerPool::HttpServerPool(RequestHandler &handler, const HttpLimits &limits, QObject *parent)
+    : QObject(parent)
+    , handler_(handler)
     , limits_(limits)
 {
     qRegisterMetaType<adserve::RequestRecord>();

@@ -2,6 +2,7 @@
 
 #include "EdgeGuard.h"
 #include "HttpApi.h"
+#include "RequestHandler.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -31,7 +32,10 @@ class HttpServerPool : public QObject
 {
     Q_OBJECT
 public:
+    // Serves adserve's routes.
     HttpServerPool(HttpApi &api, const HttpLimits &limits = {}, QObject *parent = nullptr);
+    // Serves whatever `handler` answers; it must outlive the pool.
+    HttpServerPool(RequestHandler &handler, const HttpLimits &limits = {}, QObject *parent = nullptr);
     ~HttpServerPool() override;
 
     // Binds and starts `threads` servers (0: two per core). Returns false with `error`
@@ -53,7 +57,8 @@ Q_SIGNALS:
 
 private:
     class Worker;
-    HttpApi &api_;
+    std::unique_ptr<RequestHandler> ownHandler_; // HttpApi's, when the pool was made over one
+    RequestHandler &handler_;
     const HttpLimits limits_;
     std::vector<std::unique_ptr<Worker>> workers_;
     QHostAddress address_;

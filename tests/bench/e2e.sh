@@ -5,7 +5,12 @@
 # delivery/healthz throughput ratio. Optionally the same against a real Redis
 # (standalone and/or a three-master Cluster), cold (cache flushed) and warm.
 #
-# It builds nothing: point it at a build tree that has bin/adserve and the cache plugins.
+# Each delivery endpoint is also measured against its ceiling: bench_ceiling, adserve's own
+# HTTP server answering every request with a delivery body saved beforehand, driven the same
+# way, runs alternating with the delivery runs; it prints delivery ÷ ceiling.
+#
+# It builds nothing: point it at a build tree that has bin/adserve, bin/bench_ceiling and
+# the cache plugins.
 # Everything it starts listens on 127.0.0.1 and is stopped by PID when it exits.
 set -euo pipefail
 
@@ -13,7 +18,7 @@ usage() {
   cat <<'EOF'
 Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
 
-  BUILD_DIR              build tree with bin/adserve (default ./build)
+  BUILD_DIR              build tree with bin/adserve and bin/bench_ceiling (default ./build)
   --campaigns N          campaigns to generate (default: calibrated so the request mix
                          matches about --target-matches campaigns on average)
   --target-matches M     average matched campaigns a request should have (default 50)
@@ -25,6 +30,9 @@ Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
   --redis                also measure with a standalone redis-server (cold and warm)
   --redis-cluster        also measure with a three-master Redis Cluster (cold and warm)
   --no-embedded          skip the embedded default (memory cache) run
+  --pairs P              delivery and ceiling runs alternate P times per endpoint, 1-10
+                         (default 2: delivery, ceiling, delivery, ceiling)
+  --no-ceiling           measure delivery alone, without the ceiling server (one run each)
   -h, --help             this help
 
 Environment passed to the server is cleaned of DATABASE_URL, REDIS_URL and REDIS_CLUSTER;
@@ -45,6 +53,8 @@ threads=2
 with_embedded=1
 with_redis=0
 with_cluster=0
+with_ceiling=1
+pairs=2
 
 whole() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1 must be a whole number from $3 to $4 (got \"$2\")"; }
 value_of() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; echo "$2"; }
@@ -63,6 +73,8 @@ while [[ $# -gt 0 ]]; do
     --redis) with_redis=1; shift ;;
     --redis-cluster) with_cluster=1; shift ;;
     --no-embedded) with_embedded=0; shift ;;
+    --pairs) pairs=$(value_of "$@"); whole --pairs "$pairs" 1 10; shift 2 ;;
+    --no-ceiling) with_ceiling=0; shift ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) (( positional_seen == 0 )) || die "only one build directory, got \"$1\" too"
        build=$1; positional_seen=1; shift ;;
@@ -73,6 +85,9 @@ done
 build=$(cd "$build" 2>/dev/null && pwd) || die "build directory not found"
 adserve=$build/bin/adserve
 [[ -x $adserve ]] || die "$adserve is missing: build the adserve target first"
+ceiling=$build/bin/bench_ceiling
+(( ! with_ceiling )) || [[ -x $ceiling ]] \
+  || die "$ceiling is missing: build the bench_ceiling target (ADSERVE_BUILD_TESTS=ON), or pass --no-ceiling"
 needed=(wrk curl)
 (( with_redis || with_cluster )) && needed+=(redis-server redis-cli)
 for tool in "${needed[@]}"; do
@@ -182,6 +197,61 @@ stop_server() {
   server_pid=""
 }
 
+# ---------------------------------------------------------------------------------------
+# The ceiling: bench_ceiling, adserve's HTTP server (HttpServerPool, edge guard and all, same
+# threads and limits) answering every request with one saved delivery body. Another port is
+# tried when one is taken between choosing it and binding it.
+ceiling_pid=""
+ceiling_url=""
+start_ceiling() { # body-file
+  local attempt
+  for attempt in 1 2 3; do
+    free_port
+    ceiling_url="http://127.0.0.1:$port"
+    (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER \
+      "$ceiling" --body "$1" --listen "127.0.0.1:$port") >"$work/ceiling.log" 2>&1 &
+    ceiling_pid=$!
+    pids+=("$ceiling_pid")
+    for _ in $(seq 300); do
+      curl -sf --max-time 1 -o /dev/null "$ceiling_url/healthz" 2>/dev/null && return 0
+      kill -0 "$ceiling_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    stop_ceiling
+    grep -q "cannot listen" "$work/ceiling.log" || break
+  done
+  tail -20 "$work/ceiling.log" >&2
+  die "the ceiling server did not come up on $ceiling_url"
+}
+
+stop_ceiling() {
+  [[ -n $ceiling_pid ]] && stop_pid "$ceiling_pid"
+  ceiling_pid=""
+}
+
+# Fetches the body of every request of a path list once and keeps the one whose size is
+# nearest the mean (the first such): wrk sends every request of the list equally often, so
+# the ceiling answers with as many bytes per request as delivery does on average. Sets
+# saved_mean_bytes and saved_bytes.
+saved_mean_bytes=0
+saved_bytes=0
+save_body() { # paths file
+  local path i=0 j status kept
+  while read -r path; do
+    status=$(curl -s --max-time 10 -o "$work/body.$i" -w '%{http_code}' "$server_url$path") || status=000
+    [[ $status == 200 || $status == 204 ]] || die "GET $path answered $status while saving delivery bodies"
+    i=$(( i + 1 ))
+  done < "$1"
+  kept=$(for (( j = 0; j < i; ++j )); do stat -c %s "$work/body.$j"; done \
+    | awk '{ size[NR - 1] = $1; s += $1 }
+           END { m = s / NR; best = 0
+                 for (k = 0; k < NR; ++k) if ((size[k] - m) ^ 2 < (size[best] - m) ^ 2) best = k
+                 printf "%d %.0f %d\n", best, m, size[best] }')
+  read -r j saved_mean_bytes saved_bytes <<<"$kept"
+  cp "$work/body.$j" "$2"
+  rm -f "$work"/body.[0-9]*
+}
+
 # Prints "mean min max" of the campaigns matched by the request mix.
 matched_counts() {
   local path count
@@ -192,21 +262,22 @@ matched_counts() {
                           END { if (NR) printf "%.1f %d %d\n", s / NR, lo, hi; else print "0 0 0" }'
 }
 
-# CPU time the server has used so far, in clock ticks (user + system).
+# CPU time a process has used so far, in clock ticks (user + system).
 clock_ticks=$(getconf CLK_TCK)
-server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # wrk over a path list; prints "rps p50_us p90_us p99_us errors server_cpu_us_per_request".
 # The server's CPU per request does not depend on what else the machine is running, the
-# request rate does: both are shown.
-drive() { # paths seconds
+# request rate does: both are shown. Drives the adserve server unless told another one.
+drive() { # paths seconds [url pid log]
+  local url=${3:-$server_url} pid=${4:-$server_pid} log=${5:-$work/server.log}
   local out line ticks_before ticks_after
-  ticks_before=$(server_ticks)
+  ticks_before=$(server_ticks "$pid")
   out=$(E2E_PATHS=$1 timeout $(( $2 + 30 )) wrk -t"$threads" -c"$connections" -d"${2}s" --timeout 5s \
-        -s "$lua" "$server_url/" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
+        -s "$lua" "$url/" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
   line=$(grep '^E2E_RESULT' <<<"$out") || { echo "$out" >&2; die "wrk printed no result"; }
-  kill -0 "$server_pid" 2>/dev/null || { tail -20 "$work/server.log" >&2; die "the server died under load"; }
-  ticks_after=$(server_ticks)
+  kill -0 "$pid" 2>/dev/null || { tail -20 "$log" >&2; die "the server died under load"; }
+  ticks_after=$(server_ticks "$pid")
   awk -v ticks=$(( ticks_after - ticks_before )) -v hz="$clock_ticks" \
     '{ for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
        printf "%.0f %d %d %d %d %.1f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"], v["p90_us"],
@@ -249,10 +320,50 @@ measure_mode() { # mode flush-command-or-empty
   fi
   drive "$api_paths" "$warmup" >/dev/null
   drive "$v1_paths" "$warmup" >/dev/null
-  figures=$(drive "$api_paths" "$duration")
-  report "$mode" "/api/v1/delivery${flush:+ warm}" "$figures"
-  figures=$(drive "$v1_paths" "$duration")
-  report "$mode" "/v1/delivery${flush:+ warm}" "$figures"
+  measure_endpoint "$mode" "/api/v1/delivery${flush:+ warm}" "$api_paths" "$work/body-api.json"
+  measure_endpoint "$mode" "/v1/delivery${flush:+ warm}" "$v1_paths" "$work/body-v1.json"
+}
+
+# Mean of several drive results (errors added up).
+mean_figures() { # "rps p50 p90 p99 errors cpu" ...
+  printf '%s\n' "$@" | awk '{ for (i = 1; i <= 6; ++i) s[i] += $i }
+    END { printf "%.0f %.0f %.0f %.0f %d %.1f\n", s[1] / NR, s[2] / NR, s[3] / NR, s[4] / NR, s[5], s[6] / NR }'
+}
+
+# One delivery endpoint. With the ceiling, runs alternate (delivery, ceiling) --pairs times,
+# the ceiling serving a body of the endpoint saved beforehand; each row is the mean of its
+# runs, and delivery ÷ ceiling goes to the summary with the ratio of every pair.
+ceiling_results=$work/ceiling.txt
+measure_endpoint() { # mode endpoint paths body-file
+  local mode=$1 endpoint=$2 paths=$3 body=$4
+  if (( ! with_ceiling )); then
+    report "$mode" "$endpoint" "$(drive "$paths" "$duration")"
+    return
+  fi
+  local pair delivery=() top=() ceiling_args=()
+  start_ceiling "$body"
+  ceiling_args=("$ceiling_url" "$ceiling_pid" "$work/ceiling.log")
+  drive "$paths" "$warmup" "${ceiling_args[@]}" >/dev/null
+  for (( pair = 0; pair < pairs; ++pair )); do
+    delivery+=("$(drive "$paths" "$duration")")
+    top+=("$(drive "$paths" "$duration" "${ceiling_args[@]}")")
+  done
+  stop_ceiling
+  report "$mode" "$endpoint" "$(mean_figures "${delivery[@]}")"
+  report "$mode" "ceiling ${endpoint%% *}" "$(mean_figures "${top[@]}")"
+  # delivery ÷ ceiling in requests/s (all runs, and pair by pair), and in CPU per request
+  # (the ceiling's over delivery's, which the machine's other load disturbs far less).
+  printf '%s\n' "${delivery[@]}" "${top[@]}" \
+    | awk -v m="$mode" -v e="$endpoint" -v n="$pairs" -v bytes="$(stat -c %s "$body")" '
+        NR <= n { d[NR] = $1; dsum += $1; dcpu += $6 }
+        NR > n { c[NR - n] = $1; csum += $1; ccpu += $6 }
+        END {
+          list = ""
+          for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (c[i] > 0 ? sprintf("%.0f%%", 100 * d[i] / c[i]) : "-")
+          printf "%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n", m, e, bytes, dsum / n, csum / n,
+                 csum > 0 ? sprintf("%.0f%%", 100 * dsum / csum) : "-",
+                 dcpu > 0 ? sprintf("%.0f%%", 100 * ccpu / dcpu) : "-", list
+        }' >> "$ceiling_results"
 }
 
 # One pass over the request mix, one request at a time: the mean time from sending a
@@ -358,6 +469,12 @@ generate "$db" "$campaigns"
 
 start_server "$db"
 read -r mean lo hi <<<"$(matched_counts)"
+if (( with_ceiling )); then
+  save_body "$api_paths" "$work/body-api.json"
+  api_mean_bytes=$saved_mean_bytes api_bytes=$saved_bytes
+  save_body "$v1_paths" "$work/body-v1.json"
+  v1_mean_bytes=$saved_mean_bytes v1_bytes=$saved_bytes
+fi
 stop_server
 
 echo
@@ -365,6 +482,11 @@ echo "adserve e2e: $("$adserve" --version 2>/dev/null | head -1), $campaigns gen
 echo "request mix: $(wc -l < "$api_paths") queries (${countries[*]} x ${oses[*]} x ${#apps[@]} apps), matched campaigns mean $mean, min $lo, max $hi"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, ${duration}s per run (warm-up ${warmup}s), loopback"
+if (( with_ceiling )); then
+  echo "ceiling: bench_ceiling serving one saved body per endpoint, the mix's nearest the mean size" \
+       "(/api/v1/delivery $api_bytes bytes of mean $api_mean_bytes, /v1/delivery $v1_bytes of $v1_mean_bytes);" \
+       "$pairs pairs of runs (delivery, ceiling) per endpoint, rows are means"
+fi
 echo
 printf "%-16s %-24s %9s %9s %9s %9s %7s %9s %9s %8s\n" mode endpoint "req/s" "p50 ms" "p90 ms" "p99 ms" errors \
   "cpu us/r" "cpu ratio" "/healthz"
@@ -396,5 +518,12 @@ verdict() { # mode endpoint percent
   else echo "target missed: $1 $2 at $ratio% of /healthz (>= $3%)"; fi
 }
 [[ -s $work/sequential.txt ]] && { cat "$work/sequential.txt"; echo; }
+if [[ -s $ceiling_results ]]; then
+  echo "delivery ÷ ceiling (same server code, same body size, runs alternating):"
+  printf "%-16s %-24s %8s %12s %12s %7s %9s   %s\n" mode endpoint "body B" "delivery r/s" "ceiling r/s" ratio \
+    "cpu ratio" "pair by pair"
+  cat "$ceiling_results"
+  echo
+fi
 verdict embedded "/api/v1/delivery" 60
 verdict redis "/api/v1/delivery warm" 40
