@@ -360,9 +360,9 @@ measure_endpoint() { # mode endpoint paths body-file
         END {
           list = ""
           for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (c[i] > 0 ? sprintf("%.0f%%", 100 * d[i] / c[i]) : "-")
-          printf "%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n", m, e, bytes, dsum / n, csum / n,
-                 csum > 0 ? sprintf("%.0f%%", 100 * dsum / csum) : "-",
-                 dcpu > 0 ? sprintf("%.0f%%", 100 * ccpu / dcpu) : "-", list
+          ratio = csum > 0 ? sprintf("%.0f%%", 100 * dsum / csum) : "-"
+          cpu = dcpu > 0 ? sprintf("%.0f%%", 100 * ccpu / dcpu) : "-"
+          printf "%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n", m, e, bytes, dsum / n, csum / n, ratio, cpu, list
         }' >> "$ceiling_results"
 }
 
