@@ -199,21 +199,21 @@ stop_server() {
 
 # ---------------------------------------------------------------------------------------
 # The ceiling: bench_ceiling, adserve's HTTP server (HttpServerPool, edge guard and all, same
-# threads and limits) answering every request with one saved delivery body. Another port is
-# tried when one is taken between choosing it and binding it.
+# threads and limits) answering each request with the delivery body saved for it. Another
+# port is tried when one is taken between choosing it and binding it.
 ceiling_pid=""
 ceiling_url=""
-start_ceiling() { # body-file
+start_ceiling() { # bodies-list
   local attempt
   for attempt in 1 2 3; do
     free_port
     ceiling_url="http://127.0.0.1:$port"
     (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER \
-      "$ceiling" --body "$1" --listen "127.0.0.1:$port") >"$work/ceiling.log" 2>&1 &
+      "$ceiling" --bodies "$1" --listen "127.0.0.1:$port") >"$work/ceiling.log" 2>&1 &
     ceiling_pid=$!
     pids+=("$ceiling_pid")
     for _ in $(seq 300); do
-      curl -sf --max-time 1 -o /dev/null "$ceiling_url/healthz" 2>/dev/null && return 0
+      curl -s --max-time 1 -o /dev/null "$ceiling_url/healthz" 2>/dev/null && return 0 # any answer
       kill -0 "$ceiling_pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -229,27 +229,22 @@ stop_ceiling() {
   ceiling_pid=""
 }
 
-# Fetches the body of every request of a path list once and keeps the one whose size is
-# nearest the mean (the first such): wrk sends every request of the list equally often, so
-# the ceiling answers with as many bytes per request as delivery does on average. Sets
-# saved_mean_bytes and saved_bytes.
+# Fetches the body of every request of a path list once, into files listed as
+# "path<tab>file" lines for the ceiling, which then answers each request of the mix with the
+# very bytes delivery gave it. Sets saved_mean_bytes.
 saved_mean_bytes=0
-saved_bytes=0
-save_body() { # paths file
-  local path i=0 j status kept
+save_bodies() { # paths list
+  local path i=0 status file total=0
+  : > "$2"
   while read -r path; do
-    status=$(curl -s --max-time 10 -o "$work/body.$i" -w '%{http_code}' "$server_url$path") || status=000
+    file=$2.$i
+    status=$(curl -s --max-time 10 -o "$file" -w '%{http_code}' "$server_url$path") || status=000
     [[ $status == 200 || $status == 204 ]] || die "GET $path answered $status while saving delivery bodies"
+    printf '%s\t%s\n' "$path" "$file" >> "$2"
+    total=$(( total + $(stat -c %s "$file") ))
     i=$(( i + 1 ))
   done < "$1"
-  kept=$(for (( j = 0; j < i; ++j )); do stat -c %s "$work/body.$j"; done \
-    | awk '{ size[NR - 1] = $1; s += $1 }
-           END { m = s / NR; best = 0
-                 for (k = 0; k < NR; ++k) if ((size[k] - m) ^ 2 < (size[best] - m) ^ 2) best = k
-                 printf "%d %.0f %d\n", best, m, size[best] }')
-  read -r j saved_mean_bytes saved_bytes <<<"$kept"
-  cp "$work/body.$j" "$2"
-  rm -f "$work"/body.[0-9]*
+  saved_mean_bytes=$(( i ? total / i : 0 ))
 }
 
 # Prints "mean min max" of the campaigns matched by the request mix.
@@ -320,8 +315,8 @@ measure_mode() { # mode flush-command-or-empty
   fi
   drive "$api_paths" "$warmup" >/dev/null
   drive "$v1_paths" "$warmup" >/dev/null
-  measure_endpoint "$mode" "/api/v1/delivery${flush:+ warm}" "$api_paths" "$work/body-api.json"
-  measure_endpoint "$mode" "/v1/delivery${flush:+ warm}" "$v1_paths" "$work/body-v1.json"
+  measure_endpoint "$mode" "/api/v1/delivery${flush:+ warm}" "$api_paths" "$work/bodies-api.txt" "$api_mean_bytes"
+  measure_endpoint "$mode" "/v1/delivery${flush:+ warm}" "$v1_paths" "$work/bodies-v1.txt" "$v1_mean_bytes"
 }
 
 # Mean of several drive results (errors added up).
@@ -331,17 +326,17 @@ mean_figures() { # "rps p50 p90 p99 errors cpu" ...
 }
 
 # One delivery endpoint. With the ceiling, runs alternate (delivery, ceiling) --pairs times,
-# the ceiling serving a body of the endpoint saved beforehand; each row is the mean of its
+# the ceiling serving the endpoint's bodies saved beforehand; each row is the mean of its
 # runs, and delivery ÷ ceiling goes to the summary with the ratio of every pair.
 ceiling_results=$work/ceiling.txt
-measure_endpoint() { # mode endpoint paths body-file
-  local mode=$1 endpoint=$2 paths=$3 body=$4
+measure_endpoint() { # mode endpoint paths bodies-list mean-bytes
+  local mode=$1 endpoint=$2 paths=$3 bodies=$4 bytes=$5
   if (( ! with_ceiling )); then
     report "$mode" "$endpoint" "$(drive "$paths" "$duration")"
     return
   fi
   local pair delivery=() top=() ceiling_args=()
-  start_ceiling "$body"
+  start_ceiling "$bodies"
   ceiling_args=("$ceiling_url" "$ceiling_pid" "$work/ceiling.log")
   drive "$paths" "$warmup" "${ceiling_args[@]}" >/dev/null
   for (( pair = 0; pair < pairs; ++pair )); do
@@ -354,7 +349,7 @@ measure_endpoint() { # mode endpoint paths body-file
   # delivery ÷ ceiling in requests/s (all runs, and pair by pair), and in CPU per request
   # (the ceiling's over delivery's, which the machine's other load disturbs far less).
   printf '%s\n' "${delivery[@]}" "${top[@]}" \
-    | awk -v m="$mode" -v e="$endpoint" -v n="$pairs" -v bytes="$(stat -c %s "$body")" '
+    | awk -v m="$mode" -v e="$endpoint" -v n="$pairs" -v bytes="$bytes" '
         NR <= n { d[NR] = $1; dsum += $1; dcpu += $6 }
         NR > n { c[NR - n] = $1; csum += $1; ccpu += $6 }
         END {
@@ -470,10 +465,10 @@ generate "$db" "$campaigns"
 start_server "$db"
 read -r mean lo hi <<<"$(matched_counts)"
 if (( with_ceiling )); then
-  save_body "$api_paths" "$work/body-api.json"
-  api_mean_bytes=$saved_mean_bytes api_bytes=$saved_bytes
-  save_body "$v1_paths" "$work/body-v1.json"
-  v1_mean_bytes=$saved_mean_bytes v1_bytes=$saved_bytes
+  save_bodies "$api_paths" "$work/bodies-api.txt"
+  api_mean_bytes=$saved_mean_bytes
+  save_bodies "$v1_paths" "$work/bodies-v1.txt"
+  v1_mean_bytes=$saved_mean_bytes
 fi
 stop_server
 
@@ -483,8 +478,8 @@ echo "request mix: $(wc -l < "$api_paths") queries (${countries[*]} x ${oses[*]}
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, ${duration}s per run (warm-up ${warmup}s), loopback"
 if (( with_ceiling )); then
-  echo "ceiling: bench_ceiling serving one saved body per endpoint, the mix's nearest the mean size" \
-       "(/api/v1/delivery $api_bytes bytes of mean $api_mean_bytes, /v1/delivery $v1_bytes of $v1_mean_bytes);" \
+  echo "ceiling: bench_ceiling answering each request with the body delivery gave it (saved once;" \
+       "/api/v1/delivery $api_mean_bytes bytes on average, /v1/delivery $v1_mean_bytes);" \
        "$pairs pairs of runs (delivery, ceiling) per endpoint, rows are means"
 fi
 echo
@@ -519,8 +514,8 @@ verdict() { # mode endpoint percent
 }
 [[ -s $work/sequential.txt ]] && { cat "$work/sequential.txt"; echo; }
 if [[ -s $ceiling_results ]]; then
-  echo "delivery ÷ ceiling (same server code, same body size, runs alternating):"
-  printf "%-16s %-24s %8s %12s %12s %7s %9s   %s\n" mode endpoint "body B" "delivery r/s" "ceiling r/s" ratio \
+  echo "delivery ÷ ceiling (same server code, same requests and bodies, runs alternating):"
+  printf "%-16s %-24s %8s %12s %12s %7s %9s   %s\n" mode endpoint "mean B" "delivery r/s" "ceiling r/s" ratio \
     "cpu ratio" "pair by pair"
   cat "$ceiling_results"
   echo
