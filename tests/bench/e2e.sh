@@ -464,6 +464,8 @@ generate "$db" "$campaigns"
 
 start_server "$db"
 read -r mean lo hi <<<"$(matched_counts)"
+api_mean_bytes=0
+v1_mean_bytes=0
 if (( with_ceiling )); then
   save_bodies "$api_paths" "$work/bodies-api.txt"
   api_mean_bytes=$saved_mean_bytes
