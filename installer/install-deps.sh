@@ -14,6 +14,7 @@ test_packages=(
   redis-server redis-tools postgresql postgresql-client haproxy wrk xvfb xauth curl
   dpkg-dev fakeroot lintian file
   desktop-file-utils appstream systemd python3
+  clang-14 libfuzzer-14-dev
 )
 
 wanted=("${build_packages[@]}")
