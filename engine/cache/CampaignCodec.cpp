@@ -51,7 +51,7 @@ std::optional<QDateTime> parseTime(const QJsonValue &value)
 std::optional<qint64> parseId(const QJsonValue &value)
 {
     if (value.isDouble()) {
-        const auto id = JsonValues::wholeNumber(value);
+        const auto id = JsonValues::nonNegativeInteger(value);
         return id && *id > 0 ? id : std::nullopt;
     }
     if (value.isString()) {

@@ -484,7 +484,7 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
                 return badIds;
             QList<qint64> ids;
             for (const QJsonValue &v : idsJson.toArray()) {
-                const auto id = JsonValues::wholeNumber(v);
+                const auto id = JsonValues::nonNegativeInteger(v);
                 if (!id || *id < 1)
                     return badIds;
                 ids.append(*id);

@@ -77,10 +77,10 @@ std::optional<TargetRule> ruleFromJson(const QJsonValue &value, const QString &p
     const QString p = prefixed(path);
     TargetRule rule;
     if (json.contains(QLatin1String("id"))) {
-        if (const auto id = JsonValues::wholeNumber(json.value(QLatin1String("id"))))
+        if (const auto id = JsonValues::nonNegativeInteger(json.value(QLatin1String("id"))))
             rule.id = *id;
         else
-            errors.append({p + QStringLiteral("id"), QStringLiteral("must be a whole number from 0 to 2^53")});
+            errors.append({p + QStringLiteral("id"), QStringLiteral("must be a non-negative whole number")});
     }
     readString(json, "code", p, rule.code, errors);
 

@@ -1,7 +1,5 @@
 #include "JsonValues.h"
 
-#include <cmath>
-
 namespace adserve::JsonValues {
 
 QString string(const QJsonValue &value)
@@ -17,13 +15,11 @@ QString string(const QJsonValue &value)
     return text;
 }
 
-std::optional<qint64> wholeNumber(const QJsonValue &value)
+std::optional<qint64> nonNegativeInteger(const QJsonValue &value)
 {
-    constexpr double kMaxExact = 9007199254740992.0; // 2^53
-    const double d = value.toDouble(-1);
-    if (!value.isDouble() || !(d >= 0 && d <= kMaxExact) || d != std::floor(d))
-        return std::nullopt;
-    return qint64(d);
+    // Qt keeps an integer literal that fits as a qint64, and converts a double only when exact.
+    const qint64 number = value.toInteger(-1);
+    return number >= 0 ? std::optional(number) : std::nullopt;
 }
 
 } // namespace adserve::JsonValues

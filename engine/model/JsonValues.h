@@ -13,9 +13,10 @@ namespace JsonValues {
 // The string, with every lone UTF-16 surrogate ("\ud800") read as U+FFFD. Qt's parser keeps
 // one as it is, which no UTF-8 can hold: it would be stored and sent on as '?'.
 QString string(const QJsonValue &value);
-// A whole number from 0 to 2^53 (the integers a JSON number holds exactly), or nullopt:
-// converting a larger double to qint64 is undefined.
-std::optional<qint64> wholeNumber(const QJsonValue &value);
+// A number that is a whole non-negative qint64, exactly as written (as Go reads one into an
+// int64), or nullopt: not a number, negative, a fraction, or past what a qint64 holds
+// (converting such a double to qint64 is undefined).
+std::optional<qint64> nonNegativeInteger(const QJsonValue &value);
 
 } // namespace JsonValues
 } // namespace adserve
