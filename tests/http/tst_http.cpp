@@ -265,6 +265,14 @@ void HttpTest::explain()
     QCOMPARE(page.json().object().value(QStringLiteral("decisions")).toArray()[0].toObject().value(QStringLiteral("cid")).toString(),
              QStringLiteral("duolingo"));
     QVERIFY(page.json().object().value(QStringLiteral("total")).toInt() >= 3);
+    // Any offset and limit give a page inside the decisions (offset + limit used to overflow).
+    const Response far = get(QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&limit=9223372036854775807&offset=1"));
+    QCOMPARE(far.status, 200);
+    QCOMPARE(far.json().object().value(QStringLiteral("decisions")).toArray().size(),
+             page.json().object().value(QStringLiteral("total")).toInt() - 1);
+    const Response beyond = get(QStringLiteral("/api/v1/delivery/explain?limit=9223372036854775807&offset=9223372036854775807"));
+    QCOMPARE(beyond.status, 200);
+    QVERIFY(beyond.json().object().value(QStringLiteral("decisions")).toArray().isEmpty());
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?limit=-1")).status, 400);
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?offset=x")).status, 400);
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?campaign=nosuch")).status, 404);
