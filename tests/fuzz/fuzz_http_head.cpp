@@ -3,6 +3,7 @@
 #include "FuzzCheck.h"
 #include "http/RequestHead.h"
 
+#include <algorithm>
 #include <optional>
 
 using namespace adserve;

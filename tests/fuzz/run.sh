@@ -8,7 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build-fuzz}
 seconds=${FUZZ_SECONDS:-20}
 
-cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# clang even where CXX names another compiler for the rest of the build.
+CXX=clang++-14 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2
 export UBSAN_OPTIONS=print_stacktrace=1
 
@@ -25,7 +26,7 @@ for source in "$here"/fuzz_*.cpp; do
   echo "== $target (${seconds}s)"
   if ! "$build/$target" "${options[@]}" "$build/corpus/$name" "$here/corpus/$name" 2>"$build/$name.log"; then
     failed+=("$target")
-    tail -n 60 "$build/$name.log"
+    tail -n 150 "$build/$name.log"
   fi
   grep -E '^(#[0-9]+\s+DONE|Done [0-9]+ runs)' "$build/$name.log" || true
 done
