@@ -62,7 +62,14 @@ void RedisNodeConnector::withdraw(bool *waiting)
     if (*waiting) {
         *waiting = false;
         --m_callersWaiting;
+        closeSpares();
     }
+}
+
+void RedisNodeConnector::closeSpares()
+{
+    while (m_ready.size() > size_t(m_callersWaiting))
+        m_ready.pop_back();
 }
 
 void RedisNodeConnector::reportFault(const QString &why)
@@ -93,6 +100,7 @@ void RedisNodeConnector::run()
         if (wire) {
             m_health.recordSuccess();
             m_ready.push_back(std::move(wire));
+            closeSpares(); // its caller may have gone meanwhile
         } else {
             m_health.recordFailure(error, RedisClock::now());
         }

@@ -45,6 +45,8 @@ private:
     bool handshake(RedisWire &wire, RedisDeadline deadline, QString *error);
     // With the lock held: a ready connection for a caller that asked, or null.
     std::unique_ptr<RedisWire> takeReady(bool *waiting);
+    // With the lock held: closes the ready connections no caller waits for any more.
+    void closeSpares();
 
     const RedisNodeAddress m_node;
     const RedisOptions m_options;
