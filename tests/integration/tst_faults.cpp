@@ -250,14 +250,13 @@ void FaultsTest::redisFrozenHoldsNoRequestPastTheCommandTimeout()
 {
     // A request waits for Redis until the command timeout at most, whatever Redis does:
     // its open connections time out, and new ones are opened off the request path (the
-    // connect timeout, 200 ms, is never paid by a request). The margin is for a loaded
-    // two-core machine: the request's own work (the SQLite read of the misses, the answer)
-    // takes a few ms, but with every core busy the scheduler may wake its thread late (up to
-    // +26 ms measured with two busy loops beside other builds); a request that paid for a
-    // connect would take 200 ms or more. The bound is checked on the server's own time for
-    // each request: what a client sees also holds the time its request waited behind another
-    // one on a server thread, and its own thread's scheduling under load.
-    constexpr qint64 kMarginMs = 40;
+    // connect timeout, 200 ms, is never paid by a request). Checked on the server's own time
+    // for each request (a client's also holds the time its request waited behind another on
+    // a server thread). The margin is for a loaded two-core machine: the request's own work
+    // (the SQLite read of the misses, the answer) takes a few ms, but with every core busy
+    // its thread also waits for a core: +20 to +26 ms measured with two busy loops beside
+    // other builds, once +50 ms. A request that paid for a connect would take 200 ms or more.
+    constexpr qint64 kMarginMs = 75;
     constexpr int kFrozenMs = 2000; // long enough for the connector to try again several times
     QFETCH(int, commandTimeoutMs);
     QFETCH(int, clients);
