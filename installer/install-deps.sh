@@ -16,6 +16,7 @@ test_packages=(
   dpkg-dev fakeroot lintian file
   desktop-file-utils appstream systemd python3
   dbus-daemon gnome-keyring
+  clang-14 libfuzzer-14-dev
 )
 
 wanted=("${build_packages[@]}")

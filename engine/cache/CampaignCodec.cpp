@@ -1,5 +1,7 @@
 #include "CampaignCodec.h"
 
+#include "model/JsonValues.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -39,19 +41,18 @@ std::optional<QDateTime> parseTime(const QJsonValue &value)
     // Qt reads at most millisecond precision: drop digits past the third.
     static const QRegularExpression fraction(QStringLiteral("\\.(\\d{1,3})\\d*"));
     text.replace(fraction, QStringLiteral(".\\1"));
-    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!time.isValid())
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+    // Go writes only years 1 to 9999 (RFC 3339); an offset can move a time just outside.
+    if (!time.isValid() || time.date().year() < 1 || time.date().year() > 9999)
         return std::nullopt;
-    return time.toUTC();
+    return time;
 }
 
 std::optional<qint64> parseId(const QJsonValue &value)
 {
     if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (d >= 1 && d <= 9007199254740992.0 && d == double(qint64(d)))
-            return qint64(d);
-        return std::nullopt;
+        const auto id = JsonValues::nonNegativeInteger(value);
+        return id && *id > 0 ? id : std::nullopt;
     }
     if (value.isString()) {
         bool ok = false;
@@ -188,11 +189,11 @@ std::optional<Campaign> decode(const QByteArray &json)
     if (!id || !code.isString() || !status.isString())
         return std::nullopt;
     c.id = *id;
-    c.code = code.toString();
-    c.name = field(object, "Name").toString();
-    c.image = field(object, "Image").toString();
-    c.cta = field(object, "CTA").toString();
-    c.status = status.toString();
+    c.code = JsonValues::string(code);
+    c.name = JsonValues::string(field(object, "Name"));
+    c.image = JsonValues::string(field(object, "Image"));
+    c.cta = JsonValues::string(field(object, "CTA"));
+    c.status = JsonValues::string(status);
     const QJsonValue deleted = field(object, "Deleted");
     if (!deleted.isUndefined() && !deleted.isNull() && !deleted.isBool())
         return std::nullopt;

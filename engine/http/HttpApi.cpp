@@ -1,9 +1,11 @@
 #include "HttpApi.h"
 
 #include "ChangeApi.h"
+#include "DeliveryParams.h"
 #include "Engine.h"
 #include "HttpReplies.h"
 #include "model/CampaignJson.h"
+#include "model/JsonValues.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -29,38 +31,6 @@ using HttpReplies::written;
 constexpr qsizetype kMaxBodyBytes = 1 << 20;
 // Who the admin API's writes are recorded as in the change log.
 const WriteContext kAdminWriter{QStringLiteral("api:admin"), {}};
-
-struct ParamProblem
-{
-    QString param;
-    QString message;
-};
-
-// A delivery request's targeting, read in `order` (parameters are named as their
-// dimensions); the first problem of each parameter is reported.
-struct TargetingParams
-{
-    TargetingQuery query;
-    QList<ParamProblem> problems;
-};
-
-TargetingParams readTargeting(const QUrlQuery &query, const std::array<Dimension, kDimensionCount> &order)
-{
-    QList<ParamProblem> problems;
-    std::array<QString, kDimensionCount> values;
-    const QHash<QString, QString> params = queryParams(query);
-    for (Dimension d : order) {
-        const QString name = dimensionName(d);
-        QString &value = values[size_t(d)];
-        value = params.value(name).trimmed();
-        if (value.isEmpty())
-            problems.append({name, QStringLiteral("missing %1 param").arg(name)});
-        else if (value.size() > HttpApi::kMaxParamLength)
-            problems.append({name, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(HttpApi::kMaxParamLength)});
-    }
-    const auto at = [&](Dimension d) -> const QString & { return values[size_t(d)]; };
-    return {TargetingQuery::from(at(Dimension::Country), at(Dimension::Os), at(Dimension::App)), problems};
-}
 
 // A successful delivery: 204 with an empty body when nothing matched, else the campaigns'
 // array between `before` and `after`.
@@ -206,10 +176,11 @@ HttpReply HttpApi::options(Metrics::Route route, const QString &path) const
 
 HttpReply HttpApi::deliveryApi(const HttpRequest &request)
 {
-    const TargetingParams targeting = readTargeting(request.query, {Dimension::Country, Dimension::Os, Dimension::App});
+    const DeliveryParams::Targeting targeting =
+        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::Country, Dimension::Os, Dimension::App});
     if (!targeting.problems.isEmpty()) {
         QJsonArray err;
-        for (const ParamProblem &p : targeting.problems)
+        for (const DeliveryParams::Problem &p : targeting.problems)
             err.append(QJsonObject{{QStringLiteral("di"), p.param}, {QStringLiteral("em"), p.message}});
         return json(400, {{QStringLiteral("mc"), QStringLiteral("E014001")},
                           {QStringLiteral("m"), QStringLiteral("Malformed request")},
@@ -227,7 +198,8 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
 
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 {
-    const TargetingParams targeting = readTargeting(request.query, {Dimension::App, Dimension::Country, Dimension::Os});
+    const DeliveryParams::Targeting targeting =
+        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::App, Dimension::Country, Dimension::Os});
     if (!targeting.problems.isEmpty())
         return error(400, targeting.problems.first().message);
     const DeliveryResult result = engine_.delivery().deliver(targeting.query);
@@ -238,33 +210,20 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 
 HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
 {
-    const QHash<QString, QString> params = queryParams(request.query);
-    for (const QString &name : {QStringLiteral("country"), QStringLiteral("os"), QStringLiteral("app")}) {
-        if (params.value(name).trimmed().size() > kMaxParamLength)
-            return error(400, QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength));
-    }
-    const TargetingQuery query = TargetingQuery::from(params.value(QStringLiteral("country")), params.value(QStringLiteral("os")),
-                                                      params.value(QStringLiteral("app")));
+    QString problem;
+    const auto params = DeliveryParams::readExplain(queryParams(request.query), &problem);
+    if (!params)
+        return error(400, problem);
+    const TargetingQuery &query = params->query;
     const auto index = engine_.matcher().snapshot();
     std::optional<qint64> only;
-    const QString campaign = params.value(QStringLiteral("campaign")).trimmed();
-    if (!campaign.isEmpty()) {
-        only = parseId(campaign);
+    if (!params->campaign.isEmpty()) {
+        only = parseId(params->campaign);
         if (!only)
-            only = index->idOfCode(campaign);
+            only = index->idOfCode(params->campaign);
         if (!only)
-            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
+            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(params->campaign));
     }
-    // Every decision of a large store is a lot of JSON: pages of `limit` (0: all) from `offset`.
-    bool limitOk = true, offsetOk = true;
-    const QString limitText = params.value(QStringLiteral("limit"));
-    const QString offsetText = params.value(QStringLiteral("offset"));
-    const qint64 limit = limitText.isEmpty() ? 1000 : limitText.toLongLong(&limitOk);
-    const qint64 offset = offsetText.isEmpty() ? 0 : offsetText.toLongLong(&offsetOk);
-    if (!limitOk || limit < 0)
-        return error(400, QStringLiteral("limit must be a whole number, 0 for all"));
-    if (!offsetOk || offset < 0)
-        return error(400, QStringLiteral("offset must be a non-negative whole number"));
 
     const DeliveryResult delivered = engine_.delivery().deliver(query);
     QList<Decision> all = index->explain(query, only);
@@ -274,11 +233,12 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
             return d.verdict == Decision::Verdict::Inactive || d.verdict == Decision::Verdict::Deleted;
         });
         if (only && all.isEmpty())
-            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(campaign));
+            return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(params->campaign));
     }
+    // Every decision of a large store is a lot of JSON: one page of them.
     QJsonArray decisions;
-    const qint64 end = limit == 0 ? all.size() : std::min<qint64>(all.size(), offset + limit);
-    for (qint64 i = offset; i < end; ++i)
+    const auto [first, end] = params->page(all.size());
+    for (qint64 i = first; i < end; ++i)
         decisions.append(all[i].toJson());
     QJsonArray deliveredJson;
     for (size_t i = 0; i < delivered.fragments.size(); ++i) {
@@ -302,7 +262,7 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
                                                {QStringLiteral("totalMicros"), delivered.timing.totalMicros},
                                                {QStringLiteral("batches"), delivered.batches}}},
         {QStringLiteral("total"), qint64(all.size())},
-        {QStringLiteral("offset"), offset},
+        {QStringLiteral("offset"), params->offset},
         {QStringLiteral("decisions"), decisions}};
     if (!delivered.ok())
         body.insert(QStringLiteral("storeError"), HttpReplies::unavailable(QStringLiteral("store"), delivered.storeError));
@@ -566,9 +526,10 @@ HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &seg
                 return badIds;
             QList<qint64> ids;
             for (const QJsonValue &v : idsJson.toArray()) {
-                if (!v.isDouble() || v.toDouble() < 1)
+                const auto id = JsonValues::nonNegativeInteger(v);
+                if (!id || *id < 1)
                     return badIds;
-                ids.append(qint64(v.toDouble()));
+                ids.append(*id);
             }
             return invalidateCache(ids);
         });

@@ -41,8 +41,6 @@ struct HttpReply
 class HttpApi
 {
 public:
-    static constexpr int kMaxParamLength = 256;
-
     HttpApi(Engine &engine, Metrics &metrics);
     ~HttpApi();
 

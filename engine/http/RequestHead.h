@@ -59,7 +59,8 @@ struct RequestHead
 // a target that is not a path, header lines without a colon, with space before it, folded
 // over lines, or ending in a bare LF (400), a head over the limit (431), Content-Length and
 // Transfer-Encoding together, Content-Length twice, or not a number (400), a transfer coding
-// other than chunked (501), HTTP/1.1 without exactly one Host (400), a WebSocket upgrade (400).
+// other than chunked (501), HTTP/1.1 without exactly one Host (400), a WebSocket upgrade (400),
+// an Expect other than 100-continue (417).
 class RequestHeadParser
 {
 public:

@@ -1,4 +1,5 @@
 #include "CampaignJson.h"
+#include "JsonValues.h"
 
 #include <QJsonArray>
 
@@ -22,7 +23,7 @@ void readString(const QJsonObject &json, const char *key, const QString &path, Q
         errors.append({path + QLatin1String(key), QStringLiteral("must be a string")});
         return;
     }
-    target = value.toString();
+    target = JsonValues::string(value);
 }
 
 QString prefixed(const QString &path) { return path.isEmpty() ? QString() : path + QLatin1Char('.'); }
@@ -76,11 +77,10 @@ std::optional<TargetRule> ruleFromJson(const QJsonValue &value, const QString &p
     const QString p = prefixed(path);
     TargetRule rule;
     if (json.contains(QLatin1String("id"))) {
-        const QJsonValue id = json.value(QLatin1String("id"));
-        if (!id.isDouble() || id.toDouble() < 0)
-            errors.append({p + QStringLiteral("id"), QStringLiteral("must be a non-negative number")});
+        if (const auto id = JsonValues::nonNegativeInteger(json.value(QLatin1String("id"))))
+            rule.id = *id;
         else
-            rule.id = qint64(id.toDouble());
+            errors.append({p + QStringLiteral("id"), QStringLiteral("must be a non-negative whole number")});
     }
     readString(json, "code", p, rule.code, errors);
 
@@ -109,7 +109,7 @@ std::optional<TargetRule> ruleFromJson(const QJsonValue &value, const QString &p
                 errors.append({p + QStringLiteral("values"), QStringLiteral("must be an array of strings")});
                 break;
             }
-            rule.values.append(v.toString());
+            rule.values.append(JsonValues::string(v));
         }
     }
     if (errors.size() != before)

@@ -1,5 +1,6 @@
 #include "ConnectionPool.h"
 
+#include "PostgresProbe.h"
 #include "StatementDeadline.h"
 
 #include <QCoreApplication>
@@ -171,7 +172,8 @@ bool setUp(QSqlDatabase &db, const DatabaseTarget &target, QString *error)
 {
     const QStringList statements = target.isPostgres()
         ? QStringList{QStringLiteral("SET TIME ZONE 'UTC'"),
-                      QStringLiteral("SET statement_timeout = %1").arg(target.queryTimeout.count())}
+                      QStringLiteral("SET statement_timeout = %1")
+                          .arg(StatementDeadline::serverTimeout(target.queryTimeout).count())}
         : QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
                       QStringLiteral("PRAGMA busy_timeout=%1").arg(kSqliteBusyTimeoutMs),
                       QStringLiteral("PRAGMA foreign_keys=ON"),
@@ -273,6 +275,9 @@ QSqlDatabase ConnectionPool::open(const DatabaseTarget &target, const QString &n
                      .arg(driver, target.isPostgres() ? QStringLiteral("psql") : QStringLiteral("sqlite"));
         return {};
     }
+    // libpq would wait up to connect_timeout (whole seconds) for a server that never answers.
+    if (target.isPostgres() && !PostgresProbe::answers(target.host, target.port, target.queryTimeout, error))
+        return {};
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driver, name);
         armExitGuard();

@@ -31,9 +31,10 @@ public:
     void discard();
 
     // Opens and sets up a connection under `name` (SQLite: WAL, busy timeout, foreign keys;
-    // PostgreSQL: connect timeout, UTC session, the target's query timeout as
-    // statement_timeout). Also used for connections the pool does not manage, like the
-    // notification listener. On failure the name is removed again.
+    // PostgreSQL: first a check that the server answers within the query timeout
+    // (PostgresProbe), then connect timeout, UTC session, statement_timeout). Also used for
+    // connections the pool does not manage, like the notification listener. On failure the
+    // name is removed again.
     static QSqlDatabase open(const DatabaseTarget &target, const QString &name, QString *error);
     // The target's query timeout, for a PostgreSQL connection made by open(); zero otherwise.
     static std::chrono::milliseconds queryTimeout(const QSqlDatabase &db);

@@ -17,13 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How much later than the server's statement_timeout the client cuts: enough for the
-// server's cancel to arrive, short against the timeout itself.
-std::chrono::milliseconds headStart(std::chrono::milliseconds timeout)
-{
-    return std::min(timeout, std::chrono::milliseconds(1000));
-}
-
 // One thread for every watched connection of the process. It sleeps until the nearest
 // deadline and shuts down the socket of every connection past its own.
 class Watchdog
@@ -131,6 +124,11 @@ private:
 
 } // namespace
 
+std::chrono::milliseconds StatementDeadline::serverTimeout(std::chrono::milliseconds timeout)
+{
+    return timeout - std::min(timeout / 4, std::chrono::milliseconds(100));
+}
+
 StatementDeadline::StatementDeadline(QSqlDatabase db, std::chrono::milliseconds timeout)
     : db_(std::move(db))
     , timeout_(timeout)
@@ -144,7 +142,7 @@ StatementDeadline::~StatementDeadline()
 
 void StatementDeadline::restart()
 {
-    restart(timeout_ + headStart(timeout_));
+    restart(timeout_);
 }
 
 void StatementDeadline::restart(std::chrono::milliseconds wait)

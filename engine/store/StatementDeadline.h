@@ -12,9 +12,10 @@ namespace adserve {
 // every connection shuts the socket down: the waiting call fails at once with a connection
 // error, and the connection is dead (drop it, never reuse it).
 //
-// The connection's server is given the same limit as statement_timeout (see ConnectionPool),
-// so a slow but living server cancels the statement itself, cleanly, first; the cut comes a
-// little later, for a server that cannot even do that. Does nothing for SQLite or a zero timeout.
+// The cut comes when the timeout passes: a call never waits longer. The connection's server is
+// given a slightly shorter statement_timeout (serverTimeout(), see ConnectionPool), so a slow
+// but living server cancels the statement itself, cleanly, first, and the connection stays
+// usable. Does nothing for SQLite or a zero timeout.
 // Use from the connection's own thread, and stop (or destroy) before the connection closes.
 class StatementDeadline
 {
@@ -24,8 +25,12 @@ public:
     StatementDeadline(const StatementDeadline &) = delete;
     StatementDeadline &operator=(const StatementDeadline &) = delete;
 
+    // The statement_timeout for the server: `timeout` less its head start (a quarter, at most
+    // 100 ms), time enough for the server's cancel to come back before the cut.
+    static std::chrono::milliseconds serverTimeout(std::chrono::milliseconds timeout);
+
     // A statement is about to run: the connection is cut unless restart() or stop() come
-    // within the timeout (plus the server's head start). Reading its rows counts as its time.
+    // within the timeout. Reading its rows counts as its time.
     void restart();
     // The same with another wait: for a statement the server does not time (a long read).
     void restart(std::chrono::milliseconds wait);

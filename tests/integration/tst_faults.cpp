@@ -8,16 +8,20 @@
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
 #include "http/HttpApi.h"
+#include "http/HttpServerPool.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 using namespace adserve;
 using adserve::test::TestRedisServer;
@@ -73,6 +77,46 @@ qsizetype fromCache(const DeliveryResult &delivered)
     return std::count(delivered.sources.begin(), delivered.sources.end(), DetailSource::Cache);
 }
 
+void raiseTo(std::atomic<qint64> &slowest, qint64 value)
+{
+    qint64 seen = slowest.load();
+    while (value > seen && !slowest.compare_exchange_weak(seen, value)) {
+    }
+}
+
+// One keep-alive HTTP/1.1 connection to a listening server, used from one thread.
+class HttpClient
+{
+public:
+    explicit HttpClient(quint16 port) { m_socket.connectToHost(QStringLiteral("127.0.0.1"), port); }
+
+    // The status and body of `GET target`; status 0 when no whole answer came within 5 s.
+    std::pair<int, QByteArray> get(const QString &target)
+    {
+        constexpr int kPatienceMs = 5000;
+        if (m_socket.state() != QAbstractSocket::ConnectedState && !m_socket.waitForConnected(kPatienceMs))
+            return {0, {}};
+        m_socket.write("GET " + target.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QByteArray received;
+        qsizetype headEnd = -1;
+        qsizetype length = -1;
+        while (headEnd < 0 || received.size() < headEnd + 4 + length) {
+            if (!m_socket.waitForReadyRead(kPatienceMs))
+                return {0, {}};
+            received += m_socket.readAll();
+            if (headEnd < 0 && (headEnd = received.indexOf("\r\n\r\n")) >= 0) {
+                const QByteArray head = received.left(headEnd).toLower();
+                const qsizetype at = head.indexOf("content-length:");
+                length = at < 0 ? 0 : head.mid(at + 15).split('\r').first().trimmed().toLongLong();
+            }
+        }
+        return {received.mid(9, 3).toInt(), received.mid(headEnd + 4, length)};
+    }
+
+private:
+    QTcpSocket m_socket;
+};
+
 } // namespace
 
 class FaultsTest : public QObject
@@ -82,6 +126,8 @@ private slots:
     void redisDownAtStartup();
     void redisKilledMidRunAndRestarted();
     void redisHung();
+    void redisFrozenHoldsNoRequestPastTheCommandTimeout_data();
+    void redisFrozenHoldsNoRequestPastTheCommandTimeout();
     void oneClusterNodeDown_data();
     void oneClusterNodeDown();
     void databaseRestartedThenKilled();
@@ -190,6 +236,86 @@ void FaultsTest::redisHung()
     }
     redis.resume();
     QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+}
+
+void FaultsTest::redisFrozenHoldsNoRequestPastTheCommandTimeout_data()
+{
+    QTest::addColumn<int>("commandTimeoutMs");
+    QTest::addColumn<int>("clients"); // each on a connection of its own, all at once (two server threads)
+
+    QTest::newRow("50 ms (the default), one client") << 50 << 1;
+    QTest::newRow("50 ms, four clients") << 50 << 4;
+    QTest::newRow("20 ms, one client") << 20 << 1;
+}
+
+void FaultsTest::redisFrozenHoldsNoRequestPastTheCommandTimeout()
+{
+    // A request waits for Redis until the command timeout at most, whatever Redis does:
+    // its open connections time out, and new ones are opened off the request path (the
+    // connect timeout, 200 ms, is never paid by a request). Checked on the server's own time
+    // for each request (a client's also holds the time its request waited behind another on
+    // a server thread). The margin is for a loaded two-core machine: the request's own work
+    // (the SQLite read of the misses, the answer) takes a few ms, but with every core busy
+    // its thread also waits for a core: +20 to +26 ms measured with two busy loops beside
+    // other builds, once +50 ms. A request that paid for a connect would take 200 ms or more.
+    constexpr qint64 kMarginMs = 75;
+    constexpr int kFrozenMs = 2000; // long enough for the connector to try again several times
+    QFETCH(int, commandTimeoutMs);
+    QFETCH(int, clients);
+    TestRedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    Stack stack({{QStringLiteral("REDIS_URL"), redis.url()},
+                 {QStringLiteral("REDIS_COMMAND_TIMEOUT_MS"), QString::number(commandTimeoutMs)}});
+    QVERIFY(stack.warm());
+    Engine *engine = stack.engine.get();
+    HttpServerPool server(*stack.api);
+    QString error;
+    QVERIFY2(server.start(QHostAddress::LocalHost, test::unusedLoopbackPort(), 2, &error), qPrintable(error));
+
+    std::atomic<qint64> slowest{0};       // ms, as the client saw it
+    std::atomic<qint64> slowestServed{0}; // µs, from the request's arrival to its answer
+    connect(&server, &HttpServerPool::requestServed, &server,
+            [&](const RequestRecord &record) { raiseTo(slowestServed, record.micros); }, Qt::DirectConnection);
+    std::atomic<int> requests{0};
+    std::atomic<int> wrong{0};
+    const qint64 errorsBefore = engine->cache().stats().errors;
+    redis.pause(); // accepts connections and bytes, never answers
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+        threads.emplace_back([&] {
+            HttpClient client(server.port());
+            QElapsedTimer frozen;
+            frozen.start();
+            while (frozen.elapsed() < kFrozenMs) {
+                QElapsedTimer timer;
+                timer.start();
+                const auto [status, body] = client.get(kTarget);
+                const qint64 millis = timer.elapsed();
+                ++requests;
+                if (status != 200 || body != kUsAndroid)
+                    ++wrong;
+                raiseTo(slowest, millis);
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    redis.resume();
+
+    qInfo("%d requests with Redis frozen, the slowest took %lld ms (the server's time: %.1f ms)", requests.load(),
+          slowest.load(), double(slowestServed.load()) / 1000);
+    QCOMPARE(wrong.load(), 0); // from the store, right
+    QVERIFY(requests.load() > 20 * clients);
+    QVERIFY2(slowestServed.load() <= (commandTimeoutMs + kMarginMs) * 1000, qPrintable(QString::number(slowestServed.load())));
+    QVERIFY(engine->cache().stats().errors > errorsBefore); // the fault shows
+
+    // Thawed: served from the cache again.
+    QTRY_VERIFY_WITH_TIMEOUT(engine->cacheHealth().up, 10000);
+    HttpClient client(server.port());
+    const qint64 hitsBefore = engine->cache().stats().hits;
+    QTRY_VERIFY_WITH_TIMEOUT((client.get(kTarget), engine->cache().stats().hits > hitsBefore), 5000);
+    QCOMPARE(client.get(kTarget).second, kUsAndroid);
 }
 
 void FaultsTest::oneClusterNodeDown_data()

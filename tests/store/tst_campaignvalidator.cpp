@@ -1,4 +1,7 @@
+#include "model/CampaignJson.h"
 #include "model/CampaignValidator.h"
+
+#include <QJsonDocument>
 
 #include <QTest>
 
@@ -36,6 +39,9 @@ private Q_SLOTS:
     void reportsTheField_data();
     void reportsTheField();
     void reportsEveryProblem();
+    void ruleIdFromJson_data();
+    void ruleIdFromJson();
+    void loneSurrogateFromJsonIsReplacementCharacter();
 };
 
 void CampaignValidatorTest::validCampaignHasNoErrors()
@@ -110,6 +116,49 @@ void CampaignValidatorTest::reportsEveryProblem()
         fields.append(e.field);
     QCOMPARE(fields, QStringList({QStringLiteral("code"), QStringLiteral("cta"), QStringLiteral("rules[1].values")}));
     QCOMPARE(CampaignValidator::validateRule(c.rules[1]).first().field, QStringLiteral("values"));
+}
+
+void CampaignValidatorTest::ruleIdFromJson_data()
+{
+    QTest::addColumn<QByteArray>("id");
+    QTest::addColumn<qint64>("expected"); // -1: refused
+
+    QTest::newRow("new rule") << QByteArray("0") << qint64(0);
+    QTest::newRow("existing rule") << QByteArray("42") << qint64(42);
+    QTest::newRow("past 2^53, exactly") << QByteArray("9007199254740993") << qint64(9007199254740993);
+    QTest::newRow("largest") << QByteArray("9223372036854775807") << qint64(9223372036854775807);
+    QTest::newRow("past qint64") << QByteArray("9223372036854775808") << qint64(-1);
+    QTest::newRow("far past qint64") << QByteArray("1e300") << qint64(-1);
+    QTest::newRow("negative") << QByteArray("-1") << qint64(-1);
+    QTest::newRow("fraction") << QByteArray("1.5") << qint64(-1);
+    QTest::newRow("string") << QByteArray("\"1\"") << qint64(-1);
+}
+
+void CampaignValidatorTest::ruleIdFromJson()
+{
+    QFETCH(QByteArray, id);
+    QFETCH(qint64, expected);
+    const QByteArray json = R"({"id":)" + id + R"(,"dimension":"os","ruleType":"INCLUDE","values":["ios"]})";
+    QList<FieldError> errors;
+    const auto rule = CampaignJson::ruleFromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("rules[0]"), errors);
+    if (expected < 0) {
+        QVERIFY(!rule);
+        QCOMPARE(errors.value(0).field, QStringLiteral("rules[0].id"));
+    } else {
+        QVERIFY(rule);
+        QCOMPARE(rule->id, expected);
+    }
+}
+
+void CampaignValidatorTest::loneSurrogateFromJsonIsReplacementCharacter()
+{
+    // Kept as it was, UTF-8 could not hold it: the store would keep '?'.
+    const QByteArray json = R"({"name":"a\ud800","rules":[{"dimension":"os","ruleType":"INCLUDE","values":["\udc00x"]}]})";
+    QList<FieldError> errors;
+    const auto parsed = CampaignJson::fromJson(QJsonDocument::fromJson(json).object(), validCampaign(), errors);
+    QVERIFY(parsed);
+    QCOMPARE(parsed->campaign.name, QStringLiteral("a\uFFFD"));
+    QCOMPARE(parsed->rules.value(0).values, QStringList{QStringLiteral("\uFFFDx")});
 }
 
 QTEST_GUILESS_MAIN(CampaignValidatorTest)

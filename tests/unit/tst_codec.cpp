@@ -15,6 +15,7 @@ private slots:
     void rejectsMalformed_data();
     void rejectsMalformed();
     void roundTrip();
+    void loneSurrogateReadsAsReplacementCharacter();
     void fragmentEscapesLikeGo();
     void keys();
 };
@@ -55,6 +56,9 @@ void CodecTest::decodesGoValues_data()
         << qint64(5) << "ACTIVE" << false << true;
     QTest::newRow("field names in any case, id as string")
         << QByteArray(R"({"id":"6","code":"c","image":"https://i","cta":"x","status":"ACTIVE"})") << qint64(6) << "ACTIVE" << false << true;
+    QTest::newRow("id past 2^53, exactly as Go reads it into an int64")
+        << QByteArray(R"({"ID":9007199254740993,"Code":"c","Status":"ACTIVE"})") << qint64(9007199254740993) << "ACTIVE"
+        << false << true;
     QTest::newRow("inactive") << QByteArray(R"({"ID":7,"Code":"c","Status":"INACTIVE"})") << qint64(7) << "INACTIVE" << false << false;
     QTest::newRow("deleted flag") << QByteArray(R"({"ID":8,"Code":"c","Status":"ACTIVE","Deleted":true})") << qint64(8) << "ACTIVE" << true << false;
     QTest::newRow("gorm DeletedAt valid")
@@ -91,6 +95,12 @@ void CodecTest::rejectsMalformed_data()
     QTest::newRow("no status") << QByteArray(R"({"ID":1,"Code":"c"})");
     QTest::newRow("bad time") << QByteArray(R"({"ID":1,"Code":"c","Status":"ACTIVE","CreatedAt":"yesterday"})");
     QTest::newRow("deleted not bool") << QByteArray(R"({"ID":1,"Code":"c","Status":"ACTIVE","Deleted":"no"})");
+    QTest::newRow("id past qint64") << QByteArray(R"({"ID":1e300,"Code":"c","Status":"ACTIVE"})");
+    // Go writes years 1 to 9999 only; these are year 0 and year 10000 in UTC.
+    QTest::newRow("before year 1 in UTC")
+        << QByteArray(R"({"ID":1,"Code":"c","Status":"ACTIVE","CreatedAt":"0001-01-01T00:00:00+01:00"})");
+    QTest::newRow("after year 9999 in UTC")
+        << QByteArray(R"({"ID":1,"Code":"c","Status":"ACTIVE","UpdatedAt":"9999-12-31T23:59:59-05:00"})");
 }
 
 void CodecTest::rejectsMalformed()
@@ -108,6 +118,16 @@ void CodecTest::roundTrip()
     const auto back = CampaignCodec::decode(CampaignCodec::encode(c));
     QVERIFY(back);
     QCOMPARE(*back, c);
+}
+
+void CodecTest::loneSurrogateReadsAsReplacementCharacter()
+{
+    // As Go reads it; kept as it was, it would be written back as '?'.
+    const auto c = CampaignCodec::decode(R"({"ID":1,"Code":"c\ud800","Status":"ACTIVE","Name":"\udc00\ud83d\ude00"})");
+    QVERIFY(c);
+    QCOMPARE(c->code, QStringLiteral("c\uFFFD"));
+    QCOMPARE(c->name, QStringLiteral("\uFFFD\U0001F600"));
+    QCOMPARE(CampaignCodec::decode(CampaignCodec::encode(*c)), c);
 }
 
 void CodecTest::fragmentEscapesLikeGo()

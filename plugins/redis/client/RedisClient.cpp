@@ -54,7 +54,7 @@ RedisClient::~RedisClient() = default;
 
 RedisReply RedisClient::executeOn(const RedisNodeAddress &node, const RedisArgs &args)
 {
-    return m_pool.connection(node).pipeline({args}).constFirst();
+    return m_pool.connection(node).pipeline({args}, callDeadline()).constFirst();
 }
 
 QList<RedisClient::KeyedReply> RedisClient::multiKey(const QByteArray &verb, const QList<QByteArray> &keys)

@@ -56,6 +56,8 @@ public:
     // The servers that hold data: the one server, or every cluster master, in a stable order.
     virtual RedisResult<QList<RedisNodeAddress>> masters() = 0;
     RedisReply executeOn(const RedisNodeAddress &node, const RedisArgs &args);
+    // A call that starts now must be answered by then.
+    RedisDeadline callDeadline() const { return RedisClock::now() + options().commandTimeout; }
 
     // Values in the keys' order; std::nullopt for a missing key. In a cluster where some
     // nodes fail and others answer, a partial result: the failed nodes' keys are missing.

@@ -95,14 +95,14 @@ RedisResult<RedisClusterClient::TopologyPtr> RedisClusterClient::fetchTopology(c
     QStringList errors;
     for (const RedisNodeAddress &node : candidates) {
         RedisConnection &connection = m_pool.connection(node);
-        RedisReply reply = connection.pipeline({{"CLUSTER", "SHARDS"}}).constFirst();
+        RedisReply reply = connection.pipeline({{"CLUSTER", "SHARDS"}}, callDeadline()).constFirst();
         bool fromShards = true;
         if (reply.type == RedisReply::Type::Error) {
             if (reply.bytes.contains("cluster support disabled"))
                 return Result::failure(QStringLiteral("Redis %1 is not a cluster node: set REDIS_CLUSTER=false, "
                                                       "or point REDIS_URL at a cluster").arg(node.toString()));
             // Before Redis 7.0 there is no CLUSTER SHARDS.
-            reply = connection.pipeline({{"CLUSTER", "SLOTS"}}).constFirst();
+            reply = connection.pipeline({{"CLUSTER", "SLOTS"}}, callDeadline()).constFirst();
             fromShards = false;
         }
         if (reply.isError()) {
@@ -201,9 +201,11 @@ QList<RedisReply> RedisClusterClient::execute(const QList<RedisCommand> &command
             batch.args.append(command.args);
         }
 
-        // Every node gets its commands before any reply is awaited: they work at once.
+        // Every node gets its commands before any reply is awaited: they work at once,
+        // within one command timeout.
+        const RedisDeadline deadline = callDeadline();
         for (const NodeBatch &batch : batches)
-            m_pool.connection(batch.node).send(batch.args);
+            m_pool.connection(batch.node).send(batch.args, deadline);
 
         QList<Attempt> again;
         bool moved = false;

@@ -1,19 +1,11 @@
 #include "RedisConnection.h"
 
-#include <hiredis/hiredis.h>
-
-#include <cerrno>
 #include <csignal>
 #include <mutex>
 
 namespace adserve {
 
 namespace {
-
-timeval toTimeval(std::chrono::milliseconds ms)
-{
-    return timeval{time_t(ms.count() / 1000), suseconds_t((ms.count() % 1000) * 1000)};
-}
 
 // hiredis writes with write(2): a server that went away would raise SIGPIPE and end the
 // process. Ignore it, unless the application installed a handler of its own.
@@ -29,57 +21,66 @@ void ignoreSigpipe()
 
 } // namespace
 
-RedisConnection::RedisConnection(RedisNodeAddress node, const RedisOptions &options,
-                                 std::shared_ptr<RedisNodeHealth> health)
-    : m_node(std::move(node)), m_options(options), m_health(std::move(health))
+RedisConnection::RedisConnection(std::shared_ptr<RedisNodeConnector> connector, std::chrono::milliseconds commandTimeout)
+    : m_connector(std::move(connector)), m_commandTimeout(commandTimeout)
 {
     ignoreSigpipe();
 }
 
 RedisConnection::~RedisConnection()
 {
-    if (m_context)
-        redisFree(m_context);
+    m_connector->withdraw(&m_waiting);
 }
 
-QList<RedisReply> RedisConnection::pipeline(const QList<RedisArgs> &commands)
+QList<RedisReply> RedisConnection::pipeline(const QList<RedisArgs> &commands, RedisDeadline deadline)
 {
-    send(commands);
+    send(commands, deadline);
     return receive();
 }
 
-void RedisConnection::send(const QList<RedisArgs> &commands)
+void RedisConnection::send(const QList<RedisArgs> &commands, RedisDeadline deadline)
 {
     m_sent = commands;
+    m_deadline = deadline;
     m_sendError.clear();
-    m_openContextFault.clear();
+    m_openFault.clear();
     m_sentOnReused = false;
-    if (commands.isEmpty() || !connect(&m_sendError))
+    if (commands.isEmpty() || !acquire(&m_sendError))
         return;
     m_sentOnReused = m_reused;
-    if (!appendAndFlush(commands))
-        m_sendError = m_openContextFault = dropOnFault("sending");
+    if (const auto fault = m_wire->send(commands, deadline); fault != RedisWire::Fault::None)
+        m_sendError = m_openFault = dropOnFault(fault, "sending");
 }
 
 QList<RedisReply> RedisConnection::receive()
 {
     QList<RedisReply> replies = collect();
     // A server that closed a connection we had not used for a while (restart, idle
-    // timeout) answered nothing of the batch: reconnect and send it once more.
+    // timeout) answered nothing of the batch: send it once more on another connection.
     const bool idleConnectionWasClosed = m_sentOnReused && m_closedByPeer && !replies.isEmpty()
                                          && replies.first().isConnectionError();
     if (idleConnectionWasClosed) {
-        send(m_sent);
+        send(m_sent, m_deadline);
         replies = collect();
     }
-    // connect() reports its own failures; a fault on an open connection is reported here,
-    // so that the other threads back off too.
-    if (!m_openContextFault.isEmpty())
-        m_health->recordFailure(m_openContextFault);
+    // The connector reports its own failures; a fault on an open connection is reported
+    // here, so that the other threads back off too.
+    if (!m_openFault.isEmpty())
+        m_connector->reportFault(m_openFault);
     else if (!replies.isEmpty() && !replies.constLast().isConnectionError())
         m_reused = true;
     m_sent.clear();
     return replies;
+}
+
+bool RedisConnection::acquire(QString *error)
+{
+    if (m_wire)
+        return true;
+    m_wire = m_connector->take(m_deadline, &m_waiting, error);
+    m_reused = false;
+    m_closedByPeer = false;
+    return m_wire != nullptr;
 }
 
 QList<RedisReply> RedisConnection::collect()
@@ -88,118 +89,8 @@ QList<RedisReply> RedisConnection::collect()
         return QList<RedisReply>(m_sent.size(), RedisReply::connectionError(m_sendError));
     QList<RedisReply> replies = readReplies(m_sent.size());
     if (!replies.isEmpty() && replies.constLast().isConnectionError())
-        m_openContextFault = replies.constLast().errorText();
+        m_openFault = replies.constLast().errorText();
     return replies;
-}
-
-bool RedisConnection::connect(QString *error)
-{
-    if (m_context)
-        return true;
-    QString why;
-    if (!m_health->claimConnectAttempt(&why)) {
-        *error = why;
-        return false;
-    }
-    m_closedByPeer = false;
-    m_reused = false;
-    m_timeout = m_options.connectTimeout;
-    redisContext *context = redisConnectWithTimeout(m_node.host.toUtf8().constData(), m_node.port,
-                                                    toTimeval(m_timeout));
-    if (!context || context->err) {
-        *error = where() + QStringLiteral(": cannot connect: ")
-                 + (context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory"));
-        if (context)
-            redisFree(context);
-        m_health->recordFailure(*error);
-        return false;
-    }
-    m_context = context;
-    // The handshake is part of connecting: it is bounded by the connect timeout.
-    redisSetTimeout(m_context, toTimeval(m_timeout));
-    if (!handshake(error)) {
-        if (m_context) {
-            redisFree(m_context);
-            m_context = nullptr;
-        }
-        m_closedByPeer = false;
-        m_health->recordFailure(*error);
-        return false;
-    }
-    m_timeout = m_options.commandTimeout;
-    redisSetTimeout(m_context, toTimeval(m_timeout));
-    m_health->recordSuccess();
-    return true;
-}
-
-bool RedisConnection::handshake(QString *error)
-{
-    QList<RedisArgs> commands;
-    if (!m_options.password.isEmpty()) {
-        if (m_options.user.isEmpty())
-            commands.append({"AUTH", m_options.password.toUtf8()});
-        else
-            commands.append({"AUTH", m_options.user.toUtf8(), m_options.password.toUtf8()});
-    }
-    if (m_options.db != 0)
-        commands.append({"SELECT", QByteArray::number(m_options.db)});
-    // Names the connection in CLIENT LIST; it also reveals a missing password (NOAUTH).
-    commands.append({"CLIENT", "SETNAME", "adserve"});
-
-    if (!appendAndFlush(commands)) {
-        *error = dropOnFault("sending the handshake");
-        return false;
-    }
-    const QList<RedisReply> replies = readReplies(commands.size());
-    if (replies.constLast().isConnectionError()) {
-        *error = replies.constLast().errorText() + QStringLiteral(" (connecting)");
-        return false;
-    }
-    qsizetype i = 0;
-    if (!m_options.password.isEmpty()) {
-        const RedisReply &auth = replies.at(i++);
-        if (auth.isError()) {
-            const QString who = m_options.user.isEmpty() ? QStringLiteral("the default user")
-                                                         : QStringLiteral("user \"%1\"").arg(m_options.user);
-            *error = where() + QStringLiteral(": authentication as %1 failed: %2").arg(who, auth.errorText());
-            return false;
-        }
-    }
-    if (m_options.db != 0) {
-        const RedisReply &select = replies.at(i++);
-        if (select.isError()) {
-            *error = where() + QStringLiteral(": cannot select database %1: %2").arg(m_options.db).arg(select.errorText());
-            return false;
-        }
-    }
-    if (replies.at(i).errorCode() == "NOAUTH") {
-        *error = where() + QStringLiteral(": the server requires a password; put it in the URL "
-                                        "(redis://[user]:password@host:port)");
-        return false;
-    }
-    return true;
-}
-
-bool RedisConnection::appendAndFlush(const QList<RedisArgs> &commands)
-{
-    std::vector<const char *> argv;
-    std::vector<size_t> argvLengths;
-    for (const RedisArgs &command : commands) {
-        argv.clear();
-        argvLengths.clear();
-        for (const QByteArray &arg : command) {
-            argv.push_back(arg.constData());
-            argvLengths.push_back(size_t(arg.size()));
-        }
-        if (redisAppendCommandArgv(m_context, int(argv.size()), argv.data(), argvLengths.data()) != REDIS_OK)
-            return false;
-    }
-    int done = 0;
-    while (!done) {
-        if (redisBufferWrite(m_context, &done) != REDIS_OK)
-            return false;
-    }
-    return true;
 }
 
 QList<RedisReply> RedisConnection::readReplies(qsizetype count)
@@ -207,44 +98,22 @@ QList<RedisReply> RedisConnection::readReplies(qsizetype count)
     QList<RedisReply> replies;
     replies.reserve(count);
     while (replies.size() < count) {
-        void *raw = nullptr;
-        if (redisGetReply(m_context, &raw) != REDIS_OK || !raw) {
-            const QString why = dropOnFault("waiting for a reply");
-            replies.resize(count, RedisReply::connectionError(why));
+        RedisReply reply;
+        if (const auto fault = m_wire->read(&reply, m_deadline); fault != RedisWire::Fault::None) {
+            replies.resize(count, RedisReply::connectionError(dropOnFault(fault, "waiting for a reply")));
             break;
         }
-        replies.append(RedisReply::fromHiredis(static_cast<redisReply *>(raw)));
-        freeReplyObject(raw);
+        replies.append(std::move(reply));
     }
     return replies;
 }
 
-QString RedisConnection::where() const
+QString RedisConnection::dropOnFault(RedisWire::Fault fault, const char *waitingFor)
 {
-    return QStringLiteral("Redis ") + m_node.toString();
-}
-
-QString RedisConnection::dropOnFault(const char *waitingFor)
-{
-    const int savedErrno = errno;
-    const QString why = where() + QStringLiteral(": ") + describeFault(waitingFor, savedErrno);
-    redisFree(m_context);
-    m_context = nullptr;
+    m_closedByPeer = fault == RedisWire::Fault::Closed;
+    const QString why = m_connector->where() + QStringLiteral(": ") + m_wire->describe(fault, m_commandTimeout, waitingFor);
+    m_wire.reset();
     return why;
-}
-
-QString RedisConnection::describeFault(const char *waitingFor, int savedErrno)
-{
-    const int kind = m_context ? m_context->err : REDIS_ERR_OTHER;
-    m_closedByPeer = kind == REDIS_ERR_EOF
-                     || (kind == REDIS_ERR_IO && (savedErrno == ECONNRESET || savedErrno == EPIPE));
-    if (kind == REDIS_ERR_IO && (savedErrno == EAGAIN || savedErrno == EWOULDBLOCK))
-        return QStringLiteral("timed out after %1 ms %2").arg(m_timeout.count()).arg(QLatin1String(waitingFor));
-    if (m_closedByPeer)
-        return QStringLiteral("connection closed by the server while %1").arg(QLatin1String(waitingFor));
-    const QString detail = m_context && m_context->errstr[0] ? QString::fromLocal8Bit(m_context->errstr)
-                                                             : QStringLiteral("out of memory");
-    return QStringLiteral("%1 while %2").arg(detail, QLatin1String(waitingFor));
 }
 
 } // namespace adserve

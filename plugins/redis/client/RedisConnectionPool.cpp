@@ -59,19 +59,19 @@ RedisConnection &RedisConnectionPool::connection(const RedisNodeAddress &node)
     auto key = std::make_pair(m_id, node.toString());
     auto it = mine.entries.find(key);
     if (it == mine.entries.end()) {
-        auto connection = std::make_unique<RedisConnection>(node, m_options, health(node));
+        auto connection = std::make_unique<RedisConnection>(connector(node), m_options.commandTimeout);
         it = mine.entries.emplace(std::move(key), ThreadConnections::Entry{m_alive, std::move(connection)}).first;
     }
     return *it->second.connection;
 }
 
-std::shared_ptr<RedisNodeHealth> RedisConnectionPool::health(const RedisNodeAddress &node)
+std::shared_ptr<RedisNodeConnector> RedisConnectionPool::connector(const RedisNodeAddress &node)
 {
-    QMutexLocker lock(&m_healthMutex);
-    std::shared_ptr<RedisNodeHealth> &health = m_health[node.toString()];
-    if (!health)
-        health = std::make_shared<RedisNodeHealth>();
-    return health;
+    QMutexLocker lock(&m_connectorsMutex);
+    std::shared_ptr<RedisNodeConnector> &connector = m_connectors[node.toString()];
+    if (!connector)
+        connector = std::make_shared<RedisNodeConnector>(node, m_options);
+    return connector;
 }
 
 } // namespace adserve

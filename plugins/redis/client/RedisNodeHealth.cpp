@@ -4,55 +4,28 @@
 
 namespace adserve {
 
-qint64 RedisNodeHealth::nowMs()
+void RedisNodeHealth::recordFailure(const QString &why, Clock::time_point now)
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-bool RedisNodeHealth::claimConnectAttempt(QString *why)
-{
-    if (!isFailing())
-        return true; // a healthy node: every thread connects when it needs to
-    const qint64 now = nowMs();
-    qint64 next = m_nextAttemptMs.load(std::memory_order_acquire);
-    // While the attempt runs, the others keep failing fast: push the time out by the
-    // maximum backoff; recordFailure/recordSuccess then set the real value.
-    while (next <= now) {
-        if (m_nextAttemptMs.compare_exchange_weak(next, now + kMaxBackoff.count(), std::memory_order_acq_rel))
-            return true;
-    }
-    if (why) {
-        *why = QStringLiteral("%1 (not retrying for another %2 ms)")
-                   .arg(lastError())
-                   .arg(next - now);
-    }
-    return false;
-}
-
-void RedisNodeHealth::recordFailure(const QString &why)
-{
-    {
-        QMutexLocker lock(&m_mutex);
-        m_lastError = why;
-    }
-    const int failures = m_failures.fetch_add(1, std::memory_order_relaxed) + 1;
-    const qint64 backoff = std::min<qint64>(kFirstBackoff.count() << std::min(failures - 1, 10),
-                                            kMaxBackoff.count());
-    m_nextAttemptMs.store(nowMs() + backoff, std::memory_order_release);
+    m_lastError = why;
+    if (isFailing() && now < m_nextAttempt)
+        return;
+    ++m_failures;
+    m_nextAttempt = now + std::min(kFirstBackoff * (1 << std::min(m_failures - 1, 10)), kMaxBackoff);
 }
 
 void RedisNodeHealth::recordSuccess()
 {
-    m_failures.store(0, std::memory_order_relaxed);
-    m_nextAttemptMs.store(0, std::memory_order_release);
+    m_failures = 0;
+    m_nextAttempt = {};
 }
 
-QString RedisNodeHealth::lastError() const
+QString RedisNodeHealth::whyFailing(Clock::time_point now) const
 {
-    QMutexLocker lock(&m_mutex);
-    return m_lastError.isEmpty() ? QStringLiteral("Redis is unreachable") : m_lastError;
+    const QString last = m_lastError.isEmpty() ? QStringLiteral("Redis is unreachable") : m_lastError;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(m_nextAttempt - now);
+    if (left.count() <= 0)
+        return last + QStringLiteral(" (reconnecting)");
+    return last + QStringLiteral(" (not retrying for another %1 ms)").arg(left.count());
 }
 
 } // namespace adserve

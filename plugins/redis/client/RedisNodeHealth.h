@@ -1,39 +1,34 @@
 #pragma once
 
-#include <QMutex>
 #include <QString>
 
-#include <atomic>
 #include <chrono>
 
 namespace adserve {
 
-// What every thread knows about one server: whether it is failing, and when the next
-// connection attempt may be made. After a fault, connections fail fast until the backoff
-// elapses, then exactly one thread tries again — a dead Redis is not hammered by every
-// request, and a hung one costs at most one timeout per backoff period.
+// Whether one server is failing, and when the next connection to it may be tried: after a
+// fault, 50 ms doubling to 1 s, so a dead Redis is not hammered and a hung one costs one
+// connect timeout per period, off the request path. Not thread-safe: its owner guards it.
 class RedisNodeHealth
 {
 public:
+    using Clock = std::chrono::steady_clock;
     static constexpr std::chrono::milliseconds kFirstBackoff{50};
     static constexpr std::chrono::milliseconds kMaxBackoff{1000};
 
-    // True when this thread may try to connect now: always while the node is healthy;
-    // once it failed, for one thread when the backoff has elapsed. Otherwise `why` says
-    // what failed last and how long until the next attempt.
-    bool claimConnectAttempt(QString *why);
-    void recordFailure(const QString &why);
+    // Faults that come while the node already backs off (every thread's connection timing
+    // out on a frozen server) do not lengthen the backoff: recovery stays prompt.
+    void recordFailure(const QString &why, Clock::time_point now);
     void recordSuccess();
 
-    bool isFailing() const { return m_failures.load(std::memory_order_relaxed) > 0; }
-    QString lastError() const;
+    bool isFailing() const { return m_failures > 0; }
+    Clock::time_point nextAttempt() const { return m_nextAttempt; }
+    // What failed last, and when the next attempt comes ("... (not retrying for another 40 ms)").
+    QString whyFailing(Clock::time_point now) const;
 
 private:
-    static qint64 nowMs();
-
-    std::atomic<qint64> m_nextAttemptMs{0};
-    std::atomic<int> m_failures{0};
-    mutable QMutex m_mutex;
+    int m_failures = 0;
+    Clock::time_point m_nextAttempt;
     QString m_lastError;
 };
 

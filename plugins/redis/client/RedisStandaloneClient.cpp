@@ -8,7 +8,7 @@ QList<RedisReply> RedisStandaloneClient::execute(const QList<RedisCommand> &comm
     args.reserve(commands.size());
     for (const RedisCommand &command : commands)
         args.append(command.args);
-    QList<RedisReply> replies = m_pool.connection(options().address).pipeline(args);
+    QList<RedisReply> replies = m_pool.connection(options().address).pipeline(args, callDeadline());
     for (RedisReply &reply : replies) {
         // A cluster node refuses keys of other nodes' slots: say what to change.
         if (const QByteArray code = reply.errorCode(); code == "MOVED" || code == "CROSSSLOT")
