@@ -169,27 +169,35 @@ generate() { # db count
     >"$work/generate.log" 2>&1 || { tail -5 "$work/generate.log" >&2; die "adserve generate failed"; }
 }
 
-# Starts the server and waits for /healthz; another port is tried when one is taken
-# between choosing it and binding it.
-start_server() { # db [VAR=value ...]
-  local db=$1 attempt; shift
+# Runs a server command on a free loopback port (the command's last argument is the port)
+# and waits until it answers /healthz; another port is tried when one is taken between
+# choosing it and binding it. Sets launched_pid and launched_url.
+launched_pid=""
+launched_url=""
+launch_listening() { # label log command... (the port is appended)
+  local label=$1 log=$2 attempt; shift 2
   for attempt in 1 2 3; do
     free_port
-    server_url="http://127.0.0.1:$port"
-    (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" \
-      "$adserve" --db "$db" --listen "127.0.0.1:$port") >"$work/server.log" 2>&1 &
-    server_pid=$!
-    pids+=("$server_pid")
+    launched_url="http://127.0.0.1:$port"
+    (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" "127.0.0.1:$port") >"$log" 2>&1 &
+    launched_pid=$!
+    pids+=("$launched_pid")
     for _ in $(seq 300); do
-      curl -sf --max-time 1 "$server_url/healthz" >/dev/null 2>&1 && return 0
-      kill -0 "$server_pid" 2>/dev/null || break
+      curl -s --max-time 1 -o /dev/null "$launched_url/healthz" 2>/dev/null && return 0 # any answer
+      kill -0 "$launched_pid" 2>/dev/null || break
       sleep 0.1
     done
-    stop_server
-    grep -q "cannot listen" "$work/server.log" || break
+    stop_pid "$launched_pid"
+    grep -q "cannot listen" "$log" || break
   done
-  tail -20 "$work/server.log" >&2
-  die "the server did not come up on $server_url"
+  tail -20 "$log" >&2
+  die "the $label did not come up on $launched_url"
+}
+
+start_server() { # db [VAR=value ...]
+  local db=$1; shift
+  launch_listening server "$work/server.log" "$@" "$adserve" --db "$db" --listen
+  server_pid=$launched_pid server_url=$launched_url
 }
 
 stop_server() {
@@ -204,24 +212,8 @@ stop_server() {
 ceiling_pid=""
 ceiling_url=""
 start_ceiling() { # bodies-list
-  local attempt
-  for attempt in 1 2 3; do
-    free_port
-    ceiling_url="http://127.0.0.1:$port"
-    (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER \
-      "$ceiling" --bodies "$1" --listen "127.0.0.1:$port") >"$work/ceiling.log" 2>&1 &
-    ceiling_pid=$!
-    pids+=("$ceiling_pid")
-    for _ in $(seq 300); do
-      curl -s --max-time 1 -o /dev/null "$ceiling_url/healthz" 2>/dev/null && return 0 # any answer
-      kill -0 "$ceiling_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    stop_ceiling
-    grep -q "cannot listen" "$work/ceiling.log" || break
-  done
-  tail -20 "$work/ceiling.log" >&2
-  die "the ceiling server did not come up on $ceiling_url"
+  launch_listening "ceiling server" "$work/ceiling.log" "$ceiling" --bodies "$1" --listen
+  ceiling_pid=$launched_pid ceiling_url=$launched_url
 }
 
 stop_ceiling() {
