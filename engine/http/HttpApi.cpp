@@ -113,7 +113,8 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     // HEAD is GET without the body: the server leaves it out, the rest is the same.
     const bool isGet = request.method == "GET" || request.method == "HEAD";
     const QByteArray readOnly = "GET, HEAD, OPTIONS";
-    const Caller caller = callerOf(request);
+    // Who asks matters to these routes only: delivery never hashes a token.
+    const auto caller = [&] { return callerOf(request); };
     HttpReply reply;
     if (request.method == "OPTIONS") {
         reply = options(route, request.path);
@@ -123,21 +124,22 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     switch (route) {
     case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed(readOnly); break;
     case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed(readOnly); break;
-    case Metrics::Route::Explain: if (!isGet)
+    case Metrics::Route::Explain:
+        if (!isGet)
             reply = methodNotAllowed(readOnly);
-        else if (caller == Caller::Anonymous && tokensConfigured())
+        else if (const Caller who = caller(); who == Caller::Anonymous && tokensConfigured())
             reply = unauthorized();
         else
-            reply = explain(request, caller);
+            reply = explain(request, who);
         break;
     case Metrics::Route::Health:
         reply = isGet ? HttpReply{200, QByteArrayLiteral(R"({"status":"ok"})")} : methodNotAllowed(readOnly);
         break;
-    case Metrics::Route::Ready: reply = isGet ? ready(request, caller) : methodNotAllowed(readOnly); break;
+    case Metrics::Route::Ready: reply = isGet ? ready(request, caller()) : methodNotAllowed(readOnly); break;
     case Metrics::Route::MetricsRoute:
         if (!isGet)
             reply = methodNotAllowed(readOnly);
-        else if (caller == Caller::Anonymous && tokensConfigured())
+        else if (caller() == Caller::Anonymous && tokensConfigured())
             reply = unauthorized();
         else
             reply = {200, metrics_.render(engine_), {}, "text/plain; version=0.0.4; charset=utf-8"};
@@ -146,7 +148,7 @@ HttpReply HttpApi::handle(const HttpRequest &request)
         HttpRequest asGet = request;
         if (request.method == "HEAD")
             asGet.method = "GET";
-        reply = admin(asGet, caller);
+        reply = admin(asGet, caller());
         break;
     }
     case Metrics::Route::Other:
