@@ -22,69 +22,63 @@ CampaignCache::~CampaignCache()
     refillPool_.waitForDone();
 }
 
-QByteArray CampaignCache::memoisedFragment(qint64 id, const QByteArray &raw)
+namespace {
+qint64 steadyNowMs()
 {
-    MemoShard &shard = memoShard(id);
-    {
-        std::lock_guard lock(shard.mutex);
-        const auto it = shard.memos.find(id);
-        if (it != shard.memos.end() && (it->second.raw.isSharedWith(raw) || it->second.raw == raw)) {
-            it->second.raw = raw; // shared from now on: the next comparison is a pointer test
-            if (nearTtl_.count() > 0)
-                it->second.seenAt = Clock::now();
-            return it->second.fragment;
-        }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+} // namespace
+
+const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray &raw, qint64 nowMs)
+{
+    if (const Entry *entry = fragments_.find(id); entry && (entry->raw.isSharedWith(raw) || entry->raw == raw)) {
+        if (nearTtl_.count() > 0)
+            entry->seenAtMs.store(nowMs, std::memory_order_relaxed);
+        return entry;
     }
     const auto campaign = CampaignCodec::decode(raw);
     const bool deliverable = campaign && campaign->id == id && campaign->isDeliverable();
-    QByteArray fragment = deliverable ? CampaignCodec::responseFragment(*campaign) : QByteArray();
-    std::lock_guard lock(shard.mutex);
-    shard.memos[id] = Memo{raw, fragment, Clock::now()};
-    return fragment;
+    return fragments_.put(id, raw, deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
+                          nowMs);
 }
 
-std::optional<QByteArray> CampaignCache::nearFragment(qint64 id, Clock::time_point now)
+void CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing)
 {
-    MemoShard &shard = memoShard(id);
-    std::lock_guard lock(shard.mutex);
-    const auto it = shard.memos.find(id);
-    if (it == shard.memos.end() || it->second.fragment.isEmpty() || now - it->second.seenAt >= nearTtl_)
-        return std::nullopt;
-    return it->second.fragment;
-}
-
-QByteArray CampaignCache::fragmentFor(const Campaign &campaign)
-{
-    return memoisedFragment(campaign.id, CampaignCodec::encode(campaign));
-}
-
-CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> allIds)
-{
-    Lookup result;
-    result.fragments.resize(allIds.size());
-
-    // What the near cache answers stays out of the backend call.
-    const bool near = nearTtl_.count() > 0;
-    std::vector<size_t> nearMisses; // positions in allIds of the ids asked from the backend
-    std::vector<qint64> remaining;
-    if (near) {
-        const auto now = Clock::now();
-        for (size_t i = 0; i < allIds.size(); ++i) {
-            if (auto fragment = nearFragment(allIds[i], now)) {
-                result.fragments[i] = std::move(*fragment);
-                continue;
-            }
-            nearMisses.push_back(i);
-            remaining.push_back(allIds[i]);
+    if (nearTtl_.count() <= 0) {
+        for (size_t i = 0; i < ids.size(); ++i) {
+            found[i] = nullptr;
+            missing.push_back(i);
         }
-        const qint64 nearHits = qint64(allIds.size() - remaining.size());
+        return;
+    }
+    const qint64 seenSince = steadyNowMs() - nearTtl_.count();
+    const size_t missingBefore = missing.size();
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const Entry *entry = fragments_.find(ids[i]);
+        if (entry && entry->deliverable() && entry->seenAtMs.load(std::memory_order_relaxed) > seenSince) {
+            found[i] = entry;
+            continue;
+        }
+        found[i] = nullptr;
+        missing.push_back(i);
+    }
+    const qint64 nearHits = qint64(ids.size() - (missing.size() - missingBefore));
+    if (nearHits > 0) {
         stats_.hits += nearHits;
         stats_.nearHits += nearHits;
-        if (remaining.empty())
-            return result;
     }
-    const std::span<const qint64> ids = near ? std::span<const qint64>(remaining) : allIds;
-    const auto position = [&](size_t i) { return near ? nearMisses[i] : i; };
+}
+
+const CampaignCache::Entry *CampaignCache::fragmentFor(const Campaign &campaign)
+{
+    return memoised(campaign.id, CampaignCodec::encode(campaign), steadyNowMs());
+}
+
+CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids)
+{
+    Lookup result;
+    result.entries.assign(ids.size(), nullptr);
 
     QList<QByteArray> keys;
     keys.reserve(qsizetype(ids.size()));
@@ -103,7 +97,7 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> allIds)
                                       .arg(reply.value.size()).arg(keys.size())
                                 : reply.error;
         for (size_t i = 0; i < ids.size(); ++i)
-            result.missing.push_back(position(i));
+            result.missing.push_back(i);
         return result;
     }
     // A partial answer: the keys of the part that failed came back absent, so they are
@@ -112,19 +106,20 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> allIds)
         ++stats_.errors;
         result.error = reply.error;
     }
+    const qint64 nowMs = steadyNowMs();
     qint64 hits = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
         const auto &value = reply.value[qsizetype(i)];
         if (value) {
-            QByteArray fragment = memoisedFragment(ids[i], *value);
-            if (!fragment.isEmpty()) {
-                result.fragments[position(i)] = std::move(fragment);
+            const Entry *entry = memoised(ids[i], *value, nowMs);
+            if (entry->deliverable()) {
+                result.entries[i] = entry;
                 ++hits;
                 continue;
             }
             ++stats_.rejected;
         }
-        result.missing.push_back(position(i));
+        result.missing.push_back(i);
     }
     stats_.hits += hits;
     stats_.misses += qint64(result.missing.size());
@@ -167,9 +162,7 @@ CacheReply<qint64> CampaignCache::invalidate(const QList<qint64> &ids)
     keys.reserve(ids.size());
     for (qint64 id : ids) {
         keys.append(CampaignCodec::cacheKey(id));
-        MemoShard &shard = memoShard(id);
-        std::lock_guard lock(shard.mutex);
-        shard.memos.erase(id);
+        fragments_.erase(id);
     }
     // A refill already running may still write an old value: let it finish, then delete.
     waitForRefills();

@@ -2,14 +2,13 @@
 
 #include "CacheBackend.h"
 #include "CacheStats.h"
+#include "FragmentTable.h"
 #include "model/Campaign.h"
 
 #include <QThreadPool>
 
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 #include <span>
 #include <vector>
 
@@ -20,30 +19,43 @@ namespace adserve {
 // hits, misses and errors. A cached value is delivered only when it parses and its
 // campaign is active and not deleted; anything else counts as a miss and is overwritten.
 //
-// An optional near cache keeps each fragment that was read or written for `nearTtl`, keyed
-// by id: a hot campaign then costs one backend read per instance per `nearTtl` instead of
-// one per request (with Redis a round trip, with the memory backend a cache key, a shard
-// lock and an LRU update). invalidate() drops near entries at once, and every change heard
-// from the store invalidates, so only values edited in the backend directly can be seen
-// up to `nearTtl` late.
+// Every value read is decoded once into an entry of a FragmentTable, which the delivery
+// path reads without locks. An optional near cache delivers each entry for `nearTtl` after
+// the backend or the store last gave its value: a hot campaign then costs one backend read
+// per instance per `nearTtl` instead of one per request (with Redis a round trip, with the
+// memory backend a cache key, a shard lock and an LRU update). invalidate() drops entries
+// at once, and every change heard from the store invalidates, so only values edited in the
+// backend directly can be seen up to `nearTtl` late.
 class CampaignCache
 {
 public:
+    using Entry = FragmentTable::Entry;
+
     CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl,
                   std::chrono::milliseconds nearTtl = std::chrono::milliseconds(0));
     ~CampaignCache();
 
+    // Entries found or made stay valid while a section lives: open one per request.
+    FragmentTable::ReadSection readSection() const { return FragmentTable::ReadSection(fragments_); }
+
+    // The near cache, inside a read section: for each id, the entry it may deliver without
+    // the backend, or nullptr; the positions of the nullptrs are appended to `missing`.
+    // Without a near cache every position is missing.
+    void nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing);
+
     struct Lookup
     {
-        std::vector<QByteArray> fragments; // per requested id; empty where missing
-        std::vector<size_t> missing;       // positions of the ids to read from the store
-        bool failed = false;               // the cache could not be read at all
-        QString error;                     // why it failed, wholly or in part
+        std::vector<const Entry *> entries; // per requested id; nullptr where missing
+        std::vector<size_t> missing;        // positions of the ids to read from the store
+        bool failed = false;                // the cache could not be read at all
+        QString error;                      // why it failed, wholly or in part
     };
+    // Reads the ids from the backend, inside a read section.
     Lookup lookup(std::span<const qint64> ids);
 
-    // The fragment for a campaign read from the store (memoised like cached ones).
-    QByteArray fragmentFor(const Campaign &campaign);
+    // The entry for a campaign read from the store (memoised like cached ones), inside a
+    // read section.
+    const Entry *fragmentFor(const Campaign &campaign);
     // Invalidations so far. Read it before reading the store: a refill of what was read
     // is dropped if an invalidation came in between, so it cannot write back an old value.
     quint64 epoch() const { return epoch_.load(); }
@@ -59,33 +71,19 @@ public:
     CacheBackend &backend() { return *backend_; }
     CacheStatsSnapshot stats() const { return stats_.snapshot(); }
     std::chrono::milliseconds nearTtl() const { return nearTtl_; }
+    // The decoded values held beside the backend: how many, and their heap bytes.
+    qint64 memoisedEntries() const { return fragments_.entries(); }
+    qint64 memoisedBytes() const { return fragments_.bytes(); }
 
 private:
-    using Clock = std::chrono::steady_clock;
-    // Decoded once per distinct cached value: the fragment, or that it must not be delivered.
-    struct Memo
-    {
-        QByteArray raw;
-        QByteArray fragment;      // empty: not deliverable
-        Clock::time_point seenAt; // when the backend or the store last gave this value
-    };
-    // The fragment when the near cache may answer for `id` without the backend.
-    std::optional<QByteArray> nearFragment(qint64 id, Clock::time_point now);
-    QByteArray memoisedFragment(qint64 id, const QByteArray &raw);
-
-    static constexpr size_t kMemoShards = 16;
-    struct MemoShard
-    {
-        std::mutex mutex;
-        std::unordered_map<qint64, Memo> memos;
-    };
-    MemoShard &memoShard(qint64 id) { return memoShards_[size_t(id) % kMemoShards]; }
+    // The entry for a value the backend or the store gave: decoded once per distinct value.
+    const Entry *memoised(qint64 id, const QByteArray &raw, qint64 nowMs);
 
     std::unique_ptr<CacheBackend> backend_;
     const std::chrono::seconds ttl_;
     const std::chrono::milliseconds nearTtl_;
     CacheStats stats_;
-    std::array<MemoShard, kMemoShards> memoShards_;
+    FragmentTable fragments_;
     std::atomic<quint64> epoch_{0};
     QThreadPool refillPool_;
 };

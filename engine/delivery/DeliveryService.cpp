@@ -5,20 +5,21 @@
 #include <QElapsedTimer>
 #include <QtConcurrent>
 
+#include <cstring>
+
 namespace adserve {
 
 namespace {
 qint64 microsSince(const QElapsedTimer &timer) { return timer.nsecsElapsed() / 1000; }
 }
 
-QByteArray DeliveryResult::wrappedJsonArray(QByteArrayView before, QByteArrayView after) const
+QByteArray DeliveryResult::jsonArray() const
 {
-    qsizetype size = before.size() + after.size() + 2;
+    qsizetype size = 2;
     for (const QByteArray &f : fragments)
         size += f.size() + 1;
     QByteArray out;
     out.reserve(size);
-    out += before;
     out += '[';
     for (size_t i = 0; i < fragments.size(); ++i) {
         if (i)
@@ -26,7 +27,6 @@ QByteArray DeliveryResult::wrappedJsonArray(QByteArrayView before, QByteArrayVie
         out += fragments[i];
     }
     out += ']';
-    out += after;
     return out;
 }
 
@@ -54,7 +54,7 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
     timer.start();
     CampaignCache::Lookup lookup = cache_.lookup(ids);
     result.cacheMicros = microsSince(timer);
-    result.fragments = std::move(lookup.fragments);
+    result.entries = std::move(lookup.entries);
     result.cacheError = lookup.error;
     if (lookup.missing.empty())
         return result;
@@ -81,7 +81,7 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
         if (!campaign || !campaign->isDeliverable())
             continue;
         refill.append(*campaign);
-        result.fragments[pos] = cache_.fragmentFor(*campaign);
+        result.entries[pos] = cache_.fragmentFor(*campaign);
     }
     // After a partial failure too: the writes to the part that failed may fail again,
     // off the request path, and count as errors there.
@@ -90,30 +90,47 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
     return result;
 }
 
-DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+DeliveryService::Found DeliveryService::find(const TargetingQuery &query, DeliveryOutcome &outcome)
 {
-    DeliveryResult result;
-    QElapsedTimer total;
-    total.start();
-    // Per thread and reused: the ids live until this call returns, which is after the
-    // batches reading them have finished. Named through a reference, because the batches
-    // run on pool threads, where the thread_local's name means their own copy.
+    // Per thread and reused: large matches cost neither allocations nor zeroing. Named
+    // through references, because the batches run on pool threads, where a thread_local's
+    // name means their own copy.
     thread_local MatchedIds matchedOnThisThread;
+    thread_local std::vector<const Entry *, UninitializedAllocator<const Entry *>> entriesOnThisThread;
+    thread_local std::vector<DetailSource> sourcesOnThisThread;
+    thread_local std::vector<size_t> missingOnThisThread;
     MatchedIds &matched = matchedOnThisThread;
-    matcher_.snapshot()->match(query, matched);
-    result.timing.matchMicros = microsSince(total);
-    if (matched.empty()) {
-        result.timing.totalMicros = microsSince(total);
-        return result;
-    }
+    auto &entries = entriesOnThisThread;
+    std::vector<DetailSource> &sources = sourcesOnThisThread;
+    std::vector<size_t> &missing = missingOnThisThread;
 
+    QElapsedTimer timer;
+    timer.start();
+    matcher_.snapshot()->match(query, matched);
+    outcome.timing.matchMicros = microsSince(timer);
+    entries.resize(matched.size());
+    sources.clear();
+    missing.clear();
+    if (matched.empty())
+        return {};
+
+    timer.restart();
+    cache_.nearLookup(matched, entries.data(), missing);
+    outcome.timing.cacheMicros = microsSince(timer);
+    if (missing.empty())
+        return {matched, entries, {}};
+
+    // What the near cache did not answer, in batches.
+    std::vector<qint64> missingIds(missing.size());
+    for (size_t i = 0; i < missing.size(); ++i)
+        missingIds[i] = matched[missing[i]];
     const size_t batchSize = size_t(batchSize_.load());
-    const size_t batchCount = (matched.size() + batchSize - 1) / batchSize;
-    result.batches = int(batchCount);
+    const size_t batchCount = (missingIds.size() + batchSize - 1) / batchSize;
+    outcome.batches = int(batchCount);
     std::vector<BatchResult> batches(batchCount);
     auto runAt = [&](size_t b) {
         const size_t begin = b * batchSize;
-        batches[b] = runBatch(std::span(matched).subspan(begin, std::min(batchSize, matched.size() - begin)));
+        batches[b] = runBatch(std::span(missingIds).subspan(begin, std::min(batchSize, missingIds.size() - begin)));
     };
     QList<QFuture<void>> others;
     for (size_t b = 1; b < batchCount; ++b)
@@ -122,29 +139,88 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
     for (QFuture<void> &f : others)
         f.waitForFinished();
 
-    result.campaignIds.reserve(matched.size());
-    result.fragments.reserve(matched.size());
-    result.sources.reserve(matched.size());
+    sources.assign(matched.size(), DetailSource::Cache);
     for (size_t b = 0; b < batchCount; ++b) {
-        BatchResult &batch = batches[b];
-        result.timing.cacheMicros += batch.cacheMicros;
-        result.timing.storeMicros += batch.storeMicros;
-        if (result.cacheError.isEmpty())
-            result.cacheError = batch.cacheError;
-        if (result.storeError.isEmpty())
-            result.storeError = batch.storeError;
-        for (size_t i = 0; i < batch.fragments.size(); ++i) {
-            if (batch.fragments[i].isEmpty())
-                continue;
-            result.campaignIds.push_back(matched[b * batchSize + i]);
-            result.fragments.push_back(std::move(batch.fragments[i]));
-            result.sources.push_back(batch.sources[i]);
+        const BatchResult &batch = batches[b];
+        outcome.timing.cacheMicros += batch.cacheMicros;
+        outcome.timing.storeMicros += batch.storeMicros;
+        if (outcome.cacheError.isEmpty())
+            outcome.cacheError = batch.cacheError;
+        if (outcome.storeError.isEmpty())
+            outcome.storeError = batch.storeError;
+        for (size_t i = 0; i < batch.entries.size(); ++i) {
+            const size_t pos = missing[b * batchSize + i];
+            entries[pos] = batch.entries[i];
+            sources[pos] = batch.sources[i];
         }
     }
-    if (!result.storeError.isEmpty()) {
-        result.campaignIds.clear();
-        result.fragments.clear();
-        result.sources.clear();
+    return {matched, entries, sources};
+}
+
+DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+{
+    QElapsedTimer total;
+    total.start();
+    DeliveryResult result;
+    const auto section = cache_.readSection();
+    const Found found = find(query, result);
+    if (result.ok()) {
+        QElapsedTimer timer;
+        timer.start();
+        for (size_t i = 0; i < found.entries.size(); ++i) {
+            if (!found.entries[i])
+                continue;
+            result.campaignIds.push_back(found.ids[i]);
+            result.fragments.push_back(found.entries[i]->fragment().toByteArray());
+            result.sources.push_back(found.sources.empty() ? DetailSource::Cache : found.sources[i]);
+        }
+        result.timing.bodyMicros = microsSince(timer);
+    }
+    result.timing.totalMicros = microsSince(total);
+    return result;
+}
+
+DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, QByteArrayView before, QByteArrayView after)
+{
+    QElapsedTimer total;
+    total.start();
+    DeliveredBody result;
+    const auto section = cache_.readSection();
+    const Found found = find(query, result);
+    if (result.ok()) {
+        QElapsedTimer timer;
+        timer.start();
+        qsizetype fragmentBytes = 0;
+        for (const Entry *entry : found.entries) {
+            if (entry) {
+                fragmentBytes += entry->fragment().size();
+                ++result.campaigns;
+            }
+        }
+        if (result.campaigns > 0) {
+            // before [ f1 , f2 , ... fn ] after
+            result.body = QByteArray(before.size() + 1 + fragmentBytes + (result.campaigns - 1) + 1 + after.size(),
+                                     Qt::Uninitialized);
+            char *out = result.body.data();
+            const auto put = [&out](QByteArrayView bytes) {
+                std::memcpy(out, bytes.data(), size_t(bytes.size()));
+                out += bytes.size();
+            };
+            put(before);
+            *out++ = '[';
+            bool first = true;
+            for (const Entry *entry : found.entries) {
+                if (!entry)
+                    continue;
+                if (!first)
+                    *out++ = ',';
+                first = false;
+                put(entry->fragment());
+            }
+            *out++ = ']';
+            put(after);
+        }
+        result.timing.bodyMicros = microsSince(timer);
     }
     result.timing.totalMicros = microsSince(total);
     return result;

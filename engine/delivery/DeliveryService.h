@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DeliveryTiming.h"
 #include "SingleFlightFetcher.h"
 #include "cache/CampaignCache.h"
 #include "targeting/MatchEngine.h"
@@ -18,50 +19,67 @@ class CampaignStore;
 // Where a delivered campaign's details came from.
 enum class DetailSource { Cache, Store };
 
-struct DeliveryTiming
+// What a delivery gave besides the campaigns.
+struct DeliveryOutcome
 {
-    qint64 matchMicros = 0;
-    qint64 cacheMicros = 0; // summed over batches
-    qint64 storeMicros = 0; // summed over batches
-    qint64 totalMicros = 0;
-};
-
-struct DeliveryResult
-{
-    std::vector<qint64> campaignIds;   // delivered, in match order
-    std::vector<QByteArray> fragments; // {"cid","img","cta"} per delivered campaign
-    std::vector<DetailSource> sources;
     DeliveryTiming timing;
-    int batches = 0;
+    int batches = 0;    // batches of ids the cache or the store was asked for
     QString cacheError; // the cache failed (wholly or in part): what it missed came from the store
     QString storeError; // the store failed: no answer can be given
 
     bool ok() const { return storeError.isEmpty(); }
-    // The delivered campaigns as a JSON array: [{"cid","img","cta"},...]
-    QByteArray jsonArray() const { return wrappedJsonArray({}, {}); }
-    // The same array between `before` and `after`, in one allocation (response envelopes).
-    QByteArray wrappedJsonArray(QByteArrayView before, QByteArrayView after) const;
 };
 
-// The delivery path after validation: match → batches of ids → per batch cache MGET,
-// misses from the store in one query, cache refilled off the request path → results
-// gathered in match order. One batch runs inline; more run concurrently on the
-// service's own pool, the calling thread taking the first.
+// Each delivered campaign on its own: what explain and the studio show.
+struct DeliveryResult : DeliveryOutcome
+{
+    std::vector<qint64> campaignIds;   // delivered, in match order
+    std::vector<QByteArray> fragments; // {"cid","img","cta"} per delivered campaign
+    std::vector<DetailSource> sources;
+
+    // The delivered campaigns as a JSON array: [{"cid","img","cta"},...]
+    QByteArray jsonArray() const;
+};
+
+// The answer's bytes, written in one pass from the fragments: what the delivery routes send.
+struct DeliveredBody : DeliveryOutcome
+{
+    QByteArray body; // `before` + the JSON array + `after`; empty when nothing was delivered
+    int campaigns = 0;
+};
+
+// The delivery path after validation: match → the near cache, inline → batches of the ids
+// it did not answer → per batch cache MGET, misses from the store in one query, cache
+// refilled off the request path → results in match order. One batch runs inline; more run
+// concurrently on the service's own pool, the calling thread taking the first.
 class DeliveryService
 {
 public:
     DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize);
 
     DeliveryResult deliver(const TargetingQuery &query);
+    DeliveredBody deliverBody(const TargetingQuery &query, QByteArrayView before = {}, QByteArrayView after = {});
 
     void setBatchSize(int size);
     qint64 batchesRun() const { return batchesRun_.load(); }
     qint64 storeReads() const { return fetcher_.storeReads(); }
 
 private:
+    using Entry = CampaignCache::Entry;
+    // Every matched id with its entry (nullptr: not delivered), in match order. Valid while
+    // the cache's read section that was open when it was found lives, and until the next
+    // find() on the same thread (its vectors are the thread's, reused).
+    struct Found
+    {
+        std::span<const qint64> ids;
+        std::span<const Entry *> entries;
+        std::span<const DetailSource> sources; // empty: every one came from the cache
+    };
+    Found find(const TargetingQuery &query, DeliveryOutcome &outcome);
+
     struct BatchResult
     {
-        std::vector<QByteArray> fragments; // per id of the batch; empty: not delivered
+        std::vector<const Entry *> entries; // per id of the batch; nullptr: not delivered
         std::vector<DetailSource> sources;
         qint64 cacheMicros = 0;
         qint64 storeMicros = 0;

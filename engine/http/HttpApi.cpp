@@ -34,15 +34,11 @@ const WriteContext kAdminWriter{QStringLiteral("api:admin"), {}};
 
 // A successful delivery: 204 with an empty body when nothing matched, else the campaigns'
 // array between `before` and `after`.
-HttpReply deliveredReply(const DeliveryResult &result, QByteArrayView before = {}, QByteArrayView after = {})
+HttpReply deliveredReply(DeliveredBody &&delivered)
 {
-    if (result.fragments.empty()) {
-        HttpReply reply = noContent();
-        reply.campaigns = 0;
-        return reply;
-    }
-    HttpReply reply{200, result.wrappedJsonArray(before, after)};
-    reply.campaigns = int(result.fragments.size());
+    HttpReply reply = delivered.campaigns > 0 ? HttpReply{200, std::move(delivered.body)} : noContent();
+    reply.campaigns = delivered.campaigns;
+    reply.timing = delivered.timing;
     return reply;
 }
 
@@ -155,6 +151,8 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     case Metrics::Route::Count: reply = notFound(request.path); break;
     }
     metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
+    if (reply.campaigns >= 0)
+        metrics_.recordDelivery(reply.timing);
     return reply;
 }
 
@@ -188,14 +186,15 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
                           {QStringLiteral("m"), QStringLiteral("Malformed request")},
                           {QStringLiteral("err"), err}});
     }
-    const DeliveryResult result = engine_.delivery().deliver(targeting.query);
+    DeliveredBody result = engine_.delivery().deliverBody(
+        targeting.query, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
     if (!result.ok()) {
         return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
                           {QStringLiteral("m"), QStringLiteral("Service unavailable")},
                           {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
                                                                          {QStringLiteral("em"), HttpReplies::unavailable(QStringLiteral("store"), result.storeError)}}}}});
     }
-    return deliveredReply(result, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
+    return deliveredReply(std::move(result));
 }
 
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
@@ -204,10 +203,10 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
         DeliveryParams::readTargeting(queryParams(request.query), {Dimension::App, Dimension::Country, Dimension::Os});
     if (!targeting.problems.isEmpty())
         return error(400, targeting.problems.first().message);
-    const DeliveryResult result = engine_.delivery().deliver(targeting.query);
+    DeliveredBody result = engine_.delivery().deliverBody(targeting.query);
     if (!result.ok())
         return error(503, HttpReplies::unavailable(QStringLiteral("store"), result.storeError));
-    return deliveredReply(result);
+    return deliveredReply(std::move(result));
 }
 
 HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Metrics.h"
+#include "delivery/DeliveryTiming.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -33,6 +34,7 @@ struct HttpReply
     QList<QPair<QByteArray, QByteArray>> headers; // besides Content-Type
     QByteArray contentType = QByteArrayLiteral("application/json"); // static: no allocation per reply
     int campaigns = -1; // campaigns delivered, for the request log (-1: not a delivery)
+    DeliveryTiming timing; // a delivery's stages
 };
 
 // Every HTTP route of adserve, independent of the server that carries it, so the same

@@ -110,6 +110,11 @@ public:
     {
     }
     HttpReply handle(const HttpRequest &request) override { return api_.handle(request); }
+    void answered(const HttpReply &reply, qint64 micros) override
+    {
+        if (reply.campaigns >= 0)
+            api_.metrics().recordAnswerWrite(micros);
+    }
     bool takesBody(QByteArrayView method, QByteArrayView path) const override { return api_.takesBody(method, path); }
     EdgeStats &edgeStats() override { return api_.metrics().edge(); }
 
@@ -136,6 +141,8 @@ protected:
         HttpRequest apiRequest{methodName(request.method()), url.path(), request.query(),
                                request.value("Authorization"), request.body()};
         const HttpReply reply = handler_.handle(apiRequest);
+        QElapsedTimer writing;
+        writing.start();
 
         // The head in one write and the body in another: the client connection buffers them.
         QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
@@ -155,6 +162,7 @@ protected:
         socket->write(head);
         if (request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty())
             socket->write(reply.body);
+        handler_.answered(reply, writing.nsecsElapsed() / 1000);
 
         if (pool_.hasRequestListeners()) {
             Q_EMIT pool_.requestServed(RequestRecord{QDateTime::currentDateTime(), apiRequest.method,

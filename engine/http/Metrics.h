@@ -1,6 +1,7 @@
 #pragma once
 
 #include "EdgeStats.h"
+#include "delivery/DeliveryTiming.h"
 
 #include <QByteArray>
 
@@ -22,6 +23,9 @@ public:
                                                             0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
     void record(Route route, int status, qint64 micros);
+    // A delivery's stages, and the time its answer took to hand to the connection.
+    void recordDelivery(const DeliveryTiming &timing);
+    void recordAnswerWrite(qint64 micros);
     QByteArray render(Engine &engine) const;
     static const char *routeName(Route route);
     // Counted by the edge guard of the server that carries these routes.
@@ -33,6 +37,9 @@ private:
     std::array<std::array<std::atomic<qint64>, kStatuses.size()>, kRoutes> requests_{};
     std::array<std::array<std::atomic<qint64>, kBucketsSeconds.size() + 1>, kRoutes> buckets_{};
     std::array<std::atomic<qint64>, kRoutes> latencySumMicros_{};
+    enum Stage { Match, Cache, Store, Write, StageCount };
+    std::array<std::atomic<qint64>, StageCount> stageMicros_{};
+    std::atomic<qint64> deliveries_{0};
     EdgeStats edge_;
 };
 

@@ -16,6 +16,8 @@ public:
     virtual ~RequestHandler() = default;
 
     virtual HttpReply handle(const HttpRequest &request) = 0;
+    // The reply was handed to the connection, which took `micros`.
+    virtual void answered(const HttpReply &reply, qint64 micros) { Q_UNUSED(reply) Q_UNUSED(micros) }
     virtual bool takesBody(QByteArrayView method, QByteArrayView path) const = 0;
     virtual EdgeStats &edgeStats() = 0;
 };

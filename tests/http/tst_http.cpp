@@ -217,9 +217,24 @@ void HttpTest::health()
 
 void HttpTest::metrics()
 {
-    get(QStringLiteral("/v1/delivery?app=com.abc.xyz&country=germany&os=android"));
+    // The value of a metric line that has no labels, or -1.
+    const auto value = [](const QByteArray &body, const QByteArray &name) {
+        for (const QByteArray &line : body.split('\n')) {
+            if (line.startsWith(QByteArray(name + ' ')))
+                return line.mid(name.size() + 1).toDouble();
+        }
+        return -1.0;
+    };
+    const QByteArray deliveries = "adserve_delivery_stage_deliveries_total";
+    const double deliveriesBefore = value(get(QStringLiteral("/metrics")).body, deliveries);
+    QVERIFY(deliveriesBefore >= 0);
+    QCOMPARE(get(QStringLiteral("/v1/delivery?app=com.abc.xyz&country=germany&os=android")).status, 200);
     get(QStringLiteral("/v1/delivery?country=germany"));
     const Response m = get(QStringLiteral("/metrics"));
+    // The stages count deliveries only, not the request refused for a missing parameter.
+    QCOMPARE(value(m.body, deliveries), deliveriesBefore + 1);
+    for (const char *stage : {"match", "cache", "store", "write"})
+        QVERIFY2(m.body.contains(QByteArray("adserve_delivery_stage_seconds_total{stage=\"" + QByteArray(stage) + "\"} ")), stage);
     QCOMPARE(m.status, 200);
     QVERIFY(m.contentType.startsWith("text/plain"));
     QVERIFY(m.body.contains("adserve_http_requests_total{route=\"/v1/delivery\",status=\"200\"}"));
