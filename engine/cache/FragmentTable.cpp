@@ -64,24 +64,11 @@ FragmentTable::~FragmentTable()
         free(entry);
 }
 
-const FragmentTable::Entry *FragmentTable::find(qint64 id) const
+const FragmentTable::Entry *FragmentTable::findOutside(qint64 id) const
 {
-    if (inTree(id))
-        return findInTree(id);
     std::lock_guard lock(mutex_);
     const auto it = outside_.find(id);
     return it == outside_.end() ? nullptr : it->second;
-}
-
-const FragmentTable::Entry *FragmentTable::findInTree(qint64 id) const
-{
-    const Mid *mid = top_[size_t(id >> (kLeafBits + kMidBits))].load(std::memory_order_acquire);
-    if (!mid)
-        return nullptr;
-    const Leaf *leaf = mid->leaves[size_t(id >> kLeafBits) & ((1 << kMidBits) - 1)].load(std::memory_order_acquire);
-    if (!leaf)
-        return nullptr;
-    return leaf->entries[size_t(id) & ((1 << kLeafBits) - 1)].load(std::memory_order_acquire);
 }
 
 std::atomic<FragmentTable::Entry *> *FragmentTable::treeSlot(qint64 id)

@@ -74,6 +74,8 @@ private:
         std::span<const qint64> ids;
         std::span<const Entry *> entries;
         std::span<const DetailSource> sources; // empty: every one came from the cache
+        int delivered = 0;                     // entries that are not nullptr
+        qsizetype fragmentBytes = 0;           // their fragments' bytes
     };
     Found find(const TargetingQuery &query, DeliveryOutcome &outcome);
 

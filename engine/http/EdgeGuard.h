@@ -39,6 +39,9 @@ public:
 
     qint64 bytesAvailable() const override;
     void disconnectFromHost() override;
+    // Queues the bytes on the client connection as they are, shared rather than copied (a
+    // large answer is not copied into the socket's buffer).
+    void writeShared(const QByteArray &bytes) { client_.write(bytes); }
 
 Q_SIGNALS:
     void closeRequested();

@@ -160,8 +160,12 @@ protected:
         }
         head += "\r\n";
         socket->write(head);
-        if (request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty())
-            socket->write(reply.body);
+        if (request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty()) {
+            if (auto *guarded = qobject_cast<ServedSocket *>(socket))
+                guarded->writeShared(reply.body);
+            else
+                socket->write(reply.body);
+        }
         handler_.answered(reply, writing.nsecsElapsed() / 1000);
 
         if (pool_.hasRequestListeners()) {
