@@ -1,5 +1,9 @@
 #include "Engine.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "cache/CachePlugins.h"
 #include "cache/CampaignCodec.h"
 
@@ -67,6 +71,13 @@ QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint6
     return matcher_.snapshot()->explain(query, campaignId);
 }
 
+void Engine::releaseFreedMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 StoreResult<bool> Engine::rebuildIndex()
 {
     return reloadAll(false);
@@ -77,22 +88,35 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
-    const auto targeting = store_->targeting();
+    MatchIndex::Builder builder;
+    QList<qint64> storeIds; // with dropCached: every campaign the store has now
+    const auto read = store_->forEachTargeting(
+        [&](qint64 campaigns) {
+            builder = MatchIndex::Builder();
+            storeIds.clear();
+            loading_.total = campaigns;
+            loading_.read = 0;
+        },
+        [&](const CampaignWithRules &campaign) {
+            builder.add(campaign);
+            if (dropCached)
+                storeIds.append(campaign.campaign.id);
+            loading_.read.fetch_add(1, std::memory_order_relaxed);
+        });
     if (dropCached) {
         // Every campaign the old index knew (a change may have deleted it) or the store now
         // has (it may have changed, or come back): dropped before the new index answers.
-        QList<qint64> ids = matcher_.snapshot()->campaignIds();
-        for (const CampaignWithRules &c : targeting.value)
-            ids.append(c.campaign.id);
+        QList<qint64> ids = matcher_.snapshot()->campaignIds() + storeIds;
         const auto dropped = cache_->invalidate(ids);
         if (!dropped.ok() && cacheOutcome) {
             cacheOutcome->cacheNotDropped = ids;
             cacheOutcome->cacheError = dropped.error;
         }
     }
-    if (!targeting.ok())
-        return StoreResult<bool>::failureFrom(targeting);
-    install(MatchIndex::build(targeting.value), timer);
+    if (!read.ok())
+        return StoreResult<bool>::failureFrom(read);
+    install(builder.finish(), timer);
+    releaseFreedMemory();
     return StoreResult<bool>::success(true);
 }
 

@@ -57,6 +57,14 @@ public:
     BackendHealth storeHealth() const;
     BackendHealth cacheHealth() const;
 
+    // How far the last full read of the store's targeting got: campaigns read of how many.
+    struct LoadProgress
+    {
+        qint64 read = 0;
+        qint64 total = 0;
+    };
+    LoadProgress loadProgress() const { return {loading_.read.load(), loading_.total.load()}; }
+
 Q_SIGNALS:
     void indexRebuilt(qint64 campaigns, qint64 rules, qint64 micros);
     // Changes are live on this instance: these campaigns (empty: every campaign was read
@@ -70,6 +78,9 @@ private:
     // the cache cannot).
     StoreResult<bool> reloadAll(bool dropCached, ChangeApplier::Outcome *cacheOutcome = nullptr);
     void install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer);
+    // Gives the memory a full read left free back to the system (its peak is far above
+    // what the index keeps).
+    static void releaseFreedMemory();
     void applyOwnWrite(const StoreChange &change);
 
     // ChangeApplier
@@ -83,6 +94,11 @@ private:
     MatchEngine matcher_;
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
+    struct
+    {
+        std::atomic<qint64> read{0};
+        std::atomic<qint64> total{0};
+    } loading_;
     std::unique_ptr<ChangeFollower> follower_; // last: stopped first
 };
 

@@ -55,20 +55,22 @@ QString CampaignRows::campaignColumns(const QString &q) const
         .join(QLatin1String(", "));
 }
 
-QString CampaignRows::ruleColumns(const QString &q) const
+QString CampaignRows::ruleColumns(const QString &q, bool withTimes) const
 {
     const SqlDialect &d = session_.dialect();
-    return QStringList{qualified(q, QStringLiteral("id")),
-                       qualified(q, QStringLiteral("code")),
-                       qualified(q, QStringLiteral("campaign_id")),
-                       qualified(q, QStringLiteral("dimension")),
-                       qualified(q, QStringLiteral("rule_type")),
-                       d.values(qualified(q, QStringLiteral("\"values\""))),
-                       d.timestamp(qualified(q, QStringLiteral("created_at"))),
-                       d.timestamp(qualified(q, QStringLiteral("updated_at"))),
-                       QStringLiteral("COALESCE(%1, false)").arg(qualified(q, QStringLiteral("deleted"))),
-                       d.timestamp(qualified(q, QStringLiteral("deleted_at")))}
-        .join(QLatin1String(", "));
+    QStringList columns{qualified(q, QStringLiteral("id")),
+                        qualified(q, QStringLiteral("code")),
+                        qualified(q, QStringLiteral("campaign_id")),
+                        qualified(q, QStringLiteral("dimension")),
+                        qualified(q, QStringLiteral("rule_type")),
+                        d.values(qualified(q, QStringLiteral("\"values\"")))};
+    if (withTimes) {
+        columns += {d.timestamp(qualified(q, QStringLiteral("created_at"))),
+                    d.timestamp(qualified(q, QStringLiteral("updated_at"))),
+                    QStringLiteral("COALESCE(%1, false)").arg(qualified(q, QStringLiteral("deleted"))),
+                    d.timestamp(qualified(q, QStringLiteral("deleted_at")))};
+    }
+    return columns.join(QLatin1String(", "));
 }
 
 Campaign CampaignRows::readCampaign(const QSqlQuery &query)
@@ -87,7 +89,7 @@ Campaign CampaignRows::readCampaign(const QSqlQuery &query)
     return c;
 }
 
-std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query)
+std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query, bool withTimes)
 {
     TargetRule r;
     r.id = query.value(0).toLongLong();
@@ -104,6 +106,8 @@ std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query)
     r.dimension = *dimension;
     r.type = *type;
     r.values = SqlDialect::decodeValues(query.value(5));
+    if (!withTimes)
+        return r;
     r.createdAt = SqlDialect::decodeTimestamp(query.value(6));
     r.updatedAt = SqlDialect::decodeTimestamp(query.value(7));
     r.deleted = query.value(8).toBool();
@@ -193,6 +197,30 @@ const QString kTargetingRules = QStringLiteral(
 QList<TargetRule> CampaignRows::targetingRules()
 {
     return readRules(session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
+}
+
+QList<Campaign> CampaignRows::targetingCampaigns()
+{
+    QList<Campaign> result;
+    result.reserve(campaignCount()); // an upper bound (deleted ones too): one allocation, not ~30 regrowths
+    QSqlQuery query = session_.execLong(QStringLiteral("SELECT id, code, status FROM campaigns WHERE NOT deleted ORDER BY id"));
+    while (session_.next(query)) {
+        Campaign c;
+        c.id = query.value(0).toLongLong();
+        c.code = query.value(1).toString();
+        c.status = query.value(2).toString();
+        result.append(std::move(c));
+    }
+    return result;
+}
+
+void CampaignRows::forEachTargetingRule(const std::function<void(TargetRule &&)> &visit)
+{
+    QSqlQuery query = session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r"), false), QString()));
+    while (session_.next(query)) {
+        if (auto rule = readRule(query, false))
+            visit(std::move(*rule));
+    }
 }
 
 QList<TargetRule> CampaignRows::targetingRules(const QList<qint64> &campaignIds)

@@ -35,6 +35,11 @@ public:
     // Live rules of live campaigns, ordered by campaign id then id: of all campaigns (a long
     // read, so in a transaction), or only of the given ones.
     QList<TargetRule> targetingRules();
+    // What the match index needs of every live campaign, in id order: id, code and status.
+    QList<Campaign> targetingCampaigns();
+    // Every live rule of a live campaign, by campaign id then rule id, without its times:
+    // handed over one by one as the rows arrive.
+    void forEachTargetingRule(const std::function<void(TargetRule &&)> &visit);
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
 
@@ -53,9 +58,9 @@ public:
 
 private:
     QString campaignColumns(const QString &qualifier = {}) const;
-    QString ruleColumns(const QString &qualifier = {}) const;
+    QString ruleColumns(const QString &qualifier = {}, bool withTimes = true) const;
     static Campaign readCampaign(const QSqlQuery &query);
-    static std::optional<TargetRule> readRule(const QSqlQuery &query);
+    static std::optional<TargetRule> readRule(const QSqlQuery &query, bool withTimes = true);
     QList<TargetRule> readRules(QSqlQuery query);
     void bindCampaign(QSqlQuery &query, const Campaign &campaign) const;
     void bindRule(QSqlQuery &query, const TargetRule &rule) const;

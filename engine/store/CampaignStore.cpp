@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <limits>
 #include <type_traits>
 
 namespace adserve {
@@ -180,6 +181,33 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
     return d->run(Access::Snapshot, [](CampaignWrites &w) {
         const QList<Campaign> campaigns = w.rows().campaigns(false);
         return CampaignWrites::withRules(campaigns, w.rows().targetingRules());
+    });
+}
+
+StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qint64)> &begin,
+                                                    const std::function<void(const CampaignWithRules &)> &visit) const
+{
+    return d->run(Access::Snapshot, [&](CampaignWrites &w) {
+        const QList<Campaign> campaigns = w.rows().targetingCampaigns();
+        begin(campaigns.size());
+        // Rules come ordered by campaign: each campaign is handed over once the rules
+        // after its own belong to a later one.
+        CampaignWithRules pending;
+        qsizetype next = 0;
+        const auto visitUpTo = [&](qint64 campaignId) { // every campaign with a smaller id
+            while (next < campaigns.size() && campaigns[next].id < campaignId) {
+                pending.campaign = campaigns[next++];
+                visit(pending);
+                pending.rules.clear();
+            }
+        };
+        w.rows().forEachTargetingRule([&](TargetRule &&rule) {
+            visitUpTo(rule.campaignId);
+            if (next < campaigns.size() && campaigns[next].id == rule.campaignId)
+                pending.rules.append(std::move(rule));
+        });
+        visitUpTo(std::numeric_limits<qint64>::max());
+        return qint64(campaigns.size());
     });
 }
 

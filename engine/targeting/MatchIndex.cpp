@@ -103,15 +103,31 @@ qint64 *scanMatches(const Scan &scan, qint64 *out)
 
 } // namespace
 
-std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &campaigns)
+MatchIndex::Builder::Builder()
+    : index_(new MatchIndex)
 {
-    auto index = std::shared_ptr<MatchIndex>(new MatchIndex);
-    index->campaigns_.reserve(size_t(campaigns.size()));
-    for (const CampaignWithRules &campaign : campaigns)
-        index->campaigns_.push_back(index->compile(campaign));
+}
+
+void MatchIndex::Builder::add(const CampaignWithRules &campaign)
+{
+    index_->campaigns_.push_back(index_->compile(campaign));
+}
+
+std::shared_ptr<const MatchIndex> MatchIndex::Builder::finish()
+{
+    std::shared_ptr<MatchIndex> index = std::exchange(index_, std::shared_ptr<MatchIndex>(new MatchIndex));
+    index->campaigns_.shrink_to_fit();
     std::sort(index->campaigns_.begin(), index->campaigns_.end(), byId);
     index->compileBits();
     return index;
+}
+
+std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &campaigns)
+{
+    Builder builder;
+    for (const CampaignWithRules &campaign : campaigns)
+        builder.add(campaign);
+    return builder.finish();
 }
 
 std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &changedIds,

@@ -26,6 +26,19 @@ class MatchIndex
 {
 public:
     static std::shared_ptr<const MatchIndex> build(const QList<CampaignWithRules> &campaigns);
+    // Builds an index from campaigns handed over one at a time (as a store read streams
+    // them), holding nothing of them but what the index keeps.
+    class Builder
+    {
+    public:
+        Builder();
+        void add(const CampaignWithRules &campaign);
+        // The index of every campaign added; the builder is empty afterwards.
+        std::shared_ptr<const MatchIndex> finish();
+
+    private:
+        std::shared_ptr<MatchIndex> index_;
+    };
     // This index with the campaigns `changedIds` replaced by `current` (their targeting as
     // it is now; a changed id absent there was deleted). Only those are compiled again.
     std::shared_ptr<const MatchIndex> withChanges(const QList<qint64> &changedIds,

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void everyThreadUsesItsOwnConnection();
     void ownWritesAreAnnounced();
     void generatorFillsTheStore();
+    void streamedTargetingIsTheTargeting();
     void unreachableDatabaseIsUnavailableQuickly();
     void survivesAServerRestart();
 
@@ -745,6 +746,51 @@ void CampaignStoreTest::ownWritesAreAnnounced()
     QVERIFY(store_->insertMany({campaign(QStringLiteral("m1")), campaign(QStringLiteral("m2"))}).ok());
     QCOMPARE(changed.count(), 5);
     QCOMPARE(changed.last().at(0).value<StoreChange>().campaignIds.size(), 2);
+}
+
+void CampaignStoreTest::streamedTargetingIsTheTargeting()
+{
+    store_ = openStore();
+    QVERIFY(store_);
+    // Generated campaigns have every mix: no rules, rules in some dimensions, inactive
+    // ones; deleted campaigns and removed rules must stay out.
+    QVERIFY(CampaignGenerator::generate(*store_, 3000, 7).ok());
+    const auto all = store_->targeting();
+    QVERIFY(all.ok());
+    QVERIFY(store_->remove(all.value[10].campaign.id).ok());
+    for (const TargetRule &rule : all.value[20].rules) // a campaign left with no rule at all
+        QVERIFY(store_->removeRule(all.value[20].campaign.id, rule.id).ok());
+    const auto expected = store_->targeting();
+    QVERIFY(expected.ok());
+
+    QList<CampaignWithRules> streamed;
+    qint64 begun = -1;
+    const auto read = store_->forEachTargeting([&](qint64 campaigns) { begun = campaigns; streamed.clear(); },
+                                               [&](const CampaignWithRules &c) { streamed.append(c); });
+    QVERIFY2(read.ok(), qPrintable(read.message));
+    QCOMPARE(read.value, expected.value.size());
+    QCOMPARE(begun, expected.value.size());
+    QCOMPARE(streamed.size(), expected.value.size());
+    qsizetype withoutRules = 0;
+    for (qsizetype i = 0; i < streamed.size(); ++i) {
+        const CampaignWithRules &got = streamed[i];
+        const CampaignWithRules &want = expected.value[i];
+        QCOMPARE(got.campaign.id, want.campaign.id);
+        QCOMPARE(got.campaign.code, want.campaign.code);
+        QCOMPARE(got.campaign.status, want.campaign.status);
+        QCOMPARE(got.campaign.deleted, false);
+        QCOMPARE(got.rules.size(), want.rules.size());
+        for (qsizetype r = 0; r < got.rules.size(); ++r) {
+            QCOMPARE(got.rules[r].id, want.rules[r].id);
+            QCOMPARE(got.rules[r].code, want.rules[r].code);
+            QCOMPARE(got.rules[r].campaignId, want.campaign.id);
+            QCOMPARE(got.rules[r].dimension, want.rules[r].dimension);
+            QCOMPARE(got.rules[r].type, want.rules[r].type);
+            QCOMPARE(got.rules[r].values, want.rules[r].values);
+        }
+        withoutRules += got.rules.isEmpty();
+    }
+    QVERIFY(withoutRules > 0);
 }
 
 void CampaignStoreTest::generatorFillsTheStore()
