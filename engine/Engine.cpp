@@ -18,6 +18,20 @@ Q_LOGGING_CATEGORY(lcEngine, "adserve.engine")
 
 std::unique_ptr<Engine> Engine::create(const Config &config, QString *error, const QString &instanceKind)
 {
+    auto engine = open(config, error, instanceKind);
+    if (!engine)
+        return nullptr;
+    const auto built = engine->rebuildIndex();
+    if (!built.ok()) {
+        *error = QStringLiteral("store %1: %2").arg(config.database.describe(), built.message);
+        return nullptr;
+    }
+    engine->startFollowing();
+    return engine;
+}
+
+std::unique_ptr<Engine> Engine::open(const Config &config, QString *error, const QString &instanceKind)
+{
     QString why;
     auto store = CampaignStore::open(config.database, &why);
     if (!store) {
@@ -39,13 +53,12 @@ std::unique_ptr<Engine> Engine::create(const Config &config, QString *error, con
         *error = QStringLiteral("store %1: %2").arg(config.database.describe(), why);
         return nullptr;
     }
-    const auto built = engine->rebuildIndex();
-    if (!built.ok()) {
-        *error = QStringLiteral("store %1: %2").arg(config.database.describe(), built.message);
-        return nullptr;
-    }
-    engine->follower_->start();
     return engine;
+}
+
+void Engine::startFollowing()
+{
+    follower_->start();
 }
 
 Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::unique_ptr<CampaignCache> cache)
@@ -116,6 +129,7 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     if (!read.ok())
         return StoreResult<bool>::failureFrom(read);
     install(builder.finish(), timer);
+    loaded_ = true;
     releaseFreedMemory();
     return StoreResult<bool>::success(true);
 }

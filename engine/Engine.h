@@ -38,6 +38,15 @@ public:
     // change log. `instanceKind` is how this instance registers ("server" or "studio").
     static std::unique_ptr<Engine> create(const Config &config, QString *error,
                                           const QString &instanceKind = QStringLiteral("server"));
+    // The first half of create(): the store and the cache are open and the change log's head
+    // is taken, but no index is built yet (loaded() is false). Then rebuildIndex(), from any
+    // thread, and startFollowing() on the engine's thread: a server can answer /healthz and
+    // /readyz ("loading") while a large store loads.
+    static std::unique_ptr<Engine> open(const Config &config, QString *error,
+                                        const QString &instanceKind = QStringLiteral("server"));
+    void startFollowing();
+    // Whether an index of the store was built: until then nothing can be delivered.
+    bool loaded() const { return loaded_.load(); }
     // Stops following the change log (this instance leaves the registry), then the rest.
     ~Engine() override;
 
@@ -94,6 +103,7 @@ private:
     MatchEngine matcher_;
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
+    std::atomic<bool> loaded_{false};
     struct
     {
         std::atomic<qint64> read{0};

@@ -8,8 +8,10 @@
 #include "store/CampaignGenerator.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QProcessEnvironment>
 #include <QTextStream>
+#include <QThread>
 
 #include <cstdio>
 
@@ -124,7 +126,9 @@ int main(int argc, char *argv[])
     if (isGenerate)
         return generate(*config, generateArgs);
 
-    auto engine = Engine::create(*config, &error);
+    // The server answers /healthz at once and /readyz with the loading progress while the
+    // store's campaigns load on a thread of their own: a large store takes seconds.
+    auto engine = Engine::open(*config, &error);
     if (!engine)
         return fail(error);
     engine->store().setDefaultActor(currentLoginName());
@@ -142,14 +146,34 @@ int main(int argc, char *argv[])
     if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
         return fail(error);
     engine->changes().setAddress(server.url());
+    err() << "adserve: loading the campaigns of " << engine->store().describe() << "; " << server.url()
+          << " answers /healthz now and /readyz once they are loaded" << Qt::endl;
 
-    const auto index = engine->matcher().snapshot();
-    QTextStream out(stdout);
-    out << "adserve " << ADSERVE_VERSION << " serving " << index->campaignCount() << " campaigns from "
-        << engine->store().describe() << ", cache " << engine->cache().backend().describe() << "\n"
-        << "listening on " << server.url() << "\n"
-        << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
-        << Qt::endl;
+    StoreResult<bool> loaded = StoreResult<bool>::success(false);
+    QElapsedTimer loadTime;
+    loadTime.start();
+    std::unique_ptr<QThread> loader(QThread::create([&] { loaded = engine->rebuildIndex(); }));
+    loader->setObjectName(QStringLiteral("adserve-load"));
+    QObject::connect(loader.get(), &QThread::finished, &app, [&] {
+        if (!loaded.ok()) {
+            err() << "adserve: store " << engine->store().describe() << ": " << loaded.message << Qt::endl;
+            server.stop();
+            app.exit(1);
+            return;
+        }
+        engine->startFollowing();
+        const auto index = engine->matcher().snapshot();
+        QTextStream out(stdout);
+        out << "adserve " << ADSERVE_VERSION << " serving " << index->campaignCount() << " campaigns from "
+            << engine->store().describe() << " (loaded in " << QString::number(loadTime.elapsed() / 1000.0, 'f', 1)
+            << " s), cache " << engine->cache().backend().describe() << "\n"
+            << "listening on " << server.url() << "\n"
+            << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
+            << Qt::endl;
+    });
+    loader->start();
 
-    return app.exec();
+    const int status = app.exec();
+    loader->wait(); // a shutdown while loading waits for the read to end
+    return status;
 }

@@ -117,6 +117,11 @@ HttpReply HttpApi::handle(const HttpRequest &request)
         metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
         return reply;
     }
+    if (!engine_.loaded() && route != Metrics::Route::Health && route != Metrics::Route::MetricsRoute) {
+        reply = loading(route);
+        metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
+        return reply;
+    }
     switch (route) {
     case Metrics::Route::Delivery: reply = isGet ? deliveryApi(request) : methodNotAllowed(readOnly); break;
     case Metrics::Route::DeliveryV1: reply = isGet ? deliveryV1(request) : methodNotAllowed(readOnly); break;
@@ -270,6 +275,30 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
     if (!delivered.cacheError.isEmpty())
         body.insert(QStringLiteral("cacheError"), HttpReplies::unavailable(QStringLiteral("cache"), delivered.cacheError));
     return json(200, body);
+}
+
+HttpReply HttpApi::loading(Metrics::Route route) const
+{
+    // Until the index is built nothing can be decided: not ready, and try again shortly.
+    const Engine::LoadProgress progress = engine_.loadProgress();
+    HttpReply reply;
+    if (route == Metrics::Route::Ready) {
+        reply = json(503, {{QStringLiteral("status"), QStringLiteral("loading")},
+                           {QStringLiteral("campaignsRead"), progress.read},
+                           {QStringLiteral("campaigns"), progress.total}});
+    } else {
+        const QString message = progress.total > 0 ? QStringLiteral("loading the store: %1 of %2 campaigns read")
+                                                         .arg(progress.read).arg(progress.total)
+                                                   : QStringLiteral("loading the store");
+        reply = route == Metrics::Route::Delivery
+                    ? json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
+                                 {QStringLiteral("m"), QStringLiteral("Service unavailable")},
+                                 {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
+                                                                               {QStringLiteral("em"), message}}}}})
+                    : error(503, message);
+    }
+    reply.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+    return reply;
 }
 
 HttpReply HttpApi::ready(const HttpRequest &request, Caller caller)

@@ -65,6 +65,7 @@ private:
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
     HttpReply explain(const HttpRequest &request, Caller caller);
+    HttpReply loading(Metrics::Route route) const;
     HttpReply ready(const HttpRequest &request, Caller caller);
     HttpReply options(Metrics::Route route, const QString &path) const;
     HttpReply admin(const HttpRequest &request, Caller caller);

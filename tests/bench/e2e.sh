@@ -170,7 +170,8 @@ generate() { # db count
 }
 
 # Runs a server command on a free loopback port (the command's last argument is the port)
-# and waits until it answers /healthz; another port is tried when one is taken between
+# and waits until /readyz answers 200 (a large store takes a while to load; the ceiling
+# answers any path); another port is tried when one is taken between
 # choosing it and binding it. Sets launched_pid and launched_url.
 launched_pid=""
 launched_url=""
@@ -182,8 +183,8 @@ launch_listening() { # label log command... (the port is appended)
     (cd "$work" && exec env -u DATABASE_URL -u REDIS_URL -u REDIS_CLUSTER "$@" "127.0.0.1:$port") >"$log" 2>&1 &
     launched_pid=$!
     pids+=("$launched_pid")
-    for _ in $(seq 300); do
-      curl -s --max-time 1 -o /dev/null "$launched_url/healthz" 2>/dev/null && return 0 # any answer
+    for _ in $(seq 1800); do
+      curl -sf --max-time 1 -o /dev/null "$launched_url/readyz" 2>/dev/null && return 0
       kill -0 "$launched_pid" 2>/dev/null || break
       sleep 0.1
     done

@@ -1,13 +1,15 @@
-// Answers of thousands of campaigns: the bytes the delivery routes send are exactly those of
-// the per-campaign builder (each campaign read from the store, its fragment made by the
-// codec, joined in id order), whichever way each fragment was found: from the store, from
-// the cache, from the near cache, or a mix of them.
+// A large store: answers of thousands of campaigns are exactly the bytes of the per-campaign
+// builder (each campaign read from the store, its fragment made by the codec, joined in id
+// order), whichever way each fragment was found: from the store, from the cache, from the
+// near cache, or a mix of them. And while its index loads, the server says so.
 #include "Engine.h"
 #include "cache/CampaignCodec.h"
 #include "http/HttpApi.h"
 #include "store/CampaignGenerator.h"
 #include "store/CampaignStore.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -41,6 +43,7 @@ private slots:
     void initTestCase();
     void sameBytesAsThePerCampaignBuilder_data();
     void sameBytesAsThePerCampaignBuilder();
+    void saysLoadingUntilTheIndexIsBuilt();
 
 private:
     // The array built campaign by campaign from the store, as the delivery path did before
@@ -161,6 +164,43 @@ void LargeAnswersTest::sameBytesAsThePerCampaignBuilder()
     const HttpReply apiV1 = api.handle(HttpRequest{"GET", QStringLiteral("/api/v1/delivery"), request.urlQuery(), {}, {}});
     QCOMPARE(apiV1.status, 200);
     QCOMPARE(apiV1.body, R"({"mc":"S012001","m":"Campaigns fetched successfully","lc":{"campaigns":)" + expected + "}}");
+}
+
+void LargeAnswersTest::saysLoadingUntilTheIndexIsBuilt()
+{
+    QString error;
+    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), db_}}, &error);
+    QVERIFY2(config, qPrintable(error));
+    auto engine = Engine::open(*config, &error);
+    QVERIFY2(engine, qPrintable(error));
+    QVERIFY(!engine->loaded());
+    Metrics metrics;
+    HttpApi api(*engine, metrics);
+    const auto get = [&](const QString &path, const QString &query = {}) {
+        return api.handle(HttpRequest{"GET", path, QUrlQuery(query), {}, {}});
+    };
+    const Request request{QStringLiteral("IT"), QStringLiteral("Android"), QStringLiteral("com.whatsapp")};
+
+    QCOMPARE(get(QStringLiteral("/healthz")).status, 200);
+    const HttpReply ready = get(QStringLiteral("/readyz"));
+    QCOMPARE(ready.status, 503);
+    QCOMPARE(QJsonDocument::fromJson(ready.body).object().value(QStringLiteral("status")).toString(), QStringLiteral("loading"));
+    for (const QString &path : {QStringLiteral("/v1/delivery"), QStringLiteral("/api/v1/delivery"),
+                                QStringLiteral("/api/v1/delivery/explain"), QStringLiteral("/api/v1/campaigns")}) {
+        const HttpReply reply = api.handle(HttpRequest{"GET", path, request.urlQuery(), {}, {}, true});
+        QCOMPARE(reply.status, 503);
+        QVERIFY2(reply.body.contains("loading"), reply.body.constData());
+        QVERIFY(reply.headers.contains({QByteArray("Retry-After"), QByteArray("1")}));
+    }
+
+    QVERIFY(engine->rebuildIndex().ok());
+    QVERIFY(engine->loaded());
+    const Engine::LoadProgress progress = engine->loadProgress();
+    QCOMPARE(progress.read, progress.total);
+    QCOMPARE(progress.total, engine->matcher().snapshot()->campaignCount());
+    QVERIFY(progress.total > kCampaigns / 2);
+    QCOMPARE(get(QStringLiteral("/readyz")).status, 200);
+    QCOMPARE(api.handle(HttpRequest{"GET", QStringLiteral("/v1/delivery"), request.urlQuery(), {}, {}}).status, 200);
 }
 
 QTEST_GUILESS_MAIN(LargeAnswersTest)
