@@ -122,6 +122,7 @@ const FragmentTable::Entry *FragmentTable::put(qint64 id, QByteArray raw, QByteA
     ++entries_;
     if (Entry *old = swapIn(id, entry))
         retire(old);
+    reclaim();
     return entry;
 }
 
@@ -132,6 +133,7 @@ void FragmentTable::erase(qint64 id)
         return; // no path to create for nothing
     if (Entry *old = swapIn(id, nullptr))
         retire(old);
+    reclaim();
 }
 
 qint64 FragmentTable::awaitingFree() const
@@ -145,7 +147,6 @@ void FragmentTable::retire(Entry *entry)
     bytes_ -= footprint(*entry);
     --entries_;
     retiredNow_.emplace_back(entry);
-    reclaim();
 }
 
 void FragmentTable::reclaim()

@@ -118,7 +118,7 @@ private:
     const Entry *findOutside(qint64 id) const;
     std::atomic<Entry *> *treeSlot(qint64 id);       // under mutex_: creates the path
     Entry *swapIn(qint64 id, Entry *entry);          // under mutex_: the entry it replaced
-    void retire(Entry *entry);                       // under mutex_
+    void retire(Entry *entry);                       // under mutex_; freed by a later reclaim()
     void reclaim();                                  // under mutex_
     static qint64 footprint(const Entry &entry);
 

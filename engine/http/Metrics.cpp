@@ -125,6 +125,11 @@ QByteArray Metrics::render(Engine &engine) const
     cacheCounter("adserve_cache_refills_total", "Values written back to the cache after a miss.", cache.refills);
     metric("adserve_cache_lookup_seconds_total", "counter", "Time spent reading the cache.", backend,
            QByteArray::number(double(cache.lookupMicros) / 1e6, 'f', 6));
+    metric("adserve_cache_decoded_entries", "gauge",
+           "Campaign details held decoded, ready to deliver (the near cache and the values it compares).", {},
+           QByteArray::number(engine.cache().memoisedEntries()));
+    metric("adserve_cache_decoded_bytes", "gauge", "Heap bytes those decoded details hold.", {},
+           QByteArray::number(engine.cache().memoisedBytes()));
     metric("adserve_cache_up", "gauge", "Whether the cache answers (1) or not (0).", backend,
            engine.cacheHealth().up ? "1" : "0");
     metric("adserve_delivery_batches_total", "counter", "Detail batches run.", {},
@@ -135,6 +140,8 @@ QByteArray Metrics::render(Engine &engine) const
     metric("adserve_index_campaigns", "gauge", "Campaigns in the match index.", {},
            QByteArray::number(index->campaignCount()));
     metric("adserve_index_rules", "gauge", "Rules in the match index.", {}, QByteArray::number(index->ruleCount()));
+    metric("adserve_index_loaded", "gauge", "Whether the index of the store was built (0 while loading at start-up).", {},
+           engine.loaded() ? "1" : "0");
     const ChangeStatus changes = engine.changes().status();
     metric("adserve_changes_applied_id", "gauge", "Every change up to this change-log id is applied here.", {},
            QByteArray::number(changes.appliedThrough));
