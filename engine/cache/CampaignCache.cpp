@@ -41,7 +41,11 @@ const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray 
     }
     const auto campaign = CampaignCodec::decode(raw);
     const bool deliverable = campaign && campaign->id == id && campaign->isDeliverable();
-    return fragments_.put(id, raw, deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
+    // Kept for as long as the entry: not with the spare capacity it was built or read with.
+    QByteArray kept = raw;
+    if (kept.capacity() > kept.size() + kept.size() / 8)
+        kept = QByteArray(raw.constData(), raw.size());
+    return fragments_.put(id, std::move(kept), deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
                           nowMs);
 }
 

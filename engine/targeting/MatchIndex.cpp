@@ -159,6 +159,55 @@ std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &c
     return index;
 }
 
+namespace {
+
+// The pieces of a default rule code, "<campaign>-<dimension>-<type>-<n>", made once.
+QStringView dimensionPiece(Dimension dimension)
+{
+    static const std::array<QString, kDimensionCount> names = [] {
+        std::array<QString, kDimensionCount> all;
+        for (int d = 0; d < kDimensionCount; ++d)
+            all[size_t(d)] = dimensionName(Dimension(d));
+        return all;
+    }();
+    return names[size_t(dimension)];
+}
+
+QStringView typePiece(RuleType type)
+{
+    static const QString include = ruleTypeName(RuleType::Include).toLower();
+    static const QString exclude = ruleTypeName(RuleType::Exclude).toLower();
+    return type == RuleType::Include ? include : exclude;
+}
+
+// n when the rule's code is "<campaign>-<dimension>-<type>-<n>" (n from 1 to 65535, no
+// leading zero), else 0. Compared piece by piece: no string is built per rule.
+quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
+{
+    QStringView rest(rule.code);
+    for (const QStringView piece : {campaignCode, dimensionPiece(rule.dimension), typePiece(rule.type)}) {
+        if (!rest.startsWith(piece) || rest.size() <= piece.size() || rest[piece.size()] != QLatin1Char('-'))
+            return 0;
+        rest = rest.sliced(piece.size() + 1);
+    }
+    if (rest.isEmpty() || rest.startsWith(QLatin1Char('0'))
+        || !std::all_of(rest.begin(), rest.end(), [](QChar c) { return c >= QLatin1Char('0') && c <= QLatin1Char('9'); }))
+        return 0;
+    bool ok = false;
+    const uint n = rest.toUInt(&ok);
+    return ok && n <= 65535 ? quint16(n) : 0;
+}
+
+} // namespace
+
+QString MatchIndex::ruleCode(const CampaignEntry &campaign, const CompiledRule &rule)
+{
+    if (rule.codeNumber == 0)
+        return rule.ownCode;
+    return campaign.code + QLatin1Char('-') + dimensionPiece(rule.dimension) + QLatin1Char('-') + typePiece(rule.type)
+           + QLatin1Char('-') + QString::number(rule.codeNumber);
+}
+
 std::shared_ptr<const MatchIndex::CampaignEntry> MatchIndex::compile(const CampaignWithRules &source)
 {
     auto entry = std::make_shared<CampaignEntry>();
@@ -170,7 +219,9 @@ std::shared_ptr<const MatchIndex::CampaignEntry> MatchIndex::compile(const Campa
         if (rule.deleted)
             continue;
         QHash<QString, int> &valueIds = valueIds_[size_t(rule.dimension)];
-        CompiledRule compiled{rule.id, rule.code, rule.dimension, rule.type, {}};
+        CompiledRule compiled{rule.id, {}, defaultCodeNumber(source.campaign.code, rule), rule.dimension, rule.type, {}};
+        if (compiled.codeNumber == 0)
+            compiled.ownCode = rule.code;
         for (const QString &raw : rule.values) {
             const QString value = normalizeValue(raw);
             auto it = valueIds.constFind(value);
@@ -341,7 +392,7 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const std::array<int,
                                        : DimensionCheck::Outcome::NoRules;
         if (deciding) {
             check.ruleId = deciding->id;
-            check.ruleCode = deciding->code;
+            check.ruleCode = ruleCode(campaign, *deciding);
         }
         decision.checks.append(check);
     }

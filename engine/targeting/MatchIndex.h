@@ -74,7 +74,10 @@ private:
     struct CompiledRule
     {
         qint64 id = 0;
-        QString code;
+        // Most codes are the default one the store gives, "<campaign>-<dimension>-<type>-<n>":
+        // then only n is kept (a million campaigns' rule codes would be ~250 MB of strings).
+        QString ownCode;        // the code when it is not a default one
+        quint16 codeNumber = 0; // n of the default code; 0: ownCode
         Dimension dimension = Dimension::Country;
         RuleType type = RuleType::Include;
         std::vector<int> valueIds; // sorted ids into the dimension's value table
@@ -100,6 +103,7 @@ private:
     static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
 
     EntryPointer compile(const CampaignWithRules &campaign); // numbers new values
+    static QString ruleCode(const CampaignEntry &campaign, const CompiledRule &rule);
     void compileBits();                                      // from campaigns_, once they are sorted
     const CampaignEntry *find(qint64 campaignId) const;
     int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it

@@ -89,6 +89,8 @@ private slots:
     void resultsAreInIdOrder();
     void explainCoversEveryCampaign();
     void explainNamesDecidingRule();
+    void explainGivesEveryRuleCodeAsStored_data();
+    void explainGivesEveryRuleCodeAsStored();
     void emptyIndexMatchesNothing();
     void scratchIsClearedBetweenQueries();
     void matchAgreesWithExplain_data();
@@ -225,6 +227,37 @@ void TargetingTest::explainCoversEveryCampaign()
     QVERIFY(!decisions[2].matched());
     QCOMPARE(dimensionName(decisions[2].decidingCheck()->dimension), QStringLiteral("app"));
     QVERIFY(decisions[0].summary().contains(QStringLiteral("germany")));
+}
+
+void TargetingTest::explainGivesEveryRuleCodeAsStored_data()
+{
+    // The index keeps only n of a default code "<campaign>-<dimension>-<type>-<n>": whatever
+    // else a code is, it must come back as it was.
+    QTest::addColumn<QString>("code");
+    QTest::newRow("default") << "shop-country-exclude-3";
+    QTest::newRow("largest default n") << "shop-country-exclude-65535";
+    QTest::newRow("n too large") << "shop-country-exclude-65536";
+    QTest::newRow("leading zero") << "shop-country-exclude-03";
+    QTest::newRow("plus sign") << "shop-country-exclude-+3";
+    QTest::newRow("zero") << "shop-country-exclude-0";
+    QTest::newRow("no number") << "shop-country-exclude-";
+    QTest::newRow("other dimension") << "shop-os-exclude-3";
+    QTest::newRow("other type") << "shop-country-include-3";
+    QTest::newRow("upper-case type") << "shop-country-EXCLUDE-3";
+    QTest::newRow("other campaign") << "shopping-country-exclude-3";
+    QTest::newRow("chosen") << "no-us-traffic";
+    QTest::newRow("empty") << "";
+}
+
+void TargetingTest::explainGivesEveryRuleCodeAsStored()
+{
+    QFETCH(QString, code);
+    CampaignWithRules campaign = makeCampaign(7, QStringLiteral("shop"), QStringLiteral("country-US"));
+    campaign.rules.first().code = code;
+    const auto index = MatchIndex::build({campaign});
+    const auto decisions = index->explain(TargetingQuery::from(QStringLiteral("US"), QStringLiteral("iOS"), QStringLiteral("a")));
+    QCOMPARE(decisions.size(), 1);
+    QCOMPARE(decisions.first().decidingCheck()->ruleCode, code);
 }
 
 void TargetingTest::explainNamesDecidingRule()
