@@ -163,16 +163,27 @@ DeliveryService::Found DeliveryService::find(const TargetingQuery &query, Delive
     return found;
 }
 
-DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+template<typename Result, typename Write>
+Result DeliveryService::deliverWith(const TargetingQuery &query, Write &&write)
 {
     QElapsedTimer total;
     total.start();
-    DeliveryResult result;
+    Result result;
     const auto section = cache_.readSection();
     const Found found = find(query, result);
     if (result.ok()) {
         QElapsedTimer timer;
         timer.start();
+        write(found, result);
+        result.timing.bodyMicros = microsSince(timer);
+    }
+    result.timing.totalMicros = microsSince(total);
+    return result;
+}
+
+DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+{
+    return deliverWith<DeliveryResult>(query, [](const Found &found, DeliveryResult &result) {
         for (size_t i = 0; i < found.entries.size(); ++i) {
             if (!found.entries[i])
                 continue;
@@ -180,22 +191,12 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
             result.fragments.push_back(found.entries[i]->fragment().toByteArray());
             result.sources.push_back(found.sources.empty() ? DetailSource::Cache : found.sources[i]);
         }
-        result.timing.bodyMicros = microsSince(timer);
-    }
-    result.timing.totalMicros = microsSince(total);
-    return result;
+    });
 }
 
 DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, QByteArrayView before, QByteArrayView after)
 {
-    QElapsedTimer total;
-    total.start();
-    DeliveredBody result;
-    const auto section = cache_.readSection();
-    const Found found = find(query, result);
-    if (result.ok()) {
-        QElapsedTimer timer;
-        timer.start();
+    return deliverWith<DeliveredBody>(query, [before, after](const Found &found, DeliveredBody &result) {
         result.campaigns = found.delivered;
         if (result.campaigns > 0) {
             // before [ f1 , f2 , ... fn ] after
@@ -227,10 +228,7 @@ DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, QByteArr
             put(after);
             Q_ASSERT(out == result.body.constData() + result.body.size());
         }
-        result.timing.bodyMicros = microsSince(timer);
-    }
-    result.timing.totalMicros = microsSince(total);
-    return result;
+    });
 }
 
 } // namespace adserve

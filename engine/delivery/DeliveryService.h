@@ -78,6 +78,9 @@ private:
         qsizetype fragmentBytes = 0;           // their fragments' bytes
     };
     Found find(const TargetingQuery &query, DeliveryOutcome &outcome);
+    // find(), then `write(found, result)` while the entries are valid, both timed.
+    template<typename Result, typename Write>
+    Result deliverWith(const TargetingQuery &query, Write &&write);
 
     struct BatchResult
     {

@@ -170,8 +170,8 @@ generate() { # db count
 }
 
 # Runs a server command on a free loopback port (the command's last argument is the port)
-# and waits until /readyz answers 200 (a large store takes a while to load; the ceiling
-# answers any path); another port is tried when one is taken between
+# and waits until /readyz answers, and not 503 (adserve says "loading" with a 503 while a
+# large store loads; the ceiling answers any path); another port is tried when one is taken between
 # choosing it and binding it. Sets launched_pid and launched_url.
 launched_pid=""
 launched_url=""
@@ -184,7 +184,10 @@ launch_listening() { # label log command... (the port is appended)
     launched_pid=$!
     pids+=("$launched_pid")
     for _ in $(seq 1800); do
-      curl -sf --max-time 1 -o /dev/null "$launched_url/readyz" 2>/dev/null && return 0
+      case $(curl -s --max-time 1 -o /dev/null -w '%{http_code}' "$launched_url/readyz" 2>/dev/null) in
+        000 | 503) ;;
+        *) return 0 ;;
+      esac
       kill -0 "$launched_pid" 2>/dev/null || break
       sleep 0.1
     done
