@@ -6,6 +6,7 @@
 
 #include "cache/CachePlugins.h"
 #include "cache/CampaignCodec.h"
+#include "targeting/IndexCompiler.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -101,17 +102,18 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
-    MatchIndex::Builder builder;
+    // Compiled on a thread of its own while the rows arrive on this one.
+    std::optional<IndexCompiler> compiler;
     QList<qint64> storeIds; // with dropCached: every campaign the store has now
     const auto read = store_->forEachTargeting(
         [&](qint64 campaigns) {
-            builder = MatchIndex::Builder();
+            compiler.emplace();
             storeIds.clear();
             loading_.total = campaigns;
             loading_.read = 0;
         },
         [&](const CampaignWithRules &campaign) {
-            builder.add(campaign);
+            compiler->add(campaign);
             if (dropCached)
                 storeIds.append(campaign.campaign.id);
             loading_.read.fetch_add(1, std::memory_order_relaxed);
@@ -128,7 +130,7 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     }
     if (!read.ok())
         return StoreResult<bool>::failureFrom(read);
-    install(builder.finish(), timer);
+    install(compiler->finish(), timer);
     loaded_ = true;
     releaseFreedMemory();
     return StoreResult<bool>::success(true);
