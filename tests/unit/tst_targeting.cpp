@@ -50,6 +50,20 @@ QList<CampaignWithRules> samples()
             makeCampaign(3, QStringLiteral("subwaysurfer"), QStringLiteral("os+Android; app+com.gametion.ludokinggame"))};
 }
 
+// `count` generated campaigns numbered 1..count, none deleted (as the store hands them to the index).
+QList<CampaignWithRules> generated(quint64 seed, qint64 count)
+{
+    CampaignGenerator generator(seed);
+    QList<CampaignWithRules> campaigns;
+    for (qint64 id = 1; id <= count; ++id) {
+        CampaignWithRules c = generator.next();
+        c.campaign.id = id;
+        c.campaign.deleted = false;
+        campaigns.append(c);
+    }
+    return campaigns;
+}
+
 QStringList codes(const MatchIndex &index, const std::vector<qint64> &ids)
 {
     QStringList out;
@@ -396,13 +410,9 @@ void TargetingTest::changesGiveTheSameIndexAsABuild()
     // changed campaigns: edited rules (also to values no campaign named before), status
     // changes, deletions, new campaigns, and a change that names an id that never existed.
     CampaignGenerator generator(3);
-    QList<CampaignWithRules> before;
-    for (qint64 id = 1; id <= 3000; ++id) {
-        CampaignWithRules c = generator.next();
-        c.campaign.id = id;
-        c.campaign.deleted = false;
-        before.append(c);
-    }
+    const QList<CampaignWithRules> before = generated(3, 3000);
+    for (qint64 id = 1; id <= 3000; ++id)
+        generator.next(); // the generator goes on where those left off
     QList<CampaignWithRules> after = before;
     QList<qint64> changed;
     QList<CampaignWithRules> current;
@@ -450,14 +460,7 @@ void TargetingTest::changesGiveTheSameIndexAsABuild()
 void TargetingTest::compiledOnAThreadIsTheSameIndex()
 {
     // IndexCompiler hands campaigns to a thread in batches: several batches and a part one.
-    CampaignGenerator generator(11);
-    QList<CampaignWithRules> campaigns;
-    for (qint64 id = 1; id <= 5000; ++id) {
-        CampaignWithRules c = generator.next();
-        c.campaign.id = id;
-        c.campaign.deleted = false;
-        campaigns.append(c);
-    }
+    const QList<CampaignWithRules> campaigns = generated(11, 5000);
     IndexCompiler compiler;
     for (const CampaignWithRules &c : campaigns)
         compiler.add(c);
