@@ -80,9 +80,10 @@ Engine::~Engine()
     cache_->waitForRefills();
 }
 
-QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint64> campaignId) const
+QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint64> campaignId,
+                                const AnswerScope &scope) const
 {
-    return matcher_.snapshot()->explain(query, campaignId);
+    return matcher_.snapshot()->explain(query, campaignId, scope);
 }
 
 void Engine::releaseFreedMemory()

@@ -6,6 +6,7 @@
 #include "delivery/DeliveryService.h"
 #include "store/CampaignStore.h"
 #include "targeting/MatchEngine.h"
+#include "targeting/ServingClock.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -57,7 +58,8 @@ public:
     DeliveryService &delivery() { return *delivery_; }
     ChangeFollower &changes() { return *follower_; }
 
-    QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt) const;
+    QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt,
+                            const AnswerScope &scope = {}) const;
     // Re-reads all targeting from the store and swaps in a new index.
     StoreResult<bool> rebuildIndex();
     // Re-reads just these campaigns' targeting and swaps in the index with them replaced.
@@ -101,6 +103,7 @@ private:
     std::unique_ptr<CampaignStore> store_;
     std::unique_ptr<CampaignCache> cache_;
     MatchEngine matcher_;
+    ServingClock servingClock_{matcher_}; // on the engine's thread
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
     std::atomic<bool> loaded_{false};

@@ -49,6 +49,8 @@ void apply(CampaignWrites &w, const CampaignRestore::Plan &plan)
     row.image = wanted.image;
     row.cta = wanted.cta;
     row.status = wanted.status;
+    row.priority = wanted.priority;
+    row.serving = wanted.serving;
     row.deleted = wanted.deleted;
     row.deletedAt = wanted.deleted ? (wanted.deletedAt.isValid() ? wanted.deletedAt : now) : QDateTime();
     row.updatedAt = now;

@@ -11,11 +11,26 @@ namespace adserve {
 
 namespace {
 
-const QStringList kShownFields{QStringLiteral("code"), QStringLiteral("name"), QStringLiteral("image"),
-                               QStringLiteral("cta"), QStringLiteral("status"), QStringLiteral("deleted")};
+const QStringList kShownFields{QStringLiteral("code"),       QStringLiteral("name"),       QStringLiteral("image"),
+                               QStringLiteral("cta"),        QStringLiteral("status"),     QStringLiteral("deleted"),
+                               QStringLiteral("priority"),   QStringLiteral("flightStart"), QStringLiteral("flightEnd"),
+                               QStringLiteral("dayParting")};
+
+QJsonValue timeOrNone(const QDateTime &time)
+{
+    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODate)) : QJsonValue();
+}
 
 QJsonValue fieldOf(const Campaign &c, const QString &field)
 {
+    if (field == QLatin1String("priority"))
+        return c.priority;
+    if (field == QLatin1String("flightStart"))
+        return timeOrNone(c.serving.flightStart);
+    if (field == QLatin1String("flightEnd"))
+        return timeOrNone(c.serving.flightEnd);
+    if (field == QLatin1String("dayParting"))
+        return c.serving.dayParting ? QJsonValue(c.serving.dayParting->describe()) : QJsonValue();
     if (field == QLatin1String("code"))
         return c.code;
     if (field == QLatin1String("name"))
@@ -85,6 +100,8 @@ QString shown(const QJsonValue &value)
         return QLatin1Char('"') + value.toString() + QLatin1Char('"');
     if (value.isBool())
         return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    if (value.isDouble())
+        return QString::number(value.toInteger());
     return QStringLiteral("(none)");
 }
 
@@ -136,6 +153,11 @@ Campaign campaignFromRow(const QJsonObject &row)
     c.updatedAt = SqlDialect::decodeTimestamp(row.value(QLatin1String("updated_at")).toVariant());
     c.deleted = row.value(QLatin1String("deleted")).toVariant().toBool();
     c.deletedAt = SqlDialect::decodeTimestamp(row.value(QLatin1String("deleted_at")).toVariant());
+    c.priority = row.value(QLatin1String("priority")).toInt();
+    c.serving.flightStart = SqlDialect::decodeTimestamp(row.value(QLatin1String("flight_start")).toVariant());
+    c.serving.flightEnd = SqlDialect::decodeTimestamp(row.value(QLatin1String("flight_end")).toVariant());
+    c.serving.dayParting = dayPartingFromText(row.value(QLatin1String("serving_hours")).toString(),
+                                              row.value(QLatin1String("time_zone")).toString());
     return c;
 }
 

@@ -13,7 +13,7 @@ namespace adserve {
 // A campaign's field before and after a change.
 struct FieldChange
 {
-    QString field; // "code", "name", "image", "cta", "status", "deleted"
+    QString field; // "code", "name", "image", "cta", "status", "deleted", "priority", "flightStart", …
     QJsonValue before;
     QJsonValue after;
 };

@@ -35,6 +35,8 @@ CommandLine::CommandLine(const QString &description)
           QStringLiteral("REDIS_URL is a Redis Cluster node."));
     keyed(QStringLiteral("batch-size"), QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral("n"),
           QStringLiteral("Campaigns per detail batch (default 100)."));
+    keyed(QStringLiteral("max-campaigns"), QStringLiteral("DELIVERY_MAX_CAMPAIGNS"), QStringLiteral("n"),
+          QStringLiteral("Most campaigns in one answer, by priority then id (default: all)."));
     keyed(QStringLiteral("cache-ttl"), QStringLiteral("CACHE_TTL_SECONDS"), QStringLiteral("seconds"),
           QStringLiteral("Cache entry lifetime (default 86400)."));
     keyed(QStringLiteral("listen"), QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("address:port"),

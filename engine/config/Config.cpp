@@ -16,6 +16,7 @@ const QString kSqlitePath = QStringLiteral("ADSERVE_DB");
 const QString kRedisUrl = QStringLiteral("REDIS_URL");
 const QString kRedisCluster = QStringLiteral("REDIS_CLUSTER");
 const QString kBatchSize = QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE");
+const QString kMaxCampaigns = QStringLiteral("DELIVERY_MAX_CAMPAIGNS");
 const QString kCacheTtl = QStringLiteral("CACHE_TTL_SECONDS");
 const QString kCacheMaxEntries = QStringLiteral("CACHE_MAX_ENTRIES");
 const QString kNearCacheTtl = QStringLiteral("CACHE_NEAR_TTL_MS");
@@ -146,6 +147,8 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kRedisUrl, QStringLiteral("redis://[[user]:password@]host[:port][/db] (unset: in-memory cache)")},
         {kRedisCluster, QStringLiteral("true when REDIS_URL points at a Redis Cluster node (default false)")},
         {kBatchSize, QStringLiteral("campaigns per detail batch (default 100)")},
+        {kMaxCampaigns, QStringLiteral("most campaigns in one answer, the first by priority then id; a request's "
+                                       "limit can only lower it (default: all)")},
         {kCacheTtl, QStringLiteral("cache entry lifetime in seconds (default 86400)")},
         {kCacheMaxEntries, QStringLiteral("entry limit of the in-memory cache (default 1000000)")},
         {kNearCacheTtl, QStringLiteral("with Redis: how long each instance reuses a detail it read, in ms; changes "
@@ -281,6 +284,7 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     config.cache.cluster = *cluster;
 
     config.batchSize = int(bounded(kBatchSize, config.batchSize, 1, 100000));
+    config.maxCampaigns = bounded(kMaxCampaigns, config.maxCampaigns, 0, 1'000'000'000);
     config.cacheTtl = std::chrono::seconds(bounded(kCacheTtl, config.cacheTtl.count(), 1, 365LL * 24 * 3600));
     config.cache.maxEntries = bounded(kCacheMaxEntries, config.cache.maxEntries, 16, 1'000'000'000);
     config.cache.connectTimeout =

@@ -24,6 +24,7 @@ struct Config
     std::chrono::seconds cacheTtl{24 * 3600};
     std::chrono::milliseconds nearCacheTtl{1000}; // CACHE_NEAR_TTL_MS: in-process copy in front of Redis
     int batchSize = 100;               // DELIVERY_CAMPAIGN_BATCH_SIZE
+    qint64 maxCampaigns = 0;           // DELIVERY_MAX_CAMPAIGNS: most campaigns in one answer; 0: all
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
     int serverThreads = 0;             // 0: two per core

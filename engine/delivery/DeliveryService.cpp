@@ -90,7 +90,8 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
     return result;
 }
 
-DeliveryService::Found DeliveryService::find(const TargetingQuery &query, DeliveryOutcome &outcome)
+DeliveryService::Found DeliveryService::find(const TargetingQuery &query, const AnswerScope &scope,
+                                             DeliveryOutcome &outcome)
 {
     // Per thread and reused: large matches cost neither allocations nor zeroing. Named
     // through references, because the batches run on pool threads, where a thread_local's
@@ -106,7 +107,10 @@ DeliveryService::Found DeliveryService::find(const TargetingQuery &query, Delive
 
     QElapsedTimer timer;
     timer.start();
-    matcher_.snapshot()->match(query, matched);
+    std::shared_ptr<const MatchIndex> index = matcher_.snapshot();
+    if (scope.at)
+        index = index->at(*scope.at);
+    index->match(query, matched, scope.limit);
     outcome.timing.matchMicros = microsSince(timer);
     entries.resize(matched.size());
     sources.clear();
@@ -164,13 +168,13 @@ DeliveryService::Found DeliveryService::find(const TargetingQuery &query, Delive
 }
 
 template<typename Result, typename Write>
-Result DeliveryService::deliverWith(const TargetingQuery &query, Write &&write)
+Result DeliveryService::deliverWith(const TargetingQuery &query, const AnswerScope &scope, Write &&write)
 {
     QElapsedTimer total;
     total.start();
     Result result;
     const auto section = cache_.readSection();
-    const Found found = find(query, result);
+    const Found found = find(query, scope, result);
     if (result.ok()) {
         QElapsedTimer timer;
         timer.start();
@@ -181,9 +185,9 @@ Result DeliveryService::deliverWith(const TargetingQuery &query, Write &&write)
     return result;
 }
 
-DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
+DeliveryResult DeliveryService::deliver(const TargetingQuery &query, const AnswerScope &scope)
 {
-    return deliverWith<DeliveryResult>(query, [](const Found &found, DeliveryResult &result) {
+    return deliverWith<DeliveryResult>(query, scope, [](const Found &found, DeliveryResult &result) {
         for (size_t i = 0; i < found.entries.size(); ++i) {
             if (!found.entries[i])
                 continue;
@@ -194,9 +198,10 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query)
     });
 }
 
-DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, QByteArrayView before, QByteArrayView after)
+DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
+                                           QByteArrayView after)
 {
-    return deliverWith<DeliveredBody>(query, [before, after](const Found &found, DeliveredBody &result) {
+    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, [before, after](const Found &found, DeliveredBody &result) {
         result.campaigns = found.delivered;
         if (result.campaigns > 0) {
             // before [ f1 , f2 , ... fn ] after

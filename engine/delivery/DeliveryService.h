@@ -57,8 +57,10 @@ class DeliveryService
 public:
     DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize);
 
-    DeliveryResult deliver(const TargetingQuery &query);
-    DeliveredBody deliverBody(const TargetingQuery &query, QByteArrayView before = {}, QByteArrayView after = {});
+    DeliveryResult deliver(const TargetingQuery &query, const AnswerScope &scope = {});
+    // At most `limit` campaigns (MatchIndex::kAll: every match), as of now.
+    DeliveredBody deliverBody(const TargetingQuery &query, size_t limit, QByteArrayView before = {},
+                              QByteArrayView after = {});
 
     void setBatchSize(int size);
     qint64 batchesRun() const { return batchesRun_.load(); }
@@ -77,10 +79,10 @@ private:
         int delivered = 0;                     // entries that are not nullptr
         qsizetype fragmentBytes = 0;           // their fragments' bytes
     };
-    Found find(const TargetingQuery &query, DeliveryOutcome &outcome);
+    Found find(const TargetingQuery &query, const AnswerScope &scope, DeliveryOutcome &outcome);
     // find(), then `write(found, result)` while the entries are valid, both timed.
     template<typename Result, typename Write>
-    Result deliverWith(const TargetingQuery &query, Write &&write);
+    Result deliverWith(const TargetingQuery &query, const AnswerScope &scope, Write &&write);
 
     struct BatchResult
     {

@@ -1,5 +1,7 @@
 #include "DeliveryParams.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace adserve::DeliveryParams {
@@ -11,9 +13,28 @@ QString tooLong(const QString &name)
     return QStringLiteral("%1 param longer than %2 characters").arg(name).arg(kMaxParamLength);
 }
 
+// The answer's limit: the request's `name` parameter (when given) capped by the server's
+// maximum (0: none). nullopt with `problem` when the parameter is malformed.
+std::optional<size_t> readLimit(const QHash<QString, QString> &params, const QString &name, qint64 maxCampaigns,
+                                QString *problem)
+{
+    qint64 limit = maxCampaigns > 0 ? maxCampaigns : -1;
+    if (params.contains(name)) {
+        bool ok = false;
+        const qint64 asked = params.value(name).trimmed().toLongLong(&ok);
+        if (!ok || asked < 1 || asked > kMaxLimit) {
+            *problem = QStringLiteral("%1 must be a whole number from 1 to %2").arg(name).arg(kMaxLimit);
+            return std::nullopt;
+        }
+        limit = limit < 0 ? asked : std::min(limit, asked);
+    }
+    return limit < 0 ? size_t(-1) : size_t(limit);
+}
+
 } // namespace
 
-Targeting readTargeting(const QHash<QString, QString> &params, const std::array<Dimension, kDimensionCount> &order)
+Targeting readTargeting(const QHash<QString, QString> &params, const std::array<Dimension, kDimensionCount> &order,
+                        qint64 maxCampaigns)
 {
     QList<Problem> problems;
     std::array<QString, kDimensionCount> values;
@@ -26,8 +47,13 @@ Targeting readTargeting(const QHash<QString, QString> &params, const std::array<
         else if (value.size() > kMaxParamLength)
             problems.append({name, tooLong(name)});
     }
+    QString limitProblem;
+    const std::optional<size_t> limit = readLimit(params, QStringLiteral("limit"), maxCampaigns, &limitProblem);
+    if (!limit)
+        problems.append({QStringLiteral("limit"), limitProblem});
     const auto at = [&](Dimension d) -> const QString & { return values[size_t(d)]; };
-    return {TargetingQuery::from(at(Dimension::Country), at(Dimension::Os), at(Dimension::App)), problems};
+    return {TargetingQuery::from(at(Dimension::Country), at(Dimension::Os), at(Dimension::App)),
+            limit.value_or(size_t(-1)), problems};
 }
 
 std::pair<qint64, qint64> Explain::page(qint64 total) const
@@ -37,7 +63,7 @@ std::pair<qint64, qint64> Explain::page(qint64 total) const
     return {first, limit == 0 ? total : first + std::min(limit, total - first)};
 }
 
-std::optional<Explain> readExplain(const QHash<QString, QString> &params, QString *problem)
+std::optional<Explain> readExplain(const QHash<QString, QString> &params, QString *problem, qint64 maxCampaigns)
 {
     for (Dimension d : kDimensions) {
         const QString name = dimensionName(d);
@@ -64,6 +90,18 @@ std::optional<Explain> readExplain(const QHash<QString, QString> &params, QStrin
     if (!offsetOk || explain.offset < 0) {
         *problem = QStringLiteral("offset must be a non-negative whole number");
         return std::nullopt;
+    }
+    const std::optional<size_t> answerLimit = readLimit(params, QStringLiteral("answerLimit"), maxCampaigns, problem);
+    if (!answerLimit)
+        return std::nullopt;
+    explain.answerLimit = *answerLimit;
+    if (params.contains(QStringLiteral("at"))) {
+        const QDateTime at = QDateTime::fromString(params.value(QStringLiteral("at")).trimmed(), Qt::ISODateWithMs);
+        if (!at.isValid() || at.timeSpec() == Qt::LocalTime) {
+            *problem = QStringLiteral("at must be an ISO 8601 time with a zone, e.g. 2026-12-24T09:00:00Z");
+            return std::nullopt;
+        }
+        explain.at = at.toMSecsSinceEpoch();
     }
     return explain;
 }

@@ -182,7 +182,8 @@ HttpReply HttpApi::options(Metrics::Route route, const QString &path) const
 HttpReply HttpApi::deliveryApi(const HttpRequest &request)
 {
     const DeliveryParams::Targeting targeting =
-        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::Country, Dimension::Os, Dimension::App});
+        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::Country, Dimension::Os, Dimension::App},
+                                      engine_.config().maxCampaigns);
     if (!targeting.problems.isEmpty()) {
         QJsonArray err;
         for (const DeliveryParams::Problem &p : targeting.problems)
@@ -192,7 +193,7 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
                           {QStringLiteral("err"), err}});
     }
     DeliveredBody result = engine_.delivery().deliverBody(
-        targeting.query, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
+        targeting.query, targeting.limit, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
     if (!result.ok()) {
         return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
                           {QStringLiteral("m"), QStringLiteral("Service unavailable")},
@@ -205,10 +206,11 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 {
     const DeliveryParams::Targeting targeting =
-        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::App, Dimension::Country, Dimension::Os});
+        DeliveryParams::readTargeting(queryParams(request.query), {Dimension::App, Dimension::Country, Dimension::Os},
+                                      engine_.config().maxCampaigns);
     if (!targeting.problems.isEmpty())
         return error(400, targeting.problems.first().message);
-    DeliveredBody result = engine_.delivery().deliverBody(targeting.query);
+    DeliveredBody result = engine_.delivery().deliverBody(targeting.query, targeting.limit);
     if (!result.ok())
         return error(503, HttpReplies::unavailable(QStringLiteral("store"), result.storeError));
     return deliveredReply(std::move(result));
@@ -217,7 +219,7 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
 HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
 {
     QString problem;
-    const auto params = DeliveryParams::readExplain(queryParams(request.query), &problem);
+    const auto params = DeliveryParams::readExplain(queryParams(request.query), &problem, engine_.config().maxCampaigns);
     if (!params)
         return error(400, problem);
     const TargetingQuery &query = params->query;
@@ -231,8 +233,9 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
             return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(params->campaign));
     }
 
-    const DeliveryResult delivered = engine_.delivery().deliver(query);
-    QList<Decision> all = index->explain(query, only);
+    const AnswerScope scope{params->answerLimit, params->at};
+    const DeliveryResult delivered = engine_.delivery().deliver(query, scope);
+    QList<Decision> all = index->explain(query, only, scope);
     // Inactive and deleted campaigns are the store's business: only a token holder sees them.
     if (caller == Caller::Anonymous) {
         all.removeIf([](const Decision &d) {
@@ -260,6 +263,8 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
         {QStringLiteral("query"), QJsonObject{{QStringLiteral("country"), query.value(Dimension::Country)},
                                               {QStringLiteral("os"), query.value(Dimension::Os)},
                                               {QStringLiteral("app"), query.value(Dimension::App)}}},
+        {QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(params->at.value_or(QDateTime::currentMSecsSinceEpoch()),
+                                                              Qt::UTC).toString(Qt::ISODateWithMs)},
         {QStringLiteral("deliveredCount"), qint64(delivered.fragments.size())},
         {QStringLiteral("delivered"), deliveredJson},
         {QStringLiteral("timing"), QJsonObject{{QStringLiteral("matchMicros"), delivered.timing.matchMicros},

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ServingTimes.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -59,6 +61,9 @@ struct Campaign
     QDateTime updatedAt;
     bool deleted = false;
     QDateTime deletedAt;
+    // Answers are ordered by priority, highest first, then by id.
+    int priority = 0;
+    ServingTimes serving; // flight and day-parting
 
     bool isDeliverable() const { return status == kStatusActive && !deleted; }
     bool operator==(const Campaign &) const = default;

@@ -3,6 +3,9 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+#include <climits>
+
 namespace adserve::CampaignJson {
 
 namespace {
@@ -24,6 +27,74 @@ void readString(const QJsonObject &json, const char *key, const QString &path, Q
         return;
     }
     target = JsonValues::string(value);
+}
+
+// "2026-12-24T09:00:00Z" or with an offset; null or absent: no bound. A time without a zone
+// is refused rather than read in the server's zone.
+void readInstant(const QJsonObject &json, const char *key, QDateTime &target, QList<FieldError> &errors)
+{
+    const QJsonValue value = json.value(QLatin1String(key));
+    if (value.isUndefined())
+        return;
+    if (value.isNull()) {
+        target = QDateTime();
+        return;
+    }
+    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!value.isString() || !time.isValid() || time.timeSpec() == Qt::LocalTime) {
+        errors.append({QLatin1String(key),
+                       QStringLiteral("must be an ISO 8601 time with a zone, e.g. 2026-12-24T09:00:00Z, or null")});
+        return;
+    }
+    target = time.toUTC();
+}
+
+QJsonValue dayPartingJson(const std::optional<DayParting> &parting)
+{
+    if (!parting)
+        return QJsonValue::Null;
+    const QString text = weekHoursText(parting->hours);
+    return QJsonObject{{QStringLiteral("timeZone"), QString::fromUtf8(parting->timeZone)},
+                       {QStringLiteral("hours"), QJsonArray::fromStringList(text.split(QLatin1Char(' ')))},
+                       {QStringLiteral("summary"), describeWeekHours(parting->hours)}};
+}
+
+// {"timeZone": "Europe/Berlin", "hours": ["<24 digits, Monday>", … 7 days]} or null.
+void readDayParting(const QJsonObject &json, std::optional<DayParting> &target, QList<FieldError> &errors)
+{
+    const QJsonValue value = json.value(QLatin1String("dayParting"));
+    if (value.isUndefined())
+        return;
+    if (value.isNull()) {
+        target.reset();
+        return;
+    }
+    if (!value.isObject()) {
+        errors.append({QStringLiteral("dayParting"), QStringLiteral("must be an object with timeZone and hours, or null")});
+        return;
+    }
+    const QJsonObject object = value.toObject();
+    DayParting parting;
+    const QJsonValue zone = object.value(QLatin1String("timeZone"));
+    if (zone.isString() && !zone.toString().trimmed().isEmpty())
+        parting.timeZone = zone.toString().trimmed().toUtf8();
+    else if (!zone.isUndefined() && !zone.isNull())
+        errors.append({QStringLiteral("dayParting.timeZone"), QStringLiteral("must be an IANA time zone id")});
+    const QJsonValue hours = object.value(QLatin1String("hours"));
+    QString text;
+    bool daysOk = hours.isArray() && hours.toArray().size() == 7;
+    for (const QJsonValue &day : hours.toArray()) {
+        daysOk = daysOk && day.isString() && day.toString().trimmed().size() == 24;
+        text += day.toString() + QLatin1Char(' ');
+    }
+    const auto week = daysOk ? weekHoursFromText(text) : std::nullopt;
+    if (!week) {
+        errors.append({QStringLiteral("dayParting.hours"),
+                       QStringLiteral("must be 7 strings (Monday first) of 24 digits, 1 for an hour served")});
+        return;
+    }
+    parting.hours = *week;
+    target = parting;
 }
 
 QString prefixed(const QString &path) { return path.isEmpty() ? QString() : path + QLatin1Char('.'); }
@@ -53,7 +124,11 @@ QJsonObject toJson(const Campaign &c)
             {QStringLiteral("createdAt"), timeOrNull(c.createdAt)},
             {QStringLiteral("updatedAt"), timeOrNull(c.updatedAt)},
             {QStringLiteral("deleted"), c.deleted},
-            {QStringLiteral("deletedAt"), timeOrNull(c.deletedAt)}};
+            {QStringLiteral("deletedAt"), timeOrNull(c.deletedAt)},
+            {QStringLiteral("priority"), c.priority},
+            {QStringLiteral("flightStart"), timeOrNull(c.serving.flightStart)},
+            {QStringLiteral("flightEnd"), timeOrNull(c.serving.flightEnd)},
+            {QStringLiteral("dayParting"), dayPartingJson(c.serving.dayParting)}};
 }
 
 QJsonObject toJson(const CampaignWithRules &campaign)
@@ -129,6 +204,18 @@ std::optional<CampaignWithRules> fromJson(const QJsonObject &json, const Campaig
     readString(json, "cta", {}, c.cta, errors);
     readString(json, "status", {}, c.status, errors);
     c.status = c.status.trimmed().toUpper();
+    if (json.contains(QLatin1String("priority"))) {
+        const QJsonValue priority = json.value(QLatin1String("priority"));
+        if (priority.isNull())
+            c.priority = 0;
+        else if (const auto n = JsonValues::integer(priority))
+            c.priority = int(std::clamp<qint64>(*n, INT_MIN, INT_MAX)); // the validator says the range
+        else
+            errors.append({QStringLiteral("priority"), QStringLiteral("must be a whole number")});
+    }
+    readInstant(json, "flightStart", c.serving.flightStart, errors);
+    readInstant(json, "flightEnd", c.serving.flightEnd, errors);
+    readDayParting(json, c.serving.dayParting, errors);
     if (json.contains(QLatin1String("rules"))) {
         const QJsonValue rules = json.value(QLatin1String("rules"));
         if (!rules.isArray()) {

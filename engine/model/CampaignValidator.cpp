@@ -1,6 +1,7 @@
 #include "CampaignValidator.h"
 
 #include <QRegularExpression>
+#include <QTimeZone>
 #include <QUrl>
 
 namespace adserve {
@@ -72,6 +73,29 @@ QList<FieldError> CampaignValidator::validateCampaign(const Campaign &c)
     else if (c.cta.size() > kMaxCtaLength)
         errors.append({QStringLiteral("cta"), QStringLiteral("must be at most %1 characters").arg(kMaxCtaLength)});
     errors += validateStatus(c.status);
+    errors += validateServing(c);
+    return errors;
+}
+
+QList<FieldError> CampaignValidator::validateServing(const Campaign &c)
+{
+    QList<FieldError> errors;
+    if (c.priority < -kMaxPriority || c.priority > kMaxPriority)
+        errors.append({QStringLiteral("priority"),
+                       QStringLiteral("must be a whole number from %1 to %2").arg(-kMaxPriority).arg(kMaxPriority)});
+    const ServingTimes &s = c.serving;
+    if (s.flightStart.isValid() && s.flightEnd.isValid() && s.flightEnd <= s.flightStart)
+        errors.append({QStringLiteral("flightEnd"), QStringLiteral("must be after the flight's start")});
+    if (s.dayParting) {
+        if (!QTimeZone::isTimeZoneIdAvailable(s.dayParting->timeZone))
+            errors.append({QStringLiteral("dayParting.timeZone"),
+                           QStringLiteral("\"%1\" is not a known IANA time zone (e.g. Europe/Berlin, UTC)")
+                               .arg(QString::fromUtf8(s.dayParting->timeZone))});
+        if (s.dayParting->hours.none())
+            errors.append({QStringLiteral("dayParting.hours"),
+                           QStringLiteral("chooses no hour, so the campaign would never serve; "
+                                          "choose hours, or remove day-parting to serve at any hour")});
+    }
     return errors;
 }
 

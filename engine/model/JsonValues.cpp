@@ -22,4 +22,12 @@ std::optional<qint64> nonNegativeInteger(const QJsonValue &value)
     return number >= 0 ? std::optional(number) : std::nullopt;
 }
 
+std::optional<qint64> integer(const QJsonValue &value)
+{
+    // toInteger() gives its default for anything that is not a whole qint64: two defaults
+    // that differ tell that case from a number equal to one of them.
+    const qint64 a = value.toInteger(0);
+    return a == value.toInteger(1) ? std::optional(a) : std::nullopt;
+}
+
 } // namespace adserve::JsonValues

@@ -18,5 +18,8 @@ QString string(const QJsonValue &value);
 // (converting such a double to qint64 is undefined).
 std::optional<qint64> nonNegativeInteger(const QJsonValue &value);
 
+// A whole number that fits a qint64, negative ones included, or nullopt.
+std::optional<qint64> integer(const QJsonValue &value);
+
 } // namespace JsonValues
 } // namespace adserve

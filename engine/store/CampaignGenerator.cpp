@@ -4,6 +4,7 @@
 #include "ValueLists.h"
 
 #include <QSet>
+#include <QTimeZone>
 
 #include <array>
 #include <cmath>
@@ -77,20 +78,53 @@ QString titleCase(const QString &word)
 
 } // namespace
 
-CampaignGenerator::CampaignGenerator(quint64 seed)
+CampaignGenerator::CampaignGenerator(quint64 seed, const QDate &anchor)
     : random_(seed)
+    , timing_(seed ^ 0x9e3779b97f4a7c15)
     , seed_(seed)
+    , anchor_(anchor.startOfDay(QTimeZone::utc()))
 {
 }
 
-double CampaignGenerator::uniform()
+double CampaignGenerator::uniform(std::mt19937_64 &random)
 {
-    return double(random_() >> 11) * 0x1.0p-53;
+    return double(random() >> 11) * 0x1.0p-53;
 }
 
-qsizetype CampaignGenerator::below(qsizetype n)
+qsizetype CampaignGenerator::below(qsizetype n, std::mt19937_64 &random)
 {
-    return n <= 0 ? 0 : qsizetype(random_() % quint64(n));
+    return n <= 0 ? 0 : qsizetype(random() % quint64(n));
+}
+
+void CampaignGenerator::addServing(Campaign &campaign)
+{
+    // Most campaigns rank alike; some are boosted a little, a few a lot.
+    const double rank = uniform(timing_);
+    campaign.priority = rank < 0.80 ? 0 : rank < 0.95 ? 1 + int(below(5, timing_)) : 6 + int(below(5, timing_));
+    // A quarter run in a flight around the anchor day: most under way, some over, some to come.
+    if (uniform(timing_) < 0.25) {
+        const qint64 startHour = qint64(below(90 * 24, timing_)) - 60 * 24;
+        const qint64 hours = 7 * 24 + qint64(below(83 * 24, timing_));
+        campaign.serving.flightStart = anchor_.addSecs(startHour * 3600);
+        campaign.serving.flightEnd = campaign.serving.flightStart.addSecs(hours * 3600);
+    }
+    // Some serve in set hours of their market's week.
+    static const QList<QByteArray> zones{"UTC", "Europe/Berlin", "Europe/London", "America/New_York",
+                                         "America/Los_Angeles", "Asia/Tokyo", "Asia/Kolkata"};
+    if (uniform(timing_) < 0.15) {
+        DayParting parting;
+        parting.timeZone = zones.at(below(zones.size(), timing_));
+        const qsizetype pattern = below(3, timing_);
+        for (int day = 0; day < 7; ++day) {
+            for (int hour = 0; hour < 24; ++hour) {
+                const bool serves = pattern == 0   ? day < 5 && hour >= 9 && hour < 18 // office hours
+                                    : pattern == 1 ? hour >= 18                        // evenings
+                                                   : day >= 5;                         // weekends
+                parting.hours.set(size_t(day * 24 + hour), serves);
+            }
+        }
+        campaign.serving.dayParting = parting;
+    }
 }
 
 qsizetype CampaignGenerator::skewed(qsizetype n, double steepness)
@@ -177,6 +211,7 @@ CampaignWithRules CampaignGenerator::next()
     campaign.deleted = uniform() < 0.03;
     for (Dimension dimension : kDimensions)
         addRules(result.rules, dimension);
+    addServing(campaign);
     return result;
 }
 
@@ -186,7 +221,7 @@ StoreResult<qint64> CampaignGenerator::generate(CampaignStore &store, qint64 cou
     if (count < 0)
         return StoreResult<qint64>::failure(StoreError::Invalid, QStringLiteral("count must not be negative"),
                                             {{QStringLiteral("count"), QStringLiteral("must not be negative")}});
-    CampaignGenerator generator(seed);
+    CampaignGenerator generator(seed, QDate::currentDate());
     qint64 made = 0;
     return store.insertBatches(
         [&](qsizetype max) {

@@ -3,6 +3,7 @@
 #include "StoreResult.h"
 #include "model/Campaign.h"
 
+#include <QDateTime>
 #include <QStringList>
 
 #include <functional>
@@ -16,12 +17,16 @@ class CampaignStore;
 // every machine: ISO country codes (popular markets more often), common operating systems,
 // thousands of com.<vendor>.<app> ids with a few very popular ones; per dimension a mix of
 // INCLUDE, EXCLUDE, both or no rule; about 10% INACTIVE and 3% deleted; codes "gen-<seed>-<n>".
+// A fifth have a priority above 0, a quarter a flight around the anchor day (60 days before
+// it to 30 after), 15% day-parting (office hours, evenings or weekends) in one of a few zones.
 class CampaignGenerator
 {
 public:
     static constexpr qsizetype kChunk = 5000;
 
-    explicit CampaignGenerator(quint64 seed);
+    // Flights are placed around `anchor` (a UTC day): the same seed and anchor give the same
+    // campaigns.
+    CampaignGenerator(quint64 seed, const QDate &anchor);
 
     // The next campaign, numbered from 1.
     CampaignWithRules next();
@@ -34,15 +39,20 @@ public:
 private:
     // Own mappings from raw engine output, not std distributions, whose results differ
     // between standard libraries: a seed must give the same campaigns everywhere.
-    double uniform();
-    qsizetype below(qsizetype n);
+    static double uniform(std::mt19937_64 &random);
+    static qsizetype below(qsizetype n, std::mt19937_64 &random);
+    double uniform() { return uniform(random_); }
+    qsizetype below(qsizetype n) { return below(n, random_); }
     // Index in [0, n) with small indexes much more likely (for "most popular first" lists).
     qsizetype skewed(qsizetype n, double steepness);
     void addRules(QList<TargetRule> &rules, Dimension dimension);
     QString pickValue(Dimension dimension);
+    void addServing(Campaign &campaign);
 
     std::mt19937_64 random_;
+    std::mt19937_64 timing_; // its own stream: the rest is drawn as before priorities and flights existed
     const quint64 seed_;
+    const QDateTime anchor_;
     qint64 number_ = 0;
 };
 

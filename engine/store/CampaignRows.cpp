@@ -19,7 +19,8 @@ qsizetype rowsPerInsert(const SqlDialect &dialect)
 }
 
 const QString kCampaignInsertColumns =
-    QStringLiteral("code, name, image, cta, status, created_at, updated_at, deleted, deleted_at");
+    QStringLiteral("code, name, image, cta, status, created_at, updated_at, deleted, deleted_at, "
+                   "priority, flight_start, flight_end, serving_hours, time_zone");
 const QString kRuleInsertColumns =
     QStringLiteral("code, campaign_id, dimension, rule_type, \"values\", created_at, updated_at, deleted, deleted_at");
 
@@ -51,8 +52,32 @@ QString CampaignRows::campaignColumns(const QString &q) const
                        d.timestamp(qualified(q, QStringLiteral("created_at"))),
                        d.timestamp(qualified(q, QStringLiteral("updated_at"))),
                        qualified(q, QStringLiteral("deleted")),
-                       d.timestamp(qualified(q, QStringLiteral("deleted_at")))}
+                       d.timestamp(qualified(q, QStringLiteral("deleted_at"))),
+                       servingColumns(q)}
         .join(QLatin1String(", "));
+}
+
+// Priority, flight and day-parting: nullable columns the Go service never reads or writes
+// (NULL: priority 0, no flight bound, no day-parting).
+QString CampaignRows::servingColumns(const QString &q) const
+{
+    const SqlDialect &d = session_.dialect();
+    return QStringList{qualified(q, QStringLiteral("priority")),
+                       d.timestamp(qualified(q, QStringLiteral("flight_start"))),
+                       d.timestamp(qualified(q, QStringLiteral("flight_end"))),
+                       qualified(q, QStringLiteral("serving_hours")),
+                       qualified(q, QStringLiteral("time_zone"))}
+        .join(QLatin1String(", "));
+}
+
+void CampaignRows::readServing(const QSqlQuery &query, int first, Campaign &c)
+{
+    c.priority = query.value(first).toInt();
+    c.serving.flightStart = SqlDialect::decodeTimestamp(query.value(first + 1));
+    c.serving.flightEnd = SqlDialect::decodeTimestamp(query.value(first + 2));
+    const QVariant hours = query.value(first + 3);
+    c.serving.dayParting = dayPartingFromText(hours.isNull() ? QString() : hours.toString(),
+                                              query.value(first + 4).toString());
 }
 
 QString CampaignRows::ruleColumns(const QString &q, bool withTimes) const
@@ -86,6 +111,7 @@ Campaign CampaignRows::readCampaign(const QSqlQuery &query)
     c.updatedAt = SqlDialect::decodeTimestamp(query.value(7));
     c.deleted = query.value(8).toBool();
     c.deletedAt = SqlDialect::decodeTimestamp(query.value(9));
+    readServing(query, 10, c);
     return c;
 }
 
@@ -203,12 +229,14 @@ QList<Campaign> CampaignRows::targetingCampaigns()
 {
     QList<Campaign> result;
     result.reserve(campaignCount()); // an upper bound (deleted ones too): one allocation, not ~30 regrowths
-    QSqlQuery query = session_.execLong(QStringLiteral("SELECT id, code, status FROM campaigns WHERE NOT deleted ORDER BY id"));
+    QSqlQuery query = session_.execLong(
+        QStringLiteral("SELECT id, code, status, %1 FROM campaigns WHERE NOT deleted ORDER BY id").arg(servingColumns()));
     while (session_.next(query)) {
         Campaign c;
         c.id = query.value(0).toLongLong();
         c.code = query.value(1).toString();
         c.status = query.value(2).toString();
+        readServing(query, 3, c);
         result.append(std::move(c));
     }
     return result;
@@ -247,7 +275,7 @@ QStringList CampaignRows::knownValues(Dimension dimension)
 QString CampaignRows::campaignValueRow() const
 {
     const SqlDialect &d = session_.dialect();
-    return QStringLiteral("(?, ?, ?, ?, ?, %1, %1, %2, %1)").arg(d.timestampParam(), d.boolParam());
+    return QStringLiteral("(?, ?, ?, ?, ?, %1, %1, %2, %1, ?, %1, %1, ?, ?)").arg(d.timestampParam(), d.boolParam());
 }
 
 QString CampaignRows::ruleValueRow() const
@@ -268,6 +296,19 @@ void CampaignRows::bindCampaign(QSqlQuery &query, const Campaign &c) const
     query.addBindValue(d.encodeTimestamp(c.updatedAt));
     query.addBindValue(c.deleted);
     query.addBindValue(d.encodeTimestamp(c.deletedAt));
+    for (const QVariant &value : servingValues(c))
+        query.addBindValue(value);
+}
+
+QVariantList CampaignRows::servingValues(const Campaign &c) const
+{
+    const SqlDialect &d = session_.dialect();
+    const std::optional<DayParting> &parting = c.serving.dayParting;
+    return {c.priority != 0 ? QVariant(c.priority) : QVariant(QMetaType::fromType<int>()),
+            d.encodeTimestamp(c.serving.flightStart),
+            d.encodeTimestamp(c.serving.flightEnd),
+            parting ? QVariant(weekHoursText(parting->hours)) : QVariant(QMetaType::fromType<QString>()),
+            parting ? QVariant(QString::fromUtf8(parting->timeZone)) : QVariant(QMetaType::fromType<QString>())};
 }
 
 void CampaignRows::bindRule(QSqlQuery &query, const TargetRule &r) const
@@ -294,11 +335,12 @@ void CampaignRows::updateCampaign(const Campaign &c)
 {
     const SqlDialect &d = session_.dialect();
     QSqlQuery query = session_.prepare(QStringLiteral("UPDATE campaigns SET code = ?, name = ?, image = ?, cta = ?, "
-                                                      "status = ?, updated_at = %1, deleted = %2, deleted_at = %1 "
-                                                      "WHERE id = ?")
+                                                      "status = ?, updated_at = %1, deleted = %2, deleted_at = %1, "
+                                                      "priority = ?, flight_start = %1, flight_end = %1, "
+                                                      "serving_hours = ?, time_zone = ? WHERE id = ?")
                                            .arg(d.timestampParam(), d.boolParam()));
     for (const QVariant &value : QVariantList{c.code, c.name, c.image, c.cta, c.status, d.encodeTimestamp(c.updatedAt),
-                                              c.deleted, d.encodeTimestamp(c.deletedAt), c.id})
+                                              c.deleted, d.encodeTimestamp(c.deletedAt)} + servingValues(c) + QVariantList{c.id})
         query.addBindValue(value);
     session_.exec(query);
 }

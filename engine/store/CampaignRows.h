@@ -58,6 +58,9 @@ public:
 
 private:
     QString campaignColumns(const QString &qualifier = {}) const;
+    QString servingColumns(const QString &qualifier = {}) const;
+    static void readServing(const QSqlQuery &query, int first, Campaign &campaign);
+    QVariantList servingValues(const Campaign &campaign) const;
     QString ruleColumns(const QString &qualifier = {}, bool withTimes = true) const;
     static Campaign readCampaign(const QSqlQuery &query);
     static std::optional<TargetRule> readRule(const QSqlQuery &query, bool withTimes = true);

@@ -3,6 +3,7 @@
 #include "SqlSession.h"
 
 #include <QFile>
+#include <QSqlQuery>
 
 namespace adserve {
 
@@ -30,6 +31,28 @@ bool insideTriggerBody(const QString &statement)
         && !text.endsWith(QLatin1String("END"), Qt::CaseInsensitive);
 }
 
+// SQLite has no ADD COLUMN IF NOT EXISTS: a store made by an earlier version gets the
+// columns added since then here, before the script's triggers name them.
+void addMissingSqliteColumns(SqlSession &session)
+{
+    static const QList<std::pair<QString, QString>> added{
+        {QStringLiteral("priority"), QStringLiteral("INTEGER")},
+        {QStringLiteral("flight_start"), QStringLiteral("TEXT")},
+        {QStringLiteral("flight_end"), QStringLiteral("TEXT")},
+        {QStringLiteral("serving_hours"), QStringLiteral("TEXT")},
+        {QStringLiteral("time_zone"), QStringLiteral("TEXT")}};
+    QSqlQuery query = session.exec(QStringLiteral("SELECT name FROM pragma_table_info('campaigns')"));
+    QStringList present;
+    while (session.next(query))
+        present.append(query.value(0).toString());
+    if (present.isEmpty())
+        return; // a new store: the script creates the table whole
+    for (const auto &[column, type] : added) {
+        if (!present.contains(column))
+            session.exec(QStringLiteral("ALTER TABLE campaigns ADD COLUMN %1 %2").arg(column, type));
+    }
+}
+
 } // namespace
 
 void Schema::apply(SqlSession &session)
@@ -39,6 +62,8 @@ void Schema::apply(SqlSession &session)
         session.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kSchemaLockKey));
         // "relation ... already exists, skipping" on every open is noise, not news.
         session.exec(QStringLiteral("SET LOCAL client_min_messages = warning"));
+    } else {
+        addMissingSqliteColumns(session);
     }
     const QString script = readScript(postgres ? QStringLiteral(":/adserve/schema/postgres.sql")
                                                : QStringLiteral(":/adserve/schema/sqlite.sql"));

@@ -11,7 +11,7 @@ class SqlSession;
 class Schema
 {
 public:
-    static constexpr int kVersion = 2;
+    static constexpr int kVersion = 3;
 
     // Throws SqlFailure.
     static void apply(SqlSession &session);

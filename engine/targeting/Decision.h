@@ -28,11 +28,18 @@ struct DimensionCheck
 // Why a campaign was, or was not, delivered for a request.
 struct Decision
 {
-    enum class Verdict { Matched, Inactive, Deleted, Rejected };
+    // In the order they are checked: status, flight, hours, targeting, then the limit.
+    enum class Verdict { Matched, Inactive, Deleted, FlightNotStarted, FlightEnded, OutsideHours, Rejected, RankedOut };
     qint64 campaignId = 0;
     QString campaignCode;
     Verdict verdict = Verdict::Matched;
     QList<DimensionCheck> checks; // every dimension, in Dimension order
+    int priority = 0;
+    QDateTime flightStart; // the campaign's flight, when it has one (UTC)
+    QDateTime flightEnd;
+    QString hours;         // its day-parting, "Mon–Fri 09–18 Europe/Berlin"; empty: none
+    qsizetype rank = 0;    // RankedOut: its place in the answer order (1-based) ...
+    qsizetype limit = 0;   // ... and the limit it fell below
 
     bool matched() const { return verdict == Verdict::Matched; }
     // The check that rejected the campaign (first failing dimension), or nullptr.

@@ -17,6 +17,9 @@ public:
 
     std::shared_ptr<const MatchIndex> snapshot() const;
     void swap(std::shared_ptr<const MatchIndex> index);
+    // Swaps in the current index as of `ms` once a flight or day-parting boundary has
+    // passed, unless a rebuild swapped in another index meanwhile. True when it did.
+    bool advanceTo(qint64 ms);
     // How many times an index has been swapped in: lets tests and the studio see rebuilds.
     quint64 generation() const;
 

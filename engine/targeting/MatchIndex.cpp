@@ -1,8 +1,72 @@
 #include "MatchIndex.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace adserve {
+
+namespace {
+
+struct CompiledRule
+{
+    qint64 id = 0;
+    // Most codes are the default one the store gives, "<campaign>-<dimension>-<type>-<n>":
+    // then only n is kept (a million campaigns' rule codes would be ~250 MB of strings).
+    QString ownCode;        // the code when it is not a default one
+    quint16 codeNumber = 0; // n of the default code; 0: ownCode
+    Dimension dimension = Dimension::Country;
+    RuleType type = RuleType::Include;
+    std::vector<int> valueIds; // sorted ids into the dimension's value table
+};
+
+using Bits = std::vector<uint64_t>;
+
+struct DimensionIndex
+{
+    std::vector<std::vector<uint32_t>> includes; // value id -> bits
+    std::vector<std::vector<uint32_t>> excludes; // value id -> bits
+    Bits unrestricted;                           // campaigns with no INCLUDE rule here
+    // Values named by at least one campaign in 512: (unrestricted | includes) & ~excludes,
+    // precomputed so a match reads one bitset instead of marking thousands of bits.
+    std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
+};
+
+} // namespace
+
+struct MatchIndex::CampaignEntry
+{
+    qint64 id = 0;
+    QString code;
+    bool active = false;
+    bool deleted = false;
+    int priority = 0;
+    std::unique_ptr<const ServingWindow> window; // none: serves at any time
+    std::vector<CompiledRule> rules;
+};
+
+struct MatchIndex::Targeting
+{
+    using EntryPointer = std::shared_ptr<const CampaignEntry>; // shared by successive indexes
+    static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
+
+    EntryPointer compile(const CampaignWithRules &campaign); // numbers new values and zones
+    void compileBits();                                      // from campaigns, once they are sorted by id
+    const CampaignEntry *find(qint64 campaignId) const;
+    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
+    std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
+
+    std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
+    ServingZones zones;
+    std::vector<EntryPointer> campaigns; // id ascending
+    qint64 firstId = 0;                  // a campaign's bit is its id - firstId ...
+    std::vector<qint64> idsByBit;        // ... unless priorities differ or ids are far apart: then its
+                                         // place in answer order, and this maps back
+    size_t wordCount = 0;                // words in every bitset
+    std::array<DimensionIndex, kDimensionCount> dimensions;
+    // Deliverable campaigns with a flight or day-parting, and their bits.
+    std::vector<std::pair<uint32_t, const CampaignEntry *>> timed;
+    qsizetype ruleCount = 0;
+};
 
 namespace {
 
@@ -46,13 +110,15 @@ struct MatchScratch
 };
 
 // What one match scans, per word: the bitset of each dimension, and in the blocks of 64
-// words where a rare value's lists were marked (`marked`, one word per block) also their marks.
+// words where a rare value's lists were marked (`marked`, one word per block) also their
+// marks; and the campaigns serving now, when some have a flight or day-parting.
 struct Scan
 {
     std::array<const uint64_t *, kDimensionCount> base;
     std::array<const uint64_t *, kDimensionCount> included;
     const uint64_t *excluded;
     const uint64_t *marked;
+    const uint64_t *serving; // nullptr: every campaign serves
     size_t words;
     qint64 firstId; // what bit 0 stands for
 };
@@ -73,53 +139,73 @@ inline qint64 *writeBits(uint64_t bits, qint64 first, qint64 *out)
     return end;
 }
 
-// Writes firstId + the number of each matched bit to `out`, ascending, and returns their end.
-// The hot loop of every request. A block of 64 words where no rare value was marked (the
-// rule) reads one bitset per dimension. On x86-64 it is also compiled for CPUs with popcnt
-// and BMI (most since 2013), and the best copy is chosen at load time.
+// Writes firstId + the number of each matched bit to `out`, in bit order, and returns their
+// end; stops after the block of 64 words in which `enough` was reached. The hot loop of
+// every request. A block where no rare value was marked (the rule) reads one bitset per
+// dimension. On x86-64 it is also compiled for CPUs with popcnt and BMI (most since 2013),
+// and the best copy is chosen at load time.
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
-qint64 *scanMatches(const Scan &scan, qint64 *out)
+qint64 *scanMatches(const Scan &scan, qint64 *out, const qint64 *enough)
 {
     const auto [base0, base1, base2] = scan.base;
     const auto [included0, included1, included2] = scan.included;
     const uint64_t *excluded = scan.excluded;
-    for (size_t block = 0; block * 64 < scan.words; ++block) {
-        const size_t end = std::min(scan.words, block * 64 + 64);
-        if (scan.marked[block] == 0) {
-            for (size_t w = block * 64; w < end; ++w)
-                out = writeBits(base0[w] & base1[w] & base2[w], scan.firstId + qint64(w * 64), out);
-        } else {
-            for (size_t w = block * 64; w < end; ++w) {
-                const uint64_t bits = (base0[w] | included0[w]) & (base1[w] | included1[w])
-                    & (base2[w] | included2[w]) & ~excluded[w];
-                out = writeBits(bits, scan.firstId + qint64(w * 64), out);
+    const uint64_t *serving = scan.serving;
+    // One loop for stores with flights or day-parting and one without, so the common case
+    // reads no fourth bitset.
+    auto run = [&](auto timed) __attribute__((always_inline)) {
+        for (size_t block = 0; block * 64 < scan.words && out < enough; ++block) {
+            const size_t end = std::min(scan.words, block * 64 + 64);
+            if (scan.marked[block] == 0) {
+                for (size_t w = block * 64; w < end; ++w) {
+                    uint64_t bits = base0[w] & base1[w] & base2[w];
+                    if constexpr (decltype(timed)::value)
+                        bits &= serving[w];
+                    out = writeBits(bits, scan.firstId + qint64(w * 64), out);
+                }
+            } else {
+                for (size_t w = block * 64; w < end; ++w) {
+                    uint64_t bits = (base0[w] | included0[w]) & (base1[w] | included1[w]) & (base2[w] | included2[w])
+                        & ~excluded[w];
+                    if constexpr (decltype(timed)::value)
+                        bits &= serving[w];
+                    out = writeBits(bits, scan.firstId + qint64(w * 64), out);
+                }
             }
         }
-    }
-    return out;
+        return out;
+    };
+    return serving ? run(std::true_type()) : run(std::false_type());
 }
 
 } // namespace
 
+MatchIndex::MatchIndex(std::shared_ptr<const Targeting> targeting, qint64 ms)
+    : targeting_(std::move(targeting))
+    , asOf_(ms)
+{
+    serving_ = servingAt(ms, &nextChange_);
+}
+
 MatchIndex::Builder::Builder()
-    : index_(new MatchIndex)
+    : targeting_(std::make_shared<Targeting>())
 {
 }
 
 void MatchIndex::Builder::add(const CampaignWithRules &campaign)
 {
-    index_->campaigns_.push_back(index_->compile(campaign));
+    targeting_->campaigns.push_back(targeting_->compile(campaign));
 }
 
 std::shared_ptr<const MatchIndex> MatchIndex::Builder::finish()
 {
-    std::shared_ptr<MatchIndex> index = std::exchange(index_, std::shared_ptr<MatchIndex>(new MatchIndex));
-    index->campaigns_.shrink_to_fit();
-    std::sort(index->campaigns_.begin(), index->campaigns_.end(), byId);
-    index->compileBits();
-    return index;
+    std::shared_ptr<Targeting> targeting = std::exchange(targeting_, std::make_shared<Targeting>());
+    targeting->campaigns.shrink_to_fit();
+    std::sort(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId);
+    targeting->compileBits();
+    return std::shared_ptr<const MatchIndex>(new MatchIndex(std::move(targeting), QDateTime::currentMSecsSinceEpoch()));
 }
 
 std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &campaigns)
@@ -133,30 +219,58 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
 std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &changedIds,
                                                           const QList<CampaignWithRules> &current) const
 {
-    auto index = std::shared_ptr<MatchIndex>(new MatchIndex);
-    // Value numbers stay as they are (a value no rule names any more just goes unused), so
-    // the unchanged campaigns' compiled rules are shared, not recompiled.
-    index->valueIds_ = valueIds_;
-    std::vector<std::shared_ptr<const CampaignEntry>> fresh;
+    const Targeting &old = *targeting_;
+    auto targeting = std::make_shared<Targeting>();
+    // Value and zone numbers stay as they are (a value no rule names any more just goes
+    // unused), so the unchanged campaigns' compiled rules are shared, not recompiled.
+    targeting->valueIds = old.valueIds;
+    targeting->zones = old.zones;
+    std::vector<Targeting::EntryPointer> fresh;
     fresh.reserve(size_t(current.size()));
     std::vector<qint64> replaced(changedIds.cbegin(), changedIds.cend());
     for (const CampaignWithRules &campaign : current) {
-        fresh.push_back(index->compile(campaign));
+        fresh.push_back(targeting->compile(campaign));
         replaced.push_back(campaign.campaign.id);
     }
-    std::sort(fresh.begin(), fresh.end(), byId);
+    std::sort(fresh.begin(), fresh.end(), Targeting::byId);
     std::sort(replaced.begin(), replaced.end());
 
-    std::vector<std::shared_ptr<const CampaignEntry>> kept;
-    kept.reserve(campaigns_.size());
-    for (const auto &entry : campaigns_) {
+    std::vector<Targeting::EntryPointer> kept;
+    kept.reserve(old.campaigns.size());
+    for (const auto &entry : old.campaigns) {
         if (!std::binary_search(replaced.begin(), replaced.end(), entry->id))
             kept.push_back(entry);
     }
-    index->campaigns_.reserve(kept.size() + fresh.size());
-    std::merge(kept.begin(), kept.end(), fresh.begin(), fresh.end(), std::back_inserter(index->campaigns_), byId);
-    index->compileBits();
-    return index;
+    targeting->campaigns.reserve(kept.size() + fresh.size());
+    std::merge(kept.begin(), kept.end(), fresh.begin(), fresh.end(), std::back_inserter(targeting->campaigns),
+               Targeting::byId);
+    targeting->compileBits();
+    return std::shared_ptr<const MatchIndex>(new MatchIndex(std::move(targeting), QDateTime::currentMSecsSinceEpoch()));
+}
+
+std::shared_ptr<const MatchIndex> MatchIndex::at(qint64 ms) const
+{
+    return std::shared_ptr<const MatchIndex>(new MatchIndex(targeting_, ms));
+}
+
+MatchIndex::Bits MatchIndex::servingAt(qint64 ms, qint64 *nextChange) const
+{
+    const Targeting &t = *targeting_;
+    qint64 next = kNever;
+    Bits serving;
+    if (!t.timed.empty()) {
+        serving.assign(t.wordCount, ~uint64_t(0));
+        const std::vector<int> weekSlots = t.zones.slotsAt(ms);
+        next = t.zones.nextSlotChange(ms);
+        for (const auto &[bit, entry] : t.timed) {
+            if (entry->window->stateAt(ms, weekSlots) != ServingWindow::State::Serving)
+                serving[bit >> 6] &= ~(uint64_t(1) << (bit & 63));
+            next = std::min(next, entry->window->nextFlightBoundary(ms));
+        }
+    }
+    if (nextChange)
+        *nextChange = next;
+    return serving;
 }
 
 namespace {
@@ -198,35 +312,39 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
     return ok && n <= 65535 ? quint16(n) : 0;
 }
 
-} // namespace
-
-QString MatchIndex::ruleCode(const CampaignEntry &campaign, const CompiledRule &rule)
+QString ruleCode(const QString &campaignCode, const CompiledRule &rule)
 {
     if (rule.codeNumber == 0)
         return rule.ownCode;
-    return campaign.code + QLatin1Char('-') + dimensionPiece(rule.dimension) + QLatin1Char('-') + typePiece(rule.type)
+    return campaignCode + QLatin1Char('-') + dimensionPiece(rule.dimension) + QLatin1Char('-') + typePiece(rule.type)
            + QLatin1Char('-') + QString::number(rule.codeNumber);
 }
 
-std::shared_ptr<const MatchIndex::CampaignEntry> MatchIndex::compile(const CampaignWithRules &source)
+} // namespace
+
+
+MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const CampaignWithRules &source)
 {
     auto entry = std::make_shared<CampaignEntry>();
     entry->id = source.campaign.id;
     entry->code = source.campaign.code;
     entry->active = source.campaign.status == kStatusActive;
     entry->deleted = source.campaign.deleted;
+    entry->priority = source.campaign.priority;
+    if (!source.campaign.serving.isAlways())
+        entry->window = std::make_unique<const ServingWindow>(ServingWindow::compile(source.campaign.serving, zones));
     for (const TargetRule &rule : source.rules) {
         if (rule.deleted)
             continue;
-        QHash<QString, int> &valueIds = valueIds_[size_t(rule.dimension)];
+        QHash<QString, int> &ids = valueIds[size_t(rule.dimension)];
         CompiledRule compiled{rule.id, {}, defaultCodeNumber(source.campaign.code, rule), rule.dimension, rule.type, {}};
         if (compiled.codeNumber == 0)
             compiled.ownCode = rule.code;
         for (const QString &raw : rule.values) {
             const QString value = normalizeValue(raw);
-            auto it = valueIds.constFind(value);
-            if (it == valueIds.cend())
-                it = valueIds.insert(value, int(valueIds.size()));
+            auto it = ids.constFind(value);
+            if (it == ids.cend())
+                it = ids.insert(value, int(ids.size()));
             compiled.valueIds.push_back(it.value());
         }
         std::sort(compiled.valueIds.begin(), compiled.valueIds.end());
@@ -236,40 +354,49 @@ std::shared_ptr<const MatchIndex::CampaignEntry> MatchIndex::compile(const Campa
     return entry;
 }
 
-void MatchIndex::compileBits()
+void MatchIndex::Targeting::compileBits()
 {
-    const size_t count = campaigns_.size();
-    // Ids from a database sequence are nearly consecutive: then a campaign's bit is its id
-    // less the first one, and a match turns bits into ids with an addition. Only ids spread
-    // far apart get a table of ids by rank (a lookup per matched campaign, a cache miss each
-    // in a big index).
-    firstId_ = count ? campaigns_.front()->id : 0;
-    const bool bitIsId = count && quint64(campaigns_.back()->id - firstId_) < 2 * quint64(count);
-    const size_t bitCount = bitIsId ? size_t(campaigns_.back()->id - firstId_) + 1 : count;
+    const size_t count = campaigns.size();
+    // Bits are numbered in answer order: priority, highest first, then id.
+    std::vector<uint32_t> order(count);
+    std::iota(order.begin(), order.end(), 0u);
+    const bool prioritised = std::any_of(campaigns.begin(), campaigns.end(), [](const auto &c) { return c->priority != 0; });
+    if (prioritised) {
+        std::stable_sort(order.begin(), order.end(),
+                         [this](uint32_t a, uint32_t b) { return campaigns[a]->priority > campaigns[b]->priority; });
+    }
+    // Ids from a database sequence are nearly consecutive: without priorities a campaign's
+    // bit is then its id less the first one, and a match turns bits into ids with an
+    // addition. Otherwise a table maps bits back to ids (read in bit order, so in sequence).
+    firstId = count ? campaigns.front()->id : 0;
+    const bool bitIsId = !prioritised && count && quint64(campaigns.back()->id - firstId) < 2 * quint64(count);
+    const size_t bitCount = bitIsId ? size_t(campaigns.back()->id - firstId) + 1 : count;
     const size_t words = wordsFor(bitCount);
-    wordCount_ = words;
+    wordCount = words;
     for (int d = 0; d < kDimensionCount; ++d) {
-        DimensionIndex &dim = dimensions_[size_t(d)];
+        DimensionIndex &dim = dimensions[size_t(d)];
         dim.unrestricted.assign(words, 0);
-        dim.includes.resize(size_t(valueIds_[size_t(d)].size()));
-        dim.excludes.resize(size_t(valueIds_[size_t(d)].size()));
+        dim.includes.resize(size_t(valueIds[size_t(d)].size()));
+        dim.excludes.resize(size_t(valueIds[size_t(d)].size()));
     }
     if (!bitIsId)
-        idsByBit_.resize(count);
+        idsByBit.resize(count);
 
-    for (size_t rank = 0; rank < count; ++rank) {
-        const CampaignEntry &entry = *campaigns_[rank];
-        ruleCount_ += qsizetype(entry.rules.size());
+    for (size_t place = 0; place < count; ++place) {
+        const CampaignEntry &entry = *campaigns[order[place]];
+        ruleCount += qsizetype(entry.rules.size());
         // A campaign that cannot be delivered is left out of every list and bitset: no match
         // then has to test it. explain() still reads its rules from the entry.
         if (!entry.active || entry.deleted)
             continue;
-        const uint32_t bit = bitIsId ? uint32_t(entry.id - firstId_) : uint32_t(rank);
+        const uint32_t bit = bitIsId ? uint32_t(entry.id - firstId) : uint32_t(place);
         if (!bitIsId)
-            idsByBit_[rank] = entry.id;
+            idsByBit[place] = entry.id;
+        if (entry.window)
+            timed.emplace_back(bit, &entry);
         std::array<bool, kDimensionCount> hasInclude{};
         for (const CompiledRule &rule : entry.rules) {
-            DimensionIndex &dim = dimensions_[size_t(rule.dimension)];
+            DimensionIndex &dim = dimensions[size_t(rule.dimension)];
             auto &lists = rule.type == RuleType::Include ? dim.includes : dim.excludes;
             for (int valueId : rule.valueIds) {
                 auto &listed = lists[size_t(valueId)];
@@ -282,10 +409,10 @@ void MatchIndex::compileBits()
         }
         for (int d = 0; d < kDimensionCount; ++d) {
             if (!hasInclude[size_t(d)])
-                setBit(dimensions_[size_t(d)].unrestricted, bit);
+                setBit(dimensions[size_t(d)].unrestricted, bit);
         }
     }
-    for (DimensionIndex &dim : dimensions_) {
+    for (DimensionIndex &dim : dimensions) {
         dim.allowed.resize(dim.includes.size());
         for (size_t v = 0; v < dim.includes.size(); ++v) {
             if (dim.includes[v].size() + dim.excludes[v].size() < words / 8)
@@ -300,17 +427,23 @@ void MatchIndex::compileBits()
     }
 }
 
-std::vector<qint64> MatchIndex::match(const TargetingQuery &query) const
+std::vector<qint64> MatchIndex::match(const TargetingQuery &query, size_t limit) const
 {
     MatchedIds ids;
-    match(query, ids);
+    match(query, ids, limit);
     return {ids.begin(), ids.end()};
 }
 
-void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids) const
+void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids, size_t limit) const
 {
+    scan(query, ids, limit, serving_);
+}
+
+void MatchIndex::scan(const TargetingQuery &query, MatchedIds &ids, size_t limit, const Bits &serving) const
+{
+    const Targeting &t = *targeting_;
     thread_local MatchScratch scratch;
-    const size_t words = wordCount_;
+    const size_t words = t.wordCount;
     scratch.ensure(words);
 
     // Per dimension the campaigns that qualify: a popular value's precomputed bitset, or for
@@ -322,10 +455,10 @@ void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids) const
     std::array<const std::vector<uint32_t> *, kDimensionCount> includeLists{};
     std::array<const std::vector<uint32_t> *, kDimensionCount> excludeLists{};
     for (int d = 0; d < kDimensionCount; ++d) {
-        const DimensionIndex &dim = dimensions_[size_t(d)];
+        const DimensionIndex &dim = t.dimensions[size_t(d)];
         base[size_t(d)] = dim.unrestricted.data();
         included[size_t(d)] = scratch.none.data();
-        const int valueId = valueIdOf(Dimension(d), query.values[size_t(d)]);
+        const int valueId = t.valueIdOf(Dimension(d), query.values[size_t(d)]);
         if (valueId < 0)
             continue;
         if (const Bits &allowed = dim.allowed[size_t(valueId)]; !allowed.empty()) {
@@ -340,13 +473,16 @@ void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids) const
     }
 
     // Room for every bit, and for what scanMatches() writes past the last match.
-    ids.resize(words * 64 + kAlwaysWritten);
-    const bool bitIsId = idsByBit_.empty();
-    const Scan scan{base, included, scratch.excluded.data(), scratch.marked.data(), words, bitIsId ? firstId_ : 0};
-    ids.resize(size_t(scanMatches(scan, ids.data()) - ids.data()));
+    const size_t room = words * 64;
+    ids.resize(room + kAlwaysWritten);
+    const bool bitIsId = t.idsByBit.empty();
+    const Scan scan{base,  included, scratch.excluded.data(), scratch.marked.data(), serving.empty() ? nullptr : serving.data(),
+                    words, bitIsId ? t.firstId : 0};
+    const qint64 *end = scanMatches(scan, ids.data(), ids.data() + std::min(limit, room));
+    ids.resize(std::min(size_t(end - ids.data()), limit));
     if (!bitIsId) {
         for (qint64 &id : ids)
-            id = idsByBit_[size_t(id)];
+            id = t.idsByBit[size_t(id)];
     }
 
     for (int d = 0; d < kDimensionCount; ++d) {
@@ -357,17 +493,45 @@ void MatchIndex::match(const TargetingQuery &query, MatchedIds &ids) const
     }
 }
 
-Decision MatchIndex::decide(const CampaignEntry &campaign, const std::array<int, kDimensionCount> &valueIds,
-                            const TargetingQuery &query) const
+// What explaining a request at an instant needs for every campaign it decides.
+struct MatchIndex::Explaining
+{
+    TargetingQuery query;
+    std::array<int, kDimensionCount> valueIds;
+    qint64 ms = 0;
+    std::vector<int> weekSlots;            // the week slot of each zone at ms
+    size_t limit = kAll;
+    std::vector<qint64> delivered;     // the answer at ms, ascending
+    QHash<qint64, qsizetype> rankedOut; // matched past the limit -> place in answer order (1-based)
+};
+
+MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const AnswerScope &scope) const
+{
+    const Targeting &t = *targeting_;
+    Explaining context{query, t.valueIdsOf(query), scope.at.value_or(QDateTime::currentMSecsSinceEpoch()), {},
+                       scope.limit, {}, {}};
+    context.weekSlots = t.zones.slotsAt(context.ms);
+    MatchedIds matched;
+    scan(query, matched, kAll, scope.at ? servingAt(*scope.at) : serving_);
+    const size_t answered = std::min(matched.size(), scope.limit);
+    for (size_t place = answered; place < matched.size(); ++place)
+        context.rankedOut.insert(matched[place], qsizetype(place + 1));
+    context.delivered.assign(matched.begin(), matched.begin() + qsizetype(answered));
+    std::sort(context.delivered.begin(), context.delivered.end());
+    return context;
+}
+
+Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &context) const
 {
     Decision decision;
     decision.campaignId = campaign.id;
     decision.campaignCode = campaign.code;
+    decision.priority = campaign.priority;
     for (Dimension d : kDimensions) {
         DimensionCheck check;
         check.dimension = d;
-        check.value = query.value(d);
-        const int valueId = valueIds[size_t(d)];
+        check.value = context.query.value(d);
+        const int valueId = context.valueIds[size_t(d)];
         const CompiledRule *firstInclude = nullptr;
         const CompiledRule *includedBy = nullptr;
         const CompiledRule *excludedBy = nullptr;
@@ -392,91 +556,141 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const std::array<int,
                                        : DimensionCheck::Outcome::NoRules;
         if (deciding) {
             check.ruleId = deciding->id;
-            check.ruleCode = ruleCode(campaign, *deciding);
+            check.ruleCode = ruleCode(campaign.code, *deciding);
         }
         decision.checks.append(check);
+    }
+    const ServingWindow::State state =
+        campaign.window ? campaign.window->stateAt(context.ms, context.weekSlots) : ServingWindow::State::Serving;
+    if (campaign.window) {
+        const ServingWindow &w = *campaign.window;
+        if (w.startMs != std::numeric_limits<qint64>::min())
+            decision.flightStart = QDateTime::fromMSecsSinceEpoch(w.startMs, Qt::UTC);
+        if (w.endMs != kNever)
+            decision.flightEnd = QDateTime::fromMSecsSinceEpoch(w.endMs, Qt::UTC);
+        if (w.zone >= 0)
+            decision.hours = DayParting{w.hours, targeting_->zones.id(w.zone)}.describe();
     }
     if (campaign.deleted)
         decision.verdict = Decision::Verdict::Deleted;
     else if (!campaign.active)
         decision.verdict = Decision::Verdict::Inactive;
-    else
-        decision.verdict = decision.decidingCheck() ? Decision::Verdict::Rejected : Decision::Verdict::Matched;
+    else if (state == ServingWindow::State::NotStarted)
+        decision.verdict = Decision::Verdict::FlightNotStarted;
+    else if (state == ServingWindow::State::Ended)
+        decision.verdict = Decision::Verdict::FlightEnded;
+    else if (state == ServingWindow::State::OutsideHours)
+        decision.verdict = Decision::Verdict::OutsideHours;
+    else if (decision.decidingCheck())
+        decision.verdict = Decision::Verdict::Rejected;
+    else if (const auto ranked = context.rankedOut.constFind(campaign.id); ranked != context.rankedOut.cend()) {
+        decision.verdict = Decision::Verdict::RankedOut;
+        decision.rank = ranked.value();
+        decision.limit = qsizetype(context.limit);
+    } else {
+        decision.verdict = Decision::Verdict::Matched;
+    }
     return decision;
 }
 
-QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<qint64> campaignId) const
+QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<qint64> campaignId,
+                                    const AnswerScope &scope) const
 {
     if (!campaignId)
-        return explainFirst(query, ExplainScope::AllCampaigns, campaignCount()).decisions;
+        return explainFirst(query, ExplainScope::AllCampaigns, campaignCount(), scope).decisions;
     QList<Decision> decisions;
-    if (const CampaignEntry *entry = find(*campaignId))
-        decisions.append(decide(*entry, valueIdsOf(query), query));
+    if (const CampaignEntry *entry = targeting_->find(*campaignId))
+        decisions.append(decide(*entry, explaining(query, scope)));
     return decisions;
 }
 
-MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, ExplainScope scope, qsizetype limit) const
+MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, ExplainScope which, qsizetype rows,
+                                                 const AnswerScope &scope) const
 {
-    // The delivered campaigns are skipped by their matched ids (match() and explain() agree)
+    // The delivered campaigns are skipped by the answer's ids (the match and decide() agree)
     // rather than decided one by one: a request most campaigns match stays cheap too.
-    std::vector<qint64> delivered;
-    if (scope == ExplainScope::NotDelivered)
-        delivered = match(query);
-    const std::array<int, kDimensionCount> valueIds = valueIdsOf(query);
+    const Explaining context = explaining(query, scope);
+    const std::vector<qint64> &delivered = context.delivered;
+    const bool skipDelivered = which == ExplainScope::NotDelivered;
+    const auto &campaigns = targeting_->campaigns;
     ExplainPage page;
-    page.total = qsizetype(campaigns_.size() - delivered.size());
-    page.decisions.reserve(std::min(limit, page.total));
+    page.total = qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
+    page.decisions.reserve(std::min(rows, page.total));
     auto next = delivered.cbegin();
-    for (const auto &campaign : campaigns_) {
-        if (page.decisions.size() >= limit)
+    for (const auto &campaign : campaigns) {
+        if (page.decisions.size() >= rows)
             break;
-        while (next != delivered.cend() && *next < campaign->id)
-            ++next;
-        if (next != delivered.cend() && *next == campaign->id)
-            continue;
-        page.decisions.append(decide(*campaign, valueIds, query));
+        if (skipDelivered) {
+            while (next != delivered.cend() && *next < campaign->id)
+                ++next;
+            if (next != delivered.cend() && *next == campaign->id)
+                continue;
+        }
+        page.decisions.append(decide(*campaign, context));
     }
     return page;
+}
+
+std::optional<MatchIndex::ServingAt> MatchIndex::servingOf(qint64 campaignId, qint64 ms) const
+{
+    const CampaignEntry *entry = targeting_->find(campaignId);
+    if (!entry)
+        return std::nullopt;
+    if (!entry->window)
+        return ServingAt{};
+    const ServingZones &zones = targeting_->zones;
+    const ServingWindow &window = *entry->window;
+    return ServingAt{window.stateAt(ms, zones.slotsAt(ms)), window.nextChange(ms, zones)};
+}
+
+qsizetype MatchIndex::campaignCount() const
+{
+    return qsizetype(targeting_->campaigns.size());
+}
+
+qsizetype MatchIndex::ruleCount() const
+{
+    return targeting_->ruleCount;
 }
 
 QList<qint64> MatchIndex::campaignIds() const
 {
     QList<qint64> ids;
-    ids.reserve(qsizetype(campaigns_.size()));
-    for (const auto &campaign : campaigns_)
+    ids.reserve(campaignCount());
+    for (const auto &campaign : targeting_->campaigns)
         ids.append(campaign->id);
     return ids;
 }
 
 QString MatchIndex::codeOf(qint64 campaignId) const
 {
-    const CampaignEntry *entry = find(campaignId);
+    const CampaignEntry *entry = targeting_->find(campaignId);
     return entry ? entry->code : QString();
 }
 
-const MatchIndex::CampaignEntry *MatchIndex::find(qint64 campaignId) const
+const MatchIndex::CampaignEntry *MatchIndex::Targeting::find(qint64 campaignId) const
 {
-    const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), campaignId,
+    const auto it = std::lower_bound(campaigns.begin(), campaigns.end(), campaignId,
                                      [](const auto &c, qint64 id) { return c->id < id; });
-    return it != campaigns_.end() && (*it)->id == campaignId ? it->get() : nullptr;
+    return it != campaigns.end() && (*it)->id == campaignId ? it->get() : nullptr;
 }
 
-std::array<int, kDimensionCount> MatchIndex::valueIdsOf(const TargetingQuery &query) const
+std::array<int, kDimensionCount> MatchIndex::Targeting::valueIdsOf(const TargetingQuery &query) const
 {
-    std::array<int, kDimensionCount> valueIds{};
+    std::array<int, kDimensionCount> ids{};
     for (int d = 0; d < kDimensionCount; ++d)
-        valueIds[size_t(d)] = valueIdOf(Dimension(d), query.values[size_t(d)]);
-    return valueIds;
+        ids[size_t(d)] = valueIdOf(Dimension(d), query.values[size_t(d)]);
+    return ids;
 }
 
-int MatchIndex::valueIdOf(Dimension dimension, const QString &value) const
+int MatchIndex::Targeting::valueIdOf(Dimension dimension, const QString &value) const
 {
-    return valueIds_[size_t(dimension)].value(value, -1);
+    return valueIds[size_t(dimension)].value(value, -1);
 }
 
 std::optional<qint64> MatchIndex::idOfCode(const QString &code) const
 {
-    for (const auto &campaign : campaigns_) {
+    for (const auto &campaign : targeting_->campaigns) {
         if (campaign->code == code)
             return campaign->id;
     }

@@ -17,6 +17,15 @@ CREATE TABLE IF NOT EXISTS campaigns (
     deleted_at TIMESTAMPTZ
 );
 
+-- Priority, flight and day-parting: nullable columns the Go service neither reads nor writes
+-- (NULL: priority 0, no bound, every hour). serving_hours holds 7 groups of 24 digits,
+-- Monday first, "1" for an hour served; time_zone is an IANA id.
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS priority INTEGER;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS flight_start TIMESTAMPTZ;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS flight_end TIMESTAMPTZ;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS serving_hours TEXT;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS time_zone TEXT;
+
 CREATE TABLE IF NOT EXISTS target_rules (
     id BIGSERIAL PRIMARY KEY,
     code TEXT,

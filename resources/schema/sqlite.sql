@@ -12,7 +12,14 @@ CREATE TABLE IF NOT EXISTS campaigns (
     created_at TEXT,
     updated_at TEXT,
     deleted BOOLEAN NOT NULL DEFAULT false,
-    deleted_at TEXT
+    deleted_at TEXT,
+    -- Priority, flight and day-parting (NULL: priority 0, no bound, every hour). A store
+    -- made before they existed gets them from Schema::apply.
+    priority INTEGER,
+    flight_start TEXT,
+    flight_end TEXT,
+    serving_hours TEXT,
+    time_zone TEXT
 );
 
 CREATE TABLE IF NOT EXISTS target_rules (
@@ -62,36 +69,50 @@ CREATE TABLE IF NOT EXISTS adserve_writer (
     txn INTEGER
 );
 
-CREATE TRIGGER IF NOT EXISTS adserve_campaigns_log_inserted AFTER INSERT ON campaigns
+-- Replaced on every open: the row it logs gained columns.
+DROP TRIGGER IF EXISTS adserve_campaigns_log_inserted;
+CREATE TRIGGER adserve_campaigns_log_inserted AFTER INSERT ON campaigns
 BEGIN
     INSERT INTO adserve_changes (txn, actor, note, campaign_id, entity, op, row_id, after)
     SELECT w.txn, COALESCE(w.actor, 'sqlite'), w.note, NEW.id, 'campaign', 'insert', NEW.id,
            json_object('id', NEW.id, 'code', NEW.code, 'name', NEW.name, 'image', NEW.image, 'cta', NEW.cta,
                        'status', NEW.status, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at,
-                       'deleted', json(CASE WHEN NEW.deleted THEN 'true' ELSE 'false' END), 'deleted_at', NEW.deleted_at)
+                       'deleted', json(CASE WHEN NEW.deleted THEN 'true' ELSE 'false' END), 'deleted_at', NEW.deleted_at,
+                       'priority', NEW.priority, 'flight_start', NEW.flight_start, 'flight_end', NEW.flight_end,
+                       'serving_hours', NEW.serving_hours, 'time_zone', NEW.time_zone)
     FROM (SELECT 1) LEFT JOIN adserve_writer w ON w.id = 1;
 END;
 
-CREATE TRIGGER IF NOT EXISTS adserve_campaigns_log_updated AFTER UPDATE ON campaigns
+-- Replaced on every open: the row it logs gained columns.
+DROP TRIGGER IF EXISTS adserve_campaigns_log_updated;
+CREATE TRIGGER adserve_campaigns_log_updated AFTER UPDATE ON campaigns
 BEGIN
     INSERT INTO adserve_changes (txn, actor, note, campaign_id, entity, op, row_id, before, after)
     SELECT w.txn, COALESCE(w.actor, 'sqlite'), w.note, NEW.id, 'campaign', 'update', NEW.id,
            json_object('id', OLD.id, 'code', OLD.code, 'name', OLD.name, 'image', OLD.image, 'cta', OLD.cta,
                        'status', OLD.status, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at,
-                       'deleted', json(CASE WHEN OLD.deleted THEN 'true' ELSE 'false' END), 'deleted_at', OLD.deleted_at),
+                       'deleted', json(CASE WHEN OLD.deleted THEN 'true' ELSE 'false' END), 'deleted_at', OLD.deleted_at,
+                       'priority', OLD.priority, 'flight_start', OLD.flight_start, 'flight_end', OLD.flight_end,
+                       'serving_hours', OLD.serving_hours, 'time_zone', OLD.time_zone),
            json_object('id', NEW.id, 'code', NEW.code, 'name', NEW.name, 'image', NEW.image, 'cta', NEW.cta,
                        'status', NEW.status, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at,
-                       'deleted', json(CASE WHEN NEW.deleted THEN 'true' ELSE 'false' END), 'deleted_at', NEW.deleted_at)
+                       'deleted', json(CASE WHEN NEW.deleted THEN 'true' ELSE 'false' END), 'deleted_at', NEW.deleted_at,
+                       'priority', NEW.priority, 'flight_start', NEW.flight_start, 'flight_end', NEW.flight_end,
+                       'serving_hours', NEW.serving_hours, 'time_zone', NEW.time_zone)
     FROM (SELECT 1) LEFT JOIN adserve_writer w ON w.id = 1;
 END;
 
-CREATE TRIGGER IF NOT EXISTS adserve_campaigns_log_deleted AFTER DELETE ON campaigns
+-- Replaced on every open: the row it logs gained columns.
+DROP TRIGGER IF EXISTS adserve_campaigns_log_deleted;
+CREATE TRIGGER adserve_campaigns_log_deleted AFTER DELETE ON campaigns
 BEGIN
     INSERT INTO adserve_changes (txn, actor, note, campaign_id, entity, op, row_id, before)
     SELECT w.txn, COALESCE(w.actor, 'sqlite'), w.note, OLD.id, 'campaign', 'delete', OLD.id,
            json_object('id', OLD.id, 'code', OLD.code, 'name', OLD.name, 'image', OLD.image, 'cta', OLD.cta,
                        'status', OLD.status, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at,
-                       'deleted', json(CASE WHEN OLD.deleted THEN 'true' ELSE 'false' END), 'deleted_at', OLD.deleted_at)
+                       'deleted', json(CASE WHEN OLD.deleted THEN 'true' ELSE 'false' END), 'deleted_at', OLD.deleted_at,
+                       'priority', OLD.priority, 'flight_start', OLD.flight_start, 'flight_end', OLD.flight_end,
+                       'serving_hours', OLD.serving_hours, 'time_zone', OLD.time_zone)
     FROM (SELECT 1) LEFT JOIN adserve_writer w ON w.id = 1;
 END;
 

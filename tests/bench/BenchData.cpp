@@ -11,7 +11,7 @@ namespace adserve::bench {
 
 QList<CampaignWithRules> generatedCampaigns(qsizetype count, quint64 seed)
 {
-    CampaignGenerator generator(seed);
+    CampaignGenerator generator(seed, QDate::currentDate());
     QList<CampaignWithRules> campaigns;
     campaigns.reserve(count);
     qint64 ruleId = 0;

@@ -1,6 +1,6 @@
 // A large store: answers of thousands of campaigns are exactly the bytes of the per-campaign
-// builder (each campaign read from the store, its fragment made by the codec, joined in id
-// order), whichever way each fragment was found: from the store, from the cache, from the
+// builder (each campaign read from the store, its fragment made by the codec, joined in
+// answer order: priority, then id), whichever way each fragment was found: from the store, from the cache, from the
 // near cache, or a mix of them. And while its index loads, the server says so.
 #include "Engine.h"
 #include "cache/CampaignCodec.h"
@@ -89,7 +89,10 @@ QByteArray LargeAnswersTest::perCampaignArray(Engine &engine, const TargetingQue
         qFatal("%s", qPrintable(campaigns.message));
     QList<Campaign> delivered = campaigns.value;
     delivered.removeIf([](const Campaign &c) { return !c.isDeliverable(); });
-    std::sort(delivered.begin(), delivered.end(), [](const Campaign &a, const Campaign &b) { return a.id < b.id; });
+    // Answer order: priority, highest first, then id.
+    std::sort(delivered.begin(), delivered.end(), [](const Campaign &a, const Campaign &b) {
+        return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
+    });
     QByteArray out = "[";
     for (const Campaign &c : delivered) {
         if (out.size() > 1)
@@ -131,7 +134,7 @@ void LargeAnswersTest::sameBytesAsThePerCampaignBuilder()
     QVERIFY2(count >= atLeast, qPrintable(QString::number(count)));
 
     auto body = [&] {
-        DeliveredBody delivered = engine->delivery().deliverBody(request.query());
+        DeliveredBody delivered = engine->delivery().deliverBody(request.query(), MatchIndex::kAll);
         if (!delivered.ok() || delivered.campaigns != count)
             qWarning("delivered %d of %lld: %s", delivered.campaigns, count, qPrintable(delivered.storeError));
         return delivered.body;

@@ -3,16 +3,22 @@
 #include "store/ValueLists.h"
 
 #include <QSet>
+#include <QTimeZone>
 #include <QTest>
 
 using namespace adserve;
 
 namespace {
 
+const QDate kAnchor(2026, 12, 2);
+
 QString fingerprint(const CampaignWithRules &c)
 {
+    const ServingTimes &s = c.campaign.serving;
     QStringList parts{c.campaign.code, c.campaign.name, c.campaign.image, c.campaign.cta, c.campaign.status,
-                      c.campaign.deleted ? QStringLiteral("deleted") : QStringLiteral("live")};
+                      c.campaign.deleted ? QStringLiteral("deleted") : QStringLiteral("live"),
+                      QString::number(c.campaign.priority), s.flightStart.toString(Qt::ISODate),
+                      s.flightEnd.toString(Qt::ISODate), s.dayParting ? s.dayParting->describe() : QString()};
     for (const TargetRule &r : c.rules)
         parts << dimensionName(r.dimension) << ruleTypeName(r.type) << r.values.join(u',');
     return parts.join(u'|');
@@ -33,17 +39,17 @@ private Q_SLOTS:
 
 void CampaignGeneratorTest::sameSeedSameCampaigns()
 {
-    CampaignGenerator a(2024), b(2024);
+    CampaignGenerator a(2024, kAnchor), b(2024, kAnchor);
     for (int i = 0; i < 500; ++i)
         QCOMPARE(fingerprint(a.next()), fingerprint(b.next()));
-    CampaignGenerator c(2024);
+    CampaignGenerator c(2024, kAnchor);
     QCOMPARE(c.next().campaign.code, QStringLiteral("gen-2024-1"));
     QCOMPARE(c.next().campaign.code, QStringLiteral("gen-2024-2"));
 }
 
 void CampaignGeneratorTest::differentSeedsDiffer()
 {
-    CampaignGenerator a(1), b(2);
+    CampaignGenerator a(1, kAnchor), b(2, kAnchor);
     int same = 0;
     for (int i = 0; i < 200; ++i) {
         QString fa = fingerprint(a.next()).section(u'|', 1);
@@ -55,7 +61,7 @@ void CampaignGeneratorTest::differentSeedsDiffer()
 
 void CampaignGeneratorTest::everyCampaignIsValid()
 {
-    CampaignGenerator generator(7);
+    CampaignGenerator generator(7, kAnchor);
     QSet<QString> codes;
     for (int i = 0; i < 5000; ++i) {
         const CampaignWithRules c = generator.next();
@@ -76,8 +82,9 @@ void CampaignGeneratorTest::mixLooksReal()
     QVERIFY(osNames.contains(QStringLiteral("HarmonyOS")) && osNames.contains(QStringLiteral("KaiOS")));
 
     constexpr int n = 20000;
-    CampaignGenerator generator(99);
-    int inactive = 0, deleted = 0;
+    CampaignGenerator generator(99, kAnchor);
+    int inactive = 0, deleted = 0, prioritised = 0, flights = 0, underWay = 0, dayParted = 0;
+    const QDateTime anchor = kAnchor.startOfDay(QTimeZone::utc());
     int none[kDimensionCount] = {}, includeOnly[kDimensionCount] = {}, excludeOnly[kDimensionCount] = {},
         both[kDimensionCount] = {};
     QHash<QString, int> appUses;
@@ -85,6 +92,11 @@ void CampaignGeneratorTest::mixLooksReal()
         const CampaignWithRules c = generator.next();
         inactive += c.campaign.status == kStatusInactive;
         deleted += c.campaign.deleted;
+        prioritised += c.campaign.priority != 0;
+        const ServingTimes &serving = c.campaign.serving;
+        flights += serving.flightStart.isValid();
+        underWay += serving.flightStart <= anchor && anchor < serving.flightEnd;
+        dayParted += serving.dayParting.has_value();
         for (Dimension d : kDimensions) {
             bool inc = false, exc = false;
             for (const TargetRule &r : c.rules) {
@@ -107,6 +119,12 @@ void CampaignGeneratorTest::mixLooksReal()
     auto between = [](int value, double low, double high) { return value >= low * n && value <= high * n; };
     QVERIFY2(between(inactive, 0.09, 0.11), qPrintable(QString::number(inactive)));
     QVERIFY2(between(deleted, 0.025, 0.035), qPrintable(QString::number(deleted)));
+    // A fifth ranked above the rest, a quarter in a flight (most of those under way on the
+    // anchor day), 15% day-parted.
+    QVERIFY2(between(prioritised, 0.18, 0.22), qPrintable(QString::number(prioritised)));
+    QVERIFY2(between(flights, 0.23, 0.27), qPrintable(QString::number(flights)));
+    QVERIFY2(underWay > flights / 3 && underWay < flights, qPrintable(QString::number(underWay)));
+    QVERIFY2(between(dayParted, 0.13, 0.17), qPrintable(QString::number(dayParted)));
     // Per dimension: no rule, INCLUDE only, EXCLUDE only, both. Nearly every campaign names
     // its markets, most one platform; app rules are mostly blocklists.
     const double expected[kDimensionCount][4] = {{0.02, 0.90, 0.05, 0.03},

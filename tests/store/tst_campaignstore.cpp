@@ -4,6 +4,7 @@
 #include "store/CampaignGenerator.h"
 #include "store/CampaignStore.h"
 #include "store/ConnectionPool.h"
+#include "store/Schema.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -137,7 +138,7 @@ void CampaignStoreTest::schemaCreationIsIdempotent()
         QVERIFY(mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next());
         QCOMPARE(mode.value(0).toString(), QStringLiteral("wal"));
     }
-    QCOMPARE(scalar(QStringLiteral("SELECT value FROM adserve_meta WHERE key = 'schema_version'")), 2);
+    QCOMPARE(scalar(QStringLiteral("SELECT value FROM adserve_meta WHERE key = 'schema_version'")), Schema::kVersion);
 }
 
 void CampaignStoreTest::opensADatabaseOfTheGoService()
@@ -818,7 +819,7 @@ void CampaignStoreTest::generatorFillsTheStore()
     // Same seed again: the same codes, so every one is taken.
     QCOMPARE(CampaignGenerator::generate(*store_, 10, 42).error, StoreError::Conflict);
     // And what was stored is what the generator makes.
-    CampaignGenerator generator(42);
+    CampaignGenerator generator(42, QDate::currentDate());
     const CampaignWithRules first = generator.next();
     const auto stored = store_->campaignsByIds({scalar(QStringLiteral("SELECT id FROM campaigns WHERE code = 'gen-42-1'"))});
     QVERIFY(stored.ok());
