@@ -280,6 +280,8 @@ StoreResult<CampaignWithRules> CampaignStore::update(const CampaignWithRules &ca
         changed.image = campaign.campaign.image;
         changed.cta = campaign.campaign.cta;
         changed.status = campaign.campaign.status;
+        changed.priority = campaign.campaign.priority;
+        changed.serving = campaign.campaign.serving;
         changed.updatedAt = now;
         w.rows().updateCampaign(changed);
         w.replaceRules(changed, campaign.rules, now);

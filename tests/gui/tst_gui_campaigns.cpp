@@ -303,6 +303,15 @@ private Q_SLOTS:
         QCOMPARE(again.campaigns.last().campaign.name, QStringLiteral("Ludo, the game"));
     }
 
+    void tmpShot()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
+        QTest::qWait(300);
+        studio_->window().grab().save(QStringLiteral("/tmp/shot-window.png"));
+        studio_->window().campaigns()->editor()->grab().save(QStringLiteral("/tmp/shot-editor.png"));
+        qWarning() << studio_->window().size() << studio_->window().campaigns()->editor()->size() << studio_->window().campaigns()->editor()->minimumSizeHint();
+    }
+
     void generatorRunsOffTheGuiThreadAndCancels()
     {
         CampaignsPanel *panel = studio_->window().campaigns();

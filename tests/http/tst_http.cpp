@@ -13,11 +13,6 @@
 
 using namespace adserve;
 
-// The sample request two sample campaigns (spotify, subwaysurfer) answer.
-static const QString kLudoInUs = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
-static const QByteArray kLudoInUsBody =
-    R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])";
-
 void HttpTest::initTestCase()
 {
     QString error;
@@ -435,6 +430,33 @@ void HttpTest::adminRejectsBadInput_data()
                                      << QByteArray(R"({"code":"x5","name":"n","image":"not a url","cta":"c"})") << 400 << "image";
     QTest::newRow("duplicate code") << QByteArray("POST") << "/api/v1/campaigns"
                                     << QByteArray(R"({"code":"spotify","name":"n","image":"https://i","cta":"c"})") << 409 << "";
+    const QByteArray valid = R"("code":"timed","name":"n","image":"https://i","cta":"c",)";
+    QTest::newRow("flight ends before it starts")
+        << QByteArray("POST") << "/api/v1/campaigns"
+        << "{" + valid + R"("flightStart":"2026-12-24T00:00:00Z","flightEnd":"2026-12-23T00:00:00Z"})" << 400 << "flightEnd";
+    QTest::newRow("flight time without a zone")
+        << QByteArray("POST") << "/api/v1/campaigns" << "{" + valid + R"("flightStart":"2026-12-24T00:00:00"})" << 400
+        << "flightStart";
+    QTest::newRow("unknown time zone")
+        << QByteArray("POST") << "/api/v1/campaigns"
+        << "{" + valid + R"("dayParting":{"timeZone":"Mars/Olympus","hours":["1","1","1","1","1","1","1"]}})" << 400
+        << "dayParting.hours";
+    QTest::newRow("six days of hours")
+        << QByteArray("POST") << "/api/v1/campaigns"
+        << "{" + valid + R"("dayParting":{"timeZone":"UTC","hours":["111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111"]}})"
+        << 400 << "dayParting.hours";
+    QTest::newRow("a zone no system knows")
+        << QByteArray("POST") << "/api/v1/campaigns"
+        << "{" + valid + R"("dayParting":{"timeZone":"Mars/Olympus","hours":["111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111","111111111111111111111111"]}})"
+        << 400 << "Mars/Olympus";
+    QTest::newRow("no hour at all")
+        << QByteArray("POST") << "/api/v1/campaigns"
+        << "{" + valid + R"("dayParting":{"timeZone":"UTC","hours":["0","0","0","0","0","0","0"]}})" << 400
+        << "dayParting.hours";
+    QTest::newRow("priority out of range")
+        << QByteArray("POST") << "/api/v1/campaigns" << "{" + valid + R"("priority":10000000})" << 400 << "priority";
+    QTest::newRow("priority not a number")
+        << QByteArray("POST") << "/api/v1/campaigns" << "{" + valid + R"("priority":"high"})" << 400 << "priority";
     QTest::newRow("bad status") << QByteArray("PATCH") << "/api/v1/campaigns/1" << QByteArray(R"({"status":"PAUSED-ISH"})") << 400 << "status";
     QTest::newRow("invalidate ids not array") << QByteArray("POST") << "/api/v1/cache/invalidate" << QByteArray(R"({"ids":"all"})") << 400 << "ids";
 }

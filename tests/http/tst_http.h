@@ -23,6 +23,10 @@ struct Response
 };
 
 inline const QByteArray kToken = "test-token";
+// The sample request two sample campaigns (spotify, subwaysurfer) answer.
+inline const QString kLudoInUs = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+inline const QByteArray kLudoInUsBody = "[{\"cid\":\"spotify\",\"img\":\"https://somelink\",\"cta\":\"Download\"},"
+                                        "{\"cid\":\"subwaysurfer\",\"img\":\"https://somelink3\",\"cta\":\"Play\"}]";
 inline const QByteArray kExplainToken = "explain-token";
 
 // Declared apart from its definitions: moc cannot read the raw string literals there.
@@ -60,6 +64,9 @@ private slots:
     void historyAndRestore();
     void changeRoutesRejectBadInput_data();
     void changeRoutesRejectBadInput();
+    void servingTimesOverHttp();
+    void limitParam_data();
+    void limitParam();
     void batchesGiveSameAnswer();
     void concurrentClients();
 

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
+#include <QTimeZone>
 #include <QtConcurrent>
 
 using namespace adserve;
@@ -198,12 +199,35 @@ void CampaignStoreTest::opensADatabaseOfTheGoService()
     QVERIFY2(updated.ok(), qPrintable(updated.message));
     QVERIFY(updated.value.campaign.updatedAt > second.value.campaign.updatedAt);
 
+    // Its rows have no priority, flight or hours: they serve as before. adserve keeps them in
+    // columns of their own, which the Go service's INSERTs (naming its columns) leave NULL.
+    QCOMPARE(first.value.campaign.priority, 0);
+    QVERIFY(first.value.campaign.serving.isAlways());
+    second = store_->campaign(2);
+    second.value.campaign.priority = 4;
+    second.value.campaign.serving.flightStart = QDateTime(QDate(2026, 12, 24), QTime(9, 0), QTimeZone::utc());
+    second.value.campaign.serving.dayParting =
+        DayParting{*weekHoursFromText(QStringLiteral("1").repeated(24) + QStringLiteral("0").repeated(144)),
+                   QByteArrayLiteral("America/New_York")};
+    QVERIFY(store_->update(second.value, second.value.campaign.updatedAt).ok());
+    QVERIFY2(q.exec(isPostgres() ? QStringLiteral("INSERT INTO campaigns (code, name, image, cta, created_at, updated_at) "
+                                                  "VALUES ('go-3', 'Later Go', 'https://go/3', 'Open', now(), now())")
+                                 : QStringLiteral("INSERT INTO campaigns (code, name, image, cta, created_at, updated_at) "
+                                                  "VALUES ('go-3', 'Later Go', 'https://go/3', 'Open', '2024-05-01 10:00:00', "
+                                                  "'2024-05-01 10:00:00')")),
+             qPrintable(q.lastError().text()));
+
     store_.reset();
     store_ = openStore(); // and once more: nothing added twice
     QVERIFY(store_);
-    QCOMPARE(store_->campaigns().value.size(), 2);
+    QCOMPARE(store_->campaigns().value.size(), 3);
     if (isPostgres())
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE tablename = 'target_rules'")), 2);
+    const Campaign timed = store_->campaign(2).value.campaign;
+    QCOMPARE(timed.priority, 4);
+    QCOMPARE(timed.serving, second.value.campaign.serving);
+    QVERIFY(store_->campaign(3).value.campaign.serving.isAlways());
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM campaigns WHERE priority IS NULL AND serving_hours IS NULL")), 2);
 }
 
 void CampaignStoreTest::seedsSamplesOnlyIntoANewEmbeddedDatabase()
