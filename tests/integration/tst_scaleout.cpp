@@ -1,7 +1,8 @@
 // Scale-out: three `adserve` processes behind a real HAProxy, over one PostgreSQL and a
 // real three-master Redis Cluster. A change made through any instance, or straight in the
 // database, is applied by every instance, every instance says so in the registry, and every
-// instance then answers with it (its stale cached copy dropped from the cluster).
+// instance then answers with it (its stale cached copy dropped from the cluster). A flight
+// starts on time on every instance, with no write.
 #include "AdserveProcess.h"
 #include "TestHaproxy.h"
 #include "TestPostgres.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void theBalancerReachesEveryInstance();
     void aChangeThroughOneInstanceIsLiveOnAll();
     void aChangeMadeInSqlIsLiveOnAll();
+    void aFlightStartsOnTimeEverywhereWithoutAWrite();
     void anInstanceThatStopsLeavesTheRegistry();
 
 private:
@@ -108,6 +110,45 @@ void ScaleOutTest::cleanupTestCase()
 {
     haproxy_.stop();
     instances_.clear();
+}
+
+void ScaleOutTest::aFlightStartsOnTimeEverywhereWithoutAWrite()
+{
+    // A flight starting 2 s from now: once the campaign is live everywhere, nothing more is
+    // written, and every instance starts serving it within a second of its start.
+    const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(2);
+    const HttpAnswer created = admin("POST", QStringLiteral("/api/v1/campaigns"),
+                                     R"({"code":"on-time","name":"On time","image":"https://x/t.png","cta":"Go",)"
+                                     R"("flightStart":")" + start.toString(Qt::ISODateWithMs).toLatin1()
+                                         + R"(","rules":[{"dimension":"country","ruleType":"INCLUDE","values":["FJ"]}]})");
+    QCOMPARE(created.status, 201);
+    const qint64 changeId = created.headers.value("x-adserve-change-id").toLongLong();
+    QTRY_VERIFY_WITH_TIMEOUT(liveEverywhere(changeId, kInstances), 1500);
+    QVERIFY2(QDateTime::currentDateTimeUtc() < start, "the change took too long to be live to see the start");
+
+    std::vector<qint64> firstServedMs(instances_.size(), 0);
+    const qint64 startMs = start.toMSecsSinceEpoch();
+    while (QDateTime::currentMSecsSinceEpoch() < startMs + 1500) {
+        for (size_t i = 0; i < instances_.size(); ++i) {
+            if (firstServedMs[i])
+                continue;
+            const qint64 asked = QDateTime::currentMSecsSinceEpoch();
+            const HttpAnswer answer = httpRequest("GET", instances_[i]->url() + QStringLiteral("/v1/delivery?app=a&country=fj&os=x"));
+            if (answer.status == 200) {
+                firstServedMs[i] = asked;
+                QVERIFY2(asked >= startMs - 50, qPrintable(QStringLiteral("instance %1 served %2 ms early").arg(i).arg(startMs - asked)));
+            } else {
+                QCOMPARE(answer.status, 204);
+            }
+        }
+        QTest::qWait(20);
+    }
+    for (size_t i = 0; i < instances_.size(); ++i) {
+        QVERIFY2(firstServedMs[i] != 0, qPrintable(QStringLiteral("instance %1 never served it").arg(i)));
+        qInfo("instance %zu served %lld ms after the start", i, firstServedMs[i] - startMs);
+        QVERIFY(firstServedMs[i] <= startMs + 1000);
+    }
+    QCOMPARE(newestChange(), changeId); // no write in between
 }
 
 void ScaleOutTest::theBalancerReachesEveryInstance()
