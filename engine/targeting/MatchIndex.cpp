@@ -501,16 +501,21 @@ struct MatchIndex::Explaining
     qint64 ms = 0;
     std::vector<int> weekSlots;            // the week slot of each zone at ms
     size_t limit = kAll;
-    std::vector<qint64> delivered;     // the answer at ms, ascending
+    std::vector<qint64> delivered;     // the answer at ms, ascending (when asked for)
     QHash<qint64, qsizetype> rankedOut; // matched past the limit -> place in answer order (1-based)
 };
 
-MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const AnswerScope &scope) const
+MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const AnswerScope &scope,
+                                              bool needsAnswer) const
 {
     const Targeting &t = *targeting_;
     Explaining context{query, t.valueIdsOf(query), scope.at.value_or(QDateTime::currentMSecsSinceEpoch()), {},
                        scope.limit, {}, {}};
     context.weekSlots = t.zones.slotsAt(context.ms);
+    // The answer itself only matters for what it leaves out: past a limit, or for a page of
+    // the campaigns not delivered.
+    if (!needsAnswer)
+        return context;
     MatchedIds matched;
     scan(query, matched, kAll, scope.at ? servingAt(*scope.at) : serving_);
     const size_t answered = std::min(matched.size(), scope.limit);
@@ -600,7 +605,7 @@ QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<q
         return explainFirst(query, ExplainScope::AllCampaigns, campaignCount(), scope).decisions;
     QList<Decision> decisions;
     if (const CampaignEntry *entry = targeting_->find(*campaignId))
-        decisions.append(decide(*entry, explaining(query, scope)));
+        decisions.append(decide(*entry, explaining(query, scope, scope.limit != kAll)));
     return decisions;
 }
 
@@ -609,9 +614,9 @@ MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, Ex
 {
     // The delivered campaigns are skipped by the answer's ids (the match and decide() agree)
     // rather than decided one by one: a request most campaigns match stays cheap too.
-    const Explaining context = explaining(query, scope);
-    const std::vector<qint64> &delivered = context.delivered;
     const bool skipDelivered = which == ExplainScope::NotDelivered;
+    const Explaining context = explaining(query, scope, skipDelivered || scope.limit != kAll);
+    const std::vector<qint64> &delivered = context.delivered;
     const auto &campaigns = targeting_->campaigns;
     ExplainPage page;
     page.total = qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));

@@ -112,7 +112,7 @@ private:
     MatchIndex(std::shared_ptr<const Targeting> targeting, qint64 ms);
     void scan(const TargetingQuery &query, MatchedIds &ids, size_t limit, const Bits &serving) const;
     Bits servingAt(qint64 ms, qint64 *nextChange = nullptr) const;
-    Explaining explaining(const TargetingQuery &query, const AnswerScope &scope) const;
+    Explaining explaining(const TargetingQuery &query, const AnswerScope &scope, bool needsAnswer) const;
     Decision decide(const CampaignEntry &campaign, const Explaining &context) const;
 
     std::shared_ptr<const Targeting> targeting_; // shared by the indexes of other instants

@@ -33,6 +33,9 @@ Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
   --pairs P              delivery and ceiling runs alternate P times per endpoint, 1-10
                          (default 2: delivery, ceiling, delivery, ceiling)
   --no-ceiling           measure delivery alone, without the ceiling server (one run each)
+  --store FILE           serve this SQLite store (say, one of a million campaigns made once
+                         with `adserve generate`) instead of generating one
+  --limit N              ask for the first N campaigns of each answer (the limit parameter)
   -h, --help             this help
 
 Environment passed to the server is cleaned of DATABASE_URL, REDIS_URL and REDIS_CLUSTER;
@@ -55,6 +58,8 @@ with_redis=0
 with_cluster=0
 with_ceiling=1
 pairs=2
+store=""
+limit=""
 
 whole() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1 must be a whole number from $3 to $4 (got \"$2\")"; }
 value_of() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; echo "$2"; }
@@ -75,6 +80,8 @@ while [[ $# -gt 0 ]]; do
     --no-embedded) with_embedded=0; shift ;;
     --pairs) pairs=$(value_of "$@"); whole --pairs "$pairs" 1 10; shift 2 ;;
     --no-ceiling) with_ceiling=0; shift ;;
+    --store) store=$(value_of "$@"); shift 2 ;;
+    --limit) limit=$(value_of "$@"); whole --limit "$limit" 1 1000000000; shift 2 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) (( positional_seen == 0 )) || die "only one build directory, got \"$1\" too"
        build=$1; positional_seen=1; shift ;;
@@ -151,8 +158,8 @@ health_paths=$work/health-paths.txt
 for c in "${countries[@]}"; do
   for o in "${oses[@]}"; do
     for a in "${apps[@]}"; do
-      echo "/api/v1/delivery?country=$c&os=$o&app=$a" >> "$api_paths"
-      echo "/v1/delivery?app=$a&country=$c&os=$o" >> "$v1_paths"
+      echo "/api/v1/delivery?country=$c&os=$o&app=$a${limit:+&limit=$limit}" >> "$api_paths"
+      echo "/v1/delivery?app=$a&country=$c&os=$o${limit:+&limit=$limit}" >> "$v1_paths"
     done
   done
 done
@@ -443,7 +450,10 @@ run_redis_mode() { # mode url [VAR=value ...]
 
 # ---------------------------------------------------------------------------------------
 db=$work/adserve.sqlite
-if [[ -z $campaigns ]]; then
+if [[ -n $store ]]; then
+  [[ -f $store ]] || die "--store $store: no such file"
+  db=$store
+elif [[ -z $campaigns ]]; then
   # Matches grow in proportion to the campaign count: measure a probe, then scale.
   probe=2000
   generate "$db" "$probe"
@@ -456,7 +466,7 @@ if [[ -z $campaigns ]]; then
   echo "e2e: $probe campaigns matched $probe_mean per request; using $campaigns for ~$target_matches" >&2
   rm -f "$db"
 fi
-generate "$db" "$campaigns"
+[[ -n $store ]] || generate "$db" "$campaigns"
 
 start_server "$db"
 read -r mean lo hi <<<"$(matched_counts)"
@@ -471,7 +481,7 @@ fi
 stop_server
 
 echo
-echo "adserve e2e: $("$adserve" --version 2>/dev/null | head -1), $campaigns generated campaigns (seed $seed)"
+echo "adserve e2e: $("$adserve" --version 2>/dev/null | head -1), ${store:-$campaigns generated campaigns (seed $seed)}${limit:+, limit=$limit}"
 echo "request mix: $(wc -l < "$api_paths") queries (${countries[*]} x ${oses[*]} x ${#apps[@]} apps), matched campaigns mean $mean, min $lo, max $hi"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, ${duration}s per run (warm-up ${warmup}s), loopback"
