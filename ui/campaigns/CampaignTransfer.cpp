@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <functional>
+
 namespace adserve::CampaignTransfer {
 
 namespace {
@@ -21,21 +23,68 @@ QString listColumn(Dimension d, RuleType t)
     return dimensionName(d) + QLatin1Char('_') + ruleTypeName(t).toLower();
 }
 
-QStringList allColumns()
-{
-    QStringList columns = kFixedColumns;
-    for (Dimension d : kDimensions) {
-        columns << listColumn(d, RuleType::Include) << listColumn(d, RuleType::Exclude);
-    }
-    return columns;
-}
-
 QByteArray csvField(const QString &text)
 {
     QByteArray bytes = text.toUtf8();
     if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n') || bytes.contains('\r'))
         bytes = '"' + bytes.replace("\"", "\"\"") + '"';
     return bytes;
+}
+
+// Optional, after the lists: when it serves and how it ranks (empty: the default). Times in
+// ISO 8601 with a zone, the hours as weekHoursText() writes them.
+const QStringList kServingColumns{QStringLiteral("priority"), QStringLiteral("flight_start"),
+                                  QStringLiteral("flight_end"), QStringLiteral("time_zone"),
+                                  QStringLiteral("serving_hours")};
+
+QStringList allColumns()
+{
+    QStringList columns = kFixedColumns;
+    for (Dimension d : kDimensions) {
+        columns << listColumn(d, RuleType::Include) << listColumn(d, RuleType::Exclude);
+    }
+    return columns + kServingColumns;
+}
+
+QString isoOrEmpty(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QByteArrayList servingFields(const Campaign &c)
+{
+    const std::optional<DayParting> &parting = c.serving.dayParting;
+    return {csvField(c.priority ? QString::number(c.priority) : QString()), csvField(isoOrEmpty(c.serving.flightStart)),
+            csvField(isoOrEmpty(c.serving.flightEnd)),
+            csvField(parting ? QString::fromUtf8(parting->timeZone) : QString()),
+            csvField(parting ? weekHoursText(parting->hours) : QString())};
+}
+
+// Reads the serving columns of a row into `c`; what cannot be read is a message in `errors`.
+void readServing(const std::function<QString(const QString &)> &field, Campaign &c, QStringList &errors)
+{
+    if (const QString priority = field(QStringLiteral("priority")); !priority.isEmpty()) {
+        bool ok = false;
+        c.priority = priority.toInt(&ok);
+        if (!ok)
+            errors.append(QObject::tr("priority: \"%1\" is not a whole number").arg(priority));
+    }
+    for (auto [column, time] : {std::pair{QStringLiteral("flight_start"), &c.serving.flightStart},
+                                std::pair{QStringLiteral("flight_end"), &c.serving.flightEnd}}) {
+        const QString text = field(column);
+        if (text.isEmpty())
+            continue;
+        *time = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!time->isValid() || time->timeSpec() == Qt::LocalTime)
+            errors.append(QObject::tr("%1: \"%2\" is not an ISO 8601 time with a zone").arg(column, text));
+        *time = time->toUTC();
+    }
+    const QString hours = field(QStringLiteral("serving_hours"));
+    if (hours.isEmpty())
+        return;
+    c.serving.dayParting = dayPartingFromText(hours, field(QStringLiteral("time_zone")));
+    if (!weekHoursFromText(hours))
+        errors.append(QObject::tr("serving_hours: 7 groups of 24 digits expected"));
 }
 
 CampaignWithRules asNew(CampaignWithRules c)
@@ -77,6 +126,7 @@ QByteArray toCsv(const QList<CampaignWithRules> &campaigns)
                 fields.append(csvField(values.join(kValueSeparator)));
             }
         }
+        fields += servingFields(c.campaign);
         out += fields.join(',') + "\r\n";
     }
     return out;
@@ -158,10 +208,12 @@ Parsed fromCsv(const QByteArray &bytes)
     }
     if (!parsed.errors.isEmpty())
         return parsed;
+    int row = 0;
     while (pos < bytes.size()) {
         const QStringList fields = readCsvRecord(bytes, pos);
         if (fields.size() == 1 && fields.first().trimmed().isEmpty())
             continue;
+        ++row;
         const auto field = [&](const QString &name) {
             return fields.value(column.value(name, -1)).trimmed();
         };
@@ -179,7 +231,12 @@ Parsed fromCsv(const QByteArray &bytes)
                     c.rules.append(TargetRule{0, {}, 0, d, t, values, {}, {}, false, {}});
             }
         }
-        parsed.campaigns.append(c);
+        QStringList problems;
+        readServing(field, c.campaign, problems);
+        for (const QString &problem : std::as_const(problems))
+            parsed.errors.append(QObject::tr("campaign %1: %2").arg(row).arg(problem));
+        if (problems.isEmpty())
+            parsed.campaigns.append(c);
     }
     return parsed;
 }
