@@ -58,9 +58,23 @@ struct MatchIndex::Targeting
     std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
     ServingZones zones;
     std::vector<EntryPointer> campaigns; // id ascending
-    qint64 firstId = 0;                  // a campaign's bit is its id - firstId ...
-    std::vector<qint64> idsByBit;        // ... unless priorities differ or ids are far apart: then its
-                                         // place in answer order, and this maps back
+    // Bits are numbered in answer order, one segment per priority, highest first. In a
+    // segment whose ids are close together (ids from a database sequence are) a campaign's
+    // bit is firstBit + its id - firstId, so a match turns bits into ids with an addition;
+    // in a sparse one it is firstBit + its rank, and `sparseIds` maps it back (a lookup per
+    // matched campaign, a cache and TLB miss each in a big index).
+    struct Segment
+    {
+        uint32_t firstBit = 0;
+        uint32_t bits = 0;
+        qint64 firstId = 0;
+        bool dense = true;
+        size_t sparseAt = 0; // where its ids start in sparseIds, when not dense
+    };
+    std::vector<Segment> segments;
+    std::vector<qint64> sparseIds;
+    // Turns the bits of a match (ascending) into campaign ids.
+    void bitsToIds(MatchedIds &ids) const;
     size_t wordCount = 0;                // words in every bitset
     std::array<DimensionIndex, kDimensionCount> dimensions;
     // Deliverable campaigns with a flight or day-parting, and their bits.
@@ -365,13 +379,28 @@ void MatchIndex::Targeting::compileBits()
         std::stable_sort(order.begin(), order.end(),
                          [this](uint32_t a, uint32_t b) { return campaigns[a]->priority > campaigns[b]->priority; });
     }
-    // Ids from a database sequence are nearly consecutive: without priorities a campaign's
-    // bit is then its id less the first one, and a match turns bits into ids with an
-    // addition. Otherwise a table maps bits back to ids (read in bit order, so in sequence).
-    firstId = count ? campaigns.front()->id : 0;
-    const bool bitIsId = !prioritised && count && quint64(campaigns.back()->id - firstId) < 2 * quint64(count);
-    const size_t bitCount = bitIsId ? size_t(campaigns.back()->id - firstId) + 1 : count;
-    const size_t words = wordsFor(bitCount);
+    std::vector<uint32_t> bitOf(count); // by place in `order`
+    for (size_t first = 0; first < count;) {
+        size_t end = first;
+        while (end < count && campaigns[order[end]]->priority == campaigns[order[first]]->priority)
+            ++end;
+        Segment segment;
+        segment.firstBit = segments.empty() ? 0 : segments.back().firstBit + segments.back().bits;
+        segment.firstId = campaigns[order[first]]->id;
+        const quint64 span = quint64(campaigns[order[end - 1]]->id - segment.firstId) + 1;
+        segment.dense = span < 2 * quint64(end - first);
+        segment.bits = uint32_t(segment.dense ? span : end - first);
+        segment.sparseAt = sparseIds.size();
+        for (size_t place = first; place < end; ++place) {
+            const qint64 id = campaigns[order[place]]->id;
+            bitOf[place] = segment.firstBit + uint32_t(segment.dense ? id - segment.firstId : qint64(place - first));
+            if (!segment.dense)
+                sparseIds.push_back(id);
+        }
+        segments.push_back(segment);
+        first = end;
+    }
+    const size_t words = wordsFor(segments.empty() ? 0 : segments.back().firstBit + segments.back().bits);
     wordCount = words;
     for (int d = 0; d < kDimensionCount; ++d) {
         DimensionIndex &dim = dimensions[size_t(d)];
@@ -379,9 +408,6 @@ void MatchIndex::Targeting::compileBits()
         dim.includes.resize(size_t(valueIds[size_t(d)].size()));
         dim.excludes.resize(size_t(valueIds[size_t(d)].size()));
     }
-    if (!bitIsId)
-        idsByBit.resize(count);
-
     for (size_t place = 0; place < count; ++place) {
         const CampaignEntry &entry = *campaigns[order[place]];
         ruleCount += qsizetype(entry.rules.size());
@@ -389,9 +415,7 @@ void MatchIndex::Targeting::compileBits()
         // then has to test it. explain() still reads its rules from the entry.
         if (!entry.active || entry.deleted)
             continue;
-        const uint32_t bit = bitIsId ? uint32_t(entry.id - firstId) : uint32_t(place);
-        if (!bitIsId)
-            idsByBit[place] = entry.id;
+        const uint32_t bit = bitOf[place];
         if (entry.window)
             timed.emplace_back(bit, &entry);
         std::array<bool, kDimensionCount> hasInclude{};
@@ -475,21 +499,31 @@ void MatchIndex::scan(const TargetingQuery &query, MatchedIds &ids, size_t limit
     // Room for every bit, and for what scanMatches() writes past the last match.
     const size_t room = words * 64;
     ids.resize(room + kAlwaysWritten);
-    const bool bitIsId = t.idsByBit.empty();
+    // One dense segment (a store without priorities): the scan writes ids straight away.
+    const bool bitIsId = t.segments.size() == 1 && t.segments.front().dense;
     const Scan scan{base,  included, scratch.excluded.data(), scratch.marked.data(), serving.empty() ? nullptr : serving.data(),
-                    words, bitIsId ? t.firstId : 0};
+                    words, bitIsId ? t.segments.front().firstId : 0};
     const qint64 *end = scanMatches(scan, ids.data(), ids.data() + std::min(limit, room));
     ids.resize(std::min(size_t(end - ids.data()), limit));
-    if (!bitIsId) {
-        for (qint64 &id : ids)
-            id = t.idsByBit[size_t(id)];
-    }
+    if (!bitIsId)
+        t.bitsToIds(ids);
 
     for (int d = 0; d < kDimensionCount; ++d) {
         if (includeLists[size_t(d)]) {
             scratch.clear(scratch.included[size_t(d)], *includeLists[size_t(d)]);
             scratch.clear(scratch.excluded, *excludeLists[size_t(d)]);
         }
+    }
+}
+
+void MatchIndex::Targeting::bitsToIds(MatchedIds &ids) const
+{
+    auto segment = segments.cbegin();
+    for (qint64 &value : ids) {
+        while (value >= qint64(segment->firstBit) + segment->bits)
+            ++segment;
+        const qint64 offset = value - segment->firstBit;
+        value = segment->dense ? segment->firstId + offset : sparseIds[segment->sparseAt + size_t(offset)];
     }
 }
 

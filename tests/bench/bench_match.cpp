@@ -41,6 +41,13 @@ const DataSet &dataSet(qsizetype size)
     if (!slot) {
         slot = std::make_unique<DataSet>();
         slot->campaigns = generatedCampaigns(size, kSeed);
+        // For a comparison with stores that have no priorities, flights or day-parting.
+        if (qEnvironmentVariableIntValue("ADSERVE_BENCH_NO_SERVING_TIMES") == 1) {
+            for (CampaignWithRules &c : slot->campaigns) {
+                c.campaign.priority = 0;
+                c.campaign.serving = {};
+            }
+        }
         slot->queries = requestsFor(slot->campaigns, kQueryCount, kSeed);
         slot->index = MatchIndex::build(slot->campaigns);
     }
