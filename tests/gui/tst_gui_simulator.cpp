@@ -22,11 +22,14 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDateTimeEdit>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QRadioButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStringListModel>
 #include <QTableView>
 #include <QTableWidget>
@@ -342,6 +345,101 @@ private Q_SLOTS:
         const QString curl = QApplication::clipboard()->text();
         QVERIFY2(curl.startsWith(QLatin1String("curl -i 'http://127.0.0.1:")), qPrintable(curl));
         QVERIFY2(curl.endsWith(QLatin1String("/v1/delivery?app=a%20b%26c&country=US&os=Android'")), qPrintable(curl));
+    }
+
+    // A flight starting tomorrow: not delivered now, and why; delivered at an instant after its
+    // start, in the simulator and the what-if grid alike, and the curl asks explain for then.
+    void anotherInstantSeesFlightsStarted()
+    {
+        const QDateTime tomorrow = QDateTime::currentDateTimeUtc().addDays(1);
+        CampaignWithRules campaign =
+            test::campaign(QStringLiteral("fromtomorrow"), {test::rule(Dimension::Country, RuleType::Include, {QStringLiteral("NZ")})});
+        campaign.campaign.serving.flightStart = QDateTime(tomorrow.date(), QTime(tomorrow.time().hour(), 0), Qt::UTC);
+        const auto created = studio_.session().engine().store().create(campaign);
+        QVERIFY2(created.ok(), qPrintable(created.message));
+
+        deliver(QStringLiteral("NZ"), QStringLiteral("Windows"), QStringLiteral("x"));
+        QCOMPARE(panel()->responseStatus(), 204);
+        QVERIFY(deliveredCodes().isEmpty());
+        int row = explainRowOf(QStringLiteral("fromtomorrow"));
+        QVERIFY(row >= 0);
+        QCOMPARE(panel()->explainTable()->text(row, 2), QStringLiteral("flight-not-started"));
+        QVERIFY2(panel()->explainTable()->text(row, 6).contains(QLatin1String("flight not started")),
+                 qPrintable(panel()->explainTable()->text(row, 6)));
+        WhatIfGrid *grid = panel()->whatIf();
+        QVERIFY(studio_.type(grid, QStringLiteral("gridCountries"), QStringLiteral("NZ")));
+        QVERIFY(studio_.type(grid, QStringLiteral("gridSystems"), QStringLiteral("Windows")));
+        QVERIFY(studio_.type(grid, QStringLiteral("gridApp"), QStringLiteral("x")));
+        QVERIFY(studio_.click(QStringLiteral("computeGrid")));
+        QCOMPARE(grid->table()->item(0, 0)->data(Qt::UserRole).toInt(), 0);
+
+        // An hour after the start, in local time as the user picks it.
+        QTest::mouseClick(panel()->findChild<QRadioButton *>(QStringLiteral("simAtOther")), Qt::LeftButton);
+        panel()->findChild<QDateTimeEdit *>(QStringLiteral("simAt"))
+            ->setDateTime(campaign.campaign.serving.flightStart.addSecs(3600).toLocalTime());
+        QVERIFY(panel()->job()->waitForFinished());
+        QCOMPARE(deliveredCodes(), QStringList{QStringLiteral("fromtomorrow")});
+        QCOMPARE(panel()->responseStatus(), 0); // nothing sent: the routes answer as of now
+        QVERIFY(panel()->findChild<QPlainTextEdit *>(QStringLiteral("simBody"))->toPlainText().contains(QLatin1String("\"fromtomorrow\"")));
+        row = explainRowOf(QStringLiteral("fromtomorrow"));
+        QCOMPARE(panel()->explainTable()->text(row, 2), QStringLiteral("matched"));
+        QCOMPARE(grid->table()->item(0, 0)->data(Qt::UserRole).toInt(), 1); // the grid follows
+        const QString curl = panel()->findChild<QLineEdit *>(QStringLiteral("curl"))->text();
+        QVERIFY2(curl.contains(QLatin1String("/api/v1/delivery/explain?app=x&country=NZ&os=Windows&at=")), qPrintable(curl));
+
+        QTest::mouseClick(panel()->findChild<QRadioButton *>(QStringLiteral("simAtNow")), Qt::LeftButton);
+        QVERIFY(panel()->job()->waitForFinished());
+        QVERIFY(deliveredCodes().isEmpty());
+        QCOMPARE(grid->table()->item(0, 0)->data(Qt::UserRole).toInt(), 0);
+    }
+
+    // Two campaigns qualify, the limit is 1: the higher priority is delivered, the other is
+    // explained as ranked out, and the curl carries the limit.
+    void limitRanksOutTheLowerPriority()
+    {
+        for (const auto &[code, priority] : {std::pair{QStringLiteral("norwaylow"), 1}, std::pair{QStringLiteral("norwayhigh"), 5}}) {
+            CampaignWithRules campaign =
+                test::campaign(code, {test::rule(Dimension::Country, RuleType::Include, {QStringLiteral("NO")})});
+            campaign.campaign.priority = priority;
+            const auto created = studio_.session().engine().store().create(campaign);
+            QVERIFY2(created.ok(), qPrintable(created.message));
+        }
+        deliver(QStringLiteral("NO"), QStringLiteral("Windows"), QStringLiteral("x"));
+        QCOMPARE(deliveredCodes(), (QStringList{QStringLiteral("norwayhigh"), QStringLiteral("norwaylow")}));
+
+        panel()->findChild<QSpinBox *>(QStringLiteral("simLimit"))->setValue(1);
+        QVERIFY(panel()->job()->waitForFinished());
+        QCOMPARE(panel()->responseStatus(), 200);
+        QCOMPARE(deliveredCodes(), QStringList{QStringLiteral("norwayhigh")});
+        const DeliveryRequest request = panel()->request();
+        QCOMPARE(panel()->responseBody(),
+                 studio_.session().api().handle({"GET", request.path, QUrlQuery(request.queryString()), {}, {}}).body);
+        const int row = explainRowOf(QStringLiteral("norwaylow"));
+        QVERIFY(row >= 0);
+        QCOMPARE(panel()->explainTable()->text(row, 2), QStringLiteral("ranked-out"));
+        QCOMPARE(panel()->explainTable()->text(row, 6),
+                 QStringLiteral("not delivered: ranked below the limit (priority 1, 2nd; limit 1)"));
+        QVERIFY(studio_.click(QStringLiteral("copyCurl")));
+        const QString curl = QApplication::clipboard()->text();
+        QVERIFY2(curl.endsWith(QLatin1String("/v1/delivery?app=x&country=NO&os=Windows&limit=1'")), qPrintable(curl));
+
+        panel()->findChild<QSpinBox *>(QStringLiteral("simLimit"))->setValue(0);
+        QVERIFY(panel()->job()->waitForFinished());
+        QCOMPARE(deliveredCodes().size(), 2);
+    }
+
+private:
+    // The why-not row of the campaign `code` (every campaign shown), -1 when absent.
+    int explainRowOf(const QString &code)
+    {
+        auto *whyNot = panel()->findChild<QComboBox *>(QStringLiteral("whyNot"));
+        whyNot->setCurrentIndex(0);
+        const TextTableModel *explain = panel()->explainTable();
+        for (int row = 0; row < explain->rowCount(); ++row) {
+            if (explain->text(row, 1) == code)
+                return row;
+        }
+        return -1;
     }
 };
 

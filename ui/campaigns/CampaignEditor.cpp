@@ -1,5 +1,7 @@
 #include "CampaignEditor.h"
 
+#include "FieldErrorLabel.h"
+#include "ServingStatusLabel.h"
 #include "ValueListEditor.h"
 #include "common/ValueCatalog.h"
 #include "model/CampaignValidator.h"
@@ -8,10 +10,11 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGridLayout>
-#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStyle>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -53,17 +56,9 @@ private:
 
 namespace {
 
-// Merge keys: one per text field; list edits never merge (-1).
-enum MergeKey { CodeKey = 1, NameKey, ImageKey, CtaKey };
-
-QLabel *makeErrorLabel(QWidget *parent, const QString &field)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(field + QStringLiteral("Error"));
-    label->setStyleSheet(QStringLiteral("color: #b00020"));
-    label->setVisible(false);
-    return label;
-}
+// Merge keys: one per text field, then the serving editor's from ServingKeys on; list
+// edits never merge (-1).
+enum MergeKey { CodeKey = 1, NameKey, ImageKey, CtaKey, ServingKeys };
 
 // The object name of one targeting list, and the field its validation messages go to.
 QString listName(Dimension d, RuleType t)
@@ -71,7 +66,7 @@ QString listName(Dimension d, RuleType t)
     return dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
 }
 
-QWidget *withError(QWidget *field, QLabel *error)
+QWidget *withError(QWidget *field, FieldErrorLabel *error)
 {
     auto *box = new QWidget;
     auto *layout = new QVBoxLayout(box);
@@ -93,7 +88,10 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     , image_(new QLineEdit(this))
     , cta_(new QLineEdit(this))
     , status_(new QComboBox(this))
-    , general_(new QLabel(this))
+    , servingStatus_(new ServingStatusLabel(this))
+    , tabs_(new QTabWidget(this))
+    , serving_(new ServingTimesEditor(this))
+    , general_(new FieldErrorLabel(QStringLiteral("general"), this))
     , conflict_(new QWidget(this))
     , conflictText_(new QLabel(conflict_))
     , save_(new QPushButton(tr("Save"), this))
@@ -109,16 +107,21 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     save_->setObjectName(QStringLiteral("save"));
     revert_->setObjectName(QStringLiteral("revert"));
     conflict_->setObjectName(QStringLiteral("conflict"));
-    general_->setObjectName(QStringLiteral("generalError"));
+    tabs_->setObjectName(QStringLiteral("editorTabs"));
+    serving_->setObjectName(QStringLiteral("servingTimes"));
     status_->addItems({kStatusActive, kStatusInactive});
     image_->setPlaceholderText(QStringLiteral("https://…"));
-    general_->setStyleSheet(QStringLiteral("color: #b00020"));
-    general_->setWordWrap(true);
-    general_->setVisible(false);
+
+    // When it serves goes beside the status, which decides it first.
+    auto *statusRow = new QWidget(this);
+    auto *statusLayout = new QHBoxLayout(statusRow);
+    statusLayout->setContentsMargins(0, 0, 0, 0);
+    statusLayout->addWidget(status_);
+    statusLayout->addWidget(servingStatus_, 1);
 
     auto *form = new QFormLayout;
     const auto addField = [&](const QString &label, QWidget *field, const QString &key) {
-        QLabel *error = makeErrorLabel(this, key);
+        auto *error = new FieldErrorLabel(key, this);
         errors_.insert(key, error);
         form->addRow(label, withError(field, error));
     };
@@ -126,9 +129,11 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     addField(tr("Name"), name_, QStringLiteral("name"));
     addField(tr("Image URL"), image_, QStringLiteral("image"));
     addField(tr("CTA"), cta_, QStringLiteral("cta"));
-    addField(tr("Status"), status_, QStringLiteral("status"));
+    addField(tr("Status"), statusRow, QStringLiteral("status"));
 
-    auto *targeting = new QGroupBox(tr("Targeting"), this);
+    // Targeting and serving times as tabs: together they are taller than the editor's
+    // side of the splitter.
+    auto *targeting = new QWidget(tabs_);
     auto *grid = new QGridLayout(targeting);
     for (Dimension d : kDimensions) {
         const int row = int(d);
@@ -142,6 +147,14 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
             connect(editor, &ValueListEditor::changed, this, [this] { formEdited(-1); });
         }
     }
+
+    auto *servingPage = new QWidget(tabs_);
+    auto *servingLayout = new QVBoxLayout(servingPage);
+    servingLayout->addWidget(serving_);
+    servingLayout->addStretch(1);
+    tabs_->addTab(targeting, tr("Targeting"));
+    tabs_->addTab(servingPage, tr("Serving"));
+    tabs_->setTabToolTip(1, tr("Priority, flight and day-parting"));
 
     auto *conflictLayout = new QHBoxLayout(conflict_);
     auto *reloadButton = new QPushButton(tr("Reload (drop my edits)"), conflict_);
@@ -174,7 +187,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     layout->addWidget(title_);
     layout->addWidget(conflict_);
     layout->addLayout(form);
-    layout->addWidget(targeting);
+    layout->addWidget(tabs_);
     layout->addWidget(general_);
     layout->addStretch(1);
     layout->addLayout(buttons);
@@ -184,6 +197,8 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     connect(image_, &QLineEdit::textEdited, this, [this] { formEdited(ImageKey); });
     connect(cta_, &QLineEdit::textEdited, this, [this] { formEdited(CtaKey); });
     connect(status_, &QComboBox::activated, this, [this] { formEdited(-1); });
+    connect(serving_, &ServingTimesEditor::edited, this,
+            [this](int mergeKey) { formEdited(mergeKey < 0 ? -1 : ServingKeys + mergeKey); });
     connect(save_, &QPushButton::clicked, this, &CampaignEditor::save);
     connect(revert_, &QPushButton::clicked, this, [this] {
         if (original_.campaign.id)
@@ -219,6 +234,7 @@ void CampaignEditor::load(const CampaignWithRules &campaign)
     state.image = campaign.campaign.image;
     state.cta = campaign.campaign.cta;
     state.status = campaign.campaign.status;
+    state.serving = ServingFields::of(campaign.campaign);
     for (const TargetRule &rule : campaign.rules) {
         QStringList &list = state.lists[size_t(rule.dimension)][rule.type == RuleType::Include ? 0 : 1];
         for (const QString &value : rule.values) {
@@ -285,6 +301,7 @@ EditorState CampaignEditor::readForm() const
     s.image = image_->text();
     s.cta = cta_->text();
     s.status = status_->currentText();
+    s.serving = serving_->fields();
     for (Dimension d : kDimensions) {
         s.lists[size_t(d)][0] = list(d, RuleType::Include)->values();
         s.lists[size_t(d)][1] = list(d, RuleType::Exclude)->values();
@@ -305,6 +322,7 @@ void CampaignEditor::setState(const EditorState &state)
     setText(image_, state.image);
     setText(cta_, state.cta);
     status_->setCurrentText(state.status);
+    serving_->setFields(state.serving);
     for (Dimension d : kDimensions) {
         list(d, RuleType::Include)->setValues(state.lists[size_t(d)][0]);
         list(d, RuleType::Exclude)->setValues(state.lists[size_t(d)][1]);
@@ -334,6 +352,7 @@ CampaignWithRules CampaignEditor::edited() const
     c.campaign.image = state_.image.trimmed();
     c.campaign.cta = state_.cta.trimmed();
     c.campaign.status = state_.status;
+    state_.serving.applyTo(c.campaign);
     c.rules.clear();
     ruleOrigins_.clear();
     for (Dimension d : kDimensions) {
@@ -365,9 +384,11 @@ bool CampaignEditor::validate()
 {
     if (!loaded_) {
         showErrors({});
+        servingStatus_->setCampaign(std::nullopt);
         return true;
     }
     const CampaignWithRules c = edited();
+    servingStatus_->setCampaign(c.campaign); // follows the edits as the messages do
     QList<FieldError> errors = CampaignValidator::validate(c);
     const qint64 owner = codeOwners_.value(c.campaign.code, 0);
     if (owner && owner != c.campaign.id)
@@ -392,26 +413,32 @@ void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &
         }
         byField[field].append(e.message);
     }
-    for (auto it = errors_.cbegin(); it != errors_.cend(); ++it) {
-        const QString text = byField.take(it.key()).join(QStringLiteral("; "));
-        it.value()->setText(text);
-        it.value()->setVisible(!text.isEmpty());
-    }
+    for (auto it = errors_.cbegin(); it != errors_.cend(); ++it)
+        it.value()->setMessage(byField.take(it.key()).join(QStringLiteral("; ")));
+    bool targetingErrors = false;
     for (Dimension d : kDimensions) {
-        for (RuleType t : {RuleType::Include, RuleType::Exclude})
-            list(d, t)->setError(byField.take(listName(d, t)).join(QStringLiteral("; ")));
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            const QString text = byField.take(listName(d, t)).join(QStringLiteral("; "));
+            list(d, t)->setError(text);
+            targetingErrors = targetingErrors || !text.isEmpty();
+        }
     }
+    // A tab with messages is marked: they are out of sight while the other one is shown.
+    const QIcon warning = style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    tabs_->setTabIcon(0, targetingErrors ? warning : QIcon());
+    tabs_->setTabIcon(1, serving_->takeErrors(byField) ? warning : QIcon());
     QStringList rest{general};
     for (auto it = byField.cbegin(); it != byField.cend(); ++it)
         rest.append(it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral("; ")));
     rest.removeAll(QString());
-    general_->setText(rest.join(QLatin1Char('\n')));
-    general_->setVisible(!rest.isEmpty());
+    general_->setMessage(rest.join(QLatin1Char('\n')));
 }
 
 QString CampaignEditor::fieldError(const QString &field) const
 {
-    if (QLabel *label = errors_.value(field))
+    if (const QLabel *label = errors_.value(field))
+        return label->text();
+    if (const QLabel *label = serving_->errorLabel(field))
         return label->text();
     for (Dimension d : kDimensions) {
         for (RuleType t : {RuleType::Include, RuleType::Exclude}) {

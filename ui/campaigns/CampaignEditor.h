@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ServingTimesEditor.h"
 #include "model/Campaign.h"
 #include "store/StoreResult.h"
 
@@ -12,23 +13,28 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTabWidget;
 class QUndoStack;
 
 namespace adserve {
 
+class FieldErrorLabel;
+class ServingStatusLabel;
 class StudioSession;
 class ValueListEditor;
 
-// What the editor shows: the campaign's fields and, per dimension, one INCLUDE and one
-// EXCLUDE list. Undo/redo steps between such states.
+// What the editor shows: the campaign's fields, per dimension one INCLUDE and one EXCLUDE
+// list, and its priority, flight and day-parting. Undo/redo steps between such states.
 struct EditorState
 {
     QString code, name, image, cta, status = kStatusActive;
     std::array<std::array<QStringList, 2>, kDimensionCount> lists; // [dimension][include, exclude]
+    ServingFields serving;
     bool operator==(const EditorState &) const = default;
 };
 
-// Edits one campaign and its targeting, with validation messages at the fields, undo/redo,
+// Edits one campaign, its targeting and when it serves, with validation messages at the
+// fields (and a mark on the tab holding them), a line saying when it serves, undo/redo,
 // and a save that never overwrites a change someone else made meanwhile: the store's
 // update is conditional on the updated_at the editor read, and a conflict is shown with
 // the choice to reload.
@@ -88,9 +94,12 @@ private:
     QLabel *title_;
     QLineEdit *code_, *name_, *image_, *cta_;
     QComboBox *status_;
-    QHash<QString, QLabel *> errors_;
+    ServingStatusLabel *servingStatus_;
+    QHash<QString, FieldErrorLabel *> errors_;
+    QTabWidget *tabs_; // targeting, serving times
     std::array<std::array<ValueListEditor *, 2>, kDimensionCount> lists_{};
-    QLabel *general_;
+    ServingTimesEditor *serving_;
+    FieldErrorLabel *general_;
     QWidget *conflict_;
     QLabel *conflictText_;
     QPushButton *save_, *revert_;

@@ -16,6 +16,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QRandomGenerator>
 #include <QSet>
@@ -52,6 +53,8 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     filter_->setPlaceholderText(tr("Filter by code, name, status, CTA, image…"));
     filter_->setClearButtonEnabled(true);
 
+    // Through the session, whichever engine it has open when the serving columns refresh.
+    model_->setIndexSource([this] { return session_.isOpen() ? session_.engine().matcher().snapshot() : nullptr; });
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(CampaignTableModel::kSortRole);
     proxy_->setFilterKeyColumn(-1);
@@ -66,6 +69,11 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     table_->setAlternatingRowColors(true);
     table_->setWordWrap(false);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
+    // A local date and time needs more than the default width.
+    const int timeWidth =
+        table_->fontMetrics().horizontalAdvance(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat)) + 16;
+    for (int column : {CampaignTableModel::NextChange, CampaignTableModel::Updated})
+        table_->setColumnWidth(column, timeWidth);
     connect(filter_, &QLineEdit::textChanged, this, [this](const QString &text) {
         proxy_->setFilterFixedString(text);
         showCount();
@@ -147,6 +155,8 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
             if (history_->campaignId() && (ids.isEmpty() || ids.contains(history_->campaignId())))
                 historySoon_->start();
         }, Qt::QueuedConnection);
+        connect(&session_.engine(), &Engine::indexRebuilt, model_, &CampaignTableModel::refreshServing,
+                Qt::QueuedConnection);
         reload();
     });
 }

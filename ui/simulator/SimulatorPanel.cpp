@@ -6,12 +6,14 @@
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
 #include "common/ValueCatalog.h"
+#include "http/DeliveryParams.h"
 #include "session/StudioSession.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -20,6 +22,8 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -34,21 +38,34 @@ constexpr qsizetype kMaxExplainRows = 2000;
 // A text box lays out a body of megabytes (one JSON line) for seconds: it shows the first
 // characters, and the status says so. responseBody() and curl keep all of it.
 constexpr qsizetype kMaxBodyChars = 64 * 1024;
+// The explain table: id, campaign, verdict, then a column per dimension, then why.
+constexpr int kFirstCheckColumn = 3;
 
 TextRow explainRow(const Decision &d)
 {
     QStringList cells{QString::number(d.campaignId), d.campaignCode, verdictName(d.verdict)};
     for (const DimensionCheck &check : d.checks)
         cells.append(outcomeName(check.outcome) + (check.ruleCode.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check.ruleCode)));
-    while (cells.size() < 6)
+    while (cells.size() < kFirstCheckColumn + kDimensionCount)
         cells.append(QString());
     cells.append(d.summary());
-    return {cells, d.matched() ? QColor(0xe8, 0xf5, 0xe9) : QColor(0xff, 0xeb, 0xee)};
+    // Ranked out qualified: amber, between delivered and rejected.
+    const QColor background = d.matched() ? QColor(0xe8, 0xf5, 0xe9)
+                              : d.verdict == Decision::Verdict::RankedOut ? QColor(0xff, 0xf3, 0xe0)
+                                                                          : QColor(0xff, 0xeb, 0xee);
+    return {cells, background};
 }
 
 QString micros(qint64 us)
 {
     return us < 1000 ? QStringLiteral("%1 µs").arg(us) : QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 2);
+}
+
+// Where the "another time" choice starts: the next whole hour, local time.
+QDateTime nextWholeHour()
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    return QDateTime(now.date(), QTime(now.time().hour(), 0)).addSecs(3600);
 }
 
 } // namespace
@@ -59,8 +76,9 @@ struct SimulatorPanel::Simulation
     bool complete = false; // country, OS and app all given: the delivery path ran
     DeliveryResult result;
     QList<TextRow> delivered; // the result's fragments, read
-    HttpReply reply;
-    QString bodyShown;        // the reply's body, up to kMaxBodyChars
+    std::optional<HttpReply> reply; // none at another instant: nothing was sent
+    QByteArray body;          // the reply's; at another instant, the campaigns /v1/delivery would send then
+    QString bodyShown;        // the body, up to kMaxBodyChars
     bool bodyCut = false;
     Explanations explanations;
 };
@@ -72,6 +90,10 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     , os_(new QLineEdit(QStringLiteral("Android"), this))
     , app_(new QLineEdit(QStringLiteral("com.gametion.ludokinggame"), this))
     , endpoint_(new QComboBox(this))
+    , limit_(new QSpinBox(this))
+    , atNow_(new QRadioButton(tr("now"), this))
+    , atOther_(new QRadioButton(tr("another time"), this))
+    , at_(new QDateTimeEdit(nextWholeHour(), this))
     , status_(new QLabel(this))
     , body_(new QPlainTextEdit(this))
     , delivered_(new TextTableModel({tr("cid"), tr("img"), tr("cta"), tr("details from")}, this))
@@ -95,6 +117,19 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     whyNot_->setObjectName(QStringLiteral("whyNot"));
     curl_->setObjectName(QStringLiteral("curl"));
     endpoint_->addItems({QStringLiteral("/v1/delivery"), QStringLiteral("/api/v1/delivery")});
+    limit_->setObjectName(QStringLiteral("simLimit"));
+    limit_->setRange(0, int(DeliveryParams::kMaxLimit));
+    limit_->setSpecialValueText(tr("all"));
+    limit_->setToolTip(tr("At most this many campaigns, the highest priority first (the routes' limit); 0: all"));
+    atNow_->setObjectName(QStringLiteral("simAtNow"));
+    atOther_->setObjectName(QStringLiteral("simAtOther"));
+    atNow_->setChecked(true);
+    at_->setObjectName(QStringLiteral("simAt"));
+    at_->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    at_->setCalendarPopup(true);
+    at_->setEnabled(false);
+    at_->setToolTip(tr("Local time (%1): the delivery, why not and the what-if grid as flights and hours are then")
+                        .arg(QDateTime::currentDateTime().timeZoneAbbreviation()));
     body_->setReadOnly(true);
     body_->setMaximumHeight(90);
     body_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -122,6 +157,15 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     inputs->addWidget(app_, 2);
     inputs->addWidget(endpoint_);
     inputs->addWidget(run);
+    auto *scope = new QHBoxLayout;
+    scope->addWidget(new QLabel(tr("Limit"), this));
+    scope->addWidget(limit_);
+    scope->addSpacing(16);
+    scope->addWidget(new QLabel(tr("At"), this));
+    scope->addWidget(atNow_);
+    scope->addWidget(atOther_);
+    scope->addWidget(at_);
+    scope->addStretch(1);
     auto *curlRow = new QHBoxLayout;
     curlRow->addWidget(curl_, 1);
     curlRow->addWidget(copy);
@@ -152,6 +196,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(inputs);
+    layout->addLayout(scope);
     layout->addLayout(curlRow);
     layout->addWidget(tabs, 1);
     layout->addWidget(new JobProgress(*job_, this));
@@ -159,6 +204,15 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     connect(run, &QPushButton::clicked, this, &SimulatorPanel::simulate);
     connect(copy, &QPushButton::clicked, this, &SimulatorPanel::copyAsCurl);
     connect(endpoint_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::simulate);
+    connect(limit_, &QSpinBox::valueChanged, this, &SimulatorPanel::scopeChanged);
+    connect(atOther_, &QRadioButton::toggled, this, [this](bool other) {
+        at_->setEnabled(other);
+        scopeChanged();
+    });
+    connect(at_, &QDateTimeEdit::dateTimeChanged, this, [this] {
+        if (atOther_->isChecked())
+            scopeChanged();
+    });
     connect(whyNot_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showExplanations);
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
     connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
@@ -211,7 +265,16 @@ void SimulatorPanel::setRequest(const QString &country, const QString &os, const
 
 DeliveryRequest SimulatorPanel::request() const
 {
-    return {endpoint_->currentText(), country_->text(), os_->text(), app_->text()};
+    DeliveryRequest request{endpoint_->currentText(), country_->text(), os_->text(), app_->text(), limit_->value()};
+    if (atOther_->isChecked())
+        request.at = at_->dateTime().toMSecsSinceEpoch();
+    return request;
+}
+
+void SimulatorPanel::scopeChanged()
+{
+    grid_->setScope(request().scope());
+    simulate();
 }
 
 QString SimulatorPanel::curlCommand() const
@@ -247,19 +310,26 @@ void SimulatorPanel::simulate()
     HttpApi &api = session_.api();
     job_->start(tr("Delivering"), [this, req, &engine, &api](JobControl &control) -> BackgroundJob::Finish {
         auto simulation = std::make_shared<Simulation>();
+        const AnswerScope scope = req.scope();
         // The delivery path first, for the sources and timing of this very request; then the
-        // HTTP API for the bytes the endpoint answers.
+        // HTTP API for the bytes the endpoint answers. The routes answer as of now only: at
+        // another instant the body is the array /v1/delivery would send then.
         const TargetingQuery query = TargetingQuery::from(req.country, req.os, req.app);
         simulation->complete = !query.value(Dimension::Country).isEmpty() && !query.value(Dimension::Os).isEmpty()
                                && !query.value(Dimension::App).isEmpty();
         if (simulation->complete)
-            simulation->result = engine.delivery().deliver(query);
-        if (control.cancelled())
-            return {};
-        simulation->reply = api.handle({"GET", req.path, QUrlQuery(req.queryString()), {}, {}, true});
+            simulation->result = engine.delivery().deliver(query, scope);
         if (control.cancelled())
             return {};
         const DeliveryResult &result = simulation->result;
+        if (!req.at) {
+            simulation->reply = api.handle({"GET", req.path, QUrlQuery(req.queryString()), {}, {}, true});
+            if (control.cancelled())
+                return {};
+            simulation->body = simulation->reply->body;
+        } else if (!result.fragments.empty()) {
+            simulation->body = result.jsonArray();
+        }
         simulation->delivered.reserve(qsizetype(result.campaignIds.size()));
         for (size_t i = 0; i < result.campaignIds.size(); ++i) {
             const QJsonObject fragment = QJsonDocument::fromJson(result.fragments[i]).object();
@@ -269,7 +339,7 @@ void SimulatorPanel::simulate()
                                            fragment.value(QStringLiteral("cta")).toString(), cached ? tr("cache") : tr("store")},
                                           cached ? QColor(0xe3, 0xf2, 0xfd) : QColor(0xff, 0xf8, 0xe1)});
         }
-        simulation->bodyShown = QString::fromUtf8(simulation->reply.body);
+        simulation->bodyShown = QString::fromUtf8(simulation->body);
         simulation->bodyCut = simulation->bodyShown.size() > kMaxBodyChars;
         if (simulation->bodyCut) {
             simulation->bodyShown.truncate(kMaxBodyChars);
@@ -279,8 +349,8 @@ void SimulatorPanel::simulate()
         // Only the rows the table can show are explained, for both filters at once.
         const auto index = engine.matcher().snapshot();
         simulation->explanations = {
-            query, index->explainFirst(query, MatchIndex::ExplainScope::AllCampaigns, kMaxExplainRows),
-            index->explainFirst(query, MatchIndex::ExplainScope::NotDelivered, kMaxExplainRows)};
+            query, scope, index->explainFirst(query, MatchIndex::ExplainScope::AllCampaigns, kMaxExplainRows, scope),
+            index->explainFirst(query, MatchIndex::ExplainScope::NotDelivered, kMaxExplainRows, scope)};
         return [this, simulation] { showSimulation(*simulation); };
     });
 }
@@ -288,16 +358,9 @@ void SimulatorPanel::simulate()
 void SimulatorPanel::showSimulation(const Simulation &simulation)
 {
     awaitingResult_ = false;
-    const HttpReply &reply = simulation.reply;
-    responseStatus_ = reply.status;
-    responseBody_ = reply.body;
-    QString status = tr("HTTP %1 — %2").arg(reply.status).arg(
-        reply.status == 204 ? tr("no campaign matches (empty body)") : QString::fromLatin1(reply.contentType));
-    if (simulation.bodyCut)
-        status += tr(" · %1, the first %2 characters shown")
-                      .arg(QLocale().formattedDataSize(reply.body.size()))
-                      .arg(simulation.bodyShown.size());
-    status_->setText(status);
+    responseStatus_ = simulation.reply ? simulation.reply->status : 0;
+    responseBody_ = simulation.reply ? simulation.body : QByteArray();
+    status_->setText(statusOf(simulation));
     // The bytes exactly as the endpoint sends them, not re-formatted.
     body_->setPlainText(simulation.bodyShown);
     delivered_->setRows(simulation.delivered);
@@ -312,6 +375,25 @@ void SimulatorPanel::showSimulation(const Simulation &simulation)
     timing_->setText(simulation.complete ? timing : tr("country, OS and app are all needed for a delivery"));
     explanations_ = simulation.explanations;
     showExplanations();
+}
+
+QString SimulatorPanel::statusOf(const Simulation &simulation) const
+{
+    QString status;
+    if (const std::optional<HttpReply> &reply = simulation.reply) {
+        status = tr("HTTP %1 — %2").arg(reply->status).arg(
+            reply->status == 204 ? tr("no campaign matches (empty body)") : QString::fromLatin1(reply->contentType));
+    } else {
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(*simulation.explanations.scope.at);
+        status = tr("At %1: %n campaign(s) delivered then. Not sent: the delivery routes answer as of now",
+                    nullptr, int(simulation.result.campaignIds.size()))
+                     .arg(QLocale().toString(at, QLocale::ShortFormat));
+    }
+    if (simulation.bodyCut)
+        status += tr(" · %1, the first %2 characters shown")
+                      .arg(QLocale().formattedDataSize(simulation.body.size()))
+                      .arg(simulation.bodyShown.size());
+    return status;
 }
 
 void SimulatorPanel::showCancelled()
@@ -334,7 +416,7 @@ void SimulatorPanel::showExplanations()
     MatchIndex::ExplainPage page;
     if (explanations_ && chosen) {
         // One campaign is decided in microseconds, against the index in use now.
-        page.decisions = session_.engine().explain(explanations_->query, chosen);
+        page.decisions = session_.engine().explain(explanations_->query, chosen, explanations_->scope);
         if (onlyRejected_->isChecked())
             page.decisions.removeIf([](const Decision &d) { return d.matched(); });
         page.total = page.decisions.size();
@@ -350,7 +432,12 @@ void SimulatorPanel::showExplanations()
         rows.append(explainRow(d));
     explain_->setRows(std::move(rows));
     explainView_->resizeColumnsToContents();
-    explainView_->horizontalHeader()->setStretchLastSection(true);
+    // Long rule codes give way, so that "why" reads whole.
+    QHeaderView *header = explainView_->horizontalHeader();
+    const int widest = fontMetrics().horizontalAdvance(QLatin1Char('x')) * 30;
+    for (int column = kFirstCheckColumn; column < kFirstCheckColumn + kDimensionCount; ++column)
+        header->resizeSection(column, std::min(header->sectionSize(column), widest));
+    header->setStretchLastSection(true);
 }
 
 } // namespace adserve

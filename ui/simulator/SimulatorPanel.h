@@ -9,9 +9,12 @@
 
 class QComboBox;
 class QCheckBox;
+class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QRadioButton;
+class QSpinBox;
 class QTableView;
 
 namespace adserve {
@@ -24,7 +27,8 @@ class WhatIfGrid;
 // The campaign manager's preview: country / OS / app in, the delivery response out exactly
 // as the endpoint answers it, where each campaign's details came from (cache or store),
 // the time spent in match, cache and store, and for every campaign why it was or was not
-// delivered. A what-if grid and "Copy as curl" complete it.
+// delivered. A what-if grid and "Copy as curl" complete it. All of it can be answered at
+// another instant (flights and day-parting as they will be, or were then) and for a limit.
 class SimulatorPanel : public QWidget
 {
     Q_OBJECT
@@ -39,7 +43,8 @@ public:
     // this request runs once it has stopped: the newest request wins.
     void simulate();
     BackgroundJob *job() const { return job_; }
-    // The last response: HTTP status and body, as the endpoint returned it.
+    // The last response: HTTP status and body, as the endpoint returned it. At another
+    // instant nothing is sent (the delivery routes answer as of now): 0 and empty.
     int responseStatus() const { return responseStatus_; }
     QByteArray responseBody() const { return responseBody_; }
     QString curlCommand() const;
@@ -58,10 +63,14 @@ private:
     struct Explanations
     {
         TargetingQuery query;
+        AnswerScope scope;
         MatchIndex::ExplainPage everyCampaign, notDelivered;
     };
 
     void refreshCampaignChoices();
+    // The instant or the limit changed: the grid follows, the request runs again.
+    void scopeChanged();
+    QString statusOf(const Simulation &simulation) const;
     void showSimulation(const Simulation &simulation);
     void showCancelled();
     void showExplanations();
@@ -69,6 +78,9 @@ private:
     StudioSession &session_;
     QLineEdit *country_, *os_, *app_;
     QComboBox *endpoint_;
+    QSpinBox *limit_;
+    QRadioButton *atNow_, *atOther_;
+    QDateTimeEdit *at_; // local time
     QLabel *status_;
     QPlainTextEdit *body_;
     TextTableModel *delivered_;

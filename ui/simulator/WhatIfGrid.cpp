@@ -66,6 +66,13 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
         connect(edit, &QLineEdit::returnPressed, this, &WhatIfGrid::compute);
 }
 
+void WhatIfGrid::setScope(const AnswerScope &scope)
+{
+    scope_ = scope;
+    if (table_->rowCount() > 0)
+        compute();
+}
+
 void WhatIfGrid::compute()
 {
     const QStringList rows = splitList(countries_->text());
@@ -75,13 +82,14 @@ void WhatIfGrid::compute()
     table_->setColumnCount(int(columns.size()));
     table_->setVerticalHeaderLabels(rows);
     table_->setHorizontalHeaderLabels(columns);
-    const auto index = session_.engine().matcher().snapshot();
+    const auto current = session_.engine().matcher().snapshot();
+    const auto index = scope_.at ? current->at(*scope_.at) : current;
     QList<QList<std::vector<qint64>>> results;
     int max = 0;
     for (const QString &country : rows) {
         QList<std::vector<qint64>> line;
         for (const QString &os : columns) {
-            line.append(index->match(TargetingQuery::from(country, os, app_->text())));
+            line.append(index->match(TargetingQuery::from(country, os, app_->text()), scope_.limit));
             max = std::max(max, int(line.last().size()));
         }
         results.append(line);
