@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 #include "cache/CachePanel.h"
+#include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
 #include "common/TextTableModel.h"
@@ -99,6 +100,29 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     campaigns->history()->timeline()->setCurrentRow(1);
     shoot(campaigns, QStringLiteral("campaigns-history"));
     campaigns->sideTabs()->setCurrentIndex(0);
+
+    // Serving times: the first sample ranked up, in a flight from next week, in Berlin's office hours.
+    if (auto first = store.campaign(1); first.ok()) {
+        Campaign &c = first.value.campaign;
+        c.priority = 3;
+        const QDate start = QDate::currentDate().addDays(7);
+        c.serving.flightStart = QDateTime(start, QTime(9, 0)).toUTC();
+        c.serving.flightEnd = QDateTime(start.addDays(38), QTime(18, 0)).toUTC();
+        WeekHours office;
+        for (int day = Qt::Monday; day <= Qt::Friday; ++day) {
+            for (int hour = 9; hour < 18; ++hour)
+                office.set(size_t(weekSlot(day, hour)));
+        }
+        c.serving.dayParting = DayParting{office, QByteArrayLiteral("Europe/Berlin")};
+        store.update(first.value, {}, {QStringLiteral("alice"), {}});
+    }
+    settle(1500); // the table and the editor follow the change
+    campaigns->table()->selectRow(1);
+    campaigns->table()->selectRow(0);
+    auto *editorTabs = campaigns->editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"));
+    editorTabs->setCurrentIndex(1);
+    shoot(campaigns, QStringLiteral("campaigns-serving"));
+    editorTabs->setCurrentIndex(0);
 
     // Server: running, after a short load run.
     ServerPanel *server = window.server();
