@@ -36,6 +36,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTimeZone>
 #include <QToolBar>
 
 using namespace adserve;
@@ -361,8 +362,11 @@ private Q_SLOTS:
         const QString csv = dir.filePath(QStringLiteral("in.csv"));
         QFile file(csv);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("code,name,image,cta,status,country_include,country_exclude,os_include,os_exclude,app_include,app_exclude\r\n"
-                   "ludo,\"Ludo, the game\",https://cdn.example.com/l.png,Play,ACTIVE,IN|BD,,Android,,,\r\n"
+        const QByteArray weekends = QByteArray("000000000000000000000000 ").repeated(5) + "111111111111111111111111 111111111111111111111111";
+        file.write("code,name,image,cta,status,country_include,country_exclude,os_include,os_exclude,app_include,app_exclude,"
+                   "priority,flight_start,flight_end,time_zone,serving_hours\r\n"
+                   "ludo,\"Ludo, the game\",https://cdn.example.com/l.png,Play,ACTIVE,IN|BD,,Android,,,,"
+                   "2,2026-12-24T09:00:00+05:30,,Asia/Kolkata," + weekends + "\r\n"
                    "spotify,duplicate,https://x.example.com/a.png,Go,ACTIVE,,,,,,\r\n");
         file.close();
         StudioFixture::acceptNextDialog(QString()); // the report of problems (the duplicate code)
@@ -373,6 +377,10 @@ private Q_SLOTS:
         const auto ludo = studio_->session().engine().store().campaign(studio_->campaignId(QStringLiteral("ludo"))).value;
         QCOMPARE(ludo.campaign.name, QStringLiteral("Ludo, the game"));
         QCOMPARE(ludo.rules.size(), 2);
+        QCOMPARE(ludo.campaign.priority, 2);
+        QCOMPARE(ludo.campaign.serving.flightStart, QDateTime(QDate(2026, 12, 24), QTime(3, 30), QTimeZone::utc()));
+        QVERIFY(ludo.campaign.serving.dayParting.has_value());
+        QCOMPARE(ludo.campaign.serving.dayParting->describe(), QStringLiteral("Sat–Sun 00–24 Asia/Kolkata"));
 
         const QString json = dir.filePath(QStringLiteral("out.json"));
         QString error;
@@ -385,6 +393,8 @@ private Q_SLOTS:
         const auto again = CampaignTransfer::readFile(csvOut);
         QCOMPARE(again.campaigns.size(), panel->model()->rowCount());
         QCOMPARE(again.campaigns.last().campaign.name, QStringLiteral("Ludo, the game"));
+        QCOMPARE(again.campaigns.last().campaign.priority, 2);
+        QCOMPARE(again.campaigns.last().campaign.serving, ludo.campaign.serving);
     }
 
     void servingTimesAreSavedAsEdited()
