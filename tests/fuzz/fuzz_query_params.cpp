@@ -12,15 +12,23 @@ using namespace adserve;
 
 namespace {
 
-void checkTargeting(const QHash<QString, QString> &params, const std::array<Dimension, kDimensionCount> &order)
+void checkTargeting(const QHash<QString, QString> &params, const std::array<Dimension, kDimensionCount> &order,
+                    qint64 maxCampaigns)
 {
-    const DeliveryParams::Targeting targeting = DeliveryParams::readTargeting(params, order);
-    FUZZ_CHECK(targeting.problems.size() <= kDimensionCount);
-    for (const DeliveryParams::Problem &p : targeting.problems)
-        FUZZ_CHECK(dimensionFromName(p.param) && !p.message.isEmpty());
+    const DeliveryParams::Targeting targeting = DeliveryParams::readTargeting(params, order, maxCampaigns);
+    // One problem at most per dimension, and one for the limit, last.
+    FUZZ_CHECK(targeting.problems.size() <= kDimensionCount + 1);
+    for (qsizetype i = 0; i < targeting.problems.size(); ++i) {
+        const DeliveryParams::Problem &p = targeting.problems.at(i);
+        const bool limit = p.param == QLatin1String("limit");
+        FUZZ_CHECK((dimensionFromName(p.param) || (limit && i == targeting.problems.size() - 1)) && !p.message.isEmpty());
+    }
     if (targeting.problems.isEmpty()) {
         for (Dimension d : kDimensions)
             FUZZ_CHECK(!targeting.query.value(d).isEmpty());
+        // A limit from 1 up, never above the server's cap.
+        FUZZ_CHECK(targeting.limit >= 1);
+        FUZZ_CHECK(maxCampaigns == 0 || targeting.limit <= size_t(maxCampaigns));
     }
 }
 
@@ -47,8 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QUrl url = QUrl::fromEncoded("/api/v1/delivery?" + fuzzInput(data, size));
     const QHash<QString, QString> params = HttpReplies::queryParams(QUrlQuery(url));
-    checkTargeting(params, {Dimension::Country, Dimension::Os, Dimension::App});
-    checkTargeting(params, {Dimension::App, Dimension::Country, Dimension::Os});
+    checkTargeting(params, {Dimension::Country, Dimension::Os, Dimension::App}, 0);
+    checkTargeting(params, {Dimension::App, Dimension::Country, Dimension::Os}, 20);
     checkExplain(params);
     return 0;
 }
