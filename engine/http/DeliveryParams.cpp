@@ -1,6 +1,6 @@
 #include "DeliveryParams.h"
 
-#include <QDateTime>
+#include "model/ServingTimes.h"
 
 #include <algorithm>
 
@@ -96,12 +96,12 @@ std::optional<Explain> readExplain(const QHash<QString, QString> &params, QStrin
         return std::nullopt;
     explain.answerLimit = *answerLimit;
     if (params.contains(QStringLiteral("at"))) {
-        const QDateTime at = QDateTime::fromString(params.value(QStringLiteral("at")).trimmed(), Qt::ISODateWithMs);
-        if (!at.isValid() || at.timeSpec() == Qt::LocalTime) {
+        const std::optional<QDateTime> at = instantFromIso(params.value(QStringLiteral("at")));
+        if (!at) {
             *problem = QStringLiteral("at must be an ISO 8601 time with a zone, e.g. 2026-12-24T09:00:00Z");
             return std::nullopt;
         }
-        explain.at = at.toMSecsSinceEpoch();
+        explain.at = at->toMSecsSinceEpoch();
     }
     return explain;
 }

@@ -40,13 +40,13 @@ void readInstant(const QJsonObject &json, const char *key, QDateTime &target, QL
         target = QDateTime();
         return;
     }
-    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-    if (!value.isString() || !time.isValid() || time.timeSpec() == Qt::LocalTime) {
+    const std::optional<QDateTime> time = value.isString() ? instantFromIso(value.toString()) : std::nullopt;
+    if (!time) {
         errors.append({QLatin1String(key),
                        QStringLiteral("must be an ISO 8601 time with a zone, e.g. 2026-12-24T09:00:00Z, or null")});
         return;
     }
-    target = time.toUTC();
+    target = *time;
 }
 
 QJsonValue dayPartingJson(const std::optional<DayParting> &parting)

@@ -87,6 +87,14 @@ std::optional<DayParting> dayPartingFromText(const QString &hours, const QString
     return DayParting{weekHoursFromText(hours).value_or(WeekHours()), zone.isEmpty() ? QByteArrayLiteral("UTC") : zone};
 }
 
+std::optional<QDateTime> instantFromIso(const QString &text)
+{
+    const QDateTime time = QDateTime::fromString(text.trimmed(), Qt::ISODateWithMs);
+    if (!time.isValid() || time.timeSpec() == Qt::LocalTime)
+        return std::nullopt;
+    return time.toUTC();
+}
+
 QString DayParting::describe() const
 {
     return describeWeekHours(hours) + QLatin1Char(' ') + QString::fromLatin1(timeZone);

@@ -44,6 +44,10 @@ struct DayParting
 // at any hour.
 std::optional<DayParting> dayPartingFromText(const QString &hours, const QString &timeZone);
 
+// An instant written in ISO 8601 with a zone ("2026-12-24T09:00:00Z", "…+01:00"), in UTC; nullopt
+// for anything else, a time without a zone included (it would be read in the server's zone).
+std::optional<QDateTime> instantFromIso(const QString &text);
+
 // When a campaign serves, beside its targeting: a flight (start ≤ now < end, each optional)
 // and day-parting. Every field is optional; the default always serves.
 struct ServingTimes

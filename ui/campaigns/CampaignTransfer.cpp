@@ -74,10 +74,10 @@ void readServing(const std::function<QString(const QString &)> &field, Campaign 
         const QString text = field(column);
         if (text.isEmpty())
             continue;
-        *time = QDateTime::fromString(text, Qt::ISODateWithMs);
-        if (!time->isValid() || time->timeSpec() == Qt::LocalTime)
+        const std::optional<QDateTime> instant = instantFromIso(text);
+        if (!instant)
             errors.append(QObject::tr("%1: \"%2\" is not an ISO 8601 time with a zone").arg(column, text));
-        *time = time->toUTC();
+        *time = instant.value_or(QDateTime());
     }
     const QString hours = field(QStringLiteral("serving_hours"));
     if (hours.isEmpty())
