@@ -1,86 +1,11 @@
-#include "MatchIndex.h"
+#include "MatchIndexData.h"
 
 #include <algorithm>
 #include <numeric>
 
 namespace adserve {
 
-namespace {
-
-struct CompiledRule
-{
-    qint64 id = 0;
-    // Most codes are the default one the store gives, "<campaign>-<dimension>-<type>-<n>":
-    // then only n is kept (a million campaigns' rule codes would be ~250 MB of strings).
-    QString ownCode;        // the code when it is not a default one
-    quint16 codeNumber = 0; // n of the default code; 0: ownCode
-    Dimension dimension = Dimension::Country;
-    RuleType type = RuleType::Include;
-    std::vector<int> valueIds; // sorted ids into the dimension's value table
-};
-
-using Bits = std::vector<uint64_t>;
-
-struct DimensionIndex
-{
-    std::vector<std::vector<uint32_t>> includes; // value id -> bits
-    std::vector<std::vector<uint32_t>> excludes; // value id -> bits
-    Bits unrestricted;                           // campaigns with no INCLUDE rule here
-    // Values named by at least one campaign in 512: (unrestricted | includes) & ~excludes,
-    // precomputed so a match reads one bitset instead of marking thousands of bits.
-    std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
-};
-
-} // namespace
-
-struct MatchIndex::CampaignEntry
-{
-    qint64 id = 0;
-    QString code;
-    bool active = false;
-    bool deleted = false;
-    int priority = 0;
-    std::unique_ptr<const ServingWindow> window; // none: serves at any time
-    std::vector<CompiledRule> rules;
-};
-
-struct MatchIndex::Targeting
-{
-    using EntryPointer = std::shared_ptr<const CampaignEntry>; // shared by successive indexes
-    static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
-
-    EntryPointer compile(const CampaignWithRules &campaign); // numbers new values and zones
-    void compileBits();                                      // from campaigns, once they are sorted by id
-    const CampaignEntry *find(qint64 campaignId) const;
-    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
-    std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
-
-    std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
-    ServingZones zones;
-    std::vector<EntryPointer> campaigns; // id ascending
-    // Bits are numbered in answer order, one segment per priority, highest first. In a
-    // segment whose ids are close together (ids from a database sequence are) a campaign's
-    // bit is firstBit + its id - firstId, so a match turns bits into ids with an addition;
-    // in a sparse one it is firstBit + its rank, and `sparseIds` maps it back (a lookup per
-    // matched campaign, a cache and TLB miss each in a big index).
-    struct Segment
-    {
-        uint32_t firstBit = 0;
-        uint32_t bits = 0;
-        qint64 firstId = 0;
-        bool dense = true;
-        size_t sparseAt = 0; // where its ids start in sparseIds, when not dense
-    };
-    std::vector<Segment> segments;
-    std::vector<qint64> sparseIds;
-    // Turns the bits of a match (ascending) into campaign ids.
-    void bitsToIds(MatchedIds &ids) const;
-    size_t wordCount = 0;                // words in every bitset
-    std::array<DimensionIndex, kDimensionCount> dimensions;
-    // Deliverable campaigns with a flight or day-parting, and their bits.
-    std::vector<std::pair<uint32_t, const CampaignEntry *>> timed;
-    qsizetype ruleCount = 0;
-};
+using compiled::Bits;
 
 namespace {
 
@@ -326,15 +251,16 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
     return ok && n <= 65535 ? quint16(n) : 0;
 }
 
-QString ruleCode(const QString &campaignCode, const CompiledRule &rule)
+
+} // namespace
+
+QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule)
 {
     if (rule.codeNumber == 0)
         return rule.ownCode;
     return campaignCode + QLatin1Char('-') + dimensionPiece(rule.dimension) + QLatin1Char('-') + typePiece(rule.type)
            + QLatin1Char('-') + QString::number(rule.codeNumber);
 }
-
-} // namespace
 
 
 MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const CampaignWithRules &source)
@@ -525,161 +451,6 @@ void MatchIndex::Targeting::bitsToIds(MatchedIds &ids) const
         const qint64 offset = value - segment->firstBit;
         value = segment->dense ? segment->firstId + offset : sparseIds[segment->sparseAt + size_t(offset)];
     }
-}
-
-// What explaining a request at an instant needs for every campaign it decides.
-struct MatchIndex::Explaining
-{
-    TargetingQuery query;
-    std::array<int, kDimensionCount> valueIds;
-    qint64 ms = 0;
-    std::vector<int> weekSlots;            // the week slot of each zone at ms
-    size_t limit = kAll;
-    std::vector<qint64> delivered;     // the answer at ms, ascending (when asked for)
-    QHash<qint64, qsizetype> rankedOut; // matched past the limit -> place in answer order (1-based)
-};
-
-MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const AnswerScope &scope,
-                                              bool needsAnswer) const
-{
-    const Targeting &t = *targeting_;
-    Explaining context{query, t.valueIdsOf(query), scope.at.value_or(QDateTime::currentMSecsSinceEpoch()), {},
-                       scope.limit, {}, {}};
-    context.weekSlots = t.zones.slotsAt(context.ms);
-    // The answer itself only matters for what it leaves out: past a limit, or for a page of
-    // the campaigns not delivered.
-    if (!needsAnswer)
-        return context;
-    MatchedIds matched;
-    scan(query, matched, kAll, scope.at ? servingAt(*scope.at) : serving_);
-    const size_t answered = std::min(matched.size(), scope.limit);
-    for (size_t place = answered; place < matched.size(); ++place)
-        context.rankedOut.insert(matched[place], qsizetype(place + 1));
-    context.delivered.assign(matched.begin(), matched.begin() + qsizetype(answered));
-    std::sort(context.delivered.begin(), context.delivered.end());
-    return context;
-}
-
-Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &context) const
-{
-    Decision decision;
-    decision.campaignId = campaign.id;
-    decision.campaignCode = campaign.code;
-    decision.priority = campaign.priority;
-    for (Dimension d : kDimensions) {
-        DimensionCheck check;
-        check.dimension = d;
-        check.value = context.query.value(d);
-        const int valueId = context.valueIds[size_t(d)];
-        const CompiledRule *firstInclude = nullptr;
-        const CompiledRule *includedBy = nullptr;
-        const CompiledRule *excludedBy = nullptr;
-        for (const CompiledRule &rule : campaign.rules) {
-            if (rule.dimension != d)
-                continue;
-            const bool names = valueId >= 0 && std::binary_search(rule.valueIds.begin(), rule.valueIds.end(), valueId);
-            if (rule.type == RuleType::Exclude) {
-                if (names && !excludedBy)
-                    excludedBy = &rule;
-            } else {
-                if (!firstInclude)
-                    firstInclude = &rule;
-                if (names && !includedBy)
-                    includedBy = &rule;
-            }
-        }
-        const CompiledRule *deciding = excludedBy ? excludedBy : includedBy ? includedBy : firstInclude;
-        check.outcome = excludedBy     ? DimensionCheck::Outcome::Excluded
-                        : includedBy   ? DimensionCheck::Outcome::Included
-                        : firstInclude ? DimensionCheck::Outcome::NotIncluded
-                                       : DimensionCheck::Outcome::NoRules;
-        if (deciding) {
-            check.ruleId = deciding->id;
-            check.ruleCode = ruleCode(campaign.code, *deciding);
-        }
-        decision.checks.append(check);
-    }
-    const ServingWindow::State state =
-        campaign.window ? campaign.window->stateAt(context.ms, context.weekSlots) : ServingWindow::State::Serving;
-    if (campaign.window) {
-        const ServingWindow &w = *campaign.window;
-        if (w.startMs != std::numeric_limits<qint64>::min())
-            decision.flightStart = QDateTime::fromMSecsSinceEpoch(w.startMs, Qt::UTC);
-        if (w.endMs != kNever)
-            decision.flightEnd = QDateTime::fromMSecsSinceEpoch(w.endMs, Qt::UTC);
-        if (w.zone >= 0)
-            decision.hours = DayParting{w.hours, targeting_->zones.id(w.zone)}.describe();
-    }
-    if (campaign.deleted)
-        decision.verdict = Decision::Verdict::Deleted;
-    else if (!campaign.active)
-        decision.verdict = Decision::Verdict::Inactive;
-    else if (state == ServingWindow::State::NotStarted)
-        decision.verdict = Decision::Verdict::FlightNotStarted;
-    else if (state == ServingWindow::State::Ended)
-        decision.verdict = Decision::Verdict::FlightEnded;
-    else if (state == ServingWindow::State::OutsideHours)
-        decision.verdict = Decision::Verdict::OutsideHours;
-    else if (decision.decidingCheck())
-        decision.verdict = Decision::Verdict::Rejected;
-    else if (const auto ranked = context.rankedOut.constFind(campaign.id); ranked != context.rankedOut.cend()) {
-        decision.verdict = Decision::Verdict::RankedOut;
-        decision.rank = ranked.value();
-        decision.limit = qsizetype(context.limit);
-    } else {
-        decision.verdict = Decision::Verdict::Matched;
-    }
-    return decision;
-}
-
-QList<Decision> MatchIndex::explain(const TargetingQuery &query, std::optional<qint64> campaignId,
-                                    const AnswerScope &scope) const
-{
-    if (!campaignId)
-        return explainFirst(query, ExplainScope::AllCampaigns, campaignCount(), scope).decisions;
-    QList<Decision> decisions;
-    if (const CampaignEntry *entry = targeting_->find(*campaignId))
-        decisions.append(decide(*entry, explaining(query, scope, scope.limit != kAll)));
-    return decisions;
-}
-
-MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, ExplainScope which, qsizetype rows,
-                                                 const AnswerScope &scope) const
-{
-    // The delivered campaigns are skipped by the answer's ids (the match and decide() agree)
-    // rather than decided one by one: a request most campaigns match stays cheap too.
-    const bool skipDelivered = which == ExplainScope::NotDelivered;
-    const Explaining context = explaining(query, scope, skipDelivered || scope.limit != kAll);
-    const std::vector<qint64> &delivered = context.delivered;
-    const auto &campaigns = targeting_->campaigns;
-    ExplainPage page;
-    page.total = qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
-    page.decisions.reserve(std::min(rows, page.total));
-    auto next = delivered.cbegin();
-    for (const auto &campaign : campaigns) {
-        if (page.decisions.size() >= rows)
-            break;
-        if (skipDelivered) {
-            while (next != delivered.cend() && *next < campaign->id)
-                ++next;
-            if (next != delivered.cend() && *next == campaign->id)
-                continue;
-        }
-        page.decisions.append(decide(*campaign, context));
-    }
-    return page;
-}
-
-std::optional<MatchIndex::ServingAt> MatchIndex::servingOf(qint64 campaignId, qint64 ms) const
-{
-    const CampaignEntry *entry = targeting_->find(campaignId);
-    if (!entry)
-        return std::nullopt;
-    if (!entry->window)
-        return ServingAt{};
-    const ServingZones &zones = targeting_->zones;
-    const ServingWindow &window = *entry->window;
-    return ServingAt{window.stateAt(ms, zones.slotsAt(ms)), window.nextChange(ms, zones)};
 }
 
 qsizetype MatchIndex::campaignCount() const

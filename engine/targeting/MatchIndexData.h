@@ -1,0 +1,94 @@
+#pragma once
+
+// What a MatchIndex compiles campaigns into: shared by the index's own files (MatchIndex.cpp
+// builds and matches, MatchExplain.cpp explains), not part of its interface.
+#include "MatchIndex.h"
+
+#include <QHash>
+
+namespace adserve {
+
+namespace compiled {
+
+struct CompiledRule
+{
+    qint64 id = 0;
+    // Most codes are the default one the store gives, "<campaign>-<dimension>-<type>-<n>":
+    // then only n is kept (a million campaigns' rule codes would be ~250 MB of strings).
+    QString ownCode;        // the code when it is not a default one
+    quint16 codeNumber = 0; // n of the default code; 0: ownCode
+    Dimension dimension = Dimension::Country;
+    RuleType type = RuleType::Include;
+    std::vector<int> valueIds; // sorted ids into the dimension's value table
+};
+
+using Bits = std::vector<uint64_t>;
+
+struct DimensionIndex
+{
+    std::vector<std::vector<uint32_t>> includes; // value id -> bits
+    std::vector<std::vector<uint32_t>> excludes; // value id -> bits
+    Bits unrestricted;                           // campaigns with no INCLUDE rule here
+    // Values named by at least one campaign in 512: (unrestricted | includes) & ~excludes,
+    // precomputed so a match reads one bitset instead of marking thousands of bits.
+    std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
+};
+
+// The rule's code as stored (a default code is kept as its number alone).
+QString ruleCode(const QString &campaignCode, const CompiledRule &rule);
+
+} // namespace compiled
+
+using compiled::CompiledRule;
+using compiled::DimensionIndex;
+
+struct MatchIndex::CampaignEntry
+{
+    qint64 id = 0;
+    QString code;
+    bool active = false;
+    bool deleted = false;
+    int priority = 0;
+    std::unique_ptr<const ServingWindow> window; // none: serves at any time
+    std::vector<CompiledRule> rules;
+};
+
+struct MatchIndex::Targeting
+{
+    using EntryPointer = std::shared_ptr<const CampaignEntry>; // shared by successive indexes
+    static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
+
+    EntryPointer compile(const CampaignWithRules &campaign); // numbers new values and zones
+    void compileBits();                                      // from campaigns, once they are sorted by id
+    const CampaignEntry *find(qint64 campaignId) const;
+    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
+    std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
+
+    std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
+    ServingZones zones;
+    std::vector<EntryPointer> campaigns; // id ascending
+    // Bits are numbered in answer order, one segment per priority, highest first. In a
+    // segment whose ids are close together (ids from a database sequence are) a campaign's
+    // bit is firstBit + its id - firstId, so a match turns bits into ids with an addition;
+    // in a sparse one it is firstBit + its rank, and `sparseIds` maps it back (a lookup per
+    // matched campaign, a cache and TLB miss each in a big index).
+    struct Segment
+    {
+        uint32_t firstBit = 0;
+        uint32_t bits = 0;
+        qint64 firstId = 0;
+        bool dense = true;
+        size_t sparseAt = 0; // where its ids start in sparseIds, when not dense
+    };
+    std::vector<Segment> segments;
+    std::vector<qint64> sparseIds;
+    // Turns the bits of a match (ascending) into campaign ids.
+    void bitsToIds(MatchedIds &ids) const;
+    size_t wordCount = 0;                // words in every bitset
+    std::array<DimensionIndex, kDimensionCount> dimensions;
+    // Deliverable campaigns with a flight or day-parting, and their bits.
+    std::vector<std::pair<uint32_t, const CampaignEntry *>> timed;
+    qsizetype ruleCount = 0;
+};
+
+} // namespace adserve
