@@ -27,6 +27,9 @@ namespace adserve {
 
 namespace {
 
+// The chart and the hit ratio look at the same stretch of time, one sample a second.
+constexpr int kWindowSeconds = 120;
+
 QString ttlText(qint64 ms)
 {
     if (ms == kTtlMissingKey)
@@ -51,7 +54,7 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     , session_(session)
     , figures_(new QLabel(this))
     , chart_(new TimeSeriesChart(tr("Cache-aside lookups per second (last 2 minutes)"),
-                                 {tr("hits/s"), tr("misses/s"), tr("errors/s")}, tr("per second"), 120, this))
+                                 {tr("hits/s"), tr("misses/s"), tr("errors/s")}, tr("per second"), kWindowSeconds, this))
     , serverInfo_(makeReadOnlyTable({tr("Figure"), tr("Value")}, QStringLiteral("serverInfo"), this))
     , pattern_(new QLineEdit(QStringLiteral("campaign:*"), this))
     , pageSize_(new QSpinBox(this))
@@ -63,7 +66,9 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     , stale_(makeReadOnlyTable({tr("Key"), tr("Why stale")}, QStringLiteral("stale"), this))
     , job_(new BackgroundJob(this))
     , infoJob_(new BackgroundJob(this))
+    , healthJob_(new BackgroundJob(this))
     , sampler_(new QTimer(this))
+    , hitRatio_(kWindowSeconds * 1000)
 {
     setObjectName(QStringLiteral("cachePanel"));
     figures_->setObjectName(QStringLiteral("cacheFigures"));
@@ -73,6 +78,7 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     ttl_->setObjectName(QStringLiteral("keyTtl"));
     keyCount_->setObjectName(QStringLiteral("keyCount"));
     figures_->setTextFormat(Qt::RichText);
+    figures_->setWordWrap(true);
     pageSize_->setRange(10, 10000);
     pageSize_->setValue(200);
     pageSize_->setPrefix(tr("page "));
@@ -90,10 +96,7 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     const auto action = [&](const QString &name, const QString &text, auto slot) {
         tools->addAction(text, this, slot)->setObjectName(name);
     };
-    action(QStringLiteral("refreshCache"), tr("Refresh"), [this] {
-        refreshStats();
-        refreshServerInfo();
-    });
+    action(QStringLiteral("refreshCache"), tr("Refresh"), &CachePanel::refresh);
     action(QStringLiteral("warmCache"), tr("Warm with active campaigns"), &CachePanel::warm);
     action(QStringLiteral("checkStaleness"), tr("Staleness check"), &CachePanel::checkStaleness);
     action(QStringLiteral("deleteByPattern"), tr("Delete by pattern…"), &CachePanel::deleteByPattern);
@@ -163,20 +166,46 @@ CachePanel::CachePanel(StudioSession &session, QWidget *parent)
     });
 
     sampler_->setInterval(1000);
-    connect(sampler_, &QTimer::timeout, this, &CachePanel::refreshStats);
+    connect(sampler_, &QTimer::timeout, this, [this] {
+        refreshStats();
+        if (isVisible()) // a ping a second, only while someone looks
+            checkHealth();
+    });
     sampler_->start();
+    clock_.start();
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
         job_->cancelAndWait();
         infoJob_->cancelAndWait();
+        healthJob_->cancelAndWait();
     });
     session_.forEachEngine(this, [this] {
+        // Another cache: its counters start again, and nothing shown came from it.
         haveLast_ = false;
+        hitRatio_.clear();
+        health_.reset();
+        chart_->clear();
+        serverInfo_->setRowCount(0);
+        cursor_ = "0";
+        next_->setEnabled(false);
         keys_->setRowCount(0);
+        keyCount_->clear();
         stale_->setRowCount(0);
         value_->clear();
-        refreshStats();
-        refreshServerInfo();
+        refresh();
     });
+}
+
+void CachePanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void CachePanel::refresh()
+{
+    refreshStats();
+    checkHealth();
+    refreshServerInfo();
 }
 
 void CachePanel::refreshStats()
@@ -184,21 +213,55 @@ void CachePanel::refreshStats()
     if (!session_.isOpen())
         return;
     const CacheStatsSnapshot s = session_.engine().cache().stats();
-    figures_->setText(tr("<b>%1</b> %2 · hits <b>%3</b> · misses <b>%4</b> · errors <b>%5</b> · hit ratio <b>%6%</b>"
-                         " · rejected %7 · refills %8 · invalidations %9")
-                          .arg(session_.engine().cache().backend().kind(),
-                               session_.engine().cache().backend().describe().toHtmlEscaped())
-                          .arg(s.hits)
-                          .arg(s.misses)
-                          .arg(s.errors)
-                          .arg(s.hitRatio() * 100.0, 0, 'f', 1)
-                          .arg(s.rejected)
-                          .arg(s.refills)
-                          .arg(s.invalidations));
     if (haveLast_)
         chart_->append({double(s.hits - last_.hits), double(s.misses - last_.misses), double(s.errors - last_.errors)});
     last_ = s;
     haveLast_ = true;
+    hitRatio_.add(s, clock_.elapsed());
+    showFigures(s);
+}
+
+void CachePanel::showFigures(const CacheStatsSnapshot &s)
+{
+    const CacheBackend &backend = session_.engine().cache().backend();
+    QString state;
+    if (!health_)
+        state = tr("checking whether it answers…");
+    else if (health_->up)
+        state = QStringLiteral("<span style='color:#2e7d32'>%1</span>").arg(tr("up"));
+    else
+        state = QStringLiteral("<b style='color:#c62828'>%1</b> %2")
+                    .arg(tr("DOWN:"), tr("%1. Deliveries read the store meanwhile.").arg(health_->error.toHtmlEscaped()));
+    // Down, the ratio would count only what the near cache still answers: it says nothing.
+    QString ratio;
+    if (health_ && !health_->up)
+        ratio = tr("hit ratio: none while the cache is down");
+    else if (const std::optional<double> r = hitRatio_.ratio())
+        ratio = tr("hit ratio <b>%1%</b> over the last %2 s").arg(*r * 100.0, 0, 'f', 1).arg(kWindowSeconds);
+    else
+        ratio = tr("hit ratio: no lookups in the last %1 s").arg(kWindowSeconds);
+    figures_->setText(tr("<b>%1</b> %2 · %3<br>%4 · since opened: hits %5 · misses %6 · errors %7 · rejected %8"
+                         " · refills %9 · invalidations %10")
+                          .arg(backend.kind(), backend.describe().toHtmlEscaped(), state, ratio,
+                               QString::number(s.hits), QString::number(s.misses), QString::number(s.errors),
+                               QString::number(s.rejected), QString::number(s.refills), QString::number(s.invalidations)));
+}
+
+void CachePanel::checkHealth()
+{
+    if (!session_.isOpen() || healthJob_->isRunning())
+        return;
+    Engine &engine = session_.engine();
+    healthJob_->start(tr("Checking the cache"), [this, &engine](JobControl &) -> BackgroundJob::Finish {
+        const BackendHealth health = engine.cacheHealth();
+        return [this, health] {
+            const bool changed = health_ && health_->up != health.up;
+            health_ = health;
+            showFigures(last_);
+            if (changed) // the server's figures, or why there are none
+                refreshServerInfo();
+        };
+    });
 }
 
 void CachePanel::refreshServerInfo()

@@ -1,9 +1,14 @@
 #pragma once
 
 #include "CacheMaintenance.h"
+#include "Engine.h"
+#include "HitRatioWindow.h"
 #include "cache/CacheStats.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -19,10 +24,11 @@ class BackgroundJob;
 class StudioSession;
 class TimeSeriesChart;
 
-// The ops engineer's view of the cache: the cache-aside counters live with a chart, the
-// server's own figures, a key browser on SCAN with type, TTL, size and the pretty-printed value,
-// TTL editing, deletes with a preview and confirmation, warm-up and a staleness check.
-// Scans, pattern deletes, warm-up and the staleness check run off the GUI thread.
+// The ops engineer's view of the cache: whether it answers, the hit ratio of the last two
+// minutes and the cache-aside counters live with a chart, the server's own figures, a key
+// browser on SCAN with type, TTL, size and the pretty-printed value, TTL editing, deletes with
+// a preview and confirmation, warm-up and a staleness check. Pings, server figures, scans,
+// pattern deletes, warm-up and the staleness check run off the GUI thread.
 class CachePanel : public QWidget
 {
     Q_OBJECT
@@ -41,8 +47,11 @@ public:
     void deleteByPattern();
     void warm();
     void checkStaleness();
+    // Samples the cache-aside counters (the chart, the hit ratio) and shows them.
     void refreshStats();
     void refreshServerInfo();
+    // Asks the cache whether it answers, in the background; the figures say so.
+    void checkHealth();
 
     BackgroundJob *job() const { return job_; }
     QTableWidget *keyTable() const { return keys_; }
@@ -51,7 +60,14 @@ public:
 Q_SIGNALS:
     void message(const QString &text);
 
+protected:
+    // Shown again (the tab made current): figures read while hidden are old.
+    void showEvent(QShowEvent *event) override;
+
 private:
+    // Everything Refresh reads again.
+    void refresh();
+    void showFigures(const CacheStatsSnapshot &counters);
     void showPage(const CacheMaintenance::KeyPage &page, bool append);
     // The Type and TTL cells of a row.
     void showDetails(int row, const CacheKeyDetails &details);
@@ -73,10 +89,14 @@ private:
     QTableWidget *stale_;
     BackgroundJob *job_;     // scans, deletes, warm-up, staleness
     BackgroundJob *infoJob_; // server figures, refreshed in the background
+    BackgroundJob *healthJob_; // the ping behind "up" / "DOWN"
     QTimer *sampler_;
     QByteArray cursor_ = "0";
     CacheStatsSnapshot last_{};
     bool haveLast_ = false;
+    QElapsedTimer clock_; // when each sample of the hit ratio was taken
+    HitRatioWindow hitRatio_;
+    std::optional<BackendHealth> health_; // none until the cache in use answered a ping or failed to
 };
 
 } // namespace adserve

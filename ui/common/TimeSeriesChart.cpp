@@ -60,6 +60,14 @@ void TimeSeriesChart::append(const QList<double> &values)
     y_->setLabelFormat(top >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
 }
 
+void TimeSeriesChart::clear()
+{
+    history_.clear();
+    for (QLineSeries *series : std::as_const(series_))
+        series->clear();
+    y_->setRange(0, 1);
+}
+
 QList<double> TimeSeriesChart::last() const
 {
     return history_.isEmpty() ? QList<double>(series_.size(), 0.0) : history_.last();

@@ -19,6 +19,8 @@ public:
 
     // One value per series, in the order of seriesNames.
     void append(const QList<double> &values);
+    // Forgets every sample: what follows is measured on something else.
+    void clear();
     QList<double> last() const;
 
 private:

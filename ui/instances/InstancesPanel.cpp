@@ -58,7 +58,12 @@ InstancesPanel::InstancesPanel(StudioSession &session, QWidget *parent)
     refreshTimer_->setInterval(2000);
     connect(refreshTimer_, &QTimer::timeout, this, &InstancesPanel::refresh);
     connect(&session_, &StudioSession::aboutToClose, loader_, &BackgroundJob::cancelAndWait);
-    session_.forEachEngine(this, [this] { refresh(); });
+    session_.forEachEngine(this, [this] {
+        // The registry of another store: no row of the last one stays while it is read.
+        model_->setRows({});
+        summary_->setText(tr("Reading the instances of %1…").arg(session_.engine().store().describe()));
+        refresh();
+    });
 }
 
 void InstancesPanel::showEvent(QShowEvent *event)

@@ -24,7 +24,9 @@ namespace {
 
 QString healthText(const BackendHealth &h)
 {
-    return QStringLiteral("%1 %2: %3").arg(h.up ? QStringLiteral("●") : QStringLiteral("✘"), h.name, h.kind);
+    // In words as well: a glyph alone is easy to miss or misread.
+    return h.up ? QStringLiteral("● %1: %2").arg(h.name, h.kind)
+                : QObject::tr("✘ %1: %2 down").arg(h.name, h.kind);
 }
 
 QString healthTip(const BackendHealth &h)

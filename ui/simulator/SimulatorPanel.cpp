@@ -229,6 +229,12 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     session_.forEachEngine(this, [this] {
         connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCampaignChoices,
                 Qt::QueuedConnection);
+        // Another store: nothing the last one answered stays, not even the campaign picked by id.
+        clearResult(tr("Nothing delivered yet from %1").arg(session_.engine().store().describe()));
+        {
+            QSignalBlocker block(whyNot_);
+            whyNot_->setCurrentIndex(0);
+        }
         refreshCampaignChoices();
     });
 }
@@ -296,15 +302,16 @@ void SimulatorPanel::copyAsCurl()
 
 void SimulatorPanel::simulate()
 {
+    const DeliveryRequest req = request();
+    // The previous answer goes at once: it never stands under a request it did not answer.
+    clearResult(tr("Delivering %1 …").arg(req.target()));
+    awaitingResult_ = true;
     if (job_->isRunning()) {
         simulateAgain_ = true;
         job_->cancel();
         return;
     }
-    const DeliveryRequest req = request();
     curl_->setText(curlCommand());
-    status_->setText(tr("Delivering %1 …").arg(req.target()));
-    awaitingResult_ = true;
 
     Engine &engine = session_.engine();
     HttpApi &api = session_.api();
@@ -398,11 +405,15 @@ QString SimulatorPanel::statusOf(const Simulation &simulation) const
 
 void SimulatorPanel::showCancelled()
 {
-    // Nothing of an earlier request stays next to inputs it did not answer.
     awaitingResult_ = false;
+    clearResult(tr("Cancelled: no response"));
+}
+
+void SimulatorPanel::clearResult(const QString &status)
+{
     responseStatus_ = 0;
     responseBody_.clear();
-    status_->setText(tr("Cancelled: no response"));
+    status_->setText(status);
     body_->clear();
     delivered_->setRows({});
     timing_->clear();

@@ -73,6 +73,8 @@ private:
     QString statusOf(const Simulation &simulation) const;
     void showSimulation(const Simulation &simulation);
     void showCancelled();
+    // Empties every view of the response and the explanations; `status` says why.
+    void clearResult(const QString &status);
     void showExplanations();
 
     StudioSession &session_;

@@ -64,11 +64,18 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
     connect(run, &QPushButton::clicked, this, &WhatIfGrid::compute);
     for (QLineEdit *edit : {countries_, systems_, app_})
         connect(edit, &QLineEdit::returnPressed, this, &WhatIfGrid::compute);
+    // A grid shown answers for the store in use: another store, computed again.
+    session_.forEachEngine(this, [this] { computeIfShown(); });
 }
 
 void WhatIfGrid::setScope(const AnswerScope &scope)
 {
     scope_ = scope;
+    computeIfShown();
+}
+
+void WhatIfGrid::computeIfShown()
+{
     if (table_->rowCount() > 0)
         compute();
 }

@@ -27,6 +27,9 @@ public:
     QTableWidget *table() const { return table_; }
 
 private:
+    // Answers again for what changed (the scope, the store), once a grid is there.
+    void computeIfShown();
+
     StudioSession &session_;
     QLineEdit *countries_;
     QLineEdit *systems_;
