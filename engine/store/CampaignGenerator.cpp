@@ -216,24 +216,53 @@ CampaignWithRules CampaignGenerator::next()
 }
 
 StoreResult<qint64> CampaignGenerator::generate(CampaignStore &store, qint64 count, quint64 seed,
-                                                const std::function<bool(qint64, qint64)> &progress)
+                                                const std::function<bool(qint64, qint64)> &progress, qint64 *deleted)
 {
     if (count < 0)
         return StoreResult<qint64>::failure(StoreError::Invalid, QStringLiteral("count must not be negative"),
                                             {{QStringLiteral("count"), QStringLiteral("must not be negative")}});
-    CampaignGenerator generator(seed, QDate::currentDate());
-    qint64 made = 0;
-    return store.insertBatches(
-        [&](qsizetype max) {
-            QList<CampaignWithRules> batch;
-            const qsizetype size = qsizetype(std::min<qint64>(std::min<qint64>(max, kChunk), count - made));
-            batch.reserve(size);
-            for (qsizetype i = 0; i < size; ++i)
-                batch.append(generator.next());
-            made += size;
-            return batch;
+    const QDate anchor = QDate::currentDate();
+    qint64 madeDeleted = 0;
+    auto written = store.insertAtomically(
+        [&] { // from the first campaign again whenever the transaction starts (over)
+            madeDeleted = 0;
+            return [&, generator = CampaignGenerator(seed, anchor), made = qint64(0)](qsizetype max) mutable {
+                const qsizetype size = qsizetype(std::min<qint64>(std::min<qint64>(max, kChunk), count - made));
+                QList<CampaignWithRules> batch;
+                batch.reserve(size);
+                for (qsizetype i = 0; i < size; ++i) {
+                    batch.append(generator.next());
+                    madeDeleted += batch.last().campaign.deleted;
+                }
+                made += size;
+                return batch;
+            };
         },
-        count, progress);
+        count, progress, {QString(), QStringLiteral("generated, seed %1").arg(seed)});
+    if (deleted)
+        *deleted = written.ok() && written.value > 0 ? madeDeleted : 0;
+    return written;
+}
+
+CodePattern CampaignGenerator::generatedCodes(std::optional<quint64> seed)
+{
+    // "gen-<seed>-<n>", as next() names them: a campaign merely named "gen-spring" is not one.
+    if (seed)
+        return {QStringLiteral("gen-%1-").arg(*seed), QRegularExpression(QStringLiteral("^gen-%1-[0-9]+$").arg(*seed))};
+    return {QStringLiteral("gen-"), QRegularExpression(QStringLiteral("^gen-[0-9]+-[0-9]+$"))};
+}
+
+StoreResult<CodeCount> CampaignGenerator::countGenerated(const CampaignStore &store, std::optional<quint64> seed)
+{
+    return store.countByCode(generatedCodes(seed));
+}
+
+StoreResult<qint64> CampaignGenerator::removeGenerated(CampaignStore &store, std::optional<quint64> seed,
+                                                       const std::function<bool(qint64, qint64)> &progress)
+{
+    const QString note = seed ? QStringLiteral("generated campaigns removed, seed %1").arg(*seed)
+                              : QStringLiteral("generated campaigns removed");
+    return store.purgeByCode(generatedCodes(seed), progress, {QString(), note});
 }
 
 } // namespace adserve

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CampaignStore.h"
 #include "StoreResult.h"
 #include "model/Campaign.h"
 
@@ -7,11 +8,10 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <random>
 
 namespace adserve {
-
-class CampaignStore;
 
 // Makes realistic campaigns for load tests and demos, the same ones for the same seed on
 // every machine: ISO country codes (popular markets more often), common operating systems,
@@ -31,10 +31,20 @@ public:
     // The next campaign, numbered from 1.
     CampaignWithRules next();
 
-    // Writes `count` generated campaigns in chunks, so memory stays bounded whatever the
-    // count. `progress(done, count)` returning false stops after the current chunk.
+    // Writes `count` generated campaigns in one transaction, made and written in chunks so
+    // memory stays bounded whatever the count: all of them, or (on a failure, or when
+    // `progress(done, count)` returns false) none. `deleted`, if given, receives how many of
+    // those written were made deleted (the studio's table does not show them).
     static StoreResult<qint64> generate(CampaignStore &store, qint64 count, quint64 seed,
-                                        const std::function<bool(qint64, qint64)> &progress = {});
+                                        const std::function<bool(qint64, qint64)> &progress = {},
+                                        qint64 *deleted = nullptr);
+
+    // What the generator wrote, told by the code: of every seed, or of one.
+    static CodePattern generatedCodes(std::optional<quint64> seed = std::nullopt);
+    static StoreResult<CodeCount> countGenerated(const CampaignStore &store, std::optional<quint64> seed = std::nullopt);
+    // Takes back what the generator wrote (see CampaignStore::purgeByCode), in one transaction.
+    static StoreResult<qint64> removeGenerated(CampaignStore &store, std::optional<quint64> seed = std::nullopt,
+                                               const std::function<bool(qint64, qint64)> &progress = {});
 
 private:
     // Own mappings from raw engine output, not std distributions, whose results differ

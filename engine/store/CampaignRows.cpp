@@ -272,6 +272,18 @@ QStringList CampaignRows::knownValues(Dimension dimension)
     return values;
 }
 
+void CampaignRows::forEachWithCodePrefix(const QString &prefix,
+                                         const std::function<void(qint64, const QString &, bool)> &visit)
+{
+    // substr, not LIKE: exact and case-sensitive on both databases, whatever the prefix holds.
+    QSqlQuery query = session_.exec(
+        QStringLiteral("SELECT id, code, deleted FROM campaigns WHERE substr(code, 1, %1) = ? ORDER BY id")
+            .arg(prefix.size()),
+        {prefix});
+    while (session_.next(query))
+        visit(query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toBool());
+}
+
 QString CampaignRows::campaignValueRow() const
 {
     const SqlDialect &d = session_.dialect();
@@ -394,6 +406,16 @@ void CampaignRows::softDeleteRules(const QList<qint64> &ruleIds, const QDateTime
     session_.exec(QStringLiteral("UPDATE target_rules SET deleted = true, deleted_at = %1, updated_at = %1 WHERE %2")
                       .arg(d.timestampParam(), d.inIds(QStringLiteral("id"))),
                   {d.encodeTimestamp(at), d.encodeTimestamp(at), d.encodeIds(ruleIds)});
+}
+
+void CampaignRows::deleteCampaigns(const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return;
+    const SqlDialect &d = session_.dialect();
+    const QVariant bound = d.encodeIds(ids);
+    session_.exec(QStringLiteral("DELETE FROM target_rules WHERE %1").arg(d.inIds(QStringLiteral("campaign_id"))), {bound});
+    session_.exec(QStringLiteral("DELETE FROM campaigns WHERE %1").arg(d.inIds(QStringLiteral("id"))), {bound});
 }
 
 QHash<QString, qint64> CampaignRows::insertCampaigns(const QList<Campaign> &campaigns)

@@ -42,6 +42,10 @@ public:
     void forEachTargetingRule(const std::function<void(TargetRule &&)> &visit);
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
+    // Id, code and deleted flag of every campaign whose code starts with `prefix`, deleted
+    // ones included, in id order: a long read, so call it in a transaction.
+    void forEachWithCodePrefix(const QString &prefix,
+                               const std::function<void(qint64 id, const QString &code, bool deleted)> &visit);
 
     qint64 insertCampaign(const Campaign &campaign);
     // Writes every column but id and created_at.
@@ -51,6 +55,9 @@ public:
     void updateRule(const TargetRule &rule);
     void softDeleteRules(qint64 campaignId, const QDateTime &at);
     void softDeleteRules(const QList<qint64> &ruleIds, const QDateTime &at);
+    // Deletes the campaigns' rows and every rule row of theirs (the change log keeps each row
+    // as it was).
+    void deleteCampaigns(const QList<qint64> &ids);
 
     // Multi-row inserts for bulk loads. insertCampaigns returns the new ids by code.
     QHash<QString, qint64> insertCampaigns(const QList<Campaign> &campaigns);

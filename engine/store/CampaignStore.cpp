@@ -21,11 +21,26 @@ namespace adserve {
 
 namespace {
 
-// Campaigns per transaction in insertMany: large enough to amortise the commit, small
-// enough to keep memory and lock time bounded.
+// Campaigns per transaction in insertMany (per statement group in the one-transaction bulk
+// writes): large enough to amortise the round trips, small enough to keep memory and lock
+// time bounded.
 constexpr qsizetype kInsertBatch = 5000;
 // Above this many campaigns in one write, listeners are told "all" instead of a long list.
 constexpr qsizetype kMaxIdsInSignal = 1000;
+
+// Thrown inside a write its caller cancelled: the session, unwound, rolls the transaction back.
+struct Cancelled
+{
+};
+
+// Visits the campaigns `pattern` picks, deleted ones included, in id order.
+void forEachPicked(CampaignRows &rows, const CodePattern &pattern, const std::function<void(qint64 id, bool deleted)> &visit)
+{
+    rows.forEachWithCodePrefix(pattern.prefix, [&](qint64 id, const QString &code, bool deleted) {
+        if (pattern.whole.match(code).hasMatch())
+            visit(id, deleted);
+    });
+}
 
 const QString kSamplesResource = QStringLiteral(":/adserve/samples/campaigns.json");
 const QString kSamplesSeededKey = QStringLiteral("samples_seeded");
@@ -237,6 +252,15 @@ StoreResult<QStringList> CampaignStore::knownValues(Dimension dimension) const
         std::sort(values.begin(), values.end(),
                   [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
         return values;
+    });
+}
+
+StoreResult<CodeCount> CampaignStore::countByCode(const CodePattern &pattern) const
+{
+    return d->run(Access::Snapshot, [&](CampaignWrites &w) {
+        CodeCount count;
+        forEachPicked(w.rows(), pattern, [&](qint64, bool deleted) { ++(deleted ? count.deleted : count.live); });
+        return count;
     });
 }
 
@@ -452,6 +476,69 @@ QList<qint64> insertBatch(CampaignRows &rows, const QList<CampaignWithRules> &ca
 
 } // namespace
 
+StoreResult<qint64> CampaignStore::insertAtomically(const std::function<CampaignBatches()> &openBatches,
+                                                    qint64 expectedTotal,
+                                                    const std::function<bool(qint64, qint64)> &progress,
+                                                    const WriteContext &context)
+{
+    WriteReceipt receipt;
+    QList<qint64> named; // the ids, while few enough to name in the announcement
+    StoreResult<qint64> result;
+    try {
+        result = d->write(context, [&](CampaignWrites &w) {
+            const CampaignBatches nextBatch = openBatches();
+            named.clear();
+            qint64 written = 0;
+            for (QList<CampaignWithRules> batch = nextBatch(kInsertBatch); !batch.isEmpty();
+                 batch = nextBatch(kInsertBatch)) {
+                CampaignWrites::throwIfInvalid(validateBatch(batch, written));
+                const QList<qint64> ids = insertBatch(w.rows(), batch);
+                written += batch.size();
+                if (written <= kMaxIdsInSignal)
+                    named += ids;
+                if (progress && !progress(written, std::max(expectedTotal, written)))
+                    throw Cancelled{};
+            }
+            return written;
+        }, &receipt);
+    } catch (const Cancelled &) {
+        return StoreResult<qint64>::success(0);
+    }
+    if (result.ok() && result.value > 0) {
+        std::sort(named.begin(), named.end());
+        announce(result.value > kMaxIdsInSignal ? QList<qint64>{} : named, receipt);
+    }
+    return result;
+}
+
+StoreResult<qint64> CampaignStore::purgeByCode(const CodePattern &pattern,
+                                               const std::function<bool(qint64, qint64)> &progress,
+                                               const WriteContext &context)
+{
+    WriteReceipt receipt;
+    QList<qint64> ids;
+    StoreResult<qint64> result;
+    try {
+        result = d->write(context, [&](CampaignWrites &w) {
+            ids.clear();
+            forEachPicked(w.rows(), pattern, [&](qint64 id, bool) { ids.append(id); });
+            for (qsizetype done = 0; done < ids.size();) {
+                const QList<qint64> batch = ids.mid(done, kInsertBatch);
+                w.rows().deleteCampaigns(batch);
+                done += batch.size();
+                if (progress && !progress(done, ids.size()))
+                    throw Cancelled{};
+            }
+            return qint64(ids.size());
+        }, &receipt);
+    } catch (const Cancelled &) {
+        return StoreResult<qint64>::success(0);
+    }
+    if (result.ok() && result.value > 0)
+        announce(ids.size() > kMaxIdsInSignal ? QList<qint64>{} : ids, receipt);
+    return result;
+}
+
 StoreResult<qint64> CampaignStore::insertMany(const QList<CampaignWithRules> &campaigns,
                                               const std::function<bool(qint64, qint64)> &progress,
                                               const WriteContext &context)
@@ -472,7 +559,7 @@ StoreResult<qint64> CampaignStore::insertMany(const QList<CampaignWithRules> &ca
         campaigns.size(), progress, context);
 }
 
-StoreResult<qint64> CampaignStore::insertBatches(const std::function<QList<CampaignWithRules>(qsizetype)> &nextBatch,
+StoreResult<qint64> CampaignStore::insertBatches(const CampaignBatches &nextBatch,
                                                  qint64 expectedTotal,
                                                  const std::function<bool(qint64, qint64)> &progress,
                                                  const WriteContext &context)

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QRegularExpression>
 
 #include <atomic>
 #include <functional>
@@ -15,6 +16,25 @@
 namespace adserve {
 
 class CampaignWrites;
+
+// Campaigns picked by their code: those whose code starts with `prefix` (which narrows what
+// is read) and that `whole` matches from start to end.
+struct CodePattern
+{
+    QString prefix;
+    QRegularExpression whole;
+};
+
+// How many campaigns a CodePattern picks: live ones and ones marked deleted.
+struct CodeCount
+{
+    qint64 live = 0;
+    qint64 deleted = 0;
+    qint64 total() const { return live + deleted; }
+};
+
+// A source of campaigns in batches: up to `max` at a time, an empty list when there are no more.
+using CampaignBatches = std::function<QList<CampaignWithRules>(qsizetype max)>;
 
 // A committed write, as the store announces it.
 struct StoreChange
@@ -70,6 +90,7 @@ public:
     StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;
     // Distinct values seen in rules per dimension, for completion in the studio.
     StoreResult<QStringList> knownValues(Dimension dimension) const;
+    StoreResult<CodeCount> countByCode(const CodePattern &pattern) const;
 
     // --- writes (each one transaction; emits campaignsChanged on success) ---------------
     // Validates (see CampaignValidator), assigns ids and missing codes, sets timestamps.
@@ -92,8 +113,8 @@ public:
     StoreResult<CampaignWithRules> writeCampaign(qint64 campaignId, const WriteContext &context,
                                                  const std::function<CampaignWithRules(CampaignWrites &)> &op);
 
-    // Bulk insert for the generator and imports: validated, batched, one transaction per
-    // batch. `progress(done, total)` returning false cancels (already written batches stay).
+    // Bulk insert for imports: validated, batched, one transaction per batch.
+    // `progress(done, total)` returning false cancels (already written batches stay).
     StoreResult<qint64> insertMany(const QList<CampaignWithRules> &campaigns,
                                    const std::function<bool(qint64, qint64)> &progress = {},
                                    const WriteContext &context = {});
@@ -101,10 +122,27 @@ public:
     // up to `max` campaigns, an empty list when there are no more; each batch is validated
     // and written in its own transaction. `expectedTotal` is only passed on to `progress`.
     // Emits campaignsChanged once, at the end.
-    StoreResult<qint64> insertBatches(const std::function<QList<CampaignWithRules>(qsizetype)> &nextBatch,
+    StoreResult<qint64> insertBatches(const CampaignBatches &nextBatch,
                                       qint64 expectedTotal,
                                       const std::function<bool(qint64, qint64)> &progress = {},
                                       const WriteContext &context = {});
+
+    // Many campaigns in one transaction, batch by batch so memory stays bounded whatever the
+    // count: a failure, or `progress(done, total)` returning false, leaves nothing written
+    // (the value is then 0), and the change log shows the campaigns only once all are in.
+    // `openBatches` is called at the start, and again when a dropped connection makes the
+    // transaction start over. Emits campaignsChanged once, after the commit.
+    StoreResult<qint64> insertAtomically(const std::function<CampaignBatches()> &openBatches, qint64 expectedTotal,
+                                         const std::function<bool(qint64, qint64)> &progress = {},
+                                         const WriteContext &context = {});
+    // Removes the campaigns `pattern` picks, deleted ones included, with all their rules, in
+    // one transaction; returns how many. Unlike remove() the rows go (the change log keeps
+    // each as it was, and other instances follow it): for synthetic bulk data, which a soft
+    // delete would leave in the table for good, its codes taken (the same run could not be
+    // written again) and those already marked deleted not taken back at all.
+    // `progress` returning false leaves nothing removed (the value is then 0).
+    StoreResult<qint64> purgeByCode(const CodePattern &pattern, const std::function<bool(qint64, qint64)> &progress = {},
+                                    const WriteContext &context = {});
 
 Q_SIGNALS:
     // This store's own writes, emitted on the writing thread right after the commit. Changes

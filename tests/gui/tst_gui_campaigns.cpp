@@ -3,7 +3,7 @@
 // changes the store and the delivery answer; validation at the fields; undo/redo; priority,
 // flight and day-parting saved as edited, with their messages and the line saying when the
 // campaign serves; an edit made meanwhile elsewhere is shown as a conflict, not
-// overwritten; import, export and the generator with cancel. Runs on SQLite and on PostgreSQL.
+// overwritten; import and export (the generator has tst_gui_generator). Runs on SQLite and on PostgreSQL.
 #include "StudioFixture.h"
 
 #include "campaigns/CampaignEditor.h"
@@ -557,21 +557,6 @@ private Q_SLOTS:
         QCOMPARE(grid->size(), gridSize);
         QCOMPARE(save->mapTo(editor, QPoint()), saveAt);
         QVERIFY(editor->minimumSizeHint().height() <= editor->height());
-    }
-
-    void generatorRunsOffTheGuiThreadAndCancels()
-    {
-        CampaignsPanel *panel = studio_->window().campaigns();
-        panel->startGenerate(2'000'000, 11);
-        QVERIFY(panel->job()->isRunning());
-        // The window keeps answering while it runs.
-        QTRY_VERIFY_WITH_TIMEOUT(panel->findChild<QWidget *>(QStringLiteral("jobProgress"))->isVisible(), 5000);
-        QVERIFY(studio_->click(QStringLiteral("cancelJob"), panel));
-        QVERIFY(panel->job()->waitForFinished(60000));
-        QVERIFY(studio_->waitForCampaigns());
-        QTRY_VERIFY(panel->model()->rowCount() > 3);
-        const auto all = studio_->session().engine().store().campaigns(true);
-        QVERIFY(all.value.size() < 2'000'000);
     }
 
     // A flight starting tomorrow: "Serving now" says it has not started, "Next change" says

@@ -3,6 +3,7 @@
 #include "CampaignEditor.h"
 #include "CampaignTableModel.h"
 #include "CampaignTransfer.h"
+#include "GenerateDialog.h"
 #include "common/BackgroundJob.h"
 #include "common/JobProgress.h"
 #include "history/HistoryView.h"
@@ -13,20 +14,22 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
-#include <QRandomGenerator>
+#include <QPushButton>
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <future>
 
 namespace adserve {
 
@@ -95,6 +98,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     action(QStringLiteral("importCampaigns"), tr("Import…"), &CampaignsPanel::askImport);
     action(QStringLiteral("exportCampaigns"), tr("Export…"), &CampaignsPanel::askExport);
     action(QStringLiteral("generateCampaigns"), tr("Generate…"), &CampaignsPanel::askGenerate);
+    action(QStringLiteral("removeGeneratedCampaigns"), tr("Remove generated…"), &CampaignsPanel::askRemoveGenerated);
     tools->addSeparator();
     action(QStringLiteral("reloadCampaigns"), tr("Reload"), &CampaignsPanel::reload);
 
@@ -335,29 +339,119 @@ void CampaignsPanel::deleteSelection(bool confirm)
 
 void CampaignsPanel::askGenerate()
 {
-    bool ok = false;
-    const int count = QInputDialog::getInt(this, tr("Generate campaigns"),
-                                           tr("How many synthetic campaigns (for load tests)?"), 10000, 1,
-                                           10'000'000, 1000, &ok);
-    if (ok)
-        startGenerate(count, QRandomGenerator::global()->bounded(1u, 1'000'000u));
+    GenerateDialog dialog(session_.engine().store().target(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        startGenerate(dialog.count(), dialog.seed());
 }
 
 void CampaignsPanel::startGenerate(qint64 count, quint64 seed)
 {
     CampaignStore &store = session_.engine().store();
-    job_->start(tr("Generating %1 campaigns").arg(count), [this, &store, count, seed](JobControl &control) {
+    const QLocale locale;
+    job_->start(tr("Generating %1 campaigns").arg(locale.toString(count)), [this, &store, count, seed](JobControl &control) {
+        qint64 deleted = 0;
         const auto result = CampaignGenerator::generate(
-            store, count, seed, [&](qint64 done, qint64 total) { return control.progress(done, total); });
-        const bool cancelled = control.cancelled();
-        return BackgroundJob::Finish([this, result, cancelled] {
-            if (!result.ok())
-                QMessageBox::warning(this, tr("Generation failed"), result.message);
-            Q_EMIT message(cancelled ? tr("Generation cancelled after %1 campaigns").arg(result.value)
-                                     : tr("%1 campaigns generated").arg(result.value));
-            reload();
+            store, count, seed, [&](qint64 done, qint64 total) { return control.progress(done, total); }, &deleted);
+        return BackgroundJob::Finish([this, result, deleted, seed] {
+            const QLocale locale;
+            if (!result.ok()) {
+                QMessageBox::warning(this, tr("Generation failed"), tr("%1\n\nNothing was written.").arg(result.message));
+                Q_EMIT message(tr("Generation failed: nothing was written"));
+            } else if (result.value == 0) {
+                Q_EMIT message(tr("Generation cancelled: nothing was written"));
+            } else {
+                finishAfterTableLoad(tr("%1 generated (seed %2): %3 shown, %4 generated as deleted")
+                                         .arg(locale.toString(result.value), QString::number(seed),
+                                              locale.toString(result.value - deleted), locale.toString(deleted)));
+            }
         });
     });
+}
+
+void CampaignsPanel::askRemoveGenerated()
+{
+    CampaignStore &store = session_.engine().store();
+    job_->start(tr("Counting generated campaigns"), [this, &store](JobControl &control) {
+        const auto counted = CampaignGenerator::countGenerated(store);
+        if (control.cancelled())
+            return BackgroundJob::Finish();
+        return BackgroundJob::Finish([this, counted] {
+            if (!counted.ok()) {
+                QMessageBox::warning(this, tr("Generated campaigns not counted"), counted.message);
+                return;
+            }
+            // Asked once the counting job is over, so that the removal's progress shows.
+            connect(job_, &BackgroundJob::finished, this, [this, generated = counted.value] { removeGenerated(generated); },
+                    Qt::SingleShotConnection);
+        });
+    });
+}
+
+void CampaignsPanel::removeGenerated(const CodeCount &generated)
+{
+    CampaignStore &store = session_.engine().store();
+    const QLocale locale;
+    if (generated.total() == 0) {
+        QMessageBox::information(this, tr("Remove generated campaigns"),
+                                 tr("%1 holds no generated campaigns (codes gen-<seed>-<n>).").arg(store.describe()));
+        return;
+    }
+    QMessageBox box(QMessageBox::Question, tr("Remove generated campaigns"),
+                    tr("Remove all %1 generated campaigns from %2?")
+                        .arg(locale.toString(generated.total()), store.describe()),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("confirmRemoveGeneratedDialog"));
+    box.setInformativeText(tr("%1 shown in the table and %2 generated as deleted: every campaign coded gen-<seed>-<n>, "
+                              "with its rules. They are removed for good, in one transaction, and every instance "
+                              "stops serving them; other campaigns are not touched.")
+                               .arg(locale.toString(generated.live), locale.toString(generated.deleted)));
+    QPushButton *remove = box.addButton(tr("Remove %1").arg(locale.toString(generated.total())), QMessageBox::AcceptRole);
+    remove->setObjectName(QStringLiteral("confirmRemoveGenerated"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != remove)
+        return;
+    // The editor cannot save a campaign that is gone; unsaved edits stay for the user to see.
+    if (editor_->hasCampaign() && !editor_->isDirty()
+        && CampaignGenerator::generatedCodes().whole.match(editor_->original().campaign.code).hasMatch())
+        editor_->clear();
+    job_->start(tr("Removing %1 generated campaigns").arg(locale.toString(generated.total())),
+                [this, &store](JobControl &control) {
+                    const auto removed = CampaignGenerator::removeGenerated(
+                        store, std::nullopt, [&](qint64 done, qint64 total) { return control.progress(done, total); });
+                    return BackgroundJob::Finish([this, removed] {
+                        if (!removed.ok()) {
+                            QMessageBox::warning(this, tr("Generated campaigns not removed"),
+                                                 tr("%1\n\nNothing was removed.").arg(removed.message));
+                            Q_EMIT message(tr("Removal failed: nothing was removed"));
+                        } else if (removed.value == 0) {
+                            Q_EMIT message(tr("Removal cancelled: nothing was removed"));
+                        } else {
+                            finishAfterTableLoad(tr("%1 generated campaigns removed").arg(QLocale().toString(removed.value)));
+                        }
+                    });
+                });
+}
+
+void CampaignsPanel::finishAfterTableLoad(const QString &done)
+{
+    // Called from the job's Finish: a table load that starts from now on reads what it wrote.
+    auto loaded = std::make_shared<std::promise<void>>();
+    connect(loader_, &BackgroundJob::started, this, [this, loaded] {
+        connect(loader_, &BackgroundJob::finished, this, [loaded] { loaded->set_value(); }, Qt::SingleShotConnection);
+    }, Qt::SingleShotConnection);
+    // Once the job is over (its Finish runs first), it goes on as "Loading the table".
+    connect(job_, &BackgroundJob::finished, this, [this, done, shown = loaded->get_future().share()] {
+        job_->start(tr("Loading the table"), [this, done, shown](JobControl &control) {
+            // Waits without holding a pool thread the load itself may need.
+            QThreadPool::globalInstance()->releaseThread();
+            while (shown.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready && !control.cancelled()) {
+            }
+            QThreadPool::globalInstance()->reserveThread();
+            return BackgroundJob::Finish([this, done] { Q_EMIT message(done); });
+        });
+    }, Qt::SingleShotConnection);
+    reload();
 }
 
 void CampaignsPanel::askImport()

@@ -14,6 +14,7 @@ namespace adserve {
 class BackgroundJob;
 class CampaignEditor;
 class CampaignTableModel;
+struct CodeCount;
 class HistoryView;
 class LiveWatch;
 class StudioSession;
@@ -61,6 +62,11 @@ Q_SIGNALS:
 private:
     void currentRowChanged();
     void askGenerate();
+    // Takes back what the generator wrote, every seed's, after a confirmation giving the count.
+    void askRemoveGenerated();
+    void removeGenerated(const CodeCount &generated);
+    // Keeps the job's progress up until the table shows what the job wrote, then says `done`.
+    void finishAfterTableLoad(const QString &done);
     void askImport();
     void askExport();
     void showCount();
