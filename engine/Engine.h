@@ -76,6 +76,10 @@ public:
     };
     LoadProgress loadProgress() const { return {loading_.read.load(), loading_.total.load()}; }
 
+    // Gives memory left free back to the system: after a full read (its peak is far above
+    // what the index keeps) or when a large copy of the store is dropped.
+    static void releaseFreedMemory();
+
 Q_SIGNALS:
     void indexRebuilt(qint64 campaigns, qint64 rules, qint64 micros);
     // Changes are live on this instance: these campaigns (empty: every campaign was read
@@ -89,9 +93,6 @@ private:
     // the cache cannot).
     StoreResult<bool> reloadAll(bool dropCached, ChangeApplier::Outcome *cacheOutcome = nullptr);
     void install(std::shared_ptr<const MatchIndex> index, const QElapsedTimer &timer);
-    // Gives the memory a full read left free back to the system (its peak is far above
-    // what the index keeps).
-    static void releaseFreedMemory();
     void applyOwnWrite(const StoreChange &change);
 
     // ChangeApplier

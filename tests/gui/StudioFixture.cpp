@@ -51,7 +51,9 @@ bool StudioFixture::open(const QMap<QString, QString> &values, QString *error)
 bool StudioFixture::waitForCampaigns()
 {
     CampaignsPanel *panel = window_->campaigns();
-    return QTest::qWaitFor([&] { return !panel->loader()->isRunning() && panel->loader()->title().size(); }, 20000);
+    return QTest::qWaitFor(
+        [&] { return !panel->loader()->isRunning() && panel->loader()->title().size() && !panel->model()->isArranging(); },
+        20000);
 }
 
 qint64 StudioFixture::campaignId(const QString &code)

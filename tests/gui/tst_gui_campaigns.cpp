@@ -589,9 +589,15 @@ private Q_SLOTS:
 
         QTableView *table = panel->table();
         const auto firstShown = [&] { return table->model()->index(0, Model::Code).data().toString(); };
-        table->sortByColumn(Model::Priority, Qt::DescendingOrder);
+        const auto sortBy = [&](int column, Qt::SortOrder order) {
+            table->sortByColumn(column, order); // worked out in the background
+            return QTest::qWaitFor([&] { return !model->isArranging(); });
+        };
+        QVERIFY(sortBy(Model::Priority, Qt::DescendingOrder));
         QCOMPARE(firstShown(), QStringLiteral("spotify")); // 10 before 9: numbers, not text
-        table->sortByColumn(Model::NextChange, Qt::AscendingOrder);
+        QVERIFY(sortBy(Model::Priority, Qt::AscendingOrder));
+        QCOMPARE(firstShown(), QStringLiteral("subwaysurfer"));
+        QVERIFY(sortBy(Model::NextChange, Qt::AscendingOrder));
         QCOMPARE(firstShown(), QStringLiteral("spotify")); // "never" sorts last
 
         QVERIFY(studio_->clickCampaign(QStringLiteral("duolingo")));

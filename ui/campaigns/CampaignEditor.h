@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CampaignCatalog.h"
 #include "ServingTimesEditor.h"
 #include "model/Campaign.h"
 #include "store/StoreResult.h"
@@ -57,8 +58,8 @@ public:
     bool isDirty() const;
     // The campaign as edited, with rules rebuilt from the lists.
     CampaignWithRules edited() const;
-    // Codes in use, for the "unique code" check at the field: code -> campaign id.
-    void setCodeOwners(QHash<QString, qint64> owners) { codeOwners_ = std::move(owners); }
+    // The campaigns as last read, for the "unique code" check at the field.
+    void setCodeOwners(std::shared_ptr<const CampaignCatalog> campaigns) { codeOwners_ = std::move(campaigns); }
 
     // Saves through the store; false when invalid, in conflict or failed (all shown).
     bool save();
@@ -87,7 +88,7 @@ private:
     bool loaded_ = false;
     EditorState state_;
     bool applying_ = false;
-    QHash<QString, qint64> codeOwners_;
+    std::shared_ptr<const CampaignCatalog> codeOwners_ = CampaignCatalog::make({});
     // Index of each rule of edited() -> the list it came from.
     mutable QList<std::pair<Dimension, RuleType>> ruleOrigins_;
 

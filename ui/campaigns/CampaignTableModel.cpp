@@ -1,9 +1,14 @@
 #include "CampaignTableModel.h"
 
+#include "Engine.h"
+#include "common/BackgroundJob.h"
+
 #include <QBrush>
 #include <QColor>
+#include <QFuture>
 #include <QLocale>
 #include <QTimer>
+#include <QtConcurrent>
 
 #include <algorithm>
 
@@ -39,29 +44,111 @@ QString describeServing(const ServingTimes &times)
 
 CampaignTableModel::CampaignTableModel(QObject *parent)
     : QAbstractTableModel(parent)
+    , rows_(std::make_shared<CampaignRows>())
     , servingTimer_(new QTimer(this))
 {
+    wanted_.catalog = shown_.catalog = CampaignCatalog::make({});
+    arranger_.setMaxThreadCount(1);
     servingTimer_->setSingleShot(true);
     servingTimer_->setTimerType(Qt::PreciseTimer); // a coarse timer may wake before the boundary
     connect(servingTimer_, &QTimer::timeout, this, &CampaignTableModel::refreshServing);
 }
 
-void CampaignTableModel::setCampaigns(QList<CampaignWithRules> campaigns)
+CampaignTableModel::~CampaignTableModel()
+{
+    if (cancel_)
+        cancel_->store(true);
+    arranger_.waitForDone();
+}
+
+void CampaignTableModel::setCatalog(std::shared_ptr<const CampaignCatalog> catalog)
+{
+    wanted_.catalog = std::move(catalog);
+    readServing(); // the new campaigns' standings come from the index as it is now
+    arrange();
+}
+
+void CampaignTableModel::setFilter(const CampaignFilter &filter)
+{
+    if (filter == wanted_.filter)
+        return;
+    wanted_.filter = filter;
+    arrange();
+}
+
+void CampaignTableModel::sort(int column, Qt::SortOrder order)
+{
+    const CampaignSort sort{column, order == Qt::DescendingOrder};
+    if (sort == wanted_.sort)
+        return;
+    wanted_.sort = sort;
+    arrange();
+}
+
+void CampaignTableModel::clear()
+{
+    if (cancel_)
+        cancel_->store(true); // whatever is under way is of the last store
+    wanted_.catalog = CampaignCatalog::make({});
+    show(wanted_, std::make_shared<const CampaignRows>());
+}
+
+void CampaignTableModel::arrange()
+{
+    if (cancel_)
+        cancel_->store(true); // superseded: it stops at its next look
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    CampaignArrangement work{wanted_.catalog, wanted_.filter, wanted_.sort, index_, now_, nullptr, {}};
+    if (wanted_.catalog == shown_.catalog && wanted_.filter.narrows(shown_.filter)) {
+        work.within = rows_;
+        work.sortOfWithin = shown_.sort;
+    }
+    if (!arranging_) {
+        arranging_ = true;
+        Q_EMIT arrangingChanged(true);
+    }
+    QtConcurrent::run(&arranger_, [work = std::move(work), cancel = cancel_] {
+        return std::make_shared<const CampaignRows>(work.arrange(*cancel));
+    }).then(this, [this, view = wanted_, cancel = cancel_](std::shared_ptr<const CampaignRows> rows) {
+        if (!cancel->load())
+            show(view, std::move(rows));
+    });
+}
+
+void CampaignTableModel::show(const View &view, std::shared_ptr<const CampaignRows> rows)
 {
     beginResetModel();
-    campaigns_ = std::move(campaigns);
-    standings_.assign(size_t(campaigns_.size()), Standing{});
-    readServing();
+    if (view.catalog != shown_.catalog) {
+        releaseLater(std::move(shown_.catalog)); // moved: no copy left here to free it on this thread
+        standings_.assign(size_t(view.catalog->size()), CampaignStanding{});
+    }
+    releaseLater(std::exchange(rows_, std::move(rows)));
+    shown_ = view;
     endResetModel();
+    arranging_ = false; // this was the latest: a newer one would have cancelled it
+    Q_EMIT arrangingChanged(false);
+    Q_EMIT arranged();
+}
+
+void CampaignTableModel::releaseLater(std::shared_ptr<const void> data)
+{
+    BackgroundJob::pool()->start([data = std::move(data)]() mutable {
+        if (data.use_count() == 1) {
+            data.reset();
+            Engine::releaseFreedMemory(); // else a reload's peak stays with the studio
+        }
+    });
 }
 
 int CampaignTableModel::rowOf(qint64 id) const
 {
-    for (int row = 0; row < campaigns_.size(); ++row) {
-        if (campaigns_.at(row).campaign.id == id)
-            return row;
-    }
-    return -1;
+    const qsizetype index = shown_.catalog->indexOf(id);
+    return index < 0 ? -1 : rows_->rowOfIndex[size_t(index)];
+}
+
+const CampaignWithRules &CampaignTableModel::at(int row) const
+{
+    return shown_.catalog->at(rows_->shown[size_t(row)]);
 }
 
 void CampaignTableModel::setIndexSource(IndexSource source)
@@ -73,20 +160,21 @@ void CampaignTableModel::setIndexSource(IndexSource source)
 void CampaignTableModel::refreshServing()
 {
     readServing();
-    // A standing holds until its next change: only those worked out before (shown, sorted
-    // or filtered by) whose change has come are worked out again. The rest stay as they are,
-    // and a change of the serving times reloads the table anyway.
-    int first = -1, last = -1;
-    for (int row = 0; row < int(standings_.size()); ++row) {
-        Standing &standing = standings_[size_t(row)];
-        if (standing.nextChange <= now_ || standing.order == NotIndexedOrder) {
+    // A standing holds until its next change: only those worked out before (shown or sorted
+    // by) whose change has come are worked out again. The rest stay as they are, and a change
+    // of the serving times reloads the table anyway.
+    bool changed = false;
+    for (CampaignStanding &standing : standings_) {
+        if (standing.nextChange <= now_ || standing.order == CampaignStanding::NotIndexedOrder) {
             standing = {};
-            first = first < 0 ? row : first;
-            last = row;
+            changed = true;
         }
     }
-    if (first >= 0)
-        Q_EMIT dataChanged(index(first, ServingNow), index(last, NextChange));
+    if (!changed || rows_->shown.empty())
+        return;
+    Q_EMIT dataChanged(index(0, ServingNow), index(rowCount() - 1, NextChange));
+    if (shown_.sort.column == ServingNow || shown_.sort.column == NextChange)
+        arrange();
 }
 
 void CampaignTableModel::readServing()
@@ -99,56 +187,25 @@ void CampaignTableModel::readServing()
     servingTimer_->start(int(next - now_));
 }
 
-const CampaignTableModel::Standing &CampaignTableModel::standing(int row) const
+const CampaignStanding &CampaignTableModel::standing(int catalogIndex) const
 {
-    Standing &standing = standings_[size_t(row)];
-    if (standing.order == NotWorkedOut)
-        standing = workOut(campaigns_.at(row).campaign);
+    CampaignStanding &standing = standings_[size_t(catalogIndex)];
+    if (standing.order == CampaignStanding::NotWorkedOut)
+        standing = CampaignStanding::of(shown_.catalog->at(catalogIndex).campaign, index_.get(), now_);
     return standing;
 }
 
-CampaignTableModel::Standing CampaignTableModel::workOut(const Campaign &campaign) const
+QVariant CampaignTableModel::servingData(int catalogIndex, Column column, int role) const
 {
-    // Status first, as delivery checks it: an inactive campaign starts nothing on time.
-    if (campaign.deleted)
-        return {DeletedOrder};
-    if (campaign.status != kStatusActive)
-        return {InactiveOrder};
-    const auto serving = index_ ? index_->servingOf(campaign.id, now_) : std::nullopt;
-    if (!serving)
-        return {NotIndexedOrder}; // not in the index yet: looked at again at each refresh
-    return {qint8(serving->state), serving->nextChange};
-}
-
-QString CampaignTableModel::orderText(qint8 order)
-{
-    switch (order) {
-    case qint8(ServingWindow::State::Serving): return tr("Yes");
-    case qint8(ServingWindow::State::NotStarted): return tr("Not started");
-    case qint8(ServingWindow::State::Ended): return tr("Ended");
-    case qint8(ServingWindow::State::OutsideHours): return tr("Outside hours");
-    case InactiveOrder: return tr("Inactive");
-    case DeletedOrder: return tr("Deleted");
-    }
-    return {};
-}
-
-QVariant CampaignTableModel::servingData(int row, Column column, int role) const
-{
-    const Standing &now = standing(row);
-    if (column == ServingNow) {
-        if (role == kSortRole)
-            return int(now.order);
-        return role == Qt::ToolTipRole ? describeServing(campaigns_.at(row).campaign.serving) : orderText(now.order);
-    }
-    if (role == kSortRole)
-        return now.nextChange; // kNever: after every time
+    const CampaignStanding &now = standing(catalogIndex);
+    if (column == ServingNow)
+        return role == Qt::ToolTipRole ? describeServing(shown_.catalog->at(catalogIndex).campaign.serving) : now.text();
     return now.nextChange == kNever ? QString() : shownLocal(QDateTime::fromMSecsSinceEpoch(now.nextChange));
 }
 
 int CampaignTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(campaigns_.size());
+    return parent.isValid() ? 0 : int(rows_->shown.size());
 }
 
 int CampaignTableModel::columnCount(const QModelIndex &parent) const
@@ -158,14 +215,15 @@ int CampaignTableModel::columnCount(const QModelIndex &parent) const
 
 QVariant CampaignTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= campaigns_.size())
+    if (!index.isValid() || index.row() >= rowCount())
         return {};
-    const CampaignWithRules &c = campaigns_.at(index.row());
+    const int catalogIndex = rows_->shown[size_t(index.row())];
+    const CampaignWithRules &c = shown_.catalog->at(catalogIndex);
     if (role == kIdRole)
         return c.campaign.id;
     if (role == Qt::ForegroundRole && c.campaign.status != kStatusActive)
         return QBrush(QColor(0x80, 0x80, 0x80));
-    if (role != Qt::DisplayRole && role != kSortRole && role != Qt::ToolTipRole)
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (Column(index.column())) {
     case Id: return c.campaign.id;
@@ -174,14 +232,11 @@ QVariant CampaignTableModel::data(const QModelIndex &index, int role) const
     case Status: return c.campaign.status;
     case Priority: return c.campaign.priority;
     case ServingNow:
-    case NextChange: return servingData(index.row(), Column(index.column()), role);
+    case NextChange: return servingData(catalogIndex, Column(index.column()), role);
     case Cta: return c.campaign.cta;
     case Image: return c.campaign.image;
     case Rules: return int(c.rules.size());
-    case Updated:
-        if (role == kSortRole)
-            return c.campaign.updatedAt;
-        return shownLocal(c.campaign.updatedAt);
+    case Updated: return shownLocal(c.campaign.updatedAt);
     case ColumnCount: break;
     }
     return {};

@@ -1,10 +1,14 @@
 #pragma once
 
-#include "model/Campaign.h"
+#include "CampaignCatalog.h"
+#include "CampaignStanding.h"
+#include "CampaignView.h"
 #include "targeting/MatchIndex.h"
 
 #include <QAbstractTableModel>
+#include <QThreadPool>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -13,34 +17,50 @@ class QTimer;
 
 namespace adserve {
 
-// The campaigns (not deleted) as table rows: code, name, status, priority, whether each
+// The campaigns of a catalog as table rows: code, name, status, priority, whether each
 // serves now by its flight and day-parting and when that next changes (as the engine's
-// index says), CTA, image URL, number of rules, updated. Sorting uses the raw values
-// (kSortRole), so numbers and times sort right.
+// index says), CTA, image URL, number of rules, updated.
+//
+// Filtering and sorting run off the GUI thread, whatever the store's size: the latest
+// catalog, filter and sort asked for are arranged on a thread of the model's own, and the
+// rows shown stay as they are until the new ones arrive, as a whole (a reset). Nothing the
+// GUI thread does here grows with the store but the rows it paints.
 class CampaignTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     // The serving columns beside the status, where a narrow table still shows them.
     enum Column { Id, Code, Name, Status, Priority, ServingNow, NextChange, Cta, Image, Rules, Updated, ColumnCount };
-    static constexpr int kSortRole = Qt::UserRole;
     static constexpr int kIdRole = Qt::UserRole + 1;
     // The index in use now; nullptr when there is none.
     using IndexSource = std::function<std::shared_ptr<const MatchIndex>()>;
 
     explicit CampaignTableModel(QObject *parent = nullptr);
+    ~CampaignTableModel() override;
 
-    void setCampaigns(QList<CampaignWithRules> campaigns);
-    const QList<CampaignWithRules> &campaigns() const { return campaigns_; }
-    // Row of a campaign, -1 when absent.
+    // What to show; each is arranged in the background (see isArranging()).
+    void setCatalog(std::shared_ptr<const CampaignCatalog> catalog);
+    void setFilter(const CampaignFilter &filter);
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    // Shows no campaign at once (another store is being opened); filter and sort stay.
+    void clear();
+    CampaignFilter filter() const { return wanted_.filter; }
+    // Whether rows asked for are still being worked out (the shown ones are older).
+    bool isArranging() const { return arranging_; }
+
+    // The catalog shown (never null).
+    const CampaignCatalog &catalog() const { return *shown_.catalog; }
+    const QList<CampaignWithRules> &campaigns() const { return shown_.catalog->campaigns(); }
+    // Row of a campaign, -1 when absent or filtered out.
     int rowOf(qint64 id) const;
-    const CampaignWithRules &at(int row) const { return campaigns_.at(row); }
+    const CampaignWithRules &at(int row) const;
 
     // Where the serving columns look; they stay empty without a source.
     void setIndexSource(IndexSource source);
     // Reads the index and the clock again and updates the serving columns of the rows whose
-    // standing changed (dataChanged, no reset: selection and scroll stay). Runs by itself at
-    // the index's next serving boundary and at least once a minute; call it when the index changes.
+    // standing changed (dataChanged, no reset: selection and scroll stay; sorted by a serving
+    // column, the rows are arranged again). Runs by itself at the index's next serving
+    // boundary and at least once a minute; call it when the index changes.
     void refreshServing();
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -48,25 +68,34 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
+Q_SIGNALS:
+    void arrangingChanged(bool arranging);
+    // New rows are shown (after a reset: views restore their selection here).
+    void arranged();
+
 private:
-    // Where a campaign stands at now_: a ServingWindow::State, or one of these past them
-    // (how "Serving now" sorts: serving first).
-    enum Order : qint8 { NotWorkedOut = -1, InactiveOrder = 4, DeletedOrder, NotIndexedOrder };
-    struct Standing
+    struct View
     {
-        qint8 order = NotWorkedOut;
-        qint64 nextChange = kNever; // it holds until then
+        std::shared_ptr<const CampaignCatalog> catalog;
+        CampaignFilter filter;
+        CampaignSort sort;
     };
-    // Worked out for the rows shown (or sorted by), once: servingOf() costs microseconds,
-    // and a sort asks for each row many times.
-    const Standing &standing(int row) const;
-    Standing workOut(const Campaign &campaign) const;
-    static QString orderText(qint8 order);
-    QVariant servingData(int row, Column column, int role) const;
+    void arrange();
+    void show(const View &view, std::shared_ptr<const CampaignRows> rows);
+    // Drops data on a pool thread: freeing a million campaigns takes a while.
+    static void releaseLater(std::shared_ptr<const void> data);
+    const CampaignStanding &standing(int catalogIndex) const;
+    QVariant servingData(int catalogIndex, Column column, int role) const;
     void readServing();
 
-    QList<CampaignWithRules> campaigns_;
-    mutable std::vector<Standing> standings_; // by row
+    View wanted_;                                // the latest asked for
+    View shown_;                                 // what rows_ arranges
+    std::shared_ptr<const CampaignRows> rows_;   // never null
+    std::shared_ptr<std::atomic<bool>> cancel_;  // of the arrangement under way
+    bool arranging_ = false;
+    QThreadPool arranger_;                       // one thread: arrangements queue, superseded ones stop early
+
+    mutable std::vector<CampaignStanding> standings_; // by catalog index, worked out when shown
     IndexSource indexSource_;
     std::shared_ptr<const MatchIndex> index_; // as read at now_
     qint64 now_ = 0;                          // the instant standings are worked out at

@@ -1,6 +1,7 @@
 #include "CampaignsPanel.h"
 
 #include "CampaignEditor.h"
+#include "CampaignFilterBar.h"
 #include "CampaignTableModel.h"
 #include "CampaignTransfer.h"
 #include "GenerateDialog.h"
@@ -20,7 +21,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
-#include <QSortFilterProxyModel>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QThreadPool>
@@ -37,9 +38,8 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     : QWidget(parent)
     , session_(session)
     , model_(new CampaignTableModel(this))
-    , proxy_(new QSortFilterProxyModel(this))
     , table_(new QTableView(this))
-    , filter_(new QLineEdit(this))
+    , filterBar_(new CampaignFilterBar(session.valueCatalog(), this))
     , count_(new QLabel(this))
     , editor_(new CampaignEditor(session, this))
     , history_(new HistoryView(session, this))
@@ -52,17 +52,11 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
 {
     setObjectName(QStringLiteral("campaignsPanel"));
     table_->setObjectName(QStringLiteral("campaignTable"));
-    filter_->setObjectName(QStringLiteral("filter"));
-    filter_->setPlaceholderText(tr("Filter by code, name, status, CTA, image…"));
-    filter_->setClearButtonEnabled(true);
+    count_->setObjectName(QStringLiteral("campaignCount"));
 
     // Through the session, whichever engine it has open when the serving columns refresh.
     model_->setIndexSource([this] { return session_.isOpen() ? session_.engine().matcher().snapshot() : nullptr; });
-    proxy_->setSourceModel(model_);
-    proxy_->setSortRole(CampaignTableModel::kSortRole);
-    proxy_->setFilterKeyColumn(-1);
-    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    table_->setModel(proxy_);
+    table_->setModel(model_);
     table_->setSortingEnabled(true);
     table_->sortByColumn(CampaignTableModel::Id, Qt::AscendingOrder);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -77,10 +71,11 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         table_->fontMetrics().horizontalAdvance(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat)) + 16;
     for (int column : {CampaignTableModel::NextChange, CampaignTableModel::Updated})
         table_->setColumnWidth(column, timeWidth);
-    connect(filter_, &QLineEdit::textChanged, this, [this](const QString &text) {
-        proxy_->setFilterFixedString(text);
-        showCount();
-    });
+    connect(filterBar_, &CampaignFilterBar::filterChanged, model_, &CampaignTableModel::setFilter);
+    connect(model_, &CampaignTableModel::arrangingChanged, filterBar_, &CampaignFilterBar::setBusy);
+    // A new arrangement of rows resets the table: what was selected is selected again.
+    connect(model_, &QAbstractItemModel::modelAboutToBeReset, this, &CampaignsPanel::rememberSelection);
+    connect(model_, &CampaignTableModel::arranged, this, &CampaignsPanel::restoreSelection);
 
     auto *tools = new QToolBar(this);
     const auto action = [&](const QString &name, const QString &text, auto slot) {
@@ -106,7 +101,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(tools);
-    leftLayout->addWidget(filter_);
+    leftLayout->addWidget(filterBar_);
     leftLayout->addWidget(table_, 1);
     leftLayout->addWidget(new JobProgress(*job_, left));
     leftLayout->addWidget(count_);
@@ -151,6 +146,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         job_->cancelAndWait();
     });
     session_.forEachEngine(this, [this] {
+        model_->clear(); // nothing of the last store stays shown, nor selected
         editor_->clear();
         history_->showCampaign(0);
         // Writes made anywhere (this window, the admin API, another instance) end here.
@@ -171,30 +167,54 @@ void CampaignsPanel::reload()
         reloadSoon_->start(); // try again when this load is done
         return;
     }
-    if (!pendingSelection_)
-        pendingSelection_ = editor_->campaignId();
     CampaignStore &store = session_.engine().store();
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
         auto campaigns = store.targeting();
-        return [this, campaigns = std::move(campaigns)]() mutable {
-            if (!campaigns.ok()) {
-                Q_EMIT message(tr("Campaigns not loaded: %1").arg(campaigns.message));
-                return;
-            }
-            QHash<QString, qint64> owners;
-            for (const CampaignWithRules &c : std::as_const(campaigns.value))
-                owners.insert(c.campaign.code, c.campaign.id);
-            editor_->setCodeOwners(std::move(owners));
-            changingSelection_ = true;
-            model_->setCampaigns(std::move(campaigns.value));
-            changingSelection_ = false;
-            showCount();
-            const qint64 id = std::exchange(pendingSelection_, 0);
-            if (id)
-                selectCampaign(id); // an editor with edits stays as it is
-            showNewerVersionInEditor();
+        if (!campaigns.ok())
+            return [this, error = campaigns.message] { Q_EMIT message(tr("Campaigns not loaded: %1").arg(error)); };
+        return [this, catalog = CampaignCatalog::make(std::move(campaigns.value))] {
+            editor_->setCodeOwners(catalog);
+            model_->setCatalog(catalog); // shown once arranged; restoreSelection() follows
         };
     });
+}
+
+void CampaignsPanel::rememberSelection()
+{
+    changingSelection_ = true;
+    remembered_.ids = selectedIds();
+    remembered_.current = table_->currentIndex().data(CampaignTableModel::kIdRole).toLongLong();
+    remembered_.scroll = table_->verticalScrollBar()->value();
+}
+
+void CampaignsPanel::restoreSelection()
+{
+    std::vector<int> rows;
+    for (qint64 id : std::exchange(remembered_.ids, {})) {
+        if (const int row = model_->rowOf(id); row >= 0)
+            rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    // Whole ranges: a selection of a million rows one by one takes seconds.
+    QItemSelection selection;
+    for (size_t first = 0; first < rows.size();) {
+        size_t last = first;
+        while (last + 1 < rows.size() && rows[last + 1] == rows[last] + 1)
+            ++last;
+        selection.select(model_->index(rows[first], 0), model_->index(rows[last], CampaignTableModel::ColumnCount - 1));
+        first = last + 1;
+    }
+    table_->selectionModel()->select(selection, QItemSelectionModel::Select);
+    if (const int row = model_->rowOf(remembered_.current); row >= 0)
+        table_->selectionModel()->setCurrentIndex(model_->index(row, CampaignTableModel::Code), QItemSelectionModel::NoUpdate);
+    table_->verticalScrollBar()->setValue(remembered_.scroll);
+    changingSelection_ = false;
+
+    // After a save or a restore: that campaign, shown (an editor with edits stays as it is).
+    if (const qint64 id = std::exchange(pendingSelection_, 0))
+        selectCampaign(id);
+    showCount();
+    showNewerVersionInEditor();
 }
 
 void CampaignsPanel::showNewerVersionInEditor()
@@ -203,14 +223,15 @@ void CampaignsPanel::showNewerVersionInEditor()
     // unedited: the editor shows what is stored now. Edits in progress are never replaced.
     if (!editor_->hasCampaign() || editor_->isDirty() || !editor_->campaignId())
         return;
-    const int row = model_->rowOf(editor_->campaignId());
-    if (row >= 0 && !(model_->at(row) == editor_->original()))
-        editor_->load(model_->at(row));
+    const qsizetype index = model_->catalog().indexOf(editor_->campaignId());
+    if (index >= 0 && !(model_->catalog().at(index) == editor_->original()))
+        editor_->load(model_->catalog().at(index));
 }
 
 void CampaignsPanel::showCount()
 {
-    count_->setText(tr("%1 of %2 campaigns").arg(proxy_->rowCount()).arg(model_->rowCount()));
+    const QLocale locale;
+    count_->setText(tr("%1 of %2 campaigns").arg(locale.toString(model_->rowCount()), locale.toString(model_->catalog().size())));
 }
 
 bool CampaignsPanel::confirmDiscard()
@@ -231,9 +252,7 @@ void CampaignsPanel::selectCampaign(qint64 id)
     const int row = model_->rowOf(id);
     if (row < 0)
         return;
-    const QModelIndex index = proxy_->mapFromSource(model_->index(row, CampaignTableModel::Code));
-    if (!index.isValid())
-        return;
+    const QModelIndex index = model_->index(row, CampaignTableModel::Code);
     table_->setCurrentIndex(index);
     table_->scrollTo(index);
     if (editor_->campaignId() != id || !editor_->hasCampaign())
@@ -265,11 +284,11 @@ void CampaignsPanel::currentRowChanged()
         changingSelection_ = true;
         const int row = model_->rowOf(editor_->campaignId());
         if (row >= 0)
-            table_->setCurrentIndex(proxy_->mapFromSource(model_->index(row, CampaignTableModel::Code)));
+            table_->setCurrentIndex(model_->index(row, CampaignTableModel::Code));
         changingSelection_ = false;
         return;
     }
-    const CampaignWithRules &campaign = model_->at(proxy_->mapToSource(current).row());
+    const CampaignWithRules &campaign = model_->at(current.row());
     editor_->load(campaign);
     history_->showCampaign(id, campaign.campaign.code);
 }
@@ -438,16 +457,23 @@ void CampaignsPanel::finishAfterTableLoad(const QString &done)
     // Called from the job's Finish: a table load that starts from now on reads what it wrote.
     auto loaded = std::make_shared<std::promise<void>>();
     connect(loader_, &BackgroundJob::started, this, [this, loaded] {
-        connect(loader_, &BackgroundJob::finished, this, [loaded] { loaded->set_value(); }, Qt::SingleShotConnection);
+        connect(loader_, &BackgroundJob::finished, this, [this, loaded] {
+            // Read, then arranged in the background: shown once the rows arrive.
+            if (!model_->isArranging())
+                loaded->set_value();
+            else
+                connect(model_, &CampaignTableModel::arranged, this, [loaded] { loaded->set_value(); },
+                        Qt::SingleShotConnection);
+        }, Qt::SingleShotConnection);
     }, Qt::SingleShotConnection);
     // Once the job is over (its Finish runs first), it goes on as "Loading the table".
     connect(job_, &BackgroundJob::finished, this, [this, done, shown = loaded->get_future().share()] {
         job_->start(tr("Loading the table"), [this, done, shown](JobControl &control) {
             // Waits without holding a pool thread the load itself may need.
-            QThreadPool::globalInstance()->releaseThread();
+            BackgroundJob::pool()->releaseThread();
             while (shown.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready && !control.cancelled()) {
             }
-            QThreadPool::globalInstance()->reserveThread();
+            BackgroundJob::pool()->reserveThread();
             return BackgroundJob::Finish([this, done] { Q_EMIT message(done); });
         });
     }, Qt::SingleShotConnection);
@@ -514,8 +540,8 @@ bool CampaignsPanel::exportTo(const QString &path, QString *error)
 {
     // What the table shows: the filter applies to the export too.
     QList<CampaignWithRules> shown;
-    for (int row = 0; row < proxy_->rowCount(); ++row)
-        shown.append(model_->at(proxy_->mapToSource(proxy_->index(row, 0)).row()));
+    for (int row = 0; row < model_->rowCount(); ++row)
+        shown.append(model_->at(row));
     if (!CampaignTransfer::writeFile(path, shown, error))
         return false;
     Q_EMIT message(tr("%1 campaigns exported to %2").arg(shown.size()).arg(path));

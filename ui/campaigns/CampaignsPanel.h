@@ -4,7 +4,6 @@
 
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
 class QTimer;
@@ -13,6 +12,7 @@ namespace adserve {
 
 class BackgroundJob;
 class CampaignEditor;
+class CampaignFilterBar;
 class CampaignTableModel;
 struct CodeCount;
 class HistoryView;
@@ -51,6 +51,7 @@ public:
     QTabWidget *sideTabs() const { return sideTabs_; }
     LiveWatch *liveWatch() const { return liveWatch_; }
     QTableView *table() const { return table_; }
+    CampaignFilterBar *filterBar() const { return filterBar_; }
     CampaignTableModel *model() const { return model_; }
     BackgroundJob *job() const { return job_; }
     BackgroundJob *loader() const { return loader_; }
@@ -70,12 +71,13 @@ private:
     void askImport();
     void askExport();
     void showCount();
+    void rememberSelection();
+    void restoreSelection();
 
     StudioSession &session_;
     CampaignTableModel *model_;
-    QSortFilterProxyModel *proxy_;
     QTableView *table_;
-    QLineEdit *filter_;
+    CampaignFilterBar *filterBar_;
     QLabel *count_;
     CampaignEditor *editor_;
     HistoryView *history_;
@@ -85,7 +87,13 @@ private:
     BackgroundJob *job_;    // generation, import
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
     QTimer *historySoon_;   // the same for the history of the campaign shown
-    qint64 pendingSelection_ = 0;
+    qint64 pendingSelection_ = 0; // to select and show once the table has it (a save, a restore)
+    struct
+    {
+        QList<qint64> ids;
+        qint64 current = 0;
+        int scroll = 0;
+    } remembered_; // across a new arrangement of the rows
     bool changingSelection_ = false;
 };
 

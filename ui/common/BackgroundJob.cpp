@@ -3,9 +3,28 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace adserve {
+
+namespace {
+
+// Enough for every panel's reads at once: they mostly wait on a store or a cache.
+constexpr int kJobThreads = 8;
+
+struct JobThreads : QThreadPool
+{
+    JobThreads() { setMaxThreadCount(kJobThreads); }
+};
+Q_GLOBAL_STATIC(JobThreads, jobThreads)
+
+} // namespace
+
+QThreadPool *BackgroundJob::pool()
+{
+    return jobThreads();
+}
 
 BackgroundJob::BackgroundJob(QObject *parent)
     : QObject(parent)
@@ -32,7 +51,7 @@ bool BackgroundJob::start(const QString &title, Work work)
     title_ = title;
     running_ = true;
     control_ = std::make_shared<JobControl>();
-    future_ = QtConcurrent::run([control = control_, work = std::move(work)]() { return work(*control); });
+    future_ = QtConcurrent::run(pool(), [control = control_, work = std::move(work)]() { return work(*control); });
     poll_.start();
     Q_EMIT started(title);
     return true;

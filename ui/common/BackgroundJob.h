@@ -5,6 +5,8 @@
 #include <QString>
 #include <QTimer>
 
+class QThreadPool;
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -43,6 +45,10 @@ class BackgroundJob : public QObject
 public:
     using Finish = std::function<void()>;
     using Work = std::function<Finish(JobControl &)>;
+
+    // Where jobs run: a pool of their own, not Qt's global one, whose threads Qt paints
+    // with (a window whose painting waits for a long store read to free a thread freezes).
+    static QThreadPool *pool();
 
     explicit BackgroundJob(QObject *parent = nullptr);
     ~BackgroundJob() override;

@@ -1,0 +1,57 @@
+#include "RuleReach.h"
+
+#include <QSet>
+
+namespace adserve {
+
+namespace {
+
+bool names(const TargetRule &rule, const QString &normalizedValue)
+{
+    for (const QString &value : rule.values) {
+        if (normalizeValue(value) == normalizedValue)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QString &value)
+{
+    const QString normalized = normalizeValue(value);
+    bool hasInclude = false, included = false;
+    for (const TargetRule &rule : rules) {
+        if (rule.deleted || rule.dimension != dimension)
+            continue;
+        if (rule.type == RuleType::Exclude) {
+            if (names(rule, normalized))
+                return false;
+        } else {
+            hasInclude = true;
+            included = included || names(rule, normalized);
+        }
+    }
+    return !hasInclude || included;
+}
+
+std::optional<Dimension> dimensionThatNeverQualifies(const QList<TargetRule> &rules)
+{
+    for (Dimension dimension : kDimensions) {
+        QSet<QString> included, excluded;
+        bool hasInclude = false;
+        for (const TargetRule &rule : rules) {
+            if (rule.deleted || rule.dimension != dimension)
+                continue;
+            hasInclude = hasInclude || rule.type == RuleType::Include;
+            QSet<QString> &into = rule.type == RuleType::Include ? included : excluded;
+            for (const QString &value : rule.values)
+                into.insert(normalizeValue(value));
+        }
+        if (hasInclude && (included - excluded).isEmpty())
+            return dimension;
+    }
+    return std::nullopt;
+}
+
+} // namespace adserve

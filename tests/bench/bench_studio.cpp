@@ -1,0 +1,212 @@
+// The studio on a large store, driven as a campaign manager uses the campaigns table:
+// typing a filter at a human pace, filtering by targeting, sorting, scrolling, reloading.
+// For each step it reports the longest the GUI thread went without running its event loop
+// (the freeze a user feels), the time until the table showed the result, and the studio's
+// RSS. Offscreen by default.
+//
+//   build/bin/bench_studio --store FILE.db [--keystroke-ms 120] [--reloads 5]
+//
+// Make a store with `adserve generate --campaigns 1000000 --seed 42 --db FILE.db`.
+#include "campaigns/CampaignFilterBar.h"
+#include "campaigns/CampaignTableModel.h"
+#include "campaigns/CampaignsPanel.h"
+#include "common/BackgroundJob.h"
+#include "config/Config.h"
+#include "mainwindow/MainWindow.h"
+#include "session/StudioSession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace adserve;
+
+namespace {
+
+// Ticks every millisecond on the GUI thread: the longest gap between ticks is the longest
+// the window could not repaint or take input.
+class StallMonitor : public QObject
+{
+public:
+    StallMonitor()
+    {
+        timer_.setTimerType(Qt::PreciseTimer);
+        timer_.setInterval(1);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            longest_ = std::max(longest_, sinceTick_.restart());
+        });
+        timer_.start();
+        sinceTick_.start();
+    }
+    // The longest stall since the last call, in ms (the tick itself excluded).
+    qint64 takeLongest()
+    {
+        longest_ = std::max(longest_, sinceTick_.elapsed());
+        return std::max<qint64>(0, std::exchange(longest_, 0) - 1);
+    }
+
+private:
+    QTimer timer_;
+    QElapsedTimer sinceTick_;
+    qint64 longest_ = 0;
+};
+
+qint64 rssMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() / 1024;
+    }
+    return -1;
+}
+
+// Runs the event loop until `done` holds; the ms it took (-1: not within the timeout).
+template<typename Done>
+qint64 runUntil(Done done, int timeoutMs = 600'000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > timeoutMs)
+            return -1;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return timer.elapsed();
+}
+
+void report(const char *step, qint64 resultMs, qint64 stallMs, qint64 rows)
+{
+    std::printf("%-34s result %7lld ms   longest stall %5lld ms   rows %8lld   RSS %5lld MB\n", step,
+                static_cast<long long>(resultMs), static_cast<long long>(stallMs), static_cast<long long>(rows),
+                static_cast<long long>(rssMb()));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // the studio's settings stay out of the user's
+    QCommandLineParser options;
+    options.addOptions({{"store", "SQLite store to open.", "file"},
+                        {"keystroke-ms", "Pause between keystrokes (a quick typist: 120).", "ms", "120"},
+                        {"reloads", "Full reloads to run.", "n", "5"}});
+    options.addHelpOption();
+    options.process(app);
+    if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
+        std::fprintf(stderr, "--store FILE (an existing SQLite store) is required\n");
+        return 2;
+    }
+    const int keystrokeMs = options.value("keystroke-ms").toInt();
+
+    QString error;
+    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), options.value("store")},
+                                              {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("127.0.0.1:0")}},
+                                             &error);
+    StudioSession session;
+    QElapsedTimer clock;
+    clock.start();
+    if (!config || !session.open(*config, &error)) {
+        std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("engine open (index built): %lld ms, RSS %lld MB\n", static_cast<long long>(clock.elapsed()),
+                static_cast<long long>(rssMb()));
+
+    StallMonitor stalls;
+    MainWindow window(session);
+    window.resize(1400, 900);
+    window.show();
+    CampaignsPanel *panel = window.campaigns();
+    CampaignTableModel *model = panel->model();
+    QTableView *table = panel->table();
+    const auto settled = [&] { return !panel->loader()->isRunning() && !model->isArranging() && model->catalog().size() > 0; };
+    stalls.takeLongest();
+    const qint64 loadedMs = runUntil(settled);
+    report("window up to table loaded", loadedMs, stalls.takeLongest(), model->rowCount());
+    const qint64 total = model->catalog().size();
+
+    // Typing at a human pace; the result counts from the last keystroke.
+    const auto typeInto = [&](QLineEdit *edit, const QString &text, const char *step) {
+        edit->setFocus();
+        stalls.takeLongest();
+        for (const QChar c : text) {
+            QTest::keyClick(edit, c.toLatin1());
+            runUntil([] { return false; }, keystrokeMs);
+        }
+        QElapsedTimer sinceLast;
+        sinceLast.start();
+        runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); });
+        report(step, sinceLast.elapsed(), stalls.takeLongest(), model->rowCount());
+    };
+    const auto clearField = [&](QLineEdit *edit, const char *step) {
+        stalls.takeLongest();
+        edit->clear();
+        QElapsedTimer timer;
+        timer.start();
+        runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); }, 600'000);
+        report(step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+    };
+    const QString code = model->catalog().at(total / 2).campaign.code; // gen-<seed>-<n>
+    const QString prefix = code.left(code.lastIndexOf(QLatin1Char('-')) + 4);
+    QLineEdit *text = panel->filterBar()->textEdit();
+    typeInto(text, prefix, qPrintable(QStringLiteral("type \"%1\"").arg(prefix)));
+    clearField(text, "clear the text filter");
+    auto *country = panel->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"));
+    typeInto(country, QStringLiteral("FR"), "type country \"FR\"");
+    typeInto(text, QStringLiteral("vpn"), "then type \"vpn\"");
+    clearField(country, "clear the country");
+    clearField(text, "clear the text again");
+
+    const auto sortBy = [&](int column, Qt::SortOrder order, const char *step) {
+        stalls.takeLongest();
+        QElapsedTimer timer;
+        timer.start();
+        table->sortByColumn(column, order);
+        runUntil([&] { return !model->isArranging(); });
+        report(step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+    };
+    sortBy(CampaignTableModel::Name, Qt::AscendingOrder, "sort by name");
+    sortBy(CampaignTableModel::ServingNow, Qt::AscendingOrder, "sort by serving now");
+    sortBy(CampaignTableModel::Priority, Qt::DescendingOrder, "sort by priority");
+    sortBy(CampaignTableModel::Id, Qt::AscendingOrder, "sort by id");
+
+    stalls.takeLongest();
+    table->setFocus();
+    QElapsedTimer scrolling;
+    scrolling.start();
+    for (int page = 0; page < 100; ++page) {
+        QTest::keyClick(table, Qt::Key_PageDown);
+        runUntil([] { return false; }, 10);
+    }
+    QTest::keyClick(table, Qt::Key_End, Qt::ControlModifier);
+    runUntil([] { return false; }, 50);
+    QTest::keyClick(table, Qt::Key_Home, Qt::ControlModifier);
+    runUntil([] { return false; }, 50);
+    report("scroll 100 pages, end, home", scrolling.elapsed(), stalls.takeLongest(), model->rowCount());
+
+    for (int reload = 1; reload <= options.value("reloads").toInt(); ++reload) {
+        stalls.takeLongest();
+        QElapsedTimer timer;
+        timer.start();
+        panel->reload();
+        runUntil([&] { return !panel->loader()->isRunning(); });
+        runUntil(settled);
+        report(qPrintable(QStringLiteral("reload %1").arg(reload)), timer.elapsed(), stalls.takeLongest(), model->rowCount());
+    }
+    return 0;
+}

@@ -1,0 +1,36 @@
+#include "CampaignStanding.h"
+
+#include "targeting/MatchIndex.h"
+
+#include <QCoreApplication>
+
+namespace adserve {
+
+CampaignStanding CampaignStanding::of(const Campaign &campaign, const MatchIndex *index, qint64 now)
+{
+    // An inactive campaign starts nothing on time.
+    if (campaign.deleted)
+        return {DeletedOrder};
+    if (campaign.status != kStatusActive)
+        return {InactiveOrder};
+    const auto serving = index ? index->servingOf(campaign.id, now) : std::nullopt;
+    if (!serving)
+        return {NotIndexedOrder};
+    return {qint8(serving->state), serving->nextChange};
+}
+
+QString CampaignStanding::text() const
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("CampaignTableModel", text); };
+    switch (order) {
+    case qint8(ServingWindow::State::Serving): return tr("Yes");
+    case qint8(ServingWindow::State::NotStarted): return tr("Not started");
+    case qint8(ServingWindow::State::Ended): return tr("Ended");
+    case qint8(ServingWindow::State::OutsideHours): return tr("Outside hours");
+    case InactiveOrder: return tr("Inactive");
+    case DeletedOrder: return tr("Deleted");
+    }
+    return {};
+}
+
+} // namespace adserve
