@@ -422,6 +422,16 @@ StoreResult<CampaignWithRules> CampaignStore::writeCampaign(qint64 campaignId, c
     return result;
 }
 
+StoreResult<QList<qint64>> CampaignStore::writeCampaigns(const WriteContext &context,
+                                                          const std::function<QList<qint64>(CampaignWrites &)> &op)
+{
+    WriteReceipt receipt;
+    auto result = d->write(context, [&](CampaignWrites &w) { return op(w); }, &receipt, Access::SnapshotWrite);
+    if (result.ok() && !result.value.isEmpty())
+        announce(result.value.size() > kMaxIdsInSignal ? QList<qint64>{} : result.value, receipt);
+    return result;
+}
+
 namespace {
 
 // Checks a batch for insertMany/insertBatches; `offset` numbers the fields as in the whole input.

@@ -112,6 +112,11 @@ public:
     // written; the campaign is then announced changed like any other write.
     StoreResult<CampaignWithRules> writeCampaign(qint64 campaignId, const WriteContext &context,
                                                  const std::function<CampaignWithRules(CampaignWrites &)> &op);
+    // The same for many campaigns at once (bulk edits, their undo): `op` returns the ids it
+    // wrote, which are announced. An exception other than a StoreFailure rolls back and
+    // goes on to the caller (how a cancel leaves nothing written).
+    StoreResult<QList<qint64>> writeCampaigns(const WriteContext &context,
+                                              const std::function<QList<qint64>(CampaignWrites &)> &op);
 
     // Bulk insert for imports: validated, batched, one transaction per batch.
     // `progress(done, total)` returning false cancels (already written batches stay).

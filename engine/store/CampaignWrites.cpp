@@ -200,4 +200,82 @@ void CampaignWrites::touch(Campaign campaign, const QDateTime &now)
     rows_.updateCampaign(campaign);
 }
 
+CampaignWithRules CampaignWrites::stateOf(const Campaign &campaign, const QList<TargetRule> &allRules)
+{
+    CampaignWithRules state{campaign, {}};
+    for (const TargetRule &r : allRules) {
+        if (!r.deleted && !campaign.deleted)
+            state.rules.append(r);
+    }
+    return state;
+}
+
+CampaignWithRules CampaignWrites::stateOf(qint64 id, bool lock)
+{
+    const std::optional<Campaign> campaign = rows_.campaign(id, lock);
+    if (!campaign)
+        throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
+    return stateOf(*campaign, rows_.allRules(id));
+}
+
+QDateTime CampaignWrites::writeState(const CampaignWithRules &currentState, const CampaignWithRules &targetState)
+{
+    const Campaign &current = currentState.campaign;
+    const Campaign &wanted = targetState.campaign;
+    const QDateTime now = CampaignWrites::writeTime(current.updatedAt);
+    if (wanted.code != current.code)
+        ensureCodeFree(wanted.code, current.id);
+    Campaign row = current;
+    row.code = wanted.code;
+    row.name = wanted.name;
+    row.image = wanted.image;
+    row.cta = wanted.cta;
+    row.status = wanted.status;
+    row.priority = wanted.priority;
+    row.serving = wanted.serving;
+    row.deleted = wanted.deleted;
+    row.deletedAt = wanted.deleted ? (wanted.deletedAt.isValid() ? wanted.deletedAt : now) : QDateTime();
+    row.updatedAt = now;
+    rows_.updateCampaign(row);
+
+    QList<TargetRule> target = wanted.deleted ? QList<TargetRule>() : targetState.rules;
+    QSet<qint64> targetIds;
+    for (const TargetRule &r : target)
+        targetIds.insert(r.id);
+    const QList<TargetRule> stored = rows_.allRules(current.id);
+    QSet<QString> usedCodes; // a new rule (a bulk edit's) gets a code no rule of the campaign had
+    for (const TargetRule &r : stored)
+        usedCodes.insert(r.code);
+    assignRuleCodes(wanted.code, target, usedCodes);
+    QHash<qint64, TargetRule> existing;
+    for (const TargetRule &r : stored) {
+        existing.insert(r.id, r);
+        if (!r.deleted && !targetIds.contains(r.id)) {
+            TargetRule gone = r;
+            gone.deleted = true;
+            gone.deletedAt = gone.updatedAt = now;
+            rows_.updateRule(gone);
+        }
+    }
+    for (const TargetRule &wantedRule : target) {
+        const auto it = existing.constFind(wantedRule.id);
+        if (it == existing.cend()) {
+            rows_.insertRule(CampaignWrites::newRule(wantedRule, current.id, now));
+            continue;
+        }
+        TargetRule revived = *it;
+        revived.code = wantedRule.code;
+        revived.dimension = wantedRule.dimension;
+        revived.type = wantedRule.type;
+        revived.values = wantedRule.values;
+        revived.deleted = false;
+        revived.deletedAt = {};
+        if (revived == *it)
+            continue;
+        revived.updatedAt = now;
+        rows_.updateRule(revived);
+    }
+    return now;
+}
+
 } // namespace adserve

@@ -43,6 +43,16 @@ public:
     // Marks the campaign as changed when only its rules were written.
     void touch(Campaign campaign, const QDateTime &now);
 
+    // A campaign as it stands, deleted or not, with its live rules (none once deleted):
+    // what writeState() takes and gives back.
+    static CampaignWithRules stateOf(const Campaign &campaign, const QList<TargetRule> &allRules);
+    CampaignWithRules stateOf(qint64 id, bool lock = false);
+    // Writes `target` over the campaign's rows as they are (`current`), deleting or
+    // undeleting it too: rules keep their ids where their rows still belong to the campaign,
+    // and come back as new rows where they are gone. For restores and bulk edits and their undo.
+    // Returns the updated_at it wrote.
+    QDateTime writeState(const CampaignWithRules &current, const CampaignWithRules &target);
+
 private:
     CampaignRows &rows_;
 };

@@ -276,6 +276,7 @@ private Q_SLOTS:
             QVERIFY(studio_->clickCampaign(code, Qt::ControlModifier));
         QCOMPARE(studio_->window().campaigns()->selectedIds().size(), selected.size());
         QVERIFY(clickTool(*studio_, tool));
+        QVERIFY(studio_->window().campaigns()->job()->waitForFinished()); // one transaction, in the background
 
         for (const QString &code : selected) {
             QCOMPARE(store.campaign(studio_->campaignId(code)).value.campaign.status, status);

@@ -50,6 +50,7 @@ public:
 
     // The catalog shown (never null).
     const CampaignCatalog &catalog() const { return *shown_.catalog; }
+    std::shared_ptr<const CampaignCatalog> sharedCatalog() const { return shown_.catalog; }
     const QList<CampaignWithRules> &campaigns() const { return shown_.catalog->campaigns(); }
     // Row of a campaign, -1 when absent or filtered out.
     int rowOf(qint64 id) const;

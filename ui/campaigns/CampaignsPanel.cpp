@@ -1,5 +1,7 @@
 #include "CampaignsPanel.h"
 
+#include "BulkEditDialog.h"
+#include "BulkEditRunner.h"
 #include "CampaignEditor.h"
 #include "CampaignFilterBar.h"
 #include "CampaignTableModel.h"
@@ -47,6 +49,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     , liveWatch_(new LiveWatch(session, this))
     , loader_(new BackgroundJob(this))
     , job_(new BackgroundJob(this))
+    , bulk_(new BulkEditRunner(session, *job_, this))
     , reloadSoon_(new QTimer(this))
     , historySoon_(new QTimer(this))
 {
@@ -89,6 +92,10 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     tools->addSeparator();
     action(QStringLiteral("activateCampaign"), tr("Activate"), [this] { setStatusOfSelection(kStatusActive); });
     action(QStringLiteral("deactivateCampaign"), tr("Deactivate"), [this] { setStatusOfSelection(kStatusInactive); });
+    action(QStringLiteral("bulkEdit"), tr("Bulk edit…"), &CampaignsPanel::askBulkEdit)
+        ->setToolTip(tr("Activate, deactivate, delete or change the targeting of the selection or of every "
+                        "campaign the filter shows, with a preview; one transaction, undoable"));
+    tools->addAction(bulk_->undoAction());
     tools->addSeparator();
     action(QStringLiteral("importCampaigns"), tr("Import…"), &CampaignsPanel::askImport);
     action(QStringLiteral("exportCampaigns"), tr("Export…"), &CampaignsPanel::askExport);
@@ -140,6 +147,13 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         reload();
     });
     connect(history_, &HistoryView::message, this, &CampaignsPanel::message);
+    connect(bulk_, &BulkEditRunner::message, this, &CampaignsPanel::message);
+    connect(bulk_, &BulkEditRunner::written, this, [this] {
+        // The editor's copy is now outdated; without edits it simply follows.
+        if (editor_->hasCampaign() && !editor_->isDirty() && editor_->campaignId())
+            editor_->reload();
+        reload();
+    });
     connect(liveWatch_, &LiveWatch::reported, this, &CampaignsPanel::message);
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
         loader_->cancelAndWait();
@@ -147,6 +161,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     });
     session_.forEachEngine(this, [this] {
         model_->clear(); // nothing of the last store stays shown, nor selected
+        bulk_->forget();
         editor_->clear();
         history_->showCampaign(0);
         // Writes made anywhere (this window, the admin API, another instance) end here.
@@ -315,19 +330,9 @@ void CampaignsPanel::duplicateSelection()
 
 void CampaignsPanel::setStatusOfSelection(const QString &status)
 {
-    CampaignStore &store = session_.engine().store();
-    QStringList failures;
-    for (qint64 id : selectedIds()) {
-        const auto result = store.setStatus(id, status);
-        if (!result.ok())
-            failures.append(result.message);
-    }
-    if (!failures.isEmpty())
-        QMessageBox::warning(this, tr("Status not changed"), failures.join(QLatin1Char('\n')));
-    // The editor's copy is now outdated; without edits it simply follows.
-    if (editor_->hasCampaign() && !editor_->isDirty())
-        editor_->reload();
-    reload();
+    BulkEdit edit;
+    edit.action = status == kStatusActive ? BulkEdit::Action::Activate : BulkEdit::Action::Deactivate;
+    bulk_->start(edit, selectedIds());
 }
 
 void CampaignsPanel::deleteSelection(bool confirm)
@@ -338,22 +343,26 @@ void CampaignsPanel::deleteSelection(bool confirm)
     if (confirm
         && QMessageBox::question(this, tr("Delete campaigns"),
                                  tr("Delete %n campaign(s)? They stop being delivered at once; the rows stay "
-                                    "in the database, marked deleted.", nullptr, int(ids.size())))
+                                    "in the database, marked deleted, and Undo bulk edit brings them back.",
+                                    nullptr, int(ids.size())))
                != QMessageBox::Yes)
         return;
-    CampaignStore &store = session_.engine().store();
-    QStringList failures;
-    for (qint64 id : ids) {
-        const auto result = store.remove(id);
-        if (!result.ok())
-            failures.append(result.message);
-    }
-    if (ids.contains(editor_->campaignId()))
+    if (ids.contains(editor_->campaignId()) && !editor_->isDirty())
         editor_->clear();
-    if (!failures.isEmpty())
-        QMessageBox::warning(this, tr("Not deleted"), failures.join(QLatin1Char('\n')));
-    Q_EMIT message(tr("%n campaign(s) deleted", nullptr, int(ids.size() - failures.size())));
-    reload();
+    BulkEdit edit;
+    edit.action = BulkEdit::Action::Delete;
+    bulk_->start(edit, ids);
+}
+
+void CampaignsPanel::askBulkEdit()
+{
+    QList<qint64> shown;
+    shown.reserve(model_->rowCount());
+    for (int row = 0; row < model_->rowCount(); ++row)
+        shown.append(model_->at(row).campaign.id);
+    BulkEditDialog dialog(model_->sharedCatalog(), selectedIds(), std::move(shown), session_.valueCatalog(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        bulk_->start(dialog.edit(), dialog.ids());
 }
 
 void CampaignsPanel::askGenerate()

@@ -11,6 +11,7 @@ class QTimer;
 namespace adserve {
 
 class BackgroundJob;
+class BulkEditRunner;
 class CampaignEditor;
 class CampaignFilterBar;
 class CampaignTableModel;
@@ -43,6 +44,9 @@ public:
     QList<qint64> selectedIds() const;
     void setStatusOfSelection(const QString &status);
     void deleteSelection(bool confirm = true);
+    // Asks for a bulk edit of the selection or of what the filter shows, and runs it.
+    void askBulkEdit();
+    BulkEditRunner *bulkEdits() const { return bulk_; }
     void addCampaign();
     void duplicateSelection();
 
@@ -84,7 +88,8 @@ private:
     QTabWidget *sideTabs_; // the editor and the history
     LiveWatch *liveWatch_;
     BackgroundJob *loader_; // reads the table
-    BackgroundJob *job_;    // generation, import
+    BackgroundJob *job_;    // generation, import, bulk edits
+    BulkEditRunner *bulk_;
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
     QTimer *historySoon_;   // the same for the history of the campaign shown
     qint64 pendingSelection_ = 0; // to select and show once the table has it (a save, a restore)

@@ -1,0 +1,258 @@
+// Bulk edits from the campaigns panel: on the filter result or the selection, with a
+// preview of what changes for delivery, one transaction, and Undo of the whole edit (which
+// leaves a campaign changed since as it is). Checked in the store and at the delivery
+// endpoint. Runs on SQLite and PostgreSQL.
+#include "StudioFixture.h"
+
+#include "campaigns/BulkEditDialog.h"
+#include "campaigns/BulkEditRunner.h"
+#include "campaigns/CampaignFilterBar.h"
+#include "campaigns/CampaignTableModel.h"
+#include "campaigns/CampaignsPanel.h"
+#include "changes/ChangeHistory.h"
+#include "changes/ChangeLog.h"
+#include "common/BackgroundJob.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QToolBar>
+#include <QTest>
+
+using namespace adserve;
+using namespace adserve::test;
+
+class TestBulkEdit : public QObject
+{
+    Q_OBJECT
+
+private:
+    StudioStores stores_;
+    std::unique_ptr<StudioFixture> studio_;
+
+    CampaignsPanel *panel() { return studio_->window().campaigns(); }
+    CampaignStore &store() { return studio_->session().engine().store(); }
+    CampaignWithRules stored(const QString &code) { return store().campaign(studio_->campaignId(code)).value; }
+
+    // What rules target, by id (a rule brought back keeps its id; its times are new).
+    static QStringList targeting(const QList<TargetRule> &rules)
+    {
+        QStringList lines;
+        for (const TargetRule &r : rules)
+            lines.append(QStringLiteral("%1 %2 %3 %4 %5").arg(r.id).arg(r.code, dimensionName(r.dimension),
+                                                               ruleTypeName(r.type), r.values.join(QLatin1Char(','))));
+        return lines;
+    }
+
+    // The codes delivered to a US Android request in Ludo King (spotify and subwaysurfer at first).
+    QStringList deliveredInUs()
+    {
+        QUrlQuery query(QStringLiteral("app=com.gametion.ludokinggame&country=US&os=Android"));
+        const HttpReply reply = studio_->session().api().handle({"GET", QStringLiteral("/v1/delivery"), query, {}, {}});
+        QStringList codes;
+        for (const QJsonValue &item : QJsonDocument::fromJson(reply.body).array())
+            codes.append(item.toObject().value(QStringLiteral("cid")).toString());
+        return codes;
+    }
+
+    // Fills the bulk edit dialog (opened next) as a user does, waits for its preview, keeps
+    // it in `preview` and clicks Apply.
+    static void answerBulkEdit(const QString &action, bool onFiltered, QString *preview, const QString &dimension = {},
+                               const QString &ruleType = {}, const QString &value = {})
+    {
+        StudioFixture::answerNextDialog([=](QWidget *widget) {
+            auto *dialog = qobject_cast<BulkEditDialog *>(widget);
+            QVERIFY(dialog);
+            const auto choose = [&](const char *name, const QString &text) {
+                auto *combo = dialog->findChild<QComboBox *>(QLatin1String(name));
+                combo->setCurrentIndex(combo->findText(text, Qt::MatchStartsWith));
+                QVERIFY2(combo->currentText().startsWith(text), name);
+            };
+            choose("bulkAction", action);
+            if (!dimension.isEmpty())
+                choose("bulkDimension", dimension);
+            if (!ruleType.isEmpty())
+                choose("bulkRuleType", ruleType);
+            if (!value.isEmpty())
+                QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("bulkValue")), value);
+            QTest::mouseClick(dialog->findChild<QRadioButton *>(onFiltered ? QStringLiteral("bulkOnFiltered")
+                                                                           : QStringLiteral("bulkOnSelection")),
+                              Qt::LeftButton);
+            auto *apply = dialog->findChild<QPushButton *>(QStringLiteral("bulkApply"));
+            QTRY_VERIFY(apply->isEnabled()); // once the preview of these inputs is shown
+            *preview = dialog->previewText();
+            QTest::mouseClick(apply, Qt::LeftButton);
+        });
+    }
+    bool runBulkEdit()
+    {
+        QTest::mouseClick(studio_->window().campaigns()->findChild<QToolBar *>()->widgetForAction(
+                              panel()->findChild<QAction *>(QStringLiteral("bulkEdit"))),
+                          Qt::LeftButton);
+        return panel()->job()->waitForFinished() && studio_->waitForCampaigns();
+    }
+    bool undo()
+    {
+        QAction *undo = panel()->bulkEdits()->undoAction();
+        if (!undo->isEnabled())
+            return false;
+        undo->trigger();
+        return panel()->job()->waitForFinished() && studio_->waitForCampaigns();
+    }
+
+private Q_SLOTS:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("store");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, store);
+        QString error;
+        studio_ = stores_.open(store, &error);
+        QVERIFY2(studio_, qPrintable(error));
+        QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
+    }
+
+    void cleanup() { studio_.reset(); }
+
+    // Deactivate every campaign the filter shows (those serving US: duolingo excludes it),
+    // then undo: all of it comes back.
+    void deactivateTheFilterResultAndUndo()
+    {
+        auto *country = panel()->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"));
+        QTest::keyClicks(country, QStringLiteral("US"));
+        QTRY_COMPARE(panel()->model()->rowCount(), 2);
+        QVERIFY(studio_->waitForCampaigns());
+        QString preview;
+        answerBulkEdit(QStringLiteral("Deactivate"), true, &preview);
+        QVERIFY(runBulkEdit());
+        QCOMPARE(preview, QStringLiteral("2 campaigns will change; 2 will stop serving."));
+        QCOMPARE(stored(QStringLiteral("spotify")).campaign.status, kStatusInactive);
+        QCOMPARE(stored(QStringLiteral("subwaysurfer")).campaign.status, kStatusInactive);
+        QCOMPARE(stored(QStringLiteral("duolingo")).campaign.status, kStatusActive);
+        QCOMPARE(deliveredInUs(), QStringList{});
+        // One transaction, named in the history.
+        ChangeLog log(store().sessions());
+        const auto newest = [&](const QString &code) {
+            return log.campaignChanges(studio_->campaignId(code), 0, 1).value.value(0);
+        };
+        QCOMPARE(newest(QStringLiteral("spotify")).note, QStringLiteral("bulk edit: deactivate"));
+        QCOMPARE(newest(QStringLiteral("spotify")).groupKey(), newest(QStringLiteral("subwaysurfer")).groupKey());
+        QCOMPARE(ChangeHistory::changes({newest(QStringLiteral("spotify"))}).value(0).kind, QStringLiteral("deactivated"));
+
+        QVERIFY(undo());
+        QCOMPARE(stored(QStringLiteral("spotify")).campaign.status, kStatusActive);
+        QCOMPARE(stored(QStringLiteral("subwaysurfer")).campaign.status, kStatusActive);
+        QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
+        QVERIFY(!panel()->bulkEdits()->undoAction()->isEnabled()); // once
+    }
+
+    // A targeting value added to the selection's rules, previewed as what it does to
+    // delivery; undo puts the rules back exactly.
+    void excludeAValueFromTheSelectionAndUndo()
+    {
+        const CampaignWithRules spotify = stored(QStringLiteral("spotify"));
+        const CampaignWithRules subway = stored(QStringLiteral("subwaysurfer"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("subwaysurfer"), Qt::ControlModifier));
+        QString preview;
+        answerBulkEdit(QStringLiteral("Add a targeting value"), false, &preview, QStringLiteral("country"),
+                       QStringLiteral("to the EXCLUDE"), QStringLiteral("US"));
+        QVERIFY(runBulkEdit());
+        QCOMPARE(preview, QStringLiteral("2 campaigns will change; 2 will stop serving in US."));
+        QCOMPARE(deliveredInUs(), QStringList{});
+        const QList<TargetRule> rules = stored(QStringLiteral("subwaysurfer")).rules;
+        QCOMPARE(rules.size(), 3);
+        QCOMPARE(rules.last().type, RuleType::Exclude);
+        QCOMPARE(rules.last().values, QStringList{"US"});
+
+        QVERIFY(undo());
+        QCOMPARE(stored(QStringLiteral("spotify")).rules, spotify.rules);
+        QCOMPARE(stored(QStringLiteral("subwaysurfer")).rules, subway.rules);
+        QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
+    }
+
+    // Removing a campaign's last INCLUDE value widens it to every value: the preview says so.
+    void removingTheLastIncludeValueIsPreviewedAsWidening()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("subwaysurfer")));
+        QString preview;
+        answerBulkEdit(QStringLiteral("Remove a targeting value"), false, &preview, QStringLiteral("os"), {},
+                       QStringLiteral("android"));
+        QVERIFY(runBulkEdit());
+        QCOMPARE(preview, QStringLiteral("1 campaigns will change; 1 lose their last os INCLUDE value and will serve every os."));
+        QCOMPARE(stored(QStringLiteral("subwaysurfer")).rules.size(), 1); // the app rule only
+    }
+
+    // Deleted in bulk, then back with their rules.
+    void undoBringsDeletedCampaignsBack()
+    {
+        const CampaignWithRules duolingo = stored(QStringLiteral("duolingo"));
+        const CampaignWithRules spotify = stored(QStringLiteral("spotify"));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("duolingo")));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify"), Qt::ControlModifier));
+        panel()->deleteSelection(false);
+        QVERIFY(panel()->job()->waitForFinished() && studio_->waitForCampaigns());
+        QCOMPARE(panel()->model()->rowCount(), 1);
+        QCOMPARE(store().campaign(duolingo.campaign.id).error, StoreError::NotFound);
+        QCOMPARE(deliveredInUs(), QStringList{"subwaysurfer"});
+
+        QVERIFY(undo());
+        QCOMPARE(targeting(store().campaign(duolingo.campaign.id).value.rules), targeting(duolingo.rules));
+        QCOMPARE(targeting(store().campaign(spotify.campaign.id).value.rules), targeting(spotify.rules));
+        QCOMPARE(panel()->model()->rowCount(), 3);
+        QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
+    }
+
+    // Undo puts back what the edit changed, not what others changed since.
+    void anUndoLeavesACampaignChangedSinceAsItIs()
+    {
+        QVERIFY(studio_->clickCampaign(QStringLiteral("duolingo")));
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify"), Qt::ControlModifier));
+        panel()->setStatusOfSelection(kStatusInactive);
+        QVERIFY(panel()->job()->waitForFinished() && studio_->waitForCampaigns());
+        CampaignWithRules spotify = stored(QStringLiteral("spotify"));
+        spotify.campaign.name = QStringLiteral("Spotify, renamed after the bulk edit");
+        QVERIFY(store().update(spotify).ok());
+
+        QSignalSpy messages(panel(), &CampaignsPanel::message);
+        QVERIFY(undo());
+        QCOMPARE(stored(QStringLiteral("duolingo")).campaign.status, kStatusActive);
+        const CampaignWithRules after = stored(QStringLiteral("spotify"));
+        QCOMPARE(after.campaign.status, kStatusInactive);
+        QCOMPARE(after.campaign.name, spotify.campaign.name);
+        QVERIFY(!messages.isEmpty());
+        QVERIFY2(messages.last().at(0).toString().contains(QStringLiteral("1 changed since were left as they are")),
+                 qPrintable(messages.last().at(0).toString()));
+    }
+
+    // Cancelled part-way: nothing of it is written (one transaction).
+    void aCancelledEditWritesNothing()
+    {
+        QList<qint64> ids;
+        for (const CampaignWithRules &c : panel()->model()->campaigns())
+            ids.append(c.campaign.id);
+        BulkEdit edit;
+        edit.action = BulkEdit::Action::Deactivate;
+        bool cancelled = false;
+        const auto result = BulkEditor(store()).apply(edit, ids, [](qint64 done, qint64) { return done < 2; }, &cancelled);
+        QVERIFY(result.ok());
+        QVERIFY(cancelled);
+        for (const char *code : {"spotify", "duolingo", "subwaysurfer"})
+            QCOMPARE(stored(QLatin1String(code)).campaign.status, kStatusActive);
+    }
+};
+
+QTEST_MAIN(TestBulkEdit)
+#include "tst_gui_bulkedit.moc"
