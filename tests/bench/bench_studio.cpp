@@ -7,6 +7,7 @@
 //   build/bin/bench_studio --store FILE.db [--keystroke-ms 120] [--reloads 5]
 //
 // Make a store with `adserve generate --campaigns 1000000 --seed 42 --db FILE.db`.
+#include "campaigns/BulkEditRunner.h"
 #include "campaigns/CampaignFilterBar.h"
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
@@ -184,6 +185,25 @@ int main(int argc, char **argv)
     sortBy(CampaignTableModel::ServingNow, Qt::AscendingOrder, "sort by serving now");
     sortBy(CampaignTableModel::Priority, Qt::DescendingOrder, "sort by priority");
     sortBy(CampaignTableModel::Id, Qt::AscendingOrder, "sort by id");
+
+    // A bulk edit of a filter result, then its undo: each one transaction in the background.
+    typeInto(country, QStringLiteral("FR"), "type country \"FR\" again");
+    const auto bulk = [&](const std::function<bool()> &start, const char *step) {
+        stalls.takeLongest();
+        QElapsedTimer timer;
+        timer.start();
+        if (!start())
+            return;
+        runUntil([&] { return !panel->job()->isRunning(); });
+        runUntil(settled);
+        report(step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+    };
+    BulkEdit deactivate;
+    deactivate.action = BulkEdit::Action::Deactivate;
+    const QList<qint64> shown = panel->shownIds();
+    bulk([&] { return panel->bulkEdits()->start(deactivate, shown); }, "bulk deactivate them");
+    bulk([&] { return panel->bulkEdits()->undo(); }, "undo the bulk edit");
+    clearField(country, "clear the country again");
 
     stalls.takeLongest();
     table->setFocus();

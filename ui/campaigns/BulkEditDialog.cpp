@@ -34,6 +34,7 @@ BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, Q
 {
     setObjectName(QStringLiteral("bulkEditDialog"));
     setWindowTitle(tr("Bulk edit"));
+    setMinimumWidth(fontMetrics().averageCharWidth() * 60); // the preview reads on a few lines
     const QLocale locale;
     action_->setObjectName(QStringLiteral("bulkAction"));
     action_->addItem(tr("Deactivate"), int(BulkEdit::Action::Deactivate));
@@ -111,6 +112,11 @@ const QList<qint64> &BulkEditDialog::ids() const
 QString BulkEditDialog::previewText() const
 {
     return preview_->text();
+}
+
+bool BulkEditDialog::isPreviewShown() const
+{
+    return apply_->isEnabled();
 }
 
 void BulkEditDialog::inputsChanged()

@@ -32,8 +32,9 @@ public:
     BulkEdit edit() const;
     // The campaigns the edit is for.
     const QList<qint64> &ids() const;
-    // The preview shown, once worked out (empty before).
     QString previewText() const;
+    // Whether the preview of the inputs as they are is shown (Apply is enabled then).
+    bool isPreviewShown() const;
 
 private:
     void inputsChanged();

@@ -284,6 +284,15 @@ QList<qint64> CampaignsPanel::selectedIds() const
     return ids;
 }
 
+QList<qint64> CampaignsPanel::shownIds() const
+{
+    QList<qint64> ids;
+    ids.reserve(model_->rowCount());
+    for (int row = 0; row < model_->rowCount(); ++row)
+        ids.append(model_->at(row).campaign.id);
+    return ids;
+}
+
 void CampaignsPanel::currentRowChanged()
 {
     if (changingSelection_)
@@ -356,11 +365,7 @@ void CampaignsPanel::deleteSelection(bool confirm)
 
 void CampaignsPanel::askBulkEdit()
 {
-    QList<qint64> shown;
-    shown.reserve(model_->rowCount());
-    for (int row = 0; row < model_->rowCount(); ++row)
-        shown.append(model_->at(row).campaign.id);
-    BulkEditDialog dialog(model_->sharedCatalog(), selectedIds(), std::move(shown), session_.valueCatalog(), this);
+    BulkEditDialog dialog(model_->sharedCatalog(), selectedIds(), shownIds(), session_.valueCatalog(), this);
     if (dialog.exec() == QDialog::Accepted)
         bulk_->start(dialog.edit(), dialog.ids());
 }

@@ -42,6 +42,8 @@ public:
     void selectCampaign(qint64 id);
     void showNewerVersionInEditor();
     QList<qint64> selectedIds() const;
+    // Every campaign the table shows (through its filter), in its order.
+    QList<qint64> shownIds() const;
     void setStatusOfSelection(const QString &status);
     void deleteSelection(bool confirm = true);
     // Asks for a bulk edit of the selection or of what the filter shows, and runs it.

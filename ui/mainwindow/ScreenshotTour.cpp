@@ -2,7 +2,10 @@
 
 #include "MainWindow.h"
 #include "cache/CachePanel.h"
+#include "campaigns/BulkEditDialog.h"
 #include "campaigns/CampaignEditor.h"
+#include "campaigns/CampaignFilterBar.h"
+#include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
 #include "common/TextTableModel.h"
@@ -18,6 +21,8 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QTabWidget>
 #include <QTableView>
@@ -79,7 +84,10 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     // The generator's change notice reloads the table too: wait until it shows them all.
     const int expected = stored.ok() ? int(stored.value.size()) : 0;
     campaigns->reload();
-    waitUntil([&] { return !campaigns->loader()->isRunning() && campaigns->table()->model()->rowCount() >= expected; });
+    waitUntil([&] {
+        return !campaigns->loader()->isRunning() && !campaigns->model()->isArranging()
+            && campaigns->table()->model()->rowCount() >= expected;
+    });
     campaigns->table()->selectRow(0);
     shoot(campaigns, QStringLiteral("campaigns"));
 
@@ -123,6 +131,25 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     editorTabs->setCurrentIndex(1);
     shoot(campaigns, QStringLiteral("campaigns-serving"));
     editorTabs->setCurrentIndex(0);
+
+    // The campaigns serving US, and a bulk edit of them previewed.
+    const auto filtered = [&] {
+        return !campaigns->model()->isArranging() && campaigns->model()->filter() == campaigns->filterBar()->filter();
+    };
+    campaigns->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"))->setText(QStringLiteral("US"));
+    waitUntil(filtered);
+    shoot(campaigns, QStringLiteral("campaigns-filtered"));
+    {
+        BulkEditDialog bulk(campaigns->model()->sharedCatalog(), {}, campaigns->shownIds(), session.valueCatalog(), &window);
+        auto *action = bulk.findChild<QComboBox *>(QStringLiteral("bulkAction"));
+        action->setCurrentIndex(action->findData(int(BulkEdit::Action::AddValue)));
+        bulk.findChild<QLineEdit *>(QStringLiteral("bulkValue"))->setText(QStringLiteral("US"));
+        bulk.show();
+        waitUntil([&] { return bulk.isPreviewShown(); });
+        save(&bulk, QStringLiteral("campaigns-bulk"));
+    }
+    campaigns->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"))->clear();
+    waitUntil(filtered);
 
     // Server: running, after a short load run.
     ServerPanel *server = window.server();
