@@ -153,6 +153,19 @@ void StudioFixture::acceptNextDialog(const QString &buttonName)
 StudioStores::StudioStores() = default;
 StudioStores::~StudioStores() = default;
 
+void StudioStores::addDataRows()
+{
+    QTest::addColumn<QString>("store");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgres") << QStringLiteral("postgres");
+}
+
+std::unique_ptr<StudioFixture> StudioStores::openForDataRow(QString *error)
+{
+    QFETCH_GLOBAL(QString, store);
+    return open(store, error);
+}
+
 std::unique_ptr<StudioFixture> StudioStores::open(const QString &store, QString *error)
 {
     auto studio = std::make_unique<StudioFixture>();

@@ -61,6 +61,10 @@ public:
     StudioStores();
     ~StudioStores();
     std::unique_ptr<StudioFixture> open(const QString &store, QString *error);
+    // The global data rows "sqlite" and "postgres" (column "store"), for initTestCase_data().
+    static void addDataRows();
+    // A studio on the store of the current global data row.
+    std::unique_ptr<StudioFixture> openForDataRow(QString *error);
 
 private:
     std::unique_ptr<TestPostgres> postgres_;

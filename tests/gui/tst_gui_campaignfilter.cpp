@@ -91,21 +91,15 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("store");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgres") << QStringLiteral("postgres");
-    }
+    void initTestCase_data() { StudioStores::addDataRows(); }
 
     // Besides the samples (spotify: INCLUDE country US, Canada; duolingo: INCLUDE os
     // Android, iOS + EXCLUDE country US; subwaysurfer: INCLUDE os Android + INCLUDE app
     // com.gametion.ludokinggame): one campaign per case the filters tell apart.
     void init()
     {
-        QFETCH_GLOBAL(QString, store);
         QString error;
-        studio_ = stores_.open(store, &error);
+        studio_ = stores_.openForDataRow(&error);
         QVERIFY2(studio_, qPrintable(error));
         CampaignWithRules ended = campaign(QStringLiteral("ended"), kStatusActive, {});
         ended.campaign.serving.flightStart = QDateTime::currentDateTimeUtc().addDays(-10);

@@ -104,18 +104,12 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("store");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgres") << QStringLiteral("postgres");
-    }
+    void initTestCase_data() { StudioStores::addDataRows(); }
 
     void init()
     {
-        QFETCH_GLOBAL(QString, store);
         QString error;
-        studio_ = stores_.open(store, &error);
+        studio_ = stores_.openForDataRow(&error);
         QVERIFY2(studio_, qPrintable(error));
     }
 
