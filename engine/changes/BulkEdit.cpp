@@ -20,12 +20,6 @@ bool hasInclude(const QList<TargetRule> &rules, Dimension dimension)
                        [&](const TargetRule &r) { return r.dimension == dimension && r.type == RuleType::Include; });
 }
 
-bool names(const TargetRule &rule, const QString &normalized)
-{
-    return std::any_of(rule.values.cbegin(), rule.values.cend(),
-                       [&](const QString &v) { return normalizeValue(v) == normalized; });
-}
-
 std::optional<CampaignWithRules> withStatus(CampaignWithRules campaign, const QString &status)
 {
     if (campaign.campaign.status == status)
@@ -41,7 +35,7 @@ std::optional<CampaignWithRules> withValueAdded(CampaignWithRules campaign, cons
     for (TargetRule &rule : campaign.rules) {
         if (rule.dimension != edit.dimension || rule.type != edit.ruleType)
             continue;
-        if (names(rule, normalized))
+        if (ruleNames(rule, normalized))
             return std::nullopt;
         first = first ? first : &rule;
     }
@@ -66,7 +60,7 @@ std::optional<CampaignWithRules> withValueRemoved(CampaignWithRules campaign, co
         TargetRule &rule = campaign.rules[i];
         if (rule.dimension != edit.dimension)
             continue;
-        changed = changed || names(rule, normalized);
+        changed = changed || ruleNames(rule, normalized);
         rule.values.removeIf([&](const QString &v) { return normalizeValue(v) == normalized; });
         if (rule.values.isEmpty())
             campaign.rules.removeAt(i);

@@ -4,9 +4,7 @@
 
 namespace adserve {
 
-namespace {
-
-bool names(const TargetRule &rule, const QString &normalizedValue)
+bool ruleNames(const TargetRule &rule, const QString &normalizedValue)
 {
     for (const QString &value : rule.values) {
         if (normalizeValue(value) == normalizedValue)
@@ -14,8 +12,6 @@ bool names(const TargetRule &rule, const QString &normalizedValue)
     }
     return false;
 }
-
-} // namespace
 
 bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QString &value)
 {
@@ -25,11 +21,11 @@ bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QStr
         if (rule.deleted || rule.dimension != dimension)
             continue;
         if (rule.type == RuleType::Exclude) {
-            if (names(rule, normalized))
+            if (ruleNames(rule, normalized))
                 return false;
         } else {
             hasInclude = true;
-            included = included || names(rule, normalized);
+            included = included || ruleNames(rule, normalized);
         }
     }
     return !hasInclude || included;

@@ -10,6 +10,9 @@ namespace adserve {
 // targeting semantics), for tools that ask about campaigns rather than about one request:
 // the studio's filters, the linter, reach.
 
+// Whether the rule lists `normalizedValue` (normalizeValue) among its values.
+bool ruleNames(const TargetRule &rule, const QString &normalizedValue);
+
 // Whether a request carrying `value` qualifies in `dimension`: in the union of the INCLUDE
 // rules there (when there are any) and in no EXCLUDE rule. `value` is compared normalised.
 bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QString &value);

@@ -19,6 +19,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
 
 namespace adserve::test {
 
@@ -97,6 +98,18 @@ std::pair<int, QByteArray> StudioFixture::httpGet(const QString &url)
 bool StudioFixture::click(const QString &name, QWidget *scope)
 {
     auto *button = (scope ? scope : window_.get())->findChild<QAbstractButton *>(name);
+    if (!button)
+        return false;
+    QTest::mouseClick(button, Qt::LeftButton);
+    return true;
+}
+
+bool StudioFixture::clickCampaignsTool(const QString &name)
+{
+    CampaignsPanel *panel = window_->campaigns();
+    auto *action = panel->findChild<QAction *>(name);
+    auto *tools = panel->findChild<QToolBar *>();
+    QWidget *button = action && tools ? tools->widgetForAction(action) : nullptr;
     if (!button)
         return false;
     QTest::mouseClick(button, Qt::LeftButton);

@@ -39,6 +39,8 @@ public:
     // Clicks the button named `name` in `scope` (default: the window); false when there is none.
     bool click(const QString &name, QWidget *scope = nullptr);
     bool trigger(const QString &actionName);
+    // Clicks the campaigns panel's tool button for the action `name`; false when there is none.
+    bool clickCampaignsTool(const QString &name);
     // Replaces the text of the line edit `name` by typing it, as a user does.
     bool type(QWidget *scope, const QString &name, const QString &text, bool pressEnter = false);
     // Arranges for the next modal dialog (shown within attempts × 50 ms) to be handed to `answer`.

@@ -23,7 +23,6 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
-#include <QToolBar>
 #include <QTest>
 
 using namespace adserve;
@@ -93,10 +92,7 @@ private:
     }
     bool runBulkEdit()
     {
-        QTest::mouseClick(studio_->window().campaigns()->findChild<QToolBar *>()->widgetForAction(
-                              panel()->findChild<QAction *>(QStringLiteral("bulkEdit"))),
-                          Qt::LeftButton);
-        return panel()->job()->waitForFinished() && studio_->waitForCampaigns();
+        return studio_->clickCampaignsTool(QStringLiteral("bulkEdit")) && panel()->job()->waitForFinished() && studio_->waitForCampaigns();
     }
     bool undo()
     {
