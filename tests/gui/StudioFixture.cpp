@@ -210,4 +210,11 @@ std::unique_ptr<StudioFixture> StudioStores::open(const QString &store, QString 
     return studio;
 }
 
+void StudioTestCase::init()
+{
+    QString error;
+    studio_ = stores_.openForDataRow(&error);
+    QVERIFY2(studio_, qPrintable(error));
+}
+
 } // namespace adserve::test

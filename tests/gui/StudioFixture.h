@@ -73,4 +73,21 @@ private:
     int databases_ = 0;
 };
 
+// A test class whose every test runs on a studio of its own, once per store of the global
+// data rows (SQLite, PostgreSQL). A derived class with more to set up declares its own
+// init() and calls this one first.
+class StudioTestCase : public QObject
+{
+    Q_OBJECT
+
+protected:
+    StudioStores stores_;
+    std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
+
+protected Q_SLOTS:
+    void initTestCase_data() { StudioStores::addDataRows(); }
+    void init();
+    void cleanup() { studio_.reset(); }
+};
+
 } // namespace adserve::test

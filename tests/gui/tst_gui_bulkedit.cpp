@@ -28,14 +28,11 @@
 using namespace adserve;
 using namespace adserve::test;
 
-class TestBulkEdit : public QObject
+class TestBulkEdit : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_;
-
     CampaignsPanel *panel() { return studio_->window().campaigns(); }
     CampaignStore &store() { return studio_->session().engine().store(); }
     CampaignWithRules stored(const QString &code) { return store().campaign(studio_->campaignId(code)).value; }
@@ -104,17 +101,13 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
     void init()
     {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
+        StudioTestCase::init();
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
     }
-
-    void cleanup() { studio_.reset(); }
 
     // Deactivate every campaign the filter shows (those serving US: duolingo excludes it),
     // then undo: all of it comes back.

@@ -48,14 +48,11 @@ CampaignWithRules campaign(const QString &code, const QString &status, QList<Tar
 
 } // namespace
 
-class TestCampaignFilter : public QObject
+class TestCampaignFilter : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_;
-
     CampaignsPanel *panel() { return studio_->window().campaigns(); }
     CampaignTableModel *model() { return panel()->model(); }
 
@@ -91,16 +88,14 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
     // Besides the samples (spotify: INCLUDE country US, Canada; duolingo: INCLUDE os
     // Android, iOS + EXCLUDE country US; subwaysurfer: INCLUDE os Android + INCLUDE app
     // com.gametion.ludokinggame): one campaign per case the filters tell apart.
     void init()
     {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
+        StudioTestCase::init();
+        if (QTest::currentTestFailed())
+            return;
         CampaignWithRules ended = campaign(QStringLiteral("ended"), kStatusActive, {});
         ended.campaign.serving.flightStart = QDateTime::currentDateTimeUtc().addDays(-10);
         ended.campaign.serving.flightEnd = QDateTime::currentDateTimeUtc().addDays(-1);
@@ -117,8 +112,6 @@ private Q_SLOTS:
         QTRY_COMPARE(model()->rowCount(), 7);
         QVERIFY(studio_->waitForCampaigns());
     }
-
-    void cleanup() { studio_.reset(); }
 
     // Who a request value reaches, as delivery decides it: INCLUDE lists admit, EXCLUDE
     // wins, no rule in a dimension admits every value; values compare trimmed, in any case.

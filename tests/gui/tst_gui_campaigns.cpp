@@ -42,14 +42,11 @@
 using namespace adserve;
 using namespace adserve::test;
 
-class TestCampaignsPanel : public QObject
+class TestCampaignsPanel : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
-
     // The codes the endpoint delivers for the request (none on 204).
     static QStringList deliveredCodes(StudioFixture &studio, const QString &country, const QString &os,
                                       const QString &app)
@@ -73,18 +70,6 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
-    // Every test starts on a studio of its own, on the store of the data row.
-    void init()
-    {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
-    }
-
-    void cleanup() { studio_.reset(); }
-
     void editingTargetingChangesSimulatorAndEndpoint()
     {
         MainWindow &window = studio_->window();

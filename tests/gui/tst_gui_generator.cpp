@@ -25,14 +25,11 @@
 using namespace adserve;
 using namespace adserve::test;
 
-class TestGenerator : public QObject
+class TestGenerator : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
-
     CampaignsPanel *panel() { return studio_->window().campaigns(); }
     CampaignStore &store() { return studio_->session().engine().store(); }
     bool onPostgres() { return store().target().isPostgres(); }
@@ -104,17 +101,6 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
-    void init()
-    {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
-    }
-
-    void cleanup() { studio_.reset(); }
-
     // The dialog names the store; into PostgreSQL it asks first, naming the database, and
     // only there. The message counts those generated as deleted apart, and the job lasts
     // until the table shows them.

@@ -25,13 +25,11 @@
 using namespace adserve;
 using namespace adserve::test;
 
-class TestHistory : public QObject
+class TestHistory : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_;
     std::unique_ptr<Engine> otherInstance_; // PostgreSQL: a headless instance beside the studio
 
     bool isPostgres() const { return studio_->session().config().database.isPostgres(); }
@@ -57,14 +55,13 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
     void init()
     {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
+        StudioTestCase::init();
+        if (QTest::currentTestFailed())
+            return;
         if (isPostgres()) {
+            QString error;
             otherInstance_ = Engine::create(studio_->session().config(), &error);
             QVERIFY2(otherInstance_, qPrintable(error));
         }
@@ -73,7 +70,7 @@ private Q_SLOTS:
     void cleanup()
     {
         otherInstance_.reset();
-        studio_.reset();
+        StudioTestCase::cleanup();
     }
 
     void eachSaveAppearsInWords()

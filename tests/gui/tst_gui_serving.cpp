@@ -29,14 +29,11 @@
 using namespace adserve;
 using namespace adserve::test;
 
-class TestServingInTheStudio : public QObject
+class TestServingInTheStudio : public StudioTestCase
 {
     Q_OBJECT
 
 private:
-    StudioStores stores_;
-    std::unique_ptr<StudioFixture> studio_; // each test's own, opened by init()
-
     // Clicks the editor's Serving tab.
     static ServingTimesEditor *showServingTab(CampaignEditor *editor)
     {
@@ -108,17 +105,6 @@ private:
 
 
 private Q_SLOTS:
-    void initTestCase_data() { StudioStores::addDataRows(); }
-
-    void init()
-    {
-        QString error;
-        studio_ = stores_.openForDataRow(&error);
-        QVERIFY2(studio_, qPrintable(error));
-    }
-
-    void cleanup() { studio_.reset(); }
-
     void servingTimesAreSavedAsEdited()
     {
         // Times are entered in local time and stored in UTC: a zone far from UTC shows it.
