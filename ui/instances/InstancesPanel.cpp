@@ -11,7 +11,13 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace adserve {
+
+namespace {
+constexpr int kSelfMissingRetryMs = 500;
+} // namespace
 
 namespace {
 
@@ -94,6 +100,13 @@ void InstancesPanel::refresh()
                 return;
             }
             show(instances.value, newest.value, self);
+            // Right after a connection switch this studio may not have registered yet: read
+            // again shortly (when shown, the refresh timer does) rather than show a list
+            // without it until the tab is next shown.
+            const bool listsSelf = std::any_of(instances.value.cbegin(), instances.value.cend(),
+                                               [&](const InstanceRecord &r) { return r.id == self; });
+            if (!listsSelf && !refreshTimer_->isActive())
+                QTimer::singleShot(kSelfMissingRetryMs, this, &InstancesPanel::refresh);
         };
     });
 }
