@@ -38,6 +38,17 @@ QStringList ValueLists::operatingSystems()
     return readLines(QStringLiteral("os.txt"));
 }
 
+QList<std::pair<QString, QString>> ValueLists::osAliases()
+{
+    QList<std::pair<QString, QString>> result;
+    for (const QString &line : readLines(QStringLiteral("os-aliases.txt"))) {
+        const qsizetype tab = line.indexOf(u'\t');
+        if (tab > 0)
+            result.append({line.left(tab).trimmed(), line.mid(tab + 1).trimmed()});
+    }
+    return result;
+}
+
 QStringList ValueLists::popularApps()
 {
     return readLines(QStringLiteral("apps.txt"));

@@ -36,6 +36,18 @@ MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const
     return context;
 }
 
+QStringList MatchIndex::spellingsOf(Dimension dimension, std::vector<int> &valueIds) const
+{
+    std::sort(valueIds.begin(), valueIds.end());
+    valueIds.erase(std::unique(valueIds.begin(), valueIds.end()), valueIds.end());
+    const std::vector<QString> &spellings = targeting_->spellings[size_t(dimension)];
+    QStringList values;
+    values.reserve(qsizetype(valueIds.size()));
+    for (int id : valueIds)
+        values.append(spellings[size_t(id)]);
+    return values;
+}
+
 Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &context) const
 {
     Decision decision;
@@ -48,26 +60,35 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &con
         check.value = context.query.value(d);
         const int valueId = context.valueIds[size_t(d)];
         const CompiledRule *firstInclude = nullptr;
+        const CompiledRule *firstExclude = nullptr;
         const CompiledRule *includedBy = nullptr;
         const CompiledRule *excludedBy = nullptr;
+        std::vector<int> includeIds, excludeIds;
         for (const CompiledRule &rule : campaign.rules) {
             if (rule.dimension != d)
                 continue;
             const bool names = valueId >= 0 && std::binary_search(rule.valueIds.begin(), rule.valueIds.end(), valueId);
             if (rule.type == RuleType::Exclude) {
+                if (!firstExclude)
+                    firstExclude = &rule;
                 if (names && !excludedBy)
                     excludedBy = &rule;
+                excludeIds.insert(excludeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
             } else {
                 if (!firstInclude)
                     firstInclude = &rule;
                 if (names && !includedBy)
                     includedBy = &rule;
+                includeIds.insert(includeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
             }
         }
-        const CompiledRule *deciding = excludedBy ? excludedBy : includedBy ? includedBy : firstInclude;
+        check.included = spellingsOf(d, includeIds);
+        check.excluded = spellingsOf(d, excludeIds);
+        const CompiledRule *deciding = excludedBy ? excludedBy : includedBy ? includedBy : firstInclude ? firstInclude : firstExclude;
         check.outcome = excludedBy     ? DimensionCheck::Outcome::Excluded
                         : includedBy   ? DimensionCheck::Outcome::Included
                         : firstInclude ? DimensionCheck::Outcome::NotIncluded
+                        : firstExclude ? DimensionCheck::Outcome::NotExcluded
                                        : DimensionCheck::Outcome::NoRules;
         if (deciding) {
             check.ruleId = deciding->id;

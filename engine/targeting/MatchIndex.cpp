@@ -163,6 +163,7 @@ std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &c
     // Value and zone numbers stay as they are (a value no rule names any more just goes
     // unused), so the unchanged campaigns' compiled rules are shared, not recompiled.
     targeting->valueIds = old.valueIds;
+    targeting->spellings = old.spellings;
     targeting->zones = old.zones;
     std::vector<Targeting::EntryPointer> fresh;
     fresh.reserve(size_t(current.size()));
@@ -283,8 +284,10 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
         for (const QString &raw : rule.values) {
             const QString value = normalizeValue(raw);
             auto it = ids.constFind(value);
-            if (it == ids.cend())
+            if (it == ids.cend()) {
                 it = ids.insert(value, int(ids.size()));
+                spellings[size_t(rule.dimension)].push_back(raw.trimmed());
+            }
             compiled.valueIds.push_back(it.value());
         }
         std::sort(compiled.valueIds.begin(), compiled.valueIds.end());

@@ -114,6 +114,8 @@ private:
     Bits servingAt(qint64 ms, qint64 *nextChange = nullptr) const;
     Explaining explaining(const TargetingQuery &query, const AnswerScope &scope, bool needsAnswer) const;
     Decision decide(const CampaignEntry &campaign, const Explaining &context) const;
+    // The values of `valueIds` (sorted and made unique here) as first written.
+    QStringList spellingsOf(Dimension dimension, std::vector<int> &valueIds) const;
 
     std::shared_ptr<const Targeting> targeting_; // shared by the indexes of other instants
     Bits serving_; // campaigns whose flight and day-parting serve as of asOf_; empty: all

@@ -65,6 +65,9 @@ struct MatchIndex::Targeting
     std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
 
     std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
+    // Value id -> the value as first written (trimmed): explanations show values as people
+    // wrote them, one string per distinct value rather than one per rule.
+    std::array<std::vector<QString>, kDimensionCount> spellings;
     ServingZones zones;
     std::vector<EntryPointer> campaigns; // id ascending
     // Bits are numbered in answer order, one segment per priority, highest first. In a
