@@ -5,6 +5,8 @@
 
 #include <QSet>
 
+#include <numeric>
+
 namespace adserve {
 
 namespace {
@@ -16,15 +18,9 @@ QString quoted(const QString &value)
     return QLatin1Char('"') + value + QLatin1Char('"');
 }
 
-// The values of one dimension's rules of one type, in rule order, as written.
 QStringList valuesOf(const QList<TargetRule> &rules, Dimension dimension, RuleType type)
 {
-    QStringList values;
-    for (const TargetRule &rule : rules) {
-        if (!rule.deleted && rule.dimension == dimension && rule.type == type)
-            values.append(rule.values);
-    }
-    return values;
+    return TargetingLint::valuesOf(rules, dimension, type);
 }
 
 QSet<QString> normalizedSet(const QStringList &values)
@@ -190,6 +186,37 @@ std::optional<QList<TargetRule>> TargetingLint::fixAll(const QList<TargetRule> &
         fixed = std::move(next);
     }
     return fixed;
+}
+
+QStringList TargetingLint::valuesOf(const QList<TargetRule> &rules, Dimension dimension, RuleType type)
+{
+    QStringList values;
+    for (const TargetRule &rule : rules) {
+        if (!rule.deleted && rule.dimension == dimension && rule.type == type)
+            values.append(rule.values);
+    }
+    return values;
+}
+
+void LintReport::add(const CampaignWithRules &campaign)
+{
+    ++campaigns;
+    std::array<bool, TargetingLint::kKindCount> fixable{};
+    for (const LintFinding &finding : TargetingLint::check(campaign.rules)) {
+        ++counts[size_t(finding.kind)];
+        fixable[size_t(finding.kind)] = fixable[size_t(finding.kind)] || finding.fixable;
+        if (rows.size() < kMaxRows)
+            rows.append({campaign.campaign.id, campaign.campaign.code, finding});
+    }
+    for (int k = 0; k < TargetingLint::kKindCount; ++k) {
+        if (fixable[size_t(k)])
+            fixableCampaigns[size_t(k)].append(campaign.campaign.id);
+    }
+}
+
+qint64 LintReport::total() const
+{
+    return std::accumulate(counts.cbegin(), counts.cend(), qint64(0));
 }
 
 QString TargetingLint::kindCode(LintFinding::Kind kind)

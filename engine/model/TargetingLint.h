@@ -44,6 +44,9 @@ public:
     static std::optional<QList<TargetRule>> fixAll(const QList<TargetRule> &rules, LintFinding::Kind kind,
                                                    std::optional<std::pair<Dimension, QString>> only = std::nullopt);
 
+    // The values of one dimension's live rules of one type, in rule order, as written.
+    static QStringList valuesOf(const QList<TargetRule> &rules, Dimension dimension, RuleType type);
+
     // "country-name", "os-alias", "case-variant", "unknown-value", "included-and-excluded",
     // "never-serves", "duplicate"; and back.
     static QString kindCode(LintFinding::Kind kind);
@@ -51,6 +54,27 @@ public:
     // What a kind is, for headings: "Country names instead of ISO codes".
     static QString kindTitle(LintFinding::Kind kind);
     static constexpr int kKindCount = 7;
+};
+
+// The linter over many campaigns (a whole store): the first findings, and per kind how
+// many there are and which campaigns a fix of all of them would write.
+struct LintReport
+{
+    struct Row
+    {
+        qint64 campaignId = 0;
+        QString campaignCode;
+        LintFinding finding;
+    };
+    static constexpr qsizetype kMaxRows = 20'000; // a list longer than that is read by kind
+
+    QList<Row> rows;
+    qint64 campaigns = 0; // checked
+    std::array<qint64, TargetingLint::kKindCount> counts{};
+    std::array<QList<qint64>, TargetingLint::kKindCount> fixableCampaigns; // in the order added
+
+    void add(const CampaignWithRules &campaign);
+    qint64 total() const;
 };
 
 } // namespace adserve
