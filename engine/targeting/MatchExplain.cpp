@@ -38,8 +38,7 @@ MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const
 
 QStringList MatchIndex::spellingsOf(Dimension dimension, std::vector<int> &valueIds) const
 {
-    std::sort(valueIds.begin(), valueIds.end());
-    valueIds.erase(std::unique(valueIds.begin(), valueIds.end()), valueIds.end());
+    compiled::dropRepeats(valueIds);
     const std::vector<QString> &spellings = targeting_->spellings[size_t(dimension)];
     QStringList values;
     values.reserve(qsizetype(valueIds.size()));
@@ -67,7 +66,7 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &con
         for (const CompiledRule &rule : campaign.rules) {
             if (rule.dimension != d)
                 continue;
-            const bool names = valueId >= 0 && std::binary_search(rule.valueIds.begin(), rule.valueIds.end(), valueId);
+            const bool names = valueId >= 0 && std::find(rule.valueIds.begin(), rule.valueIds.end(), valueId) != rule.valueIds.end();
             if (rule.type == RuleType::Exclude) {
                 if (!firstExclude)
                     firstExclude = &rule;

@@ -1,5 +1,7 @@
 #include "MatchIndexData.h"
 
+#include <QSet>
+
 #include <algorithm>
 #include <numeric>
 
@@ -255,6 +257,22 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
 
 } // namespace
 
+void compiled::dropRepeats(std::vector<int> &ids)
+{
+    std::vector<int> sorted = ids;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end())
+        return; // the rule: no value twice
+    QSet<int> seen;
+    const auto repeated = [&seen](int id) {
+        if (seen.contains(id))
+            return true;
+        seen.insert(id);
+        return false;
+    };
+    ids.erase(std::remove_if(ids.begin(), ids.end(), repeated), ids.end());
+}
+
 QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule)
 {
     if (rule.codeNumber == 0)
@@ -290,8 +308,7 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
             }
             compiled.valueIds.push_back(it.value());
         }
-        std::sort(compiled.valueIds.begin(), compiled.valueIds.end());
-        compiled.valueIds.erase(std::unique(compiled.valueIds.begin(), compiled.valueIds.end()), compiled.valueIds.end());
+        compiled::dropRepeats(compiled.valueIds);
         entry->rules.push_back(std::move(compiled));
     }
     return entry;

@@ -114,7 +114,7 @@ private:
     Bits servingAt(qint64 ms, qint64 *nextChange = nullptr) const;
     Explaining explaining(const TargetingQuery &query, const AnswerScope &scope, bool needsAnswer) const;
     Decision decide(const CampaignEntry &campaign, const Explaining &context) const;
-    // The values of `valueIds` (sorted and made unique here) as first written.
+    // The values of `valueIds` (repeats dropped here) as first written, in that order.
     QStringList spellingsOf(Dimension dimension, std::vector<int> &valueIds) const;
 
     std::shared_ptr<const Targeting> targeting_; // shared by the indexes of other instants
