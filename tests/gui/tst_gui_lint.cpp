@@ -35,7 +35,17 @@ class TestLint : public StudioTestCase
     CampaignsPanel *panel() { return studio_->window().campaigns(); }
     CampaignEditor *editor() { return panel()->editor(); }
     TargetingWarnings *warnings() { return editor()->findChild<TargetingWarnings *>(QStringLiteral("targetingWarnings")); }
-    QString warningText() { return warnings()->findChild<QLabel *>(QStringLiteral("targetingWarningText"))->text(); }
+    // The whole message (the line may cut it to its width).
+    QString warningText()
+    {
+        const QList<LintFinding> &findings = warnings()->findings();
+        const auto shown = std::find_if(findings.cbegin(), findings.cend(), [](const LintFinding &f) { return f.fixable; });
+        const QString text = warnings()->findChild<QLabel *>(QStringLiteral("targetingWarningText"))->text();
+        if (findings.isEmpty())
+            return text;
+        const QString whole = shown != findings.cend() ? shown->message : findings.first().message;
+        return whole.startsWith(QString(text).remove(QChar(0x2026))) ? whole : text;
+    }
     ValueListEditor *list(const QString &name) { return editor()->findChild<ValueListEditor *>(name); }
 
     void addValue(const QString &listName, const QString &value)
@@ -88,7 +98,7 @@ private Q_SLOTS:
         QCOMPARE(list(QStringLiteral("country.include"))->values(), (QStringList{"US", "CA"}));
         QVERIFY(editor()->isDirty());
         QCOMPARE(warningText(), QStringLiteral("No targeting warnings"));
-        QVERIFY(!warnings()->findChild<QPushButton *>(QStringLiteral("fixTargetingWarning"))->isVisible());
+        QVERIFY(!warnings()->findChild<QAbstractButton *>(QStringLiteral("fixTargetingWarning"))->isVisible());
         QCOMPARE(warnings()->height(), height); // the form does not move
         QVERIFY(studio_->click(QStringLiteral("undo"), editor()));
         QCOMPARE(list(QStringLiteral("country.include"))->values(), (QStringList{"US", "Canada"}));

@@ -168,8 +168,9 @@ void LintReportDialog::showReport()
     view_->resizeColumnsToContents();
     view_->horizontalHeader()->setStretchLastSection(true);
     QString text = report.total() == 0 ? tr("%1 campaigns checked: nothing to report.").arg(locale.toString(report.campaigns))
-                                       : tr("%1 findings in %2 campaigns checked. Warnings: every campaign can be saved as it is.")
-                                             .arg(locale.toString(report.total()), locale.toString(report.campaigns));
+                                       : tr("%n finding(s) in %1 campaigns checked. Warnings: every campaign can be saved as it is.",
+                                            nullptr, int(std::min<qint64>(report.total(), INT_MAX)))
+                                             .arg(locale.toString(report.campaigns));
     if (report.rows.size() < report.total())
         text += tr(" The first %1 are listed; Fix all covers every one.").arg(locale.toString(report.rows.size()));
     summary_->setText(text);

@@ -3,7 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QPushButton>
+#include <QResizeEvent>
 #include <QStyle>
 #include <QToolButton>
 
@@ -13,7 +13,7 @@ TargetingWarnings::TargetingWarnings(QWidget *parent)
     : QWidget(parent)
     , icon_(new QLabel(this))
     , text_(new QLabel(this))
-    , fix_(new QPushButton(tr("Fix"), this))
+    , fix_(new QToolButton(this))
     , all_(new QToolButton(this))
 {
     setObjectName(QStringLiteral("targetingWarnings"));
@@ -23,7 +23,7 @@ TargetingWarnings::TargetingWarnings(QWidget *parent)
     const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
     icon_->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
     icon_->setFixedWidth(iconSize);
-    text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fix_->setText(tr("Fix"));
     text_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long messages are cut, not widening the editor
     all_->setPopupMode(QToolButton::InstantPopup);
     all_->setMenu(new QMenu(all_));
@@ -37,7 +37,7 @@ TargetingWarnings::TargetingWarnings(QWidget *parent)
     // Room for the buttons even while there are none: the form never moves.
     setFixedHeight(sizeHint().height());
 
-    connect(fix_, &QPushButton::clicked, this, [this] {
+    connect(fix_, &QToolButton::clicked, this, [this] {
         for (qsizetype i = 0; i < findings_.size(); ++i) {
             if (findings_[i].fixable) {
                 fix(i);
@@ -82,8 +82,10 @@ void TargetingWarnings::refresh()
     const auto first = std::find_if(findings_.cbegin(), findings_.cend(), [](const LintFinding &f) { return f.fixable; });
     const LintFinding *shown = first != findings_.cend() ? &*first : findings_.isEmpty() ? nullptr : &findings_.first();
     icon_->setVisible(shown != nullptr);
-    text_->setText(shown ? shown->message : tr("No targeting warnings"));
-    text_->setToolTip(shown ? tr("A warning, not an error: the campaign can be saved as it is") : QString());
+    message_ = shown ? shown->message : tr("No targeting warnings");
+    fitMessage();
+    text_->setToolTip(shown ? tr("%1\n(a warning, not an error: the campaign can be saved as it is)").arg(shown->message)
+                            : QString());
     text_->setStyleSheet(shown ? QString() : QStringLiteral("color: palette(mid)"));
     fix_->setVisible(shown && shown->fixable);
     fix_->setToolTip(shown && shown->fixable ? (shown->suggestion.isEmpty() ? tr("Remove \"%1\"").arg(shown->value)
@@ -105,6 +107,21 @@ void TargetingWarnings::refresh()
         menu->addSeparator();
         menu->addAction(tr("Fix all"), this, &TargetingWarnings::fixAll)->setObjectName(QStringLiteral("fixAllTargetingWarnings"));
     }
+}
+
+} // namespace adserve
+
+namespace adserve {
+
+void TargetingWarnings::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitMessage();
+}
+
+void TargetingWarnings::fitMessage()
+{
+    text_->setText(text_->fontMetrics().elidedText(message_, Qt::ElideRight, std::max(text_->width(), 80)));
 }
 
 } // namespace adserve

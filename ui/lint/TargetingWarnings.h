@@ -5,7 +5,6 @@
 #include <QWidget>
 
 class QLabel;
-class QPushButton;
 class QToolButton;
 
 namespace adserve {
@@ -30,14 +29,20 @@ Q_SIGNALS:
     // The rules with a fix made: the editor shows them (an undoable edit).
     void fixed(const QList<TargetRule> &rules);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void refresh();
+    // The message in the room the line has, cut with "…" (whole in its tooltip).
+    void fitMessage();
 
     QList<TargetRule> rules_;
     QList<LintFinding> findings_;
     QLabel *icon_;
     QLabel *text_;
-    QPushButton *fix_;
+    QString message_;
+    QToolButton *fix_;
     QToolButton *all_;
 };
 

@@ -228,7 +228,11 @@ void WhatIfGrid::fillFocused(int row, int column, const Decision &decision)
     const QString blockedBy = decision.matched() ? QString()
                               : decision.verdict == Decision::Verdict::Rejected && deciding ? dimensionName(deciding->dimension)
                                                                                            : verdictName(decision.verdict);
-    auto *item = new QTableWidgetItem(blockedBy.isEmpty() ? tr("serves") : tr("blocked: %1").arg(blockedBy));
+    const QString text = decision.matched() ? tr("serves")
+                         : decision.verdict == Decision::Verdict::Rejected
+                             ? tr("blocked: %1").arg(blockedBy)
+                             : tr("not serving: %1").arg(QString(blockedBy).replace(QLatin1Char('-'), QLatin1Char(' ')));
+    auto *item = new QTableWidgetItem(text);
     item->setData(CountRole, qlonglong(decision.matched() ? 1 : 0));
     item->setData(BlockedByRole, blockedBy);
     item->setToolTip(decision.campaignId ? decision.summary() : tr("campaign not in the store"));
