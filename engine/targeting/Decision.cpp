@@ -103,11 +103,7 @@ QJsonObject Decision::toJson() const
         json.insert(QStringLiteral("hint"), hintJson(*hint));
     if (const DimensionCheck *deciding = decidingCheck(); deciding && verdict == Verdict::Rejected) {
         json.insert(QStringLiteral("dimension"), dimensionName(deciding->dimension));
-        json.insert(QStringLiteral("rule"), describeRule(deciding->outcome == DimensionCheck::Outcome::Excluded
-                                                             ? RuleType::Exclude : RuleType::Include,
-                                                         deciding->dimension,
-                                                         deciding->outcome == DimensionCheck::Outcome::Excluded
-                                                             ? deciding->excluded : deciding->included));
+        json.insert(QStringLiteral("rule"), DecisionWording::decidingRules(*deciding));
         json.insert(QStringLiteral("ruleId"), deciding->ruleId);
         json.insert(QStringLiteral("ruleCode"), deciding->ruleCode);
         json.insert(QStringLiteral("value"), deciding->value);

@@ -24,6 +24,12 @@ QString quoted(Dimension dimension, const QString &value)
     return QLatin1Char('"') + DecisionWording::shownValue(dimension, value) + QLatin1Char('"');
 }
 
+// The request's value, quoted, or "no value".
+QString shownRequestValue(const DimensionCheck &check)
+{
+    return check.value.isEmpty() ? QStringLiteral("no value") : quoted(check.dimension, check.value);
+}
+
 // The rules of one type that a check read, as people write them.
 QString rulesText(const DimensionCheck &check, RuleType type)
 {
@@ -60,23 +66,26 @@ QString DecisionWording::outcomeWords(DimensionCheck::Outcome outcome)
     return outcomeName(outcome).replace(QLatin1Char('-'), QLatin1Char(' '));
 }
 
+QString DecisionWording::decidingRules(const DimensionCheck &check)
+{
+    switch (check.outcome) {
+    case DimensionCheck::Outcome::NoRules: return {};
+    case DimensionCheck::Outcome::Included:
+    case DimensionCheck::Outcome::NotIncluded: return rulesText(check, RuleType::Include);
+    case DimensionCheck::Outcome::Excluded:
+    case DimensionCheck::Outcome::NotExcluded: return rulesText(check, RuleType::Exclude);
+    }
+    return {};
+}
+
 QString DecisionWording::check(const DimensionCheck &check)
 {
-    const QString value = check.value.isEmpty() ? QStringLiteral("no value") : quoted(check.dimension, check.value);
     const QString words = outcomeWords(check.outcome);
-    switch (check.outcome) {
-    case DimensionCheck::Outcome::NoRules:
+    if (check.outcome == DimensionCheck::Outcome::NoRules)
         return QStringLiteral("%1: any %2").arg(words, dimensionName(check.dimension));
-    case DimensionCheck::Outcome::Included:
-        return QStringLiteral("%1: %2 is in %3").arg(words, value, rulesText(check, RuleType::Include));
-    case DimensionCheck::Outcome::NotIncluded:
-        return QStringLiteral("%1: %2 is not in %3").arg(words, value, rulesText(check, RuleType::Include));
-    case DimensionCheck::Outcome::Excluded:
-        return QStringLiteral("%1: %2 is in %3").arg(words, value, rulesText(check, RuleType::Exclude));
-    case DimensionCheck::Outcome::NotExcluded:
-        return QStringLiteral("%1: %2 is not in %3").arg(words, value, rulesText(check, RuleType::Exclude));
-    }
-    return words;
+    const bool in = check.outcome == DimensionCheck::Outcome::Included || check.outcome == DimensionCheck::Outcome::Excluded;
+    return QStringLiteral("%1: %2 is %3 %4")
+        .arg(words, shownRequestValue(check), in ? QStringLiteral("in") : QStringLiteral("not in"), decidingRules(check));
 }
 
 std::optional<FormHint> DecisionWording::hint(const DimensionCheck &check)
@@ -84,7 +93,7 @@ std::optional<FormHint> DecisionWording::hint(const DimensionCheck &check)
     // Only a value that failed to match can hide a difference of form: an INCLUDE that did
     // not take the request, or an EXCLUDE that did not keep it out.
     const bool include = check.outcome == DimensionCheck::Outcome::NotIncluded;
-    if (!include && check.outcome != DimensionCheck::Outcome::NotExcluded)
+    if ((!include && check.outcome != DimensionCheck::Outcome::NotExcluded) || check.value.isEmpty())
         return std::nullopt;
     const ValueHints &hints = ValueHints::shipped();
     const Dimension d = check.dimension;
@@ -96,7 +105,7 @@ std::optional<FormHint> DecisionWording::hint(const DimensionCheck &check)
     // The same thing in two forms: the rule's or the request's is the unusual one.
     for (const QString &value : values) {
         const ValueHints::Hint rule = hints.hint(d, value);
-        if (check.value.isEmpty() || hints.meaning(d, value) != requestMeaning)
+        if (hints.meaning(d, value) != requestMeaning)
             continue;
         if (isOtherForm(rule.form))
             return FormHint{ValueHints::formCode(rule.form), value, rule.usual,
@@ -152,10 +161,8 @@ QString DecisionWording::reason(const Decision &d)
     if (const DimensionCheck *check = d.decidingCheck()) {
         const bool excluded = check->outcome == DimensionCheck::Outcome::Excluded;
         text = QStringLiteral("not delivered: %1 %2 is %3 %4")
-                   .arg(dimensionName(check->dimension),
-                        check->value.isEmpty() ? QStringLiteral("(no value)") : quoted(check->dimension, check->value),
-                        excluded ? QStringLiteral("in") : QStringLiteral("not in"),
-                        rulesText(*check, excluded ? RuleType::Exclude : RuleType::Include));
+                   .arg(dimensionName(check->dimension), shownRequestValue(*check),
+                        excluded ? QStringLiteral("in") : QStringLiteral("not in"), decidingRules(*check));
     }
     if (const auto found = hint(d))
         text += QStringLiteral(" — ") + found->text;

@@ -25,6 +25,8 @@ namespace DecisionWording {
 QString shownValue(Dimension dimension, const QString &value);
 // "no rules", "included", "not included", "excluded", "not excluded".
 QString outcomeWords(DimensionCheck::Outcome outcome);
+// The rules that decided the check as they read: "INCLUDE country: US, Canada"; empty for no rules.
+QString decidingRules(const DimensionCheck &check);
 // One dimension, e.g. `not included: "CA" is not in INCLUDE country: US, Canada`.
 QString check(const DimensionCheck &check);
 // When the request's value and a value of the rules that decided differ only in form.
