@@ -87,6 +87,60 @@ class TestLint : public StudioTestCase
     }
 
 private Q_SLOTS:
+    // Each rule of the linter over the store, and its fix as the report makes it.
+    void reportFindsAndFixesEachKind_data()
+    {
+        QTest::addColumn<QList<TargetRule>>("rules");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QStringList>("fixedCountries"); // the country INCLUDE after "fix all"; empty: no fix
+        const auto country = [](RuleType t, const QStringList &values) { return rule(Dimension::Country, t, values); };
+        QTest::newRow("country name") << QList<TargetRule>{country(RuleType::Include, {"France"})} << "country-name"
+                                      << QStringList{"FR"};
+        QTest::newRow("case variant") << QList<TargetRule>{country(RuleType::Include, {"fr"})} << "case-variant"
+                                      << QStringList{"FR"};
+        QTest::newRow("unknown") << QList<TargetRule>{country(RuleType::Include, {"Gondor"})} << "unknown-value" << QStringList{};
+        QTest::newRow("duplicate") << QList<TargetRule>{country(RuleType::Include, {"FR", "BE"}), country(RuleType::Include, {"FR"})}
+                                   << "duplicate" << QStringList{"FR", "BE"};
+        QTest::newRow("included and excluded")
+            << QList<TargetRule>{country(RuleType::Include, {"FR", "BE"}), country(RuleType::Exclude, {"BE"})}
+            << "included-and-excluded" << QStringList{"FR"};
+        QTest::newRow("never serves") << QList<TargetRule>{country(RuleType::Include, {"FR"}), country(RuleType::Exclude, {"FR"})}
+                                      << "never-serves" << QStringList{};
+        QTest::newRow("os alias") << QList<TargetRule>{rule(Dimension::Os, RuleType::Include, {"ipad"})} << "os-alias"
+                                  << QStringList{};
+    }
+
+    void reportFindsAndFixesEachKind()
+    {
+        QFETCH(QList<TargetRule>, rules);
+        QFETCH(QString, kind);
+        QFETCH(QStringList, fixedCountries);
+        const auto created = studio_->session().engine().store().create(campaign(QStringLiteral("linted"), rules));
+        QVERIFY2(created.ok(), qPrintable(created.message));
+        QTRY_VERIFY(studio_->campaignId(QStringLiteral("linted")) > 0);
+        LintReportDialog *report = openReport();
+        QVERIFY(report);
+        const Kind k = *TargetingLint::kindFromCode(kind);
+        report->showKind(k);
+        QVERIFY(report->table()->rowCount() >= 1);
+        int row = -1;
+        for (int r = 0; r < report->table()->rowCount(); ++r)
+            row = report->table()->text(r, 0) == QLatin1String("linted") ? r : row;
+        QVERIFY2(row >= 0, qPrintable(kind));
+        auto *fixAll = report->findChild<QPushButton *>(QStringLiteral("lintFixAll"));
+        const bool osFix = kind == QLatin1String("os-alias");
+        QCOMPARE(fixAll->isEnabled(), !fixedCountries.isEmpty() || osFix);
+        if (!fixAll->isEnabled())
+            return;
+        QTest::mouseClick(fixAll, Qt::LeftButton);
+        QVERIFY(written(report));
+        QCOMPARE(report->report().counts[size_t(k)], 0);
+        if (osFix)
+            QCOMPARE(storedValues(QStringLiteral("linted"), Dimension::Os, RuleType::Include), QStringList{"iPadOS"});
+        else
+            QCOMPARE(storedValues(QStringLiteral("linted"), Dimension::Country, RuleType::Include), fixedCountries);
+    }
+
     // spotify targets "Canada": said at once, fixed in one click, undone like any edit, and
     // saved it serves Canadian requests.
     void editorWarnsAndFixes()

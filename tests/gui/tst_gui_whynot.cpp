@@ -170,8 +170,11 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, 1)->text(), QStringLiteral("blocked: os"));
         QCOMPARE(table->item(1, 1)->data(WhatIfGrid::BlockedByRole).toString(), QStringLiteral("os"));
         QVERIFY(table->item(1, 1)->toolTip().contains(QLatin1String("INCLUDE os: Android")));
-        // duolingo is kept out of US by its country EXCLUDE.
-        focus->setCurrentIndex(focus->findData(studio_->campaignId(QStringLiteral("duolingo"))));
+        // duolingo, typed: kept out of US by its country EXCLUDE.
+        focus->lineEdit()->selectAll();
+        QTest::keyClicks(focus->lineEdit(), QStringLiteral("duolingo"));
+        QTest::keyClick(focus->lineEdit(), Qt::Key_Return);
+        QCOMPARE(grid->focusedCampaign(), studio_->campaignId(QStringLiteral("duolingo")));
         QCOMPARE(table->item(0, 1)->data(WhatIfGrid::BlockedByRole).toString(), QStringLiteral("country"));
         QCOMPARE(table->item(1, 1)->text(), QStringLiteral("serves"));
 

@@ -67,7 +67,11 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->setToolTip(tr("Double-click a cell to see that request in the Delivery tab, with its why-not"));
-    focus_->setToolTip(tr("Where does one campaign serve, and what keeps it out elsewhere?"));
+    focus_->setToolTip(tr("Where does one campaign serve, and what keeps it out elsewhere? Pick one, or type its code "
+                          "and press Enter"));
+    // A large store lists its first campaigns only: any other is typed.
+    focus_->setEditable(true);
+    focus_->setInsertPolicy(QComboBox::NoInsert);
 
     auto *run = new QPushButton(tr("Compute"), this);
     run->setObjectName(QStringLiteral("computeGrid"));
@@ -85,6 +89,15 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
     for (QLineEdit *edit : {countries_, systems_})
         connect(edit, &QLineEdit::returnPressed, this, &WhatIfGrid::compute);
     connect(focus_, &QComboBox::currentIndexChanged, this, &WhatIfGrid::computeIfShown);
+    connect(focus_->lineEdit(), &QLineEdit::returnPressed, this, [this] {
+        const QString code = focus_->currentText().trimmed();
+        if (focus_->findText(code) >= 0)
+            return; // one of the list, chosen already
+        if (const auto id = session_.engine().matcher().snapshot()->idOfCode(code))
+            focusOn(*id);
+        else
+            focus_->setEditText(focus_->itemText(focus_->currentIndex())); // no such code: the focus stays
+    });
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
         const QTableWidgetItem *country = table_->verticalHeaderItem(row), *os = table_->horizontalHeaderItem(column);
         if (country && os)
