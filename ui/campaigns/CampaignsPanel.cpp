@@ -355,8 +355,10 @@ void CampaignsPanel::showTargetingReport()
         lintReport_ = new LintReportDialog(*bulk_, this);
         connect(lintReport_, &LintReportDialog::openCampaign, this, &CampaignsPanel::openInEditor);
         // Fixes written, or any other change: the report follows the campaigns read again.
-        connect(model_, &CampaignTableModel::arranged, lintReport_,
-                [this] { lintReport_->check(model_->sharedCatalog()); });
+        connect(model_, &CampaignTableModel::arranged, lintReport_, [this] {
+            if (lintReport_->isVisible())
+                lintReport_->check(model_->sharedCatalog());
+        });
     }
     lintReport_->check(model_->sharedCatalog());
     lintReport_->show();

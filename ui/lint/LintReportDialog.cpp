@@ -204,7 +204,15 @@ bool LintReportDialog::fixRow(int row)
     edit.lintKind = shown->finding.kind;
     edit.dimension = shown->finding.dimension;
     edit.value = shown->finding.value;
-    return fixes_.start(edit, {shown->campaignId});
+    return startFix(edit, {shown->campaignId});
+}
+
+bool LintReportDialog::startFix(const BulkEdit &edit, const QList<qint64> &ids)
+{
+    if (fixes_.start(edit, ids))
+        return true;
+    summary_->setText(tr("Not fixed: another job of the campaigns panel is running. Try again once it is done."));
+    return false;
 }
 
 bool LintReportDialog::fixAllShown()
@@ -215,7 +223,7 @@ bool LintReportDialog::fixAllShown()
     BulkEdit edit;
     edit.action = BulkEdit::Action::FixTargeting;
     edit.lintKind = *kind;
-    return fixes_.start(edit, report_->fixableCampaigns[size_t(*kind)]);
+    return startFix(edit, report_->fixableCampaigns[size_t(*kind)]);
 }
 
 } // namespace adserve

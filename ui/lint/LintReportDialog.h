@@ -15,6 +15,7 @@ namespace adserve {
 
 class BackgroundJob;
 class BulkEditRunner;
+struct BulkEdit;
 class CampaignCatalog;
 class TextTableModel;
 
@@ -53,6 +54,8 @@ private:
     std::optional<LintFinding::Kind> kindShown() const;
     const LintReport::Row *rowAt(int row) const;
     void updateButtons();
+    // Runs the fix as a bulk edit of the campaigns panel; says so when it cannot start.
+    bool startFix(const BulkEdit &edit, const QList<qint64> &ids);
 
     BulkEditRunner &fixes_;
     BackgroundJob *job_;
