@@ -13,6 +13,8 @@ ValueHints::ValueHints()
         if (!country.name.isEmpty())
             countries.insert(normalizeValue(country.name), country.code);
     }
+    for (const auto &[alias, code] : ValueLists::countryAliases())
+        countries.insert(normalizeValue(alias), code);
     auto &systems = usual_[size_t(Dimension::Os)];
     auto &names = known_[size_t(Dimension::Os)];
     for (const QString &os : ValueLists::operatingSystems())

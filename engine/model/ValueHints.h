@@ -17,7 +17,7 @@ public:
     enum class Form {
         Usual,       // as requests carry it, or a dimension without a list (app)
         CaseVariant, // a known value in another case: "us" for "US", "ios" for "iOS"
-        CountryName, // a country's name instead of its code: "Canada" for "CA"
+        CountryName, // a country's name instead of its code: "Canada" for "CA", "UK" for "GB"
         OsAlias,     // another name of a known OS: "iphone" for "iOS"
         Unknown,     // neither a known value nor another form of one
     };

@@ -24,6 +24,8 @@ public:
     static QStringList operatingSystems();
     // Other names of those operating systems: (other name, the name in operatingSystems()).
     static QList<std::pair<QString, QString>> osAliases();
+    // Other names of countries besides their short names: (other name, ISO code).
+    static QList<std::pair<QString, QString>> countryAliases();
     // Well-known app ids, most popular first.
     static QStringList popularApps();
     // Words to make plausible vendor and app names from.

@@ -45,6 +45,8 @@ private Q_SLOTS:
         QTest::newRow("country name whose code is listed too")
             << QList<TargetRule>{rule(Country, In, {"CA", "Canada"})} << "country-name" << "Canada" << "CA"
             << "INCLUDE country: CA";
+        QTest::newRow("another name of a country") << QList<TargetRule>{rule(Country, Ex, {"UK"})} << "country-name"
+                                                   << "UK" << "GB" << "EXCLUDE country: GB";
         QTest::newRow("case variant") << QList<TargetRule>{rule(Country, Ex, {"us"})} << "case-variant" << "us" << "US"
                                       << "EXCLUDE country: US";
         QTest::newRow("os alias") << QList<TargetRule>{rule(Os, In, {"iphone", "Android"})} << "os-alias" << "iphone"
