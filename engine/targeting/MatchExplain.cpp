@@ -148,13 +148,18 @@ MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, Ex
     const Explaining context = explaining(query, scope, skipDelivered || scope.limit != kAll);
     const std::vector<qint64> &delivered = context.delivered;
     const auto &campaigns = targeting_->campaigns;
+    const auto deliverable = [](const auto &campaign) { return campaign->active && !campaign->deleted; };
+    const bool onlyDeliverable = which == ExplainScope::Deliverable;
     ExplainPage page;
-    page.total = qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
+    page.total = onlyDeliverable ? qsizetype(std::count_if(campaigns.begin(), campaigns.end(), deliverable))
+                                 : qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
     page.decisions.reserve(std::min(rows, page.total));
     auto next = delivered.cbegin();
     for (const auto &campaign : campaigns) {
         if (page.decisions.size() >= rows)
             break;
+        if (onlyDeliverable && !deliverable(campaign))
+            continue;
         if (skipDelivered) {
             while (next != delivered.cend() && *next < campaign->id)
                 ++next;

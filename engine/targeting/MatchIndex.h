@@ -78,7 +78,8 @@ public:
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt,
                             const AnswerScope &scope = {}) const;
     // Which campaigns explainFirst() covers.
-    enum class ExplainScope { AllCampaigns, NotDelivered };
+    // Deliverable: ACTIVE and not deleted, what anyone may be told about.
+    enum class ExplainScope { AllCampaigns, NotDelivered, Deliverable };
     struct ExplainPage
     {
         QList<Decision> decisions; // the first campaigns of the scope, in id order
