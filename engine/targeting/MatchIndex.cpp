@@ -259,11 +259,18 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
 
 void compiled::dropRepeats(std::vector<int> &ids)
 {
-    std::vector<int> sorted = ids;
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end())
-        return; // the rule: no value twice
+    // Most rules name a few values: a look back beats building a set.
+    if (ids.size() <= 32) {
+        auto kept = ids.begin();
+        for (auto it = ids.begin(); it != ids.end(); ++it) {
+            if (std::find(ids.begin(), kept, *it) == kept)
+                *kept++ = *it;
+        }
+        ids.erase(kept, ids.end());
+        return;
+    }
     QSet<int> seen;
+    seen.reserve(qsizetype(ids.size()));
     const auto repeated = [&seen](int id) {
         if (seen.contains(id))
             return true;
