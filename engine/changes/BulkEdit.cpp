@@ -95,6 +95,15 @@ std::optional<CampaignWithRules> BulkEdit::applyTo(const CampaignWithRules &camp
     }
     case Action::AddValue: return withValueAdded(campaign, *this);
     case Action::RemoveValue: return withValueRemoved(campaign, *this);
+    case Action::FixTargeting: {
+        const auto only = value.isEmpty() ? std::nullopt : std::optional(std::pair(dimension, value));
+        const std::optional<QList<TargetRule>> rules = TargetingLint::fixAll(campaign.rules, lintKind, only);
+        if (!rules)
+            return std::nullopt;
+        CampaignWithRules fixed = campaign;
+        fixed.rules = *rules;
+        return fixed;
+    }
     }
     return std::nullopt;
 }
@@ -109,6 +118,12 @@ QString BulkEdit::describe() const
         return QStringLiteral("add \"%1\" to the %2 %3 rules").arg(value.trimmed(), dimensionName(dimension), ruleTypeName(ruleType));
     case Action::RemoveValue:
         return QStringLiteral("remove \"%1\" from the %2 rules").arg(value.trimmed(), dimensionName(dimension));
+    case Action::FixTargeting: {
+        QString kind = TargetingLint::kindTitle(lintKind);
+        kind[0] = kind[0].toLower();
+        return value.isEmpty() ? QStringLiteral("fix targeting: %1").arg(kind)
+                               : QStringLiteral("fix targeting: %1 \"%2\" (%3)").arg(dimensionName(dimension), value, kind);
+    }
     }
     return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Campaign.h"
+#include "model/TargetingLint.h"
 #include "store/CampaignStore.h"
 
 #include <QHash>
@@ -14,11 +15,13 @@ namespace adserve {
 // added to or removed from a dimension's rules.
 struct BulkEdit
 {
-    enum class Action { Activate, Deactivate, Delete, AddValue, RemoveValue };
+    enum class Action { Activate, Deactivate, Delete, AddValue, RemoveValue, FixTargeting };
     Action action = Action::Deactivate;
-    Dimension dimension = Dimension::Country; // AddValue, RemoveValue
+    Dimension dimension = Dimension::Country; // AddValue, RemoveValue; FixTargeting of one value
     RuleType ruleType = RuleType::Include;    // AddValue: the kind of rule the value goes in
-    QString value;                            // AddValue, RemoveValue
+    QString value;                            // AddValue, RemoveValue; FixTargeting: empty for all
+    // FixTargeting: the linter's findings of this kind get their fix (TargetingLint::fixAll).
+    LintFinding::Kind lintKind = LintFinding::Kind::CaseVariant;
 
     // What the edit makes of a campaign (as CampaignWrites::stateOf gives it); nothing when
     // it leaves it as it is. AddValue puts the value in the dimension's first rule of that

@@ -109,7 +109,7 @@ QString shown(const QJsonValue &value)
 
 QString RuleTargeting::describe() const
 {
-    return QStringLiteral("%1 %2: %3").arg(ruleTypeName(type), dimensionName(dimension), values.join(QLatin1String(", ")));
+    return describeRule(type, dimension, values);
 }
 
 QString RuleChange::describe() const

@@ -235,20 +235,32 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
 
     const AnswerScope scope{params->answerLimit, params->at};
     const DeliveryResult delivered = engine_.delivery().deliver(query, scope);
-    QList<Decision> all = index->explain(query, only, scope);
     // Inactive and deleted campaigns are the store's business: only a token holder sees them.
-    if (caller == Caller::Anonymous) {
-        all.removeIf([](const Decision &d) {
-            return d.verdict == Decision::Verdict::Inactive || d.verdict == Decision::Verdict::Deleted;
-        });
-        if (only && all.isEmpty())
+    const bool anonymous = caller == Caller::Anonymous;
+    MatchIndex::ExplainPage explained;
+    if (only) {
+        explained.decisions = index->explain(query, only, scope);
+        if (anonymous)
+            explained.decisions.removeIf([](const Decision &d) {
+                return d.verdict == Decision::Verdict::Inactive || d.verdict == Decision::Verdict::Deleted;
+            });
+        if (anonymous && explained.decisions.isEmpty())
             return error(404, QStringLiteral("no campaign with id or code \"%1\"").arg(params->campaign));
+        explained.total = explained.decisions.size();
+    } else {
+        // Only the campaigns up to the page's end are decided: every decision of a large
+        // store would take hundreds of megabytes.
+        const qint64 count = index->campaignCount();
+        const qint64 upTo = params->limit == 0 ? count : std::min(params->offset, count) + std::min(params->limit, count);
+        explained = index->explainFirst(query, anonymous ? MatchIndex::ExplainScope::Deliverable
+                                                         : MatchIndex::ExplainScope::AllCampaigns,
+                                        qsizetype(std::min(upTo, count)), scope);
     }
     // Every decision of a large store is a lot of JSON: one page of them.
     QJsonArray decisions;
-    const auto [first, end] = params->page(all.size());
+    const auto [first, end] = params->page(explained.total);
     for (qint64 i = first; i < end; ++i)
-        decisions.append(all[i].toJson());
+        decisions.append(explained.decisions[i].toJson());
     QJsonArray deliveredJson;
     for (size_t i = 0; i < delivered.fragments.size(); ++i) {
         if (only && delivered.campaignIds[i] != *only)
@@ -272,7 +284,7 @@ HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
                                                {QStringLiteral("storeMicros"), delivered.timing.storeMicros},
                                                {QStringLiteral("totalMicros"), delivered.timing.totalMicros},
                                                {QStringLiteral("batches"), delivered.batches}}},
-        {QStringLiteral("total"), qint64(all.size())},
+        {QStringLiteral("total"), qint64(explained.total)},
         {QStringLiteral("offset"), params->offset},
         {QStringLiteral("decisions"), decisions}};
     if (!delivered.ok())

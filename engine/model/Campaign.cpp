@@ -37,6 +37,11 @@ std::optional<RuleType> ruleTypeFromName(const QString &name)
     return std::nullopt;
 }
 
+QString describeRule(RuleType type, Dimension dimension, const QStringList &values)
+{
+    return QStringLiteral("%1 %2: %3").arg(ruleTypeName(type), dimensionName(dimension), values.join(QLatin1String(", ")));
+}
+
 QString normalizeValue(const QString &value)
 {
     return value.trimmed().toCaseFolded();

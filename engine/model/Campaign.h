@@ -27,6 +27,9 @@ std::optional<Dimension> dimensionFromName(const QString &name);
 QString ruleTypeName(RuleType type);
 std::optional<RuleType> ruleTypeFromName(const QString &name);
 
+// A rule as people read it: "INCLUDE country: US, Canada".
+QString describeRule(RuleType type, Dimension dimension, const QStringList &values);
+
 // Trims and Unicode-case-folds a targeting value: the one comparison form used everywhere.
 QString normalizeValue(const QString &value);
 

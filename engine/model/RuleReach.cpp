@@ -31,20 +31,25 @@ bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QStr
     return !hasInclude || included;
 }
 
+bool neverQualifiesIn(const QList<TargetRule> &rules, Dimension dimension)
+{
+    QSet<QString> included, excluded;
+    bool hasInclude = false;
+    for (const TargetRule &rule : rules) {
+        if (rule.deleted || rule.dimension != dimension)
+            continue;
+        hasInclude = hasInclude || rule.type == RuleType::Include;
+        QSet<QString> &into = rule.type == RuleType::Include ? included : excluded;
+        for (const QString &value : rule.values)
+            into.insert(normalizeValue(value));
+    }
+    return hasInclude && (included - excluded).isEmpty();
+}
+
 std::optional<Dimension> dimensionThatNeverQualifies(const QList<TargetRule> &rules)
 {
     for (Dimension dimension : kDimensions) {
-        QSet<QString> included, excluded;
-        bool hasInclude = false;
-        for (const TargetRule &rule : rules) {
-            if (rule.deleted || rule.dimension != dimension)
-                continue;
-            hasInclude = hasInclude || rule.type == RuleType::Include;
-            QSet<QString> &into = rule.type == RuleType::Include ? included : excluded;
-            for (const QString &value : rule.values)
-                into.insert(normalizeValue(value));
-        }
-        if (hasInclude && (included - excluded).isEmpty())
+        if (neverQualifiesIn(rules, dimension))
             return dimension;
     }
     return std::nullopt;

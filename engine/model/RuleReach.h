@@ -17,6 +17,10 @@ bool ruleNames(const TargetRule &rule, const QString &normalizedValue);
 // rules there (when there are any) and in no EXCLUDE rule. `value` is compared normalised.
 bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QString &value);
 
+// Whether no request can qualify in `dimension`: it has INCLUDE rules and every value they
+// name is also excluded there (INCLUDE US + EXCLUDE US).
+bool neverQualifiesIn(const QList<TargetRule> &rules, Dimension dimension);
+
 // The first dimension in which no request can qualify: it has INCLUDE rules and every value
 // they name is also excluded there (INCLUDE US + EXCLUDE US). None when some request can.
 std::optional<Dimension> dimensionThatNeverQualifies(const QList<TargetRule> &rules);

@@ -21,6 +21,18 @@ QStringList readLines(const QString &name)
     return lines;
 }
 
+// Lines of two tab-separated fields; others are left out.
+QList<std::pair<QString, QString>> readPairs(const QString &name)
+{
+    QList<std::pair<QString, QString>> result;
+    for (const QString &line : readLines(name)) {
+        const qsizetype tab = line.indexOf(u'\t');
+        if (tab > 0 && !line.mid(tab + 1).trimmed().isEmpty())
+            result.append({line.left(tab).trimmed(), line.mid(tab + 1).trimmed()});
+    }
+    return result;
+}
+
 } // namespace
 
 QList<ValueLists::Country> ValueLists::countries()
@@ -36,6 +48,16 @@ QList<ValueLists::Country> ValueLists::countries()
 QStringList ValueLists::operatingSystems()
 {
     return readLines(QStringLiteral("os.txt"));
+}
+
+QList<std::pair<QString, QString>> ValueLists::osAliases()
+{
+    return readPairs(QStringLiteral("os-aliases.txt"));
+}
+
+QList<std::pair<QString, QString>> ValueLists::countryAliases()
+{
+    return readPairs(QStringLiteral("country-aliases.txt"));
 }
 
 QStringList ValueLists::popularApps()

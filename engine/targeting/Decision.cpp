@@ -1,5 +1,7 @@
 #include "Decision.h"
 
+#include "DecisionWording.h"
+
 #include <QJsonArray>
 
 namespace adserve {
@@ -11,6 +13,7 @@ QString outcomeName(DimensionCheck::Outcome outcome)
     case DimensionCheck::Outcome::Included: return QStringLiteral("included");
     case DimensionCheck::Outcome::NotIncluded: return QStringLiteral("not-included");
     case DimensionCheck::Outcome::Excluded: return QStringLiteral("excluded");
+    case DimensionCheck::Outcome::NotExcluded: return QStringLiteral("not-excluded");
     }
     return {};
 }
@@ -32,17 +35,12 @@ QString verdictName(Decision::Verdict verdict)
 
 namespace {
 
-QString shownTime(const QDateTime &time)
+QJsonObject hintJson(const FormHint &hint)
 {
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) + QStringLiteral(" UTC");
-}
-
-// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ...
-QString ordinal(qsizetype n)
-{
-    const qsizetype tens = n % 100;
-    const char *suffix = (tens >= 11 && tens <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
-    return QString::number(n) + QLatin1String(suffix);
+    return {{QStringLiteral("code"), hint.code},
+            {QStringLiteral("value"), hint.value},
+            {QStringLiteral("usual"), hint.usual},
+            {QStringLiteral("text"), hint.text}};
 }
 
 } // namespace
@@ -58,42 +56,29 @@ const DimensionCheck *Decision::decidingCheck() const
 
 QString Decision::summary() const
 {
-    switch (verdict) {
-    case Verdict::Matched: return QStringLiteral("matched: qualifies in every dimension");
-    case Verdict::Inactive: return QStringLiteral("not delivered: the campaign is not ACTIVE");
-    case Verdict::Deleted: return QStringLiteral("not delivered: the campaign is deleted");
-    case Verdict::FlightNotStarted:
-        return QStringLiteral("not delivered: flight not started (starts %1)").arg(shownTime(flightStart));
-    case Verdict::FlightEnded: return QStringLiteral("not delivered: flight ended (%1)").arg(shownTime(flightEnd));
-    case Verdict::OutsideHours: return QStringLiteral("not delivered: outside its hours (%1)").arg(hours);
-    case Verdict::RankedOut:
-        return QStringLiteral("not delivered: ranked below the limit (priority %1, %2; limit %3)")
-            .arg(priority)
-            .arg(ordinal(rank))
-            .arg(limit);
-    case Verdict::Rejected: break;
-    }
-    const DimensionCheck *check = decidingCheck();
-    if (!check)
-        return QStringLiteral("rejected");
-    const QString dim = dimensionName(check->dimension);
-    if (check->outcome == DimensionCheck::Outcome::Excluded)
-        return QStringLiteral("excluded: %1 \"%2\" is in EXCLUDE rule %3").arg(dim, check->value, check->ruleCode);
-    return QStringLiteral("not included: %1 \"%2\" is in no INCLUDE rule of this campaign (e.g. %3)")
-        .arg(dim, check->value, check->ruleCode);
+    return DecisionWording::reason(*this);
 }
 
 QJsonObject Decision::toJson() const
 {
     QJsonArray checkArray;
     for (const DimensionCheck &check : checks) {
+        // "outcome" keeps the values it always had ("no-rules" for an EXCLUDE that did not
+        // fire); "code" tells every outcome apart.
+        const bool legacyNoRules = check.outcome == DimensionCheck::Outcome::NotExcluded;
         QJsonObject c{{QStringLiteral("dimension"), dimensionName(check.dimension)},
-                      {QStringLiteral("outcome"), outcomeName(check.outcome)},
+                      {QStringLiteral("outcome"), outcomeName(legacyNoRules ? DimensionCheck::Outcome::NoRules : check.outcome)},
+                      {QStringLiteral("code"), outcomeName(check.outcome)},
+                      {QStringLiteral("reason"), DecisionWording::check(check)},
+                      {QStringLiteral("include"), QJsonArray::fromStringList(check.included)},
+                      {QStringLiteral("exclude"), QJsonArray::fromStringList(check.excluded)},
                       {QStringLiteral("value"), check.value}};
-        if (check.ruleId != 0) {
+        if (check.ruleId != 0 && !legacyNoRules) {
             c.insert(QStringLiteral("ruleId"), check.ruleId);
             c.insert(QStringLiteral("ruleCode"), check.ruleCode);
         }
+        if (const auto hint = DecisionWording::hint(check))
+            c.insert(QStringLiteral("hint"), hintJson(*hint));
         checkArray.append(c);
     }
     QJsonObject json{{QStringLiteral("id"), campaignId},
@@ -101,6 +86,7 @@ QJsonObject Decision::toJson() const
                      {QStringLiteral("matched"), matched()},
                      {QStringLiteral("verdict"), verdictName(verdict)},
                      {QStringLiteral("reason"), summary()},
+                     {QStringLiteral("code"), DecisionWording::code(*this)},
                      {QStringLiteral("checks"), checkArray},
                      {QStringLiteral("priority"), priority}};
     if (flightStart.isValid())
@@ -113,8 +99,11 @@ QJsonObject Decision::toJson() const
         json.insert(QStringLiteral("rank"), rank);
         json.insert(QStringLiteral("limit"), limit);
     }
+    if (const auto hint = DecisionWording::hint(*this))
+        json.insert(QStringLiteral("hint"), hintJson(*hint));
     if (const DimensionCheck *deciding = decidingCheck(); deciding && verdict == Verdict::Rejected) {
         json.insert(QStringLiteral("dimension"), dimensionName(deciding->dimension));
+        json.insert(QStringLiteral("rule"), DecisionWording::decidingRules(*deciding));
         json.insert(QStringLiteral("ruleId"), deciding->ruleId);
         json.insert(QStringLiteral("ruleCode"), deciding->ruleCode);
         json.insert(QStringLiteral("value"), deciding->value);

@@ -15,14 +15,17 @@ struct DimensionCheck
         Included,    // the value is in an INCLUDE rule
         NotIncluded, // there are INCLUDE rules and the value is in none of them
         Excluded,    // the value is in an EXCLUDE rule (exclude wins over include)
+        NotExcluded, // only EXCLUDE rules here, and the value is in none of them
     };
     Dimension dimension = Dimension::Country;
     Outcome outcome = Outcome::NoRules;
     qint64 ruleId = 0;       // the deciding rule (for NotIncluded: the first INCLUDE rule)
     QString ruleCode;
     QString value;           // the request's normalised value
+    // The values the campaign's INCLUDE and EXCLUDE rules name here, each once, as written.
+    QStringList included, excluded;
 
-    bool passes() const { return outcome == Outcome::NoRules || outcome == Outcome::Included; }
+    bool passes() const { return outcome != Outcome::NotIncluded && outcome != Outcome::Excluded; }
 };
 
 // Why a campaign was, or was not, delivered for a request.
@@ -44,11 +47,12 @@ struct Decision
     bool matched() const { return verdict == Verdict::Matched; }
     // The check that rejected the campaign (first failing dimension), or nullptr.
     const DimensionCheck *decidingCheck() const;
-    // One sentence a campaign manager can read, e.g. "excluded: country \"us\" is in EXCLUDE rule duolingo-country-exclude-1".
+    // One sentence a campaign manager can read (DecisionWording::reason).
     QString summary() const;
     QJsonObject toJson() const;
 };
 
+// "no-rules", "included", "not-included", "excluded", "not-excluded".
 QString outcomeName(DimensionCheck::Outcome outcome);
 QString verdictName(Decision::Verdict verdict);
 

@@ -36,6 +36,17 @@ MatchIndex::Explaining MatchIndex::explaining(const TargetingQuery &query, const
     return context;
 }
 
+QStringList MatchIndex::spellingsOf(Dimension dimension, std::vector<int> &valueIds) const
+{
+    compiled::dropRepeats(valueIds);
+    const std::vector<QString> &spellings = targeting_->spellings[size_t(dimension)];
+    QStringList values;
+    values.reserve(qsizetype(valueIds.size()));
+    for (int id : valueIds)
+        values.append(spellings[size_t(id)]);
+    return values;
+}
+
 Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &context) const
 {
     Decision decision;
@@ -48,26 +59,35 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &con
         check.value = context.query.value(d);
         const int valueId = context.valueIds[size_t(d)];
         const CompiledRule *firstInclude = nullptr;
+        const CompiledRule *firstExclude = nullptr;
         const CompiledRule *includedBy = nullptr;
         const CompiledRule *excludedBy = nullptr;
+        std::vector<int> includeIds, excludeIds;
         for (const CompiledRule &rule : campaign.rules) {
             if (rule.dimension != d)
                 continue;
-            const bool names = valueId >= 0 && std::binary_search(rule.valueIds.begin(), rule.valueIds.end(), valueId);
+            const bool names = valueId >= 0 && std::find(rule.valueIds.begin(), rule.valueIds.end(), valueId) != rule.valueIds.end();
             if (rule.type == RuleType::Exclude) {
+                if (!firstExclude)
+                    firstExclude = &rule;
                 if (names && !excludedBy)
                     excludedBy = &rule;
+                excludeIds.insert(excludeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
             } else {
                 if (!firstInclude)
                     firstInclude = &rule;
                 if (names && !includedBy)
                     includedBy = &rule;
+                includeIds.insert(includeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
             }
         }
-        const CompiledRule *deciding = excludedBy ? excludedBy : includedBy ? includedBy : firstInclude;
+        check.included = spellingsOf(d, includeIds);
+        check.excluded = spellingsOf(d, excludeIds);
+        const CompiledRule *deciding = excludedBy ? excludedBy : includedBy ? includedBy : firstInclude ? firstInclude : firstExclude;
         check.outcome = excludedBy     ? DimensionCheck::Outcome::Excluded
                         : includedBy   ? DimensionCheck::Outcome::Included
                         : firstInclude ? DimensionCheck::Outcome::NotIncluded
+                        : firstExclude ? DimensionCheck::Outcome::NotExcluded
                                        : DimensionCheck::Outcome::NoRules;
         if (deciding) {
             check.ruleId = deciding->id;
@@ -128,13 +148,18 @@ MatchIndex::ExplainPage MatchIndex::explainFirst(const TargetingQuery &query, Ex
     const Explaining context = explaining(query, scope, skipDelivered || scope.limit != kAll);
     const std::vector<qint64> &delivered = context.delivered;
     const auto &campaigns = targeting_->campaigns;
+    const auto deliverable = [](const auto &campaign) { return campaign->active && !campaign->deleted; };
+    const bool onlyDeliverable = which == ExplainScope::Deliverable;
     ExplainPage page;
-    page.total = qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
+    page.total = onlyDeliverable ? qsizetype(std::count_if(campaigns.begin(), campaigns.end(), deliverable))
+                                 : qsizetype(campaigns.size() - (skipDelivered ? delivered.size() : 0));
     page.decisions.reserve(std::min(rows, page.total));
     auto next = delivered.cbegin();
     for (const auto &campaign : campaigns) {
         if (page.decisions.size() >= rows)
             break;
+        if (onlyDeliverable && !deliverable(campaign))
+            continue;
         if (skipDelivered) {
             while (next != delivered.cend() && *next < campaign->id)
                 ++next;

@@ -1,5 +1,7 @@
 #include "MatchIndexData.h"
 
+#include <QSet>
+
 #include <algorithm>
 #include <numeric>
 
@@ -163,6 +165,7 @@ std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &c
     // Value and zone numbers stay as they are (a value no rule names any more just goes
     // unused), so the unchanged campaigns' compiled rules are shared, not recompiled.
     targeting->valueIds = old.valueIds;
+    targeting->spellings = old.spellings;
     targeting->zones = old.zones;
     std::vector<Targeting::EntryPointer> fresh;
     fresh.reserve(size_t(current.size()));
@@ -254,6 +257,29 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
 
 } // namespace
 
+void compiled::dropRepeats(std::vector<int> &ids)
+{
+    // Most rules name a few values: a look back beats building a set.
+    if (ids.size() <= 32) {
+        auto kept = ids.begin();
+        for (auto it = ids.begin(); it != ids.end(); ++it) {
+            if (std::find(ids.begin(), kept, *it) == kept)
+                *kept++ = *it;
+        }
+        ids.erase(kept, ids.end());
+        return;
+    }
+    QSet<int> seen;
+    seen.reserve(qsizetype(ids.size()));
+    const auto repeated = [&seen](int id) {
+        if (seen.contains(id))
+            return true;
+        seen.insert(id);
+        return false;
+    };
+    ids.erase(std::remove_if(ids.begin(), ids.end(), repeated), ids.end());
+}
+
 QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule)
 {
     if (rule.codeNumber == 0)
@@ -283,12 +309,13 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
         for (const QString &raw : rule.values) {
             const QString value = normalizeValue(raw);
             auto it = ids.constFind(value);
-            if (it == ids.cend())
+            if (it == ids.cend()) {
                 it = ids.insert(value, int(ids.size()));
+                spellings[size_t(rule.dimension)].push_back(raw.trimmed());
+            }
             compiled.valueIds.push_back(it.value());
         }
-        std::sort(compiled.valueIds.begin(), compiled.valueIds.end());
-        compiled.valueIds.erase(std::unique(compiled.valueIds.begin(), compiled.valueIds.end()), compiled.valueIds.end());
+        compiled::dropRepeats(compiled.valueIds);
         entry->rules.push_back(std::move(compiled));
     }
     return entry;

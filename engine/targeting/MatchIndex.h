@@ -78,7 +78,8 @@ public:
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt,
                             const AnswerScope &scope = {}) const;
     // Which campaigns explainFirst() covers.
-    enum class ExplainScope { AllCampaigns, NotDelivered };
+    // Deliverable: ACTIVE and not deleted, what anyone may be told about.
+    enum class ExplainScope { AllCampaigns, NotDelivered, Deliverable };
     struct ExplainPage
     {
         QList<Decision> decisions; // the first campaigns of the scope, in id order
@@ -114,6 +115,8 @@ private:
     Bits servingAt(qint64 ms, qint64 *nextChange = nullptr) const;
     Explaining explaining(const TargetingQuery &query, const AnswerScope &scope, bool needsAnswer) const;
     Decision decide(const CampaignEntry &campaign, const Explaining &context) const;
+    // The values of `valueIds` (repeats dropped here) as first written, in that order.
+    QStringList spellingsOf(Dimension dimension, std::vector<int> &valueIds) const;
 
     std::shared_ptr<const Targeting> targeting_; // shared by the indexes of other instants
     Bits serving_; // campaigns whose flight and day-parting serve as of asOf_; empty: all

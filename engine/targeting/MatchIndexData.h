@@ -19,7 +19,7 @@ struct CompiledRule
     quint16 codeNumber = 0; // n of the default code; 0: ownCode
     Dimension dimension = Dimension::Country;
     RuleType type = RuleType::Include;
-    std::vector<int> valueIds; // sorted ids into the dimension's value table
+    std::vector<int> valueIds; // ids into the dimension's value table, each once, in the rule's order
 };
 
 using Bits = std::vector<uint64_t>;
@@ -33,6 +33,9 @@ struct DimensionIndex
     // precomputed so a match reads one bitset instead of marking thousands of bits.
     std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
 };
+
+// Removes the ids met before, keeping the first of each in its place.
+void dropRepeats(std::vector<int> &ids);
 
 // The rule's code as stored (a default code is kept as its number alone).
 QString ruleCode(const QString &campaignCode, const CompiledRule &rule);
@@ -65,6 +68,9 @@ struct MatchIndex::Targeting
     std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
 
     std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
+    // Value id -> the value as first written (trimmed): explanations show values as people
+    // wrote them, one string per distinct value rather than one per rule.
+    std::array<std::vector<QString>, kDimensionCount> spellings;
     ServingZones zones;
     std::vector<EntryPointer> campaigns; // id ascending
     // Bits are numbered in answer order, one segment per priority, highest first. In a

@@ -120,7 +120,7 @@ private Q_SLOTS:
         for (int row = 0; row < explain->rowCount(); ++row) {
             if (explain->text(row, 1) == QLatin1String("subwaysurfer")) {
                 QCOMPARE(explain->text(row, 2), QStringLiteral("rejected"));
-                QVERIFY2(explain->text(row, 6).contains(QLatin1String("exclude")), qPrintable(explain->text(row, 6)));
+                QVERIFY2(explain->text(row, 6).contains(QLatin1String("is in EXCLUDE country: US")), qPrintable(explain->text(row, 6)));
                 explained = true;
             }
         }

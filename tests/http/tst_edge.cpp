@@ -7,6 +7,9 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -506,6 +509,12 @@ void EdgeTest::withoutTokensExplainShowsActiveCampaignsOnly()
     QCOMPARE(anonymous.status, 200);
     QVERIFY2(anonymous.body.contains("\"spotify\""), anonymous.body.constData());
     QVERIFY2(!anonymous.body.contains("duolingo"), anonymous.body.constData());
+    // Pages and the total count the campaigns shown only: the second of two is subwaysurfer.
+    const HttpAnswer second = httpRequest("GET", open.url() + QStringLiteral("/api/v1/delivery/explain?country=us&os=android&app=x&limit=1&offset=1"));
+    const QJsonObject page = QJsonDocument::fromJson(second.body).object();
+    QCOMPARE(page.value(QStringLiteral("total")).toInt(), 2);
+    QCOMPARE(page.value(QStringLiteral("decisions")).toArray().at(0).toObject().value(QStringLiteral("cid")).toString(),
+             QStringLiteral("subwaysurfer"));
     QCOMPARE(httpRequest("GET", open.url() + explain + QStringLiteral("&campaign=duolingo")).status, 404);
     QCOMPARE(httpRequest("GET", open.url() + explain + QStringLiteral("&campaign=2")).status, 404);
     // The token holder on the first server sees it, inactive.

@@ -284,6 +284,21 @@ void HttpTest::explain()
     const Response beyond = get(QStringLiteral("/api/v1/delivery/explain?limit=9223372036854775807&offset=9223372036854775807"));
     QCOMPARE(beyond.status, 200);
     QVERIFY(beyond.json().object().value(QStringLiteral("decisions")).toArray().isEmpty());
+    // Each decision in words with a machine-readable code; spotify targets the name "Canada".
+    const Response canada = get(QStringLiteral("/api/v1/delivery/explain?country=CA&os=android&app=x&campaign=spotify"));
+    const QJsonObject spotify = canada.json().object().value(QStringLiteral("decisions")).toArray().at(0).toObject();
+    QCOMPARE(spotify.value(QStringLiteral("code")).toString(), QStringLiteral("not-included"));
+    QCOMPARE(spotify.value(QStringLiteral("verdict")).toString(), QStringLiteral("rejected")); // kept as it was
+    QCOMPARE(spotify.value(QStringLiteral("rule")).toString(), QStringLiteral("INCLUDE country: US, Canada"));
+    QVERIFY2(spotify.value(QStringLiteral("reason")).toString().contains(
+                 QStringLiteral("the campaign targets \"Canada\", a country name; requests carry ISO codes such as \"CA\"")),
+             qPrintable(spotify.value(QStringLiteral("reason")).toString()));
+    const QJsonObject hint = spotify.value(QStringLiteral("hint")).toObject();
+    QCOMPARE(hint.value(QStringLiteral("code")).toString(), QStringLiteral("country-name"));
+    QCOMPARE(hint.value(QStringLiteral("usual")).toString(), QStringLiteral("CA"));
+    const QJsonObject countryCheck = spotify.value(QStringLiteral("checks")).toArray().at(0).toObject();
+    QCOMPARE(countryCheck.value(QStringLiteral("code")).toString(), QStringLiteral("not-included"));
+    QCOMPARE(countryCheck.value(QStringLiteral("include")).toArray(), (QJsonArray{QStringLiteral("US"), QStringLiteral("Canada")}));
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?limit=-1")).status, 400);
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?offset=x")).status, 400);
     QCOMPARE(get(QStringLiteral("/api/v1/delivery/explain?campaign=nosuch")).status, 404);

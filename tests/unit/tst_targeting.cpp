@@ -366,22 +366,24 @@ void TargetingTest::matchAgreesWithExplain()
 
 void TargetingTest::explainFirstIsTheStartOfExplain_data()
 {
-    QTest::addColumn<bool>("notDeliveredOnly");
+    QTest::addColumn<int>("scope");
     QTest::addColumn<qsizetype>("limit");
-    for (bool notDelivered : {false, true}) {
-        const char *scope = notDelivered ? "not delivered" : "all";
-        QTest::addRow("%s, none", scope) << notDelivered << qsizetype(0);
-        QTest::addRow("%s, one", scope) << notDelivered << qsizetype(1);
-        QTest::addRow("%s, a page", scope) << notDelivered << qsizetype(50);
-        QTest::addRow("%s, more than there are", scope) << notDelivered << qsizetype(100000);
+    using Scope = MatchIndex::ExplainScope;
+    for (Scope scope : {Scope::AllCampaigns, Scope::NotDelivered, Scope::Deliverable}) {
+        const char *name = scope == Scope::AllCampaigns ? "all" : scope == Scope::NotDelivered ? "not delivered" : "deliverable";
+        QTest::addRow("%s, none", name) << int(scope) << qsizetype(0);
+        QTest::addRow("%s, one", name) << int(scope) << qsizetype(1);
+        QTest::addRow("%s, a page", name) << int(scope) << qsizetype(50);
+        QTest::addRow("%s, more than there are", name) << int(scope) << qsizetype(100000);
     }
 }
 
 void TargetingTest::explainFirstIsTheStartOfExplain()
 {
     // What a viewer shows of a large store: the first decisions of explain(), and the total.
-    QFETCH(bool, notDeliveredOnly);
+    QFETCH(int, scope);
     QFETCH(qsizetype, limit);
+    const auto which = MatchIndex::ExplainScope(scope);
     CampaignGenerator generator(3, QDate::currentDate());
     QList<CampaignWithRules> campaigns;
     for (qint64 id = 1; id <= 2000; ++id) {
@@ -394,11 +396,13 @@ void TargetingTest::explainFirstIsTheStartOfExplain()
         const auto query = TargetingQuery::from(values.pick(Dimension::Country), values.pick(Dimension::Os),
                                                 values.pick(Dimension::App));
         QList<Decision> expected = index->explain(query);
-        if (notDeliveredOnly)
+        if (which == MatchIndex::ExplainScope::NotDelivered)
             expected.removeIf([](const Decision &d) { return d.matched(); });
-        const auto page = index->explainFirst(
-            query, notDeliveredOnly ? MatchIndex::ExplainScope::NotDelivered : MatchIndex::ExplainScope::AllCampaigns,
-            limit);
+        if (which == MatchIndex::ExplainScope::Deliverable)
+            expected.removeIf([](const Decision &d) {
+                return d.verdict == Decision::Verdict::Inactive || d.verdict == Decision::Verdict::Deleted;
+            });
+        const auto page = index->explainFirst(query, which, limit);
         QCOMPARE(page.total, expected.size());
         QCOMPARE(page.decisions.size(), std::min(limit, expected.size()));
         for (qsizetype k = 0; k < page.decisions.size(); ++k) {

@@ -4,6 +4,7 @@
 #include "ServingStatusLabel.h"
 #include "ValueListEditor.h"
 #include "common/ValueCatalog.h"
+#include "lint/TargetingWarnings.h"
 #include "model/CampaignValidator.h"
 #include "session/StudioSession.h"
 
@@ -91,6 +92,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     , servingStatus_(new ServingStatusLabel(this))
     , tabs_(new QTabWidget(this))
     , serving_(new ServingTimesEditor(this))
+    , warnings_(new TargetingWarnings(this))
     , general_(new FieldErrorLabel(QStringLiteral("general"), this))
     , conflict_(new QWidget(this))
     , conflictText_(new QLabel(conflict_))
@@ -147,6 +149,14 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
             connect(editor, &ValueListEditor::changed, this, [this] { formEdited(-1); });
         }
     }
+    grid->addWidget(warnings_, kDimensionCount, 0, 1, 3);
+    connect(warnings_, &TargetingWarnings::fixed, this, [this](const QList<TargetRule> &rules) {
+        for (Dimension d : kDimensions) {
+            for (RuleType t : {RuleType::Include, RuleType::Exclude})
+                list(d, t)->setValues(TargetingLint::valuesOf(rules, d, t));
+        }
+        formEdited(-1);
+    });
 
     auto *servingPage = new QWidget(tabs_);
     auto *servingLayout = new QVBoxLayout(servingPage);
@@ -385,10 +395,12 @@ bool CampaignEditor::validate()
     if (!loaded_) {
         showErrors({});
         servingStatus_->setCampaign(std::nullopt);
+        warnings_->setRules({});
         return true;
     }
     const CampaignWithRules c = edited();
     servingStatus_->setCampaign(c.campaign); // follows the edits as the messages do
+    warnings_->setRules(c.rules);
     QList<FieldError> errors = CampaignValidator::validate(c);
     const qint64 owner = codeOwners_->idsByCode().value(c.campaign.code, 0);
     if (owner && owner != c.campaign.id)

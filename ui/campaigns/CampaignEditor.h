@@ -22,6 +22,7 @@ namespace adserve {
 class FieldErrorLabel;
 class ServingStatusLabel;
 class StudioSession;
+class TargetingWarnings;
 class ValueListEditor;
 
 // What the editor shows: the campaign's fields, per dimension one INCLUDE and one EXCLUDE
@@ -100,6 +101,7 @@ private:
     QTabWidget *tabs_; // targeting, serving times
     std::array<std::array<ValueListEditor *, 2>, kDimensionCount> lists_{};
     ServingTimesEditor *serving_;
+    TargetingWarnings *warnings_; // the linter, as the targeting is typed
     FieldErrorLabel *general_;
     QWidget *conflict_;
     QLabel *conflictText_;

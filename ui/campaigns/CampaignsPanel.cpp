@@ -11,6 +11,7 @@
 #include "common/JobProgress.h"
 #include "history/HistoryView.h"
 #include "instances/LiveWatch.h"
+#include "lint/LintReportDialog.h"
 #include "session/StudioSession.h"
 #include "store/CampaignGenerator.h"
 
@@ -96,6 +97,9 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         ->setToolTip(tr("Activate, deactivate, delete or change the targeting of the selection or of every "
                         "campaign the filter shows, with a preview; one transaction, undoable"));
     tools->addAction(bulk_->undoAction());
+    action(QStringLiteral("targetingReport"), tr("Targeting report…"), &CampaignsPanel::showTargetingReport)
+        ->setToolTip(tr("Unusual targeting values, duplicates and campaigns that can never serve, over every campaign, "
+                        "with one-click fixes"));
     tools->addSeparator();
     action(QStringLiteral("importCampaigns"), tr("Import…"), &CampaignsPanel::askImport);
     action(QStringLiteral("exportCampaigns"), tr("Export…"), &CampaignsPanel::askExport);
@@ -335,6 +339,30 @@ void CampaignsPanel::duplicateSelection()
     const int row = model_->rowOf(ids.first());
     if (row >= 0)
         editor_->startNew(model_->at(row));
+}
+
+void CampaignsPanel::openInEditor(qint64 id)
+{
+    sideTabs_->setCurrentWidget(editor_);
+    selectCampaign(id);
+    if (model_->rowOf(id) < 0)
+        Q_EMIT message(tr("Campaign %1 is not in the table: clear the filter to edit it").arg(id));
+}
+
+void CampaignsPanel::showTargetingReport()
+{
+    if (!lintReport_) {
+        lintReport_ = new LintReportDialog(*bulk_, this);
+        connect(lintReport_, &LintReportDialog::openCampaign, this, &CampaignsPanel::openInEditor);
+        // Fixes written, or any other change: the report follows the campaigns read again.
+        connect(model_, &CampaignTableModel::arranged, lintReport_, [this] {
+            if (lintReport_->isVisible())
+                lintReport_->check(model_->sharedCatalog());
+        });
+    }
+    lintReport_->check(model_->sharedCatalog());
+    lintReport_->show();
+    lintReport_->raise();
 }
 
 void CampaignsPanel::setStatusOfSelection(const QString &status)

@@ -17,6 +17,7 @@ class CampaignFilterBar;
 class CampaignTableModel;
 struct CodeCount;
 class HistoryView;
+class LintReportDialog;
 class LiveWatch;
 class StudioSession;
 
@@ -51,6 +52,11 @@ public:
     BulkEditRunner *bulkEdits() const { return bulk_; }
     void addCampaign();
     void duplicateSelection();
+    // Shows the campaign in the editor (when the table's filter shows it).
+    void openInEditor(qint64 id);
+    // The targeting linter over every campaign, with its fixes (one dialog, kept).
+    void showTargetingReport();
+    LintReportDialog *targetingReport() const { return lintReport_; }
 
     CampaignEditor *editor() const { return editor_; }
     HistoryView *history() const { return history_; }
@@ -92,6 +98,7 @@ private:
     BackgroundJob *loader_; // reads the table
     BackgroundJob *job_;    // generation, import, bulk edits
     BulkEditRunner *bulk_;
+    LintReportDialog *lintReport_ = nullptr; // made when first asked for; a child, kept
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
     QTimer *historySoon_;   // the same for the history of the campaign shown
     qint64 pendingSelection_ = 0; // to select and show once the table has it (a save, a restore)

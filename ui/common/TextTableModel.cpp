@@ -41,6 +41,7 @@ QVariant TextTableModel::data(const QModelIndex &index, int role) const
     const TextRow &row = rows_.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
+    case Qt::ToolTipRole: // cells too long for their column read whole on hover
         return row.cells.value(index.column());
     case Qt::BackgroundRole:
         return row.background.isValid() ? QVariant(QBrush(row.background)) : QVariant();

@@ -76,6 +76,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     for (QLabel *label : {store_, cacheState_, serverState_, rate_})
         statusBar()->addPermanentWidget(label);
     connect(campaigns_, &CampaignsPanel::message, this, &MainWindow::showStatusMessage);
+    connect(simulator_, &SimulatorPanel::openCampaign, this, [this](qint64 id) {
+        tabs_->setCurrentWidget(campaigns_);
+        campaigns_->openInEditor(id);
+    });
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
     connect(&session_.secrets(), &SecretStore::failed, this, &MainWindow::showStatusMessage);

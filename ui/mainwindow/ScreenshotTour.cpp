@@ -11,6 +11,7 @@
 #include "common/TextTableModel.h"
 #include "history/HistoryView.h"
 #include "instances/InstancesPanel.h"
+#include "lint/LintReportDialog.h"
 #include "server/LoadRun.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
@@ -171,7 +172,19 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     inner->setCurrentWidget(simulator->whatIf());
     simulator->whatIf()->compute();
     shoot(simulator, QStringLiteral("simulator-whatif"));
+    simulator->whatIf()->focusOn(2); // where does duolingo serve, and what keeps it out elsewhere?
+    shoot(simulator, QStringLiteral("simulator-whatif-focus"));
+    simulator->whatIf()->focusOn(0);
     inner->setCurrentIndex(0);
+
+    // The targeting report over the whole store, next to the campaigns.
+    window.tabs()->setCurrentWidget(campaigns);
+    campaigns->showTargetingReport();
+    if (LintReportDialog *report = campaigns->targetingReport()) {
+        report->job()->waitForFinished(60000);
+        save(report, QStringLiteral("campaigns-report"));
+        report->close();
+    }
 
     // Cache: warmed, keys listed, one value open.
     CachePanel *cache = window.cache();

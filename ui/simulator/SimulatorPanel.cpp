@@ -8,6 +8,7 @@
 #include "common/ValueCatalog.h"
 #include "http/DeliveryParams.h"
 #include "session/StudioSession.h"
+#include "targeting/DecisionWording.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -45,7 +46,7 @@ TextRow explainRow(const Decision &d)
 {
     QStringList cells{QString::number(d.campaignId), d.campaignCode, verdictName(d.verdict)};
     for (const DimensionCheck &check : d.checks)
-        cells.append(outcomeName(check.outcome) + (check.ruleCode.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check.ruleCode)));
+        cells.append(DecisionWording::check(check));
     while (cells.size() < kFirstCheckColumn + kDimensionCount)
         cells.append(QString());
     cells.append(d.summary());
@@ -103,6 +104,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     , explain_(new TextTableModel({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")}, this))
     , explainView_(makeReadOnlyView(explain_, QStringLiteral("explain"), this))
     , curl_(new QLineEdit(this))
+    , tabs_(new QTabWidget(this))
     , grid_(new WhatIfGrid(session, this))
     , job_(new BackgroundJob(this))
 {
@@ -141,7 +143,10 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
         edit->setCompleter(session_.valueCatalog().completer(d, edit));
         edit->setClearButtonEnabled(true);
         connect(edit, &QLineEdit::returnPressed, this, &SimulatorPanel::simulate);
+        // The what-if grid answers for the request bar's inputs.
+        connect(edit, &QLineEdit::textChanged, this, [this] { grid_->setRequest(country_->text(), os_->text(), app_->text()); });
     }
+    grid_->setRequest(country_->text(), os_->text(), app_->text());
 
     auto *run = new QPushButton(tr("Deliver"), this);
     run->setObjectName(QStringLiteral("simulate"));
@@ -185,20 +190,27 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     filters->addWidget(onlyRejected_);
     whyLayout->addLayout(filters);
     whyLayout->addWidget(explainView_, 1);
+    auto *openInEditor = new QPushButton(tr("Open in editor"), this);
+    openInEditor->setObjectName(QStringLiteral("openInEditor"));
+    openInEditor->setToolTip(tr("Edit the campaign of the selected row (or double-click the row)"));
+    openInEditor->setEnabled(false);
+    auto *whyButtons = new QHBoxLayout;
+    whyButtons->addStretch(1);
+    whyButtons->addWidget(openInEditor);
+    whyLayout->addLayout(whyButtons);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(response);
     splitter->addWidget(why);
-    auto *tabs = new QTabWidget(this);
-    tabs->setObjectName(QStringLiteral("simulatorTabs"));
-    tabs->addTab(splitter, tr("Delivery"));
-    tabs->addTab(grid_, tr("What-if grid"));
+    tabs_->setObjectName(QStringLiteral("simulatorTabs"));
+    tabs_->addTab(splitter, tr("Delivery"));
+    tabs_->addTab(grid_, tr("What-if grid"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(inputs);
     layout->addLayout(scope);
     layout->addLayout(curlRow);
-    layout->addWidget(tabs, 1);
+    layout->addWidget(tabs_, 1);
     layout->addWidget(new JobProgress(*job_, this));
 
     connect(run, &QPushButton::clicked, this, &SimulatorPanel::simulate);
@@ -213,6 +225,11 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
         if (atOther_->isChecked())
             scopeChanged();
     });
+    connect(explainView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [openInEditor](const QModelIndex &current) { openInEditor->setEnabled(current.isValid()); });
+    connect(openInEditor, &QPushButton::clicked, this, [this] { openCampaignOfRow(explainView_->currentIndex().row()); });
+    connect(explainView_, &QTableView::doubleClicked, this, [this](const QModelIndex &index) { openCampaignOfRow(index.row()); });
+    connect(grid_, &WhatIfGrid::requestChosen, this, &SimulatorPanel::showRequestOfGrid);
     connect(whyNot_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showExplanations);
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
     connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
@@ -260,6 +277,29 @@ void SimulatorPanel::refreshCampaignChoices()
         whyNot_->addItem(QStringLiteral("%1 (#%2)").arg(index->codeOf(id)).arg(id), id);
     const int chosenRow = whyNot_->findData(chosen);
     whyNot_->setCurrentIndex(chosenRow < 0 ? 0 : chosenRow);
+}
+
+void SimulatorPanel::openCampaignOfRow(int row)
+{
+    bool ok = false;
+    const qint64 id = explain_->text(row, 0).toLongLong(&ok);
+    if (ok && id > 0)
+        Q_EMIT openCampaign(id);
+}
+
+void SimulatorPanel::showRequestOfGrid(const QString &country, const QString &os, qint64 campaignId)
+{
+    setRequest(country, os, app_->text());
+    if (campaignId) {
+        // The grid's campaign may be past the choices listed: it is added.
+        if (whyNot_->findData(campaignId) < 0)
+            whyNot_->addItem(QStringLiteral("%1 (#%2)").arg(session_.engine().matcher().snapshot()->codeOf(campaignId)).arg(campaignId),
+                             campaignId);
+        QSignalBlocker block(whyNot_);
+        whyNot_->setCurrentIndex(whyNot_->findData(campaignId));
+    }
+    tabs_->setCurrentIndex(0);
+    simulate();
 }
 
 void SimulatorPanel::setRequest(const QString &country, const QString &os, const QString &app)

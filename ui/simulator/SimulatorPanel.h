@@ -16,6 +16,7 @@ class QPlainTextEdit;
 class QRadioButton;
 class QSpinBox;
 class QTableView;
+class QTabWidget;
 
 namespace adserve {
 
@@ -55,8 +56,16 @@ public:
     TextTableModel *explainTable() const { return explain_; }
     QTableView *explainView() const { return explainView_; }
     WhatIfGrid *whatIf() const { return grid_; }
+    QTabWidget *tabs() const { return tabs_; }
+
+Q_SIGNALS:
+    // "Open in editor" on a why-not row: the user wants to edit this campaign.
+    void openCampaign(qint64 campaignId);
 
 private:
+    void openCampaignOfRow(int row);
+    // A cell of the what-if grid double-clicked: that request, explained (for `campaignId`, when not 0).
+    void showRequestOfGrid(const QString &country, const QString &os, qint64 campaignId);
     struct Simulation;
     // What the last simulation explained: the campaign and "not delivered" filters choose
     // among these pages instead of explaining the store again.
@@ -92,6 +101,7 @@ private:
     TextTableModel *explain_;
     QTableView *explainView_;
     QLineEdit *curl_;
+    QTabWidget *tabs_; // delivery, what-if grid
     WhatIfGrid *grid_;
     BackgroundJob *job_;
     bool awaitingResult_ = false; // the views wait for the running job's result

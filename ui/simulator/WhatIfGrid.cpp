@@ -1,9 +1,12 @@
 #include "WhatIfGrid.h"
 
 #include "session/StudioSession.h"
+#include "targeting/DecisionWording.h"
 
+#include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
@@ -23,6 +26,16 @@ QStringList splitList(const QString &text)
     return values;
 }
 
+// `values` with `value` added at the end when no entry means the same.
+QStringList withValue(QStringList values, const QString &value)
+{
+    const QString wanted = normalizeValue(value);
+    const bool listed = std::any_of(values.cbegin(), values.cend(), [&](const QString &v) { return normalizeValue(v) == wanted; });
+    if (!wanted.isEmpty() && !listed)
+        values.append(value.trimmed());
+    return values;
+}
+
 // White (nothing delivered) to a saturated green (the most delivered in the grid).
 QColor heat(int count, int max)
 {
@@ -32,6 +45,8 @@ QColor heat(int count, int max)
     return QColor::fromHsvF(0.33, 0.15 + 0.65 * t, 0.95 - 0.25 * t);
 }
 
+constexpr qsizetype kMaxChoices = 2000; // as the simulator's why-not choice
+
 } // namespace
 
 WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
@@ -39,38 +54,113 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
     , session_(session)
     , countries_(new QLineEdit(QStringLiteral("US, CA, GB, DE, FR, IN, BR, JP"), this))
     , systems_(new QLineEdit(QStringLiteral("Android, iOS, Windows, macOS"), this))
-    , app_(new QLineEdit(QStringLiteral("com.gametion.ludokinggame"), this))
+    , focus_(new QComboBox(this))
+    , appShown_(new QLabel(this))
     , table_(new QTableWidget(this))
 {
     setObjectName(QStringLiteral("whatIfGrid"));
     countries_->setObjectName(QStringLiteral("gridCountries"));
     systems_->setObjectName(QStringLiteral("gridSystems"));
-    app_->setObjectName(QStringLiteral("gridApp"));
+    focus_->setObjectName(QStringLiteral("gridFocus"));
+    appShown_->setObjectName(QStringLiteral("gridApp"));
     table_->setObjectName(QStringLiteral("gridTable"));
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table_->setToolTip(tr("Double-click a cell to see that request in the Delivery tab, with its why-not"));
+    focus_->setToolTip(tr("Where does one campaign serve, and what keeps it out elsewhere? Pick one, or type its code "
+                          "and press Enter"));
+    // A large store lists its first campaigns only: any other is typed.
+    focus_->setEditable(true);
+    focus_->setInsertPolicy(QComboBox::NoInsert);
 
     auto *run = new QPushButton(tr("Compute"), this);
     run->setObjectName(QStringLiteral("computeGrid"));
     auto *form = new QFormLayout;
     form->addRow(tr("Countries (rows)"), countries_);
     form->addRow(tr("Operating systems (columns)"), systems_);
-    form->addRow(tr("App"), app_);
+    form->addRow(tr("Focus on campaign"), focus_);
+    form->addRow(tr("App"), appShown_);
     form->addRow(QString(), run);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(table_, 1);
 
     connect(run, &QPushButton::clicked, this, &WhatIfGrid::compute);
-    for (QLineEdit *edit : {countries_, systems_, app_})
+    for (QLineEdit *edit : {countries_, systems_})
         connect(edit, &QLineEdit::returnPressed, this, &WhatIfGrid::compute);
+    connect(focus_, &QComboBox::currentIndexChanged, this, &WhatIfGrid::computeIfShown);
+    connect(focus_->lineEdit(), &QLineEdit::returnPressed, this, [this] {
+        const QString code = focus_->currentText().trimmed();
+        if (focus_->findText(code) >= 0)
+            return; // one of the list, chosen already
+        if (const auto id = session_.engine().matcher().snapshot()->idOfCode(code))
+            focusOn(*id);
+        else
+            focus_->setEditText(focus_->itemText(focus_->currentIndex())); // no such code: the focus stays
+    });
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
+        const QTableWidgetItem *country = table_->verticalHeaderItem(row), *os = table_->horizontalHeaderItem(column);
+        if (country && os)
+            Q_EMIT requestChosen(country->text(), os->text(), focusedCampaign());
+    });
     // A grid shown answers for the store in use: another store, computed again.
-    session_.forEachEngine(this, [this] { computeIfShown(); });
+    session_.forEachEngine(this, [this] {
+        connect(&session_.engine(), &Engine::indexRebuilt, this, &WhatIfGrid::refreshCampaignChoices, Qt::QueuedConnection);
+        {
+            QSignalBlocker block(focus_);
+            focus_->setCurrentIndex(0); // another store's campaign ids mean nothing here
+        }
+        refreshCampaignChoices();
+        computeIfShown();
+    });
+    setRequest({}, {}, {});
+}
+
+void WhatIfGrid::refreshCampaignChoices()
+{
+    const qint64 chosen = focusedCampaign();
+    QSignalBlocker block(focus_);
+    focus_->clear();
+    focus_->addItem(tr("every campaign (how many serve)"), 0);
+    const auto index = session_.engine().matcher().snapshot();
+    for (qint64 id : index->campaignIds().mid(0, kMaxChoices))
+        focus_->addItem(QStringLiteral("%1 (#%2)").arg(index->codeOf(id)).arg(id), id);
+    const int row = focus_->findData(chosen);
+    focus_->setCurrentIndex(row < 0 ? 0 : row);
+}
+
+void WhatIfGrid::focusOn(qint64 campaignId)
+{
+    int row = focus_->findData(campaignId);
+    if (row < 0 && campaignId) {
+        // Past the choices listed (a large store): added.
+        const QString code = session_.engine().matcher().snapshot()->codeOf(campaignId);
+        if (code.isEmpty())
+            return;
+        focus_->addItem(QStringLiteral("%1 (#%2)").arg(code).arg(campaignId), campaignId);
+        row = focus_->count() - 1;
+    }
+    focus_->setCurrentIndex(std::max(row, 0));
+}
+
+qint64 WhatIfGrid::focusedCampaign() const
+{
+    return focus_->currentData().toLongLong();
 }
 
 void WhatIfGrid::setScope(const AnswerScope &scope)
 {
     scope_ = scope;
+    computeIfShown();
+}
+
+void WhatIfGrid::setRequest(const QString &country, const QString &os, const QString &app)
+{
+    country_ = country.trimmed();
+    os_ = os.trimmed();
+    app_ = app;
+    appShown_->setText(app.trimmed().isEmpty() ? tr("(none: type one in the request bar)")
+                                               : tr("%1 (from the request bar)").arg(app.trimmed()));
     computeIfShown();
 }
 
@@ -82,8 +172,8 @@ void WhatIfGrid::computeIfShown()
 
 void WhatIfGrid::compute()
 {
-    const QStringList rows = splitList(countries_->text());
-    const QStringList columns = splitList(systems_->text());
+    const QStringList rows = withValue(splitList(countries_->text()), country_);
+    const QStringList columns = withValue(splitList(systems_->text()), os_);
     table_->clear();
     table_->setRowCount(int(rows.size()));
     table_->setColumnCount(int(columns.size()));
@@ -91,38 +181,77 @@ void WhatIfGrid::compute()
     table_->setHorizontalHeaderLabels(columns);
     const auto current = session_.engine().matcher().snapshot();
     const auto index = scope_.at ? current->at(*scope_.at) : current;
+    const qint64 focused = focusedCampaign();
     QList<QList<std::vector<qint64>>> results;
     int max = 0;
-    for (const QString &country : rows) {
+    for (int r = 0; r < rows.size(); ++r) {
         QList<std::vector<qint64>> line;
-        for (const QString &os : columns) {
-            line.append(index->match(TargetingQuery::from(country, os, app_->text()), scope_.limit));
+        for (int c = 0; c < columns.size(); ++c) {
+            const TargetingQuery query = TargetingQuery::from(rows[r], columns[c], app_);
+            if (focused) {
+                fillFocused(r, c, index->explain(query, focused, scope_).value(0));
+                continue;
+            }
+            line.append(index->match(query, scope_.limit));
             max = std::max(max, int(line.last().size()));
         }
         results.append(line);
     }
+    for (int r = 0; !focused && r < rows.size(); ++r) {
+        for (int c = 0; c < columns.size(); ++c)
+            fillCount(r, c, results[r][c], max, *index);
+    }
+    // The request bar's own request stands out.
     for (int r = 0; r < rows.size(); ++r) {
         for (int c = 0; c < columns.size(); ++c) {
-            const std::vector<qint64> &ids = results[r][c];
-            QStringList codes;
-            for (qint64 id : ids) {
-                if (codes.size() == 20) {
-                    codes.append(tr("… and %1 more").arg(ids.size() - 20));
-                    break;
-                }
-                codes.append(index->codeOf(id));
+            QTableWidgetItem *item = table_->item(r, c);
+            if (item && normalizeValue(rows[r]) == normalizeValue(country_) && normalizeValue(columns[c]) == normalizeValue(os_)) {
+                QFont font = item->font();
+                font.setBold(true);
+                item->setFont(font);
             }
-            auto *item = new QTableWidgetItem(ids.empty() ? QStringLiteral("0")
-                                                          : QStringLiteral("%1  %2").arg(ids.size()).arg(
-                                                                ids.size() <= 3 ? codes.join(QStringLiteral(", "))
-                                                                                : QString()));
-            item->setData(Qt::UserRole, qlonglong(ids.size()));
-            item->setToolTip(codes.isEmpty() ? tr("nothing delivered") : codes.join(QLatin1Char('\n')));
-            item->setBackground(heat(int(ids.size()), max));
-            item->setTextAlignment(Qt::AlignCenter);
-            table_->setItem(r, c, item);
         }
     }
+}
+
+void WhatIfGrid::fillCount(int row, int column, const std::vector<qint64> &ids, int max, const MatchIndex &index)
+{
+    QStringList codes;
+    for (qint64 id : ids) {
+        if (codes.size() == 20) {
+            codes.append(tr("… and %1 more").arg(ids.size() - 20));
+            break;
+        }
+        codes.append(index.codeOf(id));
+    }
+    auto *item = new QTableWidgetItem(ids.empty() ? QStringLiteral("0")
+                                                  : QStringLiteral("%1  %2").arg(ids.size()).arg(
+                                                        ids.size() <= 3 ? codes.join(QStringLiteral(", ")) : QString()));
+    item->setData(CountRole, qlonglong(ids.size()));
+    item->setToolTip(codes.isEmpty() ? tr("nothing delivered") : codes.join(QLatin1Char('\n')));
+    item->setBackground(heat(int(ids.size()), max));
+    item->setTextAlignment(Qt::AlignCenter);
+    table_->setItem(row, column, item);
+}
+
+void WhatIfGrid::fillFocused(int row, int column, const Decision &decision)
+{
+    // Blocked by a dimension names it; otherwise by what kept it out (inactive, flight ended, ...).
+    const DimensionCheck *deciding = decision.decidingCheck();
+    const QString blockedBy = decision.matched() ? QString()
+                              : decision.verdict == Decision::Verdict::Rejected && deciding ? dimensionName(deciding->dimension)
+                                                                                           : verdictName(decision.verdict);
+    const QString text = decision.matched() ? tr("serves")
+                         : decision.verdict == Decision::Verdict::Rejected
+                             ? tr("blocked: %1").arg(blockedBy)
+                             : tr("not serving: %1").arg(QString(blockedBy).replace(QLatin1Char('-'), QLatin1Char(' ')));
+    auto *item = new QTableWidgetItem(text);
+    item->setData(CountRole, qlonglong(decision.matched() ? 1 : 0));
+    item->setData(BlockedByRole, blockedBy);
+    item->setToolTip(decision.campaignId ? decision.summary() : tr("campaign not in the store"));
+    item->setBackground(decision.matched() ? QColor(0xc8, 0xe6, 0xc9) : QColor(0xff, 0xcd, 0xd2));
+    item->setTextAlignment(Qt::AlignCenter);
+    table_->setItem(row, column, item);
 }
 
 } // namespace adserve
