@@ -1,0 +1,112 @@
+#include "PacedAnswer.h"
+
+namespace adserve {
+
+namespace {
+
+constexpr int kChunkEveryMs = 20; // how finely a dribble is cut
+constexpr int kMaxChunks = 50;
+
+int statusOf(const QByteArray &answer)
+{
+    // "HTTP/1.1 204 No Content\r\n..."
+    return answer.mid(9, 3).toInt();
+}
+
+} // namespace
+
+PacedAnswer::PacedAnswer(const WirePlan &plan, Report report)
+    : plan_(plan)
+    , report_(std::move(report))
+{
+    timer_.setSingleShot(true);
+    timer_.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early
+}
+
+PacedAnswer::~PacedAnswer()
+{
+    if (ended_ || !clock_.isValid())
+        return;
+    // The connection went before the answer was done: the client gave up or the server stopped.
+    const QString outcome = plan_.fault == Fault::Hang
+                                ? QStringLiteral("hung until the client closed the connection after %1 ms").arg(clock_.elapsed())
+                                : QStringLiteral("the client closed the connection after %1 ms, %2 of %3 bytes sent")
+                                      .arg(clock_.elapsed()).arg(sent_).arg(answer_.size());
+    report_({sent_ > 0 ? status_ : 0, outcome, waitMs_, sent_ > 0 ? clock_.elapsed() - waitMs_ : 0,
+             double(clock_.elapsed())});
+}
+
+void PacedAnswer::start(QTcpSocket &client, QByteArray answer, Finished finished)
+{
+    client_ = &client;
+    answer_ = std::move(answer);
+    status_ = statusOf(answer_);
+    finished_ = std::move(finished);
+    clock_.start();
+    QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { waited(); });
+    timer_.start(plan_.waitMs); // even 0: start() never finishes before it returns
+}
+
+void PacedAnswer::waited()
+{
+    QObject::disconnect(&timer_, nullptr, nullptr, nullptr);
+    waitMs_ = clock_.nsecsElapsed() / 1e6;
+    switch (plan_.fault) {
+    case Fault::Reset: return end(Then::Reset, QStringLiteral("reset"), 0);
+    case Fault::Close: return end(Then::Close, QStringLiteral("closed without an answer"), 0);
+    case Fault::Hang:
+        QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] {
+            end(Then::Close, QStringLiteral("hung until the server closed the connection after %1 ms").arg(clock_.elapsed()), 0);
+        });
+        timer_.start(std::max(0, plan_.hangMaxMs - int(waitMs_)));
+        return;
+    case Fault::Truncate: {
+        // The head promises the whole body; half of it comes, then the connection closes.
+        const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
+        answer_.truncate(headEnd + (answer_.size() - headEnd) / 2);
+        break;
+    }
+    case Fault::None: break;
+    }
+    const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
+    const qsizetype body = answer_.size() - headEnd;
+    if (plan_.dribbleMs <= 0 || body <= 0) {
+        client_->write(answer_);
+        sent_ = answer_.size();
+        return plan_.fault == Fault::Truncate ? end(Then::Close, QStringLiteral("truncated"), status_)
+                                              : end(Then::KeepServing, QStringLiteral("answered"), status_);
+    }
+    // The head at once, then the body in chunks spread evenly until dribbleMs have passed.
+    const qsizetype chunks = std::clamp<qsizetype>(plan_.dribbleMs / kChunkEveryMs, 1, std::min<qsizetype>(kMaxChunks, body));
+    chunk_ = (body + chunks - 1) / chunks;
+    client_->write(answer_.first(headEnd));
+    sent_ = headEnd;
+    timer_.setSingleShot(false);
+    QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { writeNextChunk(); });
+    timer_.start(std::max<int>(1, plan_.dribbleMs / int(chunks)));
+}
+
+void PacedAnswer::writeNextChunk()
+{
+    if (!client_)
+        return;
+    const qsizetype n = std::min(chunk_, answer_.size() - sent_);
+    client_->write(answer_.constData() + sent_, n);
+    sent_ += n;
+    if (sent_ < answer_.size())
+        return;
+    timer_.stop();
+    plan_.fault == Fault::Truncate ? end(Then::Close, QStringLiteral("truncated"), status_)
+                                   : end(Then::KeepServing, QStringLiteral("answered"), status_);
+}
+
+void PacedAnswer::end(Then then, const QString &outcome, int status)
+{
+    timer_.stop();
+    ended_ = true;
+    const double total = clock_.nsecsElapsed() / 1e6;
+    report_({status, outcome, waitMs_, status ? total - waitMs_ : 0, total});
+    finished_(then);
+}
+
+} // namespace adserve
