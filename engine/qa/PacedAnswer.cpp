@@ -5,7 +5,6 @@ namespace adserve {
 namespace {
 
 constexpr int kChunkEveryMs = 20; // how finely a dribble is cut
-constexpr int kMaxChunks = 50;
 
 int statusOf(const QByteArray &answer)
 {
@@ -76,23 +75,27 @@ void PacedAnswer::waited()
         return plan_.fault == Fault::Truncate ? end(Then::Close, QStringLiteral("truncated"), status_)
                                               : end(Then::KeepServing, QStringLiteral("answered"), status_);
     }
-    // The head at once, then the body in chunks spread evenly until dribbleMs have passed.
-    const qsizetype chunks = std::clamp<qsizetype>(plan_.dribbleMs / kChunkEveryMs, 1, std::min<qsizetype>(kMaxChunks, body));
-    chunk_ = (body + chunks - 1) / chunks;
+    // The head at once, then the body as the time passes, so its last byte goes when dribbleMs have.
     client_->write(answer_.first(headEnd));
     sent_ = headEnd;
+    dribbleFrom_ = clock_.elapsed();
     timer_.setSingleShot(false);
-    QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { writeNextChunk(); });
-    timer_.start(std::max<int>(1, plan_.dribbleMs / int(chunks)));
+    QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { writeDue(); });
+    timer_.start(kChunkEveryMs);
 }
 
-void PacedAnswer::writeNextChunk()
+void PacedAnswer::writeDue()
 {
     if (!client_)
         return;
-    const qsizetype n = std::min(chunk_, answer_.size() - sent_);
-    client_->write(answer_.constData() + sent_, n);
-    sent_ += n;
+    const qint64 into = clock_.elapsed() - dribbleFrom_;
+    const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
+    const qsizetype body = answer_.size() - headEnd;
+    const qsizetype due = into >= plan_.dribbleMs ? answer_.size() : headEnd + qsizetype(body * into / plan_.dribbleMs);
+    if (due > sent_) {
+        client_->write(answer_.constData() + sent_, due - sent_);
+        sent_ = due;
+    }
     if (sent_ < answer_.size())
         return;
     timer_.stop();

@@ -45,7 +45,7 @@ public:
 
 private:
     void waited();
-    void writeNextChunk();
+    void writeDue();
     void end(Then then, const QString &outcome, int status);
 
     const WirePlan plan_;
@@ -54,7 +54,7 @@ private:
     QPointer<QTcpSocket> client_;
     QByteArray answer_;
     qsizetype sent_ = 0;
-    qsizetype chunk_ = 0;
+    qint64 dribbleFrom_ = 0; // ms on clock_ when the head went
     int status_ = 0;
     QTimer timer_;
     QElapsedTimer clock_;
