@@ -40,6 +40,7 @@ void PacedAnswer::start(QTcpSocket &client, QByteArray answer, Finished finished
     client_ = &client;
     answer_ = std::move(answer);
     status_ = statusOf(answer_);
+    headEnd_ = answer_.indexOf("\r\n\r\n") + 4;
     finished_ = std::move(finished);
     clock_.start();
     QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { waited(); });
@@ -59,25 +60,20 @@ void PacedAnswer::waited()
         });
         timer_.start(std::max(0, plan_.hangMaxMs - int(waitMs_)));
         return;
-    case Fault::Truncate: {
+    case Fault::Truncate:
         // The head promises the whole body; half of it comes, then the connection closes.
-        const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
-        answer_.truncate(headEnd + (answer_.size() - headEnd) / 2);
+        answer_.truncate(headEnd_ + (answer_.size() - headEnd_) / 2);
         break;
-    }
     case Fault::None: break;
     }
-    const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
-    const qsizetype body = answer_.size() - headEnd;
-    if (plan_.dribbleMs <= 0 || body <= 0) {
+    if (plan_.dribbleMs <= 0 || answer_.size() == headEnd_) {
         client_->write(answer_);
         sent_ = answer_.size();
-        return plan_.fault == Fault::Truncate ? end(Then::Close, QStringLiteral("truncated"), status_)
-                                              : end(Then::KeepServing, QStringLiteral("answered"), status_);
+        return allSent();
     }
     // The head at once, then the body as the time passes, so its last byte goes when dribbleMs have.
-    client_->write(answer_.first(headEnd));
-    sent_ = headEnd;
+    client_->write(answer_.first(headEnd_));
+    sent_ = headEnd_;
     dribbleFrom_ = clock_.elapsed();
     timer_.setSingleShot(false);
     QObject::connect(&timer_, &QTimer::timeout, &timer_, [this] { writeDue(); });
@@ -89,18 +85,22 @@ void PacedAnswer::writeDue()
     if (!client_)
         return;
     const qint64 into = clock_.elapsed() - dribbleFrom_;
-    const qsizetype headEnd = answer_.indexOf("\r\n\r\n") + 4;
-    const qsizetype body = answer_.size() - headEnd;
-    const qsizetype due = into >= plan_.dribbleMs ? answer_.size() : headEnd + qsizetype(body * into / plan_.dribbleMs);
+    const qsizetype body = answer_.size() - headEnd_;
+    const qsizetype due = into >= plan_.dribbleMs ? answer_.size() : headEnd_ + qsizetype(body * into / plan_.dribbleMs);
     if (due > sent_) {
         client_->write(answer_.constData() + sent_, due - sent_);
         sent_ = due;
     }
-    if (sent_ < answer_.size())
-        return;
-    timer_.stop();
-    plan_.fault == Fault::Truncate ? end(Then::Close, QStringLiteral("truncated"), status_)
-                                   : end(Then::KeepServing, QStringLiteral("answered"), status_);
+    if (sent_ == answer_.size())
+        allSent();
+}
+
+void PacedAnswer::allSent()
+{
+    if (plan_.fault == Fault::Truncate)
+        end(Then::Close, QStringLiteral("truncated"), status_);
+    else
+        end(Then::KeepServing, QStringLiteral("answered"), status_);
 }
 
 void PacedAnswer::end(Then then, const QString &outcome, int status)

@@ -46,6 +46,7 @@ public:
 private:
     void waited();
     void writeDue();
+    void allSent();
     void end(Then then, const QString &outcome, int status);
 
     const WirePlan plan_;
@@ -53,6 +54,7 @@ private:
     Finished finished_;
     QPointer<QTcpSocket> client_;
     QByteArray answer_;
+    qsizetype headEnd_ = 0; // where the body begins
     qsizetype sent_ = 0;
     qint64 dribbleFrom_ = 0; // ms on clock_ when the head went
     int status_ = 0;
