@@ -58,8 +58,12 @@ HttpReply QaApi::handle(const HttpRequest &request, const QStringList &segments)
         return scenarios(request, segments.mid(1));
     if (segments.size() == 1 && first == QLatin1String("active"))
         return active(request);
-    if (segments.size() == 1 && (first == QLatin1String("journal") || first == QLatin1String("journal.har")))
-        return journal(request, first.endsWith(QLatin1String(".har")));
+    if (segments.size() == 1 && first == QLatin1String("journal"))
+        return journal(request, Export::Page);
+    if (segments.size() == 1 && first == QLatin1String("journal.json"))
+        return journal(request, Export::Json);
+    if (segments.size() == 1 && first == QLatin1String("journal.har"))
+        return journal(request, Export::Har);
     if (segments.size() == 1 && first == QLatin1String("replay"))
         return replay(request);
     return HttpReplies::notFound(request.path);
@@ -98,6 +102,8 @@ HttpReply QaApi::scenarios(const HttpRequest &request, const QStringList &segmen
         switch (book_.put(std::move(*scenario), &created)) {
         case ScenarioBook::Outcome::BuiltIn:
             return error(409, QStringLiteral("\"%1\" is a built-in scenario: choose another name").arg(name));
+        case ScenarioBook::Outcome::Full:
+            return error(409, QStringLiteral("at most %1 scenarios can be added: delete one first").arg(ScenarioBook::kMaxAdded));
         case ScenarioBook::Outcome::WriteFailed: return cannotWrite();
         default: return json(created ? 201 : 200, written);
         }
@@ -108,7 +114,7 @@ HttpReply QaApi::scenarios(const HttpRequest &request, const QStringList &segmen
         case ScenarioBook::Outcome::BuiltIn:
             return error(409, QStringLiteral("\"%1\" is a built-in scenario and cannot be deleted").arg(name));
         case ScenarioBook::Outcome::WriteFailed: return cannotWrite();
-        case ScenarioBook::Outcome::Done: return HttpReplies::noContent();
+        default: return HttpReplies::noContent();
         }
     }
     return methodNotAllowed("GET, PUT, DELETE");
@@ -132,22 +138,22 @@ HttpReply QaApi::active(const HttpRequest &request)
     return json(200, readiness());
 }
 
-HttpReply QaApi::journal(const HttpRequest &request, bool har)
+HttpReply QaApi::journal(const HttpRequest &request, Export form)
 {
-    if (!har && request.method == "DELETE") {
+    if (form == Export::Page && request.method == "DELETE") {
         journal_.clear();
         return HttpReplies::noContent();
     }
     if (request.method != "GET")
-        return methodNotAllowed(har ? "GET" : "GET, DELETE");
+        return methodNotAllowed(form == Export::Page ? "GET, DELETE" : "GET");
     QString why;
     const auto filter = JournalFilter::parse(request.query, &why);
     if (!filter)
         return error(400, why);
-    // A HAR holds every match unless a limit is asked for; a listing pages by the limit.
+    // An export holds every match unless a limit is asked for; a listing pages by the limit.
     const bool limited = request.query.hasQueryItem(QStringLiteral("limit"));
-    const auto found = journal_.find(*filter, har && !limited ? journalMaxEntries_ : filter->limit);
-    if (har) {
+    const auto found = journal_.find(*filter, form != Export::Page && !limited ? journalMaxEntries_ : filter->limit);
+    if (form == Export::Har) {
         HttpReply reply{200, Har::fromJournal(found.entries, serverUrl_).toJson(QJsonDocument::Compact)};
         reply.headers.append({QByteArrayLiteral("Content-Disposition"), QByteArrayLiteral("attachment; filename=\"journal.har\"")});
         return reply;
@@ -155,9 +161,12 @@ HttpReply QaApi::journal(const HttpRequest &request, bool har)
     QJsonArray entries;
     for (const JournalEntry &e : found.entries)
         entries.append(e.toJson());
-    return json(200, {{QStringLiteral("count"), found.count},
-                      {QStringLiteral("returned"), qint64(found.entries.size())},
-                      {QStringLiteral("entries"), entries}});
+    HttpReply reply = json(200, {{QStringLiteral("count"), found.count},
+                                 {QStringLiteral("returned"), qint64(found.entries.size())},
+                                 {QStringLiteral("entries"), entries}});
+    if (form == Export::Json)
+        reply.headers.append({QByteArrayLiteral("Content-Disposition"), QByteArrayLiteral("attachment; filename=\"journal.json\"")});
+    return reply;
 }
 
 HttpReply QaApi::replay(const HttpRequest &request)

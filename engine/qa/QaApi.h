@@ -10,6 +10,7 @@ namespace adserve {
 //   GET /scenarios, GET|PUT|DELETE /scenarios/{name}
 //   GET|POST /active                  {"scenario": name} or {"scenario": null}
 //   GET|DELETE /journal?<filter>      count and entries matching the filter; DELETE empties it
+//   GET /journal.json?<filter>        every matching entry (an export: no page limit unless asked)
 //   GET /journal.har?<filter>         the matching entries as HAR 1.2
 //   POST /replay (a HAR), GET /replay  sends the HAR's requests again; the last replay's results
 class QaApi final : public AdminExtension
@@ -25,7 +26,8 @@ public:
 private:
     HttpReply scenarios(const HttpRequest &request, const QStringList &segments);
     HttpReply active(const HttpRequest &request);
-    HttpReply journal(const HttpRequest &request, bool har);
+    enum class Export { Page, Json, Har };
+    HttpReply journal(const HttpRequest &request, Export form);
     HttpReply replay(const HttpRequest &request);
 
     ScenarioBook &book_;

@@ -73,12 +73,15 @@ ScenarioBook::Outcome ScenarioBook::put(Scenario scenario, bool *created)
     const Ptr old = scenarios_.value(scenario.name);
     if (old && old->builtIn)
         return Outcome::BuiltIn;
+    const auto added = std::count_if(scenarios_.cbegin(), scenarios_.cend(), [](const Ptr &s) { return !s->builtIn; });
+    if (!old && added >= kMaxAdded)
+        return Outcome::Full;
     *created = !old;
     scenario.builtIn = false;
-    const auto added = std::make_shared<const Scenario>(std::move(scenario));
-    scenarios_.insert(added->name, added);
-    if (active_ && active_->name == added->name)
-        active_ = added;
+    const auto kept = std::make_shared<const Scenario>(std::move(scenario));
+    scenarios_.insert(kept->name, kept);
+    if (active_ && active_->name == kept->name)
+        active_ = kept;
     QString error;
     return save(&error) ? Outcome::Done : Outcome::WriteFailed;
 }

@@ -26,7 +26,8 @@ public:
     Ptr active() const;
     QList<Ptr> all() const;
 
-    enum class Outcome { Done, NotFound, BuiltIn, WriteFailed };
+    static constexpr int kMaxAdded = 100; // each at most a request body: QA's memory stays bounded
+    enum class Outcome { Done, NotFound, BuiltIn, Full, WriteFailed };
     // Adds or replaces a scenario; `created` says which.
     Outcome put(Scenario scenario, bool *created);
     Outcome remove(const QString &name);

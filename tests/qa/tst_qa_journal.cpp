@@ -233,6 +233,22 @@ void QaJournalTest::harExport()
              QByteArray(R"([{"cid":"spotify","img":"https://somelink","cta":"Download"},{"cid":"subwaysurfer","img":"https://somelink3","cta":"Play"}])"));
 }
 
+void QaJournalTest::jsonExport()
+{
+    const QaResponse r = qaRequest("GET", base() + QStringLiteral("/api/v1/qa/journal.json?path=/v1/delivery"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.headers.value("content-disposition").contains("journal.json"));
+    const QJsonObject all = r.json().object();
+    QCOMPARE(all[QLatin1String("count")].toInteger(), countOf(base(), QStringLiteral("path=/v1/delivery")));
+    QCOMPARE(all[QLatin1String("entries")].toArray().size(), all[QLatin1String("count")].toInt());
+    // Each exported entry reads back as it was written.
+    for (const QJsonValue &e : all[QLatin1String("entries")].toArray()) {
+        const auto entry = adserve::JournalEntry::fromJson(e.toObject());
+        QVERIFY(entry);
+        QCOMPARE(entry->toJson(), e.toObject());
+    }
+}
+
 void QaJournalTest::harImportAndReplay()
 {
     // The ludo requests: three the engine answered, one no-fill.

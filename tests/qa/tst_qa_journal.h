@@ -20,6 +20,7 @@ private slots:
     void contractFlags_data();
     void contractFlags();
     void harExport();
+    void jsonExport();
     void harImportAndReplay();
     void replayRejectsBadHar_data();
     void replayRejectsBadHar();

@@ -47,6 +47,7 @@ private slots:
     void scenarioApiRejectsBadInput_data();
     void scenarioApiRejectsBadInput();
     void builtInsAreProtected();
+    void addedScenariosAreBounded();
     void adminTokenEnforced();
 
 private:
@@ -210,6 +211,18 @@ void QaScenariosTest::latencyDistribution()
     const RawAnswer fixed = rawGet(server_.port(), kLudo, {{"X-Adserve-Scenario", "fixed"}});
     QCOMPARE(fixed.body(), kLudoBody);
     QVERIFY2(fixed.firstByteMs >= 150 && fixed.firstByteMs < 300, qPrintable(QString::number(fixed.firstByteMs)));
+
+    // Uniform 30–60 ms: every draw inside, and spread over the range (20 draws all within 10 ms
+    // of each other: 1 in 10^8).
+    putScenario(QStringLiteral("uniform"), {{QStringLiteral("latency"), QJsonObject{{QStringLiteral("minMs"), 30},
+                                                                                    {QStringLiteral("maxMs"), 60}}}});
+    qint64 lo = 1'000'000, hi = 0;
+    for (int i = 0; i < 20; ++i) {
+        const qint64 first = rawGet(server_.port(), kLudo, {{"X-Adserve-Scenario", "uniform"}}).firstByteMs;
+        lo = std::min(lo, first);
+        hi = std::max(hi, first);
+    }
+    QVERIFY2(lo >= 30 && hi <= 80 && hi - lo >= 10, qPrintable(QStringLiteral("%1–%2 ms").arg(lo).arg(hi)));
 }
 
 void QaScenariosTest::dribbledBody()
@@ -341,6 +354,26 @@ void QaScenariosTest::builtInsAreProtected()
     }
     builtIn.sort();
     QCOMPARE(builtIn, QStringList({"malformed-json", "no-fill", "reset", "server-error", "slow-3s"}));
+}
+
+void QaScenariosTest::addedScenariosAreBounded()
+{
+    const auto added = [this] {
+        int n = 0;
+        for (const QJsonValue &s : qaRequest("GET", url(QStringLiteral("/api/v1/qa/scenarios"))).json()[QLatin1String("scenarios")].toArray())
+            n += !s[QLatin1String("builtIn")].toBool();
+        return n;
+    };
+    for (int i = added(); i < adserve::ScenarioBook::kMaxAdded; ++i)
+        QCOMPARE(qaRequest("PUT", url(QStringLiteral("/api/v1/qa/scenarios/filler-%1").arg(i)), R"({"rules":[]})").status, 201);
+    const QaResponse full = qaRequest("PUT", url(QStringLiteral("/api/v1/qa/scenarios/one-more")), R"({"rules":[]})");
+    QCOMPARE(full.status, 409);
+    QVERIFY2(full.body.contains("delete one first"), full.body.constData());
+    const QString last = QStringLiteral("/api/v1/qa/scenarios/filler-%1").arg(adserve::ScenarioBook::kMaxAdded - 1);
+    QCOMPARE(qaRequest("PUT", url(last), R"({"rules":[]})").status, 200); // replacing one is fine
+    for (int i = 0; i < adserve::ScenarioBook::kMaxAdded; ++i)
+        qaRequest("DELETE", url(QStringLiteral("/api/v1/qa/scenarios/filler-%1").arg(i)));
+    QVERIFY(added() < adserve::ScenarioBook::kMaxAdded);
 }
 
 void QaScenariosTest::adminTokenEnforced()
