@@ -337,6 +337,27 @@ void QaJournalTest::boundedByCount()
     QCOMPARE(countOf(small.url(), {}), 3); // a smaller bound applies to what the file held
 }
 
+void QaJournalTest::boundedByBytes()
+{
+    QaTestServer small;
+    QString error;
+    QVERIFY2(small.start({{QStringLiteral("QA_JOURNAL_MAX_BYTES"), QStringLiteral("65536")}}, &error), qPrintable(error));
+    const QByteArray padding(2000, 'x'); // each entry keeps its request's headers
+    for (int i = 0; i < 100; ++i) {
+        const RawAnswer r = rawGet(small.port(), QStringLiteral("/healthz"), {{"X-Padding", padding}});
+        QCOMPARE(r.status(), 200);
+    }
+    const QJsonObject found = journal(small.url(), QStringLiteral("limit=1000"));
+    const QJsonArray entries = found[QLatin1String("entries")].toArray();
+    qint64 bytes = 0;
+    for (const QJsonValue &e : entries)
+        bytes += QJsonDocument(e.toObject()).toJson(QJsonDocument::Compact).size() + 1;
+    qInfo("64 KiB hold %lld entries of 100 (%lld bytes)", qint64(entries.size()), bytes);
+    QVERIFY(entries.size() > 10 && entries.size() < 40);
+    QVERIFY(bytes <= 65536);
+    QCOMPARE(entries.last()[QLatin1String("id")].toInt(), 100); // the newest are kept
+}
+
 void QaJournalTest::offUnlessAskedFor()
 {
     QaTestServer plain;

@@ -26,6 +26,7 @@ private slots:
     void replayRejectsBadHar();
     void survivesRestart();
     void boundedByCount();
+    void boundedByBytes();
     void offUnlessAskedFor();
     void qaFlagOfTheServer();
 
