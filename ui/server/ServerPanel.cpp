@@ -1,6 +1,7 @@
 #include "ServerPanel.h"
 
 #include "LoadRun.h"
+#include "QaPanel.h"
 #include "common/TimeSeriesChart.h"
 #include "session/StudioSession.h"
 
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QValueAxis>
@@ -144,7 +146,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(top, 1);
-    layout->addWidget(loadBox);
+    // The load run and QA mode share the lower half.
+    auto *lower = new QTabWidget(this);
+    lower->setObjectName(QStringLiteral("serverTools"));
+    lower->addTab(loadBox, tr("Load run"));
+    auto *qa = new QaPanel(session_, this);
+    lower->addTab(qa, tr("QA mode"));
+    connect(qa, &QaPanel::message, this, &ServerPanel::message);
+    layout->addWidget(lower, 1);
 
     connect(start_, &QPushButton::clicked, this, &ServerPanel::start);
     connect(stop_, &QPushButton::clicked, this, &ServerPanel::stop);

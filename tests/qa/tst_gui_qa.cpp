@@ -1,0 +1,115 @@
+// The studio's QA panel over its embedded server: a scenario written in the editor, made active
+// in the picker, and its effect seen by a client over HTTP and in the journal view.
+#include "QaTestServer.h"
+
+#include "server/QaPanel.h"
+#include "session/StudioSession.h"
+
+#include <QComboBox>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace adserve;
+
+class QaPanelTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void scenarioFromTheEditorServes();
+    void offWithoutQa();
+
+private:
+    static std::optional<Config> config(const QTemporaryDir &dir, bool qa);
+};
+
+std::optional<Config> QaPanelTest::config(const QTemporaryDir &dir, bool qa)
+{
+    QString error;
+    auto built = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), dir.filePath(QStringLiteral("a.sqlite"))},
+                                       {QStringLiteral("ADSERVE_QA"), qa ? QStringLiteral("true") : QStringLiteral("false")},
+                                       {QStringLiteral("QA_DIR"), dir.filePath(QStringLiteral("qa"))}},
+                                      &error);
+    if (!built)
+        qWarning("%s", qPrintable(error));
+    return built;
+}
+
+void QaPanelTest::scenarioFromTheEditorServes()
+{
+    QTemporaryDir dir;
+    StudioSession session;
+    QString error;
+    QVERIFY2(session.open(*config(dir, true), &error), qPrintable(error));
+    QVERIFY2(session.startServer(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+    QaPanel panel(session);
+    panel.show();
+
+    auto *name = panel.findChild<QLineEdit *>(QStringLiteral("qaScenarioName"));
+    auto *editor = panel.findChild<QPlainTextEdit *>(QStringLiteral("qaScenarioJson"));
+    auto *save = panel.findChild<QPushButton *>(QStringLiteral("qaSaveScenario"));
+    auto *active = panel.findChild<QComboBox *>(QStringLiteral("qaActive"));
+    QVERIFY(name && editor && save && active);
+
+    // A mistake is said, nothing is saved.
+    name->setText(QStringLiteral("gui-nofill"));
+    editor->setPlainText(QStringLiteral(R"({"rules":[{"answer":{"noFil":true}}]})"));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QVERIFY2(panel.messageText().contains(QLatin1String("unknown field \"noFil\"")), qPrintable(panel.messageText()));
+    QVERIFY(!session.qa()->scenarios().find(QStringLiteral("gui-nofill")));
+
+    editor->setPlainText(QStringLiteral(R"({"rules":[{"name":"all","answer":{"noFill":true}}]})"));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QVERIFY2(panel.messageText().contains(QLatin1String("added")), qPrintable(panel.messageText()));
+
+    const QString ludo = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
+    QCOMPARE(rawGet(session.server().port(), ludo).status(), 200); // not active yet
+    const int index = active->findData(QStringLiteral("gui-nofill"));
+    QVERIFY(index > 0);
+    active->setCurrentIndex(index);
+    Q_EMIT active->activated(index);
+    const RawAnswer answer = rawGet(session.server().port(), ludo);
+    QCOMPARE(answer.status(), 204);
+    QCOMPARE(answer.header("X-Adserve-Qa"), QByteArray("gui-nofill"));
+
+    // The journal view shows it, newest first, with its detail.
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("qaRefreshJournal")), Qt::LeftButton);
+    auto *journal = panel.findChild<QTableWidget *>(QStringLiteral("qaJournal"));
+    QCOMPARE(journal->rowCount(), 2);
+    QCOMPARE(journal->item(0, 2)->text(), QStringLiteral("gui-nofill"));
+    QCOMPARE(journal->item(0, 3)->text(), QStringLiteral("all"));
+    QCOMPARE(journal->item(0, 4)->text(), QStringLiteral("204"));
+    journal->setCurrentCell(0, 0);
+    QVERIFY(panel.findChild<QPlainTextEdit *>(QStringLiteral("qaJournalDetail"))->toPlainText().contains(QLatin1String("\"gui-nofill\"")));
+
+    const QString har = dir.filePath(QStringLiteral("session.har"));
+    QVERIFY(panel.exportJournal(har, true));
+    QFile file(har);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject log = QJsonDocument::fromJson(file.readAll())[QLatin1String("log")].toObject();
+    QCOMPARE(log[QLatin1String("version")].toString(), QStringLiteral("1.2"));
+    QCOMPARE(log[QLatin1String("entries")].toArray().size(), 2);
+    QVERIFY(panel.grab().save(dir.filePath(QStringLiteral("qa-panel.png"))));
+}
+
+void QaPanelTest::offWithoutQa()
+{
+    QTemporaryDir dir;
+    StudioSession session;
+    QString error;
+    QVERIFY2(session.open(*config(dir, false), &error), qPrintable(error));
+    QaPanel panel(session);
+    QVERIFY(!session.qa());
+    QVERIFY(!panel.findChild<QComboBox *>(QStringLiteral("qaActive"))->isEnabled());
+    bool saysHow = false;
+    for (const QLabel *label : panel.findChildren<QLabel *>())
+        saysHow |= label->text().contains(QLatin1String("--qa"));
+    QVERIFY(saysHow);
+}
+
+QTEST_MAIN(QaPanelTest)
+#include "tst_gui_qa.moc"
