@@ -71,7 +71,8 @@ public:
     // refuses one before reading it otherwise).
     bool takesBody(QByteArrayView method, QByteArrayView path) const;
     Metrics &metrics() { return metrics_; }
-    // Serves `extension`'s routes from now on; it must outlive this. Null: none.
+    // Serves `extension`'s routes from now on; it must outlive this. Null: none. Set while no
+    // server serves this API (before it starts, after it stops).
     void setExtension(AdminExtension *extension) { extension_ = extension; }
 
 private:
