@@ -30,6 +30,7 @@ public:
     RequestHandler &handler() { return *handler_; }
     ScenarioBook &scenarios() { return book_; }
     RequestJournal &journal() { return journal_; }
+    HarReplay &replay() { return replay_; }
     // Where the server listens: the HAR export's URLs and the replay's target.
     void setServer(const QHostAddress &address, quint16 port, const QString &url);
     QString folder() const { return settings_.dir; }

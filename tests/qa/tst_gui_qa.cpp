@@ -93,6 +93,13 @@ void QaPanelTest::scenarioFromTheEditorServes()
     const QJsonObject log = QJsonDocument::fromJson(file.readAll())[QLatin1String("log")].toObject();
     QCOMPARE(log[QLatin1String("version")].toString(), QStringLiteral("1.2"));
     QCOMPARE(log[QLatin1String("entries")].toArray().size(), 2);
+
+    // The HAR replayed: the same two requests again, through the active scenario.
+    QVERIFY2(panel.replayHar(har), qPrintable(panel.messageText()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.qa()->journal().entries(), 4, 10000);
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("qaRefreshJournal")), Qt::LeftButton);
+    QCOMPARE(journal->rowCount(), 4);
+    QCOMPARE(journal->item(0, 4)->text(), QStringLiteral("204"));
     QVERIFY(panel.grab().save(dir.filePath(QStringLiteral("qa-panel.png"))));
 }
 

@@ -5,6 +5,7 @@
 #include "session/StudioSession.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -101,11 +102,12 @@ QaPanel::QaPanel(StudioSession &session, QWidget *parent)
     auto *refresh = new QPushButton(tr("Refresh"), journalBox);
     auto *exportHar = new QPushButton(tr("Export HAR…"), journalBox);
     auto *exportJson = new QPushButton(tr("Export JSON…"), journalBox);
+    auto *replay = new QPushButton(tr("Replay HAR…"), journalBox);
     auto *clear = new QPushButton(tr("Clear"), journalBox);
     refresh->setObjectName(QStringLiteral("qaRefreshJournal"));
     auto *journalButtons = new QHBoxLayout;
     journalButtons->addWidget(filter_, 1);
-    for (QPushButton *b : {refresh, exportHar, exportJson, clear})
+    for (QPushButton *b : {refresh, exportHar, exportJson, replay, clear})
         journalButtons->addWidget(b);
     auto *journalSplit = new QSplitter(journalBox);
     journalSplit->addWidget(journal_);
@@ -148,6 +150,12 @@ QaPanel::QaPanel(StudioSession &session, QWidget *parent)
                 exportJournal(file, har);
         });
     }
+    connect(replay, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Replay the requests of a HAR"), {},
+                                                          tr("HAR files (*.har *.json)"));
+        if (!file.isEmpty())
+            replayHar(file);
+    });
     connect(journal_, &QTableWidget::currentCellChanged, this, [this](int row) { showEntry(row); });
     session_.forEachEngine(this, [this] { reload(); });
 }
@@ -327,6 +335,36 @@ bool QaPanel::exportJournal(const QString &file, bool har)
         return false;
     }
     say(tr("%n request(s) exported to %1", nullptr, int(found.count)).arg(file));
+    return true;
+}
+
+bool QaPanel::replayHar(const QString &file)
+{
+    if (!qa())
+        return false;
+    if (!session_.server().isRunning()) {
+        say(tr("Start the server first: a replay sends the requests to it."));
+        return false;
+    }
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly) || in.size() > 64 << 20) {
+        say(tr("%1 cannot be read: %2").arg(file, in.size() > 64 << 20 ? tr("larger than 64 MB") : in.errorString()));
+        return false;
+    }
+    QString why;
+    QJsonParseError parseError{};
+    const QJsonDocument har = QJsonDocument::fromJson(in.readAll(), &parseError);
+    auto requests = parseError.error == QJsonParseError::NoError ? Har::requests(har, &why) : std::nullopt;
+    if (!requests) {
+        say(tr("%1 cannot be replayed: %2.").arg(file, why.isEmpty() ? parseError.errorString() : why));
+        return false;
+    }
+    const qsizetype count = requests->size();
+    if (!qa()->replay().start(std::move(*requests))) {
+        say(tr("A replay is still running: wait for it to end."));
+        return false;
+    }
+    say(tr("Replaying %n request(s): Refresh shows them in the journal as they come.", nullptr, int(count)));
     return true;
 }
 

@@ -32,6 +32,8 @@ public:
     void activate(const QString &name);
     void refreshJournal();
     bool exportJournal(const QString &file, bool har);
+    // Sends the HAR's requests to the embedded server again (they show in the journal).
+    bool replayHar(const QString &file);
     QString messageText() const;
 
 Q_SIGNALS:
