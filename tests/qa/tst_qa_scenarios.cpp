@@ -190,7 +190,8 @@ void QaScenariosTest::qaRoutesAreNeverFaulted()
 void QaScenariosTest::latencyDistribution()
 {
     // Log-normal, median 20 ms and p99 60 ms: 200 draws put the sample median in 17–23 ms and the
-    // sample p99 in 42–91 ms (1 in 1,000 runs outside, simulated); the client's own time adds a little.
+    // sample p99 in 42–91 ms (1 in 1,000 runs outside, simulated); the client's own time adds a little,
+    // more on a busy machine, hence the room above.
     putScenario(QStringLiteral("lognormal"), {{QStringLiteral("latency"), QJsonObject{{QStringLiteral("medianMs"), 20},
                                                                                       {QStringLiteral("p99Ms"), 60}}}});
     QList<qint64> ms;
@@ -204,8 +205,8 @@ void QaScenariosTest::latencyDistribution()
     const double median = (ms[99] + ms[100]) / 2.0;
     const qint64 p99 = ms[197];
     qInfo("log-normal 20/60 ms: median %.1f ms, p99 %lld ms", median, p99);
-    QVERIFY2(median >= 16.5 && median <= 27, qPrintable(QString::number(median)));
-    QVERIFY2(p99 >= 40 && p99 <= 110, qPrintable(QString::number(p99)));
+    QVERIFY2(median >= 16.5 && median <= 30, qPrintable(QString::number(median)));
+    QVERIFY2(p99 >= 40 && p99 <= 140, qPrintable(QString::number(p99)));
 
     putScenario(QStringLiteral("fixed"), {{QStringLiteral("latency"), QJsonObject{{QStringLiteral("fixedMs"), 150}}}});
     const RawAnswer fixed = rawGet(server_.port(), kLudo, {{"X-Adserve-Scenario", "fixed"}});
