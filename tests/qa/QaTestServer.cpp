@@ -73,6 +73,14 @@ QByteArray RawAnswer::header(const QByteArray &name) const
 
 RawAnswer rawGet(quint16 port, const QString &target, const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
 {
+    QByteArray request = "GET " + target.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (const auto &[name, value] : headers)
+        request += name + ": " + value + "\r\n";
+    return rawExchange(port, request + "\r\n", timeoutMs);
+}
+
+RawAnswer rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+{
     RawAnswer answer;
     QElapsedTimer clock;
     clock.start();
@@ -86,10 +94,6 @@ RawAnswer rawGet(quint16 port, const QString &target, const QList<QPair<QByteArr
         answer.end = RawAnswer::End::Reset;
         return answer;
     }
-    QByteArray request = "GET " + target.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-    for (const auto &[name, value] : headers)
-        request += name + ": " + value + "\r\n";
-    request += "\r\n";
     ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL);
     char buffer[16384];
     while (true) {

@@ -48,6 +48,9 @@ struct RawAnswer
     QByteArray body() const { const qsizetype at = bytes.indexOf("\r\n\r\n"); return at < 0 ? QByteArray() : bytes.mid(at + 4); }
     QByteArray header(const QByteArray &name) const;
 };
+// Sends `request` as it is to 127.0.0.1:port; reads until the server closes or resets the
+// connection, or `timeoutMs` pass (then the client gives up).
+RawAnswer rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
 // Sends "GET target" with "Connection: close" and `headers` to 127.0.0.1:port; reads until the
 // server closes or resets the connection, or `timeoutMs` pass (then the client gives up).
 RawAnswer rawGet(quint16 port, const QString &target, const QList<QPair<QByteArray, QByteArray>> &headers = {},

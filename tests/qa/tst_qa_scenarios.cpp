@@ -38,6 +38,7 @@ private slots:
     void qaRoutesAreNeverFaulted();
     void latencyDistribution();
     void dribbledBody();
+    void pipelinedAnswersKeepTheirOrder();
     void resetSeenByClient();
     void closeWithoutAnswer();
     void truncatedBody();
@@ -235,6 +236,27 @@ void QaScenariosTest::dribbledBody()
     QCOMPARE(r.body(), kLudoBody);
     QVERIFY2(r.firstByteMs < 150, qPrintable(QString::number(r.firstByteMs))); // the head comes at once
     QVERIFY2(r.endMs >= 390 && r.endMs < 800, qPrintable(QString::number(r.endMs)));
+}
+
+void QaScenariosTest::pipelinedAnswersKeepTheirOrder()
+{
+    // On one connection: a slow answer, then one at once, then a dribbled one. They come back in
+    // the order asked, and the connection is kept alive across them.
+    putScenario(QStringLiteral("slow"), {{QStringLiteral("latency"), QJsonObject{{QStringLiteral("fixedMs"), 200}}}});
+    putScenario(QStringLiteral("dribble"), {{QStringLiteral("latency"), QJsonObject{{QStringLiteral("fixedMs"), 100}}},
+                                            {QStringLiteral("dribble"), true}});
+    const QByteArray get = "GET " + kLudo.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    const RawAnswer r = rawExchange(server_.port(), get + "X-Adserve-Scenario: slow\r\n\r\n"
+                                                        + get + "X-Adserve-Scenario: no-fill\r\n\r\n"
+                                                        + get + "X-Adserve-Scenario: dribble\r\nConnection: close\r\n\r\n");
+    QCOMPARE(r.end, RawAnswer::End::Closed);
+    QVERIFY2(r.firstByteMs >= 200, qPrintable(QString::number(r.firstByteMs)));
+    const qsizetype slow = r.bytes.indexOf("X-Adserve-Qa: slow");
+    const qsizetype noFill = r.bytes.indexOf("X-Adserve-Qa: no-fill");
+    const qsizetype dribble = r.bytes.indexOf("X-Adserve-Qa: dribble");
+    QVERIFY2(slow >= 0 && slow < noFill && noFill < dribble, r.bytes.constData());
+    QCOMPARE(r.bytes.count(kLudoBody), 2);
+    QVERIFY(r.bytes.endsWith(kLudoBody));
 }
 
 void QaScenariosTest::resetSeenByClient()
