@@ -29,6 +29,7 @@ qint64 HarReplay::start(QList<Har::Request> requests)
     if (thread_)
         thread_->wait(); // finished: its last act was to say so
     running_ = true;
+    stopping_ = false;
     const qint64 id = ++lastId_;
     total_ = requests.size();
     results_.clear();

@@ -27,6 +27,8 @@ public:
 
     // The replay's id, or 0 when one is still running (or no target is set).
     qint64 start(QList<Har::Request> requests);
+    // Stops a running replay after its current request.
+    void cancel() { stopping_ = true; }
     // {"id","running","requests","done","results":[{"method","target","status","originalStatus","ms","error"}]}
     QJsonObject status() const;
 
@@ -51,7 +53,7 @@ private:
     QList<Result> results_;
     std::unique_ptr<QThread> thread_;
     std::atomic<bool> running_{false};
-    std::atomic<bool> stopping_{false};
+    std::atomic<bool> stopping_{false}; // of the running replay
 };
 
 } // namespace adserve

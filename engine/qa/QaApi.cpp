@@ -173,8 +173,12 @@ HttpReply QaApi::replay(const HttpRequest &request)
 {
     if (request.method == "GET")
         return json(200, replay_.status());
+    if (request.method == "DELETE") {
+        replay_.cancel();
+        return HttpReplies::noContent();
+    }
     if (request.method != "POST")
-        return methodNotAllowed("GET, POST");
+        return methodNotAllowed("GET, POST, DELETE");
     HttpReply problem;
     const auto doc = jsonBody(request, &problem);
     if (!doc)

@@ -13,6 +13,7 @@ namespace adserve {
 //   GET /journal.json?<filter>        every matching entry (an export: no page limit unless asked)
 //   GET /journal.har?<filter>         the matching entries as HAR 1.2
 //   POST /replay (a HAR), GET /replay  sends the HAR's requests again; the last replay's results
+//   DELETE /replay                    stops a running replay after its current request
 class QaApi final : public AdminExtension
 {
 public:

@@ -273,6 +273,21 @@ void QaJournalTest::harImportAndReplay()
         QVERIFY(QJsonDocument(e[QLatin1String("requestHeaders")].toArray()).toJson().contains("X-Adserve-Replay"));
     QCOMPARE(replayed[3][QLatin1String("scenario")].toString(), QStringLiteral("no-fill"));
     QCOMPARE(replayed[3][QLatin1String("status")].toInt(), 204);
+
+    // A replay of slow requests can be stopped; then the next one may start.
+    QJsonArray slow;
+    for (int i = 0; i < 20; ++i)
+        slow.append(QJsonObject{{QStringLiteral("request"),
+                                 QJsonObject{{QStringLiteral("method"), QStringLiteral("GET")},
+                                             {QStringLiteral("url"), kLudo},
+                                             {QStringLiteral("headers"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("X-Adserve-Scenario")},
+                                                                                                {QStringLiteral("value"), QStringLiteral("slow-3s")}}}}}}});
+    const QByteArray slowHar = QJsonDocument(QJsonObject{{QStringLiteral("log"), QJsonObject{{QStringLiteral("entries"), slow}}}}).toJson();
+    QCOMPARE(qaRequest("POST", base() + QStringLiteral("/api/v1/qa/replay"), slowHar).status, 202);
+    QCOMPARE(qaRequest("POST", base() + QStringLiteral("/api/v1/qa/replay"), slowHar).status, 409); // one at a time
+    QCOMPARE(qaRequest("DELETE", base() + QStringLiteral("/api/v1/qa/replay")).status, 204);
+    QTRY_VERIFY_WITH_TIMEOUT(!qaRequest("GET", base() + QStringLiteral("/api/v1/qa/replay")).json()[QLatin1String("running")].toBool(), 5000);
+    QVERIFY(qaRequest("GET", base() + QStringLiteral("/api/v1/qa/replay")).json()[QLatin1String("done")].toInt() < 20);
 }
 
 void QaJournalTest::replayRejectsBadHar_data()
