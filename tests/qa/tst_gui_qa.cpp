@@ -3,6 +3,7 @@
 #include "QaTestServer.h"
 
 #include "server/QaPanel.h"
+#include "server/ScenarioEditor.h"
 #include "session/StudioSession.h"
 
 #include <QComboBox>
@@ -13,6 +14,8 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
+
+#include <QJsonArray>
 
 using namespace adserve;
 
@@ -50,21 +53,41 @@ void QaPanelTest::scenarioFromTheEditorServes()
     panel.show();
 
     auto *name = panel.findChild<QLineEdit *>(QStringLiteral("qaScenarioName"));
-    auto *editor = panel.findChild<QPlainTextEdit *>(QStringLiteral("qaScenarioJson"));
     auto *save = panel.findChild<QPushButton *>(QStringLiteral("qaSaveScenario"));
     auto *active = panel.findChild<QComboBox *>(QStringLiteral("qaActive"));
-    QVERIFY(name && editor && save && active);
+    ScenarioEditor *editor = panel.editor();
+    QVERIFY(name && save && active && editor);
 
-    // A mistake is said, nothing is saved.
+    // A mistake in the JSON view is said, nothing is saved.
     name->setText(QStringLiteral("gui-nofill"));
-    editor->setPlainText(QStringLiteral(R"({"rules":[{"answer":{"noFil":true}}]})"));
+    QVERIFY(editor->showTable(false));
+    editor->json()->setPlainText(QStringLiteral(R"({"rules":[{"answer":{"noFil":true}}]})"));
     QTest::mouseClick(save, Qt::LeftButton);
     QVERIFY2(panel.messageText().contains(QLatin1String("unknown field \"noFil\"")), qPrintable(panel.messageText()));
     QVERIFY(!session.qa()->scenarios().find(QStringLiteral("gui-nofill")));
+    QVERIFY(editor->showTable(true)); // the rule made in JSON shows as a row
+    QCOMPARE(editor->rules()->rowCount(), 1);
 
-    editor->setPlainText(QStringLiteral(R"({"rules":[{"name":"all","answer":{"noFill":true}}]})"));
+    // Built in the rules table: one rule, no fill on deliveries, after 50 ms.
+    editor->rules()->removeRow(0);
+    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("qaAddRule")), Qt::LeftButton);
+    QCOMPARE(editor->rules()->rowCount(), 1);
+    editor->rules()->item(0, ScenarioEditor::Name)->setText(QStringLiteral("all"));
+    qobject_cast<QComboBox *>(editor->rules()->cellWidget(0, ScenarioEditor::Answer))->setCurrentText(QStringLiteral("no fill"));
+    qobject_cast<QComboBox *>(editor->rules()->cellWidget(0, ScenarioEditor::Latency))->setCurrentText(QStringLiteral("fixed"));
+    editor->rules()->item(0, ScenarioEditor::LatencyA)->setText(QStringLiteral("50"));
     QTest::mouseClick(save, Qt::LeftButton);
     QVERIFY2(panel.messageText().contains(QLatin1String("added")), qPrintable(panel.messageText()));
+    const auto saved = session.qa()->scenarios().find(QStringLiteral("gui-nofill"));
+    QVERIFY(saved);
+    QCOMPARE(saved->rules.size(), 1);
+    QCOMPARE(saved->rules[0].path->text(), QStringLiteral("*/delivery"));
+    QVERIFY(saved->rules[0].noFill);
+    QCOMPARE(saved->rules[0].latency.a, 50.0);
+
+    // The JSON view shows what the table holds.
+    QVERIFY(editor->showTable(false));
+    QVERIFY(editor->json()->toPlainText().contains(QLatin1String("\"fixedMs\": 50")));
 
     const QString ludo = QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android");
     QCOMPARE(rawGet(session.server().port(), ludo).status(), 200); // not active yet
@@ -74,6 +97,7 @@ void QaPanelTest::scenarioFromTheEditorServes()
     Q_EMIT active->activated(index);
     const RawAnswer answer = rawGet(session.server().port(), ludo);
     QCOMPARE(answer.status(), 204);
+    QVERIFY2(answer.firstByteMs >= 50, qPrintable(QString::number(answer.firstByteMs)));
     QCOMPARE(answer.header("X-Adserve-Qa"), QByteArray("gui-nofill"));
 
     // The journal view shows it, newest first, with its detail.

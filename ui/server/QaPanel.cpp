@@ -1,5 +1,6 @@
 #include "QaPanel.h"
 
+#include "ScenarioEditor.h"
 #include "qa/Har.h"
 #include "qa/QaMode.h"
 #include "session/StudioSession.h"
@@ -28,14 +29,15 @@ namespace {
 
 constexpr int kJournalRows = 500;
 
-const char *kNewScenario = R"({
-  "description": "",
-  "rules": [
-    {"name": "fail", "when": {"path": "*/delivery"}, "probability": 0.1,
-     "answer": {"status": 500, "body": "{\"error\":\"injected\"}"}}
-  ]
+// What "New" starts from: one delivery in ten fails.
+QJsonObject newScenario()
+{
+    return {{QStringLiteral("rules"),
+             QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("fail")},
+                                    {QStringLiteral("when"), QJsonObject{{QStringLiteral("path"), QStringLiteral("*/delivery")}}},
+                                    {QStringLiteral("probability"), 0.1},
+                                    {QStringLiteral("answer"), QJsonObject{{QStringLiteral("status"), 500}}}}}}};
 }
-)";
 
 } // namespace
 
@@ -46,7 +48,7 @@ QaPanel::QaPanel(StudioSession &session, QWidget *parent)
     , active_(new QComboBox(this))
     , scenarios_(new QListWidget(this))
     , name_(new QLineEdit(this))
-    , editor_(new QPlainTextEdit(this))
+    , editor_(new ScenarioEditor(this))
     , save_(new QPushButton(tr("Save"), this))
     , delete_(new QPushButton(tr("Delete"), this))
     , filter_(new QLineEdit(this))
@@ -59,7 +61,6 @@ QaPanel::QaPanel(StudioSession &session, QWidget *parent)
     active_->setObjectName(QStringLiteral("qaActive"));
     scenarios_->setObjectName(QStringLiteral("qaScenarios"));
     name_->setObjectName(QStringLiteral("qaScenarioName"));
-    editor_->setObjectName(QStringLiteral("qaScenarioJson"));
     save_->setObjectName(QStringLiteral("qaSaveScenario"));
     delete_->setObjectName(QStringLiteral("qaDeleteScenario"));
     filter_->setObjectName(QStringLiteral("qaFilter"));
@@ -128,8 +129,9 @@ QaPanel::QaPanel(StudioSession &session, QWidget *parent)
     connect(newButton, &QPushButton::clicked, this, [this] {
         scenarios_->setCurrentRow(-1);
         name_->clear();
-        editor_->setPlainText(QString::fromUtf8(kNewScenario));
-        editor_->setReadOnly(false);
+        editor_->setScenario(newScenario(), false);
+        save_->setEnabled(true);
+        delete_->setEnabled(true);
         name_->setFocus();
     });
     connect(save_, &QPushButton::clicked, this, &QaPanel::saveScenario);
@@ -202,8 +204,7 @@ void QaPanel::showScenario(const QString &name)
     QJsonObject json = scenario->toJson();
     json.remove(QStringLiteral("name"));
     json.remove(QStringLiteral("builtIn"));
-    editor_->setPlainText(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)));
-    editor_->setReadOnly(scenario->builtIn);
+    editor_->setScenario(json, scenario->builtIn);
     save_->setEnabled(!scenario->builtIn);
     delete_->setEnabled(!scenario->builtIn);
 }
@@ -212,14 +213,13 @@ bool QaPanel::saveScenario()
 {
     if (!qa())
         return false;
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(editor_->toPlainText().toUtf8(), &parseError);
-    if (!doc.isObject()) {
-        say(tr("Not saved: the scenario is not a JSON object (%1 at offset %2).").arg(parseError.errorString()).arg(parseError.offset));
+    QString why;
+    const auto json = editor_->scenario(&why);
+    if (!json) {
+        say(tr("Not saved: %1.").arg(why));
         return false;
     }
-    QString why;
-    auto scenario = Scenario::fromJson(doc.object(), name_->text().trimmed(), &why);
+    auto scenario = Scenario::fromJson(*json, name_->text().trimmed(), &why);
     if (!scenario) {
         say(tr("Not saved: %1.").arg(why));
         return false;

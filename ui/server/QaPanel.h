@@ -13,12 +13,13 @@ class QTableWidget;
 namespace adserve {
 
 class QaMode;
+class ScenarioEditor;
 class StudioSession;
 
 // QA mode in the studio (started with --qa): the scenario every request of the embedded server
-// goes through, an editor of scenarios in their JSON form (README, "QA mode"), and the request
-// journal with a filter, the detail of a request, HAR and JSON export. Without QA mode it says
-// how to turn it on.
+// goes through, an editor of scenarios (ScenarioEditor), and the request journal with a filter,
+// the detail of a request, HAR and JSON export, and HAR replay. Without QA mode it says how to
+// turn it on.
 class QaPanel : public QWidget
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ public:
     // Sends the HAR's requests to the embedded server again (they show in the journal).
     bool replayHar(const QString &file);
     QString messageText() const;
+    ScenarioEditor *editor() const { return editor_; }
 
 Q_SIGNALS:
     void message(const QString &text);
@@ -51,7 +53,7 @@ private:
     QComboBox *active_;
     QListWidget *scenarios_;
     QLineEdit *name_;
-    QPlainTextEdit *editor_;
+    ScenarioEditor *editor_;
     QPushButton *save_, *delete_;
     QLineEdit *filter_;
     QTableWidget *journal_;
