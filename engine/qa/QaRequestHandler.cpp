@@ -80,26 +80,24 @@ HttpReply QaRequestHandler::handle(const HttpRequest &request)
     JournalEntry entry = entryOf(request);
     entry.flags = contract_.check(request);
 
-    HttpReply reply;
-    ScenarioBook::Ptr scenario;
-    bool decided = false;
+    // The scenario the request names, else the active one.
     const QByteArray chosen = headerValue(request, kScenarioHeader);
-    if (chosen.isEmpty()) {
-        scenario = book_.active();
-    } else if (chosen != "none") {
-        scenario = book_.find(QString::fromUtf8(chosen));
-        if (!scenario) {
-            reply = HttpReplies::error(400, QStringLiteral("no QA scenario named \"%1\" (X-Adserve-Scenario; \"none\" "
-                                                           "for the engine's answer)").arg(QString::fromUtf8(chosen)));
-            decided = true;
-        }
-    }
-    const ScenarioRule *rule = scenario && !decided ? scenario->pick(request, *QRandomGenerator::global()) : nullptr;
-    if (!decided)
+    const bool named = !chosen.isEmpty() && chosen != "none";
+    const ScenarioBook::Ptr scenario = chosen.isEmpty() ? book_.active()
+                                       : named          ? book_.find(QString::fromUtf8(chosen))
+                                                        : nullptr;
+    const ScenarioRule *rule = nullptr;
+    HttpReply reply;
+    if (named && !scenario) {
+        reply = HttpReplies::error(400, QStringLiteral("no QA scenario named \"%1\" (X-Adserve-Scenario; \"none\" "
+                                                       "for the engine's answer)").arg(QString::fromUtf8(chosen)));
+        entry.rule = QStringLiteral("unknown scenario");
+    } else {
+        rule = scenario ? scenario->pick(request, *QRandomGenerator::global()) : nullptr;
         reply = rule ? answerOf(*rule, request) : api_.handle(request);
-
+        entry.rule = rule ? ruleLabel(*scenario, *rule) : QStringLiteral("engine");
+    }
     entry.scenario = scenario ? scenario->name : QString();
-    entry.rule = rule ? ruleLabel(*scenario, *rule) : QStringLiteral("engine");
     reply.headers.append({QByteArrayLiteral("X-Adserve-Qa"), scenario ? scenario->name.toUtf8() : QByteArrayLiteral("none")});
     if (rule)
         reply.headers.append({QByteArrayLiteral("X-Adserve-Qa-Rule"), entry.rule.toUtf8()});
