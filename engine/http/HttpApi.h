@@ -5,7 +5,6 @@
 #include "delivery/DeliveryTiming.h"
 
 #include <QByteArray>
-#include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -13,6 +12,8 @@
 #include <QUrlQuery>
 
 #include <memory>
+
+class QTcpSocket;
 
 namespace adserve {
 
@@ -28,8 +29,7 @@ struct HttpRequest
     QByteArray body;
     bool fromStudio = false; // asked by the studio itself, not over the network: full access
     QList<QPair<QByteArray, QByteArray>> headers; // as received (QA mode reads them; shared, not copied)
-    QHostAddress peerAddress;
-    quint16 peerPort = 0;
+    const QTcpSocket *connection = nullptr; // the client's while the request is handled; nullptr: in-process
 };
 
 struct HttpReply

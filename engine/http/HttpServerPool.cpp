@@ -121,8 +121,7 @@ protected:
         HttpRequest apiRequest{methodName(request.method()), url.path(), request.query(),
                                request.value("Authorization"), request.body()};
         apiRequest.headers = request.headers();
-        apiRequest.peerAddress = socket->peerAddress();
-        apiRequest.peerPort = socket->peerPort();
+        apiRequest.connection = socket;
         const HttpReply reply = handler_.handle(apiRequest);
         QElapsedTimer writing;
         writing.start();

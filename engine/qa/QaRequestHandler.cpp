@@ -5,6 +5,7 @@
 #include "http/HttpReplies.h"
 
 #include <QElapsedTimer>
+#include <QTcpSocket>
 
 namespace adserve {
 
@@ -37,7 +38,9 @@ JournalEntry entryOf(const HttpRequest &request)
 {
     JournalEntry entry;
     entry.time = QDateTime::currentDateTimeUtc();
-    entry.client = request.peerAddress.toString() + QLatin1Char(':') + QString::number(request.peerPort);
+    entry.client = request.connection ? request.connection->peerAddress().toString() + QLatin1Char(':')
+                                            + QString::number(request.connection->peerPort())
+                                      : QStringLiteral("in-process");
     entry.method = request.method;
     entry.path = request.path;
     entry.query = request.query.toString(QUrl::FullyEncoded);

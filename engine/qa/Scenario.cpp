@@ -321,10 +321,11 @@ bool ScenarioRule::matches(const HttpRequest &request) const
                 return false;
         }
     }
-    for (const auto &[name, pattern] : headers) {
+    for (const auto &condition : headers) {
+        const QByteArray &name = condition.first;
         const auto it = std::find_if(request.headers.cbegin(), request.headers.cend(),
                                      [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
-        if (it == request.headers.cend() || !pattern.matches(QString::fromUtf8(it->second)))
+        if (it == request.headers.cend() || !condition.second.matches(QString::fromUtf8(it->second)))
             return false;
     }
     return true;
