@@ -305,7 +305,8 @@ void EdgeConnection::answerLater(bool last)
 
 void EdgeConnection::answerWritten(AnswerWriter::Then then, bool last)
 {
-    // writer_ stays until the next one replaces it: this runs inside it.
+    // This runs inside writer_: it stays until the next one replaces it, which happens only
+    // once the call has returned (the next request is served from the event loop).
     phase_ = Phase::Between;
     phaseClock_.restart();
     if (then == AnswerWriter::Then::Reset) {
@@ -320,8 +321,13 @@ void EdgeConnection::answerWritten(AnswerWriter::Then then, bool last)
         close();
         return;
     }
-    serveWhatIsComplete();
-    receive();
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            serveWhatIsComplete();
+            receive();
+        },
+        Qt::QueuedConnection);
 }
 
 void EdgeConnection::refuse(const HttpRejection &rejection)
