@@ -37,13 +37,14 @@ public:
     bool replayHar(const QString &file);
     QString messageText() const;
     ScenarioEditor *editor() const { return editor_; }
+    // Reads the scenarios and the journal again.
+    void reload();
 
 Q_SIGNALS:
     void message(const QString &text);
 
 private:
     QaMode *qa() const;
-    void reload();
     void showScenario(const QString &name);
     void showEntry(int row);
     void say(const QString &text);

@@ -147,13 +147,13 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     layout->addLayout(controls);
     layout->addWidget(top, 1);
     // The load run and QA mode share the lower half.
-    auto *lower = new QTabWidget(this);
-    lower->setObjectName(QStringLiteral("serverTools"));
-    lower->addTab(loadBox, tr("Load run"));
-    auto *qa = new QaPanel(session_, this);
-    lower->addTab(qa, tr("QA mode"));
-    connect(qa, &QaPanel::message, this, &ServerPanel::message);
-    layout->addWidget(lower, 1);
+    tools_ = new QTabWidget(this);
+    tools_->setObjectName(QStringLiteral("serverTools"));
+    tools_->addTab(loadBox, tr("Load run"));
+    qa_ = new QaPanel(session_, this);
+    tools_->addTab(qa_, tr("QA mode"));
+    connect(qa_, &QaPanel::message, this, &ServerPanel::message);
+    layout->addWidget(tools_, 1);
 
     connect(start_, &QPushButton::clicked, this, &ServerPanel::start);
     connect(stop_, &QPushButton::clicked, this, &ServerPanel::stop);
@@ -178,6 +178,11 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     if (session_.isOpen())
         setEndpoint(session_.config().listenAddress.toString(), session_.config().port);
     showState();
+}
+
+void ServerPanel::showQa(bool qa)
+{
+    tools_->setCurrentWidget(qa ? static_cast<QWidget *>(qa_) : tools_->widget(0));
 }
 
 void ServerPanel::setEndpoint(const QString &address, quint16 port)
