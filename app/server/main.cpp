@@ -5,6 +5,7 @@
 #include "changes/Actor.h"
 #include "config/CommandLine.h"
 #include "http/HttpServerPool.h"
+#include "qa/QaMode.h"
 #include "store/CampaignGenerator.h"
 
 #include <QCoreApplication>
@@ -134,19 +135,32 @@ int main(int argc, char *argv[])
     engine->store().setDefaultActor(currentLoginName());
     Metrics metrics;
     HttpApi api(*engine, metrics);
-    HttpServerPool server(api, config->http);
+    // QA mode puts scenarios and the journal in front of the engine: only when asked for.
+    std::unique_ptr<QaMode> qa;
+    if (config->qa.enabled) {
+        qa = QaMode::open(config->qa, *engine, api, &error);
+        if (!qa)
+            return fail(error);
+    }
+    const auto server = qa ? std::make_unique<HttpServerPool>(qa->handler(), config->http)
+                           : std::make_unique<HttpServerPool>(api, config->http);
     // Handled before the server says it listens, so a client that stops it right away
     // still gets a clean shutdown.
     ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, [&](int number) {
         err() << "adserve: signal " << number << ", shutting down" << Qt::endl;
-        server.stop();
+        server->stop();
         app.quit();
     });
-    if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))
+    if (!server->start(config->listenAddress, config->port, config->serverThreads, &error))
         return fail(error);
-    engine->changes().setAddress(server.url());
-    err() << "adserve: loading the campaigns of " << engine->store().describe() << "; " << server.url()
+    engine->changes().setAddress(server->url());
+    if (qa) {
+        qa->setServer(server->address(), server->port(), server->url());
+        err() << "adserve: QA mode is on: scenarios and the request journal in " << qa->folder()
+              << "; not for production" << Qt::endl;
+    }
+    err() << "adserve: loading the campaigns of " << engine->store().describe() << "; " << server->url()
           << " answers /healthz now and /readyz once they are loaded" << Qt::endl;
 
     StoreResult<bool> loaded = StoreResult<bool>::success(false);
@@ -157,7 +171,7 @@ int main(int argc, char *argv[])
     QObject::connect(loader.get(), &QThread::finished, &app, [&] {
         if (!loaded.ok()) {
             err() << "adserve: store " << engine->store().describe() << ": " << loaded.message << Qt::endl;
-            server.stop();
+            server->stop();
             app.exit(1);
             return;
         }
@@ -167,8 +181,8 @@ int main(int argc, char *argv[])
         out << "adserve " << ADSERVE_VERSION << " serving " << index->campaignCount() << " campaigns from "
             << engine->store().describe() << " (loaded in " << QString::number(loadTime.elapsed() / 1000.0, 'f', 1)
             << " s), cache " << engine->cache().backend().describe() << "\n"
-            << "listening on " << server.url() << "\n"
-            << "try: curl '" << server.url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
+            << "listening on " << server->url() << "\n"
+            << "try: curl '" << server->url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
             << Qt::endl;
     });
     loader->start();

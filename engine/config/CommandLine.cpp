@@ -7,7 +7,9 @@
 namespace adserve {
 
 CommandLine::CommandLine(const QString &description)
-    : envFile_(QStringLiteral("env-file"), QStringLiteral("Read settings from <file> (default ./.env)."),
+    : qa_(QStringLiteral("qa"), QStringLiteral("QA mode: scenarios in front of the engine and the request journal; "
+                                              "never in production. [ADSERVE_QA]"))
+    , envFile_(QStringLiteral("env-file"), QStringLiteral("Read settings from <file> (default ./.env)."),
                QStringLiteral("file"), QStringLiteral(".env"))
     , help_({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."))
     , version_(QStringLiteral("version"), QStringLiteral("Show the version."))
@@ -59,6 +61,7 @@ CommandLine::CommandLine(const QString &description)
           QStringLiteral("Time to send a request body (default 30000)."));
     keyed(QStringLiteral("idle-timeout"), QStringLiteral("HTTP_IDLE_TIMEOUT_MS"), QStringLiteral("ms"),
           QStringLiteral("Kept-alive connection idle time (default 60000)."));
+    parser_.addOption(qa_);
     parser_.addOption(envFile_);
     parser_.addOption(help_);
     parser_.addOption(version_);
@@ -95,6 +98,8 @@ std::optional<Config> CommandLine::config(const QStringList &environment, QStrin
         if (parser_.isSet(option) && !readUrlFile(option, key, *values, error))
             return std::nullopt;
     }
+    if (parser_.isSet(qa_))
+        values->insert(QStringLiteral("ADSERVE_QA"), QStringLiteral("true"));
     return ConfigBuilder::build(*values, error);
 }
 

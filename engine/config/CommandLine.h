@@ -35,6 +35,7 @@ private:
     QList<QPair<QCommandLineOption, QString>> keyedOptions_; // option -> configuration key
     // A password belongs in the environment, .env or one of these files, never in a flag.
     QList<QPair<QCommandLineOption, QString>> urlFileOptions_; // option -> configuration key
+    QCommandLineOption qa_;
     QCommandLineOption envFile_;
     QCommandLineOption help_;
     QCommandLineOption version_;

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
@@ -36,6 +37,11 @@ const QString kHttpMaxConnections = QStringLiteral("HTTP_MAX_CONNECTIONS");
 const QString kChangesPoll = QStringLiteral("CHANGES_POLL_MS");
 const QString kChangesRetentionDays = QStringLiteral("CHANGES_RETENTION_DAYS");
 const QString kChangesKeepPerCampaign = QStringLiteral("CHANGES_KEEP_PER_CAMPAIGN");
+const QString kQa = QStringLiteral("ADSERVE_QA");
+const QString kQaDir = QStringLiteral("QA_DIR");
+const QString kQaJournalMaxEntries = QStringLiteral("QA_JOURNAL_MAX_ENTRIES");
+const QString kQaJournalMaxBytes = QStringLiteral("QA_JOURNAL_MAX_BYTES");
+const QString kQaHangMax = QStringLiteral("QA_HANG_MAX_MS");
 
 QString unquote(const QString &raw, bool *ok)
 {
@@ -174,6 +180,13 @@ QList<QPair<QString, QString>> Config::environmentKeys()
                                       "(default 1000)")},
         {kChangesRetentionDays, QStringLiteral("days the change log keeps changes (default 90)")},
         {kChangesKeepPerCampaign, QStringLiteral("changes of each campaign kept however old (default 50)")},
+        {kQa, QStringLiteral("true: QA mode (scenarios in front of the engine, the request journal); never in "
+                             "production (default false)")},
+        {kQaDir, QStringLiteral("QA mode's folder: scenarios and the request journal (default: a qa folder beside "
+                                "the SQLite file)")},
+        {kQaJournalMaxEntries, QStringLiteral("requests the QA journal keeps (default 10000)")},
+        {kQaJournalMaxBytes, QStringLiteral("bytes the QA journal keeps (default 16777216)")},
+        {kQaHangMax, QStringLiteral("the longest a QA \"hang\" holds a connection, in ms (default 60000)")},
     };
 }
 
@@ -309,8 +322,20 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     config.http.idleTimeout =
         std::chrono::milliseconds(bounded(kHttpIdleTimeout, config.http.idleTimeout.count(), 100, 86'400'000));
     config.http.maxConnections = int(bounded(kHttpMaxConnections, config.http.maxConnections, 1, 1'000'000));
+    config.qa.journalMaxEntries = bounded(kQaJournalMaxEntries, config.qa.journalMaxEntries, 1, 1'000'000);
+    config.qa.journalMaxBytes = bounded(kQaJournalMaxBytes, config.qa.journalMaxBytes, 64 * 1024, 1LL << 30);
+    config.qa.hangMaxMs = int(bounded(kQaHangMax, config.qa.hangMaxMs, 100, 3'600'000));
     if (!valid)
         return std::nullopt;
+    const auto qa = parseBool(values, kQa, error);
+    if (!qa)
+        return std::nullopt;
+    config.qa.enabled = *qa;
+    config.qa.dir = values.value(kQaDir).trimmed();
+    if (config.qa.dir.isEmpty()) {
+        const QString store = config.database.isPostgres() ? Config::defaultSqlitePath() : config.database.sqlitePath;
+        config.qa.dir = QFileInfo(store).absolutePath() + QStringLiteral("/qa");
+    }
 
     if (values.contains(kListen) && !parseListen(values.value(kListen), config, error))
         return std::nullopt;

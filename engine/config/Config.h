@@ -3,6 +3,7 @@
 #include "cache/CacheBackend.h"
 #include "changes/ChangeSettings.h"
 #include "http/RequestHead.h"
+#include "qa/QaSettings.h"
 #include "store/DatabaseTarget.h"
 
 #include <QHostAddress>
@@ -32,6 +33,7 @@ struct Config
     FollowerSettings changes;          // CHANGES_POLL_MS, CHANGES_RETENTION_DAYS, CHANGES_KEEP_PER_CAMPAIGN
     HttpLimits http;                   // HTTP_*: what one connection may cost
     QString explainToken;              // ADSERVE_EXPLAIN_TOKEN: read-only access to explain
+    QaSettings qa;                     // ADSERVE_QA (--qa), QA_*: scenarios and the request journal
 
     static QString defaultSqlitePath();
     // The keys a .env file or the environment may set, with their help text.

@@ -166,6 +166,8 @@ void EdgeConnection::evict()
 void EdgeConnection::receive()
 {
     while (client_.bytesAvailable() > 0) {
+        if (phase_ == Phase::Answering)
+            return; // what the client sends meanwhile waits (in Qt's buffer, then the kernel's)
         if (phase_ == Phase::Closing) { // what follows a refused or last request is dropped
             client_.skip(client_.bytesAvailable());
             break;
@@ -182,7 +184,8 @@ void EdgeConnection::receive()
 
 void EdgeConnection::serveWhatIsComplete()
 {
-    while (phase_ != Phase::Closing && !raw_.isEmpty() && client_.bytesToWrite() <= kMaxUnsent) {
+    while (phase_ != Phase::Closing && phase_ != Phase::Answering && !raw_.isEmpty()
+           && client_.bytesToWrite() <= kMaxUnsent) {
         if (phase_ != Phase::Body && !examineHead())
             break;
         if (phase_ == Phase::Body && !examineBody())
@@ -285,8 +288,46 @@ void EdgeConnection::serveRequest(qsizetype bytes)
         close();
         return;
     }
+    if (served_ && served_->hasLaterAnswer())
+        return answerLater(last);
     if (last)
         close();
+}
+
+void EdgeConnection::answerLater(bool last)
+{
+    auto [writer, answer] = served_->takeLaterAnswer();
+    writer_ = std::move(writer);
+    phase_ = Phase::Answering;
+    timer_.stop(); // the writer bounds its own time
+    writer_->start(client_, std::move(answer), [this, last](AnswerWriter::Then then) { answerWritten(then, last); });
+}
+
+void EdgeConnection::answerWritten(AnswerWriter::Then then, bool last)
+{
+    // This runs inside writer_: it stays until the next one replaces it, which happens only
+    // once the call has returned (the next request is served from the event loop).
+    phase_ = Phase::Between;
+    phaseClock_.restart();
+    if (then == AnswerWriter::Then::Reset) {
+        // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        const linger reset{1, 0};
+        ::setsockopt(int(client_.socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        raw_.clear();
+        client_.abort();
+        return;
+    }
+    if (then == AnswerWriter::Then::Close || last) {
+        close();
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            serveWhatIsComplete();
+            receive();
+        },
+        Qt::QueuedConnection);
 }
 
 void EdgeConnection::refuse(const HttpRejection &rejection)
@@ -323,6 +364,8 @@ void EdgeConnection::halfClose()
 void EdgeConnection::armTimer()
 {
     switch (phase_) {
+    case Phase::Answering:
+        return;
     case Phase::Closing: // a refusal's answer is short, a last response may be long
         if (!timer_.isActive())
             timer_.start(refused_ ? std::chrono::milliseconds(kRefusedGraceMs) : limits_.idleTimeout);
@@ -345,6 +388,8 @@ void EdgeConnection::armTimer()
 void EdgeConnection::timedOut()
 {
     switch (phase_) {
+    case Phase::Answering:
+        return;
     case Phase::Closing:
         client_.abort(); // the client does not take its answer
         return;

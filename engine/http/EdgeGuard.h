@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AnswerWriter.h"
 #include "EdgeStats.h"
 #include "RequestHead.h"
 
@@ -12,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace adserve {
@@ -42,6 +44,18 @@ public:
     // Queues the bytes on the client connection as they are, shared rather than copied (a
     // large answer is not copied into the socket's buffer).
     void writeShared(const QByteArray &bytes) { client_.write(bytes); }
+    // The answer to the request being served is `answer`, written by `writer` over time, after
+    // serve() returns; no further request of the client is served meanwhile.
+    void answerLater(std::shared_ptr<AnswerWriter> writer, QByteArray answer)
+    {
+        laterWriter_ = std::move(writer);
+        laterAnswer_ = std::move(answer);
+    }
+    bool hasLaterAnswer() const { return laterWriter_ != nullptr; }
+    std::pair<std::shared_ptr<AnswerWriter>, QByteArray> takeLaterAnswer()
+    {
+        return {std::exchange(laterWriter_, nullptr), std::exchange(laterAnswer_, {})};
+    }
 
 Q_SIGNALS:
     void closeRequested();
@@ -53,6 +67,8 @@ protected:
 private:
     QTcpSocket &client_;
     QByteArray ready_;
+    std::shared_ptr<AnswerWriter> laterWriter_;
+    QByteArray laterAnswer_;
     bool closeAfter_ = false;
     bool http10_ = false;
 };
@@ -89,13 +105,16 @@ public:
     void evict();
 
 private:
-    enum class Phase { Between, Head, Body, Closing };
+    // Answering: an AnswerWriter has the connection; nothing is read or served until it is done.
+    enum class Phase { Between, Head, Body, Answering, Closing };
 
     void receive();
     void serveWhatIsComplete();
     bool examineHead();
     bool examineBody();
     void serveRequest(qsizetype bytes);
+    void answerLater(bool last);
+    void answerWritten(AnswerWriter::Then then, bool last);
     void refuse(const HttpRejection &rejection);
     void close();
     void halfClose();
@@ -107,6 +126,7 @@ private:
     EdgeStats &stats_;
     QTcpSocket client_;
     QPointer<ServedSocket> served_; // QHttpServer deletes it when the client is gone
+    std::shared_ptr<AnswerWriter> writer_; // of the answer being written over time (or the last one)
 
     QByteArray raw_; // received and not served yet: at most one head and body, within the limits
     Phase phase_ = Phase::Between;

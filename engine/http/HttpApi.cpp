@@ -92,6 +92,8 @@ Metrics::Route HttpApi::routeOf(const QString &path) const
         if (path.startsWith(QLatin1String(admin)))
             return Metrics::Route::Admin;
     }
+    if (extension_ && path.startsWith(QLatin1String("/api/v1/") + extension_->prefix()))
+        return Metrics::Route::Admin;
     return Metrics::Route::Other;
 }
 
@@ -361,9 +363,12 @@ HttpReply HttpApi::ready(const HttpRequest &request, Caller caller)
                            : changes.stale()          ? QStringLiteral("stale")
                            : cacheUp                  ? QStringLiteral("ready")
                                                       : QStringLiteral("degraded");
-    return json(storeUp && !tooFarBehind ? 200 : 503, {{QStringLiteral("status"), status},
-                                                       {QStringLiteral("backends"), backends},
-                                                       {QStringLiteral("changes"), changesJson}});
+    QJsonObject body{{QStringLiteral("status"), status},
+                     {QStringLiteral("backends"), backends},
+                     {QStringLiteral("changes"), changesJson}};
+    if (extension_)
+        body.insert(extension_->prefix(), extension_->readiness());
+    return json(storeUp && !tooFarBehind ? 200 : 503, body);
 }
 
 HttpApi::Caller HttpApi::callerOf(const HttpRequest &request) const
@@ -413,6 +418,8 @@ HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
         return changes_->instances(request);
     if (segments.value(0) == QLatin1String("changes"))
         return changes_->changes(request, segments.mid(1));
+    if (extension_ && segments.value(0) == extension_->prefix())
+        return extension_->handle(request, segments.mid(1));
     return notFound(request.path);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AnswerWriter.h"
 #include "Metrics.h"
 #include "delivery/DeliveryTiming.h"
 
@@ -11,6 +12,8 @@
 #include <QUrlQuery>
 
 #include <memory>
+
+class QTcpSocket;
 
 namespace adserve {
 
@@ -25,6 +28,8 @@ struct HttpRequest
     QByteArray authorization; // the Authorization header
     QByteArray body;
     bool fromStudio = false; // asked by the studio itself, not over the network: full access
+    QList<QPair<QByteArray, QByteArray>> headers; // as received (QA mode reads them; shared, not copied)
+    const QTcpSocket *connection = nullptr; // the client's while the request is handled; nullptr: in-process
 };
 
 struct HttpReply
@@ -35,6 +40,20 @@ struct HttpReply
     QByteArray contentType = QByteArrayLiteral("application/json"); // static: no allocation per reply
     int campaigns = -1; // campaigns delivered, for the request log (-1: not a delivery)
     DeliveryTiming timing; // a delivery's stages
+    std::shared_ptr<AnswerWriter> writer; // writes the answer over time (QA mode); null: at once
+};
+
+// Admin routes that live outside HttpApi (QA mode's): under /api/v1/<prefix>, behind the admin
+// token, and a word in /readyz.
+class AdminExtension
+{
+public:
+    virtual ~AdminExtension() = default;
+    virtual QString prefix() const = 0;
+    // `segments`: the path after /api/v1/<prefix>.
+    virtual HttpReply handle(const HttpRequest &request, const QStringList &segments) = 0;
+    // Added to /readyz under the prefix's name.
+    virtual QJsonObject readiness() const = 0;
 };
 
 // Every HTTP route of adserve, independent of the server that carries it, so the same
@@ -52,6 +71,9 @@ public:
     // refuses one before reading it otherwise).
     bool takesBody(QByteArrayView method, QByteArrayView path) const;
     Metrics &metrics() { return metrics_; }
+    // Serves `extension`'s routes from now on; it must outlive this. Null: none. Set while no
+    // server serves this API (before it starts, after it stops).
+    void setExtension(AdminExtension *extension) { extension_ = extension; }
 
 private:
     // Who is asking, from the bearer token: the admin token grants everything, the explain
@@ -78,6 +100,7 @@ private:
     Engine &engine_;
     Metrics &metrics_;
     std::unique_ptr<ChangeApi> changes_; // instances, changes, history and restore
+    AdminExtension *extension_ = nullptr;
 };
 
 } // namespace adserve

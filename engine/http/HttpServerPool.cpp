@@ -1,5 +1,6 @@
 #include "HttpServerPool.h"
 
+#include "ApiRequestHandler.h"
 #include "HttpStatus.h"
 
 #include <QAbstractHttpServer>
@@ -101,27 +102,6 @@ quint16 boundPort(int fd)
                                          : ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
 
-// adserve's routes, as the pool serves them.
-class ApiRequestHandler final : public RequestHandler
-{
-public:
-    explicit ApiRequestHandler(HttpApi &api)
-        : api_(api)
-    {
-    }
-    HttpReply handle(const HttpRequest &request) override { return api_.handle(request); }
-    void answered(const HttpReply &reply, qint64 micros) override
-    {
-        if (reply.campaigns >= 0)
-            api_.metrics().recordAnswerWrite(micros);
-    }
-    bool takesBody(QByteArrayView method, QByteArrayView path) const override { return api_.takesBody(method, path); }
-    EdgeStats &edgeStats() override { return api_.metrics().edge(); }
-
-private:
-    HttpApi &api_;
-};
-
 // Carries requests of one thread's connections to the request handler.
 class ApiHttpServer final : public QAbstractHttpServer
 {
@@ -140,6 +120,8 @@ protected:
         const QUrl url = request.url();
         HttpRequest apiRequest{methodName(request.method()), url.path(), request.query(),
                                request.value("Authorization"), request.body()};
+        apiRequest.headers = request.headers();
+        apiRequest.connection = socket;
         const HttpReply reply = handler_.handle(apiRequest);
         QElapsedTimer writing;
         writing.start();
@@ -152,19 +134,25 @@ protected:
         }
         for (const auto &[name, value] : reply.headers)
             head += name + ": " + value + "\r\n";
-        if (const auto *guarded = qobject_cast<ServedSocket *>(socket)) {
+        auto *guarded = qobject_cast<ServedSocket *>(socket);
+        if (guarded) {
             if (guarded->closesAfterAnswer())
                 head += "Connection: close\r\n";
             else if (guarded->answeringHttp10())
                 head += "Connection: keep-alive\r\n";
         }
         head += "\r\n";
-        socket->write(head);
-        if (request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty()) {
-            if (auto *guarded = qobject_cast<ServedSocket *>(socket))
-                guarded->writeShared(reply.body);
-            else
-                socket->write(reply.body);
+        const bool withBody = request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty();
+        if (reply.writer && guarded) {
+            guarded->answerLater(reply.writer, withBody ? head + reply.body : head);
+        } else {
+            socket->write(head);
+            if (withBody) {
+                if (guarded)
+                    guarded->writeShared(reply.body);
+                else
+                    socket->write(reply.body);
+            }
         }
         handler_.answered(reply, writing.nsecsElapsed() / 1000);
 

@@ -144,7 +144,8 @@ void MainWindow::refreshHealth()
 void MainWindow::showServerState()
 {
     const bool running = session_.isOpen() && session_.server().isRunning();
-    serverState_->setText(running ? tr("● server %1").arg(session_.server().url()) : tr("○ server stopped"));
+    const QString qa = session_.isOpen() && session_.qa() ? tr(" · QA mode") : QString();
+    serverState_->setText((running ? tr("● server %1").arg(session_.server().url()) : tr("○ server stopped")) + qa);
 }
 
 QString MainWindow::statusText() const

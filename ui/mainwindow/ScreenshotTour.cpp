@@ -13,6 +13,7 @@
 #include "instances/InstancesPanel.h"
 #include "lint/LintReportDialog.h"
 #include "server/LoadRun.h"
+#include "server/QaPanel.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
 #include "settings/SettingsDialog.h"
@@ -23,10 +24,12 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QComboBox>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QThread>
 
 namespace adserve::ScreenshotTour {
@@ -203,6 +206,43 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     window.tabs()->setCurrentWidget(instances);
     waitUntil([&] { return !instances->loader()->isRunning() && instances->model()->rowCount() > 0; });
     shoot(instances, QStringLiteral("instances"));
+
+    // QA mode: the same store reopened as with --qa, one delivery in ten failing, a short load run
+    // through it, and the journal.
+    {
+        const Config plain = session.config();
+        Config withQa = plain;
+        QTemporaryDir qaDir;
+        withQa.qa.enabled = true;
+        withQa.qa.dir = qaDir.path();
+        QString why;
+        if (session.open(withQa, &why) && session.qa()) {
+            QString unused;
+            auto flaky = Scenario::fromJson(
+                QJsonDocument::fromJson(R"({"description":"one delivery in ten fails","rules":[
+                    {"name":"fail","when":{"path":"*/delivery"},"probability":0.1,"answer":{"status":500}},
+                    {"name":"slow-android","when":{"params":{"os":"android"}},"latency":{"medianMs":30,"p99Ms":200}}]})")
+                    .object(),
+                QStringLiteral("flaky"), &unused);
+            bool created = false;
+            session.qa()->scenarios().put(*flaky, &created);
+            server = window.server();
+            server->qaPanel()->reload();
+            server->qaPanel()->activate(QStringLiteral("flaky"));
+            server->startLoadRun(60, 2, QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android"));
+            waitUntil([&] { return !server->loadRun()->isRunning(); });
+            server->qaPanel()->refreshJournal();
+            auto *list = server->qaPanel()->findChild<QListWidget *>(QStringLiteral("qaScenarios"));
+            if (const auto items = list->findItems(QStringLiteral("flaky"), Qt::MatchExactly); !items.isEmpty())
+                list->setCurrentItem(items.first());
+            server->showQa(true);
+            window.resize(1400, 1300); // room for the editor and the journal
+            shoot(server, QStringLiteral("server-qa"));
+            window.resize(1400, 860);
+            server->showQa(false);
+        }
+        session.open(plain, &why);
+    }
 
     session.stopServer();
     window.tabs()->setCurrentIndex(0);

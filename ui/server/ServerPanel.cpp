@@ -1,6 +1,7 @@
 #include "ServerPanel.h"
 
 #include "LoadRun.h"
+#include "QaPanel.h"
 #include "common/TimeSeriesChart.h"
 #include "session/StudioSession.h"
 
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QValueAxis>
@@ -144,7 +146,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(top, 1);
-    layout->addWidget(loadBox);
+    // The load run and QA mode share the lower half.
+    tools_ = new QTabWidget(this);
+    tools_->setObjectName(QStringLiteral("serverTools"));
+    tools_->addTab(loadBox, tr("Load run"));
+    qa_ = new QaPanel(session_, this);
+    tools_->addTab(qa_, tr("QA mode"));
+    connect(qa_, &QaPanel::message, this, &ServerPanel::message);
+    layout->addWidget(tools_, 1);
 
     connect(start_, &QPushButton::clicked, this, &ServerPanel::start);
     connect(stop_, &QPushButton::clicked, this, &ServerPanel::stop);
@@ -169,6 +178,11 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     if (session_.isOpen())
         setEndpoint(session_.config().listenAddress.toString(), session_.config().port);
     showState();
+}
+
+void ServerPanel::showQa(bool qa)
+{
+    tools_->setCurrentWidget(qa ? static_cast<QWidget *>(qa_) : tools_->widget(0));
 }
 
 void ServerPanel::setEndpoint(const QString &address, quint16 port)

@@ -12,6 +12,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableWidget;
 class QTimer;
 class QValueAxis;
@@ -19,6 +20,7 @@ class QValueAxis;
 namespace adserve {
 
 class LoadRun;
+class QaPanel;
 class StudioSession;
 class TimeSeriesChart;
 
@@ -38,6 +40,9 @@ public:
     LoadRun *loadRun() const { return load_; }
     QTableWidget *requestLog() const { return log_; }
     QString stateText() const;
+    QaPanel *qaPanel() const { return qa_; }
+    // Brings the QA mode tab (true) or the load run (false) to the front.
+    void showQa(bool qa);
 
 Q_SIGNALS:
     void message(const QString &text);
@@ -64,6 +69,8 @@ private:
     QBarCategoryAxis *histogramAxis_;
     QValueAxis *histogramY_;
     LoadRun *load_;
+    QTabWidget *tools_ = nullptr; // the load run and QA mode
+    QaPanel *qa_ = nullptr;
     QTimer *ticker_;
     std::vector<RequestRecord> pending_; // served since the last tick
 };

@@ -38,19 +38,29 @@ bool StudioSession::open(const Config &config, QString *error)
         Q_EMIT aboutToClose();
         server_->stop();
         server_.reset();
+        qa_.reset();
         api_.reset();
         engine_.reset();
     }
     engine_ = std::move(engine);
     metrics_ = std::make_unique<Metrics>();
     api_ = std::make_unique<HttpApi>(*engine_, *metrics_);
-    server_ = std::make_unique<HttpServerPool>(*api_, engine_->config().http);
+    if (engine_->config().qa.enabled) {
+        QString why;
+        qa_ = QaMode::open(engine_->config().qa, *engine_, *api_, &why);
+        if (!qa_)
+            qWarning("QA mode is off: %s", qPrintable(why));
+    }
+    server_ = qa_ ? std::make_unique<HttpServerPool>(qa_->handler(), engine_->config().http)
+                  : std::make_unique<HttpServerPool>(*api_, engine_->config().http);
     // Records are built on the server threads: queue them to the GUI thread.
     connect(server_.get(), &HttpServerPool::requestServed, this, &StudioSession::requestServed, Qt::QueuedConnection);
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
     // Other instances see in the registry where this one serves, while it does.
     connect(server_.get(), &HttpServerPool::runningChanged, this, [this](bool running) {
         engine_->changes().setAddress(running ? server_->url() : QString());
+        if (running && qa_)
+            qa_->setServer(server_->address(), server_->port(), server_->url());
     });
     Q_EMIT opened();
     if (serving) {

@@ -4,6 +4,7 @@
 #include "http/HttpApi.h"
 #include "http/HttpServerPool.h"
 #include "http/Metrics.h"
+#include "qa/QaMode.h"
 #include "settings/SecretStore.h"
 
 #include <QObject>
@@ -41,6 +42,8 @@ public:
     Engine &engine() { return *engine_; }
     HttpApi &api() { return *api_; }
     HttpServerPool &server() { return *server_; }
+    // QA mode's scenarios and journal when the studio was started with --qa; nullptr otherwise.
+    QaMode *qa() { return qa_.get(); }
     // The completion lists of every panel, kept current across changes and reopens.
     ValueCatalog &valueCatalog() { return *valueCatalog_; }
     // The passwords of the connections, kept out of the settings file.
@@ -64,6 +67,7 @@ private:
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<Metrics> metrics_;
     std::unique_ptr<HttpApi> api_;
+    std::unique_ptr<QaMode> qa_; // after the server stops, before the API goes
     std::unique_ptr<HttpServerPool> server_;
     // Last: destroyed first, while the store its background read uses still exists.
     std::unique_ptr<ValueCatalog> valueCatalog_;
