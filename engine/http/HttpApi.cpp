@@ -1,10 +1,10 @@
 #include "HttpApi.h"
 
+#include "CampaignApi.h"
 #include "ChangeApi.h"
 #include "DeliveryParams.h"
 #include "Engine.h"
 #include "HttpReplies.h"
-#include "model/CampaignJson.h"
 #include "model/JsonValues.h"
 
 #include <QCryptographicHash>
@@ -25,6 +25,7 @@ using HttpReplies::noContent;
 using HttpReplies::notFound;
 using HttpReplies::parseId;
 using HttpReplies::queryParams;
+using HttpReplies::withJsonBody;
 using HttpReplies::storeFailure;
 using HttpReplies::written;
 
@@ -42,33 +43,13 @@ HttpReply deliveredReply(DeliveredBody &&delivered)
     return reply;
 }
 
-// Hands the request body to `handle` as a JSON object, or answers 400 saying why it is not one.
-template<typename Handler>
-HttpReply withJsonBody(const HttpRequest &request, Handler &&handle)
-{
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return error(400, QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
-    if (!doc.isObject())
-        return error(400, QStringLiteral("the body must be a JSON object"));
-    return handle(doc.object());
-}
-
-QJsonObject rulesJson(const QList<TargetRule> &rules)
-{
-    QJsonArray list;
-    for (const TargetRule &r : rules)
-        list.append(CampaignJson::toJson(r));
-    return {{QStringLiteral("rules"), list}};
-}
-
 } // namespace
 
 HttpApi::HttpApi(Engine &engine, Metrics &metrics)
     : engine_(engine)
     , metrics_(metrics)
     , changes_(std::make_unique<ChangeApi>(engine, kAdminWriter))
+    , campaigns_(std::make_unique<CampaignApi>(engine, kAdminWriter))
 {
 }
 
@@ -410,8 +391,13 @@ HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
     if (caller != Caller::Admin)
         return unauthorized();
     const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts).mid(2);
-    if (segments.value(0) == QLatin1String("campaigns"))
-        return campaigns(request, segments.mid(1));
+    if (segments.value(0) == QLatin1String("campaigns")) {
+        if (segments.value(2) == QLatin1String("history")) {
+            if (const auto id = HttpReplies::parseId(segments[1]))
+                return changes_->history(request, *id, segments.mid(3));
+        }
+        return campaigns_->handle(request, segments.mid(1));
+    }
     if (segments.value(0) == QLatin1String("cache"))
         return cacheAdmin(request, segments.mid(1));
     if (segments.value(0) == QLatin1String("instances") && segments.size() == 1)
@@ -421,132 +407,6 @@ HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
     if (extension_ && segments.value(0) == extension_->prefix())
         return extension_->handle(request, segments.mid(1));
     return notFound(request.path);
-}
-
-HttpReply HttpApi::campaigns(const HttpRequest &request, const QStringList &segments)
-{
-    CampaignStore &store = engine_.store();
-    if (segments.isEmpty()) {
-        if (request.method == "GET") {
-            const auto all = store.targeting();
-            if (!all.ok())
-                return storeFailure(all);
-            QJsonArray list;
-            for (const CampaignWithRules &c : all.value)
-                list.append(CampaignJson::toJson(c));
-            return json(200, {{QStringLiteral("campaigns"), list}});
-        }
-        if (request.method == "POST") {
-            return withJsonBody(request, [&](const QJsonObject &body) {
-                QList<FieldError> errors;
-                const auto parsed = CampaignJson::fromJson(body, {}, errors);
-                if (!parsed)
-                    return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
-                const auto created = store.create(*parsed, kAdminWriter);
-                return created.ok() ? written(201, CampaignJson::toJson(created.value), created.changeId)
-                                    : storeFailure(created);
-            });
-        }
-        return methodNotAllowed("GET, POST");
-    }
-
-    const auto id = parseId(segments[0]);
-    if (!id)
-        return error(400, QStringLiteral("\"%1\" is not a campaign id").arg(segments[0]));
-    if (segments.size() > 1) {
-        if (segments[1] == QLatin1String("history"))
-            return changes_->history(request, *id, segments.mid(2));
-        if (segments[1] != QLatin1String("rules") || segments.size() > 3)
-            return notFound(request.path);
-        return rules(request, *id, segments.mid(2));
-    }
-    if (request.method == "GET") {
-        const auto found = store.campaign(*id);
-        return found.ok() ? json(200, CampaignJson::toJson(found.value)) : storeFailure(found);
-    }
-    if (request.method == "PUT" || request.method == "PATCH")
-        return withJsonBody(request, [&](const QJsonObject &object) { return updateCampaign(*id, object); });
-    if (request.method == "DELETE") {
-        const auto removed = store.remove(*id, kAdminWriter);
-        return removed.ok() ? HttpReplies::noContentWritten(removed.changeId) : storeFailure(removed);
-    }
-    return methodNotAllowed("GET, PUT, PATCH, DELETE");
-}
-
-HttpReply HttpApi::updateCampaign(qint64 id, const QJsonObject &object)
-{
-    CampaignStore &store = engine_.store();
-    const auto current = store.campaign(id);
-    if (!current.ok())
-        return storeFailure(current);
-    QList<FieldError> errors;
-    const auto parsed = CampaignJson::fromJson(object, current.value, errors);
-    if (!parsed)
-        return fieldErrors(400, QStringLiteral("invalid campaign"), errors);
-    QDateTime expected;
-    if (object.contains(QLatin1String("updatedAt"))) {
-        expected = QDateTime::fromString(object.value(QLatin1String("updatedAt")).toString(), Qt::ISODateWithMs);
-        if (!expected.isValid())
-            return fieldErrors(400, QStringLiteral("invalid campaign"),
-                               {{QStringLiteral("updatedAt"), QStringLiteral("must be an ISO 8601 time")}});
-    }
-    const auto updated = store.update(*parsed, expected, kAdminWriter);
-    return updated.ok() ? written(200, CampaignJson::toJson(updated.value), updated.changeId) : storeFailure(updated);
-}
-
-HttpReply HttpApi::rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments)
-{
-    CampaignStore &store = engine_.store();
-    if (segments.isEmpty()) {
-        if (request.method == "GET") {
-            const auto found = store.campaign(campaignId);
-            return found.ok() ? json(200, rulesJson(found.value.rules)) : storeFailure(found);
-        }
-        if (request.method == "POST") {
-            return withJsonBody(request, [&](const QJsonObject &body) {
-                QList<FieldError> errors;
-                const auto rule = CampaignJson::ruleFromJson(body, {}, errors);
-                if (!rule)
-                    return fieldErrors(400, QStringLiteral("invalid rule"), errors);
-                const auto added = store.addRule(campaignId, *rule, kAdminWriter);
-                return added.ok() ? written(201, CampaignJson::toJson(added.value), added.changeId) : storeFailure(added);
-            });
-        }
-        if (request.method == "PUT") {
-            return withJsonBody(request, [&](const QJsonObject &body) {
-                const auto current = store.campaign(campaignId);
-                if (!current.ok())
-                    return storeFailure(current);
-                QList<FieldError> errors;
-                const QJsonObject onlyRules{{QStringLiteral("rules"), body.value(QLatin1String("rules"))}};
-                const auto parsed = CampaignJson::fromJson(onlyRules, current.value, errors);
-                if (!parsed)
-                    return fieldErrors(400, QStringLiteral("invalid rules"), errors);
-                const auto updated = store.update(*parsed, {}, kAdminWriter);
-                return updated.ok() ? written(200, rulesJson(updated.value.rules), updated.changeId) : storeFailure(updated);
-            });
-        }
-        return methodNotAllowed("GET, POST, PUT");
-    }
-    const auto ruleId = parseId(segments[0]);
-    if (!ruleId)
-        return error(400, QStringLiteral("\"%1\" is not a rule id").arg(segments[0]));
-    if (request.method == "PUT") {
-        return withJsonBody(request, [&](const QJsonObject &body) {
-            QList<FieldError> errors;
-            auto rule = CampaignJson::ruleFromJson(body, {}, errors);
-            if (!rule)
-                return fieldErrors(400, QStringLiteral("invalid rule"), errors);
-            rule->id = *ruleId;
-            const auto updated = store.updateRule(campaignId, *rule, kAdminWriter);
-            return updated.ok() ? written(200, CampaignJson::toJson(updated.value), updated.changeId) : storeFailure(updated);
-        });
-    }
-    if (request.method == "DELETE") {
-        const auto removed = store.removeRule(campaignId, *ruleId, kAdminWriter);
-        return removed.ok() ? HttpReplies::noContentWritten(removed.changeId) : storeFailure(removed);
-    }
-    return methodNotAllowed("PUT, DELETE");
 }
 
 HttpReply HttpApi::cacheAdmin(const HttpRequest &request, const QStringList &segments)

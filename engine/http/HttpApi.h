@@ -17,6 +17,7 @@ class QTcpSocket;
 
 namespace adserve {
 
+class CampaignApi;
 class ChangeApi;
 class Engine;
 
@@ -91,15 +92,13 @@ private:
     HttpReply ready(const HttpRequest &request, Caller caller);
     HttpReply options(Metrics::Route route, const QString &path) const;
     HttpReply admin(const HttpRequest &request, Caller caller);
-    HttpReply campaigns(const HttpRequest &request, const QStringList &segments);
-    HttpReply rules(const HttpRequest &request, qint64 campaignId, const QStringList &segments);
-    HttpReply updateCampaign(qint64 id, const QJsonObject &changes);
     HttpReply cacheAdmin(const HttpRequest &request, const QStringList &segments);
     HttpReply invalidateCache(QList<qint64> ids);
 
     Engine &engine_;
     Metrics &metrics_;
     std::unique_ptr<ChangeApi> changes_; // instances, changes, history and restore
+    std::unique_ptr<CampaignApi> campaigns_; // campaigns and their rules
     AdminExtension *extension_ = nullptr;
 };
 

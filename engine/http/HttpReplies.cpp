@@ -84,6 +84,21 @@ HttpReply noContentWritten(qint64 changeId)
     return reply;
 }
 
+std::optional<QJsonObject> jsonObjectBody(const HttpRequest &request, HttpReply *problem)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *problem = error(400, QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *problem = error(400, QStringLiteral("the body must be a JSON object"));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
 std::optional<qint64> parseId(const QString &text)
 {
     bool ok = false;

@@ -43,6 +43,18 @@ HttpReply storeFailure(const StoreResult<T> &result)
     return error(503, unavailable(QStringLiteral("store"), result.message));
 }
 
+// The request's body as a JSON object, or nullopt with `problem` set to the 400 that says why.
+std::optional<QJsonObject> jsonObjectBody(const HttpRequest &request, HttpReply *problem);
+
+// Hands the request's body to `handle` as a JSON object, or answers the 400 that says why not.
+template<typename Handler>
+HttpReply withJsonBody(const HttpRequest &request, Handler &&handle)
+{
+    HttpReply problem;
+    const auto body = jsonObjectBody(request, &problem);
+    return body ? handle(*body) : problem;
+}
+
 // A positive id, or nullopt.
 std::optional<qint64> parseId(const QString &text);
 // Query parameters as Go's url.Values reads them: first occurrence wins, '+' is a space.

@@ -12,22 +12,6 @@ using HttpReplies::error;
 using HttpReplies::json;
 using HttpReplies::methodNotAllowed;
 
-// The request's body as a JSON document of the given shape, or the 400 that says why not.
-std::optional<QJsonDocument> jsonBody(const HttpRequest &request, HttpReply *problem)
-{
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *problem = error(400, QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
-        return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        *problem = error(400, QStringLiteral("the body must be a JSON object"));
-        return std::nullopt;
-    }
-    return doc;
-}
-
 HttpReply cannotWrite()
 {
     return error(503, QStringLiteral("the QA folder cannot be written; the server log has the details"));
@@ -90,11 +74,11 @@ HttpReply QaApi::scenarios(const HttpRequest &request, const QStringList &segmen
     }
     if (request.method == "PUT") {
         HttpReply problem;
-        const auto doc = jsonBody(request, &problem);
-        if (!doc)
+        const auto body = HttpReplies::jsonObjectBody(request, &problem);
+        if (!body)
             return problem;
         QString why;
-        auto scenario = Scenario::fromJson(doc->object(), name, &why);
+        auto scenario = Scenario::fromJson(*body, name, &why);
         if (!scenario)
             return error(400, QStringLiteral("invalid scenario: %1").arg(why));
         const QJsonObject written = scenario->toJson();
@@ -127,10 +111,10 @@ HttpReply QaApi::active(const HttpRequest &request)
     if (request.method != "POST")
         return methodNotAllowed("GET, POST");
     HttpReply problem;
-    const auto doc = jsonBody(request, &problem);
-    if (!doc)
+    const auto body = HttpReplies::jsonObjectBody(request, &problem);
+    if (!body)
         return problem;
-    const QJsonValue chosen = doc->object().value(QLatin1String("scenario"));
+    const QJsonValue chosen = body->value(QLatin1String("scenario"));
     if (!chosen.isNull() && !chosen.isString())
         return error(400, QStringLiteral("scenario: a scenario's name, or null for none"));
     if (book_.activate(chosen.toString()) == ScenarioBook::Outcome::NotFound)
@@ -180,11 +164,11 @@ HttpReply QaApi::replay(const HttpRequest &request)
     if (request.method != "POST")
         return methodNotAllowed("GET, POST, DELETE");
     HttpReply problem;
-    const auto doc = jsonBody(request, &problem);
-    if (!doc)
+    const auto body = HttpReplies::jsonObjectBody(request, &problem);
+    if (!body)
         return problem;
     QString why;
-    auto requests = Har::requests(*doc, &why);
+    auto requests = Har::requests(QJsonDocument(*body), &why);
     if (!requests)
         return error(400, why);
     const qint64 count = requests->size();
