@@ -1,22 +1,21 @@
 #include "ContractCheck.h"
 
-#include "store/ValueLists.h"
+#include "model/ValueHints.h"
 
 namespace adserve {
 
 namespace {
 constexpr qsizetype kMaxValue = 256; // what the delivery routes accept
-}
 
-ContractCheck::ContractCheck()
+// Matching ignores case, so "us" is as good as "US"; names and aliases ("Canada") are not codes.
+bool isKnown(Dimension dimension, const QString &value)
 {
-    for (const ValueLists::Country &c : ValueLists::countries())
-        countries_.insert(c.code.toUpper());
-    for (const QString &os : ValueLists::operatingSystems())
-        systems_.insert(os.toCaseFolded());
+    const auto form = ValueHints::shipped().hint(dimension, value).form;
+    return form == ValueHints::Form::Usual || form == ValueHints::Form::CaseVariant;
+}
 }
 
-QList<ContractFlag> ContractCheck::check(const HttpRequest &request) const
+QList<ContractFlag> ContractCheck::check(const HttpRequest &request)
 {
     QList<ContractFlag> flags;
     if (request.path != QLatin1String("/v1/delivery") && request.path != QLatin1String("/api/v1/delivery"))
@@ -41,9 +40,9 @@ QList<ContractFlag> ContractCheck::check(const HttpRequest &request) const
         }
         if (v.isEmpty())
             continue; // reported as missing below
-        if (name == QLatin1String("country") && !countries_.contains(v.toUpper()))
+        if (name == QLatin1String("country") && !isKnown(Dimension::Country, v))
             flags.append({name, QStringLiteral("\"%1\" is not an ISO 3166-1 alpha-2 country code").arg(v)});
-        else if (name == QLatin1String("os") && !systems_.contains(v.toCaseFolded()))
+        else if (name == QLatin1String("os") && !isKnown(Dimension::Os, v))
             flags.append({name, QStringLiteral("\"%1\" is not a known OS name").arg(v)});
         else if (name == QLatin1String("limit") && v.toLongLong() < 1)
             flags.append({name, QStringLiteral("\"%1\" is not a whole number from 1").arg(v)});

@@ -2,7 +2,6 @@
 
 #include "http/HttpApi.h"
 
-#include <QSet>
 #include <QString>
 
 namespace adserve {
@@ -18,16 +17,11 @@ struct ContractFlag
 // contract, whatever the engine or a scenario answers: required parameters (app, country, os)
 // present and not blank, no unknown or repeated parameters, country an ISO 3166-1 alpha-2
 // code, os a known OS name (resources/values), limit a whole number from 1, no value over
-// 256 characters. Other paths are not checked. Thread-safe (read-only after construction).
+// 256 characters. Other paths are not checked. Stateless, so any thread may use it.
 class ContractCheck
 {
 public:
-    ContractCheck();
-    QList<ContractFlag> check(const HttpRequest &request) const;
-
-private:
-    QSet<QString> countries_; // upper-case codes
-    QSet<QString> systems_;   // case-folded names
+    static QList<ContractFlag> check(const HttpRequest &request);
 };
 
 } // namespace adserve

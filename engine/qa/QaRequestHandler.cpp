@@ -81,7 +81,7 @@ HttpReply QaRequestHandler::handle(const HttpRequest &request)
     QElapsedTimer clock;
     clock.start();
     JournalEntry entry = entryOf(request);
-    entry.flags = contract_.check(request);
+    entry.flags = ContractCheck::check(request);
 
     // The scenario the request names, else the active one.
     const QByteArray chosen = headerValue(request, kScenarioHeader);

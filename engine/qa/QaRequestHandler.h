@@ -32,7 +32,6 @@ private:
     Engine &engine_;
     ScenarioBook &book_;
     RequestJournal &journal_;
-    const ContractCheck contract_;
     const int hangMaxMs_;
 };
 
