@@ -10,6 +10,7 @@
 #include "campaigns/CampaignsPanel.h"
 #include "campaigns/ValueListEditor.h"
 #include "common/BackgroundJob.h"
+#include "common/ElidedLabel.h"
 #include "common/TextTableModel.h"
 #include "lint/LintReportDialog.h"
 #include "lint/TargetingWarnings.h"
@@ -36,16 +37,7 @@ class TestLint : public StudioTestCase
     CampaignEditor *editor() { return panel()->editor(); }
     TargetingWarnings *warnings() { return editor()->findChild<TargetingWarnings *>(QStringLiteral("targetingWarnings")); }
     // The whole message (the line may cut it to its width).
-    QString warningText()
-    {
-        const QList<LintFinding> &findings = warnings()->findings();
-        const auto shown = std::find_if(findings.cbegin(), findings.cend(), [](const LintFinding &f) { return f.fixable; });
-        const QString text = warnings()->findChild<QLabel *>(QStringLiteral("targetingWarningText"))->text();
-        if (findings.isEmpty())
-            return text;
-        const QString whole = shown != findings.cend() ? shown->message : findings.first().message;
-        return whole.startsWith(QString(text).remove(QChar(0x2026))) ? whole : text;
-    }
+    QString warningText() { return warnings()->findChild<ElidedLabel *>(QStringLiteral("targetingWarningText"))->fullText(); }
     ValueListEditor *list(const QString &name) { return editor()->findChild<ValueListEditor *>(name); }
 
     void addValue(const QString &listName, const QString &value)

@@ -3,6 +3,7 @@
 #include "FieldErrorLabel.h"
 #include "ServingStatusLabel.h"
 #include "ValueListEditor.h"
+#include "common/Tones.h"
 #include "common/ValueCatalog.h"
 #include "lint/TargetingWarnings.h"
 #include "model/CampaignValidator.h"
@@ -11,6 +12,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGridLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -125,12 +127,14 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     const auto addField = [&](const QString &label, QWidget *field, const QString &key) {
         auto *error = new FieldErrorLabel(key, this);
         errors_.insert(key, error);
+        fieldOrder_.append({key, field});
         form->addRow(label, withError(field, error));
     };
     addField(tr("Code"), code_, QStringLiteral("code"));
     addField(tr("Name"), name_, QStringLiteral("name"));
     addField(tr("Image URL"), image_, QStringLiteral("image"));
     addField(tr("CTA"), cta_, QStringLiteral("cta"));
+    statusRow->setFocusProxy(status_);
     addField(tr("Status"), statusRow, QStringLiteral("status"));
 
     // Targeting and serving times as tabs: together they are taller than the editor's
@@ -172,7 +176,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     conflictText_->setWordWrap(true);
     conflictLayout->addWidget(conflictText_, 1);
     conflictLayout->addWidget(reloadButton);
-    conflict_->setStyleSheet(QStringLiteral("background: #fff3cd"));
+    conflict_->setStyleSheet(Tones::tintStyle(Tones::Warn));
     conflict_->setVisible(false);
     connect(reloadButton, &QPushButton::clicked, this, &CampaignEditor::reload);
 
@@ -181,14 +185,17 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
         auto *button = new QToolButton(this);
         button->setObjectName(name);
         button->setDefaultAction(action);
+        action->setObjectName(name + QStringLiteral("Edit"));
         action->setShortcut(shortcut);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
         return button;
     };
+    undoAction_ = undo_->createUndoAction(this, tr("Undo"));
+    redoAction_ = undo_->createRedoAction(this, tr("Redo"));
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(historyButton(QStringLiteral("undo"), undo_->createUndoAction(this, tr("Undo")), QKeySequence::Undo));
-    buttons->addWidget(historyButton(QStringLiteral("redo"), undo_->createRedoAction(this, tr("Redo")), QKeySequence::Redo));
+    buttons->addWidget(historyButton(QStringLiteral("undo"), undoAction_, QKeySequence::Undo));
+    buttons->addWidget(historyButton(QStringLiteral("redo"), redoAction_, QKeySequence::Redo));
     buttons->addStretch(1);
     buttons->addWidget(revert_);
     buttons->addWidget(save_);
@@ -219,8 +226,37 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) {
         save_->setEnabled(loaded_);
         revert_->setEnabled(!clean);
+        showTitle();
+        Q_EMIT modifiedChanged(isDirty());
     });
+    // The editor's undo, not a text box's own, wherever the focus is in the editor: the
+    // editor's history holds every edit (typing included), a box's only its own text.
+    for (QWidget *child : findChildren<QWidget *>())
+        child->installEventFilter(this);
     clear();
+}
+
+bool CampaignEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo))
+            return true; // not taken by the box: the editor's shortcut fires
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+QString CampaignEditor::documentName() const
+{
+    if (!loaded_)
+        return {};
+    const QString code = code_->text().trimmed();
+    return code.isEmpty() ? tr("New campaign") : code;
+}
+
+void CampaignEditor::showTitle()
+{
+    title_->setText(isDirty() ? tr("%1 — <i>modified</i>").arg(headline_) : headline_);
 }
 
 CampaignEditor::~CampaignEditor()
@@ -252,11 +288,11 @@ void CampaignEditor::load(const CampaignWithRules &campaign)
                 list.append(value);
         }
     }
-    title_->setText(campaign.campaign.id
-                        ? tr("<b>Campaign %1</b> — updated %2")
-                              .arg(campaign.campaign.id)
-                              .arg(QLocale().toString(campaign.campaign.updatedAt.toLocalTime(), QLocale::ShortFormat))
-                        : tr("<b>New campaign</b> (not saved yet)"));
+    headline_ = campaign.campaign.id
+                    ? tr("<b>Campaign %1</b> — updated %2")
+                          .arg(campaign.campaign.id)
+                          .arg(QLocale().toString(campaign.campaign.updatedAt.toLocalTime(), QLocale::ShortFormat))
+                    : tr("<b>New campaign</b> (not saved yet)");
     conflict_->setVisible(false);
     setEnabled(true);
     undo_->clear();
@@ -264,6 +300,8 @@ void CampaignEditor::load(const CampaignWithRules &campaign)
     undo_->setClean();
     save_->setEnabled(true);
     revert_->setEnabled(false);
+    showTitle();
+    Q_EMIT modifiedChanged(false);
     validate();
 }
 
@@ -297,7 +335,9 @@ void CampaignEditor::clear()
     loaded_ = false;
     undo_->clear();
     setState({});
-    title_->setText(tr("Select a campaign, or add one."));
+    headline_ = tr("Select a campaign, or add one.");
+    showTitle();
+    Q_EMIT modifiedChanged(false);
     conflict_->setVisible(false);
     showErrors({});
     setEnabled(false);
@@ -448,17 +488,17 @@ void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &
 
 QString CampaignEditor::fieldError(const QString &field) const
 {
-    if (const QLabel *label = errors_.value(field))
-        return label->text();
-    if (const QLabel *label = serving_->errorLabel(field))
-        return label->text();
+    if (const FieldErrorLabel *label = errors_.value(field))
+        return label->message();
+    if (const FieldErrorLabel *label = serving_->errorLabel(field))
+        return label->message();
     for (Dimension d : kDimensions) {
         for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
             if (field == listName(d, t))
-                return list(d, t)->findChild<QLabel *>(QStringLiteral("fieldError"))->text();
+                return list(d, t)->error();
         }
     }
-    return general_->text();
+    return general_->message();
 }
 
 QString CampaignEditor::conflictMessage() const
@@ -468,8 +508,12 @@ QString CampaignEditor::conflictMessage() const
 
 bool CampaignEditor::save()
 {
-    if (!loaded_ || !validate())
+    if (!loaded_)
         return false;
+    if (!validate()) {
+        focusFirstError();
+        return false;
+    }
     const CampaignWithRules c = edited();
     CampaignStore &store = session_.engine().store();
     const auto result = c.campaign.id ? store.update(c, original_.campaign.updatedAt) : store.create(c);
@@ -489,6 +533,29 @@ bool CampaignEditor::save()
     load(result.value);
     Q_EMIT saved(result.value.campaign.id, result.changeId);
     return true;
+}
+
+void CampaignEditor::focusFirstError()
+{
+    for (const auto &[key, field] : std::as_const(fieldOrder_)) {
+        if (!errors_.value(key)->message().isEmpty()) {
+            field->setFocus(Qt::OtherFocusReason);
+            return;
+        }
+    }
+    for (Dimension d : kDimensions) {
+        for (RuleType t : {RuleType::Include, RuleType::Exclude}) {
+            if (!list(d, t)->error().isEmpty()) {
+                tabs_->setCurrentIndex(0);
+                list(d, t)->input()->setFocus(Qt::OtherFocusReason);
+                return;
+            }
+        }
+    }
+    if (QWidget *field = serving_->firstFieldWithError()) {
+        tabs_->setCurrentWidget(serving_);
+        field->setFocus(Qt::OtherFocusReason);
+    }
 }
 
 void CampaignEditor::reload()

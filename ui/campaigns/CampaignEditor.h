@@ -10,6 +10,7 @@
 
 #include <array>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -69,10 +70,20 @@ public:
     // Shown field messages, "" when none: for tests and tooltips.
     QString fieldError(const QString &field) const;
     QString conflictMessage() const;
+    // What is being edited, for the window's title: the code as typed ("" when nothing is).
+    QString documentName() const;
+    // The editor's own undo and redo (Ctrl+Z, Ctrl+Shift+Z anywhere in the editor), for menus.
+    QAction *undoAction() const { return undoAction_; }
+    QAction *redoAction() const { return redoAction_; }
 
 Q_SIGNALS:
     // Saved as change `changeId` of the change log.
     void saved(qint64 campaignId, qint64 changeId);
+    // Edits made or all undone, saved, reverted, another campaign loaded.
+    void modifiedChanged(bool modified);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     friend class EditorStateCommand;
@@ -80,6 +91,10 @@ private:
     void formEdited(int mergeKey);
     // Shows the messages at the fields; true when there are none.
     bool validate();
+    // Save with messages: the focus goes to the first field with one (its tab shown).
+    void focusFirstError();
+    // The headline, marked while there are unsaved edits.
+    void showTitle();
     void showErrors(const QList<FieldError> &errors, const QString &general = {});
     void setState(const EditorState &state);
     ValueListEditor *list(Dimension d, RuleType t) const { return lists_[size_t(d)][t == RuleType::Include ? 0 : 1]; }
@@ -94,10 +109,12 @@ private:
     mutable QList<std::pair<Dimension, RuleType>> ruleOrigins_;
 
     QLabel *title_;
+    QString headline_;
     QLineEdit *code_, *name_, *image_, *cta_;
     QComboBox *status_;
     ServingStatusLabel *servingStatus_;
     QHash<QString, FieldErrorLabel *> errors_;
+    QList<std::pair<QString, QWidget *>> fieldOrder_; // the form's fields, top to bottom, by error key
     QTabWidget *tabs_; // targeting, serving times
     std::array<std::array<ValueListEditor *, 2>, kDimensionCount> lists_{};
     ServingTimesEditor *serving_;
@@ -107,6 +124,8 @@ private:
     QLabel *conflictText_;
     QPushButton *save_, *revert_;
     QUndoStack *undo_;
+    QAction *undoAction_;
+    QAction *redoAction_;
 };
 
 } // namespace adserve

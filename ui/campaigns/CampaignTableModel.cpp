@@ -2,6 +2,7 @@
 
 #include "Engine.h"
 #include "common/BackgroundJob.h"
+#include "common/Tones.h"
 
 #include <QBrush>
 #include <QColor>
@@ -222,7 +223,7 @@ QVariant CampaignTableModel::data(const QModelIndex &index, int role) const
     if (role == kIdRole)
         return c.campaign.id;
     if (role == Qt::ForegroundRole && c.campaign.status != kStatusActive)
-        return QBrush(QColor(0x80, 0x80, 0x80));
+        return QBrush(Tones::text(Tones::Muted));
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (Column(index.column())) {

@@ -1,21 +1,14 @@
 #include "FieldErrorLabel.h"
 
+#include "common/Tones.h"
+
 namespace adserve {
 
 FieldErrorLabel::FieldErrorLabel(const QString &field, QWidget *parent)
-    : QLabel(parent)
+    : ElidedLabel(parent)
 {
     setObjectName(field + QStringLiteral("Error"));
-    setStyleSheet(QStringLiteral("color: #b00020"));
-    // A long message wraps rather than widening the editor.
-    setWordWrap(true);
-    setVisible(false);
-}
-
-void FieldErrorLabel::setMessage(const QString &message)
-{
-    setText(message);
-    setVisible(!message.isEmpty());
+    Tones::setTextTone(this, Tones::Bad);
 }
 
 } // namespace adserve

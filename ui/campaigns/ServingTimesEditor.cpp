@@ -167,6 +167,17 @@ FieldErrorLabel *ServingTimesEditor::addError(const QString &field)
     return label;
 }
 
+QWidget *ServingTimesEditor::firstFieldWithError() const
+{
+    const std::pair<const char *, QWidget *> fields[] = {
+        {"priority", priority_}, {"flightEnd", end_}, {"dayParting.timeZone", timeZone_}, {"dayParting.hours", grid_}};
+    for (const auto &[key, field] : fields) {
+        if (!errors_.value(QLatin1String(key))->message().isEmpty())
+            return field;
+    }
+    return nullptr;
+}
+
 ServingFields ServingTimesEditor::fields() const
 {
     ServingFields fields;
@@ -204,7 +215,7 @@ bool ServingTimesEditor::takeErrors(QHash<QString, QStringList> &byField)
         it.value()->setMessage(text);
         any = any || !text.isEmpty();
     }
-    hoursText_->setVisible(errors_.value(QStringLiteral("dayParting.hours"))->text().isEmpty());
+    hoursText_->setVisible(errors_.value(QStringLiteral("dayParting.hours"))->message().isEmpty());
     return any;
 }
 

@@ -50,6 +50,8 @@ public:
     bool takeErrors(QHash<QString, QStringList> &byField);
     // The label showing `field`'s messages; null when the field is not this editor's.
     const FieldErrorLabel *errorLabel(const QString &field) const { return errors_.value(field); }
+    // The first field, top to bottom, with a message; null when none has.
+    QWidget *firstFieldWithError() const;
 
 Q_SIGNALS:
     // The user changed a field: `mergeKey` from MergeKey, or -1 for a step of its own (a

@@ -1,5 +1,6 @@
 #include "ValueListEditor.h"
 
+#include "FieldErrorLabel.h"
 #include "model/Campaign.h"
 
 #include <QHBoxLayout>
@@ -16,20 +17,17 @@ ValueListEditor::ValueListEditor(const QString &title, QCompleter *completer, QW
     : QWidget(parent)
     , input_(new QLineEdit(this))
     , list_(new QListWidget(this))
-    , error_(new QLabel(this))
+    , error_(new FieldErrorLabel(QStringLiteral("field"), this))
 {
     input_->setObjectName(QStringLiteral("valueInput"));
     list_->setObjectName(QStringLiteral("values"));
-    error_->setObjectName(QStringLiteral("fieldError"));
     input_->setPlaceholderText(tr("add a value, Enter"));
     input_->setCompleter(completer);
     list_->setFlow(QListView::LeftToRight);
     list_->setWrapping(true);
     list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     list_->setMaximumHeight(64);
-    error_->setStyleSheet(QStringLiteral("color: #b00020"));
-    error_->setVisible(false);
-
+    
     auto *remove = new QPushButton(tr("Remove"), this);
     remove->setObjectName(QStringLiteral("removeValue"));
     auto *header = new QHBoxLayout;
@@ -67,8 +65,17 @@ void ValueListEditor::setValues(const QStringList &values)
 
 void ValueListEditor::setError(const QString &message)
 {
-    error_->setText(message);
-    error_->setVisible(!message.isEmpty());
+    error_->setMessage(message);
+}
+
+QString ValueListEditor::error() const
+{
+    return error_->message();
+}
+
+QWidget *ValueListEditor::input() const
+{
+    return input_;
 }
 
 void ValueListEditor::addFromInput()

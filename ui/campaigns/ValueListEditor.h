@@ -10,6 +10,8 @@ class QListWidget;
 
 namespace adserve {
 
+class FieldErrorLabel;
+
 // One targeting list (say, the INCLUDE countries): values as chips in a list, an input
 // that completes from known values (Enter adds, comma-separated input adds several), and
 // a message line for validation errors.
@@ -23,6 +25,9 @@ public:
     QStringList values() const;
     void setValues(const QStringList &values);
     void setError(const QString &message);
+    QString error() const;
+    // The input where values are typed: where the focus goes to fix this list.
+    QWidget *input() const;
 
 Q_SIGNALS:
     void changed();
@@ -33,7 +38,7 @@ private:
 
     QLineEdit *input_;
     QListWidget *list_;
-    QLabel *error_;
+    FieldErrorLabel *error_;
 };
 
 } // namespace adserve

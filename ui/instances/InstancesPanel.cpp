@@ -3,6 +3,7 @@
 #include "common/BackgroundJob.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
+#include "common/Tones.h"
 #include "session/StudioSession.h"
 
 #include <QHeaderView>
@@ -121,12 +122,12 @@ void InstancesPanel::show(const QList<InstanceRecord> &instances, qint64 newestC
         QColor background;
         if (r.gone) {
             state = tr("gone");
-            background = QColor(0xee, 0xee, 0xee);
+            background = Tones::tint(Tones::Muted);
         } else if (!r.appliedChangeId) {
             state = tr("starting");
         } else if (r.behindChanges > 0 || !r.problem.isEmpty()) {
             state = tr("stale");
-            background = QColor(0xff, 0xe4, 0xc4);
+            background = Tones::tint(Tones::Warn);
         }
         if (!r.gone) {
             ++running;

@@ -6,6 +6,7 @@
 #include "common/JobProgress.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
+#include "common/Tones.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -161,7 +162,7 @@ void LintReportDialog::showReport()
             continue;
         const LintFinding &f = row.finding;
         rows.append({{row.campaignCode, dimensionName(f.dimension), f.value, f.suggestion, f.message},
-                     f.fixable ? QColor() : QColor(0xf4, 0xf4, 0xf4)});
+                     f.fixable ? QColor() : Tones::tint(Tones::Muted)});
         shownRows_.append(i);
     }
     table_->setRows(std::move(rows));

@@ -1,9 +1,10 @@
 #include "TargetingWarnings.h"
 
+#include "common/ElidedLabel.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QResizeEvent>
 #include <QStyle>
 #include <QToolButton>
 
@@ -12,7 +13,7 @@ namespace adserve {
 TargetingWarnings::TargetingWarnings(QWidget *parent)
     : QWidget(parent)
     , icon_(new QLabel(this))
-    , text_(new QLabel(this))
+    , text_(new ElidedLabel(this))
     , fix_(new QToolButton(this))
     , all_(new QToolButton(this))
 {
@@ -24,7 +25,6 @@ TargetingWarnings::TargetingWarnings(QWidget *parent)
     icon_->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
     icon_->setFixedWidth(iconSize);
     fix_->setText(tr("Fix"));
-    text_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long messages are cut, not widening the editor
     all_->setPopupMode(QToolButton::InstantPopup);
     all_->setMenu(new QMenu(all_));
 
@@ -82,10 +82,8 @@ void TargetingWarnings::refresh()
     const auto first = std::find_if(findings_.cbegin(), findings_.cend(), [](const LintFinding &f) { return f.fixable; });
     const LintFinding *shown = first != findings_.cend() ? &*first : findings_.isEmpty() ? nullptr : &findings_.first();
     icon_->setVisible(shown != nullptr);
-    message_ = shown ? shown->message : tr("No targeting warnings");
-    fitMessage();
-    text_->setToolTip(shown ? tr("%1\n(a warning, not an error: the campaign can be saved as it is)").arg(shown->message)
-                            : QString());
+    text_->setToolTipNote(shown ? tr("(a warning, not an error: the campaign can be saved as it is)") : QString());
+    text_->setFullText(shown ? shown->message : tr("No targeting warnings"));
     text_->setStyleSheet(shown ? QString() : QStringLiteral("color: palette(mid)"));
     fix_->setVisible(shown && shown->fixable);
     fix_->setToolTip(shown && shown->fixable ? (shown->suggestion.isEmpty() ? tr("Remove \"%1\"").arg(shown->value)
@@ -107,21 +105,6 @@ void TargetingWarnings::refresh()
         menu->addSeparator();
         menu->addAction(tr("Fix all"), this, &TargetingWarnings::fixAll)->setObjectName(QStringLiteral("fixAllTargetingWarnings"));
     }
-}
-
-} // namespace adserve
-
-namespace adserve {
-
-void TargetingWarnings::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    fitMessage();
-}
-
-void TargetingWarnings::fitMessage()
-{
-    text_->setText(text_->fontMetrics().elidedText(message_, Qt::ElideRight, std::max(text_->width(), 80)));
 }
 
 } // namespace adserve

@@ -9,6 +9,8 @@ class QToolButton;
 
 namespace adserve {
 
+class ElidedLabel;
+
 // The linter's findings on the targeting being edited, in one line of constant height (it
 // never pushes the fields below): the first finding with a one-click Fix, and a menu with
 // every finding, each with its fix, and "Fix all". Fixing hands the fixed rules back.
@@ -29,19 +31,13 @@ Q_SIGNALS:
     // The rules with a fix made: the editor shows them (an undoable edit).
     void fixed(const QList<TargetRule> &rules);
 
-protected:
-    void resizeEvent(QResizeEvent *event) override;
-
 private:
     void refresh();
-    // The message in the room the line has, cut with "…" (whole in its tooltip).
-    void fitMessage();
 
     QList<TargetRule> rules_;
     QList<LintFinding> findings_;
     QLabel *icon_;
-    QLabel *text_;
-    QString message_;
+    ElidedLabel *text_;
     QToolButton *fix_;
     QToolButton *all_;
 };

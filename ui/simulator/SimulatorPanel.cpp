@@ -5,6 +5,7 @@
 #include "common/JobProgress.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
+#include "common/Tones.h"
 #include "common/ValueCatalog.h"
 #include "http/DeliveryParams.h"
 #include "session/StudioSession.h"
@@ -51,9 +52,9 @@ TextRow explainRow(const Decision &d)
         cells.append(QString());
     cells.append(d.summary());
     // Ranked out qualified: amber, between delivered and rejected.
-    const QColor background = d.matched() ? QColor(0xe8, 0xf5, 0xe9)
-                              : d.verdict == Decision::Verdict::RankedOut ? QColor(0xff, 0xf3, 0xe0)
-                                                                          : QColor(0xff, 0xeb, 0xee);
+    const QColor background = Tones::tint(d.matched()                                ? Tones::Good
+                                          : d.verdict == Decision::Verdict::RankedOut ? Tones::Warn
+                                                                                      : Tones::Bad);
     return {cells, background};
 }
 
@@ -384,7 +385,7 @@ void SimulatorPanel::simulate()
             simulation->delivered.append({{fragment.value(QStringLiteral("cid")).toString(),
                                            fragment.value(QStringLiteral("img")).toString(),
                                            fragment.value(QStringLiteral("cta")).toString(), cached ? tr("cache") : tr("store")},
-                                          cached ? QColor(0xe3, 0xf2, 0xfd) : QColor(0xff, 0xf8, 0xe1)});
+                                          Tones::tint(cached ? Tones::Info : Tones::Warn)});
         }
         simulation->bodyShown = QString::fromUtf8(simulation->body);
         simulation->bodyCut = simulation->bodyShown.size() > kMaxBodyChars;

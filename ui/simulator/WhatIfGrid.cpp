@@ -1,5 +1,6 @@
 #include "WhatIfGrid.h"
 
+#include "common/Tones.h"
 #include "session/StudioSession.h"
 #include "targeting/DecisionWording.h"
 
@@ -36,13 +37,15 @@ QStringList withValue(QStringList values, const QString &value)
     return values;
 }
 
-// White (nothing delivered) to a saturated green (the most delivered in the grid).
+// Grey (nothing delivered) to a strong green (the most delivered in the grid), translucent
+// so it reads over a light and a dark base.
 QColor heat(int count, int max)
 {
     if (count == 0 || max == 0)
-        return QColor(0xf4, 0xf4, 0xf4);
-    const double t = double(count) / double(max);
-    return QColor::fromHsvF(0.33, 0.15 + 0.65 * t, 0.95 - 0.25 * t);
+        return Tones::tint(Tones::Muted);
+    QColor green = Tones::tint(Tones::Good);
+    green.setAlphaF(0.15 + 0.6 * double(count) / double(max));
+    return green;
 }
 
 constexpr qsizetype kMaxChoices = 2000; // as the simulator's why-not choice
@@ -249,7 +252,7 @@ void WhatIfGrid::fillFocused(int row, int column, const Decision &decision)
     item->setData(CountRole, qlonglong(decision.matched() ? 1 : 0));
     item->setData(BlockedByRole, blockedBy);
     item->setToolTip(decision.campaignId ? decision.summary() : tr("campaign not in the store"));
-    item->setBackground(decision.matched() ? QColor(0xc8, 0xe6, 0xc9) : QColor(0xff, 0xcd, 0xd2));
+    item->setBackground(Tones::tint(decision.matched() ? Tones::Good : Tones::Bad));
     item->setTextAlignment(Qt::AlignCenter);
     table_->setItem(row, column, item);
 }
