@@ -3,6 +3,7 @@
 #include "GlobalPoolJoin.h"
 #include "ShutdownSignals.h"
 #include "config/CommandLine.h"
+#include "mainwindow/MainMenus.h"
 #include "mainwindow/MainWindow.h"
 #include "mainwindow/ScreenshotTour.h"
 #include "session/StudioSession.h"
@@ -134,6 +135,8 @@ int main(int argc, char *argv[])
                                  .arg(redactUrl(firstError)));
     }
 
+    if (!screenshots)
+        MainMenus::applyRememberedTheme();
     MainWindow window(session);
     if (screenshots) {
         const QStringList files = ScreenshotTour::run(window, session, commandLine.parser().value(screenshotOption), &error);

@@ -120,6 +120,15 @@ StoreResult<bool> CampaignStore::ping() const
     });
 }
 
+StoreResult<QString> CampaignStore::serverVersion() const
+{
+    const bool postgres = target().isPostgres();
+    return d->sessions.run(Access::Read, [postgres](SqlSession &session) {
+        QSqlQuery query = session.exec(postgres ? QStringLiteral("SHOW server_version") : QStringLiteral("SELECT sqlite_version()"));
+        return session.next(query) ? query.value(0).toString() : QString();
+    });
+}
+
 StoreResult<QList<Campaign>> CampaignStore::campaigns(bool includeDeleted) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) { return w.rows().campaigns(includeDeleted); });

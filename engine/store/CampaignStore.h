@@ -62,6 +62,8 @@ public:
     const DatabaseTarget &target() const;
     QString describe() const;
     StoreResult<bool> ping() const;
+    // The database software's version, as it reports it ("3.40.1", "15.5 (Debian 15.5-0+deb12u1)").
+    StoreResult<QString> serverVersion() const;
     // The connections and transactions of this store, for readers of its other tables
     // (the change log, the instance registry).
     StoreSessions &sessions();

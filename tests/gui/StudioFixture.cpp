@@ -5,6 +5,7 @@
 #include "campaigns/CampaignTransfer.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
+#include "common/WidgetMemory.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QSettings>
 #include <QTest>
 #include <QTimer>
 #include <QToolBar>
@@ -27,6 +29,8 @@ StudioFixture::StudioFixture()
 {
     // QSettings and data paths go to a test location, never the user's.
     QStandardPaths::setTestModeEnabled(true);
+    // Each test starts from a studio as first run: no window layout or inputs of an earlier test.
+    QSettings().remove(WidgetMemory::group());
 }
 
 StudioFixture::~StudioFixture()

@@ -69,6 +69,16 @@ QString listName(Dimension d, RuleType t)
     return dimensionName(d) + QLatin1Char('.') + ruleTypeName(t).toLower();
 }
 
+// The platform's keys for undo and redo, and Ctrl+Shift+Z for redo on every platform.
+QList<QKeySequence> historyKeys(QKeySequence::StandardKey which)
+{
+    QList<QKeySequence> keys = QKeySequence::keyBindings(which);
+    const QKeySequence redo(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);
+    if (which == QKeySequence::Redo && !keys.contains(redo))
+        keys.prepend(redo);
+    return keys;
+}
+
 QWidget *withError(QWidget *field, FieldErrorLabel *error)
 {
     auto *box = new QWidget;
@@ -186,7 +196,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
         button->setObjectName(name);
         button->setDefaultAction(action);
         action->setObjectName(name + QStringLiteral("Edit"));
-        action->setShortcut(shortcut);
+        action->setShortcuts(historyKeys(shortcut));
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
         return button;
@@ -218,10 +228,15 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
             [this](int mergeKey) { formEdited(mergeKey < 0 ? -1 : ServingKeys + mergeKey); });
     connect(save_, &QPushButton::clicked, this, &CampaignEditor::save);
     connect(revert_, &QPushButton::clicked, this, [this] {
-        if (original_.campaign.id)
+        if (original_.campaign.id) {
             reload();
-        else
-            startNew(original_);
+            return;
+        }
+        // Back to the new campaign as it was started: a copy stays an unsaved copy.
+        const bool copy = !original_.campaign.code.isEmpty();
+        load(original_);
+        if (copy)
+            undo_->resetClean();
     });
     connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) {
         save_->setEnabled(loaded_);
@@ -240,7 +255,8 @@ bool CampaignEditor::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() == QEvent::ShortcutOverride) {
         const auto *key = static_cast<QKeyEvent *>(event);
-        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo))
+        const QKeySequence pressed(key->keyCombination());
+        if (historyKeys(QKeySequence::Undo).contains(pressed) || historyKeys(QKeySequence::Redo).contains(pressed))
             return true; // not taken by the box: the editor's shortcut fires
     }
     return QWidget::eventFilter(watched, event);
@@ -553,7 +569,7 @@ void CampaignEditor::focusFirstError()
         }
     }
     if (QWidget *field = serving_->firstFieldWithError()) {
-        tabs_->setCurrentWidget(serving_);
+        tabs_->setCurrentIndex(1);
         field->setFocus(Qt::OtherFocusReason);
     }
 }

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
+#include "MainMenus.h"
 #include "cache/CachePanel.h"
+#include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
 #include "instances/InstancesPanel.h"
@@ -10,12 +12,14 @@
 #include "simulator/SimulatorPanel.h"
 
 #include <QCloseEvent>
+#include <QHeaderView>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 
 namespace adserve {
@@ -68,10 +72,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     tabs_->addTab(instances_, tr("Instances"));
     setCentralWidget(tabs_);
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Connection settings…"), this, &MainWindow::editSettings)->setObjectName(QStringLiteral("connectionSettings"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    menus_ = new MainMenus(*this, session_);
 
     for (QLabel *label : {store_, cacheState_, serverState_, rate_})
         statusBar()->addPermanentWidget(label);
@@ -101,8 +102,32 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
         refreshHealth();
         showServerState();
     });
+    connect(campaigns_->editor(), &CampaignEditor::modifiedChanged, this, &MainWindow::showTitle);
+    connect(campaigns_->editor(), &CampaignEditor::modifiedChanged, this, &QWidget::setWindowModified);
+    showTitle();
     resize(1280, 800);
+    rememberLayout();
     showSecretsNote();
+}
+
+void MainWindow::rememberLayout()
+{
+    memory_.keep(this, QStringLiteral("window"));
+    memory_.keep(tabs_, QStringLiteral("panel"));
+    memory_.keep(campaigns_->table()->horizontalHeader(), QStringLiteral("campaigns/columns"));
+    memory_.keep(campaigns_->findChild<QSplitter *>(), QStringLiteral("campaigns/splitter"));
+    for (const char *field : {"simCountry", "simOs", "simApp", "simLimit"})
+        memory_.keep(simulator_->findChild<QWidget *>(QLatin1String(field)), QStringLiteral("simulator/") + QLatin1String(field));
+    for (const char *field : {"serverAddress", "serverPort"})
+        memory_.keep(server_->findChild<QWidget *>(QLatin1String(field)), QStringLiteral("server/") + QLatin1String(field));
+    memory_.restore();
+}
+
+void MainWindow::showTitle()
+{
+    // "[*]" is where Qt shows the modified mark while the window is modified.
+    const QString campaign = campaigns_->editor()->documentName();
+    setWindowTitle(campaign.isEmpty() ? tr("adserve studio") : tr("%1[*] — adserve studio").arg(campaign));
 }
 
 void MainWindow::showSecretsNote()
@@ -195,6 +220,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    memory_.save();
     session_.stopServer();
     event->accept();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/WidgetMemory.h"
 #include "settings/ConnectionSettings.h"
 
 #include <QMainWindow>
@@ -14,13 +15,14 @@ class BackgroundJob;
 class CachePanel;
 class CampaignsPanel;
 class InstancesPanel;
+class MainMenus;
 class ServerPanel;
 class SimulatorPanel;
 class StudioSession;
 
-// The studio's window: the four panels as tabs, the connection settings, and a status bar
-// with the store and cache in use and their health, the server's URL and state, and the
-// requests per second it serves.
+// The studio's window: the panels as tabs, the menus, and a status bar with the store and
+// cache in use and their health, the server's URL and state, and the requests per second it
+// serves. Its layout and the inputs the user typed are remembered from one run to the next.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -41,13 +43,18 @@ public:
     void refreshHealth();
     QString statusText() const;
     void showStatusMessage(const QString &text);
+    void editSettings();
+    MainMenus *menus() const { return menus_; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void editSettings();
     void showServerState();
+    // The campaign being edited, marked while it has unsaved edits.
+    void showTitle();
+    // Window, columns, sort, panel, Simulator inputs, server address: as the user left them.
+    void rememberLayout();
     // Where no secret store runs and servers are in use: where their passwords are kept.
     QString secretsNote() const;
     void showSecretsNote();
@@ -66,6 +73,8 @@ private:
     QTimer *healthTimer_;
     QTimer *rateTimer_;
     BackgroundJob *healthJob_;
+    MainMenus *menus_ = nullptr;
+    WidgetMemory memory_;
     qint64 servedThisSecond_ = 0;
 };
 
