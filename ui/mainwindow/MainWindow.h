@@ -14,6 +14,7 @@ class BackgroundJob;
 class CachePanel;
 class CampaignsPanel;
 class InstancesPanel;
+class ProfileSwitcher;
 class ServerPanel;
 class SimulatorPanel;
 class StudioSession;
@@ -35,8 +36,8 @@ public:
     QTabWidget *tabs() const { return tabs_; }
 
     // Opens the session on new settings (over the current configuration: what the settings
-    // do not cover stays), after the editor's unsaved edits are dealt with, and remembers
-    // them. On failure the current connection stays; the reason is in `error`.
+    // do not cover stays), after the editor's unsaved edits are dealt with. On failure the
+    // current connection stays; the reason is in `error`. Connection profiles open through it.
     bool switchConnection(const ConnectionSettings &settings, QString *error);
     void refreshHealth();
     QString statusText() const;
@@ -66,6 +67,7 @@ private:
     QTimer *healthTimer_;
     QTimer *rateTimer_;
     BackgroundJob *healthJob_;
+    ProfileSwitcher *profiles_;
     qint64 servedThisSecond_ = 0;
 };
 
