@@ -204,7 +204,13 @@ QString ConnectionProfiles::nameProblem(const QString &name, const QString &id, 
 
 QString ConnectionProfiles::problem(const QList<ConnectionProfile> &profiles, int *at)
 {
-    for (int i = 0; i < profiles.size(); ++i) {
+    // The profile *at first: two of the same name are both wrong, the one being edited is meant.
+    QList<int> order;
+    if (*at >= 0 && *at < profiles.size())
+        order << *at;
+    for (int i = 0; i < profiles.size(); ++i)
+        order << i;
+    for (const int i : std::as_const(order)) {
         *at = i;
         const ConnectionProfile &profile = profiles.at(i);
         if (const QString why = nameProblem(profile.name, profile.id, profiles); !why.isEmpty())

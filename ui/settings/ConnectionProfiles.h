@@ -60,7 +60,8 @@ public:
 
     // Why `name` cannot name the profile `id` among `profiles`, in words (empty: it can).
     static QString nameProblem(const QString &name, const QString &id, const QList<ConnectionProfile> &profiles);
-    // The first problem of `profiles` (a bad name or setting), naming the profile; its index in `at`.
+    // The first problem of `profiles` (a bad name or setting), naming the profile, looking at the
+    // one at index *at first (-1: none); the index of the profile at fault in `at`.
     static QString problem(const QList<ConnectionProfile> &profiles, int *at);
     // An id no profile of `profiles` has.
     static QString newId(const QList<ConnectionProfile> &profiles);

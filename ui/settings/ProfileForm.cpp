@@ -15,6 +15,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace adserve {
 
 namespace {
@@ -87,6 +89,8 @@ ProfileForm::ProfileForm(QWidget *parent)
     redisUrl_->setPlaceholderText(QStringLiteral("redis://host:6379/0"));
     auto *memoryNote = new QLabel(tr("inside the studio; nothing to set up"));
     memoryNote->setEnabled(false);
+    testDatabase_->setAutoDefault(false); // Enter is for the dialog's Connect
+    testCache_->setAutoDefault(false);
     batchSize_->setRange(1, 100000);
     ttl_->setRange(1, 365 * 24 * 3600);
     ttl_->setSuffix(tr(" s"));
@@ -115,6 +119,13 @@ ProfileForm::ProfileForm(QWidget *parent)
     cache->addWidget(redisPassword_, 2, 1);
     cache->addWidget(cluster_, 3, 1);
     cache->addWidget(cacheResult_, 4, 1, 1, 2);
+
+    // The two grids' fields line up.
+    int choiceWidth = 0;
+    for (QRadioButton *choice : {sqlite_, postgres_, memory_, redis_})
+        choiceWidth = std::max(choiceWidth, choice->sizeHint().width());
+    store->setColumnMinimumWidth(0, choiceWidth);
+    cache->setColumnMinimumWidth(0, choiceWidth);
 
     auto *deliveryBox = new QGroupBox(tr("Delivery"));
     auto *delivery = new QFormLayout(deliveryBox);

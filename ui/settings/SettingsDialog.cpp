@@ -82,8 +82,10 @@ SettingsDialog::SettingsDialog(ProfileSwitcher &switcher, QWidget *parent)
         showName(row);
 
     auto *listButtons = new QHBoxLayout;
-    for (QPushButton *b : {add, duplicate_, rename_, delete_})
+    for (QPushButton *b : {add, duplicate_, rename_, delete_}) {
+        b->setAutoDefault(false); // Enter connects, whichever of them was clicked last
         listButtons->addWidget(b);
+    }
     auto *left = new QVBoxLayout;
     left->addWidget(list_, 1);
     left->addLayout(listButtons);
@@ -103,7 +105,7 @@ SettingsDialog::SettingsDialog(ProfileSwitcher &switcher, QWidget *parent)
     QPushButton *connectButton = button(tr("Connect"), "connectProfile");
     buttons->addButton(connectButton, QDialogButtonBox::AcceptRole);
     buttons->button(QDialogButtonBox::Save)->setObjectName(QStringLiteral("saveProfiles"));
-    connectButton->setDefault(true);
+    buttons->button(QDialogButtonBox::Save)->setAutoDefault(false); // Enter connects
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(columns, 1);
@@ -126,6 +128,8 @@ SettingsDialog::SettingsDialog(ProfileSwitcher &switcher, QWidget *parent)
     connect(&switcher.secrets(), &SecretStore::loaded, this, &SettingsDialog::showSecretsPlace);
     showSecretsPlace();
     select(current);
+    list_->setFocus();
+    connectButton->setDefault(true);
     resize(960, sizeHint().height());
 }
 
@@ -241,7 +245,7 @@ void SettingsDialog::showSecretsPlace()
 void SettingsDialog::save(bool connectSelected)
 {
     keepShown();
-    int at = -1;
+    int at = list_->currentRow();
     if (const QString why = ConnectionProfiles::problem(profiles_, &at); !why.isEmpty()) {
         list_->setCurrentRow(at);
         error_->setText(why);
