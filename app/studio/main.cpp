@@ -7,7 +7,7 @@
 #include "mainwindow/MainWindow.h"
 #include "mainwindow/ScreenshotTour.h"
 #include "session/StudioSession.h"
-#include "settings/ConnectionSettings.h"
+#include "settings/ConnectionProfiles.h"
 
 #include <QApplication>
 #include <QFile>
@@ -100,6 +100,7 @@ int main(int argc, char *argv[])
 
     StudioSession session;
     QTemporaryDir sampleDir;
+    QString profile; // the connection profile opened, when no connection was given explicitly
     if (!connectionGivenExplicitly(commandLine, environment)) {
         if (screenshots) {
             // Pictures are taken on a fresh embedded store (the samples plus generated campaigns).
@@ -107,15 +108,16 @@ int main(int argc, char *argv[])
         } else {
             // Waits here, before the first window, as the remembered connection needs its
             // passwords to open; the secret store may ask the user to unlock it first.
-            session.secrets().load(ConnectionSettings::secretKeys());
+            QSettings settings;
+            session.secrets().load(ConnectionProfiles::secretKeys(settings));
             if (!session.secrets().waitForLoaded(std::chrono::seconds(60)))
                 QTextStream(stderr) << "adserve-studio: the secret store did not answer; connecting without passwords"
                                     << Qt::endl;
-            QSettings settings;
-            if (const auto remembered = ConnectionSettings::load(settings, session.secrets())) {
-                QString why;
-                if (auto rememberedConfig = remembered->toConfig(*config, &why))
-                    config = rememberedConfig;
+            ConnectionProfiles profiles(settings, session.secrets());
+            QString why;
+            if (auto remembered = profiles.startupConfig(*config, &why)) {
+                config = remembered;
+                profile = profiles.current().name;
             }
         }
     }
@@ -129,10 +131,15 @@ int main(int argc, char *argv[])
         auto fallback = ConfigBuilder::build({}, &error);
         if (!fallback || !session.open(*fallback, &error))
             return fail(firstError);
+        QString retry = QStringLiteral("see File → Connection settings");
+        if (!profile.isEmpty()) {
+            QSettings settings; // the profile in use now, as the menu shows it
+            ConnectionProfiles(settings, session.secrets()).setCurrent(ConnectionProfiles::builtIn().id);
+            retry = QStringLiteral("choose File → Connection profile → %1 to try again").arg(profile);
+        }
         QMessageBox::warning(nullptr, QStringLiteral("adserve studio"),
-                             QStringLiteral("Could not connect:\n%1\n\nUsing the embedded default instead; see "
-                                            "File → Connection settings.")
-                                 .arg(redactUrl(firstError)));
+                             QStringLiteral("Could not connect:\n%1\n\nUsing the embedded default instead; %2.")
+                                 .arg(redactUrl(firstError), retry));
     }
 
     if (!screenshots)

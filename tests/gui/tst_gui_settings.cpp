@@ -1,8 +1,9 @@
-// Connection settings: remembered in QSettings, validated like the environment, passwords
+// Connection settings: remembered in a profile, validated like the environment, passwords
 // never shown and never in the settings file (0600), but in the secret store, this session's
-// memory or a 0600 file the user agreed to; the dialog's test buttons give a clear result; OK
+// memory or a 0600 file the user agreed to; the form's test buttons give a clear result; Save
 // remembers the settings and the session runs on them, Cancel changes nothing; switching
-// connections reloads every panel.
+// connections reloads every panel. (Profiles themselves: tst_gui_profiles.)
+#include "SettingsTestTools.h"
 #include "StudioFixture.h"
 #include "TestPostgres.h"
 #include "TestRedis.h"
@@ -10,13 +11,14 @@
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
 #include "config/UrlPassword.h"
-#include "settings/ConnectionSettings.h"
+#include "settings/ConnectionProfiles.h"
+#include "settings/ProfileForm.h"
+#include "settings/ProfileSwitcher.h"
 #include "settings/SecretStore.h"
 #include "settings/SettingsDialog.h"
 
 #include <QCheckBox>
 #include <QFileInfo>
-#include <QRadioButton>
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -43,62 +45,11 @@ class TestSettings : public QObject
     SecretStore secrets_{QStringLiteral("adserve-settings-test")}; // never loaded: this session's memory
     std::unique_ptr<TestPostgres> postgres_;
 
-    // The studio's settings file holds no password and only its owner may read it.
-    static void verifyPrivateWithoutPasswords(const QString &path, const QList<QByteArray> &passwords)
-    {
-        QFile file(path);
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
-        const QByteArray content = file.readAll();
-        for (const QByteArray &password : passwords)
-            QVERIFY2(!content.contains(password), content.constData());
-        verifyOwnerOnly(path);
-    }
-
-    static void verifyOwnerOnly(const QString &path)
-    {
-        const QFile::Permissions permissions = QFileInfo(path).permissions();
-        QVERIFY2(permissions.testFlags(QFile::ReadOwner | QFile::WriteOwner), qPrintable(path));
-        const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther
-                                          | QFile::WriteOther | QFile::ExeOther;
-        QVERIFY2(!(permissions & others), qPrintable(QStringLiteral("%1: mode %2").arg(path).arg(int(permissions), 0, 16)));
-    }
-
-    // Types `text` into the dialog's field `name` (a line edit or a spin box), as a user does.
-    static void typeInto(QWidget *dialog, const QString &name, const QString &text)
-    {
-        QWidget *field = dialog->findChild<QWidget *>(name);
-        if (!field)
-            return;
-        if (auto *spin = qobject_cast<QAbstractSpinBox *>(field))
-            spin->selectAll();
-        else if (auto *edit = qobject_cast<QLineEdit *>(field))
-            edit->selectAll();
-        QTest::keyClicks(field, text);
-    }
-
-    // Clicks a check box or radio button on its box, as a user does: the widget may be wider than its text.
-    static void tick(QAbstractButton *button)
-    {
-        QTest::mouseClick(button, Qt::LeftButton, {}, QPoint(6, button->height() / 2));
-    }
-
-    static void clickButton(QWidget *dialog, QDialogButtonBox::StandardButton which)
-    {
-        if (auto *buttons = dialog->findChild<QDialogButtonBox *>())
-            QTest::mouseClick(buttons->button(which), Qt::LeftButton);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
-        // The settings the studio remembers go to this test's own folder, never the user's.
         QVERIFY(settingsDir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
-        QStandardPaths::setTestModeEnabled(true);
-        // As on a server or in CI: no desktop secret store (a session bus that is not there),
-        // unless the test run provides one.
-        if (!qEnvironmentVariableIsSet("ADSERVE_TEST_SECRET_STORE"))
-            qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/adserve-test-bus");
+        keepSettingsIn(settingsDir_.path());
     }
 
     void redactsPasswords_data()
@@ -124,21 +75,24 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings settings(dir.filePath(QStringLiteral("studio.ini")), QSettings::IniFormat);
-        QVERIFY(!ConnectionSettings::load(settings, secrets_));
+        ConnectionProfiles profiles(settings, secrets_);
+        QCOMPARE(profiles.all().size(), 1); // the built-in one only
         ConnectionSettings s;
-        s.embedded = false;
+        s.store = ConnectionSettings::Store::Postgres;
+        s.cache = ConnectionSettings::Cache::Redis;
+        s.sqlitePath = QStringLiteral("/tmp/kept-while-postgres-is-chosen.sqlite");
         s.databaseUrl = QStringLiteral("postgres://u:p@127.0.0.1:5432/adserve");
         s.redisUrl = QStringLiteral("redis://127.0.0.1:7000");
         s.redisCluster = true;
         s.batchSize = 50;
         s.cacheTtlSeconds = 600;
         s.listen = QStringLiteral("0.0.0.0:9000");
-        s.save(settings, secrets_);
-        const auto loaded = ConnectionSettings::load(settings, secrets_);
+        profiles.saveAll({ConnectionProfiles::builtIn(), {QStringLiteral("1"), QStringLiteral("Servers"), s}});
+        const auto loaded = ConnectionProfiles(settings, secrets_).byName(QStringLiteral("Servers"));
         QVERIFY(loaded);
-        QVERIFY(*loaded == s);
+        QVERIFY(loaded->settings == s);
         QString error;
-        const auto config = loaded->toConfig(&error);
+        const auto config = loaded->settings.toConfig(&error);
         QVERIFY2(config, qPrintable(error));
         QVERIFY(config->database.isPostgres());
         QVERIFY(config->cache.cluster);
@@ -154,8 +108,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("listen");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("no database") << "" << "" << "127.0.0.1:8080" << "DATABASE_URL";
+        QTest::newRow("redis without url") << "postgres://h/db" << "" << "127.0.0.1:8080" << "REDIS_URL";
         QTest::newRow("tls redis") << "postgres://h/db" << "rediss://h" << "127.0.0.1:8080" << "REDIS_URL";
-        QTest::newRow("bad listen") << "postgres://h/db" << "" << "nowhere:99999" << "ADSERVE_LISTEN";
+        QTest::newRow("bad listen") << "postgres://h/db" << "redis://h" << "nowhere:99999" << "ADSERVE_LISTEN";
     }
 
     void invalidSettingsAreClearErrors()
@@ -165,7 +120,8 @@ private Q_SLOTS:
         QFETCH(QString, listen);
         QFETCH(QString, mentions);
         ConnectionSettings s;
-        s.embedded = false;
+        s.store = ConnectionSettings::Store::Postgres;
+        s.cache = ConnectionSettings::Cache::Redis;
         s.databaseUrl = databaseUrl;
         s.redisUrl = redisUrl;
         s.listen = listen;
@@ -177,12 +133,14 @@ private Q_SLOTS:
     void testButtonsGiveAClearResult()
     {
         ConnectionSettings s;
-        s.embedded = false;
         s.databaseUrl = QStringLiteral("postgres://nobody:s3cret@127.0.0.1:1/none");
         TestRedisServer redis;
         const bool haveRedis = TestRedisServer::toolsAvailable() && redis.start();
         s.redisUrl = haveRedis ? redis.url() : QStringLiteral("redis://127.0.0.1:1");
-        SettingsDialog dialog(s, secrets_);
+        s.store = ConnectionSettings::Store::Postgres;
+        s.cache = ConnectionSettings::Cache::Redis;
+        ProfileForm dialog;
+        dialog.setSettings(s, false);
         dialog.show();
         QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("testDatabase")), Qt::LeftButton);
         auto *database = dialog.findChild<QLabel *>(QStringLiteral("databaseResult"));
@@ -198,25 +156,29 @@ private Q_SLOTS:
     void closingDuringAConnectionTestDoesNotWaitForIt_data()
     {
         QTest::addColumn<int>("button");
-        QTest::newRow("OK") << int(QDialogButtonBox::Ok);
+        QTest::newRow("Save") << int(QDialogButtonBox::Save);
         QTest::newRow("Cancel") << int(QDialogButtonBox::Cancel);
     }
 
     void closingDuringAConnectionTestDoesNotWaitForIt()
     {
         QFETCH(int, button);
+        QSettings().clear();
         // A server that accepts connections and never answers: the test waits for the timeout.
         QTcpServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost));
         constexpr int kConnectTimeoutSeconds = 10;
         ConnectionSettings s;
-        s.embedded = false;
+        s.store = ConnectionSettings::Store::Postgres;
         s.databaseUrl = QStringLiteral("postgres://nobody@127.0.0.1:%1/none?connect_timeout=%2")
                             .arg(silent.serverPort())
                             .arg(kConnectTimeoutSeconds);
+        StudioSession session;
+        rememberProfile(session.secrets(), QStringLiteral("Silent"), s, true);
+        ProfileSwitcher switcher(session, [](const ConnectionSettings &, QString *) { return false; });
         QElapsedTimer closing;
         {
-            SettingsDialog dialog(s, secrets_);
+            SettingsDialog dialog(switcher);
             dialog.show();
             QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("testDatabase")), Qt::LeftButton);
             QTRY_VERIFY(silent.hasPendingConnections());
@@ -228,17 +190,17 @@ private Q_SLOTS:
         QVERIFY2(closing.elapsed() < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(closing.elapsed())));
     }
 
-    // File → Connection settings…: the user changes the batch size and the cache TTL and
-    // presses OK or Cancel.
-    void okRemembersAndApplies_data()
+    // File → Connection settings…: the user changes the batch size and the cache TTL of the
+    // profile in use and presses Save or Cancel.
+    void saveRemembersAndApplies_data()
     {
         QTest::addColumn<QDialogButtonBox::StandardButton>("button");
         QTest::addColumn<bool>("applied");
-        QTest::newRow("ok") << QDialogButtonBox::Ok << true;
+        QTest::newRow("save") << QDialogButtonBox::Save << true;
         QTest::newRow("cancel") << QDialogButtonBox::Cancel << false;
     }
 
-    void okRemembersAndApplies()
+    void saveRemembersAndApplies()
     {
         QFETCH(QDialogButtonBox::StandardButton, button);
         QFETCH(bool, applied);
@@ -248,6 +210,8 @@ private Q_SLOTS:
         QVERIFY2(studio.open({{QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0ken")}}, &error), qPrintable(error));
         const Config before = studio.session().config();
         QCOMPARE(before.batchSize, 100);
+        ConnectionSettings inUse = ConnectionSettings::fromConfig(before);
+        rememberProfile(studio.session().secrets(), QStringLiteral("Test store"), inUse, true);
 
         bool answered = false;
         StudioFixture::answerNextDialog([&](QWidget *dialog) {
@@ -262,14 +226,12 @@ private Q_SLOTS:
 
         // Remembered for the next start, or not at all.
         QSettings remembered;
-        const auto stored = ConnectionSettings::load(remembered, studio.session().secrets());
-        QCOMPARE(stored.has_value(), applied);
-        if (stored) {
-            QCOMPARE(stored->batchSize, 1);
-            QCOMPARE(stored->cacheTtlSeconds, 600);
-            QVERIFY(stored->embedded);
-            QCOMPARE(stored->sqlitePath, studio.sqlitePath());
-        }
+        const ConnectionProfile stored = ConnectionProfiles(remembered, studio.session().secrets()).current();
+        QCOMPARE(stored.name, QStringLiteral("Test store"));
+        QCOMPARE(stored.settings.batchSize, applied ? 1 : 100);
+        QCOMPARE(stored.settings.cacheTtlSeconds, applied ? 600 : 24 * 3600);
+        QCOMPARE(stored.settings.store, ConnectionSettings::Store::Sqlite);
+        QCOMPARE(stored.settings.sqlitePath, studio.sqlitePath());
         // The session runs on the new settings: the two campaigns a US Android request in
         // Ludo King gets now come in two batches of one.
         const Config &now = studio.session().config();
@@ -285,21 +247,23 @@ private Q_SLOTS:
         QCOMPARE(now.adminToken, QStringLiteral("t0ken"));
     }
 
-    // OK on a value the configuration refuses: the dialog says why and stays open; nothing
-    // is remembered or applied.
-    void okOnAnInvalidValueKeepsTheDialogOpen()
+    // Save on a value the configuration refuses: the dialog says why, naming the profile, and
+    // stays open; nothing is remembered or applied.
+    void saveOnAnInvalidValueKeepsTheDialogOpen()
     {
         QSettings().clear();
         StudioFixture studio;
         QString error;
         QVERIFY2(studio.open({}, &error), qPrintable(error));
+        rememberProfile(studio.session().secrets(), QStringLiteral("Test store"),
+                        ConnectionSettings::fromConfig(studio.session().config()), true);
         Engine *engineBefore = &studio.session().engine();
 
         QString shownError;
         bool stayedOpen = false;
         StudioFixture::answerNextDialog([&](QWidget *dialog) {
             typeInto(dialog, QStringLiteral("listen"), QStringLiteral("nowhere:99999"));
-            clickButton(dialog, QDialogButtonBox::Ok);
+            clickButton(dialog, QDialogButtonBox::Save);
             stayedOpen = dialog->isVisible();
             shownError = dialog->findChild<QLabel *>(QStringLiteral("settingsError"))->text();
             clickButton(dialog, QDialogButtonBox::Cancel);
@@ -307,15 +271,17 @@ private Q_SLOTS:
         QVERIFY(studio.trigger(QStringLiteral("connectionSettings")));
         QVERIFY(stayedOpen);
         QVERIFY2(shownError.contains(QLatin1String("ADSERVE_LISTEN")), qPrintable(shownError));
+        QVERIFY2(shownError.contains(QLatin1String("Test store")), qPrintable(shownError));
         QSettings remembered;
-        QVERIFY(!ConnectionSettings::load(remembered, studio.session().secrets()));
+        QCOMPARE(ConnectionProfiles(remembered, studio.session().secrets()).current().settings.listen,
+                 QStringLiteral("127.0.0.1:0"));
         QCOMPARE(&studio.session().engine(), engineBefore);
     }
 
-    // File → Connection settings…: the user connects to PostgreSQL and to a Redis that wants a
-    // password. With no secret store running, the passwords stay in this session's memory, or
-    // in a file only the user can read once the user agrees to it; never in the settings file,
-    // which only the user can read either.
+    // File → Connection settings…: the user adds a profile on PostgreSQL and a Redis that wants
+    // a password, and connects. With no secret store running, the passwords stay in this
+    // session's memory, or in a file only the user can read once the user agrees to it; never
+    // in the settings file, which only the user can read either.
     void passwordsStayOutOfTheSettingsFile_data()
     {
         QTest::addColumn<bool>("keepInFile");
@@ -344,9 +310,12 @@ private Q_SLOTS:
         QString shownPlace;
         bool fileOffered = false;
         StudioFixture::answerNextDialog([&](QWidget *dialog) {
-            tick(dialog->findChild<QRadioButton *>(QStringLiteral("external")));
+            clickNamed(dialog, QStringLiteral("addProfile"));
+            typeInto(dialog, QStringLiteral("profileName"), QStringLiteral("Servers"));
+            tick(dialog, QStringLiteral("storePostgres"));
             studio.type(dialog, QStringLiteral("databaseUrl"), postgres_->databaseUrl());
             studio.type(dialog, QStringLiteral("databasePassword"), QStringLiteral("pg-s3cret"));
+            tick(dialog, QStringLiteral("cacheRedis"));
             studio.type(dialog, QStringLiteral("redisUrl"), QStringLiteral("redis://") + redis.address());
             studio.type(dialog, QStringLiteral("redisPassword"), QStringLiteral("redis-s3cret"));
             QVERIFY(QTest::qWaitFor([&] { return secrets.place() != SecretStore::Place::Unknown; }, 10000));
@@ -354,8 +323,8 @@ private Q_SLOTS:
             auto *keep = dialog->findChild<QCheckBox *>(QStringLiteral("keepPasswordsInFile"));
             fileOffered = keep->isVisible();
             if (keepInFile)
-                tick(keep);
-            clickButton(dialog, QDialogButtonBox::Ok);
+                tick(dialog, QStringLiteral("keepPasswordsInFile"));
+            clickNamed(dialog, QStringLiteral("connectProfile"));
         });
         QVERIFY(studio.trigger(QStringLiteral("connectionSettings")));
         QVERIFY2(shownPlace.contains(QLatin1String("session only")), qPrintable(shownPlace));
@@ -371,88 +340,80 @@ private Q_SLOTS:
         // The settings file: the URLs with their user names and without passwords; 0600.
         verifyPrivateWithoutPasswords(QSettings().fileName(), {"pg-s3cret", "redis-s3cret"});
         QSettings remembered;
-        QCOMPARE(remembered.value(QStringLiteral("connection/databaseUrl")).toString(), postgres_->databaseUrl());
-        QCOMPARE(remembered.value(QStringLiteral("connection/redisUrl")).toString(), QStringLiteral("redis://") + redis.address());
+        const ConnectionProfile servers = ConnectionProfiles(remembered, secrets).current();
+        QCOMPARE(servers.name, QStringLiteral("Servers"));
+        const QString group = QStringLiteral("profiles/%1/").arg(servers.id);
+        QCOMPARE(remembered.value(group + QStringLiteral("databaseUrl")).toString(), postgres_->databaseUrl());
+        QCOMPARE(remembered.value(group + QStringLiteral("redisUrl")).toString(), QStringLiteral("redis://") + redis.address());
         QCOMPARE(QFileInfo::exists(secrets.filePath()), keepInFile);
         if (keepInFile)
             verifyOwnerOnly(secrets.filePath());
 
         // The next start of the studio knows the passwords only from the file the user agreed to.
         SecretStore nextRun(QCoreApplication::applicationName());
-        nextRun.load(ConnectionSettings::secretKeys());
+        nextRun.load(ConnectionProfiles::secretKeys(remembered));
         QVERIFY(nextRun.waitForLoaded(std::chrono::seconds(10)));
-        const auto next = ConnectionSettings::load(remembered, nextRun);
+        const auto next = ConnectionProfiles(remembered, nextRun).byName(QStringLiteral("Servers"));
         QVERIFY(next);
-        QCOMPARE(UrlPassword::split(next->databaseUrl).password, keepInFile ? QStringLiteral("pg-s3cret") : QString());
-        QCOMPARE(UrlPassword::split(next->redisUrl).password, keepInFile ? QStringLiteral("redis-s3cret") : QString());
-        QCOMPARE(UrlPassword::split(next->databaseUrl).url, postgres_->databaseUrl());
+        QCOMPARE(UrlPassword::split(next->settings.databaseUrl).password, keepInFile ? QStringLiteral("pg-s3cret") : QString());
+        QCOMPARE(UrlPassword::split(next->settings.redisUrl).password, keepInFile ? QStringLiteral("redis-s3cret") : QString());
+        QCOMPARE(UrlPassword::split(next->settings.databaseUrl).url, postgres_->databaseUrl());
         verifyPrivateWithoutPasswords(QSettings().fileName(), {"pg-s3cret", "redis-s3cret"});
     }
 
     // With a secret store running (test_gui_settings_secret_store provides one), the passwords
-    // go there: the settings file holds none, no file of passwords is written, the next start
-    // reads them back, and a connection without passwords removes them.
+    // go there, each profile's under keys of its own: the settings file holds none, no file of
+    // passwords is written, the next start reads them back, and a profile without passwords,
+    // or deleted, has them removed.
     void passwordsGoToTheSecretStore()
     {
         if (!qEnvironmentVariableIsSet("ADSERVE_TEST_SECRET_STORE"))
             QSKIP("needs a secret store: run as test_gui_settings_secret_store");
-        const auto started = [](SecretStore &secrets) {
-            secrets.load(ConnectionSettings::secretKeys());
+        QSettings().clear();
+        QSettings settings;
+        const auto started = [&](SecretStore &secrets) {
+            secrets.load(ConnectionProfiles::secretKeys(settings));
             return secrets.waitForLoaded(std::chrono::seconds(20));
         };
-        QSettings().clear();
         SecretStore secrets(QCoreApplication::applicationName());
         QVERIFY(started(secrets));
         QCOMPARE(secrets.place(), SecretStore::Place::Keychain);
         QVERIFY2(secrets.describe().contains(QLatin1String("secret store")), qPrintable(secrets.describe()));
-        ConnectionSettings s;
-        s.embedded = false;
-        s.databaseUrl = QStringLiteral("postgres://app:pg-s3cret@db/adserve");
-        s.redisUrl = QStringLiteral("redis://:redis-s3cret@cache:6379");
-        QSettings settings;
-        s.save(settings, secrets);
-        verifyPrivateWithoutPasswords(settings.fileName(), {"pg-s3cret", "redis-s3cret"});
+        ConnectionSettings staging;
+        staging.store = ConnectionSettings::Store::Postgres;
+        staging.cache = ConnectionSettings::Cache::Redis;
+        staging.databaseUrl = QStringLiteral("postgres://app:pg-s3cret@db/adserve");
+        staging.redisUrl = QStringLiteral("redis://:redis-s3cret@cache:6379");
+        ConnectionSettings local;
+        local.cache = ConnectionSettings::Cache::Redis;
+        local.redisUrl = QStringLiteral("redis://:local-s3cret@127.0.0.1:6379");
+        const ConnectionProfile stagingProfile{QStringLiteral("1"), QStringLiteral("Staging"), staging};
+        const ConnectionProfile localProfile{QStringLiteral("2"), QStringLiteral("Local"), local};
+        ConnectionProfiles(settings, secrets).saveAll({ConnectionProfiles::builtIn(), stagingProfile, localProfile});
+        verifyPrivateWithoutPasswords(settings.fileName(), {"pg-s3cret", "redis-s3cret", "local-s3cret"});
         QVERIFY(!QFileInfo::exists(secrets.filePath()));
 
         // Jobs of the secret store run one after another: the next start reads what was written.
         SecretStore nextRun(QCoreApplication::applicationName());
         QVERIFY(started(nextRun));
-        auto next = ConnectionSettings::load(settings, nextRun);
+        QCOMPARE(nextRun.password(stagingProfile.secretPrefix() + QStringLiteral("DATABASE_URL")), QStringLiteral("pg-s3cret"));
+        QCOMPARE(nextRun.password(localProfile.secretPrefix() + QStringLiteral("REDIS_URL")), QStringLiteral("local-s3cret"));
+        ConnectionProfiles profiles(settings, nextRun);
+        auto next = profiles.byName(QStringLiteral("Staging"));
         QVERIFY(next);
-        QCOMPARE(next->databaseUrl, s.databaseUrl);
-        QCOMPARE(next->redisUrl, s.redisUrl);
+        QCOMPARE(next->settings.databaseUrl, staging.databaseUrl);
+        QCOMPARE(next->settings.redisUrl, staging.redisUrl);
+        QCOMPARE(profiles.byName(QStringLiteral("Local"))->settings.redisUrl, local.redisUrl);
 
-        next->databaseUrl = QStringLiteral("postgres://app@db/adserve");
-        next->redisUrl.clear();
-        next->save(settings, nextRun);
+        // Staging loses its passwords, Local is deleted.
+        next->settings.databaseUrl = QStringLiteral("postgres://app@db/adserve");
+        next->settings.redisUrl.clear();
+        profiles.saveAll({ConnectionProfiles::builtIn(), *next});
         SecretStore thirdRun(QCoreApplication::applicationName());
         QVERIFY(started(thirdRun));
-        QVERIFY(thirdRun.password(QStringLiteral("DATABASE_URL")).isEmpty());
-        QVERIFY(thirdRun.password(QStringLiteral("REDIS_URL")).isEmpty());
-    }
-
-    // A settings file an older studio wrote: readable by everyone, passwords in its URLs.
-    // Reading it moves the passwords out and makes it private.
-    void passwordsAnOlderStudioWroteMoveOut()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("old.conf"));
-        QFile old(path);
-        QVERIFY(old.open(QIODevice::WriteOnly));
-        old.write("[connection]\nembedded=false\ndatabaseUrl=postgres://app:old-s3cret@db/adserve\n"
-                  "redisUrl=redis://:old-s3cret@cache:6379\n");
-        old.close();
-        QVERIFY(old.setPermissions(old.permissions() | QFile::ReadGroup | QFile::ReadOther));
-
-        SecretStore secrets(QStringLiteral("adserve-settings-test"));
-        QSettings settings(path, QSettings::IniFormat);
-        const auto loaded = ConnectionSettings::load(settings, secrets);
-        QVERIFY(loaded);
-        QCOMPARE(loaded->databaseUrl, QStringLiteral("postgres://app:old-s3cret@db/adserve"));
-        QCOMPARE(loaded->redisUrl, QStringLiteral("redis://:old-s3cret@cache:6379"));
-        QCOMPARE(secrets.password(QStringLiteral("DATABASE_URL")), QStringLiteral("old-s3cret"));
-        verifyPrivateWithoutPasswords(path, {"old-s3cret"});
-        QCOMPARE(settings.value(QStringLiteral("connection/databaseUrl")).toString(), QStringLiteral("postgres://app@db/adserve"));
+        for (const QString &key : ConnectionSettings::secretKeys(stagingProfile.secretPrefix())
+                                      + ConnectionSettings::secretKeys(localProfile.secretPrefix()))
+            QVERIFY2(thirdRun.password(key).isEmpty(), qPrintable(key));
     }
 
     void switchingConnectionsReloadsThePanels()
@@ -486,12 +447,10 @@ private Q_SLOTS:
         QCOMPARE(status, 200);
         QVERIFY2(body.contains("spotify"), body.constData());
         QCOMPARE(studio.session().engine().store().target().sqlitePath, s.sqlitePath);
-        QSettings remembered;
-        QCOMPARE(ConnectionSettings::load(remembered, studio.session().secrets())->sqlitePath, s.sqlitePath);
 
         // An unusable connection leaves the current one in place.
         ConnectionSettings broken;
-        broken.embedded = false;
+        broken.store = ConnectionSettings::Store::Postgres;
         broken.databaseUrl = QStringLiteral("postgres://nobody@127.0.0.1:1/none?connect_timeout=2");
         QVERIFY(!studio.window().switchConnection(broken, &error));
         QVERIFY(!error.isEmpty());

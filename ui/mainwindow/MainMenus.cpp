@@ -6,6 +6,7 @@
 #include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/Theme.h"
+#include "settings/ProfilesMenu.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -75,7 +76,8 @@ void MainMenus::buildFile()
     file_->addSeparator();
     QAction *settings = file_->addAction(tr("&Connection settings…"), &window_, &MainWindow::editSettings);
     settings->setObjectName(QStringLiteral("connectionSettings"));
-    settings->setStatusTip(tr("Choose the store and the cache the studio works on"));
+    settings->setStatusTip(tr("Manage the connection profiles: the store and the cache the studio works on"));
+    file_->addMenu(new ProfilesMenu(window_.profiles(), &window_));
     file_->addSeparator();
     QAction *quit = file_->addAction(tr("&Quit"), QKeySequence::Quit, &window_, &QWidget::close);
     quit->setObjectName(QStringLiteral("quit"));

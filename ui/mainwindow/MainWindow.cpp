@@ -8,14 +8,13 @@
 #include "instances/InstancesPanel.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
+#include "settings/ProfileSwitcher.h"
 #include "settings/SettingsDialog.h"
 #include "simulator/SimulatorPanel.h"
 
 #include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
-#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -57,6 +56,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     , healthTimer_(new QTimer(this))
     , rateTimer_(new QTimer(this))
     , healthJob_(new BackgroundJob(this))
+    , profiles_(new ProfileSwitcher(
+          session, [this](const auto &settings, QString *error) { return switchConnection(settings, error); }, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("adserve studio"));
@@ -83,6 +84,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     });
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
+    connect(profiles_, &ProfileSwitcher::message, this, &MainWindow::showStatusMessage);
     connect(&session_.secrets(), &SecretStore::failed, this, &MainWindow::showStatusMessage);
     connect(&session_.secrets(), &SecretStore::loaded, this, &MainWindow::showSecretsNote);
 
@@ -139,7 +141,7 @@ void MainWindow::showSecretsNote()
 QString MainWindow::secretsNote() const
 {
     const SecretStore &secrets = session_.secrets();
-    const bool withServers = session_.isOpen() && !ConnectionSettings::fromConfig(session_.config()).embedded;
+    const bool withServers = session_.isOpen() && ConnectionSettings::fromConfig(session_.config()).usesServers();
     return withServers && secrets.lacksSecretStore() ? secrets.describe() : QString();
 }
 
@@ -187,31 +189,12 @@ bool MainWindow::switchConnection(const ConnectionSettings &settings, QString *e
     const auto config = session_.isOpen() ? settings.toConfig(session_.config(), error) : settings.toConfig(error);
     if (!config)
         return false;
-    if (!session_.open(*config, error))
-        return false;
-    QSettings stored;
-    settings.save(stored, session_.secrets());
-    return true;
+    return session_.open(*config, error);
 }
 
 void MainWindow::editSettings()
 {
-    SecretStore &secrets = session_.secrets();
-    secrets.load(ConnectionSettings::secretKeys()); // the dialog says where passwords go once known
-    SettingsDialog dialog(ConnectionSettings::fromConfig(session_.config()), secrets, this);
-    while (dialog.exec() == QDialog::Accepted) {
-        QString error;
-        secrets.setKeepInFile(dialog.keepsPasswordsInFile());
-        if (switchConnection(dialog.settings(), &error)) {
-            showStatusMessage(tr("Connected: %1, cache %2. %3")
-                                  .arg(session_.engine().store().describe(),
-                                       redactUrl(session_.engine().cache().backend().describe()), secretsNote())
-                                  .trimmed());
-            return;
-        }
-        QMessageBox::warning(this, tr("Not connected"),
-                             tr("%1\n\nThe previous connection is still in use.").arg(redactUrl(error)));
-    }
+    SettingsDialog(*profiles_, this).exec();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

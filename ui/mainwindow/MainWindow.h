@@ -16,6 +16,7 @@ class CachePanel;
 class CampaignsPanel;
 class InstancesPanel;
 class MainMenus;
+class ProfileSwitcher;
 class ServerPanel;
 class SimulatorPanel;
 class StudioSession;
@@ -37,14 +38,15 @@ public:
     QTabWidget *tabs() const { return tabs_; }
 
     // Opens the session on new settings (over the current configuration: what the settings
-    // do not cover stays), after the editor's unsaved edits are dealt with, and remembers
-    // them. On failure the current connection stays; the reason is in `error`.
+    // do not cover stays), after the editor's unsaved edits are dealt with. On failure the
+    // current connection stays; the reason is in `error`. Connection profiles open through it.
     bool switchConnection(const ConnectionSettings &settings, QString *error);
     void refreshHealth();
     QString statusText() const;
     void showStatusMessage(const QString &text);
     void editSettings();
     MainMenus *menus() const { return menus_; }
+    ProfileSwitcher &profiles() const { return *profiles_; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -75,6 +77,7 @@ private:
     BackgroundJob *healthJob_;
     MainMenus *menus_ = nullptr;
     WidgetMemory memory_;
+    ProfileSwitcher *profiles_;
     qint64 servedThisSecond_ = 0;
 };
 

@@ -16,6 +16,7 @@
 #include "server/QaPanel.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
+#include "settings/ProfileSwitcher.h"
 #include "settings/SettingsDialog.h"
 #include "simulator/SimulatorPanel.h"
 #include "simulator/WhatIfGrid.h"
@@ -27,6 +28,7 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -247,15 +249,33 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     session.stopServer();
     window.tabs()->setCurrentIndex(0);
 
-    // Connection settings: PostgreSQL and Redis with their passwords, and where those are kept.
+    // Connection profiles: a PostgreSQL + Redis profile in use, with its passwords typed, beside
+    // an SQLite + Redis one; kept in a file of the tour's own, never the user's settings.
     ConnectionSettings servers = ConnectionSettings::fromConfig(session.config());
-    servers.embedded = false;
     servers.sqlitePath.clear(); // shows the default, not this tour's temporary store
-    servers.databaseUrl = QStringLiteral("postgres://adserve:example@db.example.internal:5432/adserve");
-    servers.redisUrl = QStringLiteral("redis://:example@cache.example.internal:6379/0");
+    ConnectionSettings localRedis = servers;
+    localRedis.cache = ConnectionSettings::Cache::Redis;
+    localRedis.redisUrl = QStringLiteral("redis://127.0.0.1:6379/0");
+    servers.store = ConnectionSettings::Store::Postgres;
+    servers.cache = ConnectionSettings::Cache::Redis;
+    servers.databaseUrl = QStringLiteral("postgres://adserve@db.example.internal:5432/adserve");
+    servers.redisUrl = QStringLiteral("redis://cache.example.internal:6379/0");
     session.secrets().load(ConnectionSettings::secretKeys());
     waitUntil([&] { return session.secrets().place() != SecretStore::Place::Unknown; }, 10000);
-    SettingsDialog settings(servers, session.secrets(), &window);
+    QTemporaryDir profilesDir;
+    const QString profilesFile = profilesDir.filePath(QStringLiteral("profiles.ini"));
+    {
+        QSettings stored(profilesFile, QSettings::IniFormat);
+        ConnectionProfiles profiles(stored, session.secrets());
+        profiles.saveAll({ConnectionProfiles::builtIn(), {QStringLiteral("1"), QStringLiteral("Staging"), servers},
+                          {QStringLiteral("2"), QStringLiteral("Local Redis"), localRedis}});
+        profiles.setCurrent(QStringLiteral("1"));
+    }
+    ProfileSwitcher switcher(session, [](const ConnectionSettings &, QString *) { return false; });
+    switcher.useSettingsFile(profilesFile);
+    SettingsDialog settings(switcher, &window);
+    for (const char *password : {"databasePassword", "redisPassword"})
+        settings.findChild<QLineEdit *>(QLatin1String(password))->setText(QStringLiteral("example"));
     settings.show();
     save(&settings, QStringLiteral("settings"));
     return error->isEmpty() ? written : QStringList{};

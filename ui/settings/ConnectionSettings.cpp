@@ -4,7 +4,6 @@
 #include "SecretStore.h"
 #include "config/UrlPassword.h"
 
-#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
@@ -40,21 +39,20 @@ void saveUrl(QSettings &settings, const QString &name, SecretStore &secrets, con
 
 } // namespace
 
-QStringList ConnectionSettings::secretKeys()
+QStringList ConnectionSettings::secretKeys(const QString &prefix)
 {
-    return {kDatabaseUrl, kRedisUrl};
+    return {prefix + kDatabaseUrl, prefix + kRedisUrl};
 }
 
 QMap<QString, QString> ConnectionSettings::values() const
 {
     QMap<QString, QString> v;
-    if (embedded) {
-        if (!sqlitePath.trimmed().isEmpty())
-            v.insert(QStringLiteral("ADSERVE_DB"), sqlitePath.trimmed());
-    } else {
+    if (store == Store::Postgres)
         v.insert(kDatabaseUrl, databaseUrl.trimmed());
-        if (!redisUrl.trimmed().isEmpty())
-            v.insert(kRedisUrl, redisUrl.trimmed());
+    else if (!sqlitePath.trimmed().isEmpty())
+        v.insert(QStringLiteral("ADSERVE_DB"), sqlitePath.trimmed());
+    if (cache == Cache::Redis) {
+        v.insert(kRedisUrl, redisUrl.trimmed());
         v.insert(QStringLiteral("REDIS_CLUSTER"), redisCluster ? QStringLiteral("true") : QStringLiteral("false"));
     }
     v.insert(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QString::number(batchSize));
@@ -65,8 +63,12 @@ QMap<QString, QString> ConnectionSettings::values() const
 
 std::optional<Config> ConnectionSettings::toConfig(QString *error) const
 {
-    if (!embedded && databaseUrl.trimmed().isEmpty()) {
-        *error = QObject::tr("PostgreSQL: enter a DATABASE_URL (or choose the embedded default)");
+    if (store == Store::Postgres && databaseUrl.trimmed().isEmpty()) {
+        *error = QObject::tr("PostgreSQL: enter a DATABASE_URL (or choose the SQLite file)");
+        return std::nullopt;
+    }
+    if (cache == Cache::Redis && redisUrl.trimmed().isEmpty()) {
+        *error = QObject::tr("Redis: enter a REDIS_URL (or choose the in-memory cache)");
         return std::nullopt;
     }
     return ConfigBuilder::build(values(), error);
@@ -93,7 +95,7 @@ std::optional<Config> ConnectionSettings::toConfig(const Config &current, QStrin
 ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
 {
     ConnectionSettings s;
-    s.embedded = !config.database.isPostgres() && config.cache.url.startsWith(QLatin1String("memory"));
+    s.store = config.database.isPostgres() ? Store::Postgres : Store::Sqlite;
     if (config.database.isPostgres()) {
         // Rebuilt from the parsed target: the original string is not kept by Config.
         QUrl url;
@@ -111,7 +113,8 @@ ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
     } else {
         s.sqlitePath = config.database.sqlitePath;
     }
-    if (!config.cache.url.startsWith(QLatin1String("memory")))
+    s.cache = config.cache.url.startsWith(QLatin1String("memory")) ? Cache::Memory : Cache::Redis;
+    if (s.cache == Cache::Redis)
         s.redisUrl = config.cache.url;
     s.redisCluster = config.cache.cluster;
     s.batchSize = config.batchSize;
@@ -122,44 +125,35 @@ ConnectionSettings ConnectionSettings::fromConfig(const Config &config)
     return s;
 }
 
-std::optional<ConnectionSettings> ConnectionSettings::load(QSettings &settings, SecretStore &secrets)
+ConnectionSettings ConnectionSettings::read(QSettings &settings, SecretStore &secrets, const QString &secretPrefix)
 {
-    // A file an older studio wrote may be readable by every local user.
-    if (QFileInfo::exists(settings.fileName()))
-        PrivateFile::ensure(settings.fileName());
-    settings.beginGroup(QStringLiteral("connection"));
-    const bool present = settings.contains(QStringLiteral("embedded"));
     ConnectionSettings s;
-    bool moved = false;
-    if (present) {
-        s.embedded = settings.value(QStringLiteral("embedded"), true).toBool();
-        s.sqlitePath = settings.value(QStringLiteral("sqlitePath")).toString();
-        moved |= loadUrl(settings, QStringLiteral("databaseUrl"), secrets, kDatabaseUrl, &s.databaseUrl);
-        moved |= loadUrl(settings, QStringLiteral("redisUrl"), secrets, kRedisUrl, &s.redisUrl);
-        s.redisCluster = settings.value(QStringLiteral("redisCluster"), false).toBool();
-        s.batchSize = settings.value(QStringLiteral("batchSize"), 100).toInt();
-        s.cacheTtlSeconds = settings.value(QStringLiteral("cacheTtlSeconds"), 24 * 3600).toInt();
-        s.listen = settings.value(QStringLiteral("listen"), s.listen).toString();
-    }
-    settings.endGroup();
+    s.store = settings.value(QStringLiteral("store")).toString() == QLatin1String("postgres") ? Store::Postgres
+                                                                                               : Store::Sqlite;
+    s.cache = settings.value(QStringLiteral("cache")).toString() == QLatin1String("redis") ? Cache::Redis : Cache::Memory;
+    s.sqlitePath = settings.value(QStringLiteral("sqlitePath")).toString();
+    bool moved = loadUrl(settings, QStringLiteral("databaseUrl"), secrets, secretPrefix + kDatabaseUrl, &s.databaseUrl);
+    moved |= loadUrl(settings, QStringLiteral("redisUrl"), secrets, secretPrefix + kRedisUrl, &s.redisUrl);
+    s.redisCluster = settings.value(QStringLiteral("redisCluster"), false).toBool();
+    s.batchSize = settings.value(QStringLiteral("batchSize"), 100).toInt();
+    s.cacheTtlSeconds = settings.value(QStringLiteral("cacheTtlSeconds"), 24 * 3600).toInt();
+    s.listen = settings.value(QStringLiteral("listen"), s.listen).toString();
     if (moved)
         PrivateFile::sync(settings);
-    return present ? std::optional(s) : std::nullopt;
+    return s;
 }
 
-void ConnectionSettings::save(QSettings &settings, SecretStore &secrets) const
+void ConnectionSettings::write(QSettings &settings, SecretStore &secrets, const QString &secretPrefix) const
 {
-    settings.beginGroup(QStringLiteral("connection"));
-    settings.setValue(QStringLiteral("embedded"), embedded);
+    settings.setValue(QStringLiteral("store"), store == Store::Postgres ? QStringLiteral("postgres") : QStringLiteral("sqlite"));
+    settings.setValue(QStringLiteral("cache"), cache == Cache::Redis ? QStringLiteral("redis") : QStringLiteral("memory"));
     settings.setValue(QStringLiteral("sqlitePath"), sqlitePath);
-    saveUrl(settings, QStringLiteral("databaseUrl"), secrets, kDatabaseUrl, databaseUrl);
-    saveUrl(settings, QStringLiteral("redisUrl"), secrets, kRedisUrl, redisUrl);
+    saveUrl(settings, QStringLiteral("databaseUrl"), secrets, secretPrefix + kDatabaseUrl, databaseUrl);
+    saveUrl(settings, QStringLiteral("redisUrl"), secrets, secretPrefix + kRedisUrl, redisUrl);
     settings.setValue(QStringLiteral("redisCluster"), redisCluster);
     settings.setValue(QStringLiteral("batchSize"), batchSize);
     settings.setValue(QStringLiteral("cacheTtlSeconds"), cacheTtlSeconds);
     settings.setValue(QStringLiteral("listen"), listen);
-    settings.endGroup();
-    PrivateFile::sync(settings);
 }
 
 QString redactUrl(const QString &url)

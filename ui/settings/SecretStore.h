@@ -13,7 +13,7 @@ class Job;
 
 namespace adserve {
 
-// Keeps the passwords of the studio's connections, one per key (DATABASE_URL, REDIS_URL),
+// Keeps the passwords of the studio's connection profiles, one per key (profile-<id>.DATABASE_URL, …),
 // out of its settings file: in the desktop's secret store (Secret Service or KWallet, through
 // QtKeychain). Where none is running, they live in this session's memory only, or in a file
 // only the user can read when the user agreed to that.

@@ -1,242 +1,281 @@
 #include "SettingsDialog.h"
 
-#include "ConnectionTester.h"
+#include "ProfileForm.h"
+#include "ProfileSwitcher.h"
 #include "SecretStore.h"
-#include "common/BackgroundJob.h"
-#include "config/UrlPassword.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
-#include <QRadioButton>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace adserve {
 
 namespace {
 
-void showOutcome(QLabel *label, const ConnectionTester::Outcome &outcome)
+QPushButton *button(const QString &text, const char *name)
 {
-    label->setText((outcome.ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + outcome.message);
-    label->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b7f2a") : QStringLiteral("color: #b00020"));
+    auto *b = new QPushButton(text);
+    b->setObjectName(QLatin1String(name));
+    return b;
 }
 
-// The URL typed into `url`, with the password from `password` unless the URL has its own.
-QString withPassword(const QLineEdit *url, const QLineEdit *password)
+QLabel *errorLabel(const char *name)
 {
-    const UrlPassword typed = UrlPassword::split(url->text());
-    return UrlPassword::join(typed.url, typed.password.isEmpty() ? password->text() : typed.password);
+    auto *label = new QLabel;
+    label->setObjectName(QLatin1String(name));
+    label->setStyleSheet(QStringLiteral("color: #b00020"));
+    label->setWordWrap(true);
+    return label;
 }
 
-QLineEdit *passwordField(const QString &password, const QString &name)
+std::optional<ConnectionProfile> withId(const QList<ConnectionProfile> &profiles, const QString &id)
 {
-    auto *field = new QLineEdit(password);
-    field->setEchoMode(QLineEdit::Password);
-    field->setObjectName(name);
-    return field;
+    for (const ConnectionProfile &profile : profiles) {
+        if (profile.id == id)
+            return profile;
+    }
+    return std::nullopt;
 }
 
 } // namespace
 
-SettingsDialog::SettingsDialog(const ConnectionSettings &current, const SecretStore &secrets, QWidget *parent)
+SettingsDialog::SettingsDialog(ProfileSwitcher &switcher, QWidget *parent)
     : QDialog(parent)
-    , embedded_(new QRadioButton(tr("Embedded: SQLite file and in-memory cache")))
-    , external_(new QRadioButton(tr("PostgreSQL and Redis")))
-    , sqlitePath_(new QLineEdit(current.sqlitePath))
-    , externalBox_(new QGroupBox(tr("Servers")))
-    , databaseUrl_(new QLineEdit(UrlPassword::split(current.databaseUrl).url))
-    , redisUrl_(new QLineEdit(UrlPassword::split(current.redisUrl).url))
-    , databasePassword_(passwordField(UrlPassword::split(current.databaseUrl).password, QStringLiteral("databasePassword")))
-    , redisPassword_(passwordField(UrlPassword::split(current.redisUrl).password, QStringLiteral("redisPassword")))
+    , switcher_(switcher)
+    , profiles_(switcher.profiles())
+    , saved_(profiles_)
+    , list_(new QListWidget)
+    , duplicate_(button(tr("Duplicate"), "duplicateProfile"))
+    , rename_(button(tr("Rename"), "renameProfile"))
+    , delete_(button(tr("Delete"), "deleteProfile"))
+    , name_(new QLineEdit)
+    , nameProblem_(errorLabel("nameProblem"))
+    , form_(new ProfileForm)
     , secretsPlace_(new QLabel)
-    , keepInFile_(new QCheckBox(tr("Keep passwords in a file only you can read (%1)").arg(secrets.filePath())))
-    , cluster_(new QCheckBox(tr("Redis Cluster")))
-    , testDatabase_(new QPushButton(tr("Test")))
-    , testCache_(new QPushButton(tr("Test")))
-    , databaseResult_(new QLabel)
-    , cacheResult_(new QLabel)
-    , batchSize_(new QSpinBox)
-    , ttl_(new QSpinBox)
-    , listen_(new QLineEdit(current.listen))
-    , error_(new QLabel)
-    , job_(new BackgroundJob(this))
+    , keepInFile_(new QCheckBox(tr("Keep passwords in a file only you can read (%1)").arg(switcher.secrets().filePath())))
+    , error_(errorLabel("settingsError"))
 {
-    setWindowTitle(tr("Connection settings"));
+    setWindowTitle(tr("Connection profiles"));
     setObjectName(QStringLiteral("settingsDialog"));
-    embedded_->setObjectName(QStringLiteral("embedded"));
-    external_->setObjectName(QStringLiteral("external"));
-    databaseUrl_->setObjectName(QStringLiteral("databaseUrl"));
-    redisUrl_->setObjectName(QStringLiteral("redisUrl"));
-    testDatabase_->setObjectName(QStringLiteral("testDatabase"));
-    testCache_->setObjectName(QStringLiteral("testCache"));
-    databaseResult_->setObjectName(QStringLiteral("databaseResult"));
-    cacheResult_->setObjectName(QStringLiteral("cacheResult"));
-    batchSize_->setObjectName(QStringLiteral("batchSize"));
-    ttl_->setObjectName(QStringLiteral("cacheTtl"));
-    listen_->setObjectName(QStringLiteral("listen"));
-    error_->setObjectName(QStringLiteral("settingsError"));
+    list_->setObjectName(QStringLiteral("profileList"));
+    name_->setObjectName(QStringLiteral("profileName"));
     secretsPlace_->setObjectName(QStringLiteral("secretsPlace"));
-    keepInFile_->setObjectName(QStringLiteral("keepPasswordsInFile"));
-
-    (current.embedded ? embedded_ : external_)->setChecked(true);
-    sqlitePath_->setPlaceholderText(Config::defaultSqlitePath());
-    databaseUrl_->setPlaceholderText(QStringLiteral("postgres://user@host:5432/adserve"));
-    redisUrl_->setPlaceholderText(QStringLiteral("redis://host:6379/0  (empty: in-memory cache)"));
     secretsPlace_->setWordWrap(true);
-    keepInFile_->setChecked(secrets.keepsInFile());
-    cluster_->setChecked(current.redisCluster);
-    batchSize_->setRange(1, 100000);
-    batchSize_->setValue(current.batchSize);
-    ttl_->setRange(1, 365 * 24 * 3600);
-    ttl_->setSuffix(tr(" s"));
-    ttl_->setValue(current.cacheTtlSeconds);
-    databaseResult_->setWordWrap(true);
-    cacheResult_->setWordWrap(true);
-    error_->setStyleSheet(QStringLiteral("color: #b00020"));
-    error_->setWordWrap(true);
+    keepInFile_->setObjectName(QStringLiteral("keepPasswordsInFile"));
+    keepInFile_->setChecked(switcher.secrets().keepsInFile());
+    auto *add = button(tr("Add"), "addProfile");
+    delete_->setToolTip(tr("The built-in profile and the one in use cannot be deleted."));
 
-    auto *embeddedForm = new QFormLayout;
-    embeddedForm->addRow(tr("SQLite file"), sqlitePath_);
+    const QString current = switcher.currentName();
+    for (const ConnectionProfile &profile : std::as_const(profiles_)) {
+        if (profile.name == current)
+            inUse_ = profile.id;
+        list_->addItem(profile.name);
+    }
+    for (int row = 0; row < list_->count(); ++row)
+        showName(row);
 
-    auto *databaseRow = new QHBoxLayout;
-    databaseRow->addWidget(databaseUrl_, 1);
-    databaseRow->addWidget(testDatabase_);
-    auto *cacheRow = new QHBoxLayout;
-    cacheRow->addWidget(redisUrl_, 1);
-    cacheRow->addWidget(cluster_);
-    cacheRow->addWidget(testCache_);
-    auto *externalForm = new QFormLayout(externalBox_);
-    externalForm->addRow(tr("DATABASE_URL"), databaseRow);
-    externalForm->addRow(tr("Password"), databasePassword_);
-    externalForm->addRow(QString(), databaseResult_);
-    externalForm->addRow(tr("REDIS_URL"), cacheRow);
-    externalForm->addRow(tr("Password"), redisPassword_);
-    externalForm->addRow(QString(), cacheResult_);
-    externalForm->addRow(QString(), secretsPlace_);
-    externalForm->addRow(QString(), keepInFile_);
+    auto *listButtons = new QHBoxLayout;
+    for (QPushButton *b : {add, duplicate_, rename_, delete_}) {
+        b->setAutoDefault(false); // Enter connects, whichever of them was clicked last
+        listButtons->addWidget(b);
+    }
+    auto *left = new QVBoxLayout;
+    left->addWidget(list_, 1);
+    left->addLayout(listButtons);
 
-    auto *deliveryBox = new QGroupBox(tr("Delivery"));
-    auto *deliveryForm = new QFormLayout(deliveryBox);
-    deliveryForm->addRow(tr("Batch size"), batchSize_);
-    deliveryForm->addRow(tr("Cache TTL"), ttl_);
-    deliveryForm->addRow(tr("Listen address"), listen_);
+    auto *nameForm = new QFormLayout;
+    nameForm->addRow(tr("Name"), name_);
+    nameForm->addRow(QString(), nameProblem_);
+    auto *right = new QVBoxLayout;
+    right->addLayout(nameForm);
+    right->addWidget(form_, 1);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 3);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    QPushButton *connectButton = button(tr("Connect"), "connectProfile");
+    buttons->addButton(connectButton, QDialogButtonBox::AcceptRole);
+    buttons->button(QDialogButtonBox::Save)->setObjectName(QStringLiteral("saveProfiles"));
+    buttons->button(QDialogButtonBox::Save)->setAutoDefault(false); // Enter connects
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(embedded_);
-    layout->addLayout(embeddedForm);
-    layout->addWidget(external_);
-    layout->addWidget(externalBox_);
-    layout->addWidget(deliveryBox);
+    layout->addLayout(columns, 1);
+    layout->addWidget(secretsPlace_);
+    layout->addWidget(keepInFile_);
     layout->addWidget(error_);
     layout->addWidget(buttons);
 
-    connect(embedded_, &QRadioButton::toggled, this, &SettingsDialog::updateEnabled);
-    connect(testDatabase_, &QPushButton::clicked, this, &SettingsDialog::testDatabase);
-    connect(testCache_, &QPushButton::clicked, this, &SettingsDialog::testCache);
-    connect(job_, &BackgroundJob::finished, this, &SettingsDialog::updateEnabled);
-    connect(&secrets, &SecretStore::loaded, this, [this, &secrets] { showSecretsPlace(secrets); });
-    showSecretsPlace(secrets);
-    updateEnabled();
-    resize(640, sizeHint().height());
+    connect(list_, &QListWidget::currentRowChanged, this, &SettingsDialog::showProfile);
+    connect(add, &QPushButton::clicked, this, [this] {
+        addProfile({ConnectionProfiles::newId(profiles_), ConnectionProfiles::freeName(tr("New profile"), profiles_), {}});
+    });
+    connect(duplicate_, &QPushButton::clicked, this, &SettingsDialog::duplicateProfile);
+    connect(rename_, &QPushButton::clicked, this, &SettingsDialog::renameProfile);
+    connect(delete_, &QPushButton::clicked, this, &SettingsDialog::deleteProfile);
+    connect(name_, &QLineEdit::textEdited, this, &SettingsDialog::nameEdited);
+    connect(connectButton, &QPushButton::clicked, this, [this] { save(true); });
+    connect(buttons->button(QDialogButtonBox::Save), &QPushButton::clicked, this, [this] { save(false); });
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(&switcher.secrets(), &SecretStore::loaded, this, &SettingsDialog::showSecretsPlace);
+    showSecretsPlace();
+    select(current);
+    list_->setFocus();
+    connectButton->setDefault(true);
+    resize(960, sizeHint().height());
 }
 
-ConnectionSettings SettingsDialog::settings() const
+QList<ConnectionProfile> SettingsDialog::profiles() const
 {
-    ConnectionSettings s;
-    s.embedded = embedded_->isChecked();
-    s.sqlitePath = sqlitePath_->text().trimmed();
-    s.databaseUrl = withPassword(databaseUrl_, databasePassword_);
-    s.redisUrl = withPassword(redisUrl_, redisPassword_);
-    s.redisCluster = cluster_->isChecked();
-    s.batchSize = batchSize_->value();
-    s.cacheTtlSeconds = ttl_->value();
-    s.listen = listen_->text().trimmed();
-    return s;
+    QList<ConnectionProfile> edited = profiles_;
+    if (shown_ >= 0)
+        edited[shown_].settings = form_->settings();
+    return edited;
 }
 
-bool SettingsDialog::keepsPasswordsInFile() const
+void SettingsDialog::select(const QString &name)
 {
-    return keepInFile_->isChecked();
+    for (int row = 0; row < profiles_.size(); ++row) {
+        if (profiles_.at(row).name == name)
+            list_->setCurrentRow(row);
+    }
 }
 
-void SettingsDialog::showSecretsPlace(const SecretStore &secrets)
+void SettingsDialog::showProfile(int row)
 {
+    keepShown();
+    shown_ = row;
+    error_->clear();
+    if (row < 0 || row >= profiles_.size())
+        return;
+    const ConnectionProfile &profile = profiles_.at(row);
+    form_->setSettings(profile.settings, profile.isBuiltIn());
+    name_->setText(profile.name);
+    name_->setEnabled(!profile.isBuiltIn());
+    nameProblem_->setText(ConnectionProfiles::nameProblem(profile.name, profile.id, profiles_));
+    updateButtons();
+}
+
+void SettingsDialog::keepShown()
+{
+    if (shown_ >= 0 && shown_ < profiles_.size())
+        profiles_[shown_].settings = form_->settings();
+}
+
+void SettingsDialog::showName(int row)
+{
+    const ConnectionProfile &profile = profiles_.at(row);
+    QListWidgetItem *item = list_->item(row);
+    const bool inUse = profile.id == inUse_;
+    item->setText(inUse ? tr("%1  (in use)").arg(profile.name) : profile.name);
+    QFont font = item->font();
+    font.setBold(inUse);
+    item->setFont(font);
+}
+
+void SettingsDialog::addProfile(ConnectionProfile profile)
+{
+    keepShown();
+    profiles_ << profile;
+    list_->addItem(profile.name);
+    showName(int(profiles_.size()) - 1);
+    list_->setCurrentRow(int(profiles_.size()) - 1);
+    renameProfile(); // a new profile wants a name of its own
+}
+
+void SettingsDialog::duplicateProfile()
+{
+    keepShown();
+    ConnectionProfile copy = profiles_.at(list_->currentRow());
+    copy.id = ConnectionProfiles::newId(profiles_);
+    copy.name = ConnectionProfiles::freeName(tr("%1 copy").arg(copy.name.trimmed()), profiles_);
+    addProfile(copy);
+}
+
+void SettingsDialog::renameProfile()
+{
+    name_->setFocus();
+    name_->selectAll();
+}
+
+void SettingsDialog::deleteProfile()
+{
+    const int row = list_->currentRow();
+    if (row < 0 || profiles_.at(row).isBuiltIn() || profiles_.at(row).id == inUse_)
+        return;
+    shown_ = -1; // its form goes with it
+    profiles_.removeAt(row);
+    delete list_->takeItem(row);
+}
+
+void SettingsDialog::nameEdited(const QString &name)
+{
+    if (shown_ < 0)
+        return;
+    profiles_[shown_].name = name;
+    showName(shown_);
+    nameProblem_->setText(ConnectionProfiles::nameProblem(name, profiles_.at(shown_).id, profiles_));
+}
+
+void SettingsDialog::updateButtons()
+{
+    const int row = list_->currentRow();
+    const bool fixed = row < 0 || profiles_.at(row).isBuiltIn();
+    duplicate_->setEnabled(row >= 0);
+    rename_->setEnabled(!fixed);
+    delete_->setEnabled(!fixed && profiles_.at(row).id != inUse_);
+}
+
+void SettingsDialog::showSecretsPlace()
+{
+    const SecretStore &secrets = switcher_.secrets();
     secretsPlace_->setText(secrets.describe());
     secretsPlace_->setToolTip(secrets.secretStoreError());
     keepInFile_->setVisible(secrets.lacksSecretStore()); // the choice only exists then
 }
 
-void SettingsDialog::updateEnabled()
+void SettingsDialog::save(bool connectSelected)
 {
-    sqlitePath_->setEnabled(embedded_->isChecked());
-    externalBox_->setEnabled(external_->isChecked());
-    testDatabase_->setEnabled(!job_->isRunning());
-    testCache_->setEnabled(!job_->isRunning());
-}
-
-void SettingsDialog::testDatabase()
-{
-    QString why;
-    const auto target = DatabaseTarget::fromDatabaseUrl(settings().databaseUrl, &why);
-    if (!target) {
-        showOutcome(databaseResult_, {false, why});
-        return;
-    }
-    databaseResult_->setText(tr("testing…"));
-    job_->start(tr("Testing the database"), [this, target = *target](JobControl &) -> BackgroundJob::Finish {
-        const auto outcome = ConnectionTester::testDatabase(target);
-        return [this, outcome] { showOutcome(databaseResult_, outcome); };
-    });
-    updateEnabled();
-}
-
-void SettingsDialog::testCache()
-{
-    ConnectionSettings s = settings();
-    if (s.redisUrl.isEmpty()) {
-        showOutcome(cacheResult_, {true, tr("no REDIS_URL: the in-memory cache is used")});
-        return;
-    }
-    s.embedded = false;
-    s.databaseUrl = QStringLiteral("postgres://placeholder/db"); // only the cache part is tested
-    QString why;
-    const auto config = s.toConfig(&why);
-    if (!config) {
-        showOutcome(cacheResult_, {false, why});
-        return;
-    }
-    cacheResult_->setText(tr("testing…"));
-    job_->start(tr("Testing the cache"), [this, cache = config->cache](JobControl &) -> BackgroundJob::Finish {
-        const auto outcome = ConnectionTester::testCache(cache);
-        return [this, outcome] { showOutcome(cacheResult_, outcome); };
-    });
-    updateEnabled();
-}
-
-void SettingsDialog::accept()
-{
-    QString why;
-    if (!settings().toConfig(&why)) {
+    keepShown();
+    int at = list_->currentRow();
+    if (const QString why = ConnectionProfiles::problem(profiles_, &at); !why.isEmpty()) {
+        list_->setCurrentRow(at);
         error_->setText(why);
         return;
     }
-    QDialog::accept();
+    switcher_.secrets().setKeepInFile(keepInFile_->isChecked());
+    switcher_.saveAll(profiles_);
+    // What to open: the chosen profile, or the one in use when its connection changed.
+    std::optional<ConnectionProfile> target;
+    if (connectSelected && list_->currentRow() >= 0)
+        target = profiles_.at(list_->currentRow());
+    const auto was = withId(saved_, inUse_);
+    const auto now = withId(profiles_, inUse_);
+    if (!target && was && now && was->settings != now->settings)
+        target = now;
+    saved_ = profiles_;
+    QString error;
+    if (target && !switcher_.switchTo(target->name.trimmed(), &error)) {
+        error_->setText(tr("Not connected to “%1”: %2\nThe profiles are saved; the previous connection is still in use.")
+                            .arg(target->name.trimmed(), redactUrl(error)));
+        return;
+    }
+    accept();
 }
 
 void SettingsDialog::done(int result)
 {
     // A connection test still waiting for a dead server must not hold the window: its work
     // needs nothing of the dialog, so it is left to finish on its own.
-    job_->abandon();
+    form_->abandonTests();
     QDialog::done(result);
 }
 

@@ -1,66 +1,65 @@
 #pragma once
 
-#include "ConnectionSettings.h"
+#include "ConnectionProfiles.h"
 
 #include <QDialog>
 
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPushButton;
-class QRadioButton;
-class QSpinBox;
-class QGroupBox;
 
 namespace adserve {
 
-class BackgroundJob;
-class SecretStore;
+class ProfileForm;
+class ProfileSwitcher;
 
-// Chooses what the studio connects to: the embedded default (SQLite file + in-memory
-// cache) or PostgreSQL and Redis, with buttons that test each connection, plus the
-// delivery settings. Passwords have fields of their own, and a line says where they are
-// kept (`secrets`); where no secret store runs, the user may agree to keep them in a file.
-// The result is only applied by the caller when accepted.
+// The connection profile manager: the profiles on the left (add, duplicate, rename, delete),
+// the selected one's form on the right. "Connect" saves the profiles and switches to the
+// selected one; "Save" saves them (and reconnects the profile in use when its settings
+// changed); "Cancel" forgets the edits. A line says where passwords are kept; where no
+// secret store runs, the user may agree to keep them in a file. When a connection fails the
+// dialog says why and stays open, and the connection in use stays.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    SettingsDialog(const ConnectionSettings &current, const SecretStore &secrets, QWidget *parent = nullptr);
+    explicit SettingsDialog(ProfileSwitcher &switcher, QWidget *parent = nullptr);
 
-    // With the passwords in their URLs.
-    ConnectionSettings settings() const;
-    // Whether the user agreed to keep passwords in a file where no secret store runs.
-    bool keepsPasswordsInFile() const;
+    // The profiles as edited, the one on show with the form's values.
+    QList<ConnectionProfile> profiles() const;
+    void select(const QString &name);
 
 private:
-    void updateEnabled();
-    void showSecretsPlace(const SecretStore &secrets);
-    void testDatabase();
-    void testCache();
-    void accept() override;
+    void showProfile(int row);
+    void keepShown();
+    void showName(int row);
+    void addProfile(ConnectionProfile profile);
+    void duplicateProfile();
+    void renameProfile();
+    void deleteProfile();
+    void nameEdited(const QString &name);
+    void updateButtons();
+    void showSecretsPlace();
+    void save(bool connectSelected);
     void done(int result) override;
 
-    QRadioButton *embedded_;
-    QRadioButton *external_;
-    QLineEdit *sqlitePath_;
-    QGroupBox *externalBox_;
-    QLineEdit *databaseUrl_;
-    QLineEdit *redisUrl_;
-    QLineEdit *databasePassword_;
-    QLineEdit *redisPassword_;
+    ProfileSwitcher &switcher_;
+    QList<ConnectionProfile> profiles_; // as edited, in the list's order
+    QList<ConnectionProfile> saved_;    // as last saved: whether the one in use changed
+    QString inUse_;                     // the id of the profile in use
+    int shown_ = -1;                    // the row whose profile the form shows
+    QListWidget *list_;
+    QPushButton *duplicate_;
+    QPushButton *rename_;
+    QPushButton *delete_;
+    QLineEdit *name_;
+    QLabel *nameProblem_;
+    ProfileForm *form_;
     QLabel *secretsPlace_;
     QCheckBox *keepInFile_;
-    QCheckBox *cluster_;
-    QPushButton *testDatabase_;
-    QPushButton *testCache_;
-    QLabel *databaseResult_;
-    QLabel *cacheResult_;
-    QSpinBox *batchSize_;
-    QSpinBox *ttl_;
-    QLineEdit *listen_;
     QLabel *error_;
-    BackgroundJob *job_;
 };
 
 } // namespace adserve
