@@ -27,6 +27,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -123,9 +125,13 @@ private Q_SLOTS:
         QTest::newRow("redis") << QStringLiteral("redis");
     }
 
+    // QSettings go to a test location before anything reads or writes them.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
     // Every test starts on a warmed cache, its campaign keys scanned into the browser.
     void init()
     {
+        QSettings().remove(QStringLiteral("cache/readOnly")); // a test left it on: not this one's choice
         studio_ = openStudio();
         if (!studio_)
             QFAIL("the cache backend could not be started (see the warning above)");
