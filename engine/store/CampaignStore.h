@@ -93,6 +93,8 @@ public:
     // Distinct values seen in rules per dimension, for completion in the studio.
     StoreResult<QStringList> knownValues(Dimension dimension) const;
     StoreResult<CodeCount> countByCode(const CodePattern &pattern) const;
+    // The ids of the campaigns `pattern` picks, deleted ones included, ascending.
+    StoreResult<QList<qint64>> idsByCode(const CodePattern &pattern) const;
 
     // --- writes (each one transaction; emits campaignsChanged on success) ---------------
     // Validates (see CampaignValidator), assigns ids and missing codes, sets timestamps.

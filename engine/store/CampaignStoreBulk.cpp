@@ -40,6 +40,15 @@ StoreResult<CodeCount> CampaignStore::countByCode(const CodePattern &pattern) co
     });
 }
 
+StoreResult<QList<qint64>> CampaignStore::idsByCode(const CodePattern &pattern) const
+{
+    return d->run(Access::Snapshot, [&](CampaignWrites &w) {
+        QList<qint64> ids;
+        forEachPicked(w.rows(), pattern, [&](qint64 id, bool) { ids.append(id); });
+        return ids;
+    });
+}
+
 StoreResult<QList<qint64>> CampaignStore::writeCampaigns(const WriteContext &context,
                                                           const std::function<QList<qint64>(CampaignWrites &)> &op)
 {

@@ -2,6 +2,7 @@
 
 #include "cache/CampaignCache.h"
 #include "cache/CampaignCodec.h"
+#include "KeyBrowsing.h"
 #include "common/BackgroundJob.h"
 #include "store/CampaignStore.h"
 
@@ -12,81 +13,37 @@ namespace adserve::CacheMaintenance {
 
 namespace {
 
-constexpr int kScanCount = 500; // SCAN's COUNT hint per step
 constexpr qsizetype kChunk = 500;
 
-// The fields of two campaigns that differ, by Go's field names.
-QStringList differences(const Campaign &cached, const Campaign &stored)
+QString timeText(const QDateTime &t)
 {
-    QStringList fields;
-    const auto check = [&](const char *name, bool same) {
-        if (!same)
-            fields.append(QString::fromLatin1(name));
-    };
-    check("Code", cached.code == stored.code);
-    check("Name", cached.name == stored.name);
-    check("Image", cached.image == stored.image);
-    check("CTA", cached.cta == stored.cta);
-    check("Status", cached.status == stored.status);
-    check("UpdatedAt", cached.updatedAt == stored.updatedAt);
-    check("Deleted", cached.deleted == stored.deleted);
-    return fields;
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QStringLiteral("—");
+}
+
+QString yesNo(bool b)
+{
+    return b ? QStringLiteral("true") : QStringLiteral("false");
 }
 
 } // namespace
 
-KeyPage scanPage(CacheBackend &backend, const QByteArray &pattern, const QByteArray &cursor, int pageSize)
+QList<FieldValues> sideBySide(const std::optional<Campaign> &cached, const std::optional<Campaign> &stored)
 {
-    KeyPage page;
-    QByteArray next = cursor.isEmpty() ? QByteArrayLiteral("0") : cursor;
-    QList<QByteArray> keys;
-    do {
-        const auto step = backend.scan(pattern, next, std::max(pageSize, 10));
-        if (!step.ok()) {
-            page.error = step.error;
-            return page;
-        }
-        keys += step.value.keys;
-        next = step.value.nextCursor.isEmpty() ? QByteArrayLiteral("0") : step.value.nextCursor;
-    } while (keys.size() < pageSize && next != "0");
-    const auto details = backend.keyDetails(keys);
-    if (!details.ok()) {
-        page.error = details.error;
-        return page;
-    }
-    page.nextCursor = next;
-    const auto values = backend.getMany(keys);
-    for (qsizetype i = 0; i < keys.size(); ++i) {
-        KeyInfo info{keys.at(i), details.value.at(i)};
-        if (values.ok() && values.value.at(i))
-            info.size = values.value.at(i)->size();
-        page.keys.append(info);
-    }
-    return page;
-}
-
-CacheReply<QList<QByteArray>> allKeys(CacheBackend &backend, const QByteArray &pattern, JobControl &control)
-{
-    QList<QByteArray> keys;
-    QByteArray cursor = "0";
-    const auto total = backend.keyCount();
-    do {
-        const auto step = backend.scan(pattern, cursor, kScanCount);
-        if (!step.ok())
-            return CacheReply<QList<QByteArray>>::failure(step.error);
-        keys += step.value.keys;
-        cursor = step.value.nextCursor.isEmpty() ? QByteArrayLiteral("0") : step.value.nextCursor;
-        if (!control.progress(keys.size(), total.ok() ? std::max<qint64>(total.value, keys.size()) : 0))
-            break;
-    } while (cursor != "0");
-    // SCAN may return a key more than once; a preview lists each once.
-    keys.removeIf([seen = QSet<QByteArray>()](const QByteArray &k) mutable {
-        if (seen.contains(k))
-            return true;
-        seen.insert(k);
-        return false;
-    });
-    return {keys, {}};
+    QList<FieldValues> rows;
+    const auto row = [&](const char *name, auto value) {
+        FieldValues f{QString::fromLatin1(name), cached ? value(*cached) : QString(), stored ? value(*stored) : QString()};
+        f.differs = cached && stored && f.cached != f.stored;
+        rows.append(f);
+    };
+    row("ID", [](const Campaign &c) { return QString::number(c.id); });
+    row("Code", [](const Campaign &c) { return c.code; });
+    row("Name", [](const Campaign &c) { return c.name; });
+    row("Image", [](const Campaign &c) { return c.image; });
+    row("CTA", [](const Campaign &c) { return c.cta; });
+    row("Status", [](const Campaign &c) { return c.status; });
+    row("UpdatedAt", [](const Campaign &c) { return timeText(c.updatedAt); });
+    row("Deleted", [](const Campaign &c) { return yesNo(c.deleted); });
+    return rows;
 }
 
 CacheReply<qint64> removeKeys(CampaignCache &cache, const QList<QByteArray> &keys, JobControl &control)
@@ -144,7 +101,7 @@ CacheReply<qint64> warm(CampaignCache &cache, CampaignStore &store, JobControl &
 
 CacheReply<QList<StaleKey>> findStale(CampaignCache &cache, CampaignStore &store, JobControl &control)
 {
-    const auto keys = allKeys(cache.backend(), CampaignCodec::keyPrefix() + '*', control);
+    const auto keys = KeyBrowsing::allKeys(cache.backend(), CampaignCodec::keyPrefix() + '*', control);
     if (!keys.ok())
         return CacheReply<QList<StaleKey>>::failure(keys.error);
     QList<StaleKey> stale;
@@ -170,20 +127,60 @@ CacheReply<QList<StaleKey>> findStale(CampaignCache &cache, CampaignStore &store
             if (!raw)
                 continue; // expired meanwhile: not stale
             const auto id = CampaignCodec::idFromKey(key);
-            const auto cached = CampaignCodec::decode(*raw);
-            if (!id || !cached) {
-                stale.append({key, QObject::tr("not a campaign value")});
-            } else if (!byId.contains(*id)) {
-                stale.append({key, QObject::tr("no such campaign in the store")});
-            } else if (byId.value(*id).deleted && !cached->deleted) {
-                stale.append({key, QObject::tr("campaign deleted in the store")});
-            } else if (const QStringList diff = differences(*cached, byId.value(*id)); !diff.isEmpty()) {
-                stale.append({key, QObject::tr("differs from the store: %1").arg(diff.join(QStringLiteral(", ")))});
+            StaleKey entry{key, {}, {}, CampaignCodec::decode(*raw), {}, *raw};
+            if (id && byId.contains(*id))
+                entry.stored = byId.value(*id);
+            if (!id || !entry.cached) {
+                entry.reason = QObject::tr("not a campaign value");
+            } else if (!entry.stored) {
+                entry.reason = QObject::tr("no such campaign in the store");
+            } else if (entry.stored->deleted && !entry.cached->deleted) {
+                entry.reason = QObject::tr("campaign deleted in the store");
+                entry.fields = {QStringLiteral("Deleted")};
+            } else {
+                for (const FieldValues &f : sideBySide(entry.cached, entry.stored)) {
+                    if (f.differs)
+                        entry.fields.append(f.field);
+                }
+                if (entry.fields.isEmpty())
+                    continue;
+                entry.reason = QObject::tr("differs from the store: %1").arg(entry.fields.join(QStringLiteral(", ")));
             }
+            stale.append(entry);
         }
         control.progress(std::min(start + kChunk, keys.value.size()), keys.value.size());
     }
     return {stale, {}};
+}
+
+CacheReply<qint64> refreshFromStore(CampaignCache &cache, CampaignStore &store, const QList<QByteArray> &keys)
+{
+    QList<qint64> ids;
+    for (const QByteArray &key : keys) {
+        if (const auto id = CampaignCodec::idFromKey(key))
+            ids.append(*id);
+    }
+    if (ids.isEmpty())
+        return {0, {}};
+    const auto stored = store.campaignsByIds(ids);
+    if (!stored.ok())
+        return CacheReply<qint64>::failure(stored.message);
+    QList<Campaign> live;
+    for (const Campaign &c : stored.value) {
+        if (!c.deleted)
+            live.append(c);
+    }
+    // Dropped first (with the memoised fragments and any refill under way), then written:
+    // nothing older can land after the store's value.
+    const auto dropped = cache.invalidate(ids);
+    if (!dropped.ok())
+        return CacheReply<qint64>::failure(dropped.error);
+    if (!live.isEmpty()) {
+        const auto written = cache.store(live);
+        if (!written.ok())
+            return CacheReply<qint64>::failure(written.error);
+    }
+    return {qint64(ids.size()), {}};
 }
 
 } // namespace adserve::CacheMaintenance

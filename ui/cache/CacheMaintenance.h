@@ -1,10 +1,14 @@
 #pragma once
 
 #include "cache/CacheBackend.h"
+#include "model/Campaign.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace adserve {
 
@@ -16,27 +20,6 @@ class JobControl;
 // progress to a JobControl (which can cancel it): run them off the GUI thread.
 namespace CacheMaintenance {
 
-struct KeyInfo
-{
-    QByteArray key;
-    CacheKeyDetails details;
-    qint64 size = -1; // bytes of a string value; -1 when it is gone or not a string
-};
-
-struct KeyPage
-{
-    QList<KeyInfo> keys;
-    QByteArray nextCursor; // "0": the scan is complete
-    QString error;
-};
-
-// One page of a SCAN (never KEYS): at least `pageSize` keys unless the scan ends first,
-// with their types, TTLs and value sizes (one batched call each, not one per key).
-KeyPage scanPage(CacheBackend &backend, const QByteArray &pattern, const QByteArray &cursor, int pageSize);
-
-// Every key matching `pattern`, scanning in steps (the preview of a pattern delete).
-CacheReply<QList<QByteArray>> allKeys(CacheBackend &backend, const QByteArray &pattern, JobControl &control);
-
 // Deletes keys in chunks. Campaign keys go through the cache-aside layer so its memoised
 // fragments are dropped too. Returns how many keys existed.
 CacheReply<qint64> removeKeys(CampaignCache &cache, const QList<QByteArray> &keys, JobControl &control);
@@ -47,11 +30,30 @@ CacheReply<qint64> warm(CampaignCache &cache, CampaignStore &store, JobControl &
 struct StaleKey
 {
     QByteArray key;
-    QString reason; // "differs from the store: Image", "campaign deleted", "not a campaign", ...
+    QString reason;                 // "differs from the store: Image", "campaign deleted", "not a campaign", ...
+    QStringList fields;             // the fields that differ, by Go's names (when both are campaigns)
+    std::optional<Campaign> cached; // what the cache holds, when it reads as a campaign
+    std::optional<Campaign> stored; // what the store holds now, when it has the campaign
+    QByteArray raw;                 // the cached bytes as they are
 };
 
 // Campaign keys whose cached value differs from what the store holds now.
 CacheReply<QList<StaleKey>> findStale(CampaignCache &cache, CampaignStore &store, JobControl &control);
+
+// Rewrites these campaign keys from the store: the store's value for a campaign it has, and
+// the key dropped for one it has deleted or never had (what a reader would then fetch).
+// Keys that are not campaign keys are left alone. Returns how many keys were rewritten or dropped.
+CacheReply<qint64> refreshFromStore(CampaignCache &cache, CampaignStore &store, const QList<QByteArray> &keys);
+
+// The fields of two campaigns that differ, by Go's field names, with each side's value.
+struct FieldValues
+{
+    QString field;
+    QString cached;
+    QString stored;
+    bool differs = false;
+};
+QList<FieldValues> sideBySide(const std::optional<Campaign> &cached, const std::optional<Campaign> &stored);
 
 } // namespace CacheMaintenance
 } // namespace adserve

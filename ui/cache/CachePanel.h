@@ -1,42 +1,51 @@
 #pragma once
 
-#include "CacheMaintenance.h"
-#include "Engine.h"
-#include "HitRatioWindow.h"
-#include "cache/CacheStats.h"
+#include "CacheTarget.h"
+#include "KeyBrowsing.h"
 
-#include <QElapsedTimer>
 #include <QWidget>
 
-#include <optional>
+#include <functional>
 
+class QAction;
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableWidget;
 class QTimer;
 
 namespace adserve {
 
 class BackgroundJob;
+class CacheStatusView;
+class StaleKeysView;
 class StudioSession;
-class TimeSeriesChart;
+class TtlSpinBox;
 
-// The ops engineer's view of the cache: whether it answers, the hit ratio of the last two
-// minutes and the cache-aside counters live with a chart, the server's own figures, a key
-// browser on SCAN with type, TTL, size and the pretty-printed value, TTL editing, deletes with
-// a preview and confirmation, warm-up and a staleness check. Pings, server figures, scans,
-// pattern deletes, warm-up and the staleness check run off the GUI thread.
+// The ops engineer's view of the cache: whether it answers (a banner when it does not), the
+// hit ratio of the last two minutes and the cache-aside counters live with a chart, the
+// server's own figures, a key browser (a Redis pattern or a campaign code; each key with its
+// campaign and a TTL counting down), TTL editing, deletes with a preview and confirmation,
+// warm-up and a staleness check with the old and new values and a way to fix them. On a cache
+// on another host every destructive action asks for the host name, and a read-only switch
+// turns them all off. Pings, server figures, scans, deletes, warm-up and the staleness check
+// run off the GUI thread.
 class CachePanel : public QWidget
 {
     Q_OBJECT
 public:
+    // The key browser's columns.
+    enum KeyColumn { KeyName, CampaignOfKey, KeyType, KeyTtlLeft, KeySize };
+
     explicit CachePanel(StudioSession &session, QWidget *parent = nullptr);
 
+    // The search box: a Redis key pattern or a campaign code.
     void setPattern(const QString &pattern);
-    // Starts a new scan (first page) / fetches the next page.
+    // Starts a new search (first page) / fetches the next page.
     void scan();
     void nextPage();
     // Keys shown in the browser.
@@ -44,18 +53,27 @@ public:
     void selectKey(const QString &key);
     // Asks (preview + confirmation), then deletes.
     void deleteSelection();
+    // Asks for the pattern in a dialog of its own, previews, confirms, deletes.
     void deleteByPattern();
     void warm();
+    // Compares the cache with the store and shows the results' tab.
     void checkStaleness();
     // Samples the cache-aside counters (the chart, the hit ratio) and shows them.
     void refreshStats();
     void refreshServerInfo();
-    // Asks the cache whether it answers, in the background; the figures say so.
+    // Asks the cache whether it answers, in the background; the figures and banner say so.
     void checkHealth();
+
+    // No change to the cache from this panel while on; remembered per cache.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const;
+    const CacheTarget &target() const { return target_; }
 
     BackgroundJob *job() const { return job_; }
     QTableWidget *keyTable() const { return keys_; }
-    QTableWidget *staleTable() const { return stale_; }
+    QTableWidget *staleTable() const;
+    StaleKeysView *staleView() const { return stale_; }
+    QTabWidget *views() const { return views_; }
 
 Q_SIGNALS:
     void message(const QString &text);
@@ -67,36 +85,40 @@ protected:
 private:
     // Everything Refresh reads again.
     void refresh();
-    void showFigures(const CacheStatsSnapshot &counters);
-    void showPage(const CacheMaintenance::KeyPage &page, bool append);
+    void showPage(const KeyBrowsing::KeyPage &page, bool append);
     // The Type and TTL cells of a row.
     void showDetails(int row, const CacheKeyDetails &details);
     void showValue();
+    void showDetailTtl();
     void applyTtl();
-    void confirmAndDelete(const QString &what, const QList<QByteArray> &keys);
+    void confirmAndDelete(const QString &what, const QList<QByteArray> &keys, std::function<void()> after = {});
+    void refreshStale(const QList<QByteArray> &keys);
+    void followEngine();
+    void updateActions();
 
     StudioSession &session_;
-    QLabel *figures_;
-    TimeSeriesChart *chart_;
-    QTableWidget *serverInfo_;
+    CacheStatusView *status_;
     QLineEdit *pattern_;
     QSpinBox *pageSize_;
     QPushButton *next_;
     QTableWidget *keys_;
     QLabel *keyCount_;
+    QLabel *keyHeading_; // the selected key, its campaign and its TTL counting down
     QPlainTextEdit *value_;
-    QSpinBox *ttl_;
-    QTableWidget *stale_;
-    BackgroundJob *job_;     // scans, deletes, warm-up, staleness
-    BackgroundJob *infoJob_; // server figures, refreshed in the background
-    BackgroundJob *healthJob_; // the ping behind "up" / "DOWN"
-    QTimer *sampler_;
-    QByteArray cursor_ = "0";
-    CacheStatsSnapshot last_{};
-    bool haveLast_ = false;
-    QElapsedTimer clock_; // when each sample of the hit ratio was taken
-    HitRatioWindow hitRatio_;
-    std::optional<BackendHealth> health_; // none until the cache in use answered a ping or failed to
+    TtlSpinBox *ttl_;
+    QPushButton *setTtl_;
+    QPushButton *deleteSelected_;
+    QCheckBox *readOnly_;
+    QList<QAction *> writeActions_; // toolbar actions that change the cache
+    StaleKeysView *stale_;
+    QTabWidget *views_;
+    BackgroundJob *job_; // scans, deletes, warm-up, staleness
+    QTimer *ticker_;     // a second: the TTLs counting down
+    KeyBrowsing::SearchState search_;
+    CacheTarget target_;
+    QString shownKey_;   // the key in the value pane
+    KeyTtl shownTtl_;    // its TTL, counting down
+    QString shownCampaign_;
 };
 
 } // namespace adserve

@@ -24,7 +24,9 @@ public:
 
     // Hits and misses counted within the window.
     qint64 lookups() const;
-    // Hits over lookups; none when the window holds no lookup.
+    // Cache reads that failed within the window (each served from the store).
+    qint64 failedReads() const;
+    // Hits over lookups and failed reads; none when the window holds no lookup.
     std::optional<double> ratio() const;
 
 private:
@@ -33,6 +35,7 @@ private:
         qint64 atMs;
         qint64 hits;
         qint64 misses;
+        qint64 errors;
     };
 
     const qint64 spanMs_;

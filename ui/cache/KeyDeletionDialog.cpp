@@ -1,5 +1,7 @@
 #include "KeyDeletionDialog.h"
 
+#include "HostConfirmation.h"
+
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QListWidget>
@@ -8,7 +10,8 @@
 
 namespace adserve {
 
-KeyDeletionDialog::KeyDeletionDialog(const QString &what, const QList<QByteArray> &keys, QWidget *parent)
+KeyDeletionDialog::KeyDeletionDialog(const QString &what, const QList<QByteArray> &keys, const CacheTarget &target,
+                                     QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("keyDeletionDialog"));
@@ -34,6 +37,12 @@ KeyDeletionDialog::KeyDeletionDialog(const QString &what, const QList<QByteArray
                                                      nullptr, int(keys.size())).arg(what),
                                  this));
     layout->addWidget(list, 1);
+    if (!target.local && !keys.isEmpty()) {
+        auto *host = new TypedHostField(target.host, this);
+        remove->setEnabled(false);
+        connect(host, &TypedHostField::confirmedChanged, remove, &QPushButton::setEnabled);
+        layout->addWidget(host);
+    }
     layout->addWidget(buttons);
     resize(520, 420);
 }

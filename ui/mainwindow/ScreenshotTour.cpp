@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 #include "cache/CachePanel.h"
+#include "cache/CampaignCodec.h"
 #include "campaigns/BulkEditDialog.h"
 #include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignFilterBar.h"
@@ -202,6 +203,19 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         cache->selectKey(cache->shownKeys().first());
     settle(1200);
     shoot(cache, QStringLiteral("cache"));
+
+    // Stale keys: one campaign cached as it was before its image and call to action changed.
+    if (auto first = session.engine().store().campaign(1); first.ok()) {
+        Campaign old = first.value.campaign;
+        old.image = QStringLiteral("https://cdn.example.com/old-banner.png");
+        old.cta = QStringLiteral("Try it");
+        session.engine().cache().backend().setMany({{CampaignCodec::cacheKey(old.id), CampaignCodec::encode(old)}},
+                                                   std::chrono::hours(24));
+    }
+    cache->checkStaleness();
+    cache->job()->waitForFinished(60000);
+    settle(300);
+    shoot(cache, QStringLiteral("cache-stale"));
 
     // Instances: this studio, serving, live.
     InstancesPanel *instances = window.instances();

@@ -10,7 +10,7 @@ class StudioSession;
 
 // Renders a picture of each panel, on the data the session holds, into a folder: the
 // campaigns with the editor open, a simulated delivery, the what-if grid, the cache after
-// a warm-up, the server after a short load run and the connection settings. Works offscreen
+// a warm-up and its stale keys, the server after a short load run and the connection settings. Works offscreen
 // (QWidget::grab).
 namespace ScreenshotTour {
 
