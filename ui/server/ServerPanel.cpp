@@ -2,6 +2,7 @@
 
 #include "LoadRun.h"
 #include "QaPanel.h"
+#include "RequestLogView.h"
 #include "common/TimeSeriesChart.h"
 #include "session/StudioSession.h"
 
@@ -12,14 +13,12 @@
 #include <QChartView>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -30,7 +29,6 @@ namespace adserve {
 
 namespace {
 
-constexpr int kLogRows = 300;
 // Latency histogram buckets: upper bounds in microseconds; the last one is open.
 const std::vector<qint64> kBucketMicros{250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000};
 
@@ -51,9 +49,9 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     , start_(new QPushButton(tr("Start"), this))
     , stop_(new QPushButton(tr("Stop"), this))
     , state_(new QLabel(this))
-    , log_(new QTableWidget(0, 5, this))
+    , log_(new RequestLogView(this))
     , rate_(new TimeSeriesChart(tr("Requests per second"), {tr("requests/s")}, tr("per second"), 120, this))
-    , latency_(new TimeSeriesChart(tr("Latency percentiles"), {tr("p50"), tr("p95"), tr("p99")}, tr("ms"), 120, this))
+    , latency_(new TimeSeriesChart(tr("Server time percentiles"), {tr("p50"), tr("p95"), tr("p99")}, tr("ms"), 120, this))
     , loadRequests_(new QSpinBox(this))
     , loadConcurrency_(new QSpinBox(this))
     , loadTarget_(new QLineEdit(QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android"), this))
@@ -72,7 +70,6 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     start_->setObjectName(QStringLiteral("startServer"));
     stop_->setObjectName(QStringLiteral("stopServer"));
     state_->setObjectName(QStringLiteral("serverState"));
-    log_->setObjectName(QStringLiteral("requestLog"));
     loadRequests_->setObjectName(QStringLiteral("loadRequests"));
     loadConcurrency_->setObjectName(QStringLiteral("loadConcurrency"));
     loadTarget_->setObjectName(QStringLiteral("loadTarget"));
@@ -82,15 +79,16 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     port_->setRange(0, 65535);
     port_->setSpecialValueText(tr("any free port"));
     state_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    log_->setHorizontalHeaderLabels({tr("Time"), tr("Request"), tr("Status"), tr("Campaigns"), tr("Latency")});
-    log_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    log_->verticalHeader()->setVisible(false);
-    log_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    latency_->setToolTip(tr("Server time: measured inside the server, from reading a request to handing the answer to "
+                            "the connection; no network. A client sees more (the load run's client time)."));
     loadRequests_->setRange(1, 10'000'000);
     loadRequests_->setValue(2000);
     loadConcurrency_->setRange(1, 256);
     loadConcurrency_->setValue(8);
     loadCancel_->setEnabled(false);
+    loadResult_->setToolTip(tr("Client time: each request's round trip as the load run's client measured it (waiting "
+                               "for a connection, sending, the server's work, receiving). The server's own time is in "
+                               "the log and the chart above."));
 
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Address"), this));
@@ -165,6 +163,8 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
         loadResult_->setText(tr("running: %1 / %2").arg(done).arg(total));
     });
     connect(load_, &LoadRun::finished, this, &ServerPanel::showLoadResult);
+    connect(log_, &RequestLogView::message, this, &ServerPanel::message);
+    connect(log_, &RequestLogView::openInSimulator, this, &ServerPanel::openInSimulator);
     connect(&session_, &StudioSession::requestServed, this, &ServerPanel::record);
     connect(&session_, &StudioSession::serverStateChanged, this, &ServerPanel::showState);
     connect(&session_, &StudioSession::aboutToClose, load_, &LoadRun::cancel);
@@ -228,41 +228,24 @@ void ServerPanel::showState()
     port_->setEnabled(!running);
     loadStart_->setEnabled(running && !load_->isRunning());
     state_->setText(running ? tr("● running at <a href=\"%1\">%1</a>").arg(session_.server().url()) : tr("○ stopped"));
+    log_->setServerUrl(running ? session_.server().url() : QString());
     state_->setOpenExternalLinks(true);
 }
 
 void ServerPanel::record(const RequestRecord &record)
 {
-    pending_.push_back(record);
+    latencies_.push_back(record.micros);
+    log_->add(record);
 }
 
 void ServerPanel::tick()
 {
-    // Requests per second and this second's latency percentiles.
-    std::vector<qint64> latencies;
-    latencies.reserve(pending_.size());
-    for (const RequestRecord &r : pending_)
-        latencies.push_back(r.micros);
+    // Requests per second and this second's server-time percentiles.
+    std::vector<qint64> latencies = std::exchange(latencies_, {});
     std::sort(latencies.begin(), latencies.end());
     const auto ms = [&](double p) { return double(percentile(latencies, p)) / 1000.0; };
     rate_->append({double(latencies.size())});
     latency_->append({ms(50), ms(95), ms(99)});
-    if (pending_.empty())
-        return;
-    // Newest first; only the last kLogRows are kept, so a load run cannot flood the table.
-    const size_t take = std::min(pending_.size(), size_t(kLogRows));
-    const int keep = std::min(log_->rowCount(), kLogRows - int(take));
-    log_->setRowCount(keep);
-    for (size_t i = 0; i < take; ++i) {
-        const RequestRecord &r = pending_[pending_.size() - 1 - i];
-        log_->insertRow(int(i));
-        log_->setItem(int(i), 0, new QTableWidgetItem(r.time.toString(QStringLiteral("HH:mm:ss.zzz"))));
-        log_->setItem(int(i), 1, new QTableWidgetItem(QString::fromLatin1(r.method) + QLatin1Char(' ') + r.target));
-        log_->setItem(int(i), 2, new QTableWidgetItem(QString::number(r.status)));
-        log_->setItem(int(i), 3, new QTableWidgetItem(r.campaigns < 0 ? QString() : QString::number(r.campaigns)));
-        log_->setItem(int(i), 4, new QTableWidgetItem(QStringLiteral("%1 ms").arg(double(r.micros) / 1000.0, 0, 'f', 3)));
-    }
-    pending_.clear();
 }
 
 void ServerPanel::startLoadRun(qint64 requests, int concurrency, const QString &target)
@@ -276,6 +259,7 @@ void ServerPanel::startLoadRun(qint64 requests, int concurrency, const QString &
         loadResult_->setText(tr("Cannot run: check the request."));
         return;
     }
+    log_->model()->beginLoadRun(load_->runId(), url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority), requests);
     loadStart_->setEnabled(false);
     loadCancel_->setEnabled(true);
     loadResult_->setText(tr("running…"));
@@ -286,8 +270,9 @@ void ServerPanel::showLoadResult()
     const LoadRun::Result &r = load_->result();
     loadCancel_->setEnabled(false);
     showState();
-    loadResult_->setText(tr("%1%2 requests in %3 s: <b>%4 requests/s</b> · p50 %5 ms · p90 %6 ms · p99 %7 ms · "
-                            "max %8 ms · %9 failed")
+    log_->model()->finishLoadRun(load_->runId(), r);
+    loadResult_->setText(tr("%1%2 requests in %3 s: <b>%4 requests/s</b> · client time (round trip) p50 %5 ms · "
+                            "p90 %6 ms · p99 %7 ms · max %8 ms · %9 failed")
                              .arg(r.cancelled ? tr("cancelled: ") : QString())
                              .arg(r.requests)
                              .arg(double(r.elapsedMicros) / 1e6, 0, 'f', 2)

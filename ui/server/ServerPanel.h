@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpServerPool.h"
+#include "simulator/DeliveryRequest.h"
 
 #include <QWidget>
 
@@ -13,7 +14,6 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
-class QTableWidget;
 class QTimer;
 class QValueAxis;
 
@@ -21,11 +21,12 @@ namespace adserve {
 
 class LoadRun;
 class QaPanel;
+class RequestLogView;
 class StudioSession;
 class TimeSeriesChart;
 
 // The QA engineer's panel: start and stop the embedded delivery server, see every request
-// it answers (a live log, requests/s and latency percentiles), and run a small load test
+// it answers (a live log, requests/s and server-time percentiles), and run a small load test
 // against it (N requests at C concurrency) with throughput and a latency histogram.
 class ServerPanel : public QWidget
 {
@@ -38,7 +39,7 @@ public:
     void stop();
     void startLoadRun(qint64 requests, int concurrency, const QString &target);
     LoadRun *loadRun() const { return load_; }
-    QTableWidget *requestLog() const { return log_; }
+    RequestLogView *requestLog() const { return log_; }
     QString stateText() const;
     QaPanel *qaPanel() const { return qa_; }
     // Brings the QA mode tab (true) or the load run (false) to the front.
@@ -46,6 +47,8 @@ public:
 
 Q_SIGNALS:
     void message(const QString &text);
+    // "Open in Simulator" on a delivery request of the log.
+    void openInSimulator(const adserve::DeliveryRequest &request);
 
 private:
     void showState();
@@ -58,7 +61,7 @@ private:
     QSpinBox *port_;
     QPushButton *start_, *stop_;
     QLabel *state_;
-    QTableWidget *log_;
+    RequestLogView *log_;
     TimeSeriesChart *rate_;
     TimeSeriesChart *latency_;
     QSpinBox *loadRequests_, *loadConcurrency_;
@@ -72,7 +75,7 @@ private:
     QTabWidget *tools_ = nullptr; // the load run and QA mode
     QaPanel *qa_ = nullptr;
     QTimer *ticker_;
-    std::vector<RequestRecord> pending_; // served since the last tick
+    std::vector<qint64> latencies_; // server time of the requests served since the last tick
 };
 
 } // namespace adserve
