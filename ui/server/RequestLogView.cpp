@@ -243,10 +243,8 @@ void RequestLogView::showSelected()
     replay_->setEnabled(record && !serverUrl_.isEmpty());
     copyCurl_->setEnabled(record);
     openInSimulator_->setEnabled(record && RequestDetails::deliveryRequest(*record));
-    if (record)
-        detail_->setPlainText(RequestDetails::text(*record, lastUrl_));
-    else
-        detail_->setPlainText(model_->loadRunText(current));
+    detail_->setPlainText(record ? RequestDetails::text(*record, lastUrl_) : model_->loadRunText(current));
+    detail_->moveCursor(QTextCursor::Start); // the request line first
 }
 
 QString RequestLogView::detailText() const

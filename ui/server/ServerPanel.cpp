@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QValueAxis>
@@ -86,6 +87,7 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     loadConcurrency_->setRange(1, 256);
     loadConcurrency_->setValue(8);
     loadCancel_->setEnabled(false);
+    loadResult_->setWordWrap(true);
     loadResult_->setToolTip(tr("Client time: each request's round trip as the load run's client measured it (waiting "
                                "for a connection, sending, the server's work, receiving). The server's own time is in "
                                "the log and the chart above."));
@@ -117,10 +119,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     histogramSeries->attachAxis(histogramY_);
     histogramChart->legend()->setVisible(false);
     auto *histogramView = new QChartView(histogramChart, this);
-    histogramView->setMinimumHeight(180);
+    histogramView->setMinimumHeight(160);
 
+    // The run's inputs and result beside its histogram: the request log keeps the height.
     auto *loadBox = new QGroupBox(tr("Load run against the embedded server"), this);
-    auto *loadForm = new QFormLayout(loadBox);
+    auto *loadLayout = new QHBoxLayout(loadBox);
+    auto *loadForm = new QFormLayout;
+    loadLayout->addLayout(loadForm, 1);
+    loadLayout->addWidget(histogramView, 1);
     auto *loadRow = new QHBoxLayout;
     loadRow->addWidget(new QLabel(tr("Requests"), loadBox));
     loadRow->addWidget(loadRequests_);
@@ -131,7 +137,6 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     loadForm->addRow(tr("Request"), loadTarget_);
     loadForm->addRow(loadRow);
     loadForm->addRow(loadResult_);
-    loadForm->addRow(histogramView);
 
     auto *charts = new QWidget(this);
     auto *chartLayout = new QVBoxLayout(charts);
@@ -141,9 +146,15 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     auto *top = new QSplitter(this);
     top->addWidget(log_);
     top->addWidget(charts);
+    charts->setMinimumWidth(280);
+    top->setSizes({1000, 360}); // proportions: the splitter scales them to its width
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(top, 1);
+    // The log over the load run and QA mode; the log gets the larger share.
+    halves_ = new QSplitter(Qt::Vertical, this);
+    QSplitter *halves = halves_;
+    halves->addWidget(top);
+    layout->addWidget(halves, 1);
     // The load run and QA mode share the lower half.
     tools_ = new QTabWidget(this);
     tools_->setObjectName(QStringLiteral("serverTools"));
@@ -151,7 +162,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     qa_ = new QaPanel(session_, this);
     tools_->addTab(qa_, tr("QA mode"));
     connect(qa_, &QaPanel::message, this, &ServerPanel::message);
-    layout->addWidget(tools_, 1);
+    connect(tools_, &QTabWidget::currentChanged, this, &ServerPanel::fitTools);
+    halves->addWidget(tools_);
+    // The tools start at a third of the height (QA mode's editor and journal would take more);
+    // the splitter gives them more on demand, and a taller window is a taller log.
+    tools_->setMinimumHeight(200);
+    halves->setStretchFactor(0, 1);
+    halves->setStretchFactor(1, 0);
+    halves->setSizes({600, 300});
 
     connect(start_, &QPushButton::clicked, this, &ServerPanel::start);
     connect(stop_, &QPushButton::clicked, this, &ServerPanel::stop);
@@ -183,6 +201,15 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
 void ServerPanel::showQa(bool qa)
 {
     tools_->setCurrentWidget(qa ? static_cast<QWidget *>(qa_) : tools_->widget(0));
+}
+
+void ServerPanel::fitTools()
+{
+    // The tab shown gets the height it needs, taken from the log.
+    const QList<int> sizes = halves_->sizes();
+    const int needed = tools_->currentWidget()->sizeHint().height() + tools_->tabBar()->sizeHint().height();
+    if (sizes.size() == 2 && sizes[1] < needed)
+        halves_->setSizes({std::max(sizes[0] + sizes[1] - needed, 150), needed});
 }
 
 void ServerPanel::setEndpoint(const QString &address, quint16 port)

@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QTabWidget;
 class QTimer;
 class QValueAxis;
@@ -55,6 +56,7 @@ private:
     void record(const RequestRecord &record);
     void tick();
     void showLoadResult();
+    void fitTools();
 
     StudioSession &session_;
     QLineEdit *address_;
@@ -73,6 +75,7 @@ private:
     QValueAxis *histogramY_;
     LoadRun *load_;
     QTabWidget *tools_ = nullptr; // the load run and QA mode
+    QSplitter *halves_ = nullptr; // the log above, tools_ below
     QaPanel *qa_ = nullptr;
     QTimer *ticker_;
     std::vector<qint64> latencies_; // server time of the requests served since the last tick
