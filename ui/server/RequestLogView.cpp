@@ -137,8 +137,7 @@ RequestLogView::RequestLogView(QWidget *parent)
     connect(model_, &QAbstractItemModel::modelReset, this, &RequestLogView::showCounts);
     // A load run's row changes as its requests come: its detail follows.
     connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from) {
-        if (!from.parent().isValid() && filter_->mapToSource(tree_->currentIndex()).row() == from.row()
-            && model_->isLoadRun(from))
+        if (model_->isLoadRun(from) && filter_->mapToSource(tree_->currentIndex()).siblingAtColumn(0) == from)
             showSelected();
     });
     batch_->setInterval(kBatchMillis);
