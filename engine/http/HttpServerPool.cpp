@@ -135,14 +135,17 @@ protected:
         for (const auto &[name, value] : reply.headers)
             head += name + ": " + value + "\r\n";
         auto *guarded = qobject_cast<ServedSocket *>(socket);
-        QByteArray connection;
+        const char *connection = nullptr; // a literal: nothing allocated per request
         if (guarded) {
             if (guarded->closesAfterAnswer())
                 connection = "close";
             else if (guarded->answeringHttp10())
                 connection = "keep-alive";
-            if (!connection.isEmpty())
-                head += "Connection: " + connection + "\r\n";
+            if (connection) {
+                head += "Connection: ";
+                head += connection;
+                head += "\r\n";
+            }
         }
         head += "\r\n";
         const bool withBody = request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty();
@@ -173,7 +176,7 @@ protected:
 
     // The request and the answer as the log shows them: headers shared, bodies bounded.
     static void describe(RequestRecord &record, const HttpRequest &request, const HttpReply &reply, bool withBody,
-                         const QByteArray &connection)
+                         const char *connection)
     {
         record.requestHeaders = request.headers;
         record.requestBody = request.body.left(RequestRecord::kMaxBody);
@@ -184,8 +187,8 @@ protected:
             record.responseHeaders.append({"Content-Length", QByteArray::number(reply.body.size())});
         }
         record.responseHeaders.append(reply.headers);
-        if (!connection.isEmpty())
-            record.responseHeaders.append({"Connection", connection});
+        if (connection)
+            record.responseHeaders.append({QByteArray("Connection"), QByteArray(connection)});
         if (withBody) {
             record.responseBody = reply.body.left(RequestRecord::kMaxBody);
             record.responseBytes = reply.body.size();
