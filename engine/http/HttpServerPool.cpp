@@ -135,11 +135,17 @@ protected:
         for (const auto &[name, value] : reply.headers)
             head += name + ": " + value + "\r\n";
         auto *guarded = qobject_cast<ServedSocket *>(socket);
+        const char *connection = nullptr; // a literal: nothing allocated per request
         if (guarded) {
             if (guarded->closesAfterAnswer())
-                head += "Connection: close\r\n";
+                connection = "close";
             else if (guarded->answeringHttp10())
-                head += "Connection: keep-alive\r\n";
+                connection = "keep-alive";
+            if (connection) {
+                head += "Connection: ";
+                head += connection;
+                head += "\r\n";
+            }
         }
         head += "\r\n";
         const bool withBody = request.method() != QHttpServerRequest::Method::Head && !reply.body.isEmpty();
@@ -157,14 +163,37 @@ protected:
         handler_.answered(reply, writing.nsecsElapsed() / 1000);
 
         if (pool_.hasRequestListeners()) {
-            Q_EMIT pool_.requestServed(RequestRecord{QDateTime::currentDateTime(), apiRequest.method,
-                                                     url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority),
-                                                     reply.status, reply.campaigns, timer.nsecsElapsed() / 1000});
+            RequestRecord record{QDateTime::currentDateTime(), apiRequest.method,
+                                 url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority),
+                                 reply.status, reply.campaigns, timer.nsecsElapsed() / 1000};
+            describe(record, apiRequest, reply, withBody, connection);
+            Q_EMIT pool_.requestServed(record);
         }
         return true;
     }
 
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
+
+    // The request and the answer as the log shows them: headers shared, bodies bounded.
+    static void describe(RequestRecord &record, const HttpRequest &request, const HttpReply &reply, bool withBody,
+                         const char *connection)
+    {
+        record.requestHeaders = request.headers;
+        record.requestBody = request.body.left(RequestRecord::kMaxBody);
+        record.requestBytes = request.body.size();
+        if (reply.status != 204) {
+            record.responseHeaders.reserve(reply.headers.size() + 3);
+            record.responseHeaders.append({"Content-Type", reply.contentType});
+            record.responseHeaders.append({"Content-Length", QByteArray::number(reply.body.size())});
+        }
+        record.responseHeaders.append(reply.headers);
+        if (connection)
+            record.responseHeaders.append({QByteArray("Connection"), QByteArray(connection)});
+        if (withBody) {
+            record.responseBody = reply.body.left(RequestRecord::kMaxBody);
+            record.responseBytes = reply.body.size();
+        }
+    }
 
 private:
     HttpServerPool &pool_;
@@ -266,6 +295,16 @@ void HttpServerPool::stop()
     workers_.clear();
     port_ = 0;
     Q_EMIT runningChanged(false);
+}
+
+qint64 RequestRecord::heldBytes() const
+{
+    qint64 bytes = target.size() * 2 + requestBody.size() + responseBody.size();
+    for (const Headers *headers : {&requestHeaders, &responseHeaders}) {
+        for (const auto &[name, value] : *headers)
+            bytes += name.size() + value.size();
+    }
+    return bytes;
 }
 
 bool HttpServerPool::hasRequestListeners() const

@@ -13,15 +13,29 @@
 
 namespace adserve {
 
-// One served request, for the studio's live log.
+// One served request, for the studio's live log. Built only while someone listens (see
+// hasRequestListeners()); headers are shared with the request and the reply, not copied, and a
+// body is copied only past kMaxBody, when its first kMaxBody bytes are kept.
 struct RequestRecord
 {
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+    static constexpr qsizetype kMaxBody = 64 * 1024;
+
     QDateTime time;
     QByteArray method;
     QString target; // path and query
     int status = 0;
     int campaigns = -1;
-    qint64 micros = 0;
+    qint64 micros = 0; // server time: from reading the request to handing the answer to the connection
+    Headers requestHeaders; // as received, Authorization included (the log redacts what it shows)
+    QByteArray requestBody; // the first kMaxBody bytes
+    qint64 requestBytes = 0;
+    Headers responseHeaders; // as written: Content-Type, Content-Length, the route's, Connection
+    QByteArray responseBody; // the first kMaxBody bytes (none for HEAD)
+    qint64 responseBytes = 0;
+
+    // The bytes this record holds beyond its fixed size: what a bounded log counts.
+    qint64 heldBytes() const;
 };
 
 // The HTTP server: one QAbstractHttpServer per thread, each on its own listening socket,

@@ -5,6 +5,7 @@
 //
 //   bench_ceiling --body FILE [--listen 127.0.0.1:PORT] [--threads N]
 //   bench_ceiling --bodies LIST [--body FILE] ...
+//   bench_ceiling --body FILE --log      (as the studio runs it: every request recorded)
 //
 // --body answers every GET with FILE. --bodies answers each request target of LIST (lines
 // "TARGET<tab>FILE", e.g. "/v1/delivery?app=a&country=US&os=iOS<tab>/tmp/body.0") with its
@@ -140,7 +141,9 @@ int main(int argc, char *argv[])
                                     QStringLiteral("address:port"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Server threads (default as adserve)."),
                                      QStringLiteral("n"));
-    parser.addOptions({body, bodies, listen, threads});
+    const QCommandLineOption log(QStringLiteral("log"),
+                                 QStringLiteral("Record every request for a log, as the studio does (its cost is measured)."));
+    parser.addOptions({body, bodies, listen, threads, log});
     parser.process(app);
     if (!parser.isSet(body) && !parser.isSet(bodies))
         return fail(QStringLiteral("--body or --bodies is required (see --help)"));
@@ -176,9 +179,16 @@ int main(int argc, char *argv[])
     FileBodyHandler handler(listed, fallback);
 
     HttpServerPool server(handler, config->http);
+    qint64 recorded = 0;
+    if (parser.isSet(log)) { // queued to the main thread, as the studio's session queues them
+        QObject::connect(&server, &HttpServerPool::requestServed, &app, [&recorded] { ++recorded; },
+                         Qt::QueuedConnection);
+    }
     ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, [&] {
         server.stop();
+        if (parser.isSet(log))
+            QTextStream(stdout) << "recorded " << recorded << " requests" << Qt::endl;
         app.quit();
     });
     if (!server.start(config->listenAddress, config->port, config->serverThreads, &error))

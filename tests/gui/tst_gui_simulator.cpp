@@ -348,6 +348,27 @@ private Q_SLOTS:
         QVERIFY2(curl.endsWith(QLatin1String("/v1/delivery?app=a%20b%26c&country=US&os=Android'")), qPrintable(curl));
     }
 
+    // The curl line is what Deliver would send now, before anything is delivered; copying it
+    // says so beside the button.
+    void curlFollowsTheInputsAndCopyingIsConfirmed()
+    {
+        auto *curl = panel()->findChild<QLineEdit *>(QStringLiteral("curl"));
+        QVERIFY(studio_.type(panel(), QStringLiteral("simCountry"), QStringLiteral("FR")));
+        QVERIFY2(curl->text().contains(QLatin1String("country=FR")), qPrintable(curl->text()));
+        QVERIFY(studio_.type(panel(), QStringLiteral("simApp"), QStringLiteral("com.example.typed")));
+        QVERIFY2(curl->text().contains(QLatin1String("app=com.example.typed")), qPrintable(curl->text()));
+        panel()->findChild<QComboBox *>(QStringLiteral("simEndpoint"))->setCurrentIndex(1);
+        QVERIFY2(curl->text().contains(QLatin1String("/api/v1/delivery?")), qPrintable(curl->text()));
+        QVERIFY(panel()->job()->waitForFinished(60000)); // the endpoint change delivers
+        panel()->findChild<QComboBox *>(QStringLiteral("simEndpoint"))->setCurrentIndex(0);
+        QVERIFY(panel()->job()->waitForFinished(60000));
+
+        QTRY_VERIFY_WITH_TIMEOUT(panel()->copyConfirmation().isEmpty(), 10000); // the last copy's has faded
+        QVERIFY(studio_.click(QStringLiteral("copyCurl")));
+        QCOMPARE(QApplication::clipboard()->text(), curl->text());
+        QVERIFY2(panel()->copyConfirmation().contains(QLatin1String("Copied")), qPrintable(panel()->copyConfirmation()));
+    }
+
     // A flight starting tomorrow: not delivered now, and why; delivered at an instant after its
     // start, in the simulator and the what-if grid alike, and the curl asks explain for then.
     void anotherInstantSeesFlightsStarted()

@@ -85,6 +85,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
     connect(profiles_, &ProfileSwitcher::message, this, &MainWindow::showStatusMessage);
+    connect(server_, &ServerPanel::openInSimulator, this, [this](const DeliveryRequest &request) {
+        tabs_->setCurrentWidget(simulator_);
+        simulator_->openRequest(request);
+    });
     connect(&session_.secrets(), &SecretStore::failed, this, &MainWindow::showStatusMessage);
     connect(&session_.secrets(), &SecretStore::loaded, this, &MainWindow::showSecretsNote);
 

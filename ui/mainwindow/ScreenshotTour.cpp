@@ -15,6 +15,7 @@
 #include "lint/LintReportDialog.h"
 #include "server/LoadRun.h"
 #include "server/QaPanel.h"
+#include "server/RequestLogView.h"
 #include "server/ServerPanel.h"
 #include "session/StudioSession.h"
 #include "settings/ProfileSwitcher.h"
@@ -29,11 +30,14 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QTreeView>
 
 namespace adserve::ScreenshotTour {
 
@@ -164,7 +168,25 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     if (server->start()) {
         server->startLoadRun(3000, 8, QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android"));
         waitUntil([&] { return !server->loadRun()->isRunning(); });
+        // A few requests after the run, one of them refused; its detail is shown.
+        QNetworkAccessManager network;
+        int answered = 0;
+        for (const char *target : {"/v1/delivery?app=com.spotify.music&country=DE&os=iOS", "/v1/delivery?country=US&os=Android",
+                                   "/api/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android", "/healthz"}) {
+            QNetworkReply *reply = network.get(QNetworkRequest(QUrl(session.server().url() + QLatin1String(target))));
+            QObject::connect(reply, &QNetworkReply::finished, reply, [&answered, reply] {
+                ++answered;
+                reply->deleteLater();
+            });
+        }
+        waitUntil([&] { return answered == 4; });
         settle(1200);
+        RequestLogView *log = server->requestLog();
+        QAbstractItemModel *rows = log->tree()->model();
+        for (int row = 0; row < rows->rowCount(); ++row) {
+            if (rows->index(row, RequestLogModel::StatusColumn).data().toString() == QLatin1String("400"))
+                log->tree()->setCurrentIndex(rows->index(row, 0));
+        }
     }
     shoot(server, QStringLiteral("server"));
 

@@ -3,6 +3,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
 
 #include <algorithm>
 
@@ -35,6 +36,7 @@ bool LoadRun::start(const QUrl &url, qint64 requests, int concurrency)
     if (running_ || !url.isValid() || requests < 1 || concurrency < 1)
         return false;
     url_ = url;
+    runId_ = QByteArray::number(QRandomGenerator::global()->generate64(), 36);
     total_ = requests;
     sent_ = 0;
     result_ = {};
@@ -58,6 +60,7 @@ void LoadRun::sendNext(int lane)
     ++sent_;
     QNetworkRequest request(url_);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setRawHeader(kRunHeader, runId_);
     QNetworkReply *reply = managers_[size_t(lane / kConnectionsPerManager)]->get(request);
     replies_.append(reply);
     const qint64 startedAt = clock_.nsecsElapsed();

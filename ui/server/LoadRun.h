@@ -17,7 +17,8 @@ qint64 percentile(const std::vector<qint64> &sorted, double p);
 // A small load run against a URL: N GET requests with C in flight, over real HTTP
 // connections, asynchronously on the GUI thread's event loop (so the window stays live).
 // QNetworkAccessManager opens at most six connections per host, so one manager is used per
-// six concurrent requests.
+// six concurrent requests. Every request carries kRunHeader with the run's id, so the request
+// log can tell the run's requests from others served meanwhile.
 class LoadRun : public QObject
 {
     Q_OBJECT
@@ -34,6 +35,8 @@ public:
         qint64 percentile(double p) const { return adserve::percentile(latencies, p); }
     };
 
+    static constexpr char kRunHeader[] = "X-Adserve-Load-Run";
+
     explicit LoadRun(QObject *parent = nullptr);
     ~LoadRun() override;
 
@@ -42,6 +45,8 @@ public:
     void cancel();
     bool isRunning() const { return running_; }
     const Result &result() const { return result_; }
+    // The id the current (or last) run sends in kRunHeader: new for every start().
+    QByteArray runId() const { return runId_; }
 
 Q_SIGNALS:
     void progressed(qint64 done, qint64 total);
@@ -52,6 +57,7 @@ private:
     void finish();
 
     QUrl url_;
+    QByteArray runId_;
     qint64 total_ = 0;
     qint64 sent_ = 0;
     bool running_ = false;

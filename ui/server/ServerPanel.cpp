@@ -2,6 +2,7 @@
 
 #include "LoadRun.h"
 #include "QaPanel.h"
+#include "RequestLogView.h"
 #include "common/TimeSeriesChart.h"
 #include "session/StudioSession.h"
 
@@ -12,14 +13,13 @@
 #include <QChartView>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -30,7 +30,6 @@ namespace adserve {
 
 namespace {
 
-constexpr int kLogRows = 300;
 // Latency histogram buckets: upper bounds in microseconds; the last one is open.
 const std::vector<qint64> kBucketMicros{250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000};
 
@@ -51,9 +50,9 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     , start_(new QPushButton(tr("Start"), this))
     , stop_(new QPushButton(tr("Stop"), this))
     , state_(new QLabel(this))
-    , log_(new QTableWidget(0, 5, this))
+    , log_(new RequestLogView(this))
     , rate_(new TimeSeriesChart(tr("Requests per second"), {tr("requests/s")}, tr("per second"), 120, this))
-    , latency_(new TimeSeriesChart(tr("Latency percentiles"), {tr("p50"), tr("p95"), tr("p99")}, tr("ms"), 120, this))
+    , latency_(new TimeSeriesChart(tr("Server time percentiles"), {tr("p50"), tr("p95"), tr("p99")}, tr("ms"), 120, this))
     , loadRequests_(new QSpinBox(this))
     , loadConcurrency_(new QSpinBox(this))
     , loadTarget_(new QLineEdit(QStringLiteral("/v1/delivery?app=com.gametion.ludokinggame&country=US&os=Android"), this))
@@ -72,7 +71,6 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     start_->setObjectName(QStringLiteral("startServer"));
     stop_->setObjectName(QStringLiteral("stopServer"));
     state_->setObjectName(QStringLiteral("serverState"));
-    log_->setObjectName(QStringLiteral("requestLog"));
     loadRequests_->setObjectName(QStringLiteral("loadRequests"));
     loadConcurrency_->setObjectName(QStringLiteral("loadConcurrency"));
     loadTarget_->setObjectName(QStringLiteral("loadTarget"));
@@ -82,15 +80,17 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     port_->setRange(0, 65535);
     port_->setSpecialValueText(tr("any free port"));
     state_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    log_->setHorizontalHeaderLabels({tr("Time"), tr("Request"), tr("Status"), tr("Campaigns"), tr("Latency")});
-    log_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    log_->verticalHeader()->setVisible(false);
-    log_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    latency_->setToolTip(tr("Server time: measured inside the server, from reading a request to handing the answer to "
+                            "the connection; no network. A client sees more (the load run's client time)."));
     loadRequests_->setRange(1, 10'000'000);
     loadRequests_->setValue(2000);
     loadConcurrency_->setRange(1, 256);
     loadConcurrency_->setValue(8);
     loadCancel_->setEnabled(false);
+    loadResult_->setWordWrap(true);
+    loadResult_->setToolTip(tr("Client time: each request's round trip as the load run's client measured it (waiting "
+                               "for a connection, sending, the server's work, receiving). The server's own time is in "
+                               "the log and the chart above."));
 
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Address"), this));
@@ -119,10 +119,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     histogramSeries->attachAxis(histogramY_);
     histogramChart->legend()->setVisible(false);
     auto *histogramView = new QChartView(histogramChart, this);
-    histogramView->setMinimumHeight(180);
+    histogramView->setMinimumHeight(160);
 
+    // The run's inputs and result beside its histogram: the request log keeps the height.
     auto *loadBox = new QGroupBox(tr("Load run against the embedded server"), this);
-    auto *loadForm = new QFormLayout(loadBox);
+    auto *loadLayout = new QHBoxLayout(loadBox);
+    auto *loadForm = new QFormLayout;
+    loadLayout->addLayout(loadForm, 1);
+    loadLayout->addWidget(histogramView, 1);
     auto *loadRow = new QHBoxLayout;
     loadRow->addWidget(new QLabel(tr("Requests"), loadBox));
     loadRow->addWidget(loadRequests_);
@@ -133,7 +137,6 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     loadForm->addRow(tr("Request"), loadTarget_);
     loadForm->addRow(loadRow);
     loadForm->addRow(loadResult_);
-    loadForm->addRow(histogramView);
 
     auto *charts = new QWidget(this);
     auto *chartLayout = new QVBoxLayout(charts);
@@ -143,9 +146,15 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     auto *top = new QSplitter(this);
     top->addWidget(log_);
     top->addWidget(charts);
+    charts->setMinimumWidth(280);
+    top->setSizes({1000, 360}); // proportions: the splitter scales them to its width
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(top, 1);
+    // The log over the load run and QA mode; the log gets the larger share.
+    halves_ = new QSplitter(Qt::Vertical, this);
+    QSplitter *halves = halves_;
+    halves->addWidget(top);
+    layout->addWidget(halves, 1);
     // The load run and QA mode share the lower half.
     tools_ = new QTabWidget(this);
     tools_->setObjectName(QStringLiteral("serverTools"));
@@ -153,7 +162,14 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
     qa_ = new QaPanel(session_, this);
     tools_->addTab(qa_, tr("QA mode"));
     connect(qa_, &QaPanel::message, this, &ServerPanel::message);
-    layout->addWidget(tools_, 1);
+    connect(tools_, &QTabWidget::currentChanged, this, &ServerPanel::fitTools);
+    halves->addWidget(tools_);
+    // The tools start at a third of the height (QA mode's editor and journal would take more);
+    // the splitter gives them more on demand, and a taller window is a taller log.
+    tools_->setMinimumHeight(200);
+    halves->setStretchFactor(0, 1);
+    halves->setStretchFactor(1, 0);
+    halves->setSizes({600, 300});
 
     connect(start_, &QPushButton::clicked, this, &ServerPanel::start);
     connect(stop_, &QPushButton::clicked, this, &ServerPanel::stop);
@@ -165,6 +181,8 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
         loadResult_->setText(tr("running: %1 / %2").arg(done).arg(total));
     });
     connect(load_, &LoadRun::finished, this, &ServerPanel::showLoadResult);
+    connect(log_, &RequestLogView::message, this, &ServerPanel::message);
+    connect(log_, &RequestLogView::openInSimulator, this, &ServerPanel::openInSimulator);
     connect(&session_, &StudioSession::requestServed, this, &ServerPanel::record);
     connect(&session_, &StudioSession::serverStateChanged, this, &ServerPanel::showState);
     connect(&session_, &StudioSession::aboutToClose, load_, &LoadRun::cancel);
@@ -183,6 +201,15 @@ ServerPanel::ServerPanel(StudioSession &session, QWidget *parent)
 void ServerPanel::showQa(bool qa)
 {
     tools_->setCurrentWidget(qa ? static_cast<QWidget *>(qa_) : tools_->widget(0));
+}
+
+void ServerPanel::fitTools()
+{
+    // The tab shown gets the height it needs, taken from the log.
+    const QList<int> sizes = halves_->sizes();
+    const int needed = tools_->currentWidget()->sizeHint().height() + tools_->tabBar()->sizeHint().height();
+    if (sizes.size() == 2 && sizes[1] < needed)
+        halves_->setSizes({std::max(sizes[0] + sizes[1] - needed, 150), needed});
 }
 
 void ServerPanel::setEndpoint(const QString &address, quint16 port)
@@ -228,41 +255,24 @@ void ServerPanel::showState()
     port_->setEnabled(!running);
     loadStart_->setEnabled(running && !load_->isRunning());
     state_->setText(running ? tr("● running at <a href=\"%1\">%1</a>").arg(session_.server().url()) : tr("○ stopped"));
+    log_->setServerUrl(running ? session_.server().url() : QString());
     state_->setOpenExternalLinks(true);
 }
 
 void ServerPanel::record(const RequestRecord &record)
 {
-    pending_.push_back(record);
+    latencies_.push_back(record.micros);
+    log_->add(record);
 }
 
 void ServerPanel::tick()
 {
-    // Requests per second and this second's latency percentiles.
-    std::vector<qint64> latencies;
-    latencies.reserve(pending_.size());
-    for (const RequestRecord &r : pending_)
-        latencies.push_back(r.micros);
+    // Requests per second and this second's server-time percentiles.
+    std::vector<qint64> latencies = std::exchange(latencies_, {});
     std::sort(latencies.begin(), latencies.end());
     const auto ms = [&](double p) { return double(percentile(latencies, p)) / 1000.0; };
     rate_->append({double(latencies.size())});
     latency_->append({ms(50), ms(95), ms(99)});
-    if (pending_.empty())
-        return;
-    // Newest first; only the last kLogRows are kept, so a load run cannot flood the table.
-    const size_t take = std::min(pending_.size(), size_t(kLogRows));
-    const int keep = std::min(log_->rowCount(), kLogRows - int(take));
-    log_->setRowCount(keep);
-    for (size_t i = 0; i < take; ++i) {
-        const RequestRecord &r = pending_[pending_.size() - 1 - i];
-        log_->insertRow(int(i));
-        log_->setItem(int(i), 0, new QTableWidgetItem(r.time.toString(QStringLiteral("HH:mm:ss.zzz"))));
-        log_->setItem(int(i), 1, new QTableWidgetItem(QString::fromLatin1(r.method) + QLatin1Char(' ') + r.target));
-        log_->setItem(int(i), 2, new QTableWidgetItem(QString::number(r.status)));
-        log_->setItem(int(i), 3, new QTableWidgetItem(r.campaigns < 0 ? QString() : QString::number(r.campaigns)));
-        log_->setItem(int(i), 4, new QTableWidgetItem(QStringLiteral("%1 ms").arg(double(r.micros) / 1000.0, 0, 'f', 3)));
-    }
-    pending_.clear();
 }
 
 void ServerPanel::startLoadRun(qint64 requests, int concurrency, const QString &target)
@@ -276,6 +286,7 @@ void ServerPanel::startLoadRun(qint64 requests, int concurrency, const QString &
         loadResult_->setText(tr("Cannot run: check the request."));
         return;
     }
+    log_->model()->beginLoadRun(load_->runId(), url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority), requests);
     loadStart_->setEnabled(false);
     loadCancel_->setEnabled(true);
     loadResult_->setText(tr("running…"));
@@ -286,8 +297,9 @@ void ServerPanel::showLoadResult()
     const LoadRun::Result &r = load_->result();
     loadCancel_->setEnabled(false);
     showState();
-    loadResult_->setText(tr("%1%2 requests in %3 s: <b>%4 requests/s</b> · p50 %5 ms · p90 %6 ms · p99 %7 ms · "
-                            "max %8 ms · %9 failed")
+    log_->model()->finishLoadRun(load_->runId(), r);
+    loadResult_->setText(tr("%1%2 requests in %3 s: <b>%4 requests/s</b> · client time (round trip) p50 %5 ms · "
+                            "p90 %6 ms · p99 %7 ms · max %8 ms · %9 failed")
                              .arg(r.cancelled ? tr("cancelled: ") : QString())
                              .arg(r.requests)
                              .arg(double(r.elapsedMicros) / 1e6, 0, 'f', 2)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpServerPool.h"
+#include "simulator/DeliveryRequest.h"
 
 #include <QWidget>
 
@@ -12,8 +13,8 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QTabWidget;
-class QTableWidget;
 class QTimer;
 class QValueAxis;
 
@@ -21,11 +22,12 @@ namespace adserve {
 
 class LoadRun;
 class QaPanel;
+class RequestLogView;
 class StudioSession;
 class TimeSeriesChart;
 
 // The QA engineer's panel: start and stop the embedded delivery server, see every request
-// it answers (a live log, requests/s and latency percentiles), and run a small load test
+// it answers (a live log, requests/s and server-time percentiles), and run a small load test
 // against it (N requests at C concurrency) with throughput and a latency histogram.
 class ServerPanel : public QWidget
 {
@@ -38,7 +40,7 @@ public:
     void stop();
     void startLoadRun(qint64 requests, int concurrency, const QString &target);
     LoadRun *loadRun() const { return load_; }
-    QTableWidget *requestLog() const { return log_; }
+    RequestLogView *requestLog() const { return log_; }
     QString stateText() const;
     QaPanel *qaPanel() const { return qa_; }
     // Brings the QA mode tab (true) or the load run (false) to the front.
@@ -46,19 +48,22 @@ public:
 
 Q_SIGNALS:
     void message(const QString &text);
+    // "Open in Simulator" on a delivery request of the log.
+    void openInSimulator(const adserve::DeliveryRequest &request);
 
 private:
     void showState();
     void record(const RequestRecord &record);
     void tick();
     void showLoadResult();
+    void fitTools();
 
     StudioSession &session_;
     QLineEdit *address_;
     QSpinBox *port_;
     QPushButton *start_, *stop_;
     QLabel *state_;
-    QTableWidget *log_;
+    RequestLogView *log_;
     TimeSeriesChart *rate_;
     TimeSeriesChart *latency_;
     QSpinBox *loadRequests_, *loadConcurrency_;
@@ -70,9 +75,10 @@ private:
     QValueAxis *histogramY_;
     LoadRun *load_;
     QTabWidget *tools_ = nullptr; // the load run and QA mode
+    QSplitter *halves_ = nullptr; // the log above, tools_ below
     QaPanel *qa_ = nullptr;
     QTimer *ticker_;
-    std::vector<RequestRecord> pending_; // served since the last tick
+    std::vector<qint64> latencies_; // server time of the requests served since the last tick
 };
 
 } // namespace adserve

@@ -1,5 +1,7 @@
 #include "DeliveryRequest.h"
 
+#include "common/ShellQuote.h"
+
 #include <QDateTime>
 #include <QUrl>
 
@@ -25,9 +27,7 @@ QString DeliveryRequest::queryString() const
 
 QString DeliveryRequest::curl(const QString &baseUrl) const
 {
-    QString url = baseUrl + target();
-    url.replace(QLatin1Char('\''), QLatin1String("'\\''"));
-    return QStringLiteral("curl -i '%1'").arg(url);
+    return QStringLiteral("curl -i ") + shellQuoted(baseUrl + target());
 }
 
 } // namespace adserve

@@ -2,6 +2,7 @@
 
 #include "WhatIfGrid.h"
 #include "common/BackgroundJob.h"
+#include "common/FlashLabel.h"
 #include "common/JobProgress.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
@@ -105,6 +106,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     , explain_(new TextTableModel({tr("Id"), tr("Campaign"), tr("Verdict"), tr("country"), tr("os"), tr("app"), tr("Why")}, this))
     , explainView_(makeReadOnlyView(explain_, QStringLiteral("explain"), this))
     , curl_(new QLineEdit(this))
+    , copied_(new FlashLabel(this))
     , tabs_(new QTabWidget(this))
     , grid_(new WhatIfGrid(session, this))
     , job_(new BackgroundJob(this))
@@ -119,6 +121,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     timing_->setObjectName(QStringLiteral("simTiming"));
     whyNot_->setObjectName(QStringLiteral("whyNot"));
     curl_->setObjectName(QStringLiteral("curl"));
+    copied_->setObjectName(QStringLiteral("curlCopied"));
     endpoint_->addItems({QStringLiteral("/v1/delivery"), QStringLiteral("/api/v1/delivery")});
     limit_->setObjectName(QStringLiteral("simLimit"));
     limit_->setRange(0, int(DeliveryParams::kMaxLimit));
@@ -145,7 +148,10 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
         edit->setClearButtonEnabled(true);
         connect(edit, &QLineEdit::returnPressed, this, &SimulatorPanel::simulate);
         // The what-if grid answers for the request bar's inputs.
-        connect(edit, &QLineEdit::textChanged, this, [this] { grid_->setRequest(country_->text(), os_->text(), app_->text()); });
+        connect(edit, &QLineEdit::textChanged, this, [this] {
+            grid_->setRequest(country_->text(), os_->text(), app_->text());
+            showCurl();
+        });
     }
     grid_->setRequest(country_->text(), os_->text(), app_->text());
 
@@ -175,6 +181,7 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     auto *curlRow = new QHBoxLayout;
     curlRow->addWidget(curl_, 1);
     curlRow->addWidget(copy);
+    curlRow->addWidget(copied_);
 
     auto *response = new QGroupBox(tr("Response"), this);
     auto *responseLayout = new QVBoxLayout(response);
@@ -233,7 +240,12 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
     connect(grid_, &WhatIfGrid::requestChosen, this, &SimulatorPanel::showRequestOfGrid);
     connect(whyNot_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showExplanations);
     connect(onlyRejected_, &QCheckBox::toggled, this, &SimulatorPanel::showExplanations);
-    connect(&session_, &StudioSession::serverStateChanged, this, [this] { curl_->setText(curlCommand()); });
+    // The command is what Deliver would send now: it follows every input as it changes.
+    connect(&session_, &StudioSession::serverStateChanged, this, &SimulatorPanel::showCurl);
+    connect(endpoint_, &QComboBox::currentIndexChanged, this, &SimulatorPanel::showCurl);
+    connect(limit_, &QSpinBox::valueChanged, this, &SimulatorPanel::showCurl);
+    connect(atOther_, &QRadioButton::toggled, this, &SimulatorPanel::showCurl);
+    connect(at_, &QDateTimeEdit::dateTimeChanged, this, &SimulatorPanel::showCurl);
     connect(job_, &BackgroundJob::finished, this, [this] {
         if (std::exchange(simulateAgain_, false))
             simulate();
@@ -335,10 +347,38 @@ QString SimulatorPanel::curlCommand() const
     return request().curl(base);
 }
 
-void SimulatorPanel::copyAsCurl()
+void SimulatorPanel::showCurl()
 {
     curl_->setText(curlCommand());
+}
+
+void SimulatorPanel::copyAsCurl()
+{
+    showCurl();
     QApplication::clipboard()->setText(curl_->text());
+    copied_->flash(tr("✔ Copied"));
+}
+
+QString SimulatorPanel::copyConfirmation() const
+{
+    return copied_->text();
+}
+
+void SimulatorPanel::openRequest(const DeliveryRequest &request)
+{
+    {
+        // One run for the whole request, not one per input it changes.
+        const QSignalBlocker blockEndpoint(endpoint_), blockLimit(limit_), blockAt(atOther_);
+        const int endpoint = endpoint_->findText(request.path);
+        endpoint_->setCurrentIndex(endpoint < 0 ? 0 : endpoint);
+        limit_->setValue(int(request.limit));
+        atNow_->setChecked(true);
+        at_->setEnabled(false);
+    }
+    grid_->setScope(this->request().scope());
+    setRequest(request.country, request.os, request.app);
+    tabs_->setCurrentIndex(0);
+    simulate();
 }
 
 void SimulatorPanel::simulate()
@@ -352,7 +392,7 @@ void SimulatorPanel::simulate()
         job_->cancel();
         return;
     }
-    curl_->setText(curlCommand());
+    showCurl();
 
     Engine &engine = session_.engine();
     HttpApi &api = session_.api();

@@ -21,6 +21,7 @@ class QTabWidget;
 namespace adserve {
 
 class BackgroundJob;
+class FlashLabel;
 class StudioSession;
 class TextTableModel;
 class WhatIfGrid;
@@ -38,6 +39,8 @@ public:
     ~SimulatorPanel() override;
 
     void setRequest(const QString &country, const QString &os, const QString &app);
+    // Shows `request` in the inputs (endpoint, country, OS, app, limit; as of now) and runs it.
+    void openRequest(const DeliveryRequest &request);
     DeliveryRequest request() const;
     // Runs the request through the delivery path and the HTTP API in the background; every
     // view is refreshed when job() finishes. A simulation still running is cancelled and
@@ -50,6 +53,8 @@ public:
     QByteArray responseBody() const { return responseBody_; }
     QString curlCommand() const;
     void copyAsCurl();
+    // The confirmation beside Copy as curl ("Copied"; empty once it has faded).
+    QString copyConfirmation() const;
 
     TextTableModel *deliveredTable() const { return delivered_; }
     // At most 2000 rows; its view's tooltip tells how many campaigns there are in all.
@@ -77,6 +82,7 @@ private:
     };
 
     void refreshCampaignChoices();
+    void showCurl();
     // The instant or the limit changed: the grid follows, the request runs again.
     void scopeChanged();
     QString statusOf(const Simulation &simulation) const;
@@ -101,6 +107,7 @@ private:
     TextTableModel *explain_;
     QTableView *explainView_;
     QLineEdit *curl_;
+    FlashLabel *copied_;
     QTabWidget *tabs_; // delivery, what-if grid
     WhatIfGrid *grid_;
     BackgroundJob *job_;
