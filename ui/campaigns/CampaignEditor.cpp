@@ -15,6 +15,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPixmap>
 #include <QPushButton>
 #include <QStyle>
 #include <QTabWidget>
@@ -492,9 +493,12 @@ void CampaignEditor::showErrors(const QList<FieldError> &errors, const QString &
         }
     }
     // A tab with messages is marked: they are out of sight while the other one is shown.
+    // Unmarked tabs hold a blank icon of the same size, so a mark never changes their height.
     const QIcon warning = style()->standardIcon(QStyle::SP_MessageBoxWarning);
-    tabs_->setTabIcon(0, targetingErrors ? warning : QIcon());
-    tabs_->setTabIcon(1, serving_->takeErrors(byField) ? warning : QIcon());
+    QPixmap blank(tabs_->iconSize());
+    blank.fill(Qt::transparent);
+    tabs_->setTabIcon(0, targetingErrors ? warning : QIcon(blank));
+    tabs_->setTabIcon(1, serving_->takeErrors(byField) ? warning : QIcon(blank));
     QStringList rest{general};
     for (auto it = byField.cbegin(); it != byField.cend(); ++it)
         rest.append(it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral("; ")));

@@ -52,6 +52,8 @@ ServingStatusLabel::ServingStatusLabel(QWidget *parent)
 {
     setObjectName(QStringLiteral("servingStatus"));
     setWordWrap(true);
+    // Two lines, whatever the text: a longer or shorter line never moves the form below.
+    setFixedHeight(fontMetrics().lineSpacing() * 2);
     setToolTip(tr("When the campaign serves with the values as edited, in your time zone (%1)")
                    .arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())));
     minute_.setInterval(60'000);
