@@ -10,6 +10,7 @@
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
 #include "common/TextTableModel.h"
+#include "common/Theme.h"
 #include "history/HistoryView.h"
 #include "instances/InstancesPanel.h"
 #include "lint/LintReportDialog.h"
@@ -196,6 +197,11 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     simulator->simulate();
     simulator->job()->waitForFinished(60000);
     shoot(simulator, QStringLiteral("simulator"));
+    // The same two panels in the dark theme (View ▸ Theme ▸ Dark).
+    Theme::apply(Theme::Mode::Dark);
+    shoot(simulator, QStringLiteral("simulator-dark"));
+    shoot(campaigns, QStringLiteral("campaigns-dark"));
+    Theme::apply(Theme::Mode::System);
     auto *inner = simulator->findChild<QTabWidget *>(QStringLiteral("simulatorTabs"));
     inner->setCurrentWidget(simulator->whatIf());
     simulator->whatIf()->compute();
