@@ -81,37 +81,10 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     connect(model_, &QAbstractItemModel::modelAboutToBeReset, this, &CampaignsPanel::rememberSelection);
     connect(model_, &CampaignTableModel::arranged, this, &CampaignsPanel::restoreSelection);
 
-    auto *tools = new QToolBar(this);
-    const auto action = [&](const QString &name, const QString &text, auto slot) {
-        QAction *a = tools->addAction(text, this, slot);
-        a->setObjectName(name);
-        return a;
-    };
-    action(QStringLiteral("addCampaign"), tr("Add"), &CampaignsPanel::addCampaign);
-    action(QStringLiteral("duplicateCampaign"), tr("Duplicate"), &CampaignsPanel::duplicateSelection);
-    action(QStringLiteral("deleteCampaign"), tr("Delete"), [this] { deleteSelection(true); });
-    tools->addSeparator();
-    action(QStringLiteral("activateCampaign"), tr("Activate"), [this] { setStatusOfSelection(kStatusActive); });
-    action(QStringLiteral("deactivateCampaign"), tr("Deactivate"), [this] { setStatusOfSelection(kStatusInactive); });
-    action(QStringLiteral("bulkEdit"), tr("Bulk edit…"), &CampaignsPanel::askBulkEdit)
-        ->setToolTip(tr("Activate, deactivate, delete or change the targeting of the selection or of every "
-                        "campaign the filter shows, with a preview; one transaction, undoable"));
-    tools->addAction(bulk_->undoAction());
-    action(QStringLiteral("targetingReport"), tr("Targeting report…"), &CampaignsPanel::showTargetingReport)
-        ->setToolTip(tr("Unusual targeting values, duplicates and campaigns that can never serve, over every campaign, "
-                        "with one-click fixes"));
-    tools->addSeparator();
-    action(QStringLiteral("importCampaigns"), tr("Import…"), &CampaignsPanel::askImport);
-    action(QStringLiteral("exportCampaigns"), tr("Export…"), &CampaignsPanel::askExport);
-    action(QStringLiteral("generateCampaigns"), tr("Generate…"), &CampaignsPanel::askGenerate);
-    action(QStringLiteral("removeGeneratedCampaigns"), tr("Remove generated…"), &CampaignsPanel::askRemoveGenerated);
-    tools->addSeparator();
-    action(QStringLiteral("reloadCampaigns"), tr("Reload"), &CampaignsPanel::reload);
-
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(tools);
+    leftLayout->addWidget(makeTools());
     leftLayout->addWidget(filterBar_);
     leftLayout->addWidget(table_, 1);
     leftLayout->addWidget(new JobProgress(*job_, left));

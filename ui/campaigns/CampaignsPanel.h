@@ -7,6 +7,7 @@ class QLineEdit;
 class QTabWidget;
 class QTableView;
 class QTimer;
+class QToolBar;
 
 namespace adserve {
 
@@ -73,6 +74,8 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
+    // The toolbar (CampaignsPanelTools.cpp).
+    QToolBar *makeTools();
     void currentRowChanged();
     void askGenerate();
     // Takes back what the generator wrote, every seed's, after a confirmation giving the count.

@@ -49,13 +49,12 @@ void MainMenus::applyRememberedTheme()
     Theme::apply(Theme::fromName(QSettings().value(kThemeKey).toString()));
 }
 
-QAction *MainMenus::campaignAction(QMenu *menu, const char *name, const QKeySequence &keys, const QString &tip)
+QAction *MainMenus::campaignAction(QMenu *menu, const char *name, const QKeySequence &keys)
 {
     auto *action = window_.campaigns()->findChild<QAction *>(QLatin1String(name));
     Q_ASSERT(action);
     if (!keys.isEmpty())
         action->setShortcut(keys);
-    action->setStatusTip(tip);
     menu->addAction(action);
     return action;
 }
@@ -71,8 +70,8 @@ void MainMenus::buildFile()
     connect(editor, &CampaignEditor::modifiedChanged, save, [save, editor] { save->setEnabled(editor->hasCampaign()); });
     save->setEnabled(editor->hasCampaign());
     file_->addSeparator();
-    campaignAction(file_, "importCampaigns", {}, tr("Read campaigns from a JSON or CSV file into the store"));
-    campaignAction(file_, "exportCampaigns", {}, tr("Write every campaign to a JSON or CSV file"));
+    campaignAction(file_, "importCampaigns", {});
+    campaignAction(file_, "exportCampaigns", {});
     file_->addSeparator();
     QAction *settings = file_->addAction(tr("&Connection settings…"), &window_, &MainWindow::editSettings);
     settings->setObjectName(QStringLiteral("connectionSettings"));
@@ -98,13 +97,10 @@ void MainMenus::buildEdit()
     editor->redoAction()->setStatusTip(tr("Redo the edit undone last in the campaign editor"));
     edit->addSeparator();
     const auto toCampaigns = [this] { window_.tabs()->setCurrentWidget(window_.campaigns()); };
-    connect(campaignAction(edit, "addCampaign", QKeySequence::New, tr("Start a new campaign in the editor")),
-            &QAction::triggered, this, toCampaigns);
-    connect(campaignAction(edit, "duplicateCampaign", QKeySequence(Qt::CTRL | Qt::Key_D),
-                           tr("Start a new campaign as a copy of the selected one")),
-            &QAction::triggered, this, toCampaigns);
+    connect(campaignAction(edit, "addCampaign", QKeySequence::New), &QAction::triggered, this, toCampaigns);
+    connect(campaignAction(edit, "duplicateCampaign", QKeySequence(Qt::CTRL | Qt::Key_D)), &QAction::triggered, this, toCampaigns);
     // Delete acts on the table only: in a text box the key deletes text.
-    QAction *remove = campaignAction(edit, "deleteCampaign", QKeySequence::Delete, tr("Delete the selected campaigns (asks first)"));
+    QAction *remove = campaignAction(edit, "deleteCampaign", QKeySequence::Delete);
     remove->setShortcutContext(Qt::WidgetShortcut);
     campaigns->table()->addAction(remove);
     edit->addSeparator();

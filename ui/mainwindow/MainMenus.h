@@ -33,8 +33,8 @@ private:
     void buildHelp();
     // Ctrl+F: the search field of the panel shown (the campaigns filter where it has none).
     void find();
-    // Adds the Campaigns panel's toolbar action `name` to `menu`, with a shortcut and a status tip.
-    QAction *campaignAction(QMenu *menu, const char *name, const QKeySequence &keys, const QString &tip);
+    // Adds the Campaigns panel's toolbar action `name` (its tips included) to `menu`, with a shortcut.
+    QAction *campaignAction(QMenu *menu, const char *name, const QKeySequence &keys);
 
     MainWindow &window_;
     StudioSession &session_;
