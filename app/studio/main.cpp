@@ -118,6 +118,11 @@ int main(int argc, char *argv[])
             if (auto remembered = profiles.startupConfig(*config, &why)) {
                 config = remembered;
                 profile = profiles.current().name;
+            } else {
+                // The menu shows what runs: the embedded default.
+                QTextStream(stderr) << "adserve-studio: the connection profile \"" << profiles.current().name
+                                    << "\" is unusable (" << redactUrl(why) << "); using the embedded default" << Qt::endl;
+                profiles.setCurrent(ConnectionProfiles::builtIn().id);
             }
         }
     }

@@ -3,6 +3,7 @@
 #include "Engine.h"
 #include "cache/CampaignCodec.h"
 #include "http/HttpReplies.h"
+#include "http/SecretHeaders.h"
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
@@ -45,8 +46,7 @@ JournalEntry entryOf(const HttpRequest &request)
     entry.path = request.path;
     entry.query = request.query.toString(QUrl::FullyEncoded);
     for (const auto &[name, value] : request.headers) {
-        const bool secret = name.compare("authorization", Qt::CaseInsensitive) == 0;
-        entry.requestHeaders.append({name, secret ? QByteArrayLiteral("[redacted]") : value});
+        entry.requestHeaders.append({name, isSecretHeader(name) ? QByteArrayLiteral("[redacted]") : value});
     }
     entry.requestBody = request.body.left(JournalEntry::kMaxBody);
     return entry;

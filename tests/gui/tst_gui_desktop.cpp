@@ -169,6 +169,8 @@ private Q_SLOTS:
         typeInto(QStringLiteral("name"), QStringLiteral("Spotify Premium"));
         QVERIFY(window().isWindowModified());
         QVERIFY(title->text().contains(QLatin1String("modified")));
+        typeInto(QStringLiteral("code"), QStringLiteral("spotify-premium")); // the title follows the code as typed
+        QCOMPARE(window().windowTitle(), QStringLiteral("spotify-premium[*] — adserve studio"));
         QVERIFY(studio_->trigger(QStringLiteral("saveCampaign")));
         QVERIFY(!window().isWindowModified());
         QVERIFY(!title->text().contains(QLatin1String("modified")));

@@ -301,6 +301,12 @@ private Q_SLOTS:
         // The start-up, as adserve-studio does it.
         SecretStore secrets(QStringLiteral("adserve-profiles-test"));
         QSettings settings(path, QSettings::IniFormat);
+        {
+            // Before the secret store answers, nothing moves: the passwords would be left behind.
+            SecretStore unread(QStringLiteral("adserve-profiles-test"));
+            QVERIFY(!ConnectionProfiles(settings, unread).migrate());
+            QVERIFY(settings.childGroups().contains(QStringLiteral("connection")));
+        }
         secrets.load(ConnectionProfiles::secretKeys(settings));
         QVERIFY(secrets.waitForLoaded(std::chrono::seconds(10)));
         QString error;

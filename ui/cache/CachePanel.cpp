@@ -272,14 +272,26 @@ void CachePanel::nextPage()
     CampaignStore &store = session_.engine().store();
     const bool append = search_.cursor != "0" || keys_->rowCount() > 0;
     next_->setEnabled(false);
-    job_->start(tr("Searching %1").arg(search_.search.describe()),
-                [this, &backend, &store, state = search_, size = pageSize_->value(), append](JobControl &) mutable {
-                    const auto page = KeyBrowsing::nextPage(backend, store, state, size);
-                    return BackgroundJob::Finish([this, page, state, append] {
-                        search_ = state;
-                        showPage(page, append);
-                    });
-                });
+    const bool started =
+        startJob(tr("Searching %1").arg(search_.search.describe()),
+                 [this, &backend, &store, state = search_, size = pageSize_->value(), append](JobControl &) mutable {
+                     const auto page = KeyBrowsing::nextPage(backend, store, state, size);
+                     return BackgroundJob::Finish([this, page, state, append] {
+                         search_ = state;
+                         showPage(page, append);
+                     });
+                 });
+    if (!started)
+        next_->setEnabled(append);
+}
+
+bool CachePanel::startJob(const QString &title, BackgroundJob::Work work)
+{
+    if (job_->start(title, std::move(work)))
+        return true;
+    // One job at a time: say so, rather than drop what the user asked for.
+    Q_EMIT message(tr("Not started: \"%1\" is still running; try again when it is done").arg(job_->title()));
+    return false;
 }
 
 void CachePanel::showPage(const KeyBrowsing::KeyPage &page, bool append)
@@ -466,7 +478,7 @@ void CachePanel::confirmAndDelete(const QString &what, const QList<QByteArray> &
     if (preview.exec() != QDialog::Accepted)
         return;
     CampaignCache &cache = session_.engine().cache();
-    job_->start(tr("Deleting %n key(s)", nullptr, int(keys.size())), [this, &cache, keys, after](JobControl &control) {
+    startJob(tr("Deleting %n key(s)", nullptr, int(keys.size())), [this, &cache, keys, after](JobControl &control) {
         const auto removed = CacheMaintenance::removeKeys(cache, keys, control);
         return BackgroundJob::Finish([this, removed, after] {
             if (!removed.ok())
@@ -488,7 +500,7 @@ void CachePanel::warm()
         return;
     CampaignCache &cache = session_.engine().cache();
     CampaignStore &store = session_.engine().store();
-    job_->start(tr("Warming the cache"), [this, &cache, &store](JobControl &control) {
+    startJob(tr("Warming the cache"), [this, &cache, &store](JobControl &control) {
         const auto written = CacheMaintenance::warm(cache, store, control);
         return BackgroundJob::Finish([this, written] {
             if (!written.ok())
@@ -505,7 +517,7 @@ void CachePanel::checkStaleness()
     CampaignCache &cache = session_.engine().cache();
     CampaignStore &store = session_.engine().store();
     views_->setCurrentWidget(stale_);
-    job_->start(tr("Comparing the cache with the store"), [this, &cache, &store](JobControl &control) {
+    startJob(tr("Comparing the cache with the store"), [this, &cache, &store](JobControl &control) {
         const auto stale = CacheMaintenance::findStale(cache, store, control);
         return BackgroundJob::Finish([this, stale] {
             if (!stale.ok()) {
@@ -522,11 +534,12 @@ void CachePanel::checkStaleness()
 
 void CachePanel::refreshStale(const QList<QByteArray> &keys)
 {
-    if (isReadOnly() || keys.isEmpty())
+    // Refreshing drops the cached values first: on another host, ask as for a delete.
+    if (isReadOnly() || keys.isEmpty() || !confirmOnHost(this, target_, tr("Refresh %n key(s) from the store", nullptr, int(keys.size()))))
         return;
     CampaignCache &cache = session_.engine().cache();
     CampaignStore &store = session_.engine().store();
-    job_->start(tr("Refreshing %n key(s) from the store", nullptr, int(keys.size())), [this, &cache, &store, keys](JobControl &) {
+    startJob(tr("Refreshing %n key(s) from the store", nullptr, int(keys.size())), [this, &cache, &store, keys](JobControl &) {
         const auto refreshed = CacheMaintenance::refreshFromStore(cache, store, keys);
         return BackgroundJob::Finish([this, refreshed] {
             if (!refreshed.ok()) {

@@ -2,6 +2,7 @@
 
 #include "CacheTarget.h"
 #include "KeyBrowsing.h"
+#include "common/BackgroundJob.h"
 
 #include <QWidget>
 
@@ -20,7 +21,6 @@ class QTimer;
 
 namespace adserve {
 
-class BackgroundJob;
 class CacheStatusView;
 class StaleKeysView;
 class StudioSession;
@@ -83,6 +83,8 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // Starts `work` on the panel's job; when another one runs, says so and returns false.
+    bool startJob(const QString &title, BackgroundJob::Work work);
     // Everything Refresh reads again.
     void refresh();
     void showPage(const KeyBrowsing::KeyPage &page, bool append);

@@ -3,6 +3,7 @@
 #include "common/BackgroundJob.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TimeSeriesChart.h"
+#include "common/Tones.h"
 #include "session/StudioSession.h"
 
 #include <QGroupBox>
@@ -114,10 +115,10 @@ void CacheStatusView::showFigures(const CacheStatsSnapshot &s)
     if (!health_)
         state = tr("checking whether it answers…");
     else if (health_->up)
-        state = QStringLiteral("<span style='color:#2e7d32'>%1</span>").arg(tr("up"));
+        state = QStringLiteral("<span style='color:%1'>%2</span>").arg(Tones::text(Tones::Good).name(), tr("up"));
     else
-        state = QStringLiteral("<b style='color:#c62828'>%1</b> %2")
-                    .arg(tr("DOWN:"), tr("%1. Deliveries read the store meanwhile.").arg(health_->error.toHtmlEscaped()));
+        state = QStringLiteral("<b style='color:%1'>%2</b> %3")
+                    .arg(Tones::text(Tones::Bad).name(), tr("DOWN:"), tr("%1. Deliveries read the store meanwhile.").arg(health_->error.toHtmlEscaped()));
     // Down, the ratio would count only what the near cache still answers: it says nothing.
     QString ratio;
     if (health_ && !health_->up)

@@ -70,6 +70,8 @@ PatternDeletionDialog::PatternDeletionDialog(const QString &suggestion, CacheBac
 
 PatternDeletionDialog::~PatternDeletionDialog()
 {
+    // Not "count again" on the way out: the cancel below finishes the job too.
+    disconnect(counter_, nullptr, this, nullptr);
     counter_->cancelAndWait();
 }
 

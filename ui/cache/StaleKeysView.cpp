@@ -1,6 +1,7 @@
 #include "StaleKeysView.h"
 
 #include "common/ReadOnlyTable.h"
+#include "common/Tones.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -172,7 +173,7 @@ void StaleKeysView::showComparison()
                 QFont font = item->font();
                 font.setBold(true);
                 item->setFont(font);
-                item->setBackground(c == 1 ? QColor(0xff, 0xeb, 0xee) : c == 2 ? QColor(0xe8, 0xf5, 0xe9) : QColor(0xff, 0xf8, 0xe1));
+                item->setBackground(Tones::tint(c == 1 ? Tones::Bad : c == 2 ? Tones::Good : Tones::Warn));
             }
             comparison_->setItem(r, c, item);
         }

@@ -397,6 +397,7 @@ void CampaignEditor::setState(const EditorState &state)
     state_ = state;
     applying_ = false;
     validate();
+    Q_EMIT modifiedChanged(isDirty()); // an undo or redo may change the code the title shows
 }
 
 void CampaignEditor::formEdited(int mergeKey)
@@ -409,6 +410,7 @@ void CampaignEditor::formEdited(int mergeKey)
     EditorState before = std::exchange(state_, now);
     undo_->push(new EditorStateCommand(*this, std::move(before), std::move(now), mergeKey));
     validate();
+    Q_EMIT modifiedChanged(isDirty());
 }
 
 CampaignWithRules CampaignEditor::edited() const

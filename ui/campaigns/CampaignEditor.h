@@ -79,7 +79,7 @@ public:
 Q_SIGNALS:
     // Saved as change `changeId` of the change log.
     void saved(qint64 campaignId, qint64 changeId);
-    // Edits made or all undone, saved, reverted, another campaign loaded.
+    // The form changed: an edit, an undo or redo, a save, a revert, another campaign loaded.
     void modifiedChanged(bool modified);
 
 protected:

@@ -63,7 +63,10 @@ void MainMenus::buildFile()
 {
     file_ = window_.menuBar()->addMenu(tr("&File"));
     CampaignEditor *editor = window_.campaigns()->editor();
-    QAction *save = file_->addAction(tr("&Save campaign"), editor, &CampaignEditor::save);
+    QAction *save = file_->addAction(tr("&Save campaign"), this, [this, editor] {
+        window_.tabs()->setCurrentWidget(window_.campaigns()); // where its messages show
+        editor->save();
+    });
     save->setObjectName(QStringLiteral("saveCampaign"));
     save->setShortcut(QKeySequence::Save);
     save->setStatusTip(tr("Save the campaign being edited (the first field to fix gets the focus)"));

@@ -3,6 +3,7 @@
 #include "LoadRun.h"
 #include "common/ShellQuote.h"
 #include "http/HttpStatus.h"
+#include "http/SecretHeaders.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -75,11 +76,6 @@ bool isTransportHeader(QByteArrayView name)
             return true;
     }
     return false;
-}
-
-bool isSecretHeader(QByteArrayView name)
-{
-    return sameName(name, "Authorization");
 }
 
 QString text(const RequestRecord &record, const QString &baseUrl)

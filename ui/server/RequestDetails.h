@@ -19,13 +19,12 @@ QByteArray header(const RequestRecord::Headers &headers, QByteArrayView name);
 QByteArray loadRunId(const RequestRecord &record);
 
 // The request (method, URL, headers, body) and the response (status, headers, body), as text;
-// Authorization shown without its secret, a cut body said to be cut.
+// credentials (Authorization, cookies, API keys) shown without their secret, a cut body said to be cut.
 QString text(const RequestRecord &record, const QString &baseUrl);
 
-// Headers a resent request must not carry: the connection's own, the load run's mark, and the
-// secret (left out of what is shown or copied, kept for Replay).
+// Headers a resent request must not carry: the connection's own and the load run's mark.
+// Secret ones (http/SecretHeaders.h) are left out of what is shown or copied, kept for Replay.
 bool isTransportHeader(QByteArrayView name);
-bool isSecretHeader(QByteArrayView name);
 
 // The request as a curl command a shell runs as is. `leftOut` gets what it could not carry
 // (the Authorization header, a body cut at RequestRecord::kMaxBody).

@@ -157,10 +157,15 @@ void RequestLogView::flush()
     if (pending_.empty())
         return;
     if (isPaused()) {
-        for (RequestRecord &record : pending_)
+        for (RequestRecord &record : pending_) {
+            heldBytes_ += record.heldBytes();
             heldRecords_.push_back(std::move(record));
+        }
         pending_.clear();
-        while (qint64(heldRecords_.size()) > model_->limits().maxEntries) {
+        // Bounded as the log is, by count and by the bytes of headers and bodies.
+        const RequestLogModel::Limits limits = model_->limits();
+        while (qint64(heldRecords_.size()) > limits.maxEntries || heldBytes_ > limits.maxBytes) {
+            heldBytes_ -= heldRecords_.front().heldBytes();
             heldRecords_.pop_front();
             ++droppedWhilePaused_;
         }
@@ -197,6 +202,7 @@ void RequestLogView::setPaused(bool paused)
     // What came meanwhile, in the order it came, then what is pending.
     std::vector<RequestRecord> resumed(std::make_move_iterator(heldRecords_.begin()), std::make_move_iterator(heldRecords_.end()));
     heldRecords_.clear();
+    heldBytes_ = 0;
     droppedWhilePaused_ = 0;
     for (RequestRecord &record : pending_)
         resumed.push_back(std::move(record));
@@ -208,6 +214,7 @@ void RequestLogView::setPaused(bool paused)
 void RequestLogView::clear()
 {
     heldRecords_.clear();
+    heldBytes_ = 0;
     pending_.clear();
     droppedWhilePaused_ = 0;
     model_->clear();
@@ -279,7 +286,7 @@ QString RequestLogView::copySelectedAsCurl()
     QApplication::clipboard()->setText(command);
     const QString note = leftOut.isEmpty() ? tr("Copied") : tr("Copied, without %1").arg(leftOut.join(tr(" and ")));
     confirmation_->flash(QStringLiteral("✔ ") + note);
-    Q_EMIT message(tr("%1: %2").arg(note, command));
+    Q_EMIT message(tr("%1: the curl command is on the clipboard").arg(note));
     return command;
 }
 

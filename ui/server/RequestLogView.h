@@ -84,6 +84,7 @@ private:
     QString serverUrl_, lastUrl_; // lastUrl_: also while stopped, for the text and curl
     std::vector<RequestRecord> pending_; // since the last batch
     std::deque<RequestRecord> heldRecords_;    // while paused, bounded as the log is
+    qint64 heldBytes_ = 0; // of heldRecords_
     qint64 droppedWhilePaused_ = 0;
 };
 

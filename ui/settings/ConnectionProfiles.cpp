@@ -164,6 +164,9 @@ bool ConnectionProfiles::migrate()
         PrivateFile::ensure(settings_.fileName());
     if (!settings_.contains(kOlderStudio + QStringLiteral("/embedded")))
         return false;
+    // Its passwords move with it: not before the secret store has answered (the next start will).
+    if (secrets_.place() == SecretStore::Place::Unknown)
+        return false;
     settings_.beginGroup(kOlderStudio);
     ConnectionSettings saved = ConnectionSettings::read(settings_, secrets_, QString());
     // It knew two choices: the embedded pair, or PostgreSQL with Redis when a REDIS_URL was given.

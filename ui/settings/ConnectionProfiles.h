@@ -44,7 +44,7 @@ public:
 
     // An older studio remembered one connection (group "connection"): it becomes the profile
     // "Saved connection", the one used last, its passwords moved to the profile's keys. True
-    // when there was one.
+    // when there was one; left for later while the secret store has not answered.
     bool migrate();
     // The built-in profile first, then the others by name.
     QList<ConnectionProfile> all() const;

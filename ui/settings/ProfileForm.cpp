@@ -2,6 +2,7 @@
 
 #include "ConnectionTester.h"
 #include "common/BackgroundJob.h"
+#include "common/Tones.h"
 #include "config/UrlPassword.h"
 
 #include <QCheckBox>
@@ -24,7 +25,7 @@ namespace {
 void showOutcome(QLabel *label, const ConnectionTester::Outcome &outcome)
 {
     label->setText((outcome.ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + outcome.message);
-    label->setStyleSheet(outcome.ok ? QStringLiteral("color: #1b7f2a") : QStringLiteral("color: #b00020"));
+    Tones::setTextTone(label, outcome.ok ? Tones::Good : Tones::Bad);
 }
 
 // The URL typed into `url`, with the password from `password` unless the URL has its own.

@@ -3,6 +3,7 @@
 #include "ProfileForm.h"
 #include "ProfileSwitcher.h"
 #include "SecretStore.h"
+#include "common/Tones.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -29,7 +30,7 @@ QLabel *errorLabel(const char *name)
 {
     auto *label = new QLabel;
     label->setObjectName(QLatin1String(name));
-    label->setStyleSheet(QStringLiteral("color: #b00020"));
+    Tones::setTextTone(label, Tones::Bad);
     label->setWordWrap(true);
     return label;
 }
