@@ -107,7 +107,10 @@ void AboutDialog::askServers(StudioSession &session)
         const auto storeVersion = engine.store().serverVersion();
         const QString storeName = storeHealth.kind == QLatin1String("postgresql") ? QStringLiteral("PostgreSQL")
                                                                                   : QStringLiteral("SQLite");
-        const QString store = storeVersion.ok() ? QStringLiteral("%1 %2 (%3)").arg(storeName, storeVersion.value, redactUrl(storeHealth.target))
+        QString where = redactUrl(storeHealth.target); // "SQLite /path", "PostgreSQL host/db": the name once
+        if (where.startsWith(storeName + QLatin1Char(' ')))
+            where = where.mid(storeName.size() + 1);
+        const QString store = storeVersion.ok() ? QStringLiteral("%1 %2 (%3)").arg(storeName, storeVersion.value, where)
                                                 : tr("%1, not answering: %2").arg(storeName, storeVersion.message);
         CacheBackend &backend = engine.cache().backend();
         QString cache;
