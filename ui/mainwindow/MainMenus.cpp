@@ -49,10 +49,13 @@ void MainMenus::applyRememberedTheme()
     Theme::apply(Theme::fromName(QSettings().value(kThemeKey).toString()));
 }
 
-QAction *MainMenus::campaignAction(QMenu *menu, const char *name, const QKeySequence &keys)
+QAction *MainMenus::campaignAction(QMenu *menu, const char *name, const QString &text, const QKeySequence &keys)
 {
     auto *action = window_.campaigns()->findChild<QAction *>(QLatin1String(name));
     Q_ASSERT(action);
+    // The toolbar keeps its short label; the menu, out of the panel's context, names the object.
+    action->setIconText(action->iconText());
+    action->setText(text);
     if (!keys.isEmpty())
         action->setShortcut(keys);
     menu->addAction(action);
@@ -73,8 +76,8 @@ void MainMenus::buildFile()
     connect(editor, &CampaignEditor::modifiedChanged, save, [save, editor] { save->setEnabled(editor->hasCampaign()); });
     save->setEnabled(editor->hasCampaign());
     file_->addSeparator();
-    campaignAction(file_, "importCampaigns", {});
-    campaignAction(file_, "exportCampaigns", {});
+    campaignAction(file_, "importCampaigns", tr("&Import campaigns…"), {});
+    campaignAction(file_, "exportCampaigns", tr("&Export campaigns…"), {});
     file_->addSeparator();
     QAction *settings = file_->addAction(tr("&Connection settings…"), &window_, &MainWindow::editSettings);
     settings->setObjectName(QStringLiteral("connectionSettings"));
@@ -100,10 +103,10 @@ void MainMenus::buildEdit()
     editor->redoAction()->setStatusTip(tr("Redo the edit undone last in the campaign editor"));
     edit->addSeparator();
     const auto toCampaigns = [this] { window_.tabs()->setCurrentWidget(window_.campaigns()); };
-    connect(campaignAction(edit, "addCampaign", QKeySequence::New), &QAction::triggered, this, toCampaigns);
-    connect(campaignAction(edit, "duplicateCampaign", QKeySequence(Qt::CTRL | Qt::Key_D)), &QAction::triggered, this, toCampaigns);
+    connect(campaignAction(edit, "addCampaign", tr("&New campaign"), QKeySequence::New), &QAction::triggered, this, toCampaigns);
+    connect(campaignAction(edit, "duplicateCampaign", tr("D&uplicate campaign"), QKeySequence(Qt::CTRL | Qt::Key_D)), &QAction::triggered, this, toCampaigns);
     // Delete acts on the table only: in a text box the key deletes text.
-    QAction *remove = campaignAction(edit, "deleteCampaign", QKeySequence::Delete);
+    QAction *remove = campaignAction(edit, "deleteCampaign", tr("&Delete campaigns"), QKeySequence::Delete);
     remove->setShortcutContext(Qt::WidgetShortcut);
     campaigns->table()->addAction(remove);
     edit->addSeparator();

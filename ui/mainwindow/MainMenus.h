@@ -33,8 +33,9 @@ private:
     void buildHelp();
     // Ctrl+F: the search field of the panel shown (the campaigns filter where it has none).
     void find();
-    // Adds the Campaigns panel's toolbar action `name` (its tips included) to `menu`, with a shortcut.
-    QAction *campaignAction(QMenu *menu, const char *name, const QKeySequence &keys);
+    // Adds the Campaigns panel's toolbar action `name` (its tips included) to `menu` as `text`,
+    // with a shortcut.
+    QAction *campaignAction(QMenu *menu, const char *name, const QString &text, const QKeySequence &keys);
 
     MainWindow &window_;
     StudioSession &session_;
