@@ -93,11 +93,11 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(&session_.secrets(), &SecretStore::loaded, this, &MainWindow::showSecretsNote);
 
     connect(&session_, &StudioSession::serverStateChanged, this, &MainWindow::showServerState);
-    connect(&session_, &StudioSession::requestServed, this, [this] { ++servedThisSecond_; });
     connect(&session_, &StudioSession::aboutToClose, healthJob_, &BackgroundJob::cancelAndWait);
     rateTimer_->setInterval(1000);
     connect(rateTimer_, &QTimer::timeout, this, [this] {
-        rate_->setText(tr("%1 req/s").arg(std::exchange(servedThisSecond_, 0)));
+        const qint64 served = session_.servedCount(); // every request, logged or not
+        rate_->setText(tr("%1 req/s").arg(served - std::exchange(servedBefore_, served)));
     });
     rateTimer_->start();
     healthTimer_->setInterval(5000);

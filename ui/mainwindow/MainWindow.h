@@ -78,7 +78,7 @@ private:
     MainMenus *menus_ = nullptr;
     WidgetMemory memory_;
     ProfileSwitcher *profiles_;
-    qint64 servedThisSecond_ = 0;
+    qint64 servedBefore_ = 0; // the session's served count a second ago
 };
 
 } // namespace adserve

@@ -1,5 +1,6 @@
 #include "StudioSession.h"
 
+#include "RequestRelay.h"
 #include "changes/Actor.h"
 #include "common/ValueCatalog.h"
 
@@ -13,9 +14,11 @@ namespace adserve {
 StudioSession::StudioSession(QObject *parent)
     : QObject(parent)
     , secrets_(QCoreApplication::applicationName())
+    , relay_(new RequestRelay(this))
     , valueCatalog_(std::make_unique<ValueCatalog>(*this))
 {
     qRegisterMetaType<adserve::RequestRecord>();
+    connect(relay_, &RequestRelay::requestServed, this, &StudioSession::requestServed);
 }
 
 StudioSession::~StudioSession()
@@ -54,7 +57,7 @@ bool StudioSession::open(const Config &config, QString *error)
     server_ = qa_ ? std::make_unique<HttpServerPool>(qa_->handler(), engine_->config().http)
                   : std::make_unique<HttpServerPool>(*api_, engine_->config().http);
     // Records are built on the server threads: queue them to the GUI thread.
-    connect(server_.get(), &HttpServerPool::requestServed, this, &StudioSession::requestServed, Qt::QueuedConnection);
+    connect(server_.get(), &HttpServerPool::requestServed, relay_, &RequestRelay::push, Qt::DirectConnection);
     connect(server_.get(), &HttpServerPool::runningChanged, this, &StudioSession::serverStateChanged);
     // Other instances see in the registry where this one serves, while it does.
     connect(server_.get(), &HttpServerPool::runningChanged, this, [this](bool running) {
@@ -76,6 +79,11 @@ bool StudioSession::startServer(const QHostAddress &address, quint16 port, QStri
     if (server_->isRunning())
         return true;
     return server_->start(address, port, engine_->config().serverThreads, error);
+}
+
+qint64 StudioSession::servedCount() const
+{
+    return relay_->served();
 }
 
 void StudioSession::stopServer()

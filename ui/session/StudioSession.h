@@ -13,6 +13,7 @@
 
 namespace adserve {
 
+class RequestRelay;
 class ValueCatalog;
 
 // The engine the studio works on, with the HTTP API and the embedded server over it.
@@ -52,6 +53,8 @@ public:
     // Starts the embedded server on the given address; false with `error` when it cannot bind.
     bool startServer(const QHostAddress &address, quint16 port, QString *error);
     void stopServer();
+    // Requests the embedded server answered since the studio started, whether shown or not.
+    qint64 servedCount() const;
 
 Q_SIGNALS:
     // Before the current engine goes away: stop background work that uses it.
@@ -59,11 +62,13 @@ Q_SIGNALS:
     // A (new) engine is in use: reload everything shown.
     void opened();
     void serverStateChanged(bool running);
-    // Emitted on the GUI thread for every request the embedded server answered.
+    // Emitted on the GUI thread for the requests the embedded server answered (all of them
+    // unless the window falls far behind: see RequestRelay).
     void requestServed(const adserve::RequestRecord &record);
 
 private:
     SecretStore secrets_;
+    RequestRelay *relay_; // a child: outlives the servers that push into it
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<Metrics> metrics_;
     std::unique_ptr<HttpApi> api_;
