@@ -8,6 +8,7 @@
 #include "mainwindow/ScreenshotTour.h"
 #include "session/StudioSession.h"
 #include "settings/ConnectionProfiles.h"
+#include "settings/ProfileSwitcher.h"
 
 #include <QApplication>
 #include <QFile>
@@ -101,7 +102,8 @@ int main(int argc, char *argv[])
     StudioSession session;
     QTemporaryDir sampleDir;
     QString profile; // the connection profile opened, when no connection was given explicitly
-    if (!connectionGivenExplicitly(commandLine, environment)) {
+    const bool connectionGiven = connectionGivenExplicitly(commandLine, environment);
+    if (!connectionGiven) {
         if (screenshots) {
             // Pictures are taken on a fresh embedded store (the samples plus generated campaigns).
             config->database = DatabaseTarget::sqlite(sampleDir.filePath(QStringLiteral("screenshots.sqlite")));
@@ -150,6 +152,7 @@ int main(int argc, char *argv[])
     if (!screenshots)
         MainMenus::applyRememberedTheme();
     MainWindow window(session);
+    window.profiles().setConnectionGiven(connectionGiven); // then no profile is the one in use
     if (screenshots) {
         const QStringList files = ScreenshotTour::run(window, session, commandLine.parser().value(screenshotOption), &error);
         if (files.isEmpty())

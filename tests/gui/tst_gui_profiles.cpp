@@ -11,6 +11,7 @@
 #include "TestRedis.h"
 
 #include "config/UrlPassword.h"
+#include "settings/ProfileSwitcher.h"
 #include "settings/ProfilesMenu.h"
 #include "settings/SecretStore.h"
 
@@ -432,6 +433,23 @@ private Q_SLOTS:
         QVERIFY2(warning.contains(QLatin1String("still in use")), qPrintable(warning));
         QCOMPARE(&studio.session().engine(), inUse);
         QCOMPARE(currentProfile(studio), QStringLiteral("B"));
+    }
+
+    // Opened on a connection given on the command line or in the environment: no profile is
+    // marked in use, and choosing the one remembered last opens it.
+    void aGivenConnectionIsNoProfile()
+    {
+        StudioFixture studio;
+        QString error;
+        QVERIFY2(studio.open({}, &error), qPrintable(error));
+        QTemporaryDir dir;
+        rememberProfile(studio.session().secrets(), QStringLiteral("A"), sqliteAt(dir.filePath(QStringLiteral("a.sqlite"))), true);
+        studio.window().profiles().setConnectionGiven(true);
+        QCOMPARE(menuEntries(studio), QStringList({QStringLiteral("Embedded"), QStringLiteral("A")}));
+        QVERIFY(chooseFromMenu(studio, QStringLiteral("A")));
+        QTRY_COMPARE(studio.session().config().database.sqlitePath, dir.filePath(QStringLiteral("a.sqlite")));
+        QVERIFY(studio.waitForCampaigns());
+        QCOMPARE(menuEntries(studio), QStringList({QStringLiteral("Embedded"), QStringLiteral("✓ A")}));
     }
 
     // Connect on a profile that cannot connect: the manager says why and stays open; the

@@ -43,7 +43,7 @@ QList<ConnectionProfile> ProfileSwitcher::profiles()
 
 QString ProfileSwitcher::currentName()
 {
-    return ConnectionProfiles(*settings(), secrets()).current().name;
+    return connectionGiven_ ? QString() : ConnectionProfiles(*settings(), secrets()).current().name;
 }
 
 void ProfileSwitcher::saveAll(const QList<ConnectionProfile> &profiles)
@@ -64,6 +64,7 @@ bool ProfileSwitcher::switchTo(const QString &name, QString *error)
     if (!open_(profile->settings, error))
         return false;
     profiles.setCurrent(profile->id);
+    connectionGiven_ = false;
     const QString note = profile->settings.usesServers() && secrets().lacksSecretStore() ? secrets().describe() : QString();
     Q_EMIT message(tr("Connected to “%1”: %2, cache %3. %4")
                        .arg(profile->name, session_.engine().store().describe(),

@@ -32,7 +32,10 @@ public:
     SecretStore &secrets();
     // The remembered profiles, their passwords read first (waits for the secret store).
     QList<ConnectionProfile> profiles();
+    // The profile in use: "" while the connection came from the command line, the environment
+    // or a .env file rather than from a profile.
     QString currentName();
+    void setConnectionGiven(bool given) { connectionGiven_ = given; }
     // Keeps exactly `profiles` (valid ones: ConnectionProfiles::problem() found none).
     void saveAll(const QList<ConnectionProfile> &profiles);
     // Opens the profile `name`; false with the reason in `error` (the connection in use stays).
@@ -52,6 +55,7 @@ private:
     StudioSession &session_;
     Open open_;
     QString settingsFile_; // empty: the studio's settings
+    bool connectionGiven_ = false;
 };
 
 } // namespace adserve
