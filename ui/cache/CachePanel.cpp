@@ -274,8 +274,8 @@ void CachePanel::nextPage()
     next_->setEnabled(false);
     const bool started =
         startJob(tr("Searching %1").arg(search_.search.describe()),
-                 [this, &backend, &store, state = search_, size = pageSize_->value(), append](JobControl &) mutable {
-                     const auto page = KeyBrowsing::nextPage(backend, store, state, size);
+                 [this, &backend, &store, state = search_, size = pageSize_->value(), append](JobControl &control) mutable {
+                     const auto page = KeyBrowsing::nextPage(backend, store, state, size, control);
                      return BackgroundJob::Finish([this, page, state, append] {
                          search_ = state;
                          showPage(page, append);

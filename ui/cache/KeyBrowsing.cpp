@@ -37,12 +37,13 @@ QHash<qint64, CampaignLabel> labelsOf(CampaignStore &store, const QList<QByteArr
     return labels;
 }
 
-// The keys of the campaigns `ids` from `at` that are in the cache, until `pageSize` are found.
+// The keys of the campaigns `ids` from `at` that are in the cache, until `pageSize` are found
+// (or the search is cancelled).
 CacheReply<QList<std::pair<QByteArray, CacheKeyDetails>>> cachedKeysOf(CacheBackend &backend, const QList<qint64> &ids,
-                                                                       qsizetype &at, int pageSize)
+                                                                       qsizetype &at, int pageSize, const JobControl &control)
 {
     QList<std::pair<QByteArray, CacheKeyDetails>> found;
-    while (found.size() < pageSize && at < ids.size()) {
+    while (found.size() < pageSize && at < ids.size() && !control.cancelled()) {
         QList<QByteArray> keys;
         for (qint64 id : ids.mid(at, pageSize))
             keys.append(CampaignCodec::cacheKey(id));
@@ -87,7 +88,7 @@ QString CampaignLabel::text() const
     return deleted ? QObject::tr("%1 (deleted)").arg(both) : both;
 }
 
-KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state, int pageSize)
+KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state, int pageSize, const JobControl &control)
 {
     KeyPage page;
     pageSize = std::max(pageSize, 10);
@@ -99,7 +100,7 @@ KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state
     QList<CacheKeyDetails> details;
     if (state.byCode) {
         qsizetype at = state.cursor.toLongLong();
-        const auto found = cachedKeysOf(backend, *state.ids, at, pageSize);
+        const auto found = cachedKeysOf(backend, *state.ids, at, pageSize, control);
         if (!found.ok()) {
             page.error = found.error;
             return page;
@@ -119,7 +120,7 @@ KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state
             }
             keys += step.value.keys;
             next = step.value.nextCursor.isEmpty() ? QByteArrayLiteral("0") : step.value.nextCursor;
-        } while (keys.size() < pageSize && next != "0");
+        } while (keys.size() < pageSize && next != "0" && !control.cancelled());
         const auto read = backend.keyDetails(keys);
         if (!read.ok()) {
             page.error = read.error;

@@ -61,9 +61,10 @@ struct KeyPage
     QString error;
 };
 
-// The next page of at least `pageSize` keys (fewer only when the search is exhausted);
-// `state` moves on. The campaigns of a page are read from the store in one query.
-KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state, int pageSize);
+// The next page of at least `pageSize` keys (fewer only when the search is exhausted or
+// cancelled, which a sparse walk over a large keyspace may need: a switch of connection waits
+// for it); `state` moves on. The campaigns of a page are read from the store in one query.
+KeyPage nextPage(CacheBackend &backend, CampaignStore &store, SearchState &state, int pageSize, const JobControl &control);
 
 // Every key the search finds (the preview of a delete), scanning in steps.
 CacheReply<QList<QByteArray>> allKeys(CacheBackend &backend, CampaignStore &store, const KeySearch &search,
