@@ -184,7 +184,7 @@ CacheReply<QList<QByteArray>> allKeys(CacheBackend &backend, CampaignStore &stor
     QList<QByteArray> keys;
     qsizetype at = 0;
     while (at < state.ids->size()) {
-        const auto found = cachedKeysOf(backend, *state.ids, at, kScanCount);
+        const auto found = cachedKeysOf(backend, *state.ids, at, kScanCount, control);
         if (!found.ok())
             return CacheReply<QList<QByteArray>>::failure(found.error);
         for (const auto &entry : found.value)
