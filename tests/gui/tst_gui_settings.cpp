@@ -61,6 +61,7 @@ private Q_SLOTS:
         QTest::newRow("postgres url") << "postgres://adserve:s3cret@db/adserve" << "postgres://adserve:***@db/adserve";
         QTest::newRow("libpq") << "host=db password=s3cret dbname=x" << "host=db password=*** dbname=x";
         QTest::newRow("libpq quoted") << "password='a b' host=db" << "password=*** host=db";
+        QTest::newRow("redis password alone") << "redis://s3cret@host:6379" << "redis://***@host:6379";
         QTest::newRow("no password") << "redis://host:6379" << "redis://host:6379";
     }
 

@@ -31,12 +31,6 @@ CacheTarget CacheTarget::of(const CacheSettings &settings)
         return target;
     }
     target.shown = redactUrl(settings.url);
-    // go-redis reads "redis://secret@host" as a password without a user: hide it too.
-    if (!url.userName().isEmpty() && url.password().isEmpty()) {
-        QUrl hidden = url;
-        hidden.setUserInfo(QStringLiteral("***"));
-        target.shown = hidden.toString();
-    }
     target.host = url.host();
     target.local = isLoopbackHost(target.host);
     target.settingsKey = QStringLiteral("%1:%2").arg(target.host).arg(url.port(6379));

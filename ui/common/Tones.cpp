@@ -10,11 +10,6 @@ namespace {
 
 const char *const kToneProperty = "adserveTextTone";
 
-bool darkTheme()
-{
-    return QApplication::palette().color(QPalette::Window).lightness() < 128;
-}
-
 QString rgba(const QColor &c)
 {
     return QStringLiteral("rgba(%1, %2, %3, %4)").arg(c.red()).arg(c.green()).arg(c.blue()).arg(c.alpha());
@@ -24,13 +19,19 @@ QString rgba(const QColor &c)
 
 QColor text(Tone tone)
 {
-    const bool dark = darkTheme();
+    return text(tone, QApplication::palette());
+}
+
+QColor text(Tone tone, const QPalette &palette)
+{
+    // Each at least 4.5:1 against its kind of base (WCAG AA).
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
     switch (tone) {
     case Good: return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x1b, 0x7f, 0x2a);
     case Bad: return dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x00, 0x20);
     case Warn: return dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0x8a, 0x5a, 0x00);
     case Info: return dark ? QColor(0x90, 0xca, 0xf9) : QColor(0x15, 0x65, 0xc0);
-    case Muted: return QApplication::palette().color(QPalette::PlaceholderText);
+    case Muted: return palette.color(QPalette::PlaceholderText);
     }
     return {};
 }

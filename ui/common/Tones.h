@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QString>
 
+class QPalette;
 class QWidget;
 
 namespace adserve {
@@ -15,7 +16,8 @@ namespace Tones {
 
 enum Tone { Good, Bad, Warn, Info, Muted };
 
-QColor text(Tone tone);
+QColor text(Tone tone); // for the studio's palette
+QColor text(Tone tone, const QPalette &palette);
 QColor tint(Tone tone);
 // "color: …" for a style sheet.
 QString textStyle(Tone tone);

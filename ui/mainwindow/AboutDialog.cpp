@@ -103,11 +103,10 @@ void AboutDialog::askServers(StudioSession &session)
     Engine &engine = session.engine();
     // Both go over the network: never on the GUI thread.
     job_->start(tr("Asking for versions"), [this, &engine](JobControl &) -> BackgroundJob::Finish {
-        const BackendHealth storeHealth = engine.storeHealth();
+        // One round trip to the store: its version says whether it answers too.
         const auto storeVersion = engine.store().serverVersion();
-        const QString storeName = storeHealth.kind == QLatin1String("postgresql") ? QStringLiteral("PostgreSQL")
-                                                                                  : QStringLiteral("SQLite");
-        QString where = redactUrl(storeHealth.target); // "SQLite /path", "PostgreSQL host/db": the name once
+        const QString storeName = engine.config().database.isPostgres() ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite");
+        QString where = redactUrl(engine.store().describe()); // "SQLite /path", "PostgreSQL host/db": the name once
         if (where.startsWith(storeName + QLatin1Char(' ')))
             where = where.mid(storeName.size() + 1);
         const QString store = storeVersion.ok() ? QStringLiteral("%1 %2 (%3)").arg(storeName, storeVersion.value, where)

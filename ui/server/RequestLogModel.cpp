@@ -1,6 +1,7 @@
 #include "RequestLogModel.h"
 
 #include "RequestDetails.h"
+#include "common/Tones.h"
 #include "http/HttpStatus.h"
 
 #include <QColor>
@@ -81,14 +82,12 @@ void RequestLogModel::setPalette(const QPalette &palette)
 
 QColor RequestLogModel::statusColour(int statusClass, const QPalette &palette)
 {
-    // Two sets, each with a contrast of at least 4.5:1 on its kind of base (WCAG AA).
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
     switch (statusClass) {
-    case 2: return QColor(dark ? 0x7ed58a : 0x1b7a2f);
-    case 3: return QColor(dark ? 0x7db8ff : 0x1558b0);
-    case 4: return QColor(dark ? 0xf5b556 : 0x9a5800);
-    case 5: return QColor(dark ? 0xff7b72 : 0xc0271f);
-    default: return palette.color(QPalette::PlaceholderText);
+    case 2: return Tones::text(Tones::Good, palette);
+    case 3: return Tones::text(Tones::Info, palette);
+    case 4: return Tones::text(Tones::Warn, palette);
+    case 5: return Tones::text(Tones::Bad, palette);
+    default: return Tones::text(Tones::Muted, palette);
     }
 }
 

@@ -160,11 +160,15 @@ QString redactUrl(const QString &url)
 {
     // URL form: scheme://user:password@host  →  scheme://user:***@host
     static const QRegularExpression inUrl(QStringLiteral("^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@]*@"));
+    // Redis reads a user part alone as the password (redis://secret@host)  →  redis://***@host
+    static const QRegularExpression redisUserOnly(QStringLiteral("^(rediss?://)[^:/@]+@"),
+                                                  QRegularExpression::CaseInsensitiveOption);
     // libpq key=value form: password=secret  →  password=***
     static const QRegularExpression keyValue(QStringLiteral("(password\\s*=\\s*)('[^']*'|\\S+)"),
                                              QRegularExpression::CaseInsensitiveOption);
     QString redacted = url;
     redacted.replace(inUrl, QStringLiteral("\\1:***@"));
+    redacted.replace(redisUserOnly, QStringLiteral("\\1***@"));
     redacted.replace(keyValue, QStringLiteral("\\1***"));
     return redacted;
 }
