@@ -6,7 +6,6 @@
 
 #include "cache/CachePlugins.h"
 #include "cache/CampaignCodec.h"
-#include "targeting/IndexCompiler.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -103,20 +102,21 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
-    // Compiled on a thread of its own while the rows arrive on this one.
-    std::optional<IndexCompiler> compiler;
+    // Compiled as the rows arrive. (A second thread for compiling cost more than it saved:
+    // its frees of the reader's allocations contend for malloc's locks.)
+    std::optional<MatchIndex::Builder> builder;
     QList<qint64> storeIds; // with dropCached: every campaign the store has now
     const auto read = store_->forEachTargeting(
         [&](qint64 campaigns) {
-            compiler.emplace();
+            builder.emplace();
             storeIds.clear();
             loading_.total = campaigns;
             loading_.read = 0;
         },
         [&](const CampaignWithRules &campaign) {
-            compiler->add(campaign);
             if (dropCached)
                 storeIds.append(campaign.campaign.id);
+            builder->add(campaign);
             loading_.read.fetch_add(1, std::memory_order_relaxed);
         });
     if (dropCached) {
@@ -131,7 +131,7 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     }
     if (!read.ok())
         return StoreResult<bool>::failureFrom(read);
-    install(compiler->finish(), timer);
+    install(builder->finish(), timer);
     loaded_ = true;
     releaseFreedMemory();
     return StoreResult<bool>::success(true);

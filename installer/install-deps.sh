@@ -8,7 +8,7 @@ build_packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   qtkeychain-qt6-dev
   libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
-  libhiredis-dev libbenchmark-dev libgl-dev
+  libhiredis-dev libsqlite3-dev libbenchmark-dev libgl-dev
   librsvg2-bin
 )
 test_packages=(

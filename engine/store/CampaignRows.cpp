@@ -10,6 +10,7 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcRows, "adserve.store")
 
+
 // Rows per multi-row INSERT. SQLite (through QSQLITE) looks up every parameter's name in a
 // list as long as the statement's parameters, so its statements stay short.
 // (measured: 8 rows a statement is about twice as fast as 500).
@@ -72,12 +73,17 @@ QString CampaignRows::servingColumns(const QString &q) const
 
 void CampaignRows::readServing(const QSqlQuery &query, int first, Campaign &c)
 {
-    c.priority = query.value(first).toInt();
-    c.serving.flightStart = SqlDialect::decodeTimestamp(query.value(first + 1));
-    c.serving.flightEnd = SqlDialect::decodeTimestamp(query.value(first + 2));
-    const QVariant hours = query.value(first + 3);
-    c.serving.dayParting = dayPartingFromText(hours.isNull() ? QString() : hours.toString(),
-                                              query.value(first + 4).toString());
+    decodeServing(query.value(first).toInt(), query.value(first + 1), query.value(first + 2), query.value(first + 3),
+                  query.value(first + 4), c);
+}
+
+void CampaignRows::decodeServing(int priority, const QVariant &flightStart, const QVariant &flightEnd,
+                                 const QVariant &hours, const QVariant &timeZone, Campaign &c)
+{
+    c.priority = priority;
+    c.serving.flightStart = SqlDialect::decodeTimestamp(flightStart);
+    c.serving.flightEnd = SqlDialect::decodeTimestamp(flightEnd);
+    c.serving.dayParting = dayPartingFromText(hours.isNull() ? QString() : hours.toString(), timeZone.toString());
 }
 
 QString CampaignRows::ruleColumns(const QString &q, bool withTimes) const
@@ -115,22 +121,26 @@ Campaign CampaignRows::readCampaign(const QSqlQuery &query)
     return c;
 }
 
+std::optional<std::pair<Dimension, RuleType>> CampaignRows::ruleKind(qint64 ruleId, const QString &dimension, const QString &type)
+{
+    const auto d = dimensionFromName(dimension);
+    const auto t = ruleTypeFromName(type);
+    if (d && t)
+        return std::pair{*d, *t};
+    qCWarning(lcRows) << "ignoring target rule" << ruleId << "with dimension" << dimension << "and rule type" << type;
+    return std::nullopt;
+}
+
 std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query, bool withTimes)
 {
     TargetRule r;
     r.id = query.value(0).toLongLong();
     r.code = query.value(1).toString();
     r.campaignId = query.value(2).toLongLong();
-    const auto dimension = dimensionFromName(query.value(3).toString());
-    const auto type = ruleTypeFromName(query.value(4).toString());
-    if (!dimension || !type) {
-        // Written by some other tool: a rule nobody can evaluate is left out, not guessed at.
-        qCWarning(lcRows) << "ignoring target rule" << r.id << "with dimension" << query.value(3).toString()
-                          << "and rule type" << query.value(4).toString();
+    const auto kind = ruleKind(r.id, query.value(3).toString(), query.value(4).toString());
+    if (!kind)
         return std::nullopt;
-    }
-    r.dimension = *dimension;
-    r.type = *type;
+    std::tie(r.dimension, r.type) = *kind;
     r.values = SqlDialect::decodeValues(query.value(5));
     if (!withTimes)
         return r;
@@ -223,32 +233,6 @@ const QString kTargetingRules = QStringLiteral(
 QList<TargetRule> CampaignRows::targetingRules()
 {
     return readRules(session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
-}
-
-QList<Campaign> CampaignRows::targetingCampaigns()
-{
-    QList<Campaign> result;
-    result.reserve(campaignCount()); // an upper bound (deleted ones too): one allocation, not ~30 regrowths
-    QSqlQuery query = session_.execLong(
-        QStringLiteral("SELECT id, code, status, %1 FROM campaigns WHERE NOT deleted ORDER BY id").arg(servingColumns()));
-    while (session_.next(query)) {
-        Campaign c;
-        c.id = query.value(0).toLongLong();
-        c.code = query.value(1).toString();
-        c.status = query.value(2).toString();
-        readServing(query, 3, c);
-        result.append(std::move(c));
-    }
-    return result;
-}
-
-void CampaignRows::forEachTargetingRule(const std::function<void(TargetRule &&)> &visit)
-{
-    QSqlQuery query = session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r"), false), QString()));
-    while (session_.next(query)) {
-        if (auto rule = readRule(query, false))
-            visit(std::move(*rule));
-    }
 }
 
 QList<TargetRule> CampaignRows::targetingRules(const QList<qint64> &campaignIds)

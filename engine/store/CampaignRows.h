@@ -35,11 +35,11 @@ public:
     // Live rules of live campaigns, ordered by campaign id then id: of all campaigns (a long
     // read, so in a transaction), or only of the given ones.
     QList<TargetRule> targetingRules();
-    // What the match index needs of every live campaign, in id order: id, code and status.
-    QList<Campaign> targetingCampaigns();
-    // Every live rule of a live campaign, by campaign id then rule id, without its times:
-    // handed over one by one as the rows arrive.
-    void forEachTargetingRule(const std::function<void(TargetRule &&)> &visit);
+    // What the match index needs of every live campaign (id, code, status, priority, flight
+    // and day-parting) with its live rules (without their times), one campaign at a time in
+    // id order as the rows arrive (CampaignRowsTargeting.cpp). A long read, so in a transaction.
+    void forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit);
+    qint64 liveCampaignCount();
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
     // Id, code and deleted flag of every campaign whose code starts with `prefix`, deleted
@@ -67,10 +67,16 @@ private:
     QString campaignColumns(const QString &qualifier = {}) const;
     QString servingColumns(const QString &qualifier = {}) const;
     static void readServing(const QSqlQuery &query, int first, Campaign &campaign);
+    static void decodeServing(int priority, const QVariant &flightStart, const QVariant &flightEnd,
+                              const QVariant &hours, const QVariant &timeZone, Campaign &campaign);
     QVariantList servingValues(const Campaign &campaign) const;
     QString ruleColumns(const QString &qualifier = {}, bool withTimes = true) const;
     static Campaign readCampaign(const QSqlQuery &query);
     static std::optional<TargetRule> readRule(const QSqlQuery &query, bool withTimes = true);
+    // A rule's dimension and type from their names. A rule nobody can evaluate (written by
+    // some other tool) is left out, not guessed at.
+    static std::optional<std::pair<Dimension, RuleType>> ruleKind(qint64 ruleId, const QString &dimension,
+                                                                  const QString &type);
     QList<TargetRule> readRules(QSqlQuery query);
     void bindCampaign(QSqlQuery &query, const Campaign &campaign) const;
     void bindRule(QSqlQuery &query, const TargetRule &rule) const;

@@ -155,29 +155,16 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 }
 
 StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qint64)> &begin,
-                                                    const std::function<void(const CampaignWithRules &)> &visit) const
+                                                    const std::function<void(CampaignWithRules &&)> &visit) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) {
-        const QList<Campaign> campaigns = w.rows().targetingCampaigns();
-        begin(campaigns.size());
-        // Rules come ordered by campaign: each campaign is handed over once the rules
-        // after its own belong to a later one.
-        CampaignWithRules pending;
-        qsizetype next = 0;
-        const auto visitUpTo = [&](qint64 campaignId) { // every campaign with a smaller id
-            while (next < campaigns.size() && campaigns[next].id < campaignId) {
-                pending.campaign = campaigns[next++];
-                visit(pending);
-                pending.rules.clear();
-            }
-        };
-        w.rows().forEachTargetingRule([&](TargetRule &&rule) {
-            visitUpTo(rule.campaignId);
-            if (next < campaigns.size() && campaigns[next].id == rule.campaignId)
-                pending.rules.append(std::move(rule));
+        begin(w.rows().liveCampaignCount());
+        qint64 visited = 0;
+        w.rows().forEachTargeting([&](CampaignWithRules &&campaign) {
+            ++visited;
+            visit(std::move(campaign));
         });
-        visitUpTo(std::numeric_limits<qint64>::max());
-        return qint64(campaigns.size());
+        return visited;
     });
 }
 

@@ -86,7 +86,7 @@ public:
     // again if the read had to start over (a dropped connection); returns how many
     // campaigns were visited.
     StoreResult<qint64> forEachTargeting(const std::function<void(qint64 campaigns)> &begin,
-                                         const std::function<void(const CampaignWithRules &)> &visit) const;
+                                         const std::function<void(CampaignWithRules &&)> &visit) const;
     // The same for just these campaigns (what the index needs after they changed); a deleted
     // or missing id is simply absent.
     StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;

@@ -1,5 +1,7 @@
 #include "SqlDialect.h"
 
+#include "ValueListReader.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -117,46 +119,6 @@ QDateTime parseStoredTimestamp(QStringView text)
     return QDateTime(date, time, Qt::UTC);
 }
 
-// A JSON array of strings, the form SQLite rows and PostgreSQL's array_to_json() give,
-// read without building a QJsonDocument per rule. Anything else goes the general way.
-std::optional<QStringList> parseStringArray(QStringView text)
-{
-    QStringList values;
-    qsizetype i = 0;
-    const qsizetype n = text.size();
-    auto skipSpaces = [&] {
-        while (i < n && text.at(i).isSpace())
-            ++i;
-    };
-    skipSpaces();
-    if (i >= n || text.at(i++) != u'[')
-        return std::nullopt;
-    skipSpaces();
-    if (i < n && text.at(i) == u']')
-        return values;
-    while (i < n) {
-        if (text.at(i++) != u'"')
-            return std::nullopt;
-        QString value;
-        while (i < n && text.at(i) != u'"') {
-            if (text.at(i) == u'\\')
-                return std::nullopt; // escapes: rare, left to QJsonDocument
-            value.append(text.at(i++));
-        }
-        if (i >= n)
-            return std::nullopt;
-        ++i; // closing quote
-        values.append(value);
-        skipSpaces();
-        if (i < n && text.at(i) == u']')
-            return values;
-        if (i >= n || text.at(i++) != u',')
-            return std::nullopt;
-        skipSpaces();
-    }
-    return std::nullopt;
-}
-
 } // namespace
 
 QDateTime SqlDialect::decodeTimestamp(const QVariant &value)
@@ -180,11 +142,13 @@ QDateTime SqlDialect::decodeTimestamp(const QVariant &value)
 
 QStringList SqlDialect::decodeValues(const QVariant &value)
 {
-    const QString text = value.toString();
-    if (std::optional<QStringList> simple = parseStringArray(text))
-        return *simple;
+    const QByteArray text = value.toString().toUtf8();
     QStringList values;
-    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    // The form SQLite rows and PostgreSQL's array_to_json() give, read without a QJsonDocument.
+    if (ValueListReader::forEachPlainString(text, [&](QByteArrayView v) { values.append(QString::fromUtf8(v)); }))
+        return values;
+    values.clear(); // what came before an escape
+    const QJsonArray array = QJsonDocument::fromJson(text).array();
     values.reserve(array.size());
     for (const QJsonValue &v : array)
         values.append(v.toString());

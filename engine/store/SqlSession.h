@@ -62,8 +62,12 @@ public:
     // Whether the connection still answers: tells a broken connection from a failed statement.
     bool alive();
 
-private:
+    // For statements run on the driver's own handle (RawRows): the connection, and the
+    // failure of such a statement, reported and unwound as any other.
+    QSqlDatabase &database() { return db_; }
     [[noreturn]] void fail(const QSqlError &error, const QString &statement);
+
+private:
     // A statement starts: arms the deadline for it.
     void starting(bool longRead);
     std::chrono::milliseconds wait() const;

@@ -144,7 +144,9 @@ std::shared_ptr<const MatchIndex> MatchIndex::Builder::finish()
 {
     std::shared_ptr<Targeting> targeting = std::exchange(targeting_, std::make_shared<Targeting>());
     targeting->campaigns.shrink_to_fit();
-    std::sort(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId);
+    // A store's read hands them over in id order already.
+    if (!std::is_sorted(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId))
+        std::sort(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId);
     targeting->compileBits();
     return std::shared_ptr<const MatchIndex>(new MatchIndex(std::move(targeting), QDateTime::currentMSecsSinceEpoch()));
 }
@@ -165,6 +167,7 @@ std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &c
     // Value and zone numbers stay as they are (a value no rule names any more just goes
     // unused), so the unchanged campaigns' compiled rules are shared, not recompiled.
     targeting->valueIds = old.valueIds;
+    targeting->spellingIds = old.spellingIds;
     targeting->spellings = old.spellings;
     targeting->zones = old.zones;
     std::vector<Targeting::EntryPointer> fresh;
@@ -257,27 +260,26 @@ quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
 
 } // namespace
 
-void compiled::dropRepeats(std::vector<int> &ids)
+int *compiled::dropRepeats(int *begin, int *end)
 {
     // Most rules name a few values: a look back beats building a set.
-    if (ids.size() <= 32) {
-        auto kept = ids.begin();
-        for (auto it = ids.begin(); it != ids.end(); ++it) {
-            if (std::find(ids.begin(), kept, *it) == kept)
+    if (end - begin <= 32) {
+        int *kept = begin;
+        for (int *it = begin; it != end; ++it) {
+            if (std::find(begin, kept, *it) == kept)
                 *kept++ = *it;
         }
-        ids.erase(kept, ids.end());
-        return;
+        return kept;
     }
     QSet<int> seen;
-    seen.reserve(qsizetype(ids.size()));
+    seen.reserve(qsizetype(end - begin));
     const auto repeated = [&seen](int id) {
         if (seen.contains(id))
             return true;
         seen.insert(id);
         return false;
     };
-    ids.erase(std::remove_if(ids.begin(), ids.end(), repeated), ids.end());
+    return std::remove_if(begin, end, repeated);
 }
 
 QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule)
@@ -299,26 +301,36 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
     entry->priority = source.campaign.priority;
     if (!source.campaign.serving.isAlways())
         entry->window = std::make_unique<const ServingWindow>(ServingWindow::compile(source.campaign.serving, zones));
+    entry->rules.reserve(size_t(source.rules.size()));
     for (const TargetRule &rule : source.rules) {
         if (rule.deleted)
             continue;
-        QHash<QString, int> &ids = valueIds[size_t(rule.dimension)];
         CompiledRule compiled{rule.id, {}, defaultCodeNumber(source.campaign.code, rule), rule.dimension, rule.type, {}};
         if (compiled.codeNumber == 0)
             compiled.ownCode = rule.code;
-        for (const QString &raw : rule.values) {
-            const QString value = normalizeValue(raw);
-            auto it = ids.constFind(value);
-            if (it == ids.cend()) {
-                it = ids.insert(value, int(ids.size()));
-                spellings[size_t(rule.dimension)].push_back(raw.trimmed());
-            }
-            compiled.valueIds.push_back(it.value());
-        }
+        compiled.valueIds.reserve(size_t(rule.values.size()));
+        for (const QString &raw : rule.values)
+            compiled.valueIds.push_back(valueIdOfSpelling(rule.dimension, raw));
         compiled::dropRepeats(compiled.valueIds);
         entry->rules.push_back(std::move(compiled));
     }
     return entry;
+}
+
+int MatchIndex::Targeting::valueIdOfSpelling(Dimension dimension, const QString &raw)
+{
+    QHash<QString, int> &known = spellingIds[size_t(dimension)];
+    if (const auto it = known.constFind(raw); it != known.cend())
+        return it.value();
+    QHash<QString, int> &ids = valueIds[size_t(dimension)];
+    const QString value = normalizeValue(raw);
+    auto it = ids.constFind(value);
+    if (it == ids.cend()) {
+        it = ids.insert(value, int(ids.size()));
+        spellings[size_t(dimension)].push_back(raw.trimmed());
+    }
+    known.insert(raw, it.value());
+    return it.value();
 }
 
 void MatchIndex::Targeting::compileBits()

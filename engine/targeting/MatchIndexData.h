@@ -5,6 +5,7 @@
 #include "MatchIndex.h"
 
 #include <QHash>
+#include <QVarLengthArray>
 
 namespace adserve {
 
@@ -19,7 +20,9 @@ struct CompiledRule
     quint16 codeNumber = 0; // n of the default code; 0: ownCode
     Dimension dimension = Dimension::Country;
     RuleType type = RuleType::Include;
-    std::vector<int> valueIds; // ids into the dimension's value table, each once, in the rule's order
+    // Ids into the dimension's value table, each once, in the rule's order. Most rules name
+    // a few values: kept in place, not in an allocation of their own (millions at 1M campaigns).
+    QVarLengthArray<int, 4> valueIds;
 };
 
 using Bits = std::vector<uint64_t>;
@@ -34,8 +37,13 @@ struct DimensionIndex
     std::vector<Bits> allowed;                   // value id -> bits; empty for the other values
 };
 
-// Removes the ids met before, keeping the first of each in its place.
-void dropRepeats(std::vector<int> &ids);
+// Removes the ids met before, keeping the first of each in its place; returns the new end.
+int *dropRepeats(int *begin, int *end);
+template<typename Ids>
+void dropRepeats(Ids &ids)
+{
+    ids.resize(dropRepeats(ids.data(), ids.data() + ids.size()) - ids.data());
+}
 
 // The rule's code as stored (a default code is kept as its number alone).
 QString ruleCode(const QString &campaignCode, const CompiledRule &rule);
@@ -62,12 +70,16 @@ struct MatchIndex::Targeting
     static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
 
     EntryPointer compile(const CampaignWithRules &campaign); // numbers new values and zones
+    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
+    int valueIdOfSpelling(Dimension dimension, const QString &raw); // numbers a new value
     void compileBits();                                      // from campaigns, once they are sorted by id
     const CampaignEntry *find(qint64 campaignId) const;
-    int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
     std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
 
     std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
+    // The same by the values as rules write them: a store writes a few thousand values
+    // millions of times, each then normalised once.
+    std::array<QHash<QString, int>, kDimensionCount> spellingIds;
     // Value id -> the value as first written (trimmed): explanations show values as people
     // wrote them, one string per distinct value rather than one per rule.
     std::array<std::vector<QString>, kDimensionCount> spellings;

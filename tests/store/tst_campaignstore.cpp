@@ -785,6 +785,22 @@ void CampaignStoreTest::streamedTargetingIsTheTargeting()
     QVERIFY(store_->remove(all.value[10].campaign.id).ok());
     for (const TargetRule &rule : all.value[20].rules) // a campaign left with no rule at all
         QVERIFY(store_->removeRule(all.value[20].campaign.id, rule.id).ok());
+    // Values the start-up read decodes itself, and one another tool wrote in a form it leaves
+    // to the JSON parser (escapes); a rule in a dimension nobody knows stays out of both reads.
+    const QStringList odd{QStringLiteral("Côte d’Ivoire"), QStringLiteral("a\"quoted\" one"),
+                          QStringLiteral("back\\slash"), QStringLiteral("x, y"), QStringLiteral(" padded ")};
+    const auto special = store_->create(campaign(QStringLiteral("odd-values"),
+                                                 {rule(Dimension::Country, RuleType::Include, odd),
+                                                  rule(Dimension::App, RuleType::Exclude, {QStringLiteral("com.a")})}));
+    QVERIFY2(special.ok(), qPrintable(special.message));
+    {
+        QSqlQuery q(rawConnection());
+        QVERIFY2(q.exec(QStringLiteral("INSERT INTO target_rules (code, campaign_id, dimension, rule_type, \"values\") "
+                                       "VALUES ('by-hand', %1, 'device', 'INCLUDE', %2)")
+                            .arg(special.value.campaign.id)
+                            .arg(isPostgres() ? QStringLiteral("ARRAY['tablet']") : QStringLiteral("'[\"tablet\"]'"))),
+                 qPrintable(q.lastError().text()));
+    }
     const auto expected = store_->targeting();
     QVERIFY(expected.ok());
 
@@ -804,6 +820,8 @@ void CampaignStoreTest::streamedTargetingIsTheTargeting()
         QCOMPARE(got.campaign.code, want.campaign.code);
         QCOMPARE(got.campaign.status, want.campaign.status);
         QCOMPARE(got.campaign.deleted, false);
+        QCOMPARE(got.campaign.priority, want.campaign.priority);
+        QCOMPARE(got.campaign.serving, want.campaign.serving);
         QCOMPARE(got.rules.size(), want.rules.size());
         for (qsizetype r = 0; r < got.rules.size(); ++r) {
             QCOMPARE(got.rules[r].id, want.rules[r].id);
@@ -816,6 +834,17 @@ void CampaignStoreTest::streamedTargetingIsTheTargeting()
         withoutRules += got.rules.isEmpty();
     }
     QVERIFY(withoutRules > 0);
+    // The generator's campaigns have flights, day-parting and priorities, which both reads saw.
+    QVERIFY(std::any_of(streamed.begin(), streamed.end(), [](const auto &c) { return c.campaign.serving.dayParting.has_value(); }));
+    QVERIFY(std::any_of(streamed.begin(), streamed.end(), [](const auto &c) { return c.campaign.serving.flightEnd.isValid(); }));
+    QVERIFY(std::any_of(streamed.begin(), streamed.end(), [](const auto &c) { return c.campaign.priority != 0; }));
+    const CampaignWithRules &last = streamed.constLast();
+    QCOMPARE(last.campaign.code, QStringLiteral("odd-values"));
+    QCOMPARE(last.rules.size(), 2); // the "device" rule left out
+    QCOMPARE(last.rules.first().values, special.value.rules.first().values); // as written
+    QVERIFY(last.rules.first().values.contains(QStringLiteral("a\"quoted\" one")));
+    QVERIFY(last.rules.first().values.contains(QStringLiteral("back\\slash")));
+    QVERIFY(last.rules.first().values.contains(QStringLiteral("Côte d’Ivoire")));
 }
 
 void CampaignStoreTest::generatorFillsTheStore()

@@ -1,6 +1,5 @@
 // The targeting contract (DESIGN.md), as a table: campaign rules + request -> decision.
 #include "store/CampaignGenerator.h"
-#include "targeting/IndexCompiler.h"
 #include "targeting/MatchIndex.h"
 
 #include <QTest>
@@ -111,7 +110,6 @@ private slots:
     void matchAgreesWithExplain_data();
     void matchAgreesWithExplain();
     void changesGiveTheSameIndexAsABuild();
-    void compiledOnAThreadIsTheSameIndex();
     void explainFirstIsTheStartOfExplain_data();
     void explainFirstIsTheStartOfExplain();
 };
@@ -462,31 +460,6 @@ void TargetingTest::changesGiveTheSameIndexAsABuild()
             for (qsizetype k = 0; k < a.size(); ++k)
                 QCOMPARE(a[k].toJson(), b[k].toJson());
         }
-    }
-}
-
-void TargetingTest::compiledOnAThreadIsTheSameIndex()
-{
-    // IndexCompiler hands campaigns to a thread in batches: several batches and a part one.
-    const QList<CampaignWithRules> campaigns = generated(11, 5000);
-    IndexCompiler compiler;
-    for (const CampaignWithRules &c : campaigns)
-        compiler.add(c);
-    const auto threaded = compiler.finish();
-    const auto built = MatchIndex::build(campaigns);
-    QCOMPARE(threaded->campaignCount(), built->campaignCount());
-    QCOMPARE(threaded->ruleCount(), built->ruleCount());
-    NamedValues values(campaigns, 9);
-    for (int i = 0; i < 200; ++i) {
-        const auto query = TargetingQuery::from(values.pick(Dimension::Country), values.pick(Dimension::Os),
-                                                values.pick(Dimension::App));
-        QCOMPARE(threaded->match(query), built->match(query));
-    }
-    // Dropped half-way (a store read that failed): it stops without finishing.
-    {
-        IndexCompiler abandoned;
-        for (const CampaignWithRules &c : campaigns)
-            abandoned.add(c);
     }
 }
 

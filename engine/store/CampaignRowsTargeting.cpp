@@ -1,0 +1,83 @@
+// CampaignRows' read of every campaign's targeting: the largest read there is (a million
+// campaigns and their rules at start-up), so its rows come as bytes (RawRows) and repeated
+// names and values are read once.
+#include "CampaignRows.h"
+
+#include "RawRows.h"
+#include "SqlSession.h"
+#include "ValueListReader.h"
+
+namespace adserve {
+
+namespace {
+
+// Columns of the targeting read.
+enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, TimeZone,
+              RuleId, RuleCode, RuleDimension, RuleType_, RuleValues };
+
+} // namespace
+
+qint64 CampaignRows::liveCampaignCount()
+{
+    QSqlQuery query = session_.exec(QStringLiteral("SELECT count(*) FROM campaigns WHERE NOT deleted"));
+    return session_.next(query) ? query.value(0).toLongLong() : 0;
+}
+
+void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit)
+{
+    // One read, campaigns with their rules, in order: nothing of the store is held whole.
+    const auto rows = RawRows::execLong(
+        session_,
+        QStringLiteral("SELECT c.id, c.code, c.status, %1, r.id, r.code, r.dimension, r.rule_type, %2 "
+                       "FROM campaigns c LEFT JOIN target_rules r "
+                       "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false) "
+                       "WHERE NOT c.deleted ORDER BY c.id, r.id")
+            .arg(servingColumns(QStringLiteral("c")), session_.dialect().values(QStringLiteral("r.\"values\""))));
+    const auto nullable = [&rows](int column) { return rows->isNull(column) ? QVariant() : QVariant(rows->string(column)); };
+    // Rows repeat a few dimension and type names, each looked up once, and a few thousand values.
+    QHash<QByteArray, std::optional<std::pair<Dimension, RuleType>>> kinds;
+    QByteArray kindKey;
+    ValueListReader values;
+    CampaignWithRules pending;
+    bool started = false;
+    while (rows->next()) {
+        const qint64 id = rows->integer(Id);
+        if (!started || id != pending.campaign.id) {
+            if (started)
+                visit(std::move(pending));
+            started = true;
+            pending = {};
+            pending.rules.reserve(4); // a campaign names each dimension once or twice
+            Campaign &c = pending.campaign;
+            c.id = id;
+            c.code = rows->string(Code);
+            const QByteArrayView status = rows->text(Status);
+            c.status = status == "ACTIVE" ? kStatusActive : QString::fromUtf8(status); // shared, not one copy each
+            if (rows->isNull(FlightStart) && rows->isNull(FlightEnd) && rows->isNull(ServingHours))
+                c.priority = int(rows->integer(Priority)); // most campaigns: no flight, no day-parting
+            else
+                decodeServing(int(rows->integer(Priority)), nullable(FlightStart), nullable(FlightEnd),
+                              nullable(ServingHours), nullable(TimeZone), c);
+        }
+        if (rows->isNull(RuleId))
+            continue; // a campaign without rules
+        TargetRule r;
+        r.id = rows->integer(RuleId);
+        r.code = rows->string(RuleCode);
+        r.campaignId = id;
+        kindKey.resize(0); // keeps its capacity
+        kindKey.append(rows->text(RuleDimension)).append('\n').append(rows->text(RuleType_));
+        auto kind = kinds.constFind(kindKey);
+        if (kind == kinds.cend())
+            kind = kinds.insert(kindKey, ruleKind(r.id, rows->string(RuleDimension), rows->string(RuleType_)));
+        if (!*kind)
+            continue;
+        std::tie(r.dimension, r.type) = **kind;
+        r.values = values.read(rows->text(RuleValues));
+        pending.rules.append(std::move(r));
+    }
+    if (started)
+        visit(std::move(pending));
+}
+
+} // namespace adserve
