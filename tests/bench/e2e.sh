@@ -29,6 +29,10 @@ Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
   --threads T            wrk threads (default 2)
   --redis                also measure with a standalone redis-server (cold and warm)
   --redis-cluster        also measure with a three-master Redis Cluster (cold and warm)
+  --no-near-cache        with --redis / --redis-cluster, also compare the warm server with
+                         its near cache (the default CACHE_NEAR_TTL_MS) and without it
+                         (CACHE_NEAR_TTL_MS=0): two servers over the same Redis, their
+                         /api/v1/delivery runs alternating --pairs times
   --no-embedded          skip the embedded default (memory cache) run
   --pairs P              delivery and ceiling runs alternate P times per endpoint, 1-10
                          (default 2: delivery, ceiling, delivery, ceiling)
@@ -56,6 +60,7 @@ threads=2
 with_embedded=1
 with_redis=0
 with_cluster=0
+with_no_near=0
 with_ceiling=1
 pairs=2
 store=""
@@ -77,6 +82,7 @@ while [[ $# -gt 0 ]]; do
     --threads) threads=$(value_of "$@"); whole --threads "$threads" 1 64; shift 2 ;;
     --redis) with_redis=1; shift ;;
     --redis-cluster) with_cluster=1; shift ;;
+    --no-near-cache) with_no_near=1; shift ;;
     --no-embedded) with_embedded=0; shift ;;
     --pairs) pairs=$(value_of "$@"); whole --pairs "$pairs" 1 10; shift 2 ;;
     --no-ceiling) with_ceiling=0; shift ;;
@@ -88,6 +94,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 (( connections >= threads )) || die "--connections must be at least --threads"
+(( ! with_no_near || with_redis || with_cluster )) || die "--no-near-cache needs --redis or --redis-cluster"
 
 build=$(cd "$build" 2>/dev/null && pwd) || die "build directory not found"
 adserve=$build/bin/adserve
@@ -446,6 +453,47 @@ run_redis_mode() { # mode url [VAR=value ...]
              m, c / 1000, w / 1000, n }' >> "$work/sequential.txt"
   measure_mode "$mode" flush_redis
   stop_server
+  (( with_no_near )) && compare_near_cache "$mode" "$url" "$@"
+  return 0
+}
+
+# Warm Redis with the near cache and without it: two servers over the same Redis, one with
+# the default CACHE_NEAR_TTL_MS and one with 0, their /api/v1/delivery runs alternating (with
+# the cache, without, --pairs times), so both see the same load on the machine. Rows "<mode>
+# near" and "<mode> no-near" (each beside its own /healthz); the ratio without ÷ with goes to
+# the summary, over all runs and pair by pair.
+near_results=$work/near.txt
+compare_near_cache() { # mode url [VAR=value ...]
+  local mode=$1 url=$2; shift 2
+  local near off pair with=() without=()
+  launch_listening server "$work/server-near.log" REDIS_URL="$url" "$@" "$adserve" --db "$db" --listen
+  near=("$launched_url" "$launched_pid" "$work/server-near.log")
+  launch_listening server "$work/server-no-near.log" REDIS_URL="$url" "$@" CACHE_NEAR_TTL_MS=0 \
+    "$adserve" --db "$db" --listen
+  off=("$launched_url" "$launched_pid" "$work/server-no-near.log")
+  drive "$api_paths" "$warmup" "${near[@]}" >/dev/null
+  drive "$api_paths" "$warmup" "${off[@]}" >/dev/null
+  report "$mode near" /healthz "$(drive "$health_paths" "$duration" "${near[@]}")"
+  for (( pair = 0; pair < pairs; ++pair )); do
+    with+=("$(drive "$api_paths" "$duration" "${near[@]}")")
+    without+=("$(drive "$api_paths" "$duration" "${off[@]}")")
+  done
+  report "$mode near" "/api/v1/delivery warm" "$(mean_figures "${with[@]}")"
+  report "$mode no-near" /healthz "$(drive "$health_paths" "$duration" "${off[@]}")"
+  report "$mode no-near" "/api/v1/delivery warm" "$(mean_figures "${without[@]}")"
+  stop_pid "${near[1]}"
+  stop_pid "${off[1]}"
+  printf '%s\n' "${without[@]}" "${with[@]}" \
+    | awk -v m="$mode" -v n="$pairs" '
+        NR <= n { off[NR] = $1; offsum += $1; offcpu += $6 }
+        NR > n { on[NR - n] = $1; onsum += $1; oncpu += $6 }
+        END {
+          list = ""
+          for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (on[i] > 0 ? sprintf("%.0f%%", 100 * off[i] / on[i]) : "-")
+          ratio = onsum > 0 ? sprintf("%.0f%%", 100 * offsum / onsum) : "-"
+          cpu = offcpu > 0 ? sprintf("%.0f%%", 100 * oncpu / offcpu) : "-"
+          printf "%-16s %12.0f %12.0f %7s %9s   %s\n", m, offsum / n, onsum / n, ratio, cpu, list
+        }' >> "$near_results"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -527,6 +575,18 @@ if [[ -s $ceiling_results ]]; then
     "cpu ratio" "pair by pair"
   cat "$ceiling_results"
   echo
+fi
+if [[ -s $near_results ]]; then
+  echo "warm /api/v1/delivery without the near cache ÷ with it (two servers over one Redis, runs alternating):"
+  printf "%-16s %12s %12s %7s %9s   %s\n" mode "no-near r/s" "near r/s" ratio "cpu ratio" "pair by pair"
+  cat "$near_results"
+  echo
+  while read -r mode _ _ ratio _; do
+    ratio=${ratio%\%}
+    [[ $ratio =~ ^[0-9]+$ ]] || continue
+    if (( ratio >= 60 )); then echo "target met:    $mode without the near cache at $ratio% of the near-cache rate (>= 60%)"
+    else echo "target missed: $mode without the near cache at $ratio% of the near-cache rate (>= 60%)"; fi
+  done < "$near_results"
 fi
 verdict embedded "/api/v1/delivery" 60
 verdict redis "/api/v1/delivery warm" 40

@@ -4,8 +4,6 @@
 #include <QList>
 #include <QString>
 
-struct redisReply;
-
 namespace adserve {
 
 // One command's arguments, binary-safe: {"SET", key, value, "PX", "1000"}.
@@ -22,7 +20,6 @@ struct RedisReply
     qint64 integer = 0;
     QList<RedisReply> elements;
 
-    static RedisReply fromHiredis(const redisReply *reply);
     static RedisReply connectionError(const QString &why);
 
     bool isError() const { return type == Type::Error || type == Type::ConnectionError; }

@@ -1,5 +1,7 @@
 #include "RedisWire.h"
 
+#include "RedisReplyBuilder.h"
+
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
@@ -7,6 +9,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace adserve {
@@ -17,6 +21,13 @@ timeval toTimeval(std::chrono::milliseconds ms)
 {
     return timeval{time_t(ms.count() / 1000), suseconds_t((ms.count() % 1000) * 1000)};
 }
+
+// One read takes what a large reply brought at once: hiredis's own reads 16 KB at a time,
+// and an MGET of 50 campaigns is about that.
+constexpr size_t kReadChunk = 64 * 1024;
+// The reader's buffer is kept between replies up to this much spare room; hiredis's default
+// (16 KB) freed and grew it again for every reply larger than that.
+constexpr size_t kReaderSpareBytes = 1024 * 1024;
 
 } // namespace
 
@@ -40,6 +51,12 @@ std::unique_ptr<RedisWire> RedisWire::connect(const RedisNodeAddress &node, std:
     }
     context->flags &= ~REDIS_BLOCK;
     return std::unique_ptr<RedisWire>(new RedisWire(context));
+}
+
+RedisWire::RedisWire(redisContext *context) : m_context(context)
+{
+    RedisReplyBuilder::install(m_context->reader, &m_pending);
+    m_context->reader->maxbuf = kReaderSpareBytes;
 }
 
 RedisWire::~RedisWire()
@@ -79,15 +96,31 @@ RedisWire::Fault RedisWire::read(RedisReply *reply, RedisDeadline deadline)
         if (redisGetReplyFromReader(m_context, &raw) != REDIS_OK)
             return Fault::Failed; // a protocol error
         if (raw) {
-            *reply = RedisReply::fromHiredis(static_cast<redisReply *>(raw));
-            freeReplyObject(raw);
+            *reply = std::exchange(m_pending, RedisReply());
             return Fault::None;
         }
         if (const Fault fault = wait(POLLIN, deadline); fault != Fault::None)
             return fault;
-        if (redisBufferRead(m_context) != REDIS_OK)
-            return ioFault();
+        if (const Fault fault = receive(); fault != Fault::None)
+            return fault;
     }
+}
+
+RedisWire::Fault RedisWire::receive()
+{
+    thread_local std::unique_ptr<char[]> chunk(new char[kReadChunk]);
+    const ssize_t got = ::read(m_context->fd, chunk.get(), kReadChunk);
+    if (got > 0) {
+        // A reader that cannot take it has its error set: the next reply it is asked for says so.
+        redisReaderFeed(m_context->reader, chunk.get(), size_t(got));
+        return Fault::None;
+    }
+    if (got == 0)
+        return Fault::Closed;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return Fault::None; // nothing after all: wait again
+    m_errno = errno;
+    return m_errno == ECONNRESET ? Fault::Closed : Fault::Failed;
 }
 
 RedisWire::Fault RedisWire::wait(short events, RedisDeadline deadline)

@@ -38,14 +38,17 @@ public:
     QString describe(Fault fault, std::chrono::milliseconds timeout, const char *waitingFor) const;
 
 private:
-    explicit RedisWire(redisContext *context) : m_context(context) {}
+    explicit RedisWire(redisContext *context);
     // Waits until the socket is ready for `events`: None, or TimedOut.
     Fault wait(short events, RedisDeadline deadline);
-    // After hiredis failed to read or write: Closed when the server ended the connection.
+    // After hiredis failed to write: Closed when the server ended the connection.
     Fault ioFault();
+    // Reads what the socket holds into the reader: None, or the fault that ended the connection.
+    Fault receive();
 
     redisContext *const m_context;
-    int m_errno = 0; // of the last failed read or write
+    RedisReply m_pending; // the reply the reader is building (RedisReplyBuilder)
+    int m_errno = 0;      // of the last failed read or write
 };
 
 } // namespace adserve
