@@ -230,11 +230,6 @@ const QString kTargetingRules = QStringLiteral(
     "WHERE NOT COALESCE(r.deleted, false) AND NOT c.deleted%2 ORDER BY r.campaign_id, r.id");
 }
 
-QList<TargetRule> CampaignRows::targetingRules()
-{
-    return readRules(session_.execLong(kTargetingRules.arg(ruleColumns(QStringLiteral("r")), QString())));
-}
-
 QList<TargetRule> CampaignRows::targetingRules(const QList<qint64> &campaignIds)
 {
     const SqlDialect &d = session_.dialect();

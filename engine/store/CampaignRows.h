@@ -32,13 +32,12 @@ public:
     QList<TargetRule> liveRules(qint64 campaignId);
     // Every rule row of the campaign, deleted ones included, ordered by id.
     QList<TargetRule> allRules(qint64 campaignId);
-    // Live rules of live campaigns, ordered by campaign id then id: of all campaigns (a long
-    // read, so in a transaction), or only of the given ones.
-    QList<TargetRule> targetingRules();
+    // Live rules of the given live campaigns, ordered by campaign id then id.
     // What the match index needs of every live campaign (id, code, status, priority, flight
     // and day-parting) with its live rules (without their times), one campaign at a time in
-    // id order as the rows arrive (CampaignRowsTargeting.cpp). A long read, so in a transaction.
-    void forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit);
+    // id order as the rows arrive (CampaignRowsTargeting.cpp); `withDetails`: every field,
+    // and the rules' times. A long read, so in a transaction.
+    void forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit, bool withDetails = false);
     qint64 liveCampaignCount();
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);

@@ -13,7 +13,9 @@ namespace {
 
 // Columns of the targeting read.
 enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, TimeZone,
-              RuleId, RuleCode, RuleDimension, RuleType_, RuleValues };
+              RuleId, RuleCode, RuleDimension, RuleType_, RuleValues,
+              // with details only
+              Name, Image, Cta, CreatedAt, UpdatedAt, RuleCreatedAt, RuleUpdatedAt };
 
 } // namespace
 
@@ -23,17 +25,23 @@ qint64 CampaignRows::liveCampaignCount()
     return session_.next(query) ? query.value(0).toLongLong() : 0;
 }
 
-void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit)
+void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit, bool withDetails)
 {
+    const SqlDialect &d = session_.dialect();
+    const QString details = !withDetails ? QString()
+        : QStringLiteral(", c.name, c.image, c.cta, %1, %2, %3, %4")
+              .arg(d.timestamp(QStringLiteral("c.created_at")), d.timestamp(QStringLiteral("c.updated_at")),
+                   d.timestamp(QStringLiteral("r.created_at")), d.timestamp(QStringLiteral("r.updated_at")));
     // One read, campaigns with their rules, in order: nothing of the store is held whole.
     const auto rows = RawRows::execLong(
         session_,
-        QStringLiteral("SELECT c.id, c.code, c.status, %1, r.id, r.code, r.dimension, r.rule_type, %2 "
+        QStringLiteral("SELECT c.id, c.code, c.status, %1, r.id, r.code, r.dimension, r.rule_type, %2%3 "
                        "FROM campaigns c LEFT JOIN target_rules r "
                        "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false) "
                        "WHERE NOT c.deleted ORDER BY c.id, r.id")
-            .arg(servingColumns(QStringLiteral("c")), session_.dialect().values(QStringLiteral("r.\"values\""))));
+            .arg(servingColumns(QStringLiteral("c")), d.values(QStringLiteral("r.\"values\"")), details));
     const auto nullable = [&rows](int column) { return rows->isNull(column) ? QVariant() : QVariant(rows->string(column)); };
+    const auto time = [&](int column) { return SqlDialect::decodeTimestamp(nullable(column)); };
     // Rows repeat a few dimension and type names, each looked up once, and a few thousand values.
     QHash<QByteArray, std::optional<std::pair<Dimension, RuleType>>> kinds;
     QByteArray kindKey;
@@ -58,6 +66,13 @@ void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &
             else
                 decodeServing(int(rows->integer(Priority)), nullable(FlightStart), nullable(FlightEnd),
                               nullable(ServingHours), nullable(TimeZone), c);
+            if (withDetails) {
+                c.name = rows->string(Name);
+                c.image = rows->string(Image);
+                c.cta = rows->string(Cta);
+                c.createdAt = time(CreatedAt);
+                c.updatedAt = time(UpdatedAt);
+            }
         }
         if (rows->isNull(RuleId))
             continue; // a campaign without rules
@@ -74,6 +89,10 @@ void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &
             continue;
         std::tie(r.dimension, r.type) = **kind;
         r.values = values.read(rows->text(RuleValues));
+        if (withDetails) {
+            r.createdAt = time(RuleCreatedAt);
+            r.updatedAt = time(RuleUpdatedAt);
+        }
         pending.rules.append(std::move(r));
     }
     if (started)

@@ -149,8 +149,10 @@ StoreResult<QList<Campaign>> CampaignStore::campaignsByIds(const QList<qint64> &
 StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 {
     return d->run(Access::Snapshot, [](CampaignWrites &w) {
-        const QList<Campaign> campaigns = w.rows().campaigns(false);
-        return CampaignWrites::withRules(campaigns, w.rows().targetingRules());
+        QList<CampaignWithRules> all;
+        all.reserve(w.rows().liveCampaignCount());
+        w.rows().forEachTargeting([&](CampaignWithRules &&campaign) { all.append(std::move(campaign)); }, true);
+        return all;
     });
 }
 

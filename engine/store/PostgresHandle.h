@@ -17,6 +17,27 @@ int socket(const QSqlDatabase &db);
 // roll it back.
 bool transactionFailed(const QSqlDatabase &db);
 
+// A `COPY (SELECT ...) TO STDOUT` on the connection, its rows read as libpq hands them over:
+// one line of text each, columns separated by tabs (PostgreSQL's text format). For reads too
+// large for a QVariant per column (RawRows).
+class CopyOut
+{
+public:
+    // Starts the copy; `error` says why when it could not.
+    CopyOut(const QSqlDatabase &db, const QByteArray &copyStatement, QString *error);
+    ~CopyOut();
+    CopyOut(const CopyOut &) = delete;
+    CopyOut &operator=(const CopyOut &) = delete;
+
+    enum class Step { Row, End, Failed };
+    // The next row's line, without its newline, valid until the next call; Failed sets `error`.
+    Step next(QByteArrayView *line, QString *error);
+
+private:
+    void *connection_ = nullptr;
+    char *row_ = nullptr; // libpq's buffer for the last row
+};
+
 } // namespace PostgresHandle
 
 } // namespace adserve

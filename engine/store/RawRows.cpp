@@ -1,13 +1,14 @@
 #include "RawRows.h"
 
+#include "PostgresHandle.h"
 #include "SqlSession.h"
 
 #include <QSqlDriver>
-#include <QSqlRecord>
 #include <QVariant>
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <vector>
 
 namespace adserve {
@@ -60,41 +61,95 @@ private:
     sqlite3_stmt *statement_ = nullptr;
 };
 
-// Any other driver: the session's long read, its values turned into bytes.
-class QueryRows final : public RawRows
+// PostgreSQL: the statement as `COPY (...) TO STDOUT`, each row a line of text.
+class PostgresCopyRows final : public RawRows
 {
 public:
-    QueryRows(SqlSession &session, const QString &sql)
+    PostgresCopyRows(SqlSession &session, const QString &sql)
         : session_(session)
-        , query_(session.execLong(sql))
+        , sql_(sql)
     {
+        session_.startRawLongRead();
+        QString error;
+        copy_.emplace(session_.database(), "COPY (" + sql.toUtf8() + ") TO STDOUT", &error);
+        if (!error.isEmpty())
+            fail(error);
     }
 
     bool next() override
     {
-        if (!session_.next(query_))
+        QByteArrayView line;
+        QString error;
+        switch (copy_->next(&line, &error)) {
+        case PostgresHandle::CopyOut::Step::Row:
+            session_.rawRowRead();
+            split(line);
+            return true;
+        case PostgresHandle::CopyOut::Step::End:
             return false;
-        const int columns = query_.record().count();
-        values_.resize(size_t(columns));
-        for (int i = 0; i < columns; ++i) {
-            const QVariant value = query_.value(i);
-            values_[size_t(i)] = {value.isNull(), value.toString().toUtf8()};
+        case PostgresHandle::CopyOut::Step::Failed:
+            break;
         }
-        return true;
+        fail(error);
     }
-    bool isNull(int column) const override { return values_[size_t(column)].null; }
-    QByteArrayView text(int column) const override { return values_[size_t(column)].bytes; }
-    qint64 integer(int column) const override { return values_[size_t(column)].bytes.toLongLong(); }
+    bool isNull(int column) const override { return fields_[size_t(column)].null; }
+    QByteArrayView text(int column) const override
+    {
+        const Field &field = fields_[size_t(column)];
+        return QByteArrayView(row_.constData() + field.start, field.length);
+    }
+    qint64 integer(int column) const override { return text(column).toLongLong(); }
 
 private:
-    struct Value
+    struct Field
     {
-        bool null = true;
-        QByteArray bytes;
+        qsizetype start = 0;
+        qsizetype length = 0;
+        bool null = false;
     };
+
+    // A line of COPY's text format: fields between tabs, \N for NULL, backslash escapes.
+    void split(QByteArrayView line)
+    {
+        row_.resize(0); // keeps its capacity
+        row_.reserve(line.size());
+        fields_.clear();
+        Field field;
+        for (qsizetype i = 0; i <= line.size(); ++i) {
+            if (i == line.size() || line[i] == '\t') {
+                field.length = row_.size() - field.start;
+                fields_.push_back(field);
+                field = Field{row_.size()};
+                continue;
+            }
+            if (line[i] != '\\' || i + 1 == line.size()) {
+                row_.append(line[i]);
+                continue;
+            }
+            const char escaped = line[++i];
+            switch (escaped) {
+            case 'N': field.null = true; break;
+            case 't': row_.append('\t'); break;
+            case 'n': row_.append('\n'); break;
+            case 'r': row_.append('\r'); break;
+            case 'b': row_.append('\b'); break;
+            case 'f': row_.append('\f'); break;
+            case 'v': row_.append('\v'); break;
+            default: row_.append(escaped); break; // \\ and any other character stand for themselves
+            }
+        }
+    }
+
+    [[noreturn]] void fail(const QString &why)
+    {
+        session_.fail(QSqlError(QString(), why, QSqlError::StatementError), sql_);
+    }
+
     SqlSession &session_;
-    QSqlQuery query_;
-    std::vector<Value> values_;
+    QString sql_;
+    std::optional<PostgresHandle::CopyOut> copy_;
+    QByteArray row_; // the current row's fields, unescaped, one after another
+    std::vector<Field> fields_;
 };
 
 sqlite3 *sqliteHandle(const QSqlDatabase &db)
@@ -114,7 +169,7 @@ std::unique_ptr<RawRows> RawRows::execLong(SqlSession &session, const QString &s
 {
     if (sqlite3 *db = sqliteHandle(session.database()))
         return std::make_unique<SqliteRows>(session, db, sql);
-    return std::make_unique<QueryRows>(session, sql);
+    return std::make_unique<PostgresCopyRows>(session, sql);
 }
 
 } // namespace adserve

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <QByteArrayView>
-#include <QSqlQuery>
+#include <QString>
 
 #include <memory>
 
@@ -10,10 +10,9 @@ namespace adserve {
 class SqlSession;
 
 // The rows of one long read as bytes, for reads too large to pay a QVariant per column
-// (every campaign's targeting at start-up). On SQLite they come straight from SQLite's own
-// statement on the connection's handle; elsewhere from the session's QSqlQuery. A column's
-// bytes stay valid until the next call to next(). Every fault throws SqlFailure, as the
-// session's statements do.
+// (every campaign's targeting at start-up), read on the driver's own handle: SQLite's
+// statements, PostgreSQL's COPY ... TO STDOUT. A column's bytes stay valid until the next
+// call to next(). Every fault throws SqlFailure, as the session's statements do.
 class RawRows
 {
 public:

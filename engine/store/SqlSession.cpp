@@ -44,12 +44,14 @@ void SqlSession::rowsArriving()
         deadline_.restart();
 }
 
+namespace {
+constexpr quint64 kRowsBetweenSignsOfLife = 1024;
+}
+
 bool SqlSession::next(QSqlQuery &query)
 {
-    constexpr quint64 kRowsBetweenSignsOfLife = 1024;
     if (query.next()) {
-        if (++rowsRead_ % kRowsBetweenSignsOfLife == 0)
-            rowsArriving();
+        rawRowRead();
         return true;
     }
     if (query.lastError().isValid())
@@ -108,13 +110,24 @@ QSqlQuery SqlSession::exec(const QString &sql, const QVariantList &binds)
     return query;
 }
 
-QSqlQuery SqlSession::execLong(const QString &sql)
+void SqlSession::startRawLongRead()
 {
     if (inTransaction_ && dialect_.isPostgres())
         exec(QStringLiteral("SET LOCAL statement_timeout = 0"));
+    starting(true);
+}
+
+void SqlSession::rawRowRead()
+{
+    if (++rowsRead_ % kRowsBetweenSignsOfLife == 0)
+        rowsArriving();
+}
+
+QSqlQuery SqlSession::execLong(const QString &sql)
+{
+    startRawLongRead();
     QSqlQuery query(db_);
     query.setForwardOnly(true); // QPSQL then hands rows over as they arrive
-    starting(true);
     if (!query.exec(sql))
         fail(query.lastError(), sql);
     return query;

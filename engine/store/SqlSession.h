@@ -66,6 +66,9 @@ public:
     // failure of such a statement, reported and unwound as any other.
     QSqlDatabase &database() { return db_; }
     [[noreturn]] void fail(const QSqlError &error, const QString &statement);
+    // Such a long read starts (bounded as execLong's), and it read another row (as next()).
+    void startRawLongRead();
+    void rawRowRead();
 
 private:
     // A statement starts: arms the deadline for it.
