@@ -330,6 +330,23 @@ measure_mode() { # mode flush-command-or-empty
 }
 
 # Mean of several drive results (errors added up).
+# pair_ratios P "figures of A" x P "figures of B" x P (each "rps p50 p90 p99 errors cpu"):
+# prints "A's mean rps, B's mean rps, A ÷ B in requests/s, B ÷ A in CPU per request, and
+# A ÷ B pair by pair" (the CPU ratio is the one the machine's other load disturbs least).
+pair_ratios() {
+  local n=$1; shift
+  printf '%s\n' "$@" | awk -v n="$n" '
+    NR <= n { a[NR] = $1; asum += $1; acpu += $6 }
+    NR > n { b[NR - n] = $1; bsum += $1; bcpu += $6 }
+    END {
+      list = ""
+      for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (b[i] > 0 ? sprintf("%.0f%%", 100 * a[i] / b[i]) : "-")
+      ratio = bsum > 0 ? sprintf("%.0f%%", 100 * asum / bsum) : "-"
+      cpu = acpu > 0 ? sprintf("%.0f%%", 100 * bcpu / acpu) : "-"
+      printf "%.0f %.0f %s %s %s\n", asum / n, bsum / n, ratio, cpu, list
+    }'
+}
+
 mean_figures() { # "rps p50 p90 p99 errors cpu" ...
   printf '%s\n' "$@" | awk '{ for (i = 1; i <= 6; ++i) s[i] += $i }
     END { printf "%.0f %.0f %.0f %.0f %d %.1f\n", s[1] / NR, s[2] / NR, s[3] / NR, s[4] / NR, s[5], s[6] / NR }'
@@ -358,17 +375,10 @@ measure_endpoint() { # mode endpoint paths bodies-list mean-bytes
   report "$mode" "ceiling ${endpoint%% *}" "$(mean_figures "${top[@]}")"
   # delivery ÷ ceiling in requests/s (all runs, and pair by pair), and in CPU per request
   # (the ceiling's over delivery's, which the machine's other load disturbs far less).
-  printf '%s\n' "${delivery[@]}" "${top[@]}" \
-    | awk -v m="$mode" -v e="$endpoint" -v n="$pairs" -v bytes="$bytes" '
-        NR <= n { d[NR] = $1; dsum += $1; dcpu += $6 }
-        NR > n { c[NR - n] = $1; csum += $1; ccpu += $6 }
-        END {
-          list = ""
-          for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (c[i] > 0 ? sprintf("%.0f%%", 100 * d[i] / c[i]) : "-")
-          ratio = csum > 0 ? sprintf("%.0f%%", 100 * dsum / csum) : "-"
-          cpu = dcpu > 0 ? sprintf("%.0f%%", 100 * ccpu / dcpu) : "-"
-          printf "%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n", m, e, bytes, dsum / n, csum / n, ratio, cpu, list
-        }' >> "$ceiling_results"
+  local d c ratio cpu list
+  read -r d c ratio cpu list < <(pair_ratios "$pairs" "${delivery[@]}" "${top[@]}")
+  printf '%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n' "$mode" "$endpoint" "$bytes" "$d" "$c" "$ratio" "$cpu" \
+    "$list" >> "$ceiling_results"
 }
 
 # One pass over the request mix, one request at a time: the mean time from sending a
@@ -483,17 +493,9 @@ compare_near_cache() { # mode url [VAR=value ...]
   report "$mode no-near" "/api/v1/delivery warm" "$(mean_figures "${without[@]}")"
   stop_pid "${near[1]}"
   stop_pid "${off[1]}"
-  printf '%s\n' "${without[@]}" "${with[@]}" \
-    | awk -v m="$mode" -v n="$pairs" '
-        NR <= n { off[NR] = $1; offsum += $1; offcpu += $6 }
-        NR > n { on[NR - n] = $1; onsum += $1; oncpu += $6 }
-        END {
-          list = ""
-          for (i = 1; i <= n; ++i) list = list (i > 1 ? " " : "") (on[i] > 0 ? sprintf("%.0f%%", 100 * off[i] / on[i]) : "-")
-          ratio = onsum > 0 ? sprintf("%.0f%%", 100 * offsum / onsum) : "-"
-          cpu = offcpu > 0 ? sprintf("%.0f%%", 100 * oncpu / offcpu) : "-"
-          printf "%-16s %12.0f %12.0f %7s %9s   %s\n", m, offsum / n, onsum / n, ratio, cpu, list
-        }' >> "$near_results"
+  local off on ratio cpu list
+  read -r off on ratio cpu list < <(pair_ratios "$pairs" "${without[@]}" "${with[@]}")
+  printf '%-16s %12.0f %12.0f %7s %9s   %s\n' "$mode" "$off" "$on" "$ratio" "$cpu" "$list" >> "$near_results"
 }
 
 # ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The Redis client against real standalone servers: commands, pipelining, AUTH,
 // timeouts, reconnection and per-thread connections.
 #include "RedisClient.h"
+#include "RedisTestClient.h"
 #include "TestRedis.h"
 
 #include <QElapsedTimer>
@@ -14,16 +15,9 @@
 using namespace adserve;
 using namespace std::chrono_literals;
 using test::TestRedisServer;
+using test::clientFor;
 
 namespace {
-
-std::unique_ptr<RedisClient> clientFor(const QString &url)
-{
-    const auto options = RedisOptions::fromUrl(url);
-    if (!options.ok())
-        qFatal("bad test URL: %s", qPrintable(options.error));
-    return RedisClient::create(options.value);
-}
 
 // One single-key command through the client: `verb key [args...]`.
 RedisReply run(RedisClient &client, const RedisArgs &args)

@@ -3,6 +3,7 @@
 // inside arrays, binary and large values, many replies in one read, a Cluster's MOVED, and
 // malformed replies from a fake server.
 #include "RedisClient.h"
+#include "RedisTestClient.h"
 #include "RedisSlot.h"
 #include "TestRedis.h"
 
@@ -20,16 +21,9 @@ using namespace adserve;
 using namespace std::chrono_literals;
 using test::TestRedisCluster;
 using test::TestRedisServer;
+using test::clientFor;
 
 namespace {
-
-std::unique_ptr<RedisClient> clientFor(const QString &url)
-{
-    const auto options = RedisOptions::fromUrl(url);
-    if (!options.ok())
-        qFatal("bad test URL: %s", qPrintable(options.error));
-    return RedisClient::create(options.value);
-}
 
 QByteArray escaped(const QByteArray &bytes)
 {
