@@ -203,9 +203,10 @@ std::optional<qint64> CampaignRows::campaignIdForCode(const QString &code)
     return query.value(0).toLongLong();
 }
 
-qint64 CampaignRows::campaignCount()
+qint64 CampaignRows::campaignCount(bool includeDeleted)
 {
-    QSqlQuery query = session_.exec(QStringLiteral("SELECT count(*) FROM campaigns"));
+    QSqlQuery query = session_.exec(includeDeleted ? QStringLiteral("SELECT count(*) FROM campaigns")
+                                                   : QStringLiteral("SELECT count(*) FROM campaigns WHERE NOT deleted"));
     return session_.next(query) ? query.value(0).toLongLong() : 0;
 }
 

@@ -27,7 +27,7 @@ public:
     // With `lock`, the row stays locked until the transaction ends.
     std::optional<Campaign> campaign(qint64 id, bool lock = false);
     std::optional<qint64> campaignIdForCode(const QString &code);
-    qint64 campaignCount();
+    qint64 campaignCount(bool includeDeleted = true);
     // Live rules ordered by id.
     QList<TargetRule> liveRules(qint64 campaignId);
     // Every rule row of the campaign, deleted ones included, ordered by id.
@@ -38,7 +38,6 @@ public:
     // id order as the rows arrive (CampaignRowsTargeting.cpp); `withDetails`: every field,
     // and the rules' times. A long read, so in a transaction.
     void forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit, bool withDetails = false);
-    qint64 liveCampaignCount();
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
     // Id, code and deleted flag of every campaign whose code starts with `prefix`, deleted

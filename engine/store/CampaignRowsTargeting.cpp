@@ -19,12 +19,6 @@ enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, 
 
 } // namespace
 
-qint64 CampaignRows::liveCampaignCount()
-{
-    QSqlQuery query = session_.exec(QStringLiteral("SELECT count(*) FROM campaigns WHERE NOT deleted"));
-    return session_.next(query) ? query.value(0).toLongLong() : 0;
-}
-
 void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit, bool withDetails)
 {
     const SqlDialect &d = session_.dialect();

@@ -150,7 +150,7 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 {
     return d->run(Access::Snapshot, [](CampaignWrites &w) {
         QList<CampaignWithRules> all;
-        all.reserve(w.rows().liveCampaignCount());
+        all.reserve(w.rows().campaignCount(false));
         w.rows().forEachTargeting([&](CampaignWithRules &&campaign) { all.append(std::move(campaign)); }, true);
         return all;
     });
@@ -160,7 +160,7 @@ StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qin
                                                     const std::function<void(CampaignWithRules &&)> &visit) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) {
-        begin(w.rows().liveCampaignCount());
+        begin(w.rows().campaignCount(false));
         qint64 visited = 0;
         w.rows().forEachTargeting([&](CampaignWithRules &&campaign) {
             ++visited;

@@ -1,8 +1,8 @@
 #include "PostgresHandle.h"
 
+#include "DriverHandle.h"
+
 #include <QLoggingCategory>
-#include <QSqlDriver>
-#include <QVariant>
 
 #include <dlfcn.h>
 
@@ -64,14 +64,8 @@ const Libpq &libpq()
 
 void *connectionOf(const QSqlDatabase &db)
 {
-    const QSqlDriver *driver = db.driver();
-    if (!driver || !db.isOpen())
-        return nullptr;
     // QPSQL hands out its PGconn*, a typedef the metatype system names after the struct.
-    const QVariant handle = driver->handle();
-    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<void *const *>(handle.constData());
+    return driverHandle(db, {"pg_conn*", "PGconn*"});
 }
 
 // The error of a result (or of the connection when there is none), and the result freed.

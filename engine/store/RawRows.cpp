@@ -1,10 +1,9 @@
 #include "RawRows.h"
 
+#include "DriverHandle.h"
 #include "PostgresHandle.h"
 #include "SqlSession.h"
 
-#include <QSqlDriver>
-#include <QVariant>
 
 #include <sqlite3.h>
 
@@ -152,22 +151,11 @@ private:
     std::vector<Field> fields_;
 };
 
-sqlite3 *sqliteHandle(const QSqlDatabase &db)
-{
-    const QSqlDriver *driver = db.driver();
-    if (!driver || !db.isOpen())
-        return nullptr;
-    const QVariant handle = driver->handle();
-    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3 *const *>(handle.constData());
-}
-
 } // namespace
 
 std::unique_ptr<RawRows> RawRows::execLong(SqlSession &session, const QString &sql)
 {
-    if (sqlite3 *db = sqliteHandle(session.database()))
+    if (auto *db = static_cast<sqlite3 *>(driverHandle(session.database(), {"sqlite3*"})))
         return std::make_unique<SqliteRows>(session, db, sql);
     return std::make_unique<PostgresCopyRows>(session, sql);
 }
