@@ -118,7 +118,10 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
                 storeIds.append(campaign.campaign.id);
             builder->add(campaign);
             loading_.read.fetch_add(1, std::memory_order_relaxed);
+            return !cancelled_.load(std::memory_order_relaxed);
         });
+    if (cancelled_)
+        return StoreResult<bool>::failure(StoreError::Unavailable, QStringLiteral("the read was cancelled"));
     if (dropCached) {
         // Every campaign the old index knew (a change may have deleted it) or the store now
         // has (it may have changed, or come back): dropped before the new index answers.
@@ -161,6 +164,13 @@ void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTime
 
 void Engine::applyOwnWrite(const StoreChange &change)
 {
+    if (!loaded_) {
+        // The index is still being read, perhaps from before this write: rather than wait for
+        // the read here (the writer may be the studio's window), the follower applies it from
+        // the log once the index is in.
+        follower_->leaveToLog(change.txns);
+        return;
+    }
     // Too many to name: everything is read again, and the follower goes on from the log's head.
     const Outcome outcome = change.campaignIds.isEmpty() ? follower_->resync()
                                                          : follower_->applyOwn(change.campaignIds, change.txns);

@@ -62,6 +62,10 @@ public:
                             const AnswerScope &scope = {}) const;
     // Re-reads all targeting from the store and swaps in a new index.
     StoreResult<bool> rebuildIndex();
+    // Stops a full read of the store under way, and any later one, from any thread: the
+    // engine is going away (a shutdown, another connection) and its index is not needed.
+    // The read then fails as cancelled, at once.
+    void cancelLoading() { cancelled_ = true; }
     // Re-reads just these campaigns' targeting and swaps in the index with them replaced.
     StoreResult<bool> updateIndex(const QList<qint64> &campaignIds);
 
@@ -108,6 +112,7 @@ private:
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
     std::atomic<bool> loaded_{false};
+    std::atomic<bool> cancelled_{false};
     struct
     {
         std::atomic<qint64> read{0};

@@ -1,6 +1,7 @@
 // adserve: the headless delivery server, and its data generator.
 #include "Engine.h"
 #include "GlobalPoolJoin.h"
+#include "IndexLoader.h"
 #include "ShutdownSignals.h"
 #include "changes/Actor.h"
 #include "config/CommandLine.h"
@@ -9,10 +10,8 @@
 #include "store/CampaignGenerator.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QProcessEnvironment>
 #include <QTextStream>
-#include <QThread>
 
 #include <cstdio>
 
@@ -163,31 +162,23 @@ int main(int argc, char *argv[])
     err() << "adserve: loading the campaigns of " << engine->store().describe() << "; " << server->url()
           << " answers /healthz now and /readyz once they are loaded" << Qt::endl;
 
-    StoreResult<bool> loaded = StoreResult<bool>::success(false);
-    QElapsedTimer loadTime;
-    loadTime.start();
-    std::unique_ptr<QThread> loader(QThread::create([&] { loaded = engine->rebuildIndex(); }));
-    loader->setObjectName(QStringLiteral("adserve-load"));
-    QObject::connect(loader.get(), &QThread::finished, &app, [&] {
-        if (!loaded.ok()) {
-            err() << "adserve: store " << engine->store().describe() << ": " << loaded.message << Qt::endl;
+    IndexLoader loader(*engine);
+    QObject::connect(&loader, &IndexLoader::finished, &app, [&](bool ok, const QString &why) {
+        if (!ok) {
+            err() << "adserve: store " << engine->store().describe() << ": " << why << Qt::endl;
             server->stop();
             app.exit(1);
             return;
         }
-        engine->startFollowing();
         const auto index = engine->matcher().snapshot();
         QTextStream out(stdout);
         out << "adserve " << ADSERVE_VERSION << " serving " << index->campaignCount() << " campaigns from "
-            << engine->store().describe() << " (loaded in " << QString::number(loadTime.elapsed() / 1000.0, 'f', 1)
+            << engine->store().describe() << " (loaded in " << QString::number(loader.elapsedMs() / 1000.0, 'f', 1)
             << " s), cache " << engine->cache().backend().describe() << "\n"
             << "listening on " << server->url() << "\n"
             << "try: curl '" << server->url() << "/v1/delivery?app=com.gametion.ludokinggame&country=us&os=android'"
             << Qt::endl;
     });
-    loader->start();
-
-    const int status = app.exec();
-    loader->wait(); // a shutdown while loading waits for the read to end
-    return status;
+    loader.start();
+    return app.exec(); // a shutdown while loading cancels the read (~IndexLoader)
 }

@@ -235,6 +235,13 @@ void ChangeFollower::rememberOwn(const QList<qint64> &txns)
     }
 }
 
+void ChangeFollower::leaveToLog(const QList<qint64> &txns)
+{
+    std::lock_guard lock(localMutex_);
+    for (qint64 txn : txns)
+        localTxns_.erase(txn); // its place in localOrder_ goes when it comes first
+}
+
 ChangeApplier::Outcome ChangeFollower::applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns)
 {
     rememberOwn(txns); // normally known already, from the commit observer

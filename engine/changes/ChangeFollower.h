@@ -73,6 +73,10 @@ public:
     // at once, on the calling thread: the follower does not apply those transactions again
     // when it reads them. If it cannot, the follower applies those campaigns, retrying until it can.
     ChangeApplier::Outcome applyOwn(const QList<qint64> &campaignIds, const QList<qint64> &txns);
+    // Own transactions not applied here after all (the index was still loading, its read
+    // perhaps older than them): once started, the follower applies them from the log like
+    // anyone's.
+    void leaveToLog(const QList<qint64> &txns);
     // Reads everything again and continues from the log's head (a bulk write of this instance).
     ChangeApplier::Outcome resync();
     // Reads the log now instead of at the next period (thread-safe, returns at once).

@@ -6,8 +6,12 @@ namespace adserve {
 
 bool ruleNames(const TargetRule &rule, const QString &normalizedValue)
 {
+    // Folded as they are compared, not copied folded first: filters and reports run this over
+    // every campaign of a store. Case folding keeps the length, and folding a folded value
+    // changes nothing, so this is normalizeValue(value) == normalizedValue.
     for (const QString &value : rule.values) {
-        if (normalizeValue(value) == normalizedValue)
+        const QStringView trimmed = QStringView(value).trimmed();
+        if (trimmed.size() == normalizedValue.size() && trimmed.compare(normalizedValue, Qt::CaseInsensitive) == 0)
             return true;
     }
     return false;

@@ -19,7 +19,7 @@ enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, 
 
 } // namespace
 
-void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &&)> &visit, bool withDetails)
+void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails)
 {
     const SqlDialect &d = session_.dialect();
     const QString details = !withDetails ? QString()
@@ -45,8 +45,8 @@ void CampaignRows::forEachTargeting(const std::function<void(CampaignWithRules &
     while (rows->next()) {
         const qint64 id = rows->integer(Id);
         if (!started || id != pending.campaign.id) {
-            if (started)
-                visit(std::move(pending));
+            if (started && !visit(std::move(pending)))
+                return; // the reader stops here (a PostgreSQL copy left half-read is drained)
             started = true;
             pending = {};
             pending.rules.reserve(4); // a campaign names each dimension once or twice

@@ -151,20 +151,25 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
     return d->run(Access::Snapshot, [](CampaignWrites &w) {
         QList<CampaignWithRules> all;
         all.reserve(w.rows().campaignCount(false));
-        w.rows().forEachTargeting([&](CampaignWithRules &&campaign) { all.append(std::move(campaign)); }, true);
+        w.rows().forEachTargeting(
+            [&](CampaignWithRules &&campaign) {
+                all.append(std::move(campaign));
+                return true;
+            },
+            true);
         return all;
     });
 }
 
 StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qint64)> &begin,
-                                                    const std::function<void(CampaignWithRules &&)> &visit) const
+                                                    const std::function<bool(CampaignWithRules &&)> &visit) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) {
         begin(w.rows().campaignCount(false));
         qint64 visited = 0;
         w.rows().forEachTargeting([&](CampaignWithRules &&campaign) {
             ++visited;
-            visit(std::move(campaign));
+            return visit(std::move(campaign));
         });
         return visited;
     });

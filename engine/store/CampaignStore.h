@@ -83,10 +83,10 @@ public:
     // What the match index needs of every live campaign (id, code, status) with its live
     // rules (without their times), one campaign at a time in id order, as the rules'
     // rows arrive: a large store is never held whole. `begin(campaigns)` comes first, and
-    // again if the read had to start over (a dropped connection); returns how many
-    // campaigns were visited.
+    // again if the read had to start over (a dropped connection); `visit` returns false to
+    // stop reading. Returns how many campaigns were visited.
     StoreResult<qint64> forEachTargeting(const std::function<void(qint64 campaigns)> &begin,
-                                         const std::function<void(CampaignWithRules &&)> &visit) const;
+                                         const std::function<bool(CampaignWithRules &&)> &visit) const;
     // The same for just these campaigns (what the index needs after they changed); a deleted
     // or missing id is simply absent.
     StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;

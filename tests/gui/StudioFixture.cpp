@@ -38,7 +38,7 @@ StudioFixture::~StudioFixture()
     window_.reset();
 }
 
-bool StudioFixture::open(const QMap<QString, QString> &values, QString *error)
+bool StudioFixture::show(const QMap<QString, QString> &values, QString *error)
 {
     QMap<QString, QString> all{{QStringLiteral("ADSERVE_DB"), sqlitePath()},
                                {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("127.0.0.1:0")},
@@ -50,14 +50,23 @@ bool StudioFixture::open(const QMap<QString, QString> &values, QString *error)
         return false;
     window_ = std::make_unique<MainWindow>(session_);
     window_->show();
-    return waitForCampaigns();
+    return true;
+}
+
+bool StudioFixture::open(const QMap<QString, QString> &values, QString *error)
+{
+    return show(values, error) && waitForCampaigns();
 }
 
 bool StudioFixture::waitForCampaigns()
 {
+    // The table and the engine's index load apart, each in the background.
     CampaignsPanel *panel = window_->campaigns();
     return QTest::qWaitFor(
-        [&] { return !panel->loader()->isRunning() && panel->loader()->title().size() && !panel->model()->isArranging(); },
+        [&] {
+            return session_.isLoaded() && !panel->loader()->isRunning() && panel->loader()->title().size()
+                && !panel->model()->isArranging();
+        },
         20000);
 }
 

@@ -22,12 +22,15 @@ public:
     StudioFixture();
     ~StudioFixture();
 
-    // Opens the session on `values` (configuration keys) over the defaults, and shows the window.
+    // Opens the session on `values` (configuration keys) over the defaults, shows the window and
+    // waits for the campaigns (waitForCampaigns).
     bool open(const QMap<QString, QString> &values, QString *error);
+    // The same without waiting: the campaigns still load.
+    bool show(const QMap<QString, QString> &values, QString *error);
     QString sqlitePath() const { return dir_.filePath(QStringLiteral("studio.sqlite")); }
     StudioSession &session() { return session_; }
     MainWindow &window() { return *window_; }
-    // Waits until the campaigns panel has (re)loaded its table.
+    // Waits until the campaigns panel has (re)loaded its table and the engine its index.
     bool waitForCampaigns();
     // The id of the campaign with this code in the campaigns table (0 when absent).
     qint64 campaignId(const QString &code);

@@ -141,6 +141,34 @@ private Q_SLOTS:
         QCOMPARE(shownCodes(), QStringList{});
     }
 
+    // Text matches code, name, status, CTA or image URL in any case, as Unicode folds it
+    // (KELVIN SIGN is a k), for ASCII text and other text alike.
+    void textMatchesInAnyCase_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("shown");
+        QTest::newRow("code, upper case") << QStringLiteral("SPOT") << QStringList{"spotify"};
+        QTest::newRow("image URL") << QStringLiteral("CDN.example/INC") << QStringList{"inc-us"};
+        QTest::newRow("status") << QStringLiteral("inactive") << QStringList{"paused"};
+        QTest::newRow("a sign that folds to ASCII") << QStringLiteral("5k heat") << QStringList{"kelvin"};
+        QTest::newRow("accented, other case") << QStringLiteral("ÉTÉ") << QStringList{"summer"};
+        QTest::newRow("no such text") << QStringLiteral("zzz") << QStringList{};
+    }
+    void textMatchesInAnyCase()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, shown);
+        CampaignWithRules kelvin = campaign(QStringLiteral("kelvin"), kStatusActive, {});
+        kelvin.campaign.name = QStringLiteral("5\u212A Heat");
+        CampaignWithRules summer = campaign(QStringLiteral("summer"), kStatusActive, {});
+        summer.campaign.name = QStringLiteral("Promo été");
+        const auto inserted = studio_->session().engine().store().insertMany({kelvin, summer});
+        QVERIFY2(inserted.ok(), qPrintable(inserted.message));
+        QTRY_COMPARE(model()->rowCount(), 9);
+        QVERIFY(typeFilter(QStringLiteral("filter"), text));
+        QCOMPARE(sorted(shownCodes()), sorted(shown));
+    }
+
     // "Can never serve": a dimension that excludes all it includes, or a flight that ended;
     // an inactive campaign can still be activated, so it is not one of them.
     void findsCampaignsThatCanNeverServe()

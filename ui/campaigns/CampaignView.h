@@ -70,6 +70,8 @@ struct CampaignArrangement
 
 private:
     bool admits(const CampaignWithRules &campaign, const QString &foldedText) const;
+    // The candidates the filter admits, in their order; partial once `cancelled` is set.
+    std::vector<int> admitted(const std::vector<int> &candidates, const std::atomic<bool> &cancelled) const;
     void sortRows(std::vector<int> &rows, const std::atomic<bool> &cancelled) const;
 };
 

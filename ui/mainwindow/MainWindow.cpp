@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "LoadingStatus.h"
 #include "MainMenus.h"
 #include "cache/CachePanel.h"
 #include "campaigns/CampaignEditor.h"
@@ -75,6 +76,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
 
     menus_ = new MainMenus(*this, session_);
 
+    statusBar()->addPermanentWidget(new LoadingStatus(session_, this));
     for (QLabel *label : {store_, cacheState_, serverState_, rate_})
         statusBar()->addPermanentWidget(label);
     connect(campaigns_, &CampaignsPanel::message, this, &MainWindow::showStatusMessage);

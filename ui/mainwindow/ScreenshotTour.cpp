@@ -97,7 +97,7 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     const int expected = stored.ok() ? int(stored.value.size()) : 0;
     campaigns->reload();
     waitUntil([&] {
-        return !campaigns->loader()->isRunning() && !campaigns->model()->isArranging()
+        return session.isLoaded() && !campaigns->loader()->isRunning() && !campaigns->model()->isArranging()
             && campaigns->table()->model()->rowCount() >= expected;
     });
     campaigns->table()->selectRow(0);

@@ -1,5 +1,6 @@
 #include "StudioSession.h"
 
+#include "IndexLoader.h"
 #include "RequestRelay.h"
 #include "changes/Actor.h"
 #include "common/ValueCatalog.h"
@@ -29,7 +30,7 @@ StudioSession::~StudioSession()
 
 bool StudioSession::open(const Config &config, QString *error)
 {
-    auto engine = Engine::create(config, error, QStringLiteral("studio"));
+    auto engine = Engine::open(config, error, QStringLiteral("studio"));
     if (!engine)
         return false;
     engine->store().setDefaultActor(currentLoginName());
@@ -43,9 +44,20 @@ bool StudioSession::open(const Config &config, QString *error)
         server_.reset();
         qa_.reset();
         api_.reset();
+        loader_.reset();
         engine_.reset();
     }
     engine_ = std::move(engine);
+    loadError_.clear();
+    loader_ = std::make_unique<IndexLoader>(*engine_);
+    connect(loader_.get(), &IndexLoader::finished, this, [this](bool ok, const QString &why) {
+        if (ok) {
+            Q_EMIT indexLoaded();
+            return;
+        }
+        loadError_ = why;
+        Q_EMIT indexLoadFailed(why);
+    });
     metrics_ = std::make_unique<Metrics>();
     api_ = std::make_unique<HttpApi>(*engine_, *metrics_);
     if (engine_->config().qa.enabled) {
@@ -66,12 +78,21 @@ bool StudioSession::open(const Config &config, QString *error)
             qa_->setServer(server_->address(), server_->port(), server_->url());
     });
     Q_EMIT opened();
+    loader_->start();
     if (serving) {
         QString why;
         if (!startServer(serving->first, serving->second, &why))
             qWarning("the embedded server could not start again: %s", qPrintable(why));
     }
     return true;
+}
+
+void StudioSession::retryLoading()
+{
+    if (!engine_ || engine_->loaded() || loader_->isRunning())
+        return;
+    loadError_.clear();
+    loader_->start();
 }
 
 bool StudioSession::startServer(const QHostAddress &address, quint16 port, QString *error)

@@ -13,6 +13,7 @@
 
 namespace adserve {
 
+class IndexLoader;
 class RequestRelay;
 class ValueCatalog;
 
@@ -26,9 +27,18 @@ public:
     explicit StudioSession(QObject *parent = nullptr);
     ~StudioSession() override;
 
-    // Opens an engine on `config`. On failure the current engine (if any) stays in use.
+    // Opens an engine on `config` and starts loading its index in the background: the store
+    // and the cache are open when this returns, the campaigns arrive later (isLoaded(),
+    // indexLoaded()). On failure the current engine (if any) stays in use.
     bool open(const Config &config, QString *error);
     bool isOpen() const { return engine_ != nullptr; }
+    // Whether the engine's index holds the store's campaigns: until then the simulator and the
+    // embedded server have nothing to deliver (the server answers 503 "loading").
+    bool isLoaded() const { return engine_ && engine_->loaded(); }
+    // Why the last load failed; empty while loading or once loaded.
+    QString loadError() const { return loadError_; }
+    // Reads the store's campaigns again after a failed load.
+    void retryLoading();
     // Calls `show` for the engine in use now (if any) and again for every one opened later:
     // how a view follows the session across connection switches.
     template<typename Functor>
@@ -59,8 +69,12 @@ public:
 Q_SIGNALS:
     // Before the current engine goes away: stop background work that uses it.
     void aboutToClose();
-    // A (new) engine is in use: reload everything shown.
+    // A (new) engine is in use: reload everything shown. Its index may still be loading.
     void opened();
+    // The engine's index holds the store's campaigns (after opened(), once per engine), or
+    // could not be read (`error`; retryLoading() tries again).
+    void indexLoaded();
+    void indexLoadFailed(const QString &error);
     void serverStateChanged(bool running);
     // Emitted on the GUI thread for the requests the embedded server answered (all of them
     // unless the window falls far behind: see RequestRelay).
@@ -70,6 +84,8 @@ private:
     SecretStore secrets_;
     RequestRelay *relay_; // a child: outlives the servers that push into it
     std::unique_ptr<Engine> engine_;
+    std::unique_ptr<IndexLoader> loader_; // goes before the engine: cancels its read
+    QString loadError_;
     std::unique_ptr<Metrics> metrics_;
     std::unique_ptr<HttpApi> api_;
     std::unique_ptr<QaMode> qa_; // after the server stops, before the API goes

@@ -256,7 +256,16 @@ SimulatorPanel::SimulatorPanel(StudioSession &session, QWidget *parent)
         simulateAgain_ = false;
         job_->cancelAndWait();
     });
+    connect(&session_, &StudioSession::indexLoaded, this, [this] {
+        if (std::exchange(simulateWhenLoaded_, false))
+            simulate();
+    });
+    connect(&session_, &StudioSession::indexLoadFailed, this, [this](const QString &error) {
+        if (std::exchange(simulateWhenLoaded_, false))
+            clearResult(tr("Nothing delivered: the store's campaigns could not be read (%1)").arg(error));
+    });
     session_.forEachEngine(this, [this] {
+        simulateWhenLoaded_ = false;
         connect(&session_.engine(), &Engine::indexRebuilt, this, &SimulatorPanel::refreshCampaignChoices,
                 Qt::QueuedConnection);
         // Another store: nothing the last one answered stays, not even the campaign picked by id.
@@ -384,6 +393,12 @@ void SimulatorPanel::openRequest(const DeliveryRequest &request)
 void SimulatorPanel::simulate()
 {
     const DeliveryRequest req = request();
+    if (!session_.isLoaded()) {
+        // An index still empty would answer "nothing matches": the request waits instead.
+        simulateWhenLoaded_ = true;
+        clearResult(tr("Waiting for the store's campaigns to load; %1 is delivered once they are in").arg(req.target()));
+        return;
+    }
     // The previous answer goes at once: it never stands under a request it did not answer.
     clearResult(tr("Delivering %1 …").arg(req.target()));
     awaitingResult_ = true;

@@ -113,6 +113,7 @@ private:
     BackgroundJob *job_;
     bool awaitingResult_ = false; // the views wait for the running job's result
     bool simulateAgain_ = false;  // a newer request waits for the running job to stop
+    bool simulateWhenLoaded_ = false; // a request waits for the store's campaigns to load
     int responseStatus_ = 0;
     QByteArray responseBody_;
     std::optional<Explanations> explanations_;

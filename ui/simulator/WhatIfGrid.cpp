@@ -13,6 +13,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace adserve {
 
 namespace {
@@ -106,6 +108,10 @@ WhatIfGrid::WhatIfGrid(StudioSession &session, QWidget *parent)
         if (country && os)
             Q_EMIT requestChosen(country->text(), os->text(), focusedCampaign());
     });
+    connect(&session_, &StudioSession::indexLoaded, this, [this] {
+        if (std::exchange(computeWhenLoaded_, false))
+            compute();
+    });
     // A grid shown answers for the store in use: another store, computed again.
     session_.forEachEngine(this, [this] {
         connect(&session_.engine(), &Engine::indexRebuilt, this, &WhatIfGrid::refreshCampaignChoices, Qt::QueuedConnection);
@@ -175,6 +181,14 @@ void WhatIfGrid::computeIfShown()
 
 void WhatIfGrid::compute()
 {
+    if (!session_.isLoaded()) {
+        // An index still empty would show every cell at 0: the grid waits instead.
+        computeWhenLoaded_ = true;
+        table_->clear();
+        table_->setRowCount(0);
+        table_->setColumnCount(0);
+        return;
+    }
     const QStringList rows = withValue(splitList(countries_->text()), country_);
     const QStringList columns = withValue(splitList(systems_->text()), os_);
     table_->clear();

@@ -56,6 +56,7 @@ private:
     QComboBox *focus_;
     QLabel *appShown_;
     QTableWidget *table_;
+    bool computeWhenLoaded_ = false; // asked for while the store's campaigns load
     AnswerScope scope_;
     QString country_, os_, app_; // the request bar's
 };

@@ -1,0 +1,182 @@
+// The studio while a large store loads: the window is up at once with the loading's progress
+// in the status bar; the Simulator waits for the campaigns rather than answering from an
+// empty index, and delivers once they are in; a connection switch or closing the studio
+// during the load cancels the read. Offscreen, on a SQLite store of 100,000 generated
+// campaigns (a read that takes far longer than showing a window).
+#include "StudioFixture.h"
+#include "TestCampaigns.h"
+
+#include "Engine.h"
+#include "IndexLoader.h"
+#include "campaigns/CampaignFilterBar.h"
+#include "campaigns/CampaignTableModel.h"
+#include "campaigns/CampaignsPanel.h"
+#include "common/BackgroundJob.h"
+#include "simulator/SimulatorPanel.h"
+#include "store/CampaignGenerator.h"
+
+#include <QDeadlineTimer>
+#include <QLineEdit>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <algorithm>
+
+using namespace adserve;
+using namespace adserve::test;
+
+class TestLoading : public QObject
+{
+    Q_OBJECT
+
+    static constexpr qint64 kCampaigns = 100'000;
+    QTemporaryDir dir_;
+    qint64 live_ = 0; // generated and not deleted: what the index holds
+
+    QString largeStore() const { return dir_.filePath(QStringLiteral("large.sqlite")); }
+    static QLabel *label(MainWindow &window, const char *name) { return window.findChild<QLabel *>(QLatin1String(name)); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        auto store = CampaignStore::open(DatabaseTarget::sqlite(largeStore()), &error);
+        QVERIFY2(store, qPrintable(error));
+        qint64 deleted = 0;
+        const auto written = CampaignGenerator::generate(*store, kCampaigns, 5, {}, &deleted);
+        QVERIFY2(written.ok(), qPrintable(written.message));
+        QCOMPARE(written.value, kCampaigns);
+        live_ = kCampaigns - deleted + 3; // and the three samples a new embedded store starts with
+    }
+
+    void windowIsUpWhileCampaignsLoad()
+    {
+        StudioFixture studio;
+        QString error;
+        QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
+        QVERIFY(!studio.session().isLoaded());
+        MainWindow &window = studio.window();
+        auto *loading = window.findChild<QWidget *>(QStringLiteral("loadingStatus"));
+        QVERIFY(loading->isVisible());
+        QVERIFY2(label(window, "loadingText")->text().startsWith(QLatin1String("Loading campaigns")),
+                 qPrintable(label(window, "loadingText")->text()));
+        QVERIFY(window.findChild<QProgressBar *>(QStringLiteral("loadingProgress"))->isVisible());
+
+        // A request asked for now waits for the campaigns: an empty index would say "nothing matches".
+        SimulatorPanel *simulator = window.simulator();
+        simulator->setRequest(QStringLiteral("US"), QStringLiteral("Android"), QStringLiteral("com.whatsapp"));
+        simulator->simulate();
+        QVERIFY(!simulator->job()->isRunning());
+        const QString waiting = simulator->findChild<QLabel *>(QStringLiteral("simStatus"))->text();
+        QVERIFY2(waiting.startsWith(QLatin1String("Waiting for the store's campaigns")), qPrintable(waiting));
+        QCOMPARE(simulator->responseStatus(), 0);
+
+        // A campaign saved meanwhile is not kept waiting for the read, and not lost by it.
+        CampaignStore &store = studio.session().engine().store();
+        const auto saved = store.create(campaign(QStringLiteral("saved-while-loading"),
+                                                 {rule(Dimension::App, RuleType::Include, {QStringLiteral("com.loading.test")})}));
+        QVERIFY2(saved.ok(), qPrintable(saved.message));
+        QVERIFY(!studio.session().isLoaded());
+
+        QTRY_VERIFY_WITH_TIMEOUT(studio.session().isLoaded(), 120000);
+        QTRY_VERIFY(!loading->isVisible());
+        const TargetingQuery savedQuery = TargetingQuery::from(QStringLiteral("US"), QStringLiteral("Android"),
+                                                               QStringLiteral("com.loading.test"));
+        const auto delivers = [&](qint64 id) {
+            const auto matched = studio.session().engine().matcher().snapshot()->match(savedQuery);
+            return std::find(matched.begin(), matched.end(), id) != matched.end();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(delivers(saved.value.campaign.id), 10000);
+        const Engine::LoadProgress progress = studio.session().engine().loadProgress();
+        QCOMPARE(progress.total, live_);
+        QCOMPARE(progress.read, live_);
+        // ... and is delivered once they are in, as the HTTP API answers it.
+        QTRY_VERIFY_WITH_TIMEOUT(simulator->responseStatus() != 0, 60000);
+        const DeliveryRequest request = simulator->request();
+        const HttpReply reply = studio.session().api().handle({"GET", request.path, QUrlQuery(request.queryString()), {}, {}});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(simulator->responseStatus(), 200);
+        QCOMPARE(simulator->responseBody(), reply.body);
+        QVERIFY(studio.waitForCampaigns());
+
+        // A filter over this many campaigns (scanned in two halves at once) shows what a plain
+        // scan of every campaign admits.
+        CampaignTableModel *model = window.campaigns()->model();
+        const QString text = QStringLiteral("GEN-5-9");
+        QTest::keyClicks(window.campaigns()->filterBar()->textEdit(), text);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isArranging() && model->filter().text == text, 30000);
+        QStringList expected;
+        for (const CampaignWithRules &c : model->campaigns()) {
+            const Campaign &k = c.campaign;
+            for (const QString &field : {k.code, k.name, k.status, k.cta, k.image}) {
+                if (field.contains(text, Qt::CaseInsensitive)) {
+                    expected.append(k.code);
+                    break;
+                }
+            }
+        }
+        QStringList shown;
+        for (int row = 0; row < model->rowCount(); ++row)
+            shown.append(model->index(row, CampaignTableModel::Code).data().toString());
+        QVERIFY(expected.size() > 1000);
+        expected.sort();
+        shown.sort();
+        QCOMPARE(shown, expected);
+    }
+
+    void switchingConnectionWhileLoadingShowsTheNewStore()
+    {
+        StudioFixture studio;
+        QString error;
+        QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
+        QVERIFY(!studio.session().isLoaded());
+        QTemporaryDir other;
+        ConnectionSettings settings;
+        settings.sqlitePath = other.filePath(QStringLiteral("other.sqlite"));
+        QVERIFY2(studio.window().switchConnection(settings, &error), qPrintable(error));
+        QVERIFY(studio.waitForCampaigns());
+        QCOMPARE(studio.session().engine().store().target().sqlitePath, settings.sqlitePath);
+        QCOMPARE(studio.session().engine().matcher().snapshot()->campaignCount(), 3); // the new store's samples
+        QCOMPARE(studio.window().campaigns()->model()->catalog().size(), 3);
+        QVERIFY(!studio.window().findChild<QWidget *>(QStringLiteral("loadingStatus"))->isVisible());
+    }
+
+    void closingWhileLoadingCancelsTheRead()
+    {
+        // Closing the studio mid-load returns without reading the rest (~IndexLoader cancels).
+        {
+            StudioFixture studio;
+            QString error;
+            QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
+            QVERIFY(!studio.session().isLoaded());
+        }
+        // The engine's side of it: a read cancelled part-way installs nothing and says why.
+        QString error;
+        const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error);
+        QVERIFY2(config, qPrintable(error));
+        auto engine = Engine::open(*config, &error);
+        QVERIFY2(engine, qPrintable(error));
+        auto loader = std::make_unique<IndexLoader>(*engine);
+        QSignalSpy finished(loader.get(), &IndexLoader::finished);
+        loader->start();
+        // Cancelled as soon as the first campaigns are read, far from the last.
+        const QDeadlineTimer deadline(60000);
+        while (engine->loadProgress().read == 0 && !deadline.hasExpired())
+            QThread::yieldCurrentThread();
+        engine->cancelLoading();
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().at(0).toBool(), false);
+        QVERIFY2(finished.first().at(1).toString().contains(QLatin1String("cancelled")),
+                 qPrintable(finished.first().at(1).toString()));
+        QVERIFY(!engine->loaded());
+        QVERIFY(engine->loadProgress().read < live_);
+        QCOMPARE(engine->matcher().snapshot()->campaignCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestLoading)
+#include "tst_gui_loading.moc"
