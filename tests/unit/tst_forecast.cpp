@@ -425,7 +425,9 @@ private Q_SLOTS:
     {
         const QList<TrafficRow> rows = knownRows();
         const RecordedTraffic traffic = RecordedTraffic::from(rows);
-        const auto index = MatchIndex::build({test::campaign("all")});
+        CampaignWithRules all = test::campaign("all");
+        all.campaign.id = 1;
+        const auto index = MatchIndex::build({all});
         ReachForecast::Options options;
         options.overlapCoverage = 0.5;
         const Forecast f = ReachForecast(traffic, index).forecast(test::campaign("draft"), 0, options);
@@ -494,7 +496,7 @@ private Q_SLOTS:
 
         const QList<QByteArray> lines = report.toCsv().split('\n');
         QCOMPARE(lines.size(), campaigns.size() + 2); // header, one per campaign, the empty tail
-        QVERIFY(lines[1].startsWith(QByteArray::number(campaigns[0].campaign.id) + ',' + campaigns[0].campaign.code.toUtf8()));
+        QVERIFY(lines[1].startsWith(QByteArray(QByteArray::number(campaigns[0].campaign.id) + ',' + campaigns[0].campaign.code.toUtf8())));
         const QJsonObject json = report.toJson(10);
         QCOMPARE(json["unreached"]["count"].toInteger(), qint64(unreached));
         QCOMPARE(json["top"].toArray().size(), qsizetype(10));
@@ -549,8 +551,17 @@ private Q_SLOTS:
         const Expected e = expectedFor(rules, knownRows());
         QCOMPARE(json["matching"].toInteger(), e.matching);
         QCOMPARE(json["byDay"].toArray().size(), qsizetype(4));
-        QCOMPARE(json["lostBy"][0]["rule"].toString(), QStringLiteral("INCLUDE country: US"));
-        QCOMPARE(json["lostBy"][0]["blocked"].toInteger(), e.blocked.at(QStringLiteral("INCLUDE country")));
+        // Most blocked first, each blocker with its rule as people read it.
+        const QJsonArray lostBy = json["lostBy"].toArray();
+        QCOMPARE(lostBy.size(), qsizetype(2));
+        const QJsonObject include = lostBy[0]["type"] == "INCLUDE" ? lostBy[0].toObject() : lostBy[1].toObject();
+        const QJsonObject exclude = lostBy[0]["type"] == "INCLUDE" ? lostBy[1].toObject() : lostBy[0].toObject();
+        QCOMPARE(include["rule"].toString(), QStringLiteral("INCLUDE country: US"));
+        QCOMPARE(include["blocked"].toInteger(), e.blocked.at(QStringLiteral("INCLUDE country")));
+        QCOMPARE(exclude["rule"].toString(), QStringLiteral("EXCLUDE os: ios"));
+        QCOMPARE(exclude["blocked"].toInteger(), e.blocked.at(QStringLiteral("EXCLUDE #2")));
+        QCOMPARE(exclude["share"].toDouble(), double(e.blocked.at(QStringLiteral("EXCLUDE #2"))) / double(e.recorded));
+        QVERIFY(lostBy[0]["blocked"].toInteger() >= lostBy[1]["blocked"].toInteger());
         QCOMPARE(json["campaign"]["id"].toInteger(), qint64(0));
     }
 };
