@@ -71,7 +71,9 @@ struct Forecast
     };
     QList<Overlap> overlap;
     bool overlapKnown = false;  // false: no index was given
-    qint64 overlapBasis = 0;    // the matching requests the overlap was counted over
+    // The matching requests the overlap was counted over, and their triples: all of them,
+    // or the heaviest when ReachForecast::Options limit it (shares are of this basis).
+    qint64 overlapBasis = 0;
     qsizetype overlapTriples = 0;
 
     // Per blocking rule, the requests it blocks. A request blocked in two dimensions counts

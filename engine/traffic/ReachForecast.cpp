@@ -149,15 +149,16 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
 {
     const auto &triples = traffic_.triples();
     std::vector<int> counted = matched;
-    if (options.overlapCoverage < 1.0) {
-        // The heaviest first, until they cover the share asked for; then back in triple
-        // order, which groups them by (country, OS).
-        std::sort(counted.begin(), counted.end(),
-                  [&](int a, int b) { return triples[size_t(a)].requests > triples[size_t(b)].requests; });
+    const size_t most = size_t(std::max<qsizetype>(options.overlapTriples, 0));
+    if (options.overlapCoverage < 1.0 || counted.size() > most) {
+        // The heaviest first, until they cover the share asked for or reach the cap; then
+        // back in triple order, which groups them by (country, OS).
+        std::stable_sort(counted.begin(), counted.end(),
+                         [&](int a, int b) { return triples[size_t(a)].requests > triples[size_t(b)].requests; });
         const double wanted = options.overlapCoverage * double(result.matching);
         qint64 covered = 0;
         size_t taken = 0;
-        while (taken < counted.size() && double(covered) < wanted)
+        while (taken < counted.size() && taken < most && double(covered) < wanted)
             covered += triples[size_t(counted[taken++])].requests;
         counted.resize(taken);
         std::sort(counted.begin(), counted.end());

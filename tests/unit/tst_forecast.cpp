@@ -446,6 +446,15 @@ private Q_SLOTS:
         QCOMPARE(f.overlap[0].requests, covered);
         const QJsonObject json = f.toJson();
         QCOMPARE(json["overlap"]["coverage"].toDouble(), double(covered) / double(f.matching));
+
+        // A cap on the triples: the two heaviest, whatever share they cover.
+        options.overlapCoverage = 1.0;
+        options.overlapTriples = 2;
+        const Forecast capped = ReachForecast(traffic, index).forecast(test::campaign("draft"), 0, options);
+        QCOMPARE(capped.overlapTriples, qsizetype(2));
+        QCOMPARE(capped.overlapBasis, weights[0] + weights[1]);
+        QCOMPARE(capped.overlap[0].requests, weights[0] + weights[1]);
+        QCOMPARE(capped.matching, f.matching);
     }
 
     void reachReportMatchesEveryCampaignEvaluated()
