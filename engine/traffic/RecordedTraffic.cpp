@@ -82,30 +82,37 @@ RecordedTraffic RecordedTraffic::from(const QList<TrafficRow> &rows)
         traffic.days_.append(first.addDays(day - firstDay));
     traffic.requestsByDay_.assign(size_t(traffic.days_.size()), 0);
 
-    // Per triple its requests per day, in the order rows bring them (mostly day by day).
+    // Each row's triple and day, numbered as met; then sorted into triple order at once.
+    struct Entry
+    {
+        int triple = 0;
+        int day = 0;
+        qint64 requests = 0;
+    };
     std::array<ValueNumbers, kDimensionCount> numbers;
     QHash<TripleKey, int> tripleNumbers;
     std::vector<TripleKey> keys;
-    std::vector<std::vector<DayRequests>> perDay;
+    std::vector<Entry> entries;
+    entries.reserve(size_t(rows.size()));
+    TripleKey lastKey{{-1, -1, -1}};
+    int lastTriple = -1;
     for (const TrafficRow &row : rows) {
         if (row.requests <= 0) {
             ++traffic.skipped_;
             continue;
         }
         const TripleKey key{{numbers[0].numberOf(row.country), numbers[1].numberOf(row.os), numbers[2].numberOf(row.app)}};
-        auto it = tripleNumbers.constFind(key);
-        if (it == tripleNumbers.cend()) {
-            it = tripleNumbers.insert(key, int(keys.size()));
-            keys.push_back(key);
-            perDay.emplace_back();
+        if (!(key == lastKey)) {
+            auto it = tripleNumbers.constFind(key);
+            if (it == tripleNumbers.cend()) {
+                it = tripleNumbers.insert(key, int(keys.size()));
+                keys.push_back(key);
+            }
+            lastKey = key;
+            lastTriple = it.value();
         }
         const int day = int(dayOf(row.hourStart) - firstDay);
-        std::vector<DayRequests> &days = perDay[size_t(it.value())];
-        auto slot = std::find_if(days.rbegin(), days.rend(), [day](const DayRequests &d) { return d.day == day; });
-        if (slot == days.rend())
-            days.push_back({day, row.requests});
-        else
-            slot->requests += row.requests;
+        entries.push_back({lastTriple, day, row.requests});
         traffic.requestsByDay_[size_t(day)] += row.requests;
         traffic.total_ += row.requests;
     }
@@ -114,19 +121,40 @@ RecordedTraffic RecordedTraffic::from(const QList<TrafficRow> &rows)
         traffic.values_[size_t(d)] = numbers[size_t(d)].values();
         traffic.other_[size_t(d)] = int(traffic.values_[size_t(d)].indexOf(TrafficRow::kOther));
     }
+    // Triples in value order; each one's entries gathered after it (a counting sort).
     std::vector<int> order(keys.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&keys](int a, int b) { return keys[size_t(a)].values < keys[size_t(b)].values; });
+    std::vector<int> place(keys.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        place[size_t(order[i])] = int(i);
+    std::vector<size_t> starts(keys.size() + 1, 0);
+    for (const Entry &entry : entries)
+        ++starts[size_t(place[size_t(entry.triple)]) + 1];
+    std::partial_sum(starts.begin(), starts.end(), starts.begin());
+    std::vector<Entry> sorted(entries.size());
+    {
+        std::vector<size_t> next(starts.begin(), starts.end() - 1);
+        for (const Entry &entry : entries)
+            sorted[next[size_t(place[size_t(entry.triple)])]++] = entry;
+    }
+    std::vector<Entry>().swap(entries);
+
     traffic.triples_.reserve(keys.size());
-    for (int number : order) {
-        std::vector<DayRequests> &days = perDay[size_t(number)];
-        std::sort(days.begin(), days.end(), [](const DayRequests &a, const DayRequests &b) { return a.day < b.day; });
-        Triple triple{keys[size_t(number)].values, 0, quint32(traffic.dayRequests_.size()), quint32(days.size())};
-        for (const DayRequests &day : days)
-            triple.requests += day.requests;
-        traffic.dayRequests_.insert(traffic.dayRequests_.end(), days.begin(), days.end());
+    traffic.dayRequests_.reserve(sorted.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        const auto begin = sorted.begin() + qsizetype(starts[i]), end = sorted.begin() + qsizetype(starts[i + 1]);
+        std::sort(begin, end, [](const Entry &a, const Entry &b) { return a.day < b.day; });
+        Triple triple{keys[size_t(order[i])].values, 0, quint32(traffic.dayRequests_.size()), 0};
+        for (auto it = begin; it != end; ++it) {
+            if (traffic.dayRequests_.size() > triple.firstDay && traffic.dayRequests_.back().day == it->day)
+                traffic.dayRequests_.back().requests += it->requests;
+            else
+                traffic.dayRequests_.push_back({it->day, it->requests});
+            triple.requests += it->requests;
+        }
+        triple.dayCount = quint32(traffic.dayRequests_.size() - triple.firstDay);
         traffic.triples_.push_back(triple);
-        std::vector<DayRequests>().swap(days);
     }
     return traffic;
 }

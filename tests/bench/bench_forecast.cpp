@@ -7,7 +7,7 @@
 // campaigns are generated and indexed first): it runs only with ADSERVE_BENCH_1M=1.
 // Traffic: requests drawn as BenchData draws them (popular targets are popular requests,
 // one in ten from an app no campaign names) until 100k distinct triples; each triple's
-// requests spread over the days of a week, one row per day.
+// requests spread over the days of a week, one row per day, read hour by hour.
 #include "BenchData.h"
 #include "targeting/MatchIndex.h"
 #include "traffic/ReachCounter.h"
@@ -17,6 +17,7 @@
 #include <benchmark/benchmark.h>
 
 #include <QHash>
+#include <QThreadPool>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -63,6 +64,8 @@ QList<TrafficRow> trafficFor(const QList<CampaignWithRules> &campaigns)
             rows.append({hour, q.values[0], q.values[1], q.values[2], std::max<qint64>(1, total / kDays)});
         }
     }
+    // As a store reads a window: hour by hour.
+    std::stable_sort(rows.begin(), rows.end(), [](const TrafficRow &a, const TrafficRow &b) { return a.hourStart < b.hourStart; });
     return rows;
 }
 
@@ -143,17 +146,43 @@ void BM_TargetingAlone(benchmark::State &state)
         benchmark::DoNotOptimize(data.index->targetingAlone());
 }
 
-// Every campaign's reach, index preparation (targetingAlone) included.
+// Every campaign's reach, index preparation (targetingAlone) included; arg 1: threads.
 void BM_ReachReport(benchmark::State &state)
 {
     const DataSet &data = dataSet(state.range(0));
+    QThreadPool pool;
+    pool.setMaxThreadCount(int(state.range(1)));
+    ReachCounter::Options options;
+    options.pool = &pool;
     qsizetype unreached = 0;
     for (auto _ : state) {
-        const ReachReport report = ReachCounter::count(*data.traffic, *data.index, {});
+        const ReachReport report = ReachCounter::count(*data.traffic, *data.index, options);
         unreached = report.unreachedCount();
     }
     state.counters["campaigns"] = double(data.index->campaignCount());
     state.counters["unreached"] = double(unreached);
+}
+
+// The same count the plain way, for the ratio: one match() per triple, each matched id counted.
+void BM_ReachByMatch(benchmark::State &state)
+{
+    const DataSet &data = dataSet(state.range(0));
+    const auto targeting = data.index->targetingAlone();
+    const auto &traffic = *data.traffic;
+    std::vector<qint64> counts(size_t(data.campaigns.back().campaign.id) + 1, 0);
+    MatchedIds ids;
+    for (auto _ : state) {
+        std::fill(counts.begin(), counts.end(), 0);
+        for (const auto &triple : traffic.triples()) {
+            const TargetingQuery query{{traffic.values(Dimension::Country)[triple.value(Dimension::Country)],
+                                        traffic.values(Dimension::Os)[triple.value(Dimension::Os)],
+                                        traffic.values(Dimension::App)[triple.value(Dimension::App)]}};
+            targeting->match(query, ids);
+            for (qint64 id : ids)
+                counts[size_t(id)] += triple.requests; // generated ids are at most N
+        }
+        benchmark::DoNotOptimize(counts.data());
+    }
 }
 
 BENCHMARK(BM_RecordedTraffic)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -164,7 +193,13 @@ BENCHMARK(BM_Forecast)
     ->UseManualTime()
     ->Iterations(kSubjects);
 BENCHMARK(BM_TargetingAlone)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ReachReport)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_ReachReport)
+    ->ArgsProduct({{10'000, 100'000}, {1, 2}})
+    ->ArgNames({"campaigns", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_ReachByMatch)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 // By hand: ADSERVE_BENCH_1M=1 build/bin/bench_forecast --benchmark_filter=1000000
 const bool kMillion = [] {
