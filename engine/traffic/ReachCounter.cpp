@@ -88,21 +88,17 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
         groups.push_back({first, end});
         first = end;
     }
-    // Each traffic value's number in the index, once.
-    std::array<std::vector<int>, kDimensionCount> numbers;
-    {
-        const RequestTally probe(targeting);
-        for (Dimension d : kDimensions) {
-            for (const QString &value : traffic.values(d))
-                numbers[size_t(d)].push_back(probe.valueNumber(d, value));
-        }
-    }
-
     QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
     const size_t threads = std::clamp<size_t>(size_t(pool->maxThreadCount()), 1, std::max<size_t>(groups.size(), 1));
     std::vector<std::unique_ptr<Worker>> workers;
     for (size_t i = 0; i < threads; ++i)
         workers.push_back(std::make_unique<Worker>(targeting, size_t(std::max(options.contested, 0))));
+    // Each traffic value's number in the index, once.
+    std::array<std::vector<int>, kDimensionCount> numbers;
+    for (Dimension d : kDimensions) {
+        for (const QString &value : traffic.values(d))
+            numbers[size_t(d)].push_back(workers.front()->tally.valueNumber(d, value));
+    }
 
     std::atomic<size_t> nextGroup{0};
     std::atomic<qint64> done{0};

@@ -66,15 +66,30 @@ size_t qHash(const TripleKey &key, size_t seed = 0)
 RecordedTraffic RecordedTraffic::from(const QList<TrafficRow> &rows)
 {
     RecordedTraffic traffic;
+    const auto counted = [](const TrafficRow &row) {
+        return row.requests > 0 && row.hourStart >= 0 && row.hourStart <= kLatestHour;
+    };
     qint64 firstDay = std::numeric_limits<qint64>::max(), lastDay = std::numeric_limits<qint64>::min();
+    qint64 total = 0;
     for (const TrafficRow &row : rows) {
-        if (row.requests > 0) {
-            firstDay = std::min(firstDay, dayOf(row.hourStart));
-            lastDay = std::max(lastDay, dayOf(row.hourStart));
+        if (!counted(row))
+            continue;
+        firstDay = std::min(firstDay, dayOf(row.hourStart));
+        lastDay = std::max(lastDay, dayOf(row.hourStart));
+        if (row.requests > std::numeric_limits<qint64>::max() - total) {
+            traffic.error_ = QStringLiteral("The recorded requests add up to more than can be counted.");
+            return traffic;
         }
+        total += row.requests;
     }
     if (firstDay > lastDay) {
         traffic.skipped_ = rows.size();
+        return traffic;
+    }
+    if (lastDay - firstDay + 1 > kMaxDays) {
+        traffic.error_ = QStringLiteral("The recorded hours span %1 days; forecast a window of at most %2 days.")
+                             .arg(lastDay - firstDay + 1)
+                             .arg(kMaxDays);
         return traffic;
     }
     const QDate first = QDateTime::fromSecsSinceEpoch(firstDay * kSecondsPerDay, QTimeZone::utc()).date();
@@ -97,7 +112,7 @@ RecordedTraffic RecordedTraffic::from(const QList<TrafficRow> &rows)
     TripleKey lastKey{{-1, -1, -1}};
     int lastTriple = -1;
     for (const TrafficRow &row : rows) {
-        if (row.requests <= 0) {
+        if (!counted(row)) {
             ++traffic.skipped_;
             continue;
         }

@@ -19,10 +19,17 @@ namespace adserve {
 class RecordedTraffic
 {
 public:
+    // The longest window prepared at once (ten years), and the last hour a row may start.
+    static constexpr qint64 kMaxDays = 3660;
+    static constexpr qint64 kLatestHour = 253402297200; // 9999-12-31T23:00:00Z
+
     // Values compare normalised (normalizeValue), as delivery compares them; TrafficRow::kOther
-    // stays itself. Rows with no requests (zero or negative) are left out and counted in
-    // skippedRows().
+    // stays itself. Rows with no requests (zero or negative) or an hour before 1970 or past
+    // kLatestHour are left out and counted in skippedRows(). Rows spanning more than kMaxDays,
+    // or more requests than a qint64 holds, give an empty set and error().
     static RecordedTraffic from(const QList<TrafficRow> &rows);
+    // Why the rows could not be prepared; empty when they were.
+    const QString &error() const { return error_; }
 
     struct DayRequests
     {
@@ -62,6 +69,7 @@ private:
     std::vector<qint64> requestsByDay_;
     qint64 total_ = 0;
     qsizetype skipped_ = 0;
+    QString error_;
 };
 
 } // namespace adserve

@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <limits>
 #include <map>
 #include <random>
 
@@ -237,9 +238,40 @@ private Q_SLOTS:
         const RecordedTraffic empty = RecordedTraffic::from({row(0, 0, "US", "ios", "x", 0)});
         QVERIFY(empty.isEmpty());
         QCOMPARE(empty.skippedRows(), qsizetype(1));
+        QVERIFY(empty.error().isEmpty());
         const Forecast nothing = ReachForecast(empty, nullptr).forecast(test::campaign("c"), 0);
         QCOMPARE(nothing.recorded, qint64(0));
         QCOMPARE(nothing.share(), 0.0);
+    }
+
+    void badRowsGiveAClearErrorNotAHang_data()
+    {
+        QTest::addColumn<QList<TrafficRow>>("rows");
+        QTest::addColumn<bool>("refused");
+        QTest::addColumn<qsizetype>("skipped");
+        const TrafficRow ok = row(0, 0, "US", "ios", "a", 5);
+        QTest::newRow("hours a century apart") << QList<TrafficRow>{ok, {ok.hourStart + 100LL * 366 * 86400, "US", "ios", "a", 5}}
+                                               << true << qsizetype(0);
+        QTest::newRow("an hour at the end of time") << QList<TrafficRow>{ok, {std::numeric_limits<qint64>::max(), "US", "ios", "a", 5}}
+                                                    << false << qsizetype(1);
+        QTest::newRow("an hour before 1970") << QList<TrafficRow>{ok, {-3600, "US", "ios", "a", 5}} << false << qsizetype(1);
+        QTest::newRow("more requests than count")
+            << QList<TrafficRow>{{ok.hourStart, "US", "ios", "a", std::numeric_limits<qint64>::max()}, ok} << true << qsizetype(0);
+    }
+
+    void badRowsGiveAClearErrorNotAHang()
+    {
+        QFETCH(QList<TrafficRow>, rows);
+        QFETCH(bool, refused);
+        QFETCH(qsizetype, skipped);
+        const RecordedTraffic traffic = RecordedTraffic::from(rows);
+        QCOMPARE(!traffic.error().isEmpty(), refused);
+        QCOMPARE(traffic.isEmpty(), refused);
+        QCOMPARE(traffic.skippedRows(), skipped);
+        if (!refused) {
+            QCOMPARE(traffic.days().size(), qsizetype(1));
+            QCOMPARE(traffic.totalRequests(), qint64(5));
+        }
     }
 
     void forecast_data()
