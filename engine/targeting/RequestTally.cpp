@@ -46,9 +46,25 @@ int RequestTally::valueNumber(Dimension dimension, const QString &normalizedValu
     return index_->targeting_->valueIdOf(dimension, normalizedValue);
 }
 
-const uint64_t *RequestTally::qualifying(Dimension dimension, int value, std::vector<uint64_t> &scratch) const
+const uint64_t *RequestTally::withoutRules(Dimension dimension)
+{
+    std::vector<uint64_t> &bits = withoutRules_[size_t(dimension)];
+    if (bits.empty()) {
+        const DimensionIndex &dim = index_->targeting_->dimensions[size_t(dimension)];
+        bits = dim.unrestricted; // no INCLUDE rule here ...
+        for (const std::vector<uint32_t> &excluding : dim.excludes) {
+            for (uint32_t bit : excluding) // ... and no EXCLUDE rule either
+                bits[bit >> 6] &= ~(uint64_t(1) << (bit & 63));
+        }
+    }
+    return bits.data();
+}
+
+const uint64_t *RequestTally::qualifying(Dimension dimension, int value, std::vector<uint64_t> &scratch)
 {
     const DimensionIndex &dim = index_->targeting_->dimensions[size_t(dimension)];
+    if (value == kUnknownValue)
+        return withoutRules(dimension);
     if (value < 0)
         return dim.unrestricted.data();
     if (const auto &allowed = dim.allowed[size_t(value)]; !allowed.empty())
@@ -83,7 +99,14 @@ void RequestTally::add(int country, int os, const std::vector<AppRequests> &apps
     for (size_t i = 0; i < apps.size(); ++i) {
         const auto [app, requests] = apps[i];
         qint64 matched = freeCount;
-        if (app < 0) {
+        if (app == kUnknownValue) {
+            const uint64_t *certain = withoutRules(Dimension::App);
+            matched = 0;
+            for (size_t w = 0; w < words; ++w) {
+                for (uint64_t word = group_[w] & certain[w]; word; word &= word - 1, ++matched)
+                    counts_[w * 64 + size_t(__builtin_ctzll(word))] += requests;
+            }
+        } else if (app < 0) {
             shared += requests;
         } else {
             const std::vector<uint32_t> &included = appIndex.includes[size_t(app)];

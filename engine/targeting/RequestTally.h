@@ -2,6 +2,7 @@
 
 #include "MatchIndex.h"
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,9 @@ public:
     // A normalised value's number in the index, for add(); -1 when no rule names it (it
     // qualifies only where a campaign has no INCLUDE rule in that dimension).
     int valueNumber(Dimension dimension, const QString &normalizedValue) const;
+    // Stands for a value nobody knows (TrafficRow::kOther, the recorder's folded long tail):
+    // it qualifies for certain only where a campaign has no rule at all in that dimension.
+    static constexpr int kUnknownValue = -2;
 
     struct AppRequests
     {
@@ -52,7 +56,9 @@ public:
 private:
     // The bits of the campaigns qualifying with `value` in `dimension`, into `scratch` when
     // the index keeps no bitset for it.
-    const uint64_t *qualifying(Dimension dimension, int value, std::vector<uint64_t> &scratch) const;
+    const uint64_t *qualifying(Dimension dimension, int value, std::vector<uint64_t> &scratch);
+    // The campaigns with no rule in `dimension`, made when first asked for.
+    const uint64_t *withoutRules(Dimension dimension);
     // The campaign of each bit, null for a bit that stands for no campaign.
     std::vector<const MatchIndex::CampaignEntry *> campaignsByBit() const;
 
@@ -60,6 +66,7 @@ private:
     std::vector<qint64> counts_;           // by bit
     std::vector<uint64_t> group_, free_;   // the group's campaigns, and those of them without app INCLUDEs
     std::vector<uint64_t> country_, os_;   // scratch for values the index keeps no bitset for
+    std::array<std::vector<uint64_t>, kDimensionCount> withoutRules_;
 };
 
 } // namespace adserve

@@ -62,7 +62,8 @@ struct Forecast
     std::array<Breakdown, kDimensionCount> breakdown; // by Dimension
 
     // Campaigns serving now that also match this one's matching requests, as delivery would
-    // pick them: their requests in common, most first.
+    // pick them: their requests in common, most first. Where a request carries OTHER (in a
+    // dimension this campaign has no rule in), only campaigns without rules there count.
     struct Overlap
     {
         qint64 campaignId = 0;

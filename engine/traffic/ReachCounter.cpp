@@ -96,8 +96,10 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
     // Each traffic value's number in the index, once.
     std::array<std::vector<int>, kDimensionCount> numbers;
     for (Dimension d : kDimensions) {
-        for (const QString &value : traffic.values(d))
-            numbers[size_t(d)].push_back(workers.front()->tally.valueNumber(d, value));
+        for (const QString &value : traffic.values(d)) {
+            const bool folded = int(numbers[size_t(d)].size()) == traffic.otherValue(d);
+            numbers[size_t(d)].push_back(folded ? RequestTally::kUnknownValue : workers.front()->tally.valueNumber(d, value));
+        }
     }
 
     std::atomic<size_t> nextGroup{0};

@@ -8,6 +8,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace adserve {
@@ -165,14 +166,16 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
     }
 
     RequestTally tally(index_);
-    // Traffic value numbers -> the index's, looked up once per value met (-2: not yet).
+    // Traffic value numbers -> the index's, looked up once per value met. OTHER matches
+    // another campaign for certain only where that campaign has no rule.
+    constexpr int kNotLooked = std::numeric_limits<int>::min();
     std::array<std::vector<int>, kDimensionCount> numbers;
     for (Dimension d : kDimensions)
-        numbers[size_t(d)].assign(size_t(traffic_.values(d).size()), -2);
+        numbers[size_t(d)].assign(size_t(traffic_.values(d).size()), kNotLooked);
     const auto numberOf = [&](Dimension d, int value) {
         int &number = numbers[size_t(d)][size_t(value)];
-        if (number == -2)
-            number = tally.valueNumber(d, traffic_.values(d)[value]);
+        if (number == kNotLooked)
+            number = value == traffic_.otherValue(d) ? RequestTally::kUnknownValue : tally.valueNumber(d, traffic_.values(d)[value]);
         return number;
     };
     std::vector<RequestTally::AppRequests> apps;

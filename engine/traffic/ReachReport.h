@@ -12,8 +12,8 @@ namespace adserve {
 
 // Every campaign's reach over a window of recorded traffic (ReachCounter makes it): the
 // requests its targeting matches, status, flights and day-parting aside (a campaign paused
-// today is still told what it would reach). Values folded to OTHER are judged as the index
-// judges any value no rule names.
+// today is still told what it would reach): for each campaign what its Forecast calls
+// matching. A value folded to OTHER counts only for campaigns with no rule in its dimension.
 struct ReachReport
 {
     struct CampaignReach

@@ -89,11 +89,11 @@ Judgement judge(const QList<TargetRule> &rules, Dimension dimension, const QStri
     return judgement;
 }
 
-// As the index judges (OTHER is a value like any other, named by no rule).
+// Matches for certain: every dimension passes (OTHER only where there are no rules).
 bool targetingMatches(const QList<TargetRule> &rules, const TrafficRow &r)
 {
-    return judge(rules, Country, r.country, false).judged == Judged::Passes
-           && judge(rules, Os, r.os, false).judged == Judged::Passes && judge(rules, App, r.app, false).judged == Judged::Passes;
+    return judge(rules, Country, r.country, true).judged == Judged::Passes
+           && judge(rules, Os, r.os, true).judged == Judged::Passes && judge(rules, App, r.app, true).judged == Judged::Passes;
 }
 
 bool servesAt(const Campaign &c, const QDateTime &now)
@@ -489,10 +489,37 @@ private Q_SLOTS:
         QCOMPARE(capped.matching, f.matching);
     }
 
+    void reachReportMatchesEveryCampaignEvaluated_data()
+    {
+        QTest::addColumn<QList<CampaignWithRules>>("campaigns");
+        QTest::addColumn<QList<TrafficRow>>("rows");
+        QList<CampaignWithRules> campaigns = generatedCampaigns(300, 3);
+        QTest::newRow("generated campaigns") << campaigns << generatedRows(campaigns, 3000, 5);
+        // One app named by most campaigns: counted through its bitset, not its lists.
+        campaigns = generatedCampaigns(100, 4);
+        for (int i = 0; i < 500; ++i) {
+            QList<TargetRule> rules;
+            if (i % 3 != 1)
+                rules << rule(App, In, {"com.hot"});
+            if (i % 3 != 0)
+                rules << rule(App, Ex, {"com.hot", "com.cold"});
+            if (i % 2)
+                rules << rule(Country, In, {"US", "DE"});
+            CampaignWithRules c = test::campaign(QStringLiteral("hot-%1").arg(i), numbered(rules, 10'000 + 10 * i));
+            c.campaign.id = 301 + i;
+            c.campaign.status = i % 7 ? kStatusActive : kStatusInactive;
+            campaigns << c;
+        }
+        QList<TrafficRow> rows = generatedRows(campaigns, 2000, 6);
+        for (int i = 0; i < 200; ++i)
+            rows << row(i % 3, i % 24, QStringList{"US", "DE", "FR", kOther}.at(i % 4), i % 5 ? "android" : "ios", "com.hot", 1 + i);
+        QTest::newRow("one app named by most") << campaigns << rows;
+    }
+
     void reachReportMatchesEveryCampaignEvaluated()
     {
-        const QList<CampaignWithRules> campaigns = generatedCampaigns(300, 3);
-        const QList<TrafficRow> rows = generatedRows(campaigns, 3000, 5);
+        QFETCH(QList<CampaignWithRules>, campaigns);
+        QFETCH(QList<TrafficRow>, rows);
         const RecordedTraffic traffic = RecordedTraffic::from(rows);
         const auto index = MatchIndex::build(campaigns);
         ReachCounter::Options options;
@@ -515,6 +542,9 @@ private Q_SLOTS:
             QCOMPARE(report.campaigns[size_t(i)].matching, expected);
         }
         QCOMPARE(report.unreachedCount(), unreached);
+        // What the report says a campaign reaches is what its forecast calls matching.
+        for (qsizetype i : {qsizetype(0), qsizetype(1), qsizetype(50), campaigns.size() - 1})
+            QCOMPARE(ReachForecast(traffic, nullptr).forecast(campaigns[i], 0).matching, report.campaigns[size_t(i)].matching);
 
         // Contested: each listed triple's campaigns counted again, and none is beaten.
         std::map<std::tuple<QString, QString, QString>, int> matchingCampaigns;
