@@ -22,9 +22,9 @@ public:
         int top = 10; // values per breakdown, overlapping campaigns
         // The overlap is counted over the heaviest matching triples covering at least this
         // share of the matching requests (1: all of them), and at most `overlapTriples` of
-        // them; the result says what it covered. A campaign matching most of the traffic
-        // would otherwise cost a reach report's work (~0.4 s at 100k campaigns); with the cap
-        // it stays within tens of ms, counted over its heaviest triples.
+        // them; the result says what it covered. A campaign matching every triple costs
+        // nearly a reach report's work (measured: 0.2 s at 100k campaigns over 100k triples);
+        // capped, less than half of that, counted over its heaviest triples.
         double overlapCoverage = 1.0;
         qsizetype overlapTriples = 10'000;
     };

@@ -139,6 +139,22 @@ void BM_Forecast(benchmark::State &state)
     state.counters["overlap_triples"] = overlapTriples / n;
 }
 
+// The worst case for the overlap: a draft with no rules matches every triple. Arg 1: the
+// cap on the overlap's triples (0: none).
+void BM_ForecastBroad(benchmark::State &state)
+{
+    const DataSet &data = dataSet(state.range(0));
+    const ReachForecast forecaster(*data.traffic, data.index);
+    ReachForecast::Options options;
+    options.overlapTriples = state.range(1) > 0 ? qsizetype(state.range(1)) : std::numeric_limits<qsizetype>::max();
+    double coverage = 0;
+    for (auto _ : state) {
+        const Forecast f = forecaster.forecast(CampaignWithRules{}, QDateTime::currentMSecsSinceEpoch(), options);
+        coverage = double(f.overlapBasis) / double(std::max<qint64>(f.matching, 1));
+    }
+    state.counters["coverage"] = coverage;
+}
+
 void BM_TargetingAlone(benchmark::State &state)
 {
     const DataSet &data = dataSet(state.range(0));
@@ -192,6 +208,11 @@ BENCHMARK(BM_Forecast)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime()
     ->Iterations(kSubjects);
+BENCHMARK(BM_ForecastBroad)
+    ->ArgsProduct({{10'000, 100'000}, {0, 10'000}})
+    ->ArgNames({"campaigns", "cap"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_TargetingAlone)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ReachReport)
     ->ArgsProduct({{10'000, 100'000}, {1, 2}})
