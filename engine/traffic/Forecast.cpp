@@ -19,8 +19,10 @@ QJsonValue instant(const QDateTime &time)
 QJsonObject breakdownJson(const Forecast::Breakdown &breakdown, qint64 matching)
 {
     QJsonArray top;
-    for (const Forecast::Slice &slice : breakdown.top)
-        top.append(QJsonObject{{"value", slice.value}, {"requests", slice.requests}, {"share", shareOf(slice.requests, matching)}});
+    for (const Forecast::Slice &slice : breakdown.top) {
+        top.append(QJsonObject{
+            {"value", slice.value}, {"requests", slice.requests}, {"share", shareOf(slice.requests, matching)}});
+    }
     return {{"top", top},
             {"rest", QJsonObject{{"requests", breakdown.restRequests},
                                  {"values", breakdown.restValues},
@@ -51,8 +53,10 @@ QJsonObject Forecast::toJson() const
     }
     QJsonArray overlapping;
     for (const Overlap &other : overlap) {
-        overlapping.append(QJsonObject{
-            {"id", other.campaignId}, {"code", other.code}, {"requests", other.requests}, {"share", shareOf(other.requests, overlapBasis)}});
+        overlapping.append(QJsonObject{{"id", other.campaignId},
+                                       {"code", other.code},
+                                       {"requests", other.requests},
+                                       {"share", shareOf(other.requests, overlapBasis)}});
     }
     QJsonArray losses;
     for (const Loss &loss : lostBy) {

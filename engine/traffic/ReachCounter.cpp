@@ -82,8 +82,7 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
     std::vector<Group> groups;
     for (size_t first = 0; first < triples.size();) {
         size_t end = first + 1;
-        while (end < triples.size() && triples[end].value(Dimension::Country) == triples[first].value(Dimension::Country)
-               && triples[end].value(Dimension::Os) == triples[first].value(Dimension::Os))
+        while (end < triples.size() && triples[end].sameGroup(triples[first]))
             ++end;
         groups.push_back({first, end});
         first = end;

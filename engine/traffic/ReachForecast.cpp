@@ -53,7 +53,10 @@ Forecast::Breakdown breakdownOf(const std::vector<qint64> &byValue, const QStrin
         if (byValue[v] > 0)
             order.push_back(int(v));
     }
-    const auto heavier = [&](int a, int b) { return byValue[size_t(a)] != byValue[size_t(b)] ? byValue[size_t(a)] > byValue[size_t(b)] : values[a] < values[b]; };
+    const auto heavier = [&](int a, int b) {
+        const qint64 left = byValue[size_t(a)], right = byValue[size_t(b)];
+        return left != right ? left > right : values[a] < values[b];
+    };
     const size_t shown = std::min(order.size(), size_t(std::max(top, 0)));
     std::partial_sort(order.begin(), order.begin() + qsizetype(shown), order.end(), heavier);
     Forecast::Breakdown breakdown;
@@ -175,7 +178,8 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
     const auto numberOf = [&](Dimension d, int value) {
         int &number = numbers[size_t(d)][size_t(value)];
         if (number == kNotLooked)
-            number = value == traffic_.otherValue(d) ? RequestTally::kUnknownValue : tally.valueNumber(d, traffic_.values(d)[value]);
+            number = value == traffic_.otherValue(d) ? RequestTally::kUnknownValue
+                                                     : tally.valueNumber(d, traffic_.values(d)[value]);
         return number;
     };
     std::vector<RequestTally::AppRequests> apps;
@@ -185,12 +189,13 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
         size_t end = first;
         for (; end < counted.size(); ++end) {
             const RecordedTraffic::Triple &triple = triples[size_t(counted[end])];
-            if (triple.value(Dimension::Country) != head.value(Dimension::Country) || triple.value(Dimension::Os) != head.value(Dimension::Os))
+            if (!triple.sameGroup(head))
                 break;
             apps.push_back({numberOf(Dimension::App, triple.value(Dimension::App)), triple.requests});
             result.overlapBasis += triple.requests;
         }
-        tally.add(numberOf(Dimension::Country, head.value(Dimension::Country)), numberOf(Dimension::Os, head.value(Dimension::Os)), apps);
+        tally.add(numberOf(Dimension::Country, head.value(Dimension::Country)),
+                  numberOf(Dimension::Os, head.value(Dimension::Os)), apps);
         first = end;
     }
     result.overlapKnown = true;
@@ -198,7 +203,9 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
 
     std::vector<RequestTally::CampaignRequests> others = tally.counted();
     std::erase_if(others, [selfId](const auto &c) { return c.id == selfId || c.requests <= 0; });
-    const auto more = [](const auto &a, const auto &b) { return a.requests != b.requests ? a.requests > b.requests : a.id < b.id; };
+    const auto more = [](const auto &a, const auto &b) {
+        return a.requests != b.requests ? a.requests > b.requests : a.id < b.id;
+    };
     const size_t shown = std::min(others.size(), size_t(std::max(options.top, 0)));
     std::partial_sort(others.begin(), others.begin() + qsizetype(shown), others.end(), more);
     for (size_t i = 0; i < shown; ++i)

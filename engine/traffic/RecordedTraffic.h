@@ -44,6 +44,11 @@ public:
         quint32 firstDay = 0;
         quint32 dayCount = 0;
         int value(Dimension d) const { return values[size_t(d)]; }
+        // Triples are counted against the index a (country, OS) group at a time.
+        bool sameGroup(const Triple &other) const
+        {
+            return value(Dimension::Country) == other.value(Dimension::Country) && value(Dimension::Os) == other.value(Dimension::Os);
+        }
     };
 
     // Sorted by country, then OS, then app: the triples of one (country, OS) are adjacent.
