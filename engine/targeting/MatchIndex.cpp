@@ -198,6 +198,20 @@ std::shared_ptr<const MatchIndex> MatchIndex::at(qint64 ms) const
     return std::shared_ptr<const MatchIndex>(new MatchIndex(targeting_, ms));
 }
 
+std::shared_ptr<const MatchIndex> MatchIndex::targetingAlone() const
+{
+    const Targeting &old = *targeting_;
+    auto targeting = std::make_shared<Targeting>();
+    targeting->valueIds = old.valueIds;
+    targeting->spellingIds = old.spellingIds;
+    targeting->spellings = old.spellings;
+    targeting->zones = old.zones;
+    targeting->campaigns = old.campaigns; // compiled rules shared, only the bitsets are new
+    targeting->targetingAlone = true;
+    targeting->compileBits();
+    return std::shared_ptr<const MatchIndex>(new MatchIndex(std::move(targeting), asOf_));
+}
+
 MatchIndex::Bits MatchIndex::servingAt(qint64 ms, qint64 *nextChange) const
 {
     const Targeting &t = *targeting_;
@@ -378,10 +392,10 @@ void MatchIndex::Targeting::compileBits()
         ruleCount += qsizetype(entry.rules.size());
         // A campaign that cannot be delivered is left out of every list and bitset: no match
         // then has to test it. explain() still reads its rules from the entry.
-        if (!entry.active || entry.deleted)
+        if (!targetingAlone && (!entry.active || entry.deleted))
             continue;
         const uint32_t bit = bitOf[place];
-        if (entry.window)
+        if (entry.window && !targetingAlone)
             timed.emplace_back(bit, &entry);
         std::array<bool, kDimensionCount> hasInclude{};
         for (const CompiledRule &rule : entry.rules) {

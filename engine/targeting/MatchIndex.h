@@ -35,6 +35,8 @@ struct AnswerScope
 // Flights and day-parting are a fourth bitset, of the campaigns serving at the instant the
 // index is "as of". at() makes the same index as of a later instant, sharing everything
 // else; MatchEngine::advanceTo() swaps it in at each nextServingChange().
+class RequestTally;
+
 class MatchIndex
 {
     struct Targeting; // the compiled targeting, shared by the indexes of other instants
@@ -61,6 +63,9 @@ public:
     // again.
     std::shared_ptr<const MatchIndex> withChanges(const QList<qint64> &changedIds,
                                                   const QList<CampaignWithRules> &current) const;
+    // The same targeting with every campaign counted as deliverable and serving: status,
+    // deletion, flights and day-parting aside (what reach over recorded traffic counts).
+    std::shared_ptr<const MatchIndex> targetingAlone() const;
     // The same targeting with the campaigns serving at `ms` (ms since the epoch).
     std::shared_ptr<const MatchIndex> at(qint64 ms) const;
     qint64 servingAsOf() const { return asOf_; }
@@ -106,6 +111,8 @@ public:
     std::optional<ServingAt> servingOf(qint64 campaignId, qint64 ms) const;
 
 private:
+    friend class RequestTally; // sums requests per campaign over many requests, bit by bit
+
     using Bits = std::vector<uint64_t>;
     struct CampaignEntry;
     struct Explaining;

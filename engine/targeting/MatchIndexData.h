@@ -107,6 +107,9 @@ struct MatchIndex::Targeting
     // Deliverable campaigns with a flight or day-parting, and their bits.
     std::vector<std::pair<uint32_t, const CampaignEntry *>> timed;
     qsizetype ruleCount = 0;
+    // Every campaign counts as deliverable and serving (status, deletion, flights and
+    // day-parting aside): the targeting alone, as reach reports count it.
+    bool targetingAlone = false;
 };
 
 } // namespace adserve
