@@ -111,13 +111,14 @@ CopyOut::CopyOut(const QSqlDatabase &db, const QByteArray &copyStatement, QStrin
 
 CopyOut::~CopyOut()
 {
-    if (row_)
-        libpq().freemem(row_);
-    // A copy left half-read (the reader failed) is drained: the connection is usable again.
+    // A copy left half-read (the reader failed or stopped) is drained: the connection is
+    // usable again. next() frees each row's buffer before it reads the next.
     QByteArrayView line;
     QString ignored;
     while (connection_ && next(&line, &ignored) == Step::Row) {
     }
+    if (row_)
+        libpq().freemem(row_);
 }
 
 CopyOut::Step CopyOut::next(QByteArrayView *line, QString *error)
