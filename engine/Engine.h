@@ -7,6 +7,7 @@
 #include "store/CampaignStore.h"
 #include "targeting/MatchEngine.h"
 #include "targeting/ServingClock.h"
+#include "traffic/TrafficRecorder.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -57,6 +58,9 @@ public:
     MatchEngine &matcher() { return matcher_; }
     DeliveryService &delivery() { return *delivery_; }
     ChangeFollower &changes() { return *follower_; }
+    // Counts delivery requests into the store's traffic table; null with TRAFFIC_RECORDING=false.
+    // One per engine: it flushes into the engine's store, and stops (a last flush) before it.
+    TrafficRecorder *traffic() { return traffic_.get(); }
 
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt,
                             const AnswerScope &scope = {}) const;
@@ -113,6 +117,7 @@ private:
         std::atomic<qint64> read{0};
         std::atomic<qint64> total{0};
     } loading_;
+    std::unique_ptr<TrafficRecorder> traffic_;
     std::unique_ptr<ChangeFollower> follower_; // last: stopped first
 };
 

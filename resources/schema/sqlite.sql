@@ -175,3 +175,13 @@ CREATE TABLE IF NOT EXISTS adserve_instances (
     behind_since TEXT,
     problem TEXT
 );
+
+-- Delivery requests per UTC hour and normalised (country, os, app) (see postgres.sql).
+CREATE TABLE IF NOT EXISTS adserve_traffic (
+    hour_start INTEGER NOT NULL,
+    country TEXT NOT NULL,
+    os TEXT NOT NULL,
+    app TEXT NOT NULL,
+    requests INTEGER NOT NULL CHECK (requests >= 0),
+    PRIMARY KEY (hour_start, country, os, app)
+) WITHOUT ROWID;
