@@ -26,7 +26,8 @@ QString isoTime(qint64 secs)
 // says otherwise). Nullopt when it is neither.
 std::optional<qint64> parseBound(const QString &text, bool dayEnd)
 {
-    const QDate date = QDate::fromString(text, Qt::ISODate);
+    // QDate would read the date of a date-time too: a date alone is ten characters.
+    const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
     if (date.isValid())
         return date.addDays(dayEnd ? 1 : 0).startOfDay(Qt::UTC).toSecsSinceEpoch();
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);

@@ -65,7 +65,7 @@ std::optional<qint64> parseTime(const QString &text)
         return seconds >= 0 ? std::optional<qint64>(seconds) : std::nullopt;
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!time.isValid()) {
-        const QDate date = QDate::fromString(text, Qt::ISODate);
+        const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
         if (!date.isValid())
             return std::nullopt;
         time = date.startOfDay(Qt::UTC);
@@ -167,6 +167,8 @@ Result readCsv(const QByteArray &text, qint64 nowSecs)
         QString line = QString::fromUtf8(lines[i]);
         if (line.endsWith(QLatin1Char('\r')))
             line.chop(1);
+        if (i == 0 && line.startsWith(QChar(0xfeff))) // the byte order mark spreadsheets write
+            line.remove(0, 1);
         if (line.trimmed().isEmpty()) {
             if (i + 1 < lines.size()) // the newline that ends the last line leaves no line
                 result.skip(QStringLiteral("blank line"));

@@ -121,8 +121,9 @@ Result readJson(const QByteArray &text)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(text, &error);
     if (error.error != QJsonParseError::NoError) {
-        // QA mode's journal.jsonl: more than one object, one a line.
-        if (text.trimmed().startsWith('{') && text.trimmed().contains("\n"))
+        // QA mode's journal.jsonl: one object a line (its first line is a whole object).
+        const QByteArray firstLine = text.trimmed().split('\n').first();
+        if (QJsonDocument::fromJson(firstLine).isObject())
             return readJournalLines(text);
         Result bad;
         return bad.fail(lineAt(text, error.offset), QStringLiteral("not JSON: %1").arg(error.errorString()));

@@ -99,6 +99,7 @@ void TrafficTableTest::addsMergeByAdding()
     // A second instance's counts: one key in common, one new, and a key twice in one add.
     const QList<TrafficRow> second{row(kDay, "us", "android", "a", 10), row(kDay, "de", "android", "a", 4),
                                    row(kDay, "de", "android", "a", 1)};
+    const qint64 changesBefore = db_.scalar(QStringLiteral("SELECT COUNT(*) FROM adserve_changes"));
     const auto added = table.add(first);
     QVERIFY2(added.ok(), qPrintable(added.message));
     QCOMPARE(added.value, 6);
@@ -108,7 +109,7 @@ void TrafficTableTest::addsMergeByAdding()
     QCOMPARE(stored(read.value), summed(first + second));
     QCOMPARE(db_.scalar(QStringLiteral("SELECT COUNT(*) FROM adserve_traffic")), 4);
     // Not targeting: nothing in the change log.
-    QCOMPARE(db_.scalar(QStringLiteral("SELECT COUNT(*) FROM adserve_changes")), 0);
+    QCOMPARE(db_.scalar(QStringLiteral("SELECT COUNT(*) FROM adserve_changes")), changesBefore);
 }
 
 void TrafficTableTest::manyRowsInOneAdd()

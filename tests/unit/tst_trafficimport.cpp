@@ -15,12 +15,6 @@ namespace {
 constexpr qint64 kNow = 1'764'766'000; // 2025-12-03T12:46:40Z
 const qint64 kNowHour = kNow - kNow % 3600;
 
-qint64 hourOf(const QDateTime &time)
-{
-    const qint64 s = time.toSecsSinceEpoch();
-    return s - s % 3600;
-}
-
 QStringList rowsText(const QList<TrafficRow> &rows)
 {
     QStringList list;
@@ -131,6 +125,9 @@ void TrafficImportTest::csv_data()
     QTest::newRow("ISO hours, with and without a zone")
         << QByteArray("us,android,a,1,2025-11-30T17:59:59Z\nus,android,a,2,2025-11-30T19:30:00+02:00\nus,android,a,4,2025-11-30T17:00\n")
         << QStringList{row(h, "us", "android", "a", 7)} << qint64(3) << qint64(0);
+    QTest::newRow("a date alone: its midnight") << QByteArray("us,android,a,1,2025-11-30\n")
+                                                << QStringList{row(h - 17 * 3600, "us", "android", "a", 1)} << qint64(1)
+                                                << qint64(0);
     QTest::newRow("no hour: the current one; values normalised, duplicates added")
         << QByteArray(" US ,Android,Com.Game,3\nus,android,com.game,4,\r\n")
         << QStringList{row(kNowHour, "us", "android", "com.game", 7)} << qint64(2) << qint64(0);
@@ -140,6 +137,8 @@ void TrafficImportTest::csv_data()
                                                          << QStringList{row(kNowHour, "de", "ios", "b", 1)} << qint64(2)
                                                          << qint64(3);
     QTest::newRow("empty") << QByteArray() << QStringList{} << qint64(0) << qint64(0);
+    QTest::newRow("header after a byte order mark") << QByteArray("\xEF\xBB\xBF" "Country,OS,App,Requests\r\nus,ios,a,2\r\n")
+                                                    << QStringList{row(kNowHour, "us", "ios", "a", 2)} << qint64(1) << qint64(0);
 }
 
 void TrafficImportTest::csv()
@@ -172,7 +171,7 @@ void TrafficImportTest::badCsvImportsNothing_data()
     QTest::newRow("six fields") << good + "de,ios,b,5,1700000000,x\n" << qint64(3) << "found 6 fields";
     QTest::newRow("empty country") << good + " ,ios,b,5\n" << qint64(3) << "country is empty";
     QTest::newRow("bad hour") << good + "us,ios,b,5,yesterday\n" << qint64(3) << "hour \"yesterday\"";
-    QTest::newRow("unclosed quote") << "\"us,ios,b,5\n" << qint64(1) << "quoted field";
+    QTest::newRow("unclosed quote") << QByteArray("\"us,ios,b,5\n") << qint64(1) << "quoted field";
     QTest::newRow("app too long") << good + "us,ios," + QByteArray(257, 'x') + ",1\n" << qint64(3) << "app is longer";
     QTest::newRow("header later is a bad line") << good + "country,os,app,requests\n" << qint64(3) << "requests \"requests\"";
 }
