@@ -6,6 +6,7 @@
 
 #include "cache/CachePlugins.h"
 #include "cache/CampaignCodec.h"
+#include "traffic/TrafficRecorder.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>

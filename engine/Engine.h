@@ -7,7 +7,6 @@
 #include "store/CampaignStore.h"
 #include "targeting/MatchEngine.h"
 #include "targeting/ServingClock.h"
-#include "traffic/TrafficRecorder.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -16,6 +15,8 @@
 #include <mutex>
 
 namespace adserve {
+
+class TrafficRecorder;
 
 struct BackendHealth
 {

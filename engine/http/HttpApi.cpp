@@ -7,6 +7,7 @@
 #include "HttpReplies.h"
 #include "model/JsonValues.h"
 #include "traffic/TrafficApi.h"
+#include "traffic/TrafficRecorder.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>

@@ -3,6 +3,7 @@
 #include "Engine.h"
 #include "TrafficCounter.h"
 #include "TrafficImport.h"
+#include "TrafficRecorder.h"
 #include "http/HttpReplies.h"
 
 #include <QDateTime>

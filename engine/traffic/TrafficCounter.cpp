@@ -1,7 +1,7 @@
 #include "TrafficCounter.h"
 
 #include <QDateTime>
-#include <QHashFunctions>
+#include <QHash>
 
 #include <unordered_map>
 
@@ -166,17 +166,26 @@ QList<TrafficRow> TrafficCounter::takeCounts(qint64 nowHour)
     return taken;
 }
 
-void TrafficCounter::putBack(const QList<TrafficRow> &rows, qint64 nowHour)
+void TrafficCounter::foldHoursBefore(qint64 hourStart)
 {
-    const qint64 detailedFrom = nowHour - qint64(kDetailedHours) * 3600;
     const QString &other = TrafficRow::kOther;
-    for (const TrafficRow &row : rows) {
-        // These rows were admitted once: they come back without a claim on the budget.
-        if (row.hourStart >= detailedFrom)
-            add(KeyView(row.hourStart, row.country, row.os, row.app), row.requests, -1);
-        else
-            add(KeyView(row.hourStart, other, other, other), row.requests, -1);
+    QHash<qint64, qint64> folded; // hour -> requests
+    for (int i = 0; i < kShards; ++i) {
+        Shard &shard = shards_[i];
+        std::lock_guard lock(shard.mutex);
+        for (auto it = shard.rows.begin(); it != shard.rows.end();) {
+            const Key &key = it->first;
+            if (key.hourStart < hourStart && !(key.app == other && key.os == other && key.country == other)) {
+                folded[key.hourStart] += it->second;
+                it = shard.rows.erase(it);
+            } else {
+                ++it;
+            }
+        }
     }
+    // In transit meanwhile, not lost: a take that runs now finds them in the next.
+    for (auto it = folded.cbegin(); it != folded.cend(); ++it)
+        add(KeyView(it.key(), other, other, other), it.value(), -1);
 }
 
 qint64 TrafficCounter::rowCount() const

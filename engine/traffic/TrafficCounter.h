@@ -29,9 +29,8 @@ namespace adserve {
 // DeliveryParams::kMaxParamLength = 256 characters each, usually ~10): ~200 bytes typical,
 // at most ~1.7 KB. Two hours are live around an hour's turn, so with the default 100,000
 // triples the counter holds at most 2 x 106,251 rows: ~40 MB typical, ~370 MB with every
-// value 256 characters long. While the store is down, rows handed back by putBack() keep
-// at most kDetailedHours more hours in detail (~21 MB an hour typical); older hours come
-// back as one (OTHER, OTHER, OTHER) row each (~200 bytes an hour).
+// value 256 characters long. While the store is down nothing is taken: the recorder keeps
+// kDetailedHours hours in detail and folds older ones (foldHoursBefore) to one row each.
 //
 // record() locks one of kShards mutexes (chosen by the triple's hash) for a hash lookup and
 // an increment; a known triple allocates nothing. A new one claims a slot of its hour's
@@ -61,10 +60,9 @@ public:
     // Rows of earlier hours than `nowHour` are dropped, those of `nowHour` kept at zero.
     QList<TrafficRow> takeCounts();
     QList<TrafficRow> takeCounts(qint64 nowHour);
-    // Gives back rows taken but not stored (the store was down): they count again, added to
-    // what was recorded since. Rows of hours more than kDetailedHours before `nowHour` come
-    // back as their hour's (OTHER, OTHER, OTHER) row, so a long outage costs one row an hour.
-    void putBack(const QList<TrafficRow> &rows, qint64 nowHour);
+    // Counts the rows of hours before `hourStart` in their hour's (OTHER, OTHER, OTHER) row: while
+    // the store cannot take them, old hours cost one row each.
+    void foldHoursBefore(qint64 hourStart);
 
     qint64 maxTriples() const { return maxTriples_; }
     // Rows held now (for tests and /metrics).

@@ -2,6 +2,7 @@
 
 #include <QLoggingCategory>
 #include <QThread>
+#include <QUuid>
 
 namespace adserve {
 
@@ -15,6 +16,7 @@ TrafficRecorder::TrafficRecorder(StoreSessions &sessions, const TrafficSettings 
     : settings_(settings)
     , counter_(settings.maxTriples)
     , table_(sessions)
+    , instanceId_(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
 }
 
@@ -70,16 +72,28 @@ bool TrafficRecorder::flush()
 {
     std::lock_guard lock(flushMutex_);
     const qint64 nowHour = TrafficCounter::hourOf(QDateTime::currentSecsSinceEpoch());
-    const QList<TrafficRow> rows = counter_.takeCounts(nowHour);
-    if (rows.isEmpty())
+    if (unstored_) {
+        if (!store(*unstored_)) {
+            counter_.foldHoursBefore(nowHour - qint64(TrafficCounter::kDetailedHours) * 3600);
+            return false;
+        }
+        unstored_.reset();
+    }
+    Batch batch{QStringLiteral("%1/%2").arg(instanceId_).arg(++batches_), counter_.takeCounts(nowHour)};
+    if (batch.rows.isEmpty() || store(batch))
         return true;
-    const auto added = table_.add(rows);
-    if (!added.ok()) // nothing was committed: the counts wait for the next flush
-        counter_.putBack(rows, nowHour);
+    unstored_ = std::move(batch); // tried again, as it is, before anything new
+    return false;
+}
+
+bool TrafficRecorder::store(const Batch &batch)
+{
+    const auto added = table_.add(batch.rows, batch.id);
     std::lock_guard statusLock(statusMutex_);
     ++status_.flushes;
     if (added.ok()) {
-        status_.requestsStored += added.value;
+        for (const TrafficRow &row : batch.rows)
+            status_.requestsStored += row.requests;
         status_.lastError.clear();
         status_.lastFlush = QDateTime::currentDateTimeUtc();
         return true;

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 class QThread;
 
@@ -20,9 +21,11 @@ class StoreSessions;
 
 // Counts delivery requests (TrafficCounter) and adds the counts to the store's traffic table
 // every flush interval, on a thread of its own (never a server thread); a last time when it
-// stops. Counts the store did not take are put back and go with the next flush: none lost,
-// none counted twice, the memory still bounded. Deletes hours past the retention at most once
-// an hour.
+// stops. Each flush is a batch with an id of its own: one the store did not take is retried,
+// same id, before anything new is taken, so none is lost and none counted twice (even when a
+// commit went through but its answer was lost). Meanwhile the counter goes on counting, hours
+// older than TrafficCounter::kDetailedHours folded to one row each. Deletes hours past the
+// retention at most once an hour.
 //
 // The final flush is bounded by the store's own limits: on PostgreSQL every statement ends
 // within DATABASE_QUERY_TIMEOUT_MS, on SQLite within its busy timeout.
@@ -40,8 +43,8 @@ public:
     // On the delivery path: cheap, thread-safe.
     void record(const TargetingQuery &query) { counter_.record(query); }
 
-    // Takes the counts and adds them to the store now (on the calling thread); on failure puts
-    // them back. Returns whether the store took them.
+    // Adds the batch the store did not take, if any, then the counts taken now, to the store
+    // (on the calling thread). Returns whether the store took everything.
     bool flush();
     // Deletes the hours older than the retention if the last time is an hour ago.
     void applyRetention();
@@ -59,13 +62,22 @@ public:
     const TrafficSettings &settings() const { return settings_; }
 
 private:
+    struct Batch
+    {
+        QString id;
+        QList<TrafficRow> rows;
+    };
     void run();
+    bool store(const Batch &batch);
 
     const TrafficSettings settings_;
     TrafficCounter counter_;
     TrafficTable table_;
 
-    std::mutex flushMutex_; // one flush at a time (the thread's, a caller's)
+    std::mutex flushMutex_; // one flush at a time (the thread's, a caller's); guards the three below
+    const QString instanceId_;
+    qint64 batches_ = 0;
+    std::optional<Batch> unstored_;
     mutable std::mutex statusMutex_;
     Status status_;
     std::chrono::steady_clock::time_point lastRetention_{};

@@ -3,6 +3,8 @@
 #include "TrafficTally.h"
 #include "store/StoreSessions.h"
 
+#include <QDateTime>
+
 namespace adserve {
 
 namespace {
@@ -19,13 +21,20 @@ TrafficTable::TrafficTable(StoreSessions &sessions)
 {
 }
 
-StoreResult<qint64> TrafficTable::add(const QList<TrafficRow> &rows)
+StoreResult<qint64> TrafficTable::add(const QList<TrafficRow> &rows, const QString &batchId)
 {
     TrafficTally tally; // one row per key: an upsert may not meet its key twice in a statement
     tally.add(rows);
     const QList<TrafficRow> merged = tally.rows();
     // Housekeeping: adserve's own table, outside the change log.
     return sessions_.run(Access::Housekeeping, [&](SqlSession &session) {
+        if (!batchId.isEmpty()) {
+            QSqlQuery batch = session.exec(QStringLiteral("INSERT INTO adserve_traffic_batches (id, stored_at) VALUES (?, ?) "
+                                                          "ON CONFLICT (id) DO NOTHING"),
+                                           {batchId, QDateTime::currentSecsSinceEpoch()});
+            if (batch.numRowsAffected() == 0)
+                return qint64(0); // stored before
+        }
         for (qsizetype first = 0; first < merged.size(); first += kRowsPerStatement) {
             const qsizetype count = std::min(kRowsPerStatement, merged.size() - first);
             QStringList tuples;
@@ -100,7 +109,9 @@ StoreResult<qint64> TrafficTable::deleteBefore(qint64 hour)
 {
     return sessions_.run(Access::Housekeeping, [&](SqlSession &session) {
         QSqlQuery query = session.exec(QStringLiteral("DELETE FROM adserve_traffic WHERE hour_start < ?"), {hour});
-        return qint64(query.numRowsAffected());
+        const qint64 removed = query.numRowsAffected();
+        session.exec(QStringLiteral("DELETE FROM adserve_traffic_batches WHERE stored_at < ?"), {hour});
+        return removed;
     });
 }
 

@@ -34,14 +34,16 @@ public:
     explicit TrafficTable(StoreSessions &sessions);
 
     // Adds `rows` in one transaction: a row already stored gets the requests added. Returns
-    // the requests added. All or nothing.
-    StoreResult<qint64> add(const QList<TrafficRow> &rows);
+    // the requests added. All or nothing. With a `batchId`, a batch already stored is not
+    // added again (0): a flush retried after a commit whose answer was lost counts once.
+    StoreResult<qint64> add(const QList<TrafficRow> &rows, const QString &batchId = {});
     // The rows of the hours [fromHour, toHour), by hour, country, os, app.
     StoreResult<QList<TrafficRow>> read(qint64 fromHour, qint64 toHour) const;
     // Totals of [fromHour, toHour), computed by the database, with the `top` largest values of
     // each dimension.
     StoreResult<TrafficTotals> totals(qint64 fromHour, qint64 toHour, int top = kDefaultTop) const;
-    // Removes the hours before `hour` (retention); returns the rows removed.
+    // Removes the hours before `hour` (retention), and the batch ids stored before it; returns
+    // the rows removed.
     StoreResult<qint64> deleteBefore(qint64 hour);
 
 private:

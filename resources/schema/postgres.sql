@@ -197,3 +197,10 @@ CREATE TABLE IF NOT EXISTS adserve_traffic (
     requests BIGINT NOT NULL CHECK (requests >= 0),
     PRIMARY KEY (hour_start, country, os, app)
 );
+
+-- The flushes adserve_traffic has taken, by id: a flush retried after a commit whose answer
+-- was lost is not added twice. Kept as long as the traffic.
+CREATE TABLE IF NOT EXISTS adserve_traffic_batches (
+    id TEXT PRIMARY KEY,          -- instance id / flush number
+    stored_at BIGINT NOT NULL         -- seconds since the epoch
+);

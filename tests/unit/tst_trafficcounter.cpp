@@ -61,7 +61,7 @@ private Q_SLOTS:
     void keepsHeavyHittersExactInALongTail();
     void eachHourHasItsOwnBound();
     void aTakeHandsEachRequestOverOnce();
-    void putBackCountsAgainAndFoldsOldHours();
+    void oldHoursFoldIntoOneRowEach();
     void concurrentRecordsAndTakesAddUp();
 };
 
@@ -222,18 +222,22 @@ void TrafficCounterTest::aTakeHandsEachRequestOverOnce()
              (QMap<QString, qint64>{{keyOf(kHour, "b", "x", "2"), 1}, {keyOf(kHour, "c", "x", kOther), 1}}));
 }
 
-void TrafficCounterTest::putBackCountsAgainAndFoldsOldHours()
+void TrafficCounterTest::oldHoursFoldIntoOneRowEach()
 {
     TrafficCounter counter(100);
-    const qint64 oldHour = kHour - (TrafficCounter::kDetailedHours + 1) * 3600;
+    counter.record(query("a/x/1"), kHour - 2 * 3600, 2);
+    counter.record(query("b/y/2"), kHour - 2 * 3600, 3);
+    counter.record(query("b/y/2"), kHour - 3600, 4);
     counter.record(query("a/x/1"), kHour, 5);
-    counter.record(query("a/x/1"), oldHour, 2);
-    counter.record(query("b/y/2"), oldHour, 3);
-    const QList<TrafficRow> taken = counter.takeCounts(kHour);
-    counter.putBack(taken, kHour);
-    counter.record(query("a/x/1"), kHour);
+    counter.foldHoursBefore(kHour - 3600);
+    QCOMPARE(counter.rowCount(), 3);
+    counter.foldHoursBefore(kHour - 3600); // folded already: nothing changes
+    counter.record(query("c/z/3"), kHour - 2 * 3600); // late, but counted
+    counter.foldHoursBefore(kHour - 3600);
     QCOMPARE(byKey(counter.takeCounts(kHour)),
-             (QMap<QString, qint64>{{keyOf(kHour, "a", "x", "1"), 6}, {keyOf(oldHour, kOther, kOther, kOther), 5}}));
+             (QMap<QString, qint64>{{keyOf(kHour - 2 * 3600, kOther, kOther, kOther), 6},
+                                    {keyOf(kHour - 3600, "b", "y", "2"), 4},
+                                    {keyOf(kHour, "a", "x", "1"), 5}}));
 }
 
 void TrafficCounterTest::concurrentRecordsAndTakesAddUp()
