@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QHash>
 
+#include <ctime>
 #include <unordered_map>
 
 namespace adserve {
@@ -79,9 +80,24 @@ TrafficCounter::TrafficCounter(qint64 maxTriples)
 
 TrafficCounter::~TrafficCounter() = default;
 
+namespace {
+
+// The wall clock to the second, as cheaply as it comes: on every request, and an hour is long.
+qint64 nowSecs()
+{
+#if defined(CLOCK_REALTIME_COARSE)
+    timespec now;
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &now) == 0)
+        return now.tv_sec;
+#endif
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+} // namespace
+
 void TrafficCounter::record(const TargetingQuery &query)
 {
-    record(query, hourOf(QDateTime::currentSecsSinceEpoch()));
+    record(query, hourOf(nowSecs()));
 }
 
 void TrafficCounter::record(const TargetingQuery &query, qint64 hourStart, qint64 requests)
