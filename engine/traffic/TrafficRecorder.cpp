@@ -65,7 +65,8 @@ void TrafficRecorder::run()
         lock.lock();
     }
     lock.unlock();
-    flush();
+    if (!flush()) // one try: a stop does not wait for a store that is down
+        qCWarning(lcTraffic) << "the store did not take the last traffic counts at shutdown; they are lost";
 }
 
 bool TrafficRecorder::flush()
