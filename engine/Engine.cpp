@@ -6,6 +6,7 @@
 
 #include "cache/CachePlugins.h"
 #include "cache/CampaignCodec.h"
+#include "traffic/TrafficRecorder.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -67,6 +68,10 @@ Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::
     , cache_(std::move(cache))
     , delivery_(std::make_unique<DeliveryService>(matcher_, *cache_, *store_, config.batchSize))
 {
+    if (config.traffic.recording) {
+        traffic_ = std::make_unique<TrafficRecorder>(store_->sessions(), config.traffic);
+        traffic_->start();
+    }
     // Direct: the writer's thread applies the change before its write call returns, so the
     // next request sees it.
     connect(store_.get(), &CampaignStore::campaignsChanged, this, &Engine::applyOwnWrite, Qt::DirectConnection);
@@ -74,6 +79,8 @@ Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::
 
 Engine::~Engine()
 {
+    if (traffic_)
+        traffic_->stop(); // its last flush needs the store
     if (follower_)
         follower_->stop();
     cache_->waitForRefills();

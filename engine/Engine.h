@@ -16,6 +16,8 @@
 
 namespace adserve {
 
+class TrafficRecorder;
+
 struct BackendHealth
 {
     QString name;     // "store" / "cache"
@@ -57,6 +59,9 @@ public:
     MatchEngine &matcher() { return matcher_; }
     DeliveryService &delivery() { return *delivery_; }
     ChangeFollower &changes() { return *follower_; }
+    // Counts delivery requests into the store's traffic table; null with TRAFFIC_RECORDING=false.
+    // One per engine: it flushes into the engine's store, and stops (a last flush) before it.
+    TrafficRecorder *traffic() { return traffic_.get(); }
 
     QList<Decision> explain(const TargetingQuery &query, std::optional<qint64> campaignId = std::nullopt,
                             const AnswerScope &scope = {}) const;
@@ -118,6 +123,7 @@ private:
         std::atomic<qint64> read{0};
         std::atomic<qint64> total{0};
     } loading_;
+    std::unique_ptr<TrafficRecorder> traffic_;
     std::unique_ptr<ChangeFollower> follower_; // last: stopped first
 };
 

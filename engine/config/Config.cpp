@@ -42,6 +42,9 @@ const QString kQaDir = QStringLiteral("QA_DIR");
 const QString kQaJournalMaxEntries = QStringLiteral("QA_JOURNAL_MAX_ENTRIES");
 const QString kQaJournalMaxBytes = QStringLiteral("QA_JOURNAL_MAX_BYTES");
 const QString kQaHangMax = QStringLiteral("QA_HANG_MAX_MS");
+const QString kTrafficRecording = QStringLiteral("TRAFFIC_RECORDING");
+const QString kTrafficRetentionDays = QStringLiteral("TRAFFIC_RETENTION_DAYS");
+const QString kTrafficFlush = QStringLiteral("TRAFFIC_FLUSH_MS"); // not listed: for tests and trials
 
 QString unquote(const QString &raw, bool *ok)
 {
@@ -187,6 +190,9 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kQaJournalMaxEntries, QStringLiteral("requests the QA journal keeps (default 10000)")},
         {kQaJournalMaxBytes, QStringLiteral("bytes the QA journal keeps (default 16777216)")},
         {kQaHangMax, QStringLiteral("the longest a QA \"hang\" holds a connection, in ms (default 60000)")},
+        {kTrafficRecording, QStringLiteral("count delivery requests per hour and (country, os, app) and add them to the "
+                                           "store every minute, for reach forecasts (default true)")},
+        {kTrafficRetentionDays, QStringLiteral("days the store keeps recorded traffic (default 35)")},
     };
 }
 
@@ -325,12 +331,22 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     config.qa.journalMaxEntries = bounded(kQaJournalMaxEntries, config.qa.journalMaxEntries, 1, 1'000'000);
     config.qa.journalMaxBytes = bounded(kQaJournalMaxBytes, config.qa.journalMaxBytes, 64 * 1024, 1LL << 30);
     config.qa.hangMaxMs = int(bounded(kQaHangMax, config.qa.hangMaxMs, 100, 3'600'000));
+    config.traffic.retentionDays = int(bounded(kTrafficRetentionDays, config.traffic.retentionDays, 1, 36500));
+    config.traffic.flushInterval =
+        std::chrono::milliseconds(bounded(kTrafficFlush, config.traffic.flushInterval.count(), 50, 3'600'000));
     if (!valid)
         return std::nullopt;
     const auto qa = parseBool(values, kQa, error);
     if (!qa)
         return std::nullopt;
     config.qa.enabled = *qa;
+    // On unless turned off: a blank value keeps the default.
+    if (!values.value(kTrafficRecording).trimmed().isEmpty()) {
+        const auto recording = parseBool(values, kTrafficRecording, error);
+        if (!recording)
+            return std::nullopt;
+        config.traffic.recording = *recording;
+    }
     config.qa.dir = values.value(kQaDir).trimmed();
     if (config.qa.dir.isEmpty()) {
         const QString store = config.database.isPostgres() ? Config::defaultSqlitePath() : config.database.sqlitePath;

@@ -5,6 +5,7 @@
 #include "http/RequestHead.h"
 #include "qa/QaSettings.h"
 #include "store/DatabaseTarget.h"
+#include "traffic/TrafficSettings.h"
 
 #include <QHostAddress>
 #include <QMap>
@@ -34,6 +35,7 @@ struct Config
     HttpLimits http;                   // HTTP_*: what one connection may cost
     QString explainToken;              // ADSERVE_EXPLAIN_TOKEN: read-only access to explain
     QaSettings qa;                     // ADSERVE_QA (--qa), QA_*: scenarios and the request journal
+    TrafficSettings traffic;           // TRAFFIC_RECORDING, TRAFFIC_RETENTION_DAYS, TRAFFIC_FLUSH_MS
 
     static QString defaultSqlitePath();
     // The keys a .env file or the environment may set, with their help text.

@@ -6,6 +6,8 @@
 #include "Engine.h"
 #include "HttpReplies.h"
 #include "model/JsonValues.h"
+#include "traffic/TrafficApi.h"
+#include "traffic/TrafficRecorder.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -50,6 +52,7 @@ HttpApi::HttpApi(Engine &engine, Metrics &metrics)
     , metrics_(metrics)
     , changes_(std::make_unique<ChangeApi>(engine, kAdminWriter))
     , campaigns_(std::make_unique<CampaignApi>(engine, kAdminWriter))
+    , traffic_(std::make_unique<TrafficApi>(engine))
 {
 }
 
@@ -69,7 +72,7 @@ Metrics::Route HttpApi::routeOf(const QString &path) const
         return Metrics::Route::Ready;
     if (path == QLatin1String("/metrics"))
         return Metrics::Route::MetricsRoute;
-    for (const char *admin : {"/api/v1/campaigns", "/api/v1/cache", "/api/v1/instances", "/api/v1/changes"}) {
+    for (const char *admin : {"/api/v1/campaigns", "/api/v1/cache", "/api/v1/instances", "/api/v1/changes", "/api/v1/traffic"}) {
         if (path.startsWith(QLatin1String(admin)))
             return Metrics::Route::Admin;
     }
@@ -175,6 +178,7 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
                           {QStringLiteral("m"), QStringLiteral("Malformed request")},
                           {QStringLiteral("err"), err}});
     }
+    recordTraffic(request, targeting.query);
     DeliveredBody result = engine_.delivery().deliverBody(
         targeting.query, targeting.limit, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
     if (!result.ok()) {
@@ -193,10 +197,17 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
                                       engine_.config().maxCampaigns);
     if (!targeting.problems.isEmpty())
         return error(400, targeting.problems.first().message);
+    recordTraffic(request, targeting.query);
     DeliveredBody result = engine_.delivery().deliverBody(targeting.query, targeting.limit);
     if (!result.ok())
         return error(503, HttpReplies::unavailable(QStringLiteral("store"), result.storeError));
     return deliveredReply(std::move(result));
+}
+
+void HttpApi::recordTraffic(const HttpRequest &request, const TargetingQuery &query)
+{
+    if (TrafficRecorder *traffic = engine_.traffic(); traffic && !request.fromStudio)
+        traffic->record(query);
 }
 
 HttpReply HttpApi::explain(const HttpRequest &request, Caller caller)
@@ -404,6 +415,8 @@ HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
         return changes_->instances(request);
     if (segments.value(0) == QLatin1String("changes"))
         return changes_->changes(request, segments.mid(1));
+    if (segments.value(0) == QLatin1String("traffic"))
+        return traffic_->handle(request, segments.mid(1));
     if (extension_ && segments.value(0) == extension_->prefix())
         return extension_->handle(request, segments.mid(1));
     return notFound(request.path);

@@ -20,6 +20,8 @@ namespace adserve {
 class CampaignApi;
 class ChangeApi;
 class Engine;
+class TrafficApi;
+struct TargetingQuery;
 
 struct HttpRequest
 {
@@ -87,6 +89,8 @@ private:
 
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
+    // Counts a valid delivery request in the engine's traffic (not the studio's own previews).
+    void recordTraffic(const HttpRequest &request, const TargetingQuery &query);
     HttpReply explain(const HttpRequest &request, Caller caller);
     HttpReply loading(Metrics::Route route) const;
     HttpReply ready(const HttpRequest &request, Caller caller);
@@ -99,6 +103,7 @@ private:
     Metrics &metrics_;
     std::unique_ptr<ChangeApi> changes_; // instances, changes, history and restore
     std::unique_ptr<CampaignApi> campaigns_; // campaigns and their rules
+    std::unique_ptr<TrafficApi> traffic_;    // recorded traffic and its import
     AdminExtension *extension_ = nullptr;
 };
 

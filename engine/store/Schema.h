@@ -11,7 +11,7 @@ class SqlSession;
 class Schema
 {
 public:
-    static constexpr int kVersion = 3;
+    static constexpr int kVersion = 4;
 
     // Throws SqlFailure.
     static void apply(SqlSession &session);

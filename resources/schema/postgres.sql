@@ -183,3 +183,24 @@ CREATE TABLE IF NOT EXISTS adserve_instances (
     behind_since TIMESTAMPTZ,     -- the oldest change it has not applied yet
     problem TEXT
 );
+
+-- Delivery requests per UTC hour and normalised (country, os, app), for reach forecasts.
+-- Every instance adds what it counted (INSERT ... ON CONFLICT DO UPDATE SET requests =
+-- requests + excluded.requests), so the table holds the sum. adserve's own table, prefixed
+-- like the others so it never meets a table of another service; not in the change log (it
+-- is not targeting). The key leads with the hour: reads and retention are ranges of hours.
+CREATE TABLE IF NOT EXISTS adserve_traffic (
+    hour_start BIGINT NOT NULL,   -- seconds since the epoch, a multiple of 3600 (UTC)
+    country TEXT NOT NULL,        -- normalised (trimmed, case-folded); OTHER: the folded long tail
+    os TEXT NOT NULL,
+    app TEXT NOT NULL,
+    requests BIGINT NOT NULL CHECK (requests >= 0),
+    PRIMARY KEY (hour_start, country, os, app)
+);
+
+-- The flushes adserve_traffic has taken, by id: a flush retried after a commit whose answer
+-- was lost is not added twice. Kept as long as the traffic.
+CREATE TABLE IF NOT EXISTS adserve_traffic_batches (
+    id TEXT PRIMARY KEY,          -- instance id / flush number
+    stored_at BIGINT NOT NULL         -- seconds since the epoch
+);

@@ -175,3 +175,20 @@ CREATE TABLE IF NOT EXISTS adserve_instances (
     behind_since TEXT,
     problem TEXT
 );
+
+-- Delivery requests per UTC hour and normalised (country, os, app) (see postgres.sql).
+CREATE TABLE IF NOT EXISTS adserve_traffic (
+    hour_start INTEGER NOT NULL,
+    country TEXT NOT NULL,
+    os TEXT NOT NULL,
+    app TEXT NOT NULL,
+    requests INTEGER NOT NULL CHECK (requests >= 0),
+    PRIMARY KEY (hour_start, country, os, app)
+) WITHOUT ROWID;
+
+-- The flushes adserve_traffic has taken, by id: a flush retried after a commit whose answer
+-- was lost is not added twice. Kept as long as the traffic.
+CREATE TABLE IF NOT EXISTS adserve_traffic_batches (
+    id TEXT PRIMARY KEY,          -- instance id / flush number
+    stored_at INTEGER NOT NULL         -- seconds since the epoch
+);

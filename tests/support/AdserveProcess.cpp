@@ -77,7 +77,7 @@ QByteArray AdserveProcess::output() const
 }
 
 HttpAnswer httpRequest(const QByteArray &method, const QString &url, const QByteArray &body,
-                       const QByteArray &bearerToken, int timeoutMs)
+                       const QByteArray &bearerToken, int timeoutMs, const QByteArray &contentType)
 {
     QNetworkAccessManager network;
     QNetworkRequest request{QUrl(url)};
@@ -85,7 +85,7 @@ HttpAnswer httpRequest(const QByteArray &method, const QString &url, const QByte
     if (!bearerToken.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearerToken);
     if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     QNetworkReply *reply = network.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);

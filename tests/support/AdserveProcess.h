@@ -43,7 +43,9 @@ struct HttpAnswer
     QMap<QByteArray, QByteArray> headers;
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
+// A body goes as `contentType`.
 HttpAnswer httpRequest(const QByteArray &method, const QString &url, const QByteArray &body = {},
-                       const QByteArray &bearerToken = {}, int timeoutMs = 10000);
+                       const QByteArray &bearerToken = {}, int timeoutMs = 10000,
+                       const QByteArray &contentType = QByteArrayLiteral("application/json"));
 
 } // namespace adserve::test

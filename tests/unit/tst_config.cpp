@@ -51,6 +51,9 @@ void ConfigTest::defaults()
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(config->port, quint16(8080));
     QVERIFY(config->adminToken.isEmpty());
+    QVERIFY(config->traffic.recording);
+    QCOMPARE(config->traffic.retentionDays, 35);
+    QCOMPARE(config->traffic.flushInterval, std::chrono::milliseconds(60000));
 }
 
 void ConfigTest::invalidValues_data()
@@ -71,6 +74,9 @@ void ConfigTest::invalidValues_data()
     QTest::newRow("ttl zero") << "CACHE_TTL_SECONDS" << "0" << "CACHE_TTL_SECONDS";
     QTest::newRow("threads") << "ADSERVE_THREADS" << "lots" << "ADSERVE_THREADS";
     QTest::newRow("near cache ttl") << "CACHE_NEAR_TTL_MS" << "-1" << "CACHE_NEAR_TTL_MS";
+    QTest::newRow("traffic recording junk") << "TRAFFIC_RECORDING" << "sometimes" << "TRAFFIC_RECORDING: \"sometimes\" is not true or false";
+    QTest::newRow("traffic retention zero") << "TRAFFIC_RETENTION_DAYS" << "0" << "TRAFFIC_RETENTION_DAYS: \"0\" is not a whole number";
+    QTest::newRow("traffic retention junk") << "TRAFFIC_RETENTION_DAYS" << "a month" << "TRAFFIC_RETENTION_DAYS: \"a month\"";
 }
 
 void ConfigTest::invalidValues()
@@ -92,7 +98,9 @@ void ConfigTest::validValues()
                                               {QStringLiteral("REDIS_URL"), QStringLiteral("redis://:secret@127.0.0.1:6390/2")},
                                               {QStringLiteral("REDIS_CLUSTER"), QStringLiteral("TRUE")},
                                               {QStringLiteral("ADSERVE_LISTEN"), QStringLiteral("0.0.0.0:9000")},
-                                              {QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0k")}},
+                                              {QStringLiteral("ADSERVE_ADMIN_TOKEN"), QStringLiteral("t0k")},
+                                              {QStringLiteral("TRAFFIC_RECORDING"), QStringLiteral("false")},
+                                              {QStringLiteral("TRAFFIC_RETENTION_DAYS"), QStringLiteral("7")}},
                                              &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->batchSize, 25);
@@ -101,6 +109,8 @@ void ConfigTest::validValues()
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::AnyIPv4));
     QCOMPARE(config->port, quint16(9000));
     QCOMPARE(config->adminToken, QStringLiteral("t0k"));
+    QVERIFY(!config->traffic.recording);
+    QCOMPARE(config->traffic.retentionDays, 7);
 }
 
 void ConfigTest::envFileSyntax()
@@ -159,6 +169,8 @@ void ConfigTest::unknownFlag()
     QVERIFY(cli.helpRequested());
     QVERIFY(cli.helpText().contains(QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE")));
     QVERIFY(cli.helpText().contains(QStringLiteral("--redis-url")));
+    QVERIFY(cli.helpText().contains(QStringLiteral("TRAFFIC_RECORDING")));
+    QVERIFY(cli.helpText().contains(QStringLiteral("TRAFFIC_RETENTION_DAYS")));
 }
 
 void ConfigTest::passwordsSplitOffUrls_data()

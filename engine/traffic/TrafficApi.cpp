@@ -1,0 +1,152 @@
+#include "TrafficApi.h"
+
+#include "Engine.h"
+#include "TrafficCounter.h"
+#include "TrafficImport.h"
+#include "TrafficRecorder.h"
+#include "http/HttpReplies.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace adserve {
+
+namespace {
+
+using HttpReplies::error;
+using HttpReplies::json;
+using HttpReplies::methodNotAllowed;
+
+QString isoTime(qint64 secs)
+{
+    return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate);
+}
+
+// `text` as seconds since the epoch: an ISO date (its midnight UTC, or the next day's with
+// `dayEnd`: a date as the end of a range means the whole day) or date-time (UTC unless it
+// says otherwise). Nullopt when it is neither.
+std::optional<qint64> parseBound(const QString &text, bool dayEnd)
+{
+    // QDate would read the date of a date-time too: a date alone is ten characters.
+    const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
+    if (date.isValid())
+        return date.addDays(dayEnd ? 1 : 0).startOfDay(Qt::UTC).toSecsSinceEpoch();
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return std::nullopt;
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeSpec(Qt::UTC);
+    return time.toSecsSinceEpoch();
+}
+
+QByteArray headerValue(const HttpRequest &request, QByteArrayView name)
+{
+    for (const auto &[n, v] : request.headers) {
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
+    }
+    return {};
+}
+
+QJsonArray valuesJson(const QList<QPair<QString, qint64>> &values)
+{
+    QJsonArray list;
+    for (const auto &[value, requests] : values)
+        list.append(QJsonObject{{QStringLiteral("value"), value}, {QStringLiteral("requests"), requests}});
+    return list;
+}
+
+} // namespace
+
+TrafficApi::TrafficApi(Engine &engine)
+    : engine_(engine)
+    , table_(engine.store().sessions())
+{
+}
+
+HttpReply TrafficApi::handle(const HttpRequest &request, const QStringList &segments)
+{
+    if (segments.isEmpty())
+        return request.method == "GET" ? totals(request) : methodNotAllowed("GET");
+    if (segments.size() == 1 && segments[0] == QLatin1String("import"))
+        return request.method == "POST" ? import(request) : methodNotAllowed("POST");
+    return HttpReplies::notFound(request.path);
+}
+
+HttpReply TrafficApi::totals(const HttpRequest &request)
+{
+    const QHash<QString, QString> params = HttpReplies::queryParams(request.query);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    qint64 bounds[2] = {now - qint64(kDefaultDays) * 86400, now};
+    const char *names[2] = {"from", "to"};
+    for (int i = 0; i < 2; ++i) {
+        const QString text = params.value(QLatin1String(names[i])).trimmed();
+        if (text.isEmpty())
+            continue;
+        const auto parsed = parseBound(text, i == 1);
+        if (!parsed)
+            return error(400, QStringLiteral("%1: \"%2\" is not an ISO 8601 date or date-time").arg(QLatin1String(names[i]), text));
+        bounds[i] = *parsed;
+    }
+    // The hours that overlap [from, to).
+    const qint64 fromHour = TrafficCounter::hourOf(bounds[0]);
+    const qint64 toHour = bounds[1];
+    if (toHour <= bounds[0])
+        return error(400, QStringLiteral("to must be later than from"));
+    const auto totals = table_.totals(fromHour, toHour);
+    if (!totals.ok())
+        return HttpReplies::storeFailure(totals);
+    const TrafficTotals &t = totals.value;
+    QJsonArray perDay;
+    for (const auto &[day, requests] : t.perDay)
+        perDay.append(QJsonObject{{QStringLiteral("day"), QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date().toString(Qt::ISODate)},
+                                  {QStringLiteral("requests"), requests}});
+    QJsonObject recording{{QStringLiteral("enabled"), engine_.traffic() != nullptr}};
+    if (const TrafficRecorder *recorder = engine_.traffic()) {
+        const TrafficRecorder::Status s = recorder->status();
+        recording.insert(QStringLiteral("requestsStored"), s.requestsStored);
+        recording.insert(QStringLiteral("failedFlushes"), s.failedFlushes);
+        recording.insert(QStringLiteral("lastFlush"), s.lastFlush.isValid() ? QJsonValue(s.lastFlush.toString(Qt::ISODate))
+                                                                              : QJsonValue(QJsonValue::Null));
+        if (!s.lastError.isEmpty())
+            recording.insert(QStringLiteral("problem"), HttpReplies::unavailable(QStringLiteral("store"), s.lastError));
+    }
+    return json(200, {{QStringLiteral("from"), isoTime(fromHour)},
+                      {QStringLiteral("to"), isoTime(toHour)},
+                      {QStringLiteral("requests"), t.requests},
+                      {QStringLiteral("triples"), t.triples},
+                      {QStringLiteral("perDay"), perDay},
+                      {QStringLiteral("top"), QJsonObject{{QStringLiteral("country"), valuesJson(t.top[0])},
+                                                          {QStringLiteral("os"), valuesJson(t.top[1])},
+                                                          {QStringLiteral("app"), valuesJson(t.top[2])}}},
+                      {QStringLiteral("recording"), recording}});
+}
+
+HttpReply TrafficApi::import(const HttpRequest &request)
+{
+    const auto format = TrafficImport::formatOf(headerValue(request, "content-type"));
+    if (!format)
+        return error(415, QStringLiteral("Content-Type must be text/csv (country,os,app,requests[,hour]), "
+                                         "application/json (a HAR file or QA journal) or text/plain (an access log)"));
+    const TrafficImport::Result read = TrafficImport::read(*format, request.body, QDateTime::currentSecsSinceEpoch());
+    if (!read.ok()) {
+        QJsonObject body{{QStringLiteral("error"), read.error}, {QStringLiteral("imported"), 0}};
+        if (read.errorLine > 0)
+            body.insert(read.errorUnit, read.errorLine); // "line": 7, or "entry": 3
+        return json(400, body);
+    }
+    const auto added = table_.add(read.rows);
+    if (!added.ok())
+        return HttpReplies::storeFailure(added);
+    QJsonObject skippedBy;
+    for (auto it = read.skippedBy.cbegin(); it != read.skippedBy.cend(); ++it)
+        skippedBy.insert(it.key(), it.value());
+    return json(200, {{QStringLiteral("format"), read.format},
+                      {QStringLiteral("recordsRead"), read.recordsRead},
+                      {QStringLiteral("requests"), read.requests},
+                      {QStringLiteral("rows"), qint64(read.rows.size())},
+                      {QStringLiteral("skipped"), read.skipped},
+                      {QStringLiteral("skippedBy"), skippedBy}});
+}
+
+} // namespace adserve
