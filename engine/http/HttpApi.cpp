@@ -6,6 +6,7 @@
 #include "Engine.h"
 #include "HttpReplies.h"
 #include "model/JsonValues.h"
+#include "traffic/ForecastApi.h"
 #include "traffic/TrafficApi.h"
 #include "traffic/TrafficRecorder.h"
 
@@ -53,6 +54,7 @@ HttpApi::HttpApi(Engine &engine, Metrics &metrics)
     , changes_(std::make_unique<ChangeApi>(engine, kAdminWriter))
     , campaigns_(std::make_unique<CampaignApi>(engine, kAdminWriter))
     , traffic_(std::make_unique<TrafficApi>(engine))
+    , forecasts_(std::make_unique<ForecastApi>(engine))
 {
 }
 
@@ -72,7 +74,8 @@ Metrics::Route HttpApi::routeOf(const QString &path) const
         return Metrics::Route::Ready;
     if (path == QLatin1String("/metrics"))
         return Metrics::Route::MetricsRoute;
-    for (const char *admin : {"/api/v1/campaigns", "/api/v1/cache", "/api/v1/instances", "/api/v1/changes", "/api/v1/traffic"}) {
+    for (const char *admin : {"/api/v1/campaigns", "/api/v1/cache", "/api/v1/instances", "/api/v1/changes", "/api/v1/traffic",
+                              "/api/v1/forecast", "/api/v1/reach"}) {
         if (path.startsWith(QLatin1String(admin)))
             return Metrics::Route::Admin;
     }
@@ -417,6 +420,8 @@ HttpReply HttpApi::admin(const HttpRequest &request, Caller caller)
         return changes_->changes(request, segments.mid(1));
     if (segments.value(0) == QLatin1String("traffic"))
         return traffic_->handle(request, segments.mid(1));
+    if (segments.value(0) == QLatin1String("forecast") || segments.value(0) == QLatin1String("reach"))
+        return forecasts_->handle(segments.value(0), request, segments.mid(1));
     if (extension_ && segments.value(0) == extension_->prefix())
         return extension_->handle(request, segments.mid(1));
     return notFound(request.path);

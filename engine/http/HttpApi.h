@@ -20,6 +20,7 @@ namespace adserve {
 class CampaignApi;
 class ChangeApi;
 class Engine;
+class ForecastApi;
 class TrafficApi;
 struct TargetingQuery;
 
@@ -104,6 +105,7 @@ private:
     std::unique_ptr<ChangeApi> changes_; // instances, changes, history and restore
     std::unique_ptr<CampaignApi> campaigns_; // campaigns and their rules
     std::unique_ptr<TrafficApi> traffic_;    // recorded traffic and its import
+    std::unique_ptr<ForecastApi> forecasts_; // forecasts and reach over recorded traffic
     AdminExtension *extension_ = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #include "TrafficCounter.h"
 #include "TrafficImport.h"
 #include "TrafficRecorder.h"
+#include "TrafficWindow.h"
 #include "http/HttpReplies.h"
 
 #include <QDateTime>
@@ -20,23 +21,6 @@ using HttpReplies::methodNotAllowed;
 QString isoTime(qint64 secs)
 {
     return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate);
-}
-
-// `text` as seconds since the epoch: an ISO date (its midnight UTC, or the next day's with
-// `dayEnd`: a date as the end of a range means the whole day) or date-time (UTC unless it
-// says otherwise). Nullopt when it is neither.
-std::optional<qint64> parseBound(const QString &text, bool dayEnd)
-{
-    // QDate would read the date of a date-time too: a date alone is ten characters.
-    const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
-    if (date.isValid())
-        return date.addDays(dayEnd ? 1 : 0).startOfDay(Qt::UTC).toSecsSinceEpoch();
-    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!time.isValid())
-        return std::nullopt;
-    if (time.timeSpec() == Qt::LocalTime)
-        time.setTimeSpec(Qt::UTC);
-    return time.toSecsSinceEpoch();
 }
 
 QByteArray headerValue(const HttpRequest &request, QByteArrayView name)
@@ -76,23 +60,12 @@ HttpReply TrafficApi::handle(const HttpRequest &request, const QStringList &segm
 HttpReply TrafficApi::totals(const HttpRequest &request)
 {
     const QHash<QString, QString> params = HttpReplies::queryParams(request.query);
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    qint64 bounds[2] = {now - qint64(kDefaultDays) * 86400, now};
-    const char *names[2] = {"from", "to"};
-    for (int i = 0; i < 2; ++i) {
-        const QString text = params.value(QLatin1String(names[i])).trimmed();
-        if (text.isEmpty())
-            continue;
-        const auto parsed = parseBound(text, i == 1);
-        if (!parsed)
-            return error(400, QStringLiteral("%1: \"%2\" is not an ISO 8601 date or date-time").arg(QLatin1String(names[i]), text));
-        bounds[i] = *parsed;
-    }
-    // The hours that overlap [from, to).
-    const qint64 fromHour = TrafficCounter::hourOf(bounds[0]);
-    const qint64 toHour = bounds[1];
-    if (toHour <= bounds[0])
-        return error(400, QStringLiteral("to must be later than from"));
+    QString why;
+    const auto window = TrafficWindow::fromQuery(params, QDateTime::currentSecsSinceEpoch(), kDefaultDays, &why);
+    if (!window)
+        return error(400, why);
+    const qint64 fromHour = window->fromHour;
+    const qint64 toHour = window->to;
     const auto totals = table_.totals(fromHour, toHour);
     if (!totals.ok())
         return HttpReplies::storeFailure(totals);

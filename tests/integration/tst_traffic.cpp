@@ -39,6 +39,7 @@ private Q_SLOTS:
     void aStoppingInstanceFlushesWhatItCounted();
     void importedTrafficShowsInTheTotals();
     void importsOfEveryFormatOverHttp();
+    void forecastsOverImportedTraffic();
     void refusals_data();
     void refusals();
 
@@ -225,6 +226,69 @@ void TrafficServerTest::importsOfEveryFormatOverHttp()
     const QJsonObject totals = admin(*a_, "GET", "/api/v1/traffic?from=2019-06-01T14:00:00Z&to=2019-06-01T16:00:00Z").json().object();
     QCOMPARE(totals.value("requests").toInteger(), 3);
     QCOMPARE(totals.value("triples").toInteger(), 1);
+}
+
+// A stored campaign's forecast and a draft's, and the store-wide report, over traffic imported
+// for one day; every figure worked out by hand from the CSV below.
+void TrafficServerTest::forecastsOverImportedTraffic()
+{
+    const QByteArray campaign = R"({"code":"fc-us","name":"FC US","image":"https://cdn.example/fc.png","cta":"Go",
+        "status":"ACTIVE","rules":[{"dimension":"country","ruleType":"INCLUDE","values":["US","Canada"]}]})";
+    QCOMPARE(admin(*a_, "POST", "/api/v1/campaigns", campaign, "application/json").status, 201);
+    // "CA" is not "Canada": the rule names the country, these requests carry its code.
+    const QByteArray csv = "country,os,app,requests,hour\n"
+                           "US,Android,com.a,100,2021-03-01T10:00:00Z\n"
+                           "Canada,iOS,com.b,40,2021-03-01T11:00:00Z\n"
+                           "FR,Android,com.a,30,2021-03-01T12:00:00Z\n"
+                           "CA,iOS,com.b,5,2021-03-01T13:00:00Z\n";
+    QCOMPARE(admin(*a_, "POST", "/api/v1/traffic/import", csv).status, 200);
+    const QString day = QStringLiteral("from=2021-03-01&to=2021-03-01");
+
+    // Asked of the other instance, once the new campaign reached it through the change log.
+    HttpAnswer stored;
+    QTRY_COMPARE_WITH_TIMEOUT((stored = admin(*b_, "GET", "/api/v1/forecast?campaign=fc-us&" + day)).status, 200, 10000);
+    const QJsonObject forecast = stored.json().object();
+    QCOMPARE(forecast.value("campaign").toObject().value("code").toString(), QStringLiteral("fc-us"));
+    QCOMPARE(forecast.value("recorded").toInteger(), 175);
+    QCOMPARE(forecast.value("matching").toInteger(), 100 + 40);
+    QCOMPARE(forecast.value("lost").toInteger(), 30 + 5);
+    QCOMPARE(forecast.value("byDay").toArray().size(), 1);
+    QCOMPARE(forecast.value("byDay").toArray().at(0).toObject().value("matching").toInteger(), 140);
+    const QJsonArray lostBy = forecast.value("lostBy").toArray();
+    QCOMPARE(lostBy.size(), 1);
+    QVERIFY2(lostBy.at(0).toObject().value("rule").toString().startsWith(QLatin1String("INCLUDE country")),
+             qPrintable(lostBy.at(0).toObject().value("rule").toString()));
+    QCOMPARE(lostBy.at(0).toObject().value("blocked").toInteger(), 35);
+    QCOMPARE(forecast.value("period").toObject().value("to").toString(), QStringLiteral("2021-03-02T00:00:00Z"));
+
+    // A draft, never saved: iOS excluded.
+    const QByteArray draft = R"({"rules":[{"dimension":"os","ruleType":"EXCLUDE","values":["iOS"]}]})";
+    const HttpAnswer drafted = admin(*a_, "POST", "/api/v1/forecast?" + day, draft, "application/json");
+    QCOMPARE(drafted.status, 200);
+    QCOMPARE(drafted.json().object().value("matching").toInteger(), 100 + 30);
+    QCOMPARE(drafted.json().object().value("campaign").toObject().value("id").toInteger(), 0);
+
+    // Every campaign's reach: fc-us reaches what its forecast says.
+    const HttpAnswer report = admin(*a_, "GET", "/api/v1/reach?" + day);
+    QCOMPARE(report.status, 200);
+    bool found = false;
+    for (const QJsonValue &row : report.json().object().value("top").toArray()) {
+        if (row.toObject().value("code").toString() == QLatin1String("fc-us")) {
+            QCOMPARE(row.toObject().value("matching").toInteger(), 140);
+            found = true;
+        }
+    }
+    QVERIFY(found);
+    const HttpAnswer csvReport = admin(*a_, "GET", "/api/v1/reach?format=csv&" + day);
+    QCOMPARE(csvReport.status, 200);
+    QVERIFY2(csvReport.body.contains(",fc-us,true,140,"), csvReport.body.constData());
+
+    // Refused: no campaign named, one that does not exist, a draft that is not JSON, no token.
+    QCOMPARE(admin(*a_, "GET", "/api/v1/forecast?" + day).status, 400);
+    QCOMPARE(admin(*a_, "GET", "/api/v1/forecast?campaign=no-such-code").status, 404);
+    QCOMPARE(admin(*a_, "POST", "/api/v1/forecast", "{not json", "application/json").status, 400);
+    QCOMPARE(admin(*a_, "GET", "/api/v1/forecast?campaign=fc-us&from=yesterday").status, 400);
+    QCOMPARE(httpRequest("GET", a_->url() + "/api/v1/forecast?campaign=fc-us").status, 401);
 }
 
 void TrafficServerTest::refusals_data()
