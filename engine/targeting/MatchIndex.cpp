@@ -159,17 +159,23 @@ std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRule
     return builder.finish();
 }
 
+std::shared_ptr<MatchIndex::Targeting> MatchIndex::Targeting::numberedAlike() const
+{
+    auto targeting = std::make_shared<Targeting>();
+    targeting->valueIds = valueIds;
+    targeting->spellingIds = spellingIds;
+    targeting->spellings = spellings;
+    targeting->zones = zones;
+    return targeting;
+}
+
 std::shared_ptr<const MatchIndex> MatchIndex::withChanges(const QList<qint64> &changedIds,
                                                           const QList<CampaignWithRules> &current) const
 {
     const Targeting &old = *targeting_;
-    auto targeting = std::make_shared<Targeting>();
     // Value and zone numbers stay as they are (a value no rule names any more just goes
     // unused), so the unchanged campaigns' compiled rules are shared, not recompiled.
-    targeting->valueIds = old.valueIds;
-    targeting->spellingIds = old.spellingIds;
-    targeting->spellings = old.spellings;
-    targeting->zones = old.zones;
+    auto targeting = old.numberedAlike();
     std::vector<Targeting::EntryPointer> fresh;
     fresh.reserve(size_t(current.size()));
     std::vector<qint64> replaced(changedIds.cbegin(), changedIds.cend());
@@ -201,11 +207,7 @@ std::shared_ptr<const MatchIndex> MatchIndex::at(qint64 ms) const
 std::shared_ptr<const MatchIndex> MatchIndex::targetingAlone() const
 {
     const Targeting &old = *targeting_;
-    auto targeting = std::make_shared<Targeting>();
-    targeting->valueIds = old.valueIds;
-    targeting->spellingIds = old.spellingIds;
-    targeting->spellings = old.spellings;
-    targeting->zones = old.zones;
+    auto targeting = old.numberedAlike();
     targeting->campaigns = old.campaigns; // compiled rules shared, only the bitsets are new
     targeting->targetingAlone = true;
     targeting->compileBits();

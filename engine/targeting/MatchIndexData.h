@@ -75,6 +75,9 @@ struct MatchIndex::Targeting
     void compileBits();                                      // from campaigns, once they are sorted by id
     const CampaignEntry *find(qint64 campaignId) const;
     std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;
+    // A targeting with no campaigns yet that numbers values and zones as this one does, so
+    // this one's compiled campaigns can be shared into it.
+    std::shared_ptr<Targeting> numberedAlike() const;
 
     std::array<QHash<QString, int>, kDimensionCount> valueIds; // normalised value -> value id
     // The same by the values as rules write them: a store writes a few thousand values

@@ -224,6 +224,7 @@ private Q_SLOTS:
         QVERIFY(studio.trigger(QStringLiteral("connectionSettings"))); // returns when the dialog closed
         QVERIFY(answered);
         QVERIFY(!QApplication::activeModalWidget());
+        QVERIFY(studio.waitForCampaigns()); // a new engine loads its campaigns in the background
 
         // Remembered for the next start, or not at all.
         QSettings remembered;
