@@ -99,6 +99,15 @@ std::optional<QJsonObject> jsonObjectBody(const HttpRequest &request, HttpReply 
     return doc.object();
 }
 
+QByteArray headerValue(const HttpRequest &request, QByteArrayView name)
+{
+    for (const auto &[n, v] : request.headers) {
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return v.trimmed();
+    }
+    return {};
+}
+
 std::optional<qint64> parseId(const QString &text)
 {
     bool ok = false;

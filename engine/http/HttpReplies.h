@@ -55,6 +55,8 @@ HttpReply withJsonBody(const HttpRequest &request, Handler &&handle)
     return body ? handle(*body) : problem;
 }
 
+// The value of the request's header `name` (any case), trimmed; empty when absent.
+QByteArray headerValue(const HttpRequest &request, QByteArrayView name);
 // A positive id, or nullopt.
 std::optional<qint64> parseId(const QString &text);
 // Query parameters as Go's url.Values reads them: first occurrence wins, '+' is a space.

@@ -14,15 +14,6 @@ namespace {
 
 const QByteArray kScenarioHeader = QByteArrayLiteral("x-adserve-scenario");
 
-QByteArray headerValue(const HttpRequest &request, QByteArrayView name)
-{
-    for (const auto &[n, v] : request.headers) {
-        if (n.compare(name, Qt::CaseInsensitive) == 0)
-            return v.trimmed();
-    }
-    return {};
-}
-
 // The answer's JSON made invalid: its last character replaced by ",]}" (an empty answer
 // becomes the start of one), so no JSON parser accepts it.
 QByteArray broken(const QByteArray &body)
@@ -84,7 +75,7 @@ HttpReply QaRequestHandler::handle(const HttpRequest &request)
     entry.flags = ContractCheck::check(request);
 
     // The scenario the request names, else the active one.
-    const QByteArray chosen = headerValue(request, kScenarioHeader);
+    const QByteArray chosen = HttpReplies::headerValue(request, kScenarioHeader);
     const bool named = !chosen.isEmpty() && chosen != "none";
     const ScenarioBook::Ptr scenario = chosen.isEmpty() ? book_.active()
                                        : named          ? book_.find(QString::fromUtf8(chosen))

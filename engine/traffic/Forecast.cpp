@@ -1,15 +1,14 @@
 #include "Forecast.h"
 
+#include "ReachJson.h"
+
 #include <QJsonArray>
 
 namespace adserve {
 
 namespace {
 
-double shareOf(qint64 part, qint64 whole)
-{
-    return whole ? double(part) / double(whole) : 0.0;
-}
+using ReachJson::shareOf;
 
 QJsonValue instant(const QDateTime &time)
 {
@@ -73,9 +72,7 @@ QJsonObject Forecast::toJson() const
                                   {"shareAlone", shareOf(loss.blockedAlone, recorded)}});
     }
     return {{"campaign", campaign},
-            {"window", QJsonObject{{"from", days.isEmpty() ? QString() : days.first().toString(Qt::ISODate)},
-                                   {"to", days.isEmpty() ? QString() : days.last().toString(Qt::ISODate)},
-                                   {"days", days.size()}}},
+            {"window", ReachJson::daysJson(days)},
             {"recorded", recorded},
             {"matching", matching},
             {"share", share()},

@@ -18,12 +18,6 @@ using HttpReplies::methodNotAllowed;
 
 constexpr qint64 kPreparedForMs = 60'000;
 
-QJsonObject windowJson(const TrafficWindow &window)
-{
-    return {{QStringLiteral("from"), QDateTime::fromSecsSinceEpoch(window.fromHour, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("to"), QDateTime::fromSecsSinceEpoch(window.to, Qt::UTC).toString(Qt::ISODate)}};
-}
-
 } // namespace
 
 ForecastApi::ForecastApi(Engine &engine)
@@ -89,7 +83,7 @@ HttpReply ForecastApi::forecast(const HttpRequest &, const CampaignWithRules &ca
         return problem;
     const ReachForecast forecaster(*recorded, engine_.matcher().snapshot());
     QJsonObject body = forecaster.forecast(campaign, QDateTime::currentMSecsSinceEpoch()).toJson();
-    body.insert(QStringLiteral("period"), windowJson(window)); // asked for; "window" spans the days recorded
+    body.insert(QStringLiteral("period"), window.toJson()); // asked for; "window" spans the days recorded
     return json(200, body);
 }
 
@@ -107,7 +101,7 @@ HttpReply ForecastApi::reach(const HttpRequest &request, const TrafficWindow &wi
         return reply;
     }
     QJsonObject body = report.toJson();
-    body.insert(QStringLiteral("period"), windowJson(window)); // asked for; "window" spans the days recorded
+    body.insert(QStringLiteral("period"), window.toJson()); // asked for; "window" spans the days recorded
     return json(200, body);
 }
 

@@ -1,5 +1,7 @@
 #include "ReachReport.h"
 
+#include "ReachJson.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -8,10 +10,7 @@ namespace adserve {
 
 namespace {
 
-double shareOf(qint64 part, qint64 whole)
-{
-    return whole ? double(part) / double(whole) : 0.0;
-}
+using ReachJson::shareOf;
 
 QByteArray csvField(const QString &text)
 {
@@ -62,9 +61,7 @@ QJsonObject ReachReport::toJson(qsizetype listed) const
                                          {"requests", triple.requests},
                                          {"campaigns", triple.campaigns}});
     }
-    return {{"window", QJsonObject{{"from", days.isEmpty() ? QString() : days.first().toString(Qt::ISODate)},
-                                   {"to", days.isEmpty() ? QString() : days.last().toString(Qt::ISODate)},
-                                   {"days", days.size()}}},
+    return {{"window", ReachJson::daysJson(days)},
             {"cancelled", cancelled},
             {"recorded", recorded},
             {"triples", triples},

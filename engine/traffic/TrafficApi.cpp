@@ -18,20 +18,6 @@ using HttpReplies::error;
 using HttpReplies::json;
 using HttpReplies::methodNotAllowed;
 
-QString isoTime(qint64 secs)
-{
-    return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate);
-}
-
-QByteArray headerValue(const HttpRequest &request, QByteArrayView name)
-{
-    for (const auto &[n, v] : request.headers) {
-        if (n.compare(name, Qt::CaseInsensitive) == 0)
-            return v;
-    }
-    return {};
-}
-
 QJsonArray valuesJson(const QList<QPair<QString, qint64>> &values)
 {
     QJsonArray list;
@@ -64,9 +50,7 @@ HttpReply TrafficApi::totals(const HttpRequest &request)
     const auto window = TrafficWindow::fromQuery(params, QDateTime::currentSecsSinceEpoch(), kDefaultDays, &why);
     if (!window)
         return error(400, why);
-    const qint64 fromHour = window->fromHour;
-    const qint64 toHour = window->to;
-    const auto totals = table_.totals(fromHour, toHour);
+    const auto totals = table_.totals(window->fromHour, window->to);
     if (!totals.ok())
         return HttpReplies::storeFailure(totals);
     const TrafficTotals &t = totals.value;
@@ -84,20 +68,20 @@ HttpReply TrafficApi::totals(const HttpRequest &request)
         if (!s.lastError.isEmpty())
             recording.insert(QStringLiteral("problem"), HttpReplies::unavailable(QStringLiteral("store"), s.lastError));
     }
-    return json(200, {{QStringLiteral("from"), isoTime(fromHour)},
-                      {QStringLiteral("to"), isoTime(toHour)},
-                      {QStringLiteral("requests"), t.requests},
-                      {QStringLiteral("triples"), t.triples},
-                      {QStringLiteral("perDay"), perDay},
-                      {QStringLiteral("top"), QJsonObject{{QStringLiteral("country"), valuesJson(t.top[0])},
-                                                          {QStringLiteral("os"), valuesJson(t.top[1])},
-                                                          {QStringLiteral("app"), valuesJson(t.top[2])}}},
-                      {QStringLiteral("recording"), recording}});
+    QJsonObject body = window->toJson();
+    body.insert(QStringLiteral("requests"), t.requests);
+    body.insert(QStringLiteral("triples"), t.triples);
+    body.insert(QStringLiteral("perDay"), perDay);
+    body.insert(QStringLiteral("top"), QJsonObject{{QStringLiteral("country"), valuesJson(t.top[0])},
+                                                   {QStringLiteral("os"), valuesJson(t.top[1])},
+                                                   {QStringLiteral("app"), valuesJson(t.top[2])}});
+    body.insert(QStringLiteral("recording"), recording);
+    return json(200, body);
 }
 
 HttpReply TrafficApi::import(const HttpRequest &request)
 {
-    const auto format = TrafficImport::formatOf(headerValue(request, "content-type"));
+    const auto format = TrafficImport::formatOf(HttpReplies::headerValue(request, "content-type"));
     if (!format)
         return error(415, QStringLiteral("Content-Type must be text/csv (country,os,app,requests[,hour]), "
                                          "application/json (a HAR file or QA journal) or text/plain (an access log)"));

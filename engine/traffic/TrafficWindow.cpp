@@ -26,6 +26,12 @@ std::optional<qint64> parseBound(const QString &text, bool dayEnd)
 
 } // namespace
 
+QJsonObject TrafficWindow::toJson() const
+{
+    return {{QStringLiteral("from"), QDateTime::fromSecsSinceEpoch(fromHour, Qt::UTC).toString(Qt::ISODate)},
+            {QStringLiteral("to"), QDateTime::fromSecsSinceEpoch(to, Qt::UTC).toString(Qt::ISODate)}};
+}
+
 std::optional<TrafficWindow> TrafficWindow::fromQuery(const QHash<QString, QString> &params, qint64 nowSecs,
                                                       int defaultDays, QString *error)
 {

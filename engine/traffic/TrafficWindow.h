@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -19,6 +20,8 @@ struct TrafficWindow
     // `to` is not after `from`.
     static std::optional<TrafficWindow> fromQuery(const QHash<QString, QString> &params, qint64 nowSecs,
                                                   int defaultDays, QString *error);
+    // "from" and "to" as ISO 8601 date-times (UTC).
+    QJsonObject toJson() const;
 };
 
 } // namespace adserve
