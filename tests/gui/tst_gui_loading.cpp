@@ -38,6 +38,16 @@ class TestLoading : public QObject
     qint64 live_ = 0; // generated and not deleted: what the index holds
 
     QString largeStore() const { return dir_.filePath(QStringLiteral("large.sqlite")); }
+    // Shows the studio on the large store: true when its window is up before the campaigns loaded.
+    bool showWhileLoading(StudioFixture &studio) const
+    {
+        QString error;
+        if (!studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error)) {
+            qWarning("%s", qPrintable(error));
+            return false;
+        }
+        return !studio.session().isLoaded();
+    }
     static QLabel *label(MainWindow &window, const char *name) { return window.findChild<QLabel *>(QLatin1String(name)); }
 
 private Q_SLOTS:
@@ -56,9 +66,7 @@ private Q_SLOTS:
     void windowIsUpWhileCampaignsLoad()
     {
         StudioFixture studio;
-        QString error;
-        QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
-        QVERIFY(!studio.session().isLoaded());
+        QVERIFY(showWhileLoading(studio));
         MainWindow &window = studio.window();
         auto *loading = window.findChild<QWidget *>(QStringLiteral("loadingStatus"));
         QVERIFY(loading->isVisible());
@@ -131,12 +139,11 @@ private Q_SLOTS:
     void switchingConnectionWhileLoadingShowsTheNewStore()
     {
         StudioFixture studio;
-        QString error;
-        QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
-        QVERIFY(!studio.session().isLoaded());
+        QVERIFY(showWhileLoading(studio));
         QTemporaryDir other;
         ConnectionSettings settings;
         settings.sqlitePath = other.filePath(QStringLiteral("other.sqlite"));
+        QString error;
         QVERIFY2(studio.window().switchConnection(settings, &error), qPrintable(error));
         QVERIFY(studio.waitForCampaigns());
         QCOMPARE(studio.session().engine().store().target().sqlitePath, settings.sqlitePath);
@@ -150,9 +157,7 @@ private Q_SLOTS:
         // Closing the studio mid-load returns without reading the rest (~IndexLoader cancels).
         {
             StudioFixture studio;
-            QString error;
-            QVERIFY2(studio.show({{QStringLiteral("ADSERVE_DB"), largeStore()}}, &error), qPrintable(error));
-            QVERIFY(!studio.session().isLoaded());
+            QVERIFY(showWhileLoading(studio));
         }
         // The engine's side of it: a read cancelled part-way installs nothing and says why.
         QString error;
