@@ -4,6 +4,7 @@
 #include "RequestRelay.h"
 #include "changes/Actor.h"
 #include "common/ValueCatalog.h"
+#include "reach/RecordedTrafficSource.h"
 
 #include <QCoreApplication>
 
@@ -17,6 +18,7 @@ StudioSession::StudioSession(QObject *parent)
     , secrets_(QCoreApplication::applicationName())
     , relay_(new RequestRelay(this))
     , valueCatalog_(std::make_unique<ValueCatalog>(*this))
+    , recordedTraffic_(std::make_unique<RecordedTrafficSource>(*this))
 {
     qRegisterMetaType<adserve::RequestRecord>();
     connect(relay_, &RequestRelay::requestServed, this, &StudioSession::requestServed);

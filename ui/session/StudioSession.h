@@ -14,6 +14,7 @@
 namespace adserve {
 
 class IndexLoader;
+class RecordedTrafficSource;
 class RequestRelay;
 class ValueCatalog;
 
@@ -57,6 +58,8 @@ public:
     QaMode *qa() { return qa_.get(); }
     // The completion lists of every panel, kept current across changes and reopens.
     ValueCatalog &valueCatalog() { return *valueCatalog_; }
+    // The recorded traffic that reach is counted over, prepared once for every panel.
+    RecordedTrafficSource &recordedTraffic() { return *recordedTraffic_; }
     // The passwords of the connections, kept out of the settings file.
     SecretStore &secrets() { return secrets_; }
 
@@ -90,8 +93,9 @@ private:
     std::unique_ptr<HttpApi> api_;
     std::unique_ptr<QaMode> qa_; // after the server stops, before the API goes
     std::unique_ptr<HttpServerPool> server_;
-    // Last: destroyed first, while the store its background read uses still exists.
+    // Last: destroyed first, while the store their background reads use still exists.
     std::unique_ptr<ValueCatalog> valueCatalog_;
+    std::unique_ptr<RecordedTrafficSource> recordedTraffic_;
 };
 
 } // namespace adserve
