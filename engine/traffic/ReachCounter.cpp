@@ -1,5 +1,6 @@
 #include "ReachCounter.h"
 
+#include "TallyNumbers.h"
 #include "targeting/MatchIndex.h"
 #include "targeting/RequestTally.h"
 
@@ -13,11 +14,6 @@
 namespace adserve {
 
 namespace {
-
-struct Group
-{
-    size_t first = 0, end = 0; // triples of one (country, OS)
-};
 
 // The triples the most campaigns match, ties to the heavier traffic.
 struct Contested
@@ -79,27 +75,14 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
 
     const std::shared_ptr<const MatchIndex> targeting = index.targetingAlone();
     const auto &triples = traffic.triples();
-    std::vector<Group> groups;
-    for (size_t first = 0; first < triples.size();) {
-        size_t end = first + 1;
-        while (end < triples.size() && triples[end].sameGroup(triples[first]))
-            ++end;
-        groups.push_back({first, end});
-        first = end;
-    }
+    const std::vector<RecordedTraffic::Group> groups = traffic.groups();
     QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
     const size_t threads = std::clamp<size_t>(size_t(pool->maxThreadCount()), 1, std::max<size_t>(groups.size(), 1));
     std::vector<std::unique_ptr<Worker>> workers;
     for (size_t i = 0; i < threads; ++i)
         workers.push_back(std::make_unique<Worker>(targeting, size_t(std::max(options.contested, 0))));
-    // Each traffic value's number in the index, once.
-    std::array<std::vector<int>, kDimensionCount> numbers;
-    for (Dimension d : kDimensions) {
-        for (const QString &value : traffic.values(d)) {
-            const bool folded = int(numbers[size_t(d)].size()) == traffic.otherValue(d);
-            numbers[size_t(d)].push_back(folded ? RequestTally::kUnknownValue : workers.front()->tally.valueNumber(d, value));
-        }
-    }
+    const TallyNumbers numbers(traffic, workers.front()->tally);
+    numbers.lookUpAll(); // then the counting threads share it
 
     std::atomic<size_t> nextGroup{0};
     std::atomic<qint64> done{0};
@@ -110,13 +93,12 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
         std::vector<RequestTally::AppRequests> apps;
         std::vector<qint32> matchCounts;
         for (size_t g; !cancelled() && (g = nextGroup.fetch_add(1)) < groups.size();) {
-            const Group &group = groups[g];
+            const RecordedTraffic::Group &group = groups[g];
             apps.clear();
             for (size_t t = group.first; t < group.end; ++t)
-                apps.push_back({numbers[size_t(Dimension::App)][size_t(triples[t].value(Dimension::App))], triples[t].requests});
-            worker.tally.add(numbers[size_t(Dimension::Country)][size_t(triples[group.first].value(Dimension::Country))],
-                             numbers[size_t(Dimension::Os)][size_t(triples[group.first].value(Dimension::Os))], apps,
-                             &matchCounts);
+                apps.push_back({numbers.of(Dimension::App, triples[t]), triples[t].requests});
+            const RecordedTraffic::Triple &head = triples[group.first];
+            worker.tally.add(numbers.of(Dimension::Country, head), numbers.of(Dimension::Os, head), apps, &matchCounts);
             for (size_t t = group.first; t < group.end; ++t)
                 worker.top.offer({int(t), matchCounts[t - group.first], triples[t].requests});
             const qint64 now = done += qint64(group.end - group.first);

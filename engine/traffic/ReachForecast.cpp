@@ -1,5 +1,6 @@
 #include "ReachForecast.h"
 
+#include "TallyNumbers.h"
 #include "ValueVerdicts.h"
 #include "targeting/MatchIndex.h"
 #include "targeting/RequestTally.h"
@@ -169,19 +170,7 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
     }
 
     RequestTally tally(index_);
-    // Traffic value numbers -> the index's, looked up once per value met. OTHER matches
-    // another campaign for certain only where that campaign has no rule.
-    constexpr int kNotLooked = std::numeric_limits<int>::min();
-    std::array<std::vector<int>, kDimensionCount> numbers;
-    for (Dimension d : kDimensions)
-        numbers[size_t(d)].assign(size_t(traffic_.values(d).size()), kNotLooked);
-    const auto numberOf = [&](Dimension d, int value) {
-        int &number = numbers[size_t(d)][size_t(value)];
-        if (number == kNotLooked)
-            number = value == traffic_.otherValue(d) ? RequestTally::kUnknownValue
-                                                     : tally.valueNumber(d, traffic_.values(d)[value]);
-        return number;
-    };
+    const TallyNumbers numbers(traffic_, tally);
     std::vector<RequestTally::AppRequests> apps;
     for (size_t first = 0; first < counted.size();) {
         const RecordedTraffic::Triple &head = triples[size_t(counted[first])];
@@ -191,11 +180,10 @@ void ReachForecast::countOverlap(const std::vector<int> &matched, qint64 selfId,
             const RecordedTraffic::Triple &triple = triples[size_t(counted[end])];
             if (!triple.sameGroup(head))
                 break;
-            apps.push_back({numberOf(Dimension::App, triple.value(Dimension::App)), triple.requests});
+            apps.push_back({numbers.of(Dimension::App, triple), triple.requests});
             result.overlapBasis += triple.requests;
         }
-        tally.add(numberOf(Dimension::Country, head.value(Dimension::Country)),
-                  numberOf(Dimension::Os, head.value(Dimension::Os)), apps);
+        tally.add(numbers.of(Dimension::Country, head), numbers.of(Dimension::Os, head), apps);
         first = end;
     }
     result.overlapKnown = true;

@@ -174,4 +174,17 @@ RecordedTraffic RecordedTraffic::from(const QList<TrafficRow> &rows)
     return traffic;
 }
 
+std::vector<RecordedTraffic::Group> RecordedTraffic::groups() const
+{
+    std::vector<Group> groups;
+    for (size_t first = 0; first < triples_.size();) {
+        size_t end = first + 1;
+        while (end < triples_.size() && triples_[end].sameGroup(triples_[first]))
+            ++end;
+        groups.push_back({first, end});
+        first = end;
+    }
+    return groups;
+}
+
 } // namespace adserve

@@ -53,6 +53,12 @@ public:
 
     // Sorted by country, then OS, then app: the triples of one (country, OS) are adjacent.
     const std::vector<Triple> &triples() const { return triples_; }
+    // The triples of each (country, OS): [first, end) of triples(), in their order.
+    struct Group
+    {
+        size_t first = 0, end = 0;
+    };
+    std::vector<Group> groups() const;
     const std::vector<DayRequests> &dayRequests() const { return dayRequests_; }
     const QStringList &values(Dimension d) const { return values_[size_t(d)]; }
     // The value number of TrafficRow::kOther in `d`, -1 when no row has it.

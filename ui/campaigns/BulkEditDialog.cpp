@@ -2,6 +2,7 @@
 
 #include "common/BackgroundJob.h"
 #include "common/ValueCatalog.h"
+#include "reach/ReachImpactLabel.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -18,7 +19,8 @@
 namespace adserve {
 
 BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, QList<qint64> selected,
-                               QList<qint64> filtered, ValueCatalog &values, QWidget *parent)
+                               QList<qint64> filtered, ValueCatalog &values, RecordedTrafficSource &traffic,
+                               QWidget *parent)
     : QDialog(parent)
     , catalog_(std::move(catalog))
     , selected_(std::move(selected))
@@ -30,6 +32,7 @@ BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, Q
     , onSelection_(new QRadioButton(this))
     , onFiltered_(new QRadioButton(this))
     , preview_(new QLabel(this))
+    , reach_(new ReachImpactLabel(traffic, ReachImpact::Counting::ServingNow, this))
     , previewSoon_(new QTimer(this))
 {
     setObjectName(QStringLiteral("bulkEditDialog"));
@@ -59,6 +62,8 @@ BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, Q
     preview_->setObjectName(QStringLiteral("bulkPreview"));
     preview_->setWordWrap(true);
     preview_->setMinimumHeight(3 * fontMetrics().height()); // nothing moves as it changes
+    reach_->setObjectName(QStringLiteral("bulkReach"));
+    reach_->setMinimumHeight(3 * fontMetrics().height());
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     apply_ = buttons->addButton(tr("Apply"), QDialogButtonBox::AcceptRole);
@@ -78,6 +83,7 @@ BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, Q
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(preview_);
+    layout->addWidget(reach_);
     layout->addWidget(buttons);
 
     previewSoon_->setSingleShot(true);
@@ -130,8 +136,22 @@ void BulkEditDialog::inputsChanged()
     apply_->setEnabled(false); // until the preview of these inputs is shown
     ++previewsAsked_;
     preview_->setText(complete ? tr("Working out what it does…") : tr("Choose a value."));
-    if (complete)
-        previewSoon_->start();
+    if (!complete) {
+        reach_->clear();
+        return;
+    }
+    previewSoon_->start();
+    reach_->compare([catalog = catalog_, ids = ids(), e] {
+        ReachImpactLabel::Campaigns campaigns;
+        for (qint64 id : ids) {
+            if (const qsizetype index = catalog->indexOf(id); index >= 0) {
+                const CampaignWithRules &campaign = catalog->at(index);
+                campaigns.before.append(campaign);
+                campaigns.after.append(e.applyTo(campaign).value_or(campaign));
+            }
+        }
+        return campaigns;
+    });
 }
 
 void BulkEditDialog::preview()

@@ -16,18 +16,21 @@ class QTimer;
 
 namespace adserve {
 
+class ReachImpactLabel;
+class RecordedTrafficSource;
 class ValueCatalog;
 
 // Asks for a bulk edit: what (activate, deactivate, delete, add or remove a targeting
 // value), on which campaigns (the selection or every campaign the filter shows), with a
 // preview of its effect on delivery worked out in the background as the inputs change
-// ("1,240 campaigns will stop serving in US").
+// ("1,240 campaigns will stop serving in US"), and what it does to the requests of the last
+// days they serve.
 class BulkEditDialog : public QDialog
 {
     Q_OBJECT
 public:
     BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, QList<qint64> selected, QList<qint64> filtered,
-                   ValueCatalog &values, QWidget *parent = nullptr);
+                   ValueCatalog &values, RecordedTrafficSource &traffic, QWidget *parent = nullptr);
 
     BulkEdit edit() const;
     // The campaigns the edit is for.
@@ -50,6 +53,7 @@ private:
     QRadioButton *onSelection_;
     QRadioButton *onFiltered_;
     QLabel *preview_;
+    ReachImpactLabel *reach_;
     QPushButton *apply_;
     QTimer *previewSoon_;
     int previewsAsked_ = 0; // the latest preview wins

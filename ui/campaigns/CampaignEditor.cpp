@@ -1,5 +1,6 @@
 #include "CampaignEditor.h"
 
+#include "EditorStateCommand.h"
 #include "FieldErrorLabel.h"
 #include "ServingStatusLabel.h"
 #include "ValueListEditor.h"
@@ -7,6 +8,7 @@
 #include "common/ValueCatalog.h"
 #include "lint/TargetingWarnings.h"
 #include "model/CampaignValidator.h"
+#include "reach/ReachImpactLabel.h"
 #include "session/StudioSession.h"
 
 #include <QComboBox>
@@ -20,43 +22,10 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QToolButton>
-#include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace adserve {
-
-// One undoable edit: the editor's state before and after. Consecutive edits of the same
-// field (typing) merge into one step.
-class EditorStateCommand : public QUndoCommand
-{
-public:
-    EditorStateCommand(CampaignEditor &editor, EditorState before, EditorState after, int mergeKey)
-        : editor_(editor), before_(std::move(before)), after_(std::move(after)), mergeKey_(mergeKey)
-    {
-        setText(QObject::tr("edit"));
-    }
-    void undo() override { editor_.setState(before_); }
-    void redo() override
-    {
-        // The first redo is the edit the user just made: the form already shows it.
-        if (!firstRedo_)
-            editor_.setState(after_);
-        firstRedo_ = false;
-    }
-    int id() const override { return mergeKey_; }
-    bool mergeWith(const QUndoCommand *other) override
-    {
-        after_ = static_cast<const EditorStateCommand *>(other)->after_;
-        return true;
-    }
-
-private:
-    CampaignEditor &editor_;
-    EditorState before_, after_;
-    int mergeKey_;
-    bool firstRedo_ = true;
-};
 
 namespace {
 
@@ -106,6 +75,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     , tabs_(new QTabWidget(this))
     , serving_(new ServingTimesEditor(this))
     , warnings_(new TargetingWarnings(this))
+    , impact_(new ReachImpactLabel(session.recordedTraffic(), ReachImpact::Counting::TargetingAlone, this))
     , general_(new FieldErrorLabel(QStringLiteral("general"), this))
     , conflict_(new QWidget(this))
     , conflictText_(new QLabel(conflict_))
@@ -124,6 +94,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
     conflict_->setObjectName(QStringLiteral("conflict"));
     tabs_->setObjectName(QStringLiteral("editorTabs"));
     serving_->setObjectName(QStringLiteral("servingTimes"));
+    impact_->setObjectName(QStringLiteral("reachImpact"));
     status_->addItems({kStatusActive, kStatusInactive});
     image_->setPlaceholderText(QStringLiteral("https://…"));
 
@@ -165,6 +136,7 @@ CampaignEditor::CampaignEditor(StudioSession &session, QWidget *parent)
         }
     }
     grid->addWidget(warnings_, kDimensionCount, 0, 1, 3);
+    grid->addWidget(impact_, kDimensionCount + 1, 0, 1, 3);
     connect(warnings_, &TargetingWarnings::fixed, this, [this](const QList<TargetRule> &rules) {
         for (Dimension d : kDimensions) {
             for (RuleType t : {RuleType::Include, RuleType::Exclude})
@@ -455,11 +427,15 @@ bool CampaignEditor::validate()
         showErrors({});
         servingStatus_->setCampaign(std::nullopt);
         warnings_->setRules({});
+        impact_->clear();
         return true;
     }
     const CampaignWithRules c = edited();
     servingStatus_->setCampaign(c.campaign); // follows the edits as the messages do
     warnings_->setRules(c.rules);
+    impact_->compare([before = original_, after = c] {
+        return ReachImpactLabel::Campaigns{before.campaign.id ? QList{before} : QList<CampaignWithRules>{}, {after}};
+    });
     QList<FieldError> errors = CampaignValidator::validate(c);
     const qint64 owner = codeOwners_->idsByCode().value(c.campaign.code, 0);
     if (owner && owner != c.campaign.id)

@@ -21,6 +21,7 @@ class QUndoStack;
 namespace adserve {
 
 class FieldErrorLabel;
+class ReachImpactLabel;
 class ServingStatusLabel;
 class StudioSession;
 class TargetingWarnings;
@@ -119,6 +120,7 @@ private:
     std::array<std::array<ValueListEditor *, 2>, kDimensionCount> lists_{};
     ServingTimesEditor *serving_;
     TargetingWarnings *warnings_; // the linter, as the targeting is typed
+    ReachImpactLabel *impact_;    // the reach before and after the edits
     FieldErrorLabel *general_;
     QWidget *conflict_;
     QLabel *conflictText_;

@@ -366,7 +366,8 @@ void CampaignsPanel::deleteSelection(bool confirm)
 
 void CampaignsPanel::askBulkEdit()
 {
-    BulkEditDialog dialog(model_->sharedCatalog(), selectedIds(), shownIds(), session_.valueCatalog(), this);
+    BulkEditDialog dialog(model_->sharedCatalog(), selectedIds(), shownIds(), session_.valueCatalog(),
+                          session_.recordedTraffic(), this);
     if (dialog.exec() == QDialog::Accepted)
         bulk_->start(dialog.edit(), dialog.ids());
 }

@@ -152,7 +152,8 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     waitUntil(filtered);
     shoot(campaigns, QStringLiteral("campaigns-filtered"));
     {
-        BulkEditDialog bulk(campaigns->model()->sharedCatalog(), {}, campaigns->shownIds(), session.valueCatalog(), &window);
+        BulkEditDialog bulk(campaigns->model()->sharedCatalog(), {}, campaigns->shownIds(), session.valueCatalog(),
+                            session.recordedTraffic(), &window);
         auto *action = bulk.findChild<QComboBox *>(QStringLiteral("bulkAction"));
         action->setCurrentIndex(action->findData(int(BulkEdit::Action::AddValue)));
         bulk.findChild<QLineEdit *>(QStringLiteral("bulkValue"))->setText(QStringLiteral("US"));
