@@ -152,22 +152,21 @@ QString BulkEditPreview::describe(const BulkEdit &edit) const
     const bool byValue = edit.action == BulkEdit::Action::AddValue || edit.action == BulkEdit::Action::RemoveValue;
     const QString where = byValue ? QStringLiteral(" in %1").arg(edit.value.trimmed()) : QString();
     QStringList parts;
-    if (edit.action == BulkEdit::Action::Delete)
-        parts.append(QStringLiteral("%1 campaigns will be deleted").arg(n(changed)));
-    else
-        parts.append(QStringLiteral("%1 campaigns will change").arg(n(changed)));
+    const QString campaigns = changed == 1 ? QStringLiteral("1 campaign") : n(changed) + QStringLiteral(" campaigns");
+    parts.append(campaigns + (edit.action == BulkEdit::Action::Delete ? QStringLiteral(" will be deleted") : QStringLiteral(" will change")));
     if (stopServing)
         parts.append(QStringLiteral("%1 will stop serving%2").arg(n(stopServing), where));
     if (startServing)
         parts.append(QStringLiteral("%1 will start serving%2").arg(n(startServing), where));
     if (widened)
-        parts.append(QStringLiteral("%1 lose their last %2 INCLUDE value and will serve every %2")
-                         .arg(n(widened), dimensionName(edit.dimension)));
+        parts.append(QStringLiteral("%1 %2 last %3 INCLUDE value and will serve every %3")
+                         .arg(n(widened), widened == 1 ? QStringLiteral("loses its") : QStringLiteral("lose their"),
+                              dimensionName(edit.dimension)));
     if (narrowed)
         parts.append(QStringLiteral("%1 had no %2 INCLUDE rule and will serve only %3")
                          .arg(n(narrowed), dimensionName(edit.dimension), edit.value.trimmed()));
     if (unchanged)
-        parts.append(QStringLiteral("%1 are left as they are").arg(n(unchanged)));
+        parts.append(unchanged == 1 ? QStringLiteral("1 is left as it is") : QStringLiteral("%1 are left as they are").arg(n(unchanged)));
     return parts.join(QStringLiteral("; ")) + QLatin1Char('.');
 }
 

@@ -174,7 +174,7 @@ private Q_SLOTS:
         answerBulkEdit(QStringLiteral("Remove a targeting value"), false, &preview, QStringLiteral("os"), {},
                        QStringLiteral("android"));
         QVERIFY(runBulkEdit());
-        QCOMPARE(preview, QStringLiteral("1 campaigns will change; 1 lose their last os INCLUDE value and will serve every os."));
+        QCOMPARE(preview, QStringLiteral("1 campaign will change; 1 loses its last os INCLUDE value and will serve every os."));
         QCOMPARE(stored(QStringLiteral("subwaysurfer")).rules.size(), 1); // the app rule only
     }
 

@@ -39,6 +39,7 @@ ReachImpactLabel::ReachImpactLabel(RecordedTrafficSource &traffic, ReachImpact::
     , soon_(new QTimer(this))
 {
     setWordWrap(true);
+    setMinimumHeight(3 * fontMetrics().height()); // three lines at most: the form never jumps
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     soon_->setSingleShot(true);
     soon_->setInterval(250);
