@@ -1,6 +1,7 @@
 // Google Benchmark for forecasts over recorded traffic: preparing a window of 100,000
 // distinct (country, OS, app) triples (RecordedTraffic), one campaign's forecast with its
-// overlap against the delivery index (ReachForecast), and every campaign's reach (ReachCounter).
+// overlap against the delivery index (ReachForecast), every campaign's reach (ReachCounter),
+// and the impact preview of an edit of one campaign and of a bulk edit of many (ReachImpact).
 //
 // Targets (issue 16): a forecast p50 <= 20 ms over 100k triples (10k and 100k campaigns);
 // every campaign's reach at 1M campaigns <= 10 s. The 1M report takes minutes to set up (the
@@ -9,9 +10,11 @@
 // one in ten from an app no campaign names) until 100k distinct triples; each triple's
 // requests spread over the days of a week, one row per day, read hour by hour.
 #include "BenchData.h"
+#include "changes/BulkEdit.h"
 #include "targeting/MatchIndex.h"
 #include "traffic/ReachCounter.h"
 #include "traffic/ReachForecast.h"
+#include "traffic/ReachImpact.h"
 #include "traffic/RecordedTraffic.h"
 
 #include <benchmark/benchmark.h>
@@ -201,6 +204,26 @@ void BM_ReachByMatch(benchmark::State &state)
     }
 }
 
+// What excluding a country does to the requests `arg 1` campaigns serve (the bulk edit
+// preview; 1: the editor's), of a store of `arg 0`: two index builds and two counts.
+void BM_Impact(benchmark::State &state)
+{
+    const DataSet &data = dataSet(state.range(0));
+    BulkEdit edit;
+    edit.action = BulkEdit::Action::AddValue;
+    edit.ruleType = RuleType::Exclude;
+    edit.value = QStringLiteral("US");
+    QList<CampaignWithRules> before = data.campaigns.first(std::min<qsizetype>(state.range(1), data.campaigns.size()));
+    QList<CampaignWithRules> after;
+    for (const CampaignWithRules &c : before)
+        after.append(edit.applyTo(c).value_or(c));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 change = 0;
+    for (auto _ : state)
+        change = ReachImpact::between(*data.traffic, before, after, ReachImpact::Counting::ServingNow, now).change();
+    state.counters["change"] = double(change);
+}
+
 BENCHMARK(BM_RecordedTraffic)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Forecast)
     ->ArgsProduct({{10'000, 100'000}, {100, 90}, {0, 10'000}})
@@ -220,6 +243,11 @@ BENCHMARK(BM_ReachReport)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
+BENCHMARK(BM_Impact)
+    ->ArgsProduct({{100'000}, {1, 10'000, 100'000}})
+    ->ArgNames({"campaigns", "edited"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_ReachByMatch)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 // By hand: ADSERVE_BENCH_1M=1 build/bin/bench_forecast --benchmark_filter=1000000
