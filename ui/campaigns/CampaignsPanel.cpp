@@ -57,6 +57,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     setObjectName(QStringLiteral("campaignsPanel"));
     table_->setObjectName(QStringLiteral("campaignTable"));
     count_->setObjectName(QStringLiteral("campaignCount"));
+    connect(loader_, &BackgroundJob::started, this, &CampaignsPanel::showCount);
 
     // Through the session, whichever engine it has open when the serving columns refresh.
     model_->setIndexSource([this] { return session_.isOpen() ? session_.engine().matcher().snapshot() : nullptr; });
@@ -163,7 +164,10 @@ void CampaignsPanel::reload()
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
         auto campaigns = store.targeting();
         if (!campaigns.ok())
-            return [this, error = campaigns.message] { Q_EMIT message(tr("Campaigns not loaded: %1").arg(error)); };
+            return [this, error = campaigns.message] {
+                Q_EMIT message(tr("Campaigns not loaded: %1").arg(error));
+                QTimer::singleShot(0, this, &CampaignsPanel::showCount); // once the loader is done
+            };
         return [this, catalog = CampaignCatalog::make(std::move(campaigns.value))] {
             editor_->setCodeOwners(catalog);
             model_->setCatalog(catalog); // shown once arranged; restoreSelection() follows
@@ -223,6 +227,10 @@ void CampaignsPanel::showNewerVersionInEditor()
 void CampaignsPanel::showCount()
 {
     const QLocale locale;
+    if (model_->catalog().size() == 0 && (loader_->isRunning() || model_->isArranging())) {
+        count_->setText(tr("Loading campaigns…")); // not "0 of 0": they are on their way
+        return;
+    }
     count_->setText(tr("%1 of %2 campaigns").arg(locale.toString(model_->rowCount()), locale.toString(model_->catalog().size())));
 }
 
