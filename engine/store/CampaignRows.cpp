@@ -151,7 +151,7 @@ std::optional<TargetRule> CampaignRows::readRule(const QSqlQuery &query, bool wi
     return r;
 }
 
-QList<TargetRule> CampaignRows::readRules(QSqlQuery query)
+QList<TargetRule> CampaignRows::readRules(QSqlQuery &query)
 {
     QList<TargetRule> rules;
     while (session_.next(query)) {
@@ -187,12 +187,14 @@ QList<Campaign> CampaignRows::campaignsByIds(const QList<qint64> &ids)
 
 std::optional<Campaign> CampaignRows::campaign(qint64 id, bool lock)
 {
-    QSqlQuery query = session_.exec(QStringLiteral("SELECT %1 FROM campaigns WHERE id = ?%2")
-                                        .arg(campaignColumns(), lock ? session_.dialect().forUpdate() : QString()),
-                                    {id});
+    QSqlQuery &query = session_.execPrepared(QStringLiteral("SELECT %1 FROM campaigns WHERE id = ?%2")
+                                                 .arg(campaignColumns(), lock ? session_.dialect().forUpdate() : QString()),
+                                             {id});
     if (!session_.next(query))
         return std::nullopt;
-    return readCampaign(query);
+    Campaign campaign = readCampaign(query);
+    query.finish(); // one row: the statement is done before the next one runs
+    return campaign;
 }
 
 std::optional<qint64> CampaignRows::campaignIdForCode(const QString &code)
@@ -220,9 +222,8 @@ QList<TargetRule> CampaignRows::liveRules(qint64 campaignId)
 
 QList<TargetRule> CampaignRows::allRules(qint64 campaignId)
 {
-    return readRules(session_.exec(QStringLiteral("SELECT %1 FROM target_rules WHERE campaign_id = ? ORDER BY id")
-                                       .arg(ruleColumns()),
-                                   {campaignId}));
+    return readRules(session_.execPrepared(
+        QStringLiteral("SELECT %1 FROM target_rules WHERE campaign_id = ? ORDER BY id").arg(ruleColumns()), {campaignId}));
 }
 
 namespace {
@@ -326,15 +327,14 @@ qint64 CampaignRows::insertCampaign(const Campaign &campaign)
 void CampaignRows::updateCampaign(const Campaign &c)
 {
     const SqlDialect &d = session_.dialect();
-    QSqlQuery query = session_.prepare(QStringLiteral("UPDATE campaigns SET code = ?, name = ?, image = ?, cta = ?, "
-                                                      "status = ?, updated_at = %1, deleted = %2, deleted_at = %1, "
-                                                      "priority = ?, flight_start = %1, flight_end = %1, "
-                                                      "serving_hours = ?, time_zone = ? WHERE id = ?")
-                                           .arg(d.timestampParam(), d.boolParam()));
-    for (const QVariant &value : QVariantList{c.code, c.name, c.image, c.cta, c.status, d.encodeTimestamp(c.updatedAt),
-                                              c.deleted, d.encodeTimestamp(c.deletedAt)} + servingValues(c) + QVariantList{c.id})
-        query.addBindValue(value);
-    session_.exec(query);
+    session_.execPrepared(QStringLiteral("UPDATE campaigns SET code = ?, name = ?, image = ?, cta = ?, "
+                                         "status = ?, updated_at = %1, deleted = %2, deleted_at = %1, "
+                                         "priority = ?, flight_start = %1, flight_end = %1, "
+                                         "serving_hours = ?, time_zone = ? WHERE id = ?")
+                              .arg(d.timestampParam(), d.boolParam()),
+                          QVariantList{c.code, c.name, c.image, c.cta, c.status, d.encodeTimestamp(c.updatedAt), c.deleted,
+                                       d.encodeTimestamp(c.deletedAt)}
+                              + servingValues(c) + QVariantList{c.id});
 }
 
 qint64 CampaignRows::insertRule(const TargetRule &rule)
@@ -358,15 +358,11 @@ qint64 CampaignRows::insertReturningId(const QString &table, const QString &colu
 void CampaignRows::updateRule(const TargetRule &r)
 {
     const SqlDialect &d = session_.dialect();
-    QSqlQuery query = session_.prepare(QStringLiteral("UPDATE target_rules SET code = ?, dimension = ?, rule_type = ?, "
-                                                      "\"values\" = %1, updated_at = %2, deleted = %3, deleted_at = %2 "
-                                                      "WHERE id = ?")
-                                           .arg(d.valuesParam(), d.timestampParam(), d.boolParam()));
-    for (const QVariant &value : QVariantList{r.code, dimensionName(r.dimension), ruleTypeName(r.type),
-                                              d.encodeValues(r.values), d.encodeTimestamp(r.updatedAt), r.deleted,
-                                              d.encodeTimestamp(r.deletedAt), r.id})
-        query.addBindValue(value);
-    session_.exec(query);
+    session_.execPrepared(QStringLiteral("UPDATE target_rules SET code = ?, dimension = ?, rule_type = ?, "
+                                         "\"values\" = %1, updated_at = %2, deleted = %3, deleted_at = %2 WHERE id = ?")
+                              .arg(d.valuesParam(), d.timestampParam(), d.boolParam()),
+                          {r.code, dimensionName(r.dimension), ruleTypeName(r.type), d.encodeValues(r.values),
+                           d.encodeTimestamp(r.updatedAt), r.deleted, d.encodeTimestamp(r.deletedAt), r.id});
 }
 
 void CampaignRows::softDeleteRules(qint64 campaignId, const QDateTime &at)

@@ -76,7 +76,8 @@ private:
     // some other tool) is left out, not guessed at.
     static std::optional<std::pair<Dimension, RuleType>> ruleKind(qint64 ruleId, const QString &dimension,
                                                                   const QString &type);
-    QList<TargetRule> readRules(QSqlQuery query);
+    QList<TargetRule> readRules(QSqlQuery &query);
+    QList<TargetRule> readRules(QSqlQuery &&query) { return readRules(query); }
     void bindCampaign(QSqlQuery &query, const Campaign &campaign) const;
     void bindRule(QSqlQuery &query, const TargetRule &rule) const;
     QString campaignValueRow() const;

@@ -143,6 +143,17 @@ QSqlQuery SqlSession::prepare(const QString &sql)
     return query;
 }
 
+QSqlQuery &SqlSession::execPrepared(const QString &sql, const QVariantList &binds)
+{
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end())
+        it = prepared_.emplace(sql, prepare(sql)).first;
+    for (int i = 0; i < binds.size(); ++i)
+        it->second.bindValue(i, binds.at(i));
+    exec(it->second);
+    return it->second;
+}
+
 void SqlSession::exec(QSqlQuery &prepared)
 {
     starting(false);

@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+#include <map>
+
 namespace adserve {
 
 // A statement that failed; carried up to the store call that ran it.
@@ -51,6 +53,10 @@ public:
     // For statements run many times with different binds (bulk inserts).
     QSqlQuery prepare(const QString &sql);
     void exec(QSqlQuery &prepared);
+    // Runs `sql` with positional `binds`, prepared once per session, so once per transaction:
+    // for the statements a write runs once per campaign (a bulk edit of 100,000). The query
+    // is the session's and the next call with the same SQL runs it again: read its rows first.
+    QSqlQuery &execPrepared(const QString &sql, const QVariantList &binds);
 
     // Starts a transaction with `beginStatement` (see SqlDialect::beginWrite, beginSnapshot).
     void begin(const QString &beginStatement);
@@ -80,6 +86,7 @@ private:
 
     QSqlDatabase db_;
     const SqlDialect &dialect_;
+    std::map<QString, QSqlQuery> prepared_; // by SQL: execPrepared()'s statements
     StatementDeadline deadline_;
     bool inTransaction_ = false;
     bool longRead_ = false; // the current statement came through execLong()

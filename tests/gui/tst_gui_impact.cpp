@@ -65,7 +65,8 @@ private:
         if (!store().create(c).ok())
             return 0;
         // The studio follows the write as it follows any other.
-        QTest::qWaitFor([this] { return studio_->campaignId(QStringLiteral("reachable")) != 0; }, 20000);
+        if (!QTest::qWaitFor([this] { return studio_->campaignId(QStringLiteral("reachable")) != 0; }, 20000))
+            return 0;
         return studio_->campaignId(QStringLiteral("reachable"));
     }
 
