@@ -100,6 +100,7 @@ ReachReportView::~ReachReportView()
 void ReachReportView::clear()
 {
     job_->cancel();
+    ++generation_; // a count that finishes anyway is not shown
     countWhenRead_ = false;
     model_->setReport(nullptr);
     contested_->setRows({});
@@ -133,7 +134,8 @@ void ReachReportView::count()
     }
     const auto index = session_.engine().matcher().snapshot();
     // Both are shared, held by the job: a connection switch cannot pull them away.
-    job_->start(tr("Counting every campaign's reach"), [this, traffic, index](JobControl &control) -> BackgroundJob::Finish {
+    const int generation = generation_;
+    job_->start(tr("Counting every campaign's reach"), [this, traffic, index, generation](JobControl &control) -> BackgroundJob::Finish {
         // Cancel is seen at the next progress report, about every percent of the count.
         std::atomic_bool stop{false};
         const auto report = std::make_shared<const ReachReport>(ReachCounter::count(
@@ -145,11 +147,16 @@ void ReachReportView::count()
             &stop));
         if (control.cancelled() || report->cancelled)
             return {};
-        return [this, report] { showReport(report); };
+        // Ordered here: a million campaigns sorted on the GUI thread would stall it.
+        auto order = std::make_shared<std::vector<int>>(ReachTableModel::orderByReach(*report));
+        return [this, report, order, generation] {
+            if (generation == generation_)
+                showReport(report, std::move(*order));
+        };
     });
 }
 
-void ReachReportView::showReport(std::shared_ptr<const ReachReport> report)
+void ReachReportView::showReport(std::shared_ptr<const ReachReport> report, std::vector<int> order)
 {
     QList<TextRow> contested;
     for (const ReachReport::ContestedTriple &t : report->contested)
@@ -160,7 +167,7 @@ void ReachReportView::showReport(std::shared_ptr<const ReachReport> report)
                         nullptr, int(report->days.size()))
                          .arg(QLocale().toString(qint64(report->campaigns.size())), QLocale().toString(report->recorded),
                               QLocale().toString(qint64(report->triples)), QLocale().toString(qint64(report->unreachedCount()))));
-    model_->setReport(std::move(report));
+    model_->setReport(std::move(report), std::move(order));
     export_->setEnabled(true);
 }
 

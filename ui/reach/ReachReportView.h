@@ -5,6 +5,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QLabel;
@@ -45,7 +46,7 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
-    void showReport(std::shared_ptr<const ReachReport> report);
+    void showReport(std::shared_ptr<const ReachReport> report, std::vector<int> order);
     void askExport();
 
     StudioSession &session_;
@@ -58,6 +59,7 @@ private:
     QTableView *view_;
     TextTableModel *contested_;
     bool countWhenRead_ = false; // Count reach pressed before the traffic was read
+    int generation_ = 0;         // one more at every clear()
 };
 
 } // namespace adserve

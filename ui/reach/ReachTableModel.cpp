@@ -11,11 +11,33 @@ ReachTableModel::ReachTableModel(QObject *parent)
 {
 }
 
+std::vector<int> ReachTableModel::orderByReach(const ReachReport &report)
+{
+    const auto &campaigns = report.campaigns;
+    std::vector<int> order(campaigns.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = int(i);
+    // The report lists by id, so a stable sort keeps ids ascending among equals.
+    std::stable_sort(order.begin(), order.end(),
+                     [&campaigns](int a, int b) { return campaigns[size_t(a)].matching > campaigns[size_t(b)].matching; });
+    return order;
+}
+
 void ReachTableModel::setReport(std::shared_ptr<const ReachReport> report)
+{
+    std::vector<int> order = report ? orderByReach(*report) : std::vector<int>();
+    setReport(std::move(report), std::move(order));
+}
+
+void ReachTableModel::setReport(std::shared_ptr<const ReachReport> report, std::vector<int> order)
 {
     beginResetModel();
     report_ = std::move(report);
-    order();
+    order_ = report_ ? std::move(order) : std::vector<int>();
+    firstUnreached_ = order_.size();
+    while (firstUnreached_ > 0 && report_->campaigns[size_t(order_[firstUnreached_ - 1])].matching == 0)
+        --firstUnreached_;
+    firstShown_ = unreachedOnly_ ? firstUnreached_ : 0;
     endResetModel();
 }
 
@@ -25,34 +47,19 @@ void ReachTableModel::setUnreachedOnly(bool only)
         return;
     beginResetModel();
     unreachedOnly_ = only;
-    order();
+    firstShown_ = unreachedOnly_ ? firstUnreached_ : 0;
     endResetModel();
-}
-
-void ReachTableModel::order()
-{
-    rows_.clear();
-    if (!report_)
-        return;
-    const auto &campaigns = report_->campaigns;
-    rows_.reserve(unreachedOnly_ ? size_t(report_->unreachedCount()) : campaigns.size());
-    for (size_t i = 0; i < campaigns.size(); ++i) {
-        if (!unreachedOnly_ || campaigns[i].matching == 0)
-            rows_.push_back(int(i));
-    }
-    // Most reach first; the report lists by id, so a stable sort keeps ids ascending on ties.
-    std::stable_sort(rows_.begin(), rows_.end(),
-                     [&campaigns](int a, int b) { return campaigns[size_t(a)].matching > campaigns[size_t(b)].matching; });
 }
 
 const ReachReport::CampaignReach *ReachTableModel::campaignAt(int row) const
 {
-    return row >= 0 && size_t(row) < rows_.size() ? &report_->campaigns[size_t(rows_[size_t(row)])] : nullptr;
+    const size_t at = firstShown_ + size_t(row);
+    return row >= 0 && at < order_.size() ? &report_->campaigns[size_t(order_[at])] : nullptr;
 }
 
 int ReachTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(rows_.size());
+    return parent.isValid() ? 0 : int(order_.size() - firstShown_);
 }
 
 int ReachTableModel::columnCount(const QModelIndex &parent) const

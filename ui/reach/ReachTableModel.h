@@ -11,7 +11,9 @@ namespace adserve {
 
 // Every campaign of a ReachReport by reach (most matching first), or only those no recorded
 // request matches. A view over the report's vector, not a copy: a million rows cost one
-// vector of row numbers, and nothing is formatted until a row is drawn.
+// vector of row numbers, ordered once (off the GUI thread when the caller orders it first),
+// and nothing is formatted until a row is drawn. The campaigns nothing matches come last
+// in that order, so showing only them is a range of it, not another pass.
 class ReachTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -20,7 +22,10 @@ public:
 
     explicit ReachTableModel(QObject *parent = nullptr);
 
-    // Null: empty.
+    // The report's campaigns by reach, most first, ties by id: indexes into report.campaigns.
+    static std::vector<int> orderByReach(const ReachReport &report);
+    // Null: empty. `order`: orderByReach(*report), when the caller made it already.
+    void setReport(std::shared_ptr<const ReachReport> report, std::vector<int> order);
     void setReport(std::shared_ptr<const ReachReport> report);
     const ReachReport *report() const { return report_.get(); }
     void setUnreachedOnly(bool only);
@@ -34,11 +39,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    void order();
-
     std::shared_ptr<const ReachReport> report_;
     bool unreachedOnly_ = false;
-    std::vector<int> rows_; // into report_->campaigns, in the order shown
+    std::vector<int> order_;   // into report_->campaigns, by reach
+    size_t firstUnreached_ = 0; // where those nothing matches start in order_
+    size_t firstShown_ = 0;     // 0, or firstUnreached_ when only those are shown
 };
 
 } // namespace adserve
