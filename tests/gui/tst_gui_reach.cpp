@@ -162,7 +162,7 @@ private Q_SLOTS:
     {
         const CampaignWithRules &focus = storedCampaign(QStringLiteral("reach_focus"));
         const Expected e = expectedFor(focus.rules, rows_);
-        QCOMPARE(e.matching, 290); // worked out by hand from the rows as well
+        QCOMPARE(e.matching, qint64(290)); // worked out by hand from the rows as well
         QVERIFY(studio_->type(panel(), QStringLiteral("reachCampaign"), QStringLiteral("reach_focus"), true));
         QCOMPARE(panel()->campaign(), focus.campaign.id);
         QVERIFY(settled());
@@ -256,6 +256,9 @@ private Q_SLOTS:
         QSignalSpy opened(panel(), &ReachPanel::openCampaign);
         const QString first = panel()->forecast()->overlap()->text(0, 0);
         const QRect cell = view->visualRect(view->model()->index(0, 0));
+        // As a hand does it: a click, then the second one a double-click (an item view acts on a
+        // double-click only where it saw the press).
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, cell.center());
         QCOMPARE(opened.size(), 1);
         const qint64 id = opened.first().first().toLongLong();
@@ -337,8 +340,10 @@ private Q_SLOTS:
     void importsATrafficFile()
     {
         QTemporaryDir dir;
-        const qint64 before = storedRequests();
-        QCOMPARE(before, 567);
+        qint64 before = 0;
+        for (const TrafficRow &r : std::as_const(rows_))
+            before += r.requests;
+        QCOMPARE(storedRequests(), before);
         const auto write = [&dir](const QString &name, const QByteArray &text) {
             QFile file(dir.filePath(name));
             file.open(QIODevice::WriteOnly);
