@@ -9,6 +9,23 @@
 
 namespace adserve {
 
+namespace {
+
+// Ticks on days, not between them: the most ticks (up to 18, a label each fits a wide chart)
+// that split the days into equal steps.
+int tickCount(qsizetype days)
+{
+    if (days < 3)
+        return 2;
+    for (int ticks = 18; ticks > 2; --ticks) {
+        if ((days - 1) % (ticks - 1) == 0)
+            return ticks;
+    }
+    return 2;
+}
+
+} // namespace
+
 DailyReachChart::DailyReachChart(QWidget *parent)
     : QChartView(parent)
     , recorded_(new QLineSeries)
@@ -57,8 +74,9 @@ void DailyReachChart::setDays(const QList<Forecast::Day> &days)
     // One day alone still gets an axis a day wide.
     const QDateTime last = days.size() < 2 ? first.addDays(1) : days.last().day.startOfDay(QTimeZone::utc());
     x_->setRange(first, last);
-    x_->setTickCount(int(std::clamp<qsizetype>(days.size(), 2, 8)));
-    y_->setRange(0, most > 0 ? double(most) * 1.1 : 1.0);
+    x_->setTickCount(tickCount(days.size()));
+    y_->setRange(0, most > 0 ? double(most) * 1.05 : 1.0);
+    y_->applyNiceNumbers();
 }
 
 QList<QPointF> DailyReachChart::recordedPoints() const

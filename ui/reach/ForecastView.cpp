@@ -57,6 +57,15 @@ QList<TextRow> breakdownRows(const Forecast::Breakdown &breakdown, qint64 matchi
     return rows;
 }
 
+// The first column (the value, the campaign, the rule) takes the room; the figures fit their
+// headers and contents (these tables hold a few rows).
+void fitColumns(QTableView *view)
+{
+    QHeaderView *header = view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+}
+
 QGroupBox *boxed(const QString &title, QWidget *content, QWidget *parent)
 {
     auto *box = new QGroupBox(title, parent);
@@ -92,17 +101,17 @@ ForecastView::ForecastView(QWidget *parent)
         auto *model = new TextTableModel({dimensionName(d), tr("Requests"), tr("Share")}, this);
         breakdown_[size_t(d)] = model;
         QTableView *view = makeReadOnlyView(model, QStringLiteral("breakdown_") + dimensionName(d), this);
-        view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+        fitColumns(view);
         breakdownLayout->addWidget(boxed(titles[size_t(d)], view, this));
     }
 
     overlapView_ = makeReadOnlyView(overlap_, QStringLiteral("overlap"), this);
     overlapView_->setToolTip(tr("Campaigns serving now that would also answer these requests. Double-click one to open it"));
-    overlapView_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    fitColumns(overlapView_);
     QTableView *lossView = makeReadOnlyView(loss_, QStringLiteral("lossByRule"), this);
     lossView->setToolTip(tr("For the recorded requests this campaign does not match: the rule that keeps them out. "
                             "\"Alone\": the requests removing that rule would gain"));
-    lossView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    fitColumns(lossView);
     auto *lower = new QWidget(this);
     auto *lowerLayout = new QHBoxLayout(lower);
     lowerLayout->setContentsMargins(0, 0, 0, 0);

@@ -22,6 +22,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace adserve {
 
 namespace {
@@ -68,7 +70,7 @@ ReachPanel::ReachPanel(StudioSession &session, QWidget *parent)
     campaignEdit_->setCompleter(completer);
     tabs_->setObjectName(QStringLiteral("reachTabs"));
     for (int days : kWindowDays)
-        days_->addItem(tr("last %n day(s)", nullptr, days), days);
+        days_->addItem(days == 1 ? tr("last day") : tr("last %1 days").arg(days), days);
     days_->setCurrentIndex(std::max(0, days_->findData(session_.recordedTraffic().days())));
 
     auto *import = new QPushButton(tr("Import traffic…"), this);

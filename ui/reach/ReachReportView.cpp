@@ -22,6 +22,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace adserve {
 
 ReachReportView::ReachReportView(StudioSession &session, QWidget *parent)
@@ -45,10 +47,17 @@ ReachReportView::ReachReportView(StudioSession &session, QWidget *parent)
     status_->setObjectName(QStringLiteral("reachStatus"));
     status_->setWordWrap(true);
     view_->setToolTip(tr("Double-click a campaign to open it"));
-    view_->horizontalHeader()->setSectionResizeMode(ReachTableModel::Code, QHeaderView::Stretch);
+    // Widths from the headers, not the contents: measuring a million rows would stall the window.
+    QHeaderView *header = view_->horizontalHeader();
+    for (int column = 0; column < ReachTableModel::ColumnCount; ++column) {
+        const QString title = model_->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column, std::max(header->fontMetrics().horizontalAdvance(title) + 24, 60));
+    }
+    header->setSectionResizeMode(ReachTableModel::Code, QHeaderView::Stretch);
     view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6); // uniform rows: no per-row sizing
     QTableView *contestedView = makeReadOnlyView(contested_, QStringLiteral("contested"), this);
-    contestedView->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    contestedView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    contestedView->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch); // the app
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(count_);

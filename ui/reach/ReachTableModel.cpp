@@ -34,9 +34,13 @@ void ReachTableModel::setReport(std::shared_ptr<const ReachReport> report, std::
     beginResetModel();
     report_ = std::move(report);
     order_ = report_ ? std::move(order) : std::vector<int>();
-    firstUnreached_ = order_.size();
-    while (firstUnreached_ > 0 && report_->campaigns[size_t(order_[firstUnreached_ - 1])].matching == 0)
-        --firstUnreached_;
+    firstUnreached_ = 0;
+    if (report_) {
+        const auto &campaigns = report_->campaigns;
+        firstUnreached_ = size_t(std::partition_point(order_.begin(), order_.end(),
+                                                      [&campaigns](int i) { return campaigns[size_t(i)].matching > 0; })
+                                 - order_.begin());
+    }
     firstShown_ = unreachedOnly_ ? firstUnreached_ : 0;
     endResetModel();
 }
