@@ -333,6 +333,17 @@ private Q_SLOTS:
             exported[fields[0].toLongLong()] = fields[3].toLongLong();
         }
         QCOMPARE(exported, expected);
+        // Export CSV… once its file is chosen: the same file, written in the background.
+        const QString chosen = dir.filePath(QStringLiteral("chosen.csv"));
+        QSignalSpy told(report, &ReachReportView::message);
+        QVERIFY(report->startExport(chosen));
+        QVERIFY(report->job()->waitForFinished());
+        QCOMPARE(told.size(), 1);
+        QCOMPARE(told.first().first().toString(), QStringLiteral("Reach exported to %1").arg(chosen));
+        QFile written(chosen);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        file.seek(0);
+        QCOMPARE(written.readAll(), file.readAll());
         QVERIFY(!report->exportCsv(dir.filePath(QStringLiteral("no/such/folder/reach.csv")), &error));
         QVERIFY(error.contains(QStringLiteral("cannot be written")));
     }

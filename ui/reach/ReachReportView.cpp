@@ -26,6 +26,16 @@
 
 namespace adserve {
 
+namespace {
+
+// The count's job title, which tells it from an export.
+QString countingTitle()
+{
+    return QObject::tr("Counting every campaign's reach");
+}
+
+} // namespace
+
 ReachReportView::ReachReportView(StudioSession &session, QWidget *parent)
     : QWidget(parent)
     , session_(session)
@@ -86,10 +96,15 @@ ReachReportView::ReachReportView(StudioSession &session, QWidget *parent)
         if (const auto *c = model_->campaignAt(index.row()))
             Q_EMIT openCampaign(c->id);
     });
-    connect(job_, &BackgroundJob::started, this, [this] { count_->setEnabled(false); });
+    // One job at a time: a count, or an export.
+    connect(job_, &BackgroundJob::started, this, [this] {
+        count_->setEnabled(false);
+        export_->setEnabled(false);
+    });
     connect(job_, &BackgroundJob::finished, this, [this](bool cancelled) {
         count_->setEnabled(true);
-        if (cancelled)
+        export_->setEnabled(model_->report() != nullptr);
+        if (cancelled && job_->title() == countingTitle())
             status_->setText(tr("Counting cancelled: nothing counted."));
     });
     connect(&session_, &StudioSession::aboutToClose, job_, &BackgroundJob::cancelAndWait);
@@ -144,7 +159,7 @@ void ReachReportView::count()
     const auto index = session_.engine().matcher().snapshot();
     // Both are shared, held by the job: a connection switch cannot pull them away.
     const int generation = generation_;
-    job_->start(tr("Counting every campaign's reach"), [this, traffic, index, generation](JobControl &control) -> BackgroundJob::Finish {
+    job_->start(countingTitle(), [this, traffic, index, generation](JobControl &control) -> BackgroundJob::Finish {
         // Cancel is seen at the next progress report, about every percent of the count.
         std::atomic_bool stop{false};
         const auto report = std::make_shared<const ReachReport>(ReachCounter::count(
@@ -180,29 +195,49 @@ void ReachReportView::showReport(std::shared_ptr<const ReachReport> report, std:
     export_->setEnabled(true);
 }
 
-bool ReachReportView::exportCsv(const QString &path, QString *error) const
+namespace {
+
+// Whole or not at all: QSaveFile leaves an existing file as it was when writing fails.
+bool writeCsv(const ReachReport &report, const QString &path, QString *error)
 {
-    const ReachReport *report = model_->report();
-    if (!report) {
-        *error = tr("Count reach first: there is no report to export.");
-        return false;
-    }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(report->toCsv()) < 0 || !file.commit()) {
-        *error = tr("%1 cannot be written: %2").arg(path, file.errorString());
+    if (!file.open(QIODevice::WriteOnly) || file.write(report.toCsv()) < 0 || !file.commit()) {
+        *error = QObject::tr("%1 cannot be written: %2").arg(path, file.errorString());
         return false;
     }
     return true;
+}
+
+} // namespace
+
+bool ReachReportView::exportCsv(const QString &path, QString *error) const
+{
+    if (!model_->report()) {
+        *error = tr("Count reach first: there is no report to export.");
+        return false;
+    }
+    return writeCsv(*model_->report(), path, error);
 }
 
 void ReachReportView::askExport()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export reach"), QStringLiteral("reach.csv"),
                                                       tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    Q_EMIT message(exportCsv(path, &error) ? tr("Reach exported to %1").arg(path) : error);
+    if (!path.isEmpty())
+        startExport(path);
+}
+
+bool ReachReportView::startExport(const QString &path)
+{
+    if (!model_->report())
+        return false;
+    // A million campaigns make tens of megabytes: written off the GUI thread.
+    std::shared_ptr<const ReachReport> report = model_->sharedReport();
+    return job_->start(tr("Exporting reach"), [this, report, path](JobControl &) -> BackgroundJob::Finish {
+        QString error;
+        const bool written = writeCsv(*report, path, &error);
+        return [this, written, error, path] { Q_EMIT message(written ? tr("Reach exported to %1").arg(path) : error); };
+    });
 }
 
 } // namespace adserve

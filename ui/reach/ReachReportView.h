@@ -33,6 +33,9 @@ public:
     void count();
     // Writes the report's CSV to `path`; false with `error` when it cannot.
     bool exportCsv(const QString &path, QString *error) const;
+    // The same in the background (job()), the outcome told by message(); false when there is
+    // no report or a job runs.
+    bool startExport(const QString &path);
     // Forgets the report: another window or store.
     void clear();
 

@@ -28,6 +28,7 @@ public:
     void setReport(std::shared_ptr<const ReachReport> report, std::vector<int> order);
     void setReport(std::shared_ptr<const ReachReport> report);
     const ReachReport *report() const { return report_.get(); }
+    std::shared_ptr<const ReachReport> sharedReport() const { return report_; }
     void setUnreachedOnly(bool only);
     bool unreachedOnly() const { return unreachedOnly_; }
     // The campaign of a row; 0 outside the table.
