@@ -27,6 +27,7 @@ const QString kThemeKey = QStringLiteral("view/theme");
 const QList<std::pair<QString, QString>> kSearchFields = {
     {QStringLiteral("campaignsPanel"), QStringLiteral("filter")},
     {QStringLiteral("simulatorPanel"), QStringLiteral("simCountry")},
+    {QStringLiteral("reachPanel"), QStringLiteral("reachCampaign")},
     {QStringLiteral("cachePanel"), QStringLiteral("keyPattern")},
     {QStringLiteral("serverPanel"), QStringLiteral("logFilter")},
 };

@@ -11,6 +11,7 @@
 #include "session/StudioSession.h"
 #include "settings/ProfileSwitcher.h"
 #include "settings/SettingsDialog.h"
+#include "reach/ReachPanel.h"
 #include "simulator/SimulatorPanel.h"
 
 #include <QCloseEvent>
@@ -47,6 +48,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     , tabs_(new QTabWidget(this))
     , campaigns_(new CampaignsPanel(session, this))
     , simulator_(new SimulatorPanel(session, this))
+    , reach_(new ReachPanel(session, this))
     , cache_(new CachePanel(session, this))
     , server_(new ServerPanel(session, this))
     , instances_(new InstancesPanel(session, this))
@@ -69,6 +71,7 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     rate_->setObjectName(QStringLiteral("requestRate"));
     tabs_->addTab(campaigns_, tr("Campaigns"));
     tabs_->addTab(simulator_, tr("Simulator"));
+    tabs_->addTab(reach_, tr("Reach"));
     tabs_->addTab(cache_, tr("Cache"));
     tabs_->addTab(server_, tr("Server"));
     tabs_->addTab(instances_, tr("Instances"));
@@ -80,10 +83,13 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     for (QLabel *label : {store_, cacheState_, serverState_, rate_})
         statusBar()->addPermanentWidget(label);
     connect(campaigns_, &CampaignsPanel::message, this, &MainWindow::showStatusMessage);
-    connect(simulator_, &SimulatorPanel::openCampaign, this, [this](qint64 id) {
+    const auto openInEditor = [this](qint64 id) {
         tabs_->setCurrentWidget(campaigns_);
         campaigns_->openInEditor(id);
-    });
+    };
+    connect(simulator_, &SimulatorPanel::openCampaign, this, openInEditor);
+    connect(reach_, &ReachPanel::openCampaign, this, openInEditor);
+    connect(reach_, &ReachPanel::message, this, &MainWindow::showStatusMessage);
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
     connect(profiles_, &ProfileSwitcher::message, this, &MainWindow::showStatusMessage);

@@ -17,6 +17,7 @@ class CampaignsPanel;
 class InstancesPanel;
 class MainMenus;
 class ProfileSwitcher;
+class ReachPanel;
 class ServerPanel;
 class SimulatorPanel;
 class StudioSession;
@@ -32,6 +33,7 @@ public:
 
     CampaignsPanel *campaigns() const { return campaigns_; }
     SimulatorPanel *simulator() const { return simulator_; }
+    ReachPanel *reach() const { return reach_; }
     CachePanel *cache() const { return cache_; }
     ServerPanel *server() const { return server_; }
     InstancesPanel *instances() const { return instances_; }
@@ -65,6 +67,7 @@ private:
     QTabWidget *tabs_;
     CampaignsPanel *campaigns_;
     SimulatorPanel *simulator_;
+    ReachPanel *reach_;
     CachePanel *cache_;
     ServerPanel *server_;
     InstancesPanel *instances_;

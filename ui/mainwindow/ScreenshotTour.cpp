@@ -14,6 +14,11 @@
 #include "history/HistoryView.h"
 #include "instances/InstancesPanel.h"
 #include "lint/LintReportDialog.h"
+#include "reach/ForecastView.h"
+#include "reach/ReachPanel.h"
+#include "reach/ReachReportView.h"
+#include "reach/ReachTableModel.h"
+#include "reach/RecordedTrafficSource.h"
 #include "server/LoadRun.h"
 #include "server/QaPanel.h"
 #include "server/RequestLogView.h"
@@ -23,6 +28,7 @@
 #include "settings/SettingsDialog.h"
 #include "simulator/SimulatorPanel.h"
 #include "simulator/WhatIfGrid.h"
+#include "traffic/TrafficTable.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -52,6 +58,31 @@ bool waitUntil(const std::function<bool()> &done, int timeoutMs = 60000)
         QThread::msleep(5);
     }
     return done();
+}
+
+// Two weeks of traffic as an app network might record it: a few countries, systems and apps
+// in fixed proportions, busier on weekdays, growing a little day by day.
+QList<TrafficRow> demoTraffic()
+{
+    const QList<QPair<QString, int>> countries{{"us", 30}, {"in", 22}, {"br", 14}, {"de", 9}, {"gb", 8}, {"ca", 6}, {"fr", 5}};
+    const QList<QPair<QString, int>> systems{{"android", 62}, {"ios", 33}, {"windows", 5}};
+    const QList<QPair<QString, int>> apps{{"com.gametion.ludokinggame", 45}, {"com.spotify.music", 35}, {"com.duolingo", 20}};
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 today = now - now % 86400;
+    QList<TrafficRow> rows;
+    for (int day = 13; day >= 0; --day) {
+        const QDate date = QDateTime::fromSecsSinceEpoch(today - day * 86400, Qt::UTC).date();
+        const int weekday = date.dayOfWeek() >= 6 ? 70 : 100;
+        for (const auto &[country, c] : countries) {
+            for (const auto &[os, o] : systems) {
+                for (const auto &[app, a] : apps) {
+                    const qint64 requests = qint64(c) * o * a * weekday * (100 + 2 * (13 - day)) / 10000;
+                    rows.append({today - day * 86400 + 12 * 3600 - (day == 0 ? 12 * 3600 : 0), country, os, app, requests});
+                }
+            }
+        }
+    }
+    return rows;
 }
 
 // Lets timers (charts, logs) tick and layouts settle before a picture is taken.
@@ -211,6 +242,23 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     shoot(simulator, QStringLiteral("simulator-whatif-focus"));
     simulator->whatIf()->focusOn(0);
     inner->setCurrentIndex(0);
+
+    // Reach: two weeks of traffic, duolingo's forecast (it excludes the US), then every campaign's reach.
+    if (TrafficTable(store.sessions()).add(demoTraffic()).ok()) {
+        ReachPanel *reach = window.reach();
+        window.tabs()->setCurrentWidget(reach);
+        reach->setDays(14);
+        session.recordedTraffic().refresh();
+        waitUntil([&] { return session.recordedTraffic().current() && !session.recordedTraffic().isReading(); });
+        reach->showCampaign(2);
+        waitUntil([&] { return !reach->forecastJob()->isRunning() && reach->forecast()->loss()->rowCount() > 0; });
+        shoot(reach, QStringLiteral("reach"));
+        reach->tabs()->setCurrentWidget(reach->report());
+        reach->report()->count();
+        waitUntil([&] { return !reach->report()->job()->isRunning() && reach->report()->campaigns()->rowCount() > 0; });
+        shoot(reach, QStringLiteral("reach-report"));
+        reach->tabs()->setCurrentIndex(0);
+    }
 
     // The targeting report over the whole store, next to the campaigns.
     window.tabs()->setCurrentWidget(campaigns);

@@ -9,8 +9,9 @@ class MainWindow;
 class StudioSession;
 
 // Renders a picture of each panel, on the data the session holds, into a folder: the
-// campaigns with the editor open, a simulated delivery, the what-if grid, the cache after
-// a warm-up and its stale keys, the server after a short load run and the connection settings. Works offscreen
+// campaigns with the editor open, a simulated delivery, the what-if grid, reach over two weeks
+// of demo traffic, the cache after a warm-up and its stale keys, the server after a short load
+// run and the connection settings. Works offscreen
 // (QWidget::grab).
 namespace ScreenshotTour {
 
