@@ -266,6 +266,19 @@ private Q_SLOTS:
         QCOMPARE(studio_->window().tabs()->currentWidget(), studio_->window().campaigns());
     }
 
+    // From the campaigns table: the selected campaign's reach, in the Reach panel.
+    void campaignsTableShowsTheSelectedCampaignsReach()
+    {
+        studio_->window().tabs()->setCurrentWidget(studio_->window().campaigns());
+        QTRY_VERIFY_WITH_TIMEOUT(studio_->campaignId(QStringLiteral("reach_focus")) != 0, 15000); // the table follows the store
+        QVERIFY(studio_->clickCampaign(QStringLiteral("reach_focus")));
+        QVERIFY(studio_->clickCampaignsTool(QStringLiteral("showReach")));
+        QCOMPARE(studio_->window().tabs()->currentWidget(), panel());
+        QCOMPARE(panel()->campaign(), storedCampaign(QStringLiteral("reach_focus")).campaign.id);
+        QVERIFY(settled());
+        QVERIFY2(panel()->forecast()->summary().contains(QStringLiteral("reach_focus")), qPrintable(panel()->forecast()->summary()));
+    }
+
     void storeWideReport()
     {
         ReachReportView *report = panel()->report();

@@ -72,6 +72,8 @@ public:
 Q_SIGNALS:
     // One line for the status bar.
     void message(const QString &text);
+    // The user asked for the selected campaign's reach over recorded traffic.
+    void showReach(qint64 campaignId);
 
 private:
     // The toolbar (CampaignsPanelTools.cpp).

@@ -38,6 +38,13 @@ QToolBar *CampaignsPanel::makeTools()
            tr("Unusual targeting values, duplicates and campaigns that can never serve, over every campaign, with "
               "one-click fixes"),
            &CampaignsPanel::showTargetingReport);
+    action(QStringLiteral("showReach"), tr("Reach"),
+           tr("What the selected campaign would reach over the recorded traffic, and where it loses requests"), [this] {
+               if (const QList<qint64> ids = selectedIds(); !ids.isEmpty())
+                   Q_EMIT showReach(ids.first());
+               else
+                   Q_EMIT message(tr("Select a campaign to see its reach."));
+           });
     tools->addSeparator();
     action(QStringLiteral("importCampaigns"), tr("Import…"), tr("Read campaigns from a JSON or CSV file into the store"),
            &CampaignsPanel::askImport);

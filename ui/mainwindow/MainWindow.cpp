@@ -89,6 +89,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     };
     connect(simulator_, &SimulatorPanel::openCampaign, this, openInEditor);
     connect(reach_, &ReachPanel::openCampaign, this, openInEditor);
+    connect(campaigns_, &CampaignsPanel::showReach, this, [this](qint64 id) {
+        tabs_->setCurrentWidget(reach_);
+        reach_->showCampaign(id);
+    });
     connect(reach_, &ReachPanel::message, this, &MainWindow::showStatusMessage);
     connect(cache_, &CachePanel::message, this, &MainWindow::showStatusMessage);
     connect(server_, &ServerPanel::message, this, &MainWindow::showStatusMessage);
