@@ -63,6 +63,7 @@ BulkEditDialog::BulkEditDialog(std::shared_ptr<const CampaignCatalog> catalog, Q
     preview_->setWordWrap(true);
     preview_->setMinimumHeight(3 * fontMetrics().height()); // nothing moves as it changes
     reach_->setObjectName(QStringLiteral("bulkReach"));
+    reach_->setMinimumHeight(3 * fontMetrics().height()); // its three lines: the dialog never jumps
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     apply_ = buttons->addButton(tr("Apply"), QDialogButtonBox::AcceptRole);

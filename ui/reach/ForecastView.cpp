@@ -1,5 +1,6 @@
 #include "ForecastView.h"
 
+#include "DayCount.h"
 #include "DailyReachChart.h"
 #include "common/ReadOnlyTable.h"
 #include "common/TextTableModel.h"
@@ -138,10 +139,9 @@ ForecastView::ForecastView(QWidget *parent)
 void ForecastView::showForecast(const Forecast &f)
 {
     const QString who = f.campaignId ? QStringLiteral("%1 (#%2)").arg(f.code).arg(f.campaignId) : f.code;
-    summary_->setText(tr("<b>%1</b>: <b>%2</b> matching requests, <b>%3</b> of %4 recorded over %n day(s) — %5", nullptr,
-                         int(f.days.size()))
+    summary_->setText(tr("<b>%1</b>: <b>%2</b> matching requests, <b>%3</b> of %4 recorded over %5 — %6")
                           .arg(who.toHtmlEscaped(), count(f.matching), percent(f.matching, f.recorded), count(f.recorded),
-                               servingWords(f).toHtmlEscaped()));
+                               dayCount(f.days.size()), servingWords(f).toHtmlEscaped()));
     trend_->setDays(f.byDay);
     for (Dimension d : kDimensions)
         breakdown_[size_t(d)]->setRows(breakdownRows(f.breakdown[size_t(d)], f.matching));

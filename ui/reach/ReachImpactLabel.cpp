@@ -1,5 +1,6 @@
 #include "ReachImpactLabel.h"
 
+#include "DayCount.h"
 #include "RecordedTrafficSource.h"
 #include "common/BackgroundJob.h"
 
@@ -39,7 +40,6 @@ ReachImpactLabel::ReachImpactLabel(RecordedTrafficSource &traffic, ReachImpact::
     , soon_(new QTimer(this))
 {
     setWordWrap(true);
-    setMinimumHeight(3 * fontMetrics().height()); // three lines at most: the form never jumps
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     soon_->setSingleShot(true);
     soon_->setInterval(250);
@@ -82,14 +82,14 @@ void ReachImpactLabel::count()
     if (!traffic) {
         if (!traffic_.error().isEmpty())
             return show(tr("Reach cannot be counted: %1").arg(traffic_.error()));
-        setText(tr("Reading the traffic of the last %n days…", nullptr, days));
+        setText(tr("Reading the traffic of the last %1…").arg(dayCount(days)));
         traffic_.request(); // changed() brings us back
         return;
     }
     traffic_.request(); // a minute old: read again, and count again when it is in
     if (traffic->isEmpty())
-        return show(tr("No traffic recorded in the last %n days, so no reach to compare: serve requests, or import "
-                       "traffic in the Reach panel.", nullptr, days));
+        return show(tr("No traffic recorded in the last %1, so no reach to compare: serve requests, or import "
+                       "traffic in the Reach panel.").arg(dayCount(days)));
     const int asked = ++asked_;
     setText(tr("Counting reach…"));
     QtConcurrent::run(BackgroundJob::pool(), [traffic, edit = edit_, counting = counting_] {
@@ -108,8 +108,8 @@ QString ReachImpactLabel::describe(const ReachImpact &impact) const
 {
     const QLocale locale;
     const QString what = counting_ == ReachImpact::Counting::TargetingAlone
-                             ? tr("Reach, last %n days", nullptr, traffic_.days())
-                             : tr("Requests they serve, last %n days", nullptr, traffic_.days());
+                             ? tr("Reach, last %1").arg(dayCount(traffic_.days()))
+                             : tr("Requests they serve, last %1").arg(dayCount(traffic_.days()));
     const auto share = [&](qint64 n) {
         return impact.recorded ? locale.toString(100.0 * double(n) / double(impact.recorded), 'f', 1) + QLatin1Char('%')
                                : QString();

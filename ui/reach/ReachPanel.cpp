@@ -1,5 +1,6 @@
 #include "ReachPanel.h"
 
+#include "DayCount.h"
 #include "ForecastView.h"
 #include "ReachReportView.h"
 #include "RecordedTrafficSource.h"
@@ -198,11 +199,11 @@ void ReachPanel::trafficChanged()
         traffic_->setText((days == 1 ? tr("No requests recorded in the last day. ") : tr("No requests recorded in the last %1 days. ").arg(days)) + howToGetTraffic());
     } else {
         const QString window = days == 1 ? tr("The last day holds") : tr("The last %1 days hold").arg(days);
-        traffic_->setText(tr("%1 %2 recorded requests on %3 day(s) with traffic, over %4 distinct country × OS × app.")
-                              .arg(window, QLocale().toString(traffic->totalRequests()))
-                              .arg(std::count_if(traffic->requestsByDay().cbegin(), traffic->requestsByDay().cend(),
-                                                 [](qint64 requests) { return requests > 0; }))
-                              .arg(QLocale().toString(qint64(traffic->triples().size()))));
+        const auto withTraffic = std::count_if(traffic->requestsByDay().cbegin(), traffic->requestsByDay().cend(),
+                                               [](qint64 requests) { return requests > 0; });
+        traffic_->setText(tr("%1 %2 recorded requests on %3 with traffic, over %4 distinct country × OS × app.")
+                              .arg(window, QLocale().toString(traffic->totalRequests()), dayCount(withTraffic),
+                                   QLocale().toString(qint64(traffic->triples().size()))));
     }
     // The forecast shown follows the window it was asked over.
     if (campaignId_ && traffic) {

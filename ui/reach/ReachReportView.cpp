@@ -1,5 +1,6 @@
 #include "ReachReportView.h"
 
+#include "DayCount.h"
 #include "RecordedTrafficSource.h"
 #include "ReachTableModel.h"
 #include "common/BackgroundJob.h"
@@ -186,11 +187,11 @@ void ReachReportView::showReport(std::shared_ptr<const ReachReport> report, std:
     for (const ReachReport::ContestedTriple &t : report->contested)
         contested.append({{t.country, t.os, t.app, QLocale().toString(t.requests), QLocale().toString(t.campaigns)}, {}});
     contested_->setRows(contested);
-    status_->setText(tr("%1 campaigns over %2 recorded requests (%3 distinct country × OS × app, %n day(s)): "
-                        "%4 campaigns no recorded request matches.",
-                        nullptr, int(report->days.size()))
+    status_->setText(tr("%1 campaigns over %2 recorded requests (%3 distinct country × OS × app, %4): "
+                        "%5 campaigns no recorded request matches.")
                          .arg(QLocale().toString(qint64(report->campaigns.size())), QLocale().toString(report->recorded),
-                              QLocale().toString(qint64(report->triples)), QLocale().toString(qint64(report->unreachedCount()))));
+                              QLocale().toString(qint64(report->triples)), dayCount(report->days.size()),
+                              QLocale().toString(qint64(report->unreachedCount()))));
     model_->setReport(std::move(report), std::move(order));
     export_->setEnabled(true);
 }
