@@ -92,7 +92,7 @@ HttpReply TrafficApi::import(const HttpRequest &request)
             body.insert(read.errorUnit, read.errorLine); // "line": 7, or "entry": 3
         return json(400, body);
     }
-    const auto added = table_.add(read.rows);
+    const auto added = table_.add(read.rows, TrafficImport::batchIdOf(read.rows));
     if (!added.ok())
         return HttpReplies::storeFailure(added);
     QJsonObject skippedBy;
@@ -101,6 +101,8 @@ HttpReply TrafficApi::import(const HttpRequest &request)
     return json(200, {{QStringLiteral("format"), read.format},
                       {QStringLiteral("recordsRead"), read.recordsRead},
                       {QStringLiteral("requests"), read.requests},
+                      {QStringLiteral("added"), added.value}, // 0 when these rows were imported before
+                      {QStringLiteral("alreadyImported"), added.value == 0 && read.requests > 0},
                       {QStringLiteral("rows"), qint64(read.rows.size())},
                       {QStringLiteral("skipped"), read.skipped},
                       {QStringLiteral("skippedBy"), skippedBy}});

@@ -5,6 +5,7 @@
 #include "http/HttpReplies.h"
 #include "model/Campaign.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QUrl>
 #include <QUrlQuery>
@@ -214,6 +215,17 @@ Result readCsv(const QByteArray &text, qint64 nowSecs)
     result.rows = tally.rows();
     result.requests = tally.requests();
     return result;
+}
+
+QString batchIdOf(const QList<TrafficRow> &rows)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const TrafficRow &row : rows) {
+        const QByteArray line = QByteArray::number(row.hourStart) + '\t' + row.country.toUtf8() + '\t' + row.os.toUtf8()
+                                + '\t' + row.app.toUtf8() + '\t' + QByteArray::number(row.requests) + '\n';
+        hash.addData(line);
+    }
+    return QStringLiteral("import:") + QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace adserve::TrafficImport

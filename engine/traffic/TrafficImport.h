@@ -54,6 +54,11 @@ Result readJson(const QByteArray &text);
 Result readAccessLog(const QByteArray &text);
 Result read(Format format, const QByteArray &text, qint64 nowSecs);
 
+// The batch an import's rows are stored as (TrafficTable::add): the same rows imported again,
+// a client's retry or the same file twice, add nothing the second time. Of the rows, not the
+// bytes: a CSV without hours imported in another hour is new traffic.
+QString batchIdOf(const QList<TrafficRow> &rows);
+
 // Longest value of a dimension, as delivery takes it (DeliveryParams::kMaxParamLength).
 constexpr int kMaxValueLength = 256;
 // Most requests one CSV line may count.

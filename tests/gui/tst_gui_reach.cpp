@@ -394,6 +394,11 @@ private Q_SLOTS:
         QVERIFY2(panel()->importMessage().contains(QStringLiteral("15 requests imported")), qPrintable(panel()->importMessage()));
         QCOMPARE(storedRequests(), before + 15);
         QTRY_VERIFY(panel()->trafficLine().contains(QStringLiteral("days hold %1 recorded requests").arg(count(before + 15))));
+        // The same file again adds nothing, and says so.
+        panel()->importFile(dir.filePath(QStringLiteral("counts")));
+        QVERIFY(panel()->importer()->job()->waitForFinished());
+        QVERIFY2(panel()->importMessage().contains(QStringLiteral("already imported")), qPrintable(panel()->importMessage()));
+        QCOMPARE(storedRequests(), before + 15);
     }
 
     void windowAndConnectionSwitch()

@@ -241,7 +241,15 @@ void TrafficServerTest::forecastsOverImportedTraffic()
                            "Canada,iOS,com.b,40,2021-03-01T11:00:00Z\n"
                            "FR,Android,com.a,30,2021-03-01T12:00:00Z\n"
                            "CA,iOS,com.b,5,2021-03-01T13:00:00Z\n";
-    QCOMPARE(admin(*a_, "POST", "/api/v1/traffic/import", csv).status, 200);
+    const HttpAnswer first = admin(*a_, "POST", "/api/v1/traffic/import", csv);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.json().object().value("added").toInteger(), 175);
+    QCOMPARE(first.json().object().value("alreadyImported").toBool(), false);
+    // The same rows again (a client's retry, on either instance) add nothing: "recorded" stays 175.
+    const HttpAnswer again = admin(*b_, "POST", "/api/v1/traffic/import", csv);
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.json().object().value("added").toInteger(), 0);
+    QCOMPARE(again.json().object().value("alreadyImported").toBool(), true);
     const QString day = QStringLiteral("from=2021-03-01&to=2021-03-01");
 
     // Asked of the other instance, once the new campaign reached it through the change log.

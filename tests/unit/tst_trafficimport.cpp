@@ -88,6 +88,7 @@ private Q_SLOTS:
     void accessLogs();
     void badLogsImportNothing_data();
     void badLogsImportNothing();
+    void sameRowsSameBatch();
 };
 
 void TrafficImportTest::formatOf_data()
@@ -287,6 +288,25 @@ void TrafficImportTest::badLogsImportNothing()
     const TrafficImport::Result result = TrafficImport::read(TrafficImport::Format(format), text, kNow);
     QCOMPARE(result.error, error);
     QVERIFY(result.rows.isEmpty());
+}
+
+// An import is stored as a batch named by its rows: the same rows again are the same batch
+// (TrafficTable::add adds a batch once), any other rows another one.
+void TrafficImportTest::sameRowsSameBatch()
+{
+    const QByteArray csv = "US,android,com.a,10,2025-12-03T09:00:00Z\nCA,ios,com.b,4,2025-12-03T10:00:00Z\n";
+    const auto first = TrafficImport::readCsv(csv, kNow);
+    const auto again = TrafficImport::readCsv("country,os,app,requests,hour\n" + csv, kNow + 7200);
+    QVERIFY(first.ok() && again.ok());
+    QCOMPARE(TrafficImport::batchIdOf(again.rows), TrafficImport::batchIdOf(first.rows));
+    QVERIFY(TrafficImport::batchIdOf(first.rows).startsWith(QLatin1String("import:")));
+    QList<TrafficRow> changed = first.rows;
+    changed.last().requests += 1;
+    QVERIFY(TrafficImport::batchIdOf(changed) != TrafficImport::batchIdOf(first.rows));
+    // Without hours, rows take the hour of the import: an hour later they are new traffic.
+    const QByteArray hourless = "US,android,com.a,10\n";
+    QVERIFY(TrafficImport::batchIdOf(TrafficImport::readCsv(hourless, kNow).rows)
+            != TrafficImport::batchIdOf(TrafficImport::readCsv(hourless, kNow + 3600).rows));
 }
 
 QTEST_GUILESS_MAIN(TrafficImportTest)

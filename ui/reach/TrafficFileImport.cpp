@@ -58,9 +58,12 @@ Outcome importFile(const QString &path, StoreSessions &sessions, JobControl &con
         return {false, 0, QObject::tr("%1 (%2), %3. Nothing was imported.").arg(name, formatName(read.format, *format), read.error)};
     if (control.cancelled())
         return {};
-    const auto added = TrafficTable(sessions).add(read.rows);
+    const auto added = TrafficTable(sessions).add(read.rows, TrafficImport::batchIdOf(read.rows));
     if (!added.ok())
         return {false, 0, QObject::tr("%1: the store refused the rows: %2. Nothing was imported.").arg(name, added.message)};
+    if (added.value == 0 && read.requests > 0)
+        return {true, 0, QObject::tr("%1 (%2): already imported; its %3 requests were not added again")
+                             .arg(name, formatName(read.format, *format), QLocale().toString(read.requests))};
     QString message = QObject::tr("%1 (%2): %3 requests imported from %4 records")
                           .arg(name, formatName(read.format, *format), QLocale().toString(added.value),
                                QLocale().toString(read.recordsRead));
