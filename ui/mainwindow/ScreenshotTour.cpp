@@ -18,6 +18,7 @@
 #include "reach/ReachPanel.h"
 #include "reach/ReachReportView.h"
 #include "reach/ReachTableModel.h"
+#include "reach/ReachImpactLabel.h"
 #include "reach/RecordedTrafficSource.h"
 #include "server/LoadRun.h"
 #include "server/QaPanel.h"
@@ -131,7 +132,13 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         return session.isLoaded() && !campaigns->loader()->isRunning() && !campaigns->model()->isArranging()
             && campaigns->table()->model()->rowCount() >= expected;
     });
+    // Two weeks of recorded traffic: the editor's and the bulk edit's reach lines, the Reach panel.
+    const bool traffic = TrafficTable(store.sessions()).add(demoTraffic()).ok();
+    session.recordedTraffic().refresh();
+    waitUntil([&] { return session.recordedTraffic().current() && !session.recordedTraffic().isReading(); });
     campaigns->table()->selectRow(0);
+    auto *reachLine = campaigns->editor()->findChild<ReachImpactLabel *>(QStringLiteral("reachImpact"));
+    waitUntil([&] { return reachLine->impact().has_value(); });
     shoot(campaigns, QStringLiteral("campaigns"));
 
     // History: two edits of the first sample by a campaign manager, the older one selected.
@@ -189,7 +196,8 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
         action->setCurrentIndex(action->findData(int(BulkEdit::Action::AddValue)));
         bulk.findChild<QLineEdit *>(QStringLiteral("bulkValue"))->setText(QStringLiteral("US"));
         bulk.show();
-        waitUntil([&] { return bulk.isPreviewShown(); });
+        auto *bulkReach = bulk.findChild<ReachImpactLabel *>(QStringLiteral("bulkReach"));
+        waitUntil([&] { return bulk.isPreviewShown() && bulkReach->impact().has_value(); });
         save(&bulk, QStringLiteral("campaigns-bulk"));
     }
     campaigns->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"))->clear();
@@ -243,12 +251,11 @@ QStringList run(MainWindow &window, StudioSession &session, const QString &folde
     simulator->whatIf()->focusOn(0);
     inner->setCurrentIndex(0);
 
-    // Reach: two weeks of traffic, duolingo's forecast (it excludes the US), then every campaign's reach.
-    if (TrafficTable(store.sessions()).add(demoTraffic()).ok()) {
+    // Reach: duolingo's forecast over the two weeks (it excludes the US), then every campaign's reach.
+    if (traffic) {
         ReachPanel *reach = window.reach();
         window.tabs()->setCurrentWidget(reach);
         reach->setDays(14);
-        session.recordedTraffic().refresh();
         waitUntil([&] { return session.recordedTraffic().current() && !session.recordedTraffic().isReading(); });
         reach->showCampaign(2);
         waitUntil([&] { return !reach->forecastJob()->isRunning() && reach->forecast()->loss()->rowCount() > 0; });
