@@ -38,12 +38,6 @@ using namespace adserve::test;
 
 namespace {
 
-constexpr auto Country = Dimension::Country;
-constexpr auto Os = Dimension::Os;
-constexpr auto App = Dimension::App;
-constexpr auto In = RuleType::Include;
-constexpr auto Ex = RuleType::Exclude;
-
 // The start of the current UTC hour: recorded rows sit before it, inside any window.
 qint64 thisHour()
 {

@@ -8,15 +8,6 @@
 
 namespace adserve::test {
 
-namespace {
-
-constexpr auto Country = Dimension::Country;
-constexpr auto Os = Dimension::Os;
-constexpr auto App = Dimension::App;
-constexpr auto In = RuleType::Include;
-
-} // namespace
-
 TrafficRow row(int day, int hour, const QString &country, const QString &os, const QString &app, qint64 requests)
 {
     const QDateTime firstDay(QDate(2024, 3, 1), QTime(0, 0), QTimeZone::utc());

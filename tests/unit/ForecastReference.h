@@ -17,6 +17,13 @@ namespace adserve::test {
 
 inline const QString kOther = QStringLiteral("OTHER");
 
+// Shorthands for the rules the tests write.
+constexpr auto Country = Dimension::Country;
+constexpr auto Os = Dimension::Os;
+constexpr auto App = Dimension::App;
+constexpr auto In = RuleType::Include;
+constexpr auto Ex = RuleType::Exclude;
+
 // A row of `requests` at `hour` of day `day` after 2024-03-01 (UTC).
 TrafficRow row(int day, int hour, const QString &country, const QString &os, const QString &app, qint64 requests);
 

@@ -21,12 +21,6 @@ using namespace adserve::test;
 
 namespace {
 
-constexpr auto Country = Dimension::Country;
-constexpr auto Os = Dimension::Os;
-constexpr auto App = Dimension::App;
-constexpr auto In = RuleType::Include;
-constexpr auto Ex = RuleType::Exclude;
-
 // Spelled as a recorder might hand them over; day 2 has no requests at all.
 QList<TrafficRow> knownRows()
 {

@@ -17,10 +17,6 @@ using namespace adserve::test;
 
 namespace {
 
-constexpr auto Country = Dimension::Country;
-constexpr auto Os = Dimension::Os;
-constexpr auto In = RuleType::Include;
-constexpr auto Ex = RuleType::Exclude;
 using Counting = ReachImpact::Counting;
 using Cells = std::map<std::pair<QString, QString>, qint64>;
 
