@@ -94,11 +94,7 @@ ReachReport ReachCounter::count(const RecordedTraffic &traffic, const MatchIndex
         std::vector<qint32> matchCounts;
         for (size_t g; !cancelled() && (g = nextGroup.fetch_add(1)) < groups.size();) {
             const RecordedTraffic::Group &group = groups[g];
-            apps.clear();
-            for (size_t t = group.first; t < group.end; ++t)
-                apps.push_back({numbers.of(Dimension::App, triples[t]), triples[t].requests});
-            const RecordedTraffic::Triple &head = triples[group.first];
-            worker.tally.add(numbers.of(Dimension::Country, head), numbers.of(Dimension::Os, head), apps, &matchCounts);
+            numbers.addGroup(worker.tally, group, apps, &matchCounts);
             for (size_t t = group.first; t < group.end; ++t)
                 worker.top.offer({int(t), matchCounts[t - group.first], triples[t].requests});
             const qint64 now = done += qint64(group.end - group.first);

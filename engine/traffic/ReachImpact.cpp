@@ -26,11 +26,7 @@ std::vector<qint64> matchedPerGroup(const RecordedTraffic &traffic, const std::v
     std::vector<qint32> matchCounts;
     for (size_t g = 0; g < groups.size(); ++g) {
         const RecordedTraffic::Group &group = groups[g];
-        apps.clear();
-        for (size_t t = group.first; t < group.end; ++t)
-            apps.push_back({numbers.of(Dimension::App, triples[t]), triples[t].requests});
-        const RecordedTraffic::Triple &head = triples[group.first];
-        tally.add(numbers.of(Dimension::Country, head), numbers.of(Dimension::Os, head), apps, &matchCounts);
+        numbers.addGroup(tally, group, apps, &matchCounts);
         for (size_t t = group.first; t < group.end; ++t) {
             if (matchCounts[t - group.first] > 0)
                 matched[g] += triples[t].requests;

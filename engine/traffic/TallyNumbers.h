@@ -34,6 +34,19 @@ public:
     }
     int of(Dimension d, const RecordedTraffic::Triple &triple) const { return of(d, triple.value(d)); }
 
+    // Adds the triples of one (country, OS) group to `tally` (`apps`: its scratch list); with
+    // `matchCounts`, how many campaigns match each of them (see RequestTally::add).
+    void addGroup(RequestTally &tally, const RecordedTraffic::Group &group, std::vector<RequestTally::AppRequests> &apps,
+                  std::vector<qint32> *matchCounts = nullptr) const
+    {
+        const auto &triples = traffic_.triples();
+        apps.clear();
+        for (size_t t = group.first; t < group.end; ++t)
+            apps.push_back({of(Dimension::App, triples[t]), triples[t].requests});
+        const RecordedTraffic::Triple &head = triples[group.first];
+        tally.add(of(Dimension::Country, head), of(Dimension::Os, head), apps, matchCounts);
+    }
+
     void lookUpAll() const
     {
         for (Dimension d : kDimensions) {
