@@ -428,14 +428,19 @@ bool CampaignEditor::validate()
         servingStatus_->setCampaign(std::nullopt);
         warnings_->setRules({});
         impact_->clear();
+        impactTargeting_.reset();
         return true;
     }
     const CampaignWithRules c = edited();
     servingStatus_->setCampaign(c.campaign); // follows the edits as the messages do
     warnings_->setRules(c.rules);
-    impact_->compare([before = original_, after = c] {
-        return ReachImpactLabel::Campaigns{before.campaign.id ? QList{before} : QList<CampaignWithRules>{}, {after}};
-    });
+    // Reach is the targeting's alone: typing a name does not count it again.
+    if (auto targeting = std::make_pair(original_.rules, c.rules); targeting != impactTargeting_) {
+        impactTargeting_ = std::move(targeting);
+        impact_->compare([before = original_, after = c] {
+            return ReachImpactLabel::Campaigns{before.campaign.id ? QList{before} : QList<CampaignWithRules>{}, {after}};
+        });
+    }
     QList<FieldError> errors = CampaignValidator::validate(c);
     const qint64 owner = codeOwners_->idsByCode().value(c.campaign.code, 0);
     if (owner && owner != c.campaign.id)

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <array>
+#include <optional>
 
 class QAction;
 class QComboBox;
@@ -121,6 +122,7 @@ private:
     ServingTimesEditor *serving_;
     TargetingWarnings *warnings_; // the linter, as the targeting is typed
     ReachImpactLabel *impact_;    // the reach before and after the edits
+    std::optional<std::pair<QList<TargetRule>, QList<TargetRule>>> impactTargeting_; // what impact_ counted
     FieldErrorLabel *general_;
     QWidget *conflict_;
     QLabel *conflictText_;
