@@ -67,12 +67,6 @@ void ReachImpactLabel::clear()
     setText({});
 }
 
-void ReachImpactLabel::show(const QString &text)
-{
-    setText(text);
-    Q_EMIT shown();
-}
-
 void ReachImpactLabel::count()
 {
     if (!edit_)
@@ -81,14 +75,14 @@ void ReachImpactLabel::count()
     const int days = traffic_.days();
     if (!traffic) {
         if (!traffic_.error().isEmpty())
-            return show(tr("Reach cannot be counted: %1").arg(traffic_.error()));
+            return setText(tr("Reach cannot be counted: %1").arg(traffic_.error()));
         setText(tr("Reading the traffic of the last %1…").arg(dayCount(days)));
         traffic_.request(); // changed() brings us back
         return;
     }
     traffic_.request(); // a minute old: read again, and count again when it is in
     if (traffic->isEmpty())
-        return show(tr("No traffic recorded in the last %1, so no reach to compare: serve requests, or import "
+        return setText(tr("No traffic recorded in the last %1, so no reach to compare: serve requests, or import "
                        "traffic in the Reach panel.").arg(dayCount(days)));
     const int asked = ++asked_;
     setText(tr("Counting reach…"));
@@ -100,7 +94,7 @@ void ReachImpactLabel::count()
         if (asked != asked_)
             return; // edited meanwhile
         impact_ = impact;
-        show(describe(impact));
+        setText(describe(impact));
     });
 }
 

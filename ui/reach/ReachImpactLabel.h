@@ -37,13 +37,8 @@ public:
     // The impact shown; nullopt while counting, or when there is none.
     const std::optional<ReachImpact> &impact() const { return impact_; }
 
-Q_SIGNALS:
-    // A new impact (or the reason there is none) is shown.
-    void shown();
-
 private:
     void count();
-    void show(const QString &text);
     QString describe(const ReachImpact &impact) const;
 
     RecordedTrafficSource &traffic_;
