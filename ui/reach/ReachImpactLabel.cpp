@@ -74,10 +74,9 @@ void ReachImpactLabel::count()
     const auto traffic = traffic_.current();
     const int days = traffic_.days();
     if (!traffic) {
-        if (!traffic_.error().isEmpty())
-            return setText(tr("Reach cannot be counted: %1").arg(traffic_.error()));
-        setText(tr("Reading the traffic of the last %1…").arg(dayCount(days)));
-        traffic_.request(); // changed() brings us back
+        setText(traffic_.unavailableText());
+        if (traffic_.error().isEmpty())
+            traffic_.request(); // changed() brings us back
         return;
     }
     traffic_.request(); // a minute old: read again, and count again when it is in

@@ -7,6 +7,7 @@
 #include "TrafficFileImport.h"
 #include "common/BackgroundJob.h"
 #include "common/JobProgress.h"
+#include "common/Tones.h"
 #include "session/StudioSession.h"
 #include "traffic/ReachForecast.h"
 
@@ -119,7 +120,7 @@ ReachPanel::ReachPanel(StudioSession &session, QWidget *parent)
     });
     connect(importer_, &TrafficFileImport::finished, this, [this](bool ok, qint64, const QString &text) {
         imported_->setText(text);
-        imported_->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020;"));
+        Tones::setTextTone(imported_, ok ? Tones::Good : Tones::Bad);
         imported_->show();
         Q_EMIT message(text);
         if (ok) {
@@ -191,12 +192,10 @@ void ReachPanel::trafficChanged()
     const RecordedTrafficSource &source = session_.recordedTraffic();
     const auto traffic = source.current();
     const int days = source.days();
-    if (!source.error().isEmpty()) {
-        traffic_->setText(tr("The recorded traffic cannot be read: %1").arg(source.error()));
-    } else if (!traffic) {
-        traffic_->setText(tr("Reading the recorded traffic…"));
+    if (!traffic) {
+        traffic_->setText(source.unavailableText());
     } else if (traffic->isEmpty()) {
-        traffic_->setText((days == 1 ? tr("No requests recorded in the last day. ") : tr("No requests recorded in the last %1 days. ").arg(days)) + howToGetTraffic());
+        traffic_->setText(tr("No requests recorded in the last %1. ").arg(dayCount(days)) + howToGetTraffic());
     } else {
         const QString window = days == 1 ? tr("The last day holds") : tr("The last %1 days hold").arg(days);
         const auto withTraffic = std::count_if(traffic->requestsByDay().cbegin(), traffic->requestsByDay().cend(),
@@ -258,8 +257,7 @@ void ReachPanel::computeForecast()
     const auto traffic = source.current();
     if (!traffic) {
         forecastWhenRead_ = true;
-        forecast_->clear(source.error().isEmpty() ? tr("Reading the recorded traffic…")
-                                                  : tr("The recorded traffic cannot be read: %1").arg(source.error()));
+        forecast_->clear(source.unavailableText());
         source.request();
         return;
     }

@@ -146,8 +146,7 @@ void ReachReportView::count()
     const auto traffic = source.current();
     if (!traffic) {
         countWhenRead_ = true;
-        status_->setText(source.error().isEmpty() ? tr("Reading the recorded traffic…")
-                                                  : tr("The recorded traffic cannot be read: %1").arg(source.error()));
+        status_->setText(source.unavailableText());
         source.request();
         return;
     }

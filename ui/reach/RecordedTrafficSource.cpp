@@ -73,6 +73,11 @@ void RecordedTrafficSource::refresh()
         read();
 }
 
+QString RecordedTrafficSource::unavailableText() const
+{
+    return error_.isEmpty() ? tr("Reading the recorded traffic…") : tr("The recorded traffic cannot be read: %1").arg(error_);
+}
+
 bool RecordedTrafficSource::isReading() const
 {
     return reader_->isRunning();

@@ -41,6 +41,8 @@ public:
     bool isReading() const;
     // Why the last read failed; empty after one that succeeded.
     QString error() const { return error_; }
+    // Why current() is null, in words for a panel: the traffic is being read, or cannot be.
+    QString unavailableText() const;
     // The reader: tests wait on it.
     BackgroundJob *reader() const { return reader_; }
 
