@@ -162,15 +162,18 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 }
 
 StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qint64)> &begin,
-                                                    const std::function<bool(CampaignWithRules &&)> &visit) const
+                                                    const std::function<bool(CampaignWithRules &&)> &visit,
+                                                    Fields fields) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) {
         begin(w.rows().campaignCount(false));
         qint64 visited = 0;
-        w.rows().forEachTargeting([&](CampaignWithRules &&campaign) {
-            ++visited;
-            return visit(std::move(campaign));
-        });
+        w.rows().forEachTargeting(
+            [&](CampaignWithRules &&campaign) {
+                ++visited;
+                return visit(std::move(campaign));
+            },
+            fields == Fields::All);
         return visited;
     });
 }

@@ -80,13 +80,16 @@ public:
     StoreResult<QList<Campaign>> campaignsByIds(const QList<qint64> &ids) const;
     // Every non-deleted campaign with its live rules, ordered by id: what the match index compiles.
     StoreResult<QList<CampaignWithRules>> targeting() const;
-    // What the match index needs of every live campaign (id, code, status) with its live
-    // rules (without their times), one campaign at a time in id order, as the rules'
-    // rows arrive: a large store is never held whole. `begin(campaigns)` comes first, and
+    // Every live campaign with its live rules, one campaign at a time in id order, as the
+    // rules' rows arrive: a large store is never held whole. By default only what the match
+    // index needs (id, code, status, priority, serving times; rules without their times);
+    // Fields::All reads everything targeting() does. `begin(campaigns)` comes first, and
     // again if the read had to start over (a dropped connection); `visit` returns false to
     // stop reading. Returns how many campaigns were visited.
+    enum class Fields { Targeting, All };
     StoreResult<qint64> forEachTargeting(const std::function<void(qint64 campaigns)> &begin,
-                                         const std::function<bool(CampaignWithRules &&)> &visit) const;
+                                         const std::function<bool(CampaignWithRules &&)> &visit,
+                                         Fields fields = Fields::Targeting) const;
     // The same for just these campaigns (what the index needs after they changed); a deleted
     // or missing id is simply absent.
     StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;

@@ -1,5 +1,7 @@
 #include "MatchIndexData.h"
 
+#include "model/RuleCode.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -234,48 +236,6 @@ MatchIndex::Bits MatchIndex::servingAt(qint64 ms, qint64 *nextChange) const
     return serving;
 }
 
-namespace {
-
-// The pieces of a default rule code, "<campaign>-<dimension>-<type>-<n>", made once.
-QStringView dimensionPiece(Dimension dimension)
-{
-    static const std::array<QString, kDimensionCount> names = [] {
-        std::array<QString, kDimensionCount> all;
-        for (int d = 0; d < kDimensionCount; ++d)
-            all[size_t(d)] = dimensionName(Dimension(d));
-        return all;
-    }();
-    return names[size_t(dimension)];
-}
-
-QStringView typePiece(RuleType type)
-{
-    static const QString include = ruleTypeName(RuleType::Include).toLower();
-    static const QString exclude = ruleTypeName(RuleType::Exclude).toLower();
-    return type == RuleType::Include ? include : exclude;
-}
-
-// n when the rule's code is "<campaign>-<dimension>-<type>-<n>" (n from 1 to 65535, no
-// leading zero), else 0. Compared piece by piece: no string is built per rule.
-quint16 defaultCodeNumber(QStringView campaignCode, const TargetRule &rule)
-{
-    QStringView rest(rule.code);
-    for (const QStringView piece : {campaignCode, dimensionPiece(rule.dimension), typePiece(rule.type)}) {
-        if (!rest.startsWith(piece) || rest.size() <= piece.size() || rest[piece.size()] != QLatin1Char('-'))
-            return 0;
-        rest = rest.sliced(piece.size() + 1);
-    }
-    if (rest.isEmpty() || rest.startsWith(QLatin1Char('0'))
-        || !std::all_of(rest.begin(), rest.end(), [](QChar c) { return c >= QLatin1Char('0') && c <= QLatin1Char('9'); }))
-        return 0;
-    bool ok = false;
-    const uint n = rest.toUInt(&ok);
-    return ok && n <= 65535 ? quint16(n) : 0;
-}
-
-
-} // namespace
-
 int *compiled::dropRepeats(int *begin, int *end)
 {
     // Most rules name a few values: a look back beats building a set.
@@ -302,8 +262,7 @@ QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule
 {
     if (rule.codeNumber == 0)
         return rule.ownCode;
-    return campaignCode + QLatin1Char('-') + dimensionPiece(rule.dimension) + QLatin1Char('-') + typePiece(rule.type)
-           + QLatin1Char('-') + QString::number(rule.codeNumber);
+    return defaultRuleCode(campaignCode, rule.dimension, rule.type, rule.codeNumber);
 }
 
 
@@ -321,7 +280,8 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
     for (const TargetRule &rule : source.rules) {
         if (rule.deleted)
             continue;
-        CompiledRule compiled{rule.id, {}, defaultCodeNumber(source.campaign.code, rule), rule.dimension, rule.type, {}};
+        const quint16 codeNumber = defaultRuleCodeNumber(source.campaign.code, rule.dimension, rule.type, rule.code);
+        CompiledRule compiled{rule.id, {}, codeNumber, rule.dimension, rule.type, {}};
         if (compiled.codeNumber == 0)
             compiled.ownCode = rule.code;
         compiled.valueIds.reserve(size_t(rule.values.size()));

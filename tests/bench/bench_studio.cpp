@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); }, 600'000);
         report(step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
     };
-    const QString code = model->catalog().at(total / 2).campaign.code; // gen-<seed>-<n>
+    const QString code = model->catalog().text(total / 2, CampaignCatalog::Text::Code); // gen-<seed>-<n>
     const QString prefix = code.left(code.lastIndexOf(QLatin1Char('-')) + 4);
     QLineEdit *text = panel->filterBar()->textEdit();
     typeInto(text, prefix, qPrintable(QStringLiteral("type \"%1\"").arg(prefix)));

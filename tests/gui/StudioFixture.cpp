@@ -72,11 +72,7 @@ bool StudioFixture::waitForCampaigns()
 
 qint64 StudioFixture::campaignId(const QString &code)
 {
-    for (const CampaignWithRules &c : window_->campaigns()->model()->campaigns()) {
-        if (c.campaign.code == code)
-            return c.campaign.id;
-    }
-    return 0;
+    return window_->campaigns()->model()->catalog().idOfCode(code);
 }
 
 bool StudioFixture::clickCampaign(const QString &code, Qt::KeyboardModifiers modifiers)

@@ -224,8 +224,9 @@ private Q_SLOTS:
     void aCancelledEditWritesNothing()
     {
         QList<qint64> ids;
-        for (const CampaignWithRules &c : panel()->model()->campaigns())
-            ids.append(c.campaign.id);
+        const CampaignCatalog &catalog = panel()->model()->catalog();
+        for (qsizetype i = 0; i < catalog.size(); ++i)
+            ids.append(catalog.id(i));
         BulkEdit edit;
         edit.action = BulkEdit::Action::Deactivate;
         bool cancelled = false;

@@ -121,7 +121,9 @@ private Q_SLOTS:
         QTest::keyClicks(window.campaigns()->filterBar()->textEdit(), text);
         QTRY_VERIFY_WITH_TIMEOUT(!model->isArranging() && model->filter().text == text, 30000);
         QStringList expected;
-        for (const CampaignWithRules &c : model->campaigns()) {
+        const auto stored = studio.session().engine().store().targeting();
+        QVERIFY(stored.ok());
+        for (const CampaignWithRules &c : stored.value) {
             const Campaign &k = c.campaign;
             for (const QString &field : {k.code, k.name, k.status, k.cta, k.image}) {
                 if (field.contains(text, Qt::CaseInsensitive)) {

@@ -145,7 +145,7 @@ void BulkEditDialog::inputsChanged()
         ReachImpactLabel::Campaigns campaigns;
         for (qint64 id : ids) {
             if (const qsizetype index = catalog->indexOf(id); index >= 0) {
-                const CampaignWithRules &campaign = catalog->at(index);
+                const CampaignWithRules campaign = catalog->at(index);
                 campaigns.before.append(campaign);
                 campaigns.after.append(e.applyTo(campaign).value_or(campaign));
             }

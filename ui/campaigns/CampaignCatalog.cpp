@@ -1,27 +1,397 @@
 #include "CampaignCatalog.h"
 
+#include "model/RuleCode.h"
+
+#include <QHash>
+
 #include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace adserve {
 
-std::shared_ptr<const CampaignCatalog> CampaignCatalog::make(QList<CampaignWithRules> campaigns)
+namespace {
+
+constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
+
+qint64 msOf(const QDateTime &time)
 {
-    auto catalog = std::make_shared<CampaignCatalog>();
-    const auto byId = [](const CampaignWithRules &a, const CampaignWithRules &b) { return a.campaign.id < b.campaign.id; };
-    if (!std::is_sorted(campaigns.cbegin(), campaigns.cend(), byId))
-        std::sort(campaigns.begin(), campaigns.end(), byId);
-    catalog->campaigns_ = std::move(campaigns);
-    catalog->idsByCode_.reserve(catalog->campaigns_.size());
-    for (const CampaignWithRules &c : std::as_const(catalog->campaigns_))
-        catalog->idsByCode_.insert(c.campaign.code, c.campaign.id);
-    return catalog;
+    return time.isValid() ? time.toMSecsSinceEpoch() : kNoTime;
+}
+
+QDateTime timeOf(qint64 ms)
+{
+    return ms == kNoTime ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+bool isAscii(QStringView text)
+{
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; });
+}
+
+char16_t foldedAscii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? char16_t(c | 0x20) : char16_t(c);
+}
+
+// Whether ASCII `haystack` holds the ASCII `foldedNeedle`, ignoring case: what a filter
+// does with every campaign's texts, so no string is made for it.
+bool containsFoldedAscii(QByteArrayView haystack, QStringView foldedNeedle)
+{
+    const qsizetype n = foldedNeedle.size();
+    for (qsizetype i = 0, last = haystack.size() - n; i <= last; ++i) {
+        qsizetype k = 0;
+        while (k < n && foldedAscii(haystack[i + k]) == foldedNeedle[k].unicode())
+            ++k;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+// What the builder looks up while it reads, dropped once the catalog is made.
+struct CampaignCatalog::Builder::Interning
+{
+    // Shared texts by their bytes in the pool (the pool moves as it grows: read through it).
+    struct TextHash
+    {
+        const CampaignCatalog *catalog;
+        size_t operator()(quint32 offset) const { return qHash(catalog->bytesAt(offset)); }
+    };
+    struct TextEqual
+    {
+        const CampaignCatalog *catalog;
+        bool operator()(quint32 a, quint32 b) const { return catalog->bytesAt(a) == catalog->bytesAt(b); }
+    };
+
+    explicit Interning(const CampaignCatalog *catalog)
+        : texts(64, TextHash{catalog}, TextEqual{catalog})
+    {
+    }
+
+    std::unordered_set<quint32, TextHash, TextEqual> texts;
+    QHash<QString, quint32> valueIds;
+    QHash<QString, int> normalizedIds;
+    std::unordered_map<std::string, quint32> lists; // value ids as bytes -> offset in valueLists_
+    std::string listKey;
+};
+
+CampaignCatalog::Builder::Builder()
+    : catalog_(std::make_shared<CampaignCatalog>())
+    , interning_(std::make_unique<Interning>(catalog_.get()))
+{
+}
+
+CampaignCatalog::Builder::~Builder() = default;
+
+void CampaignCatalog::Builder::reserve(qsizetype campaigns)
+{
+    catalog_->campaigns_.reserve(size_t(campaigns));
+    catalog_->rules_.reserve(size_t(campaigns) * 5 / 2); // stores name about 2.4 rules a campaign
+}
+
+quint32 CampaignCatalog::Builder::textOf(const QString &text, bool shared)
+{
+    std::vector<char> &pool = catalog_->texts_;
+    const size_t offset = pool.size();
+    pool.resize(offset + sizeof(quint32));
+    const bool ascii = isAscii(text);
+    if (ascii) {
+        for (QChar c : text)
+            pool.push_back(char(c.unicode()));
+    } else {
+        const QByteArray utf8 = text.toUtf8();
+        pool.insert(pool.end(), utf8.cbegin(), utf8.cend());
+    }
+    const quint32 header = quint32(pool.size() - offset - sizeof(quint32)) << 1 | (ascii ? 0 : 1);
+    std::memcpy(pool.data() + offset, &header, sizeof header);
+    if (!shared)
+        return quint32(offset);
+    const auto [kept, added] = interning_->texts.insert(quint32(offset));
+    if (!added)
+        pool.resize(offset); // the same text is in the pool already
+    return *kept;
+}
+
+quint32 CampaignCatalog::Builder::valuesOf(const QStringList &values)
+{
+    CampaignCatalog &c = *catalog_;
+    std::string &key = interning_->listKey;
+    key.clear();
+    for (const QString &value : values) {
+        auto id = interning_->valueIds.constFind(value);
+        if (id == interning_->valueIds.cend()) {
+            const QString normalized = normalizeValue(value);
+            auto normalizedId = interning_->normalizedIds.constFind(normalized);
+            if (normalizedId == interning_->normalizedIds.cend()) {
+                normalizedId = interning_->normalizedIds.insert(normalized, int(c.normalized_.size()));
+                c.normalized_.append(normalized);
+            }
+            id = interning_->valueIds.insert(value, quint32(c.values_.size()));
+            c.values_.append(value);
+            c.normalizedOf_.push_back(*normalizedId);
+        }
+        key.append(reinterpret_cast<const char *>(&*id), sizeof(quint32));
+    }
+    const auto [list, added] = interning_->lists.try_emplace(key, quint32(c.valueLists_.size()));
+    if (added) {
+        c.valueLists_.push_back(quint32(values.size()));
+        const size_t first = c.valueLists_.size();
+        c.valueLists_.resize(first + size_t(values.size()));
+        std::memcpy(c.valueLists_.data() + first, key.data(), key.size());
+    }
+    return list->second;
+}
+
+bool CampaignCatalog::Builder::neverQualifies(qsizetype firstRule, qsizetype ruleCount) const
+{
+    const CampaignCatalog &c = *catalog_;
+    for (Dimension dimension : kDimensions) {
+        std::vector<int> included, excluded;
+        bool hasInclude = false;
+        for (qsizetype r = firstRule; r < firstRule + ruleCount; ++r) {
+            const Rule &rule = c.rules_[size_t(r)];
+            if (rule.deleted || rule.dimension != dimension)
+                continue;
+            hasInclude = hasInclude || rule.type == RuleType::Include;
+            std::vector<int> &into = rule.type == RuleType::Include ? included : excluded;
+            const quint32 *list = c.valuesAt(rule.values);
+            for (quint32 v = 1; v <= list[0]; ++v)
+                into.push_back(c.normalizedOf_[list[v]]);
+        }
+        const auto isExcluded = [&](int value) { return std::find(excluded.cbegin(), excluded.cend(), value) != excluded.cend(); };
+        if (hasInclude && std::all_of(included.cbegin(), included.cend(), isExcluded))
+            return true;
+    }
+    return false;
+}
+
+void CampaignCatalog::Builder::add(const CampaignWithRules &source)
+{
+    CampaignCatalog &c = *catalog_;
+    const Campaign &campaign = source.campaign;
+    Record record;
+    record.id = campaign.id;
+    record.createdMs = msOf(campaign.createdAt);
+    record.updatedMs = msOf(campaign.updatedAt);
+    // Codes are unique; the other texts are often shared (a CTA, a status, a name reused).
+    record.texts = {textOf(campaign.code, false), textOf(campaign.name, true), textOf(campaign.status, true),
+                    textOf(campaign.cta, true), textOf(campaign.image, true)};
+    record.priority = campaign.priority;
+    if (!campaign.serving.isAlways() || campaign.deletedAt.isValid()) {
+        record.extras = quint32(c.extras_.size());
+        c.extras_.push_back({campaign.serving, msOf(campaign.deletedAt)});
+    }
+    record.flags = (campaign.deleted ? kDeleted : 0) | (campaign.status == kStatusActive ? kActive : 0);
+    record.firstRule = quint32(c.rules_.size());
+    record.ruleCount = quint32(source.rules.size());
+    for (const TargetRule &rule : source.rules) {
+        Rule compact;
+        compact.id = rule.id;
+        const quint16 n = defaultRuleCodeNumber(campaign.code, rule.dimension, rule.type, rule.code);
+        compact.code = n ? (kDefaultCode | n) : textOf(rule.code, false);
+        compact.values = valuesOf(rule.values);
+        compact.dimension = rule.dimension;
+        compact.type = rule.type;
+        compact.deleted = rule.deleted;
+        const RuleTimes times{msOf(rule.createdAt), msOf(rule.updatedAt), msOf(rule.deletedAt)};
+        if (times.createdMs != record.createdMs || times.updatedMs != record.updatedMs || times.deletedMs != kNoTime) {
+            compact.times = quint32(c.ruleTimes_.size());
+            c.ruleTimes_.push_back(times);
+        }
+        c.rules_.push_back(compact);
+    }
+    if (neverQualifies(record.firstRule, record.ruleCount))
+        record.flags |= kNeverQualifies;
+    c.campaigns_.push_back(record);
+}
+
+std::shared_ptr<const CampaignCatalog> CampaignCatalog::Builder::finish()
+{
+    CampaignCatalog &c = *catalog_;
+    interning_.reset();
+    const auto byId = [](const Record &a, const Record &b) { return a.id < b.id; };
+    if (!std::is_sorted(c.campaigns_.cbegin(), c.campaigns_.cend(), byId))
+        std::sort(c.campaigns_.begin(), c.campaigns_.end(), byId);
+    // Grown by doubling while read: give back what was never used.
+    c.campaigns_.shrink_to_fit();
+    c.rules_.shrink_to_fit();
+    c.ruleTimes_.shrink_to_fit();
+    c.extras_.shrink_to_fit();
+    c.texts_.shrink_to_fit();
+    c.valueLists_.shrink_to_fit();
+    size_t slotCount = 16;
+    while (slotCount < c.campaigns_.size() * 2)
+        slotCount *= 2;
+    c.codeSlots_.assign(slotCount, 0);
+    for (size_t i = 0; i < c.campaigns_.size(); ++i) {
+        size_t slot = qHash(c.bytesAt(c.campaigns_[i].texts[size_t(Text::Code)])) & (slotCount - 1);
+        while (c.codeSlots_[slot] != 0)
+            slot = (slot + 1) & (slotCount - 1);
+        c.codeSlots_[slot] = quint32(i + 1);
+    }
+    return std::exchange(catalog_, {});
+}
+
+std::shared_ptr<const CampaignCatalog> CampaignCatalog::make(const QList<CampaignWithRules> &campaigns)
+{
+    Builder builder;
+    builder.reserve(campaigns.size());
+    for (const CampaignWithRules &campaign : campaigns)
+        builder.add(campaign);
+    return builder.finish();
 }
 
 qsizetype CampaignCatalog::indexOf(qint64 id) const
 {
     const auto found = std::lower_bound(campaigns_.cbegin(), campaigns_.cend(), id,
-                                        [](const CampaignWithRules &c, qint64 id) { return c.campaign.id < id; });
-    return found != campaigns_.cend() && found->campaign.id == id ? found - campaigns_.cbegin() : -1;
+                                        [](const Record &c, qint64 id) { return c.id < id; });
+    return found != campaigns_.cend() && found->id == id ? found - campaigns_.cbegin() : -1;
+}
+
+qint64 CampaignCatalog::idOfCode(const QString &code) const
+{
+    if (codeSlots_.empty())
+        return 0;
+    const QByteArray wanted = code.toUtf8();
+    const size_t mask = codeSlots_.size() - 1;
+    for (size_t slot = qHash(QByteArrayView(wanted)) & mask; codeSlots_[slot] != 0; slot = (slot + 1) & mask) {
+        const Record &record = campaigns_[codeSlots_[slot] - 1];
+        if (bytesAt(record.texts[size_t(Text::Code)]) == wanted)
+            return record.id;
+    }
+    return 0;
+}
+
+QByteArrayView CampaignCatalog::bytesAt(quint32 offset, bool *ascii) const
+{
+    quint32 header = 0;
+    std::memcpy(&header, texts_.data() + offset, sizeof header);
+    if (ascii)
+        *ascii = !(header & 1);
+    return QByteArrayView(texts_.data() + offset + sizeof header, qsizetype(header >> 1));
+}
+
+QString CampaignCatalog::textAt(quint32 offset) const
+{
+    bool ascii = true;
+    const QByteArrayView bytes = bytesAt(offset, &ascii);
+    return ascii ? QString::fromLatin1(bytes) : QString::fromUtf8(bytes);
+}
+
+QString CampaignCatalog::text(qsizetype index, Text field) const
+{
+    return textAt(campaigns_[size_t(index)].texts[size_t(field)]);
+}
+
+bool CampaignCatalog::textContains(qsizetype index, Text field, const QString &foldedNeedle) const
+{
+    bool ascii = true;
+    const quint32 offset = campaigns_[size_t(index)].texts[size_t(field)];
+    const QByteArrayView bytes = bytesAt(offset, &ascii);
+    if (ascii && isAscii(foldedNeedle))
+        return containsFoldedAscii(bytes, foldedNeedle);
+    // Qt's search folds as toCaseFolded() does (a KELVIN SIGN is a k).
+    return textAt(offset).contains(foldedNeedle, Qt::CaseInsensitive);
+}
+
+bool CampaignCatalog::isActive(qsizetype index) const
+{
+    return campaigns_[size_t(index)].flags & kActive;
+}
+
+QDateTime CampaignCatalog::updatedAt(qsizetype index) const
+{
+    return timeOf(campaigns_[size_t(index)].updatedMs);
+}
+
+const ServingTimes &CampaignCatalog::serving(qsizetype index) const
+{
+    static const ServingTimes always;
+    const quint32 extras = campaigns_[size_t(index)].extras;
+    return extras == kNone ? always : extras_[extras].serving;
+}
+
+CampaignCatalog::RequestValue CampaignCatalog::requestValue(const QString &value) const
+{
+    return {int(normalized_.indexOf(normalizeValue(value)))};
+}
+
+bool CampaignCatalog::qualifiesIn(qsizetype index, Dimension dimension, RequestValue value) const
+{
+    const Record &record = campaigns_[size_t(index)];
+    bool hasInclude = false, included = false;
+    for (quint32 r = record.firstRule; r < record.firstRule + record.ruleCount; ++r) {
+        const Rule &rule = rules_[r];
+        if (rule.deleted || rule.dimension != dimension)
+            continue;
+        bool names = false;
+        const quint32 *list = valuesAt(rule.values);
+        for (quint32 v = 1; v <= list[0] && !names; ++v)
+            names = normalizedOf_[list[v]] == value.normalizedId;
+        if (rule.type == RuleType::Exclude) {
+            if (names)
+                return false;
+        } else {
+            hasInclude = true;
+            included = included || names;
+        }
+    }
+    return !hasInclude || included;
+}
+
+CampaignWithRules CampaignCatalog::at(qsizetype index) const
+{
+    const Record &record = campaigns_[size_t(index)];
+    CampaignWithRules whole;
+    Campaign &c = whole.campaign;
+    c.id = record.id;
+    c.code = text(index, Text::Code);
+    c.name = text(index, Text::Name);
+    c.image = text(index, Text::Image);
+    c.cta = text(index, Text::Cta);
+    c.status = isActive(index) ? kStatusActive : text(index, Text::Status);
+    c.createdAt = timeOf(record.createdMs);
+    c.updatedAt = timeOf(record.updatedMs);
+    c.deleted = record.flags & kDeleted;
+    c.priority = record.priority;
+    if (record.extras != kNone) {
+        c.serving = extras_[record.extras].serving;
+        c.deletedAt = timeOf(extras_[record.extras].deletedMs);
+    }
+    whole.rules.reserve(qsizetype(record.ruleCount));
+    for (quint32 r = record.firstRule; r < record.firstRule + record.ruleCount; ++r) {
+        const Rule &compact = rules_[r];
+        TargetRule rule;
+        rule.id = compact.id;
+        rule.code = compact.code & kDefaultCode
+            ? defaultRuleCode(c.code, compact.dimension, compact.type, quint16(compact.code & ~kDefaultCode))
+            : textAt(compact.code);
+        rule.campaignId = c.id;
+        rule.dimension = compact.dimension;
+        rule.type = compact.type;
+        const quint32 *list = valuesAt(compact.values);
+        rule.values.reserve(qsizetype(list[0]));
+        for (quint32 v = 1; v <= list[0]; ++v)
+            rule.values.append(values_[qsizetype(list[v])]);
+        if (compact.times == kNone) {
+            rule.createdAt = c.createdAt;
+            rule.updatedAt = c.updatedAt;
+        } else {
+            const RuleTimes &times = ruleTimes_[compact.times];
+            rule.createdAt = timeOf(times.createdMs);
+            rule.updatedAt = timeOf(times.updatedMs);
+            rule.deletedAt = timeOf(times.deletedMs);
+        }
+        rule.deleted = compact.deleted;
+        whole.rules.append(std::move(rule));
+    }
+    return whole;
 }
 
 } // namespace adserve

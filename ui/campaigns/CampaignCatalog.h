@@ -2,33 +2,140 @@
 
 #include "model/Campaign.h"
 
-#include <QHash>
-#include <QList>
+#include <QStringList>
 
+#include <array>
 #include <memory>
+#include <vector>
 
 namespace adserve {
 
 // The campaigns as the studio last read them from the store, in id order, never changed
-// once made: the table, its filters and the editor's code check share one copy, and work
-// off the GUI thread reads it without locks. A reload makes a new catalog.
+// once made: the table, its filters, the bulk edits' previews and the editor's code check
+// share one copy, and work off the GUI thread reads it without locks. A reload makes a new
+// catalog.
+//
+// Compact, because a store can hold a million campaigns: as CampaignWithRules each would
+// take ~1.5 KB (an allocation per string, list and rule). Here a campaign is a fixed-size
+// record, its texts UTF-8 in one pool (a name, status, CTA or image used by many campaigns
+// is kept once), a rule's values one list of ids into one table of values, a default rule
+// code its number, and times the rules share with their campaign are not repeated. The
+// table, its filters and sorts read the records in place; at() gives a campaign whole.
 class CampaignCatalog
 {
 public:
-    // Built off the GUI thread: the lookups of a large store take a while.
-    static std::shared_ptr<const CampaignCatalog> make(QList<CampaignWithRules> campaigns);
+    enum class Text { Code, Name, Status, Cta, Image };
+    static constexpr int kTextCount = 5;
 
-    const QList<CampaignWithRules> &campaigns() const { return campaigns_; }
-    qsizetype size() const { return campaigns_.size(); }
-    const CampaignWithRules &at(qsizetype index) const { return campaigns_.at(index); }
+    // Fills a catalog one campaign at a time, as the store reads them: no list of the whole
+    // store is held beside it.
+    class Builder
+    {
+    public:
+        Builder();
+        ~Builder();
+        void reserve(qsizetype campaigns);
+        void add(const CampaignWithRules &campaign); // in any order of ids
+        std::shared_ptr<const CampaignCatalog> finish();
+
+    private:
+        struct Interning;
+        quint32 textOf(const QString &text, bool shared);
+        quint32 valuesOf(const QStringList &values);
+        bool neverQualifies(qsizetype firstRule, qsizetype ruleCount) const;
+
+        std::shared_ptr<CampaignCatalog> catalog_;
+        std::unique_ptr<Interning> interning_;
+    };
+
+    static std::shared_ptr<const CampaignCatalog> make(const QList<CampaignWithRules> &campaigns);
+
+    qsizetype size() const { return qsizetype(campaigns_.size()); }
     // Index of the campaign with this id, -1 when absent.
     qsizetype indexOf(qint64 id) const;
-    // Which campaign uses each code (the editor refuses a code taken by another).
-    const QHash<QString, qint64> &idsByCode() const { return idsByCode_; }
+    // The id of the campaign with this code, 0 when none has it.
+    qint64 idOfCode(const QString &code) const;
+    // The campaign whole, as the store gave it.
+    CampaignWithRules at(qsizetype index) const;
+
+    // --- in place, for the table, its filters and sorts ------------------------------------
+    qint64 id(qsizetype index) const { return campaigns_[size_t(index)].id; }
+    QString text(qsizetype index, Text field) const;
+    // Whether the text holds `foldedNeedle` (toCaseFolded()), in any case.
+    bool textContains(qsizetype index, Text field, const QString &foldedNeedle) const;
+    bool isActive(qsizetype index) const;
+    bool isDeleted(qsizetype index) const { return campaigns_[size_t(index)].flags & kDeleted; }
+    int priority(qsizetype index) const { return campaigns_[size_t(index)].priority; }
+    int ruleCount(qsizetype index) const { return int(campaigns_[size_t(index)].ruleCount); }
+    QDateTime updatedAt(qsizetype index) const;
+    const ServingTimes &serving(qsizetype index) const;
+
+    // A request value as the rules' values are compared with it (normalizeValue): found
+    // once per filter, then compared by number with every rule.
+    struct RequestValue
+    {
+        int normalizedId = -1; // -1: no rule names it
+    };
+    RequestValue requestValue(const QString &value) const;
+    // Whether a request carrying `value` qualifies in `dimension` (RuleReach's qualifiesIn).
+    bool qualifiesIn(qsizetype index, Dimension dimension, RequestValue value) const;
+    // Whether no request can qualify in some dimension (RuleReach's dimensionThatNeverQualifies).
+    bool neverQualifies(qsizetype index) const { return campaigns_[size_t(index)].flags & kNeverQualifies; }
 
 private:
-    QList<CampaignWithRules> campaigns_;
-    QHash<QString, qint64> idsByCode_;
+    static constexpr quint32 kNone = 0xFFFFFFFFu;
+    static constexpr quint32 kDefaultCode = 0x80000000u; // a rule code that is this | n
+    enum Flag : quint8 { kDeleted = 1, kActive = 2, kNeverQualifies = 4 };
+
+    struct Record
+    {
+        qint64 id = 0;
+        qint64 createdMs = 0;
+        qint64 updatedMs = 0;
+        std::array<quint32, kTextCount> texts{}; // offsets into texts_, by Text
+        quint32 firstRule = 0;
+        quint32 extras = kNone; // index into extras_
+        qint32 priority = 0;
+        quint32 ruleCount = 0;
+        quint8 flags = 0;
+    };
+    // What few campaigns have: serving times, a deletion time.
+    struct Extras
+    {
+        ServingTimes serving;
+        qint64 deletedMs = 0;
+    };
+    struct Rule
+    {
+        qint64 id = 0;
+        quint32 code = 0;      // kDefaultCode | n, or an offset into texts_
+        quint32 values = 0;    // offset into valueLists_: the count, then the value ids
+        quint32 times = kNone; // index into ruleTimes_; none: the campaign's, not deleted
+        Dimension dimension = Dimension::Country;
+        RuleType type = RuleType::Include;
+        bool deleted = false;
+    };
+    struct RuleTimes
+    {
+        qint64 createdMs = 0;
+        qint64 updatedMs = 0;
+        qint64 deletedMs = 0;
+    };
+
+    QString textAt(quint32 offset) const;
+    QByteArrayView bytesAt(quint32 offset, bool *ascii = nullptr) const;
+    const quint32 *valuesAt(quint32 offset) const { return valueLists_.data() + offset; }
+
+    std::vector<Record> campaigns_; // by id
+    std::vector<Rule> rules_;
+    std::vector<RuleTimes> ruleTimes_;
+    std::vector<Extras> extras_;
+    std::vector<char> texts_;         // per text: a quint32 (length << 1 | not ASCII), then UTF-8
+    std::vector<quint32> valueLists_; // per list: the count, then ids into values_
+    QStringList values_;              // as spelt in the rules
+    std::vector<int> normalizedOf_;   // by value id: the id of its normalized form
+    QStringList normalized_;          // the normalized forms
+    std::vector<quint32> codeSlots_;  // open addressing by the code's hash: campaign index + 1, 0 empty
 };
 
 } // namespace adserve

@@ -307,7 +307,7 @@ void CampaignEditor::startNew(const CampaignWithRules &from)
     if (!from.campaign.code.isEmpty()) {
         // A copy needs its own code: the first free "<code>-copy[-n]".
         QString code = from.campaign.code + QStringLiteral("-copy");
-        for (int n = 2; codeOwners_->idsByCode().contains(code); ++n)
+        for (int n = 2; codeOwners_->idOfCode(code) != 0; ++n)
             code = from.campaign.code + QStringLiteral("-copy-%1").arg(n);
         fresh.campaign.code = code;
     }
@@ -442,7 +442,7 @@ bool CampaignEditor::validate()
         });
     }
     QList<FieldError> errors = CampaignValidator::validate(c);
-    const qint64 owner = codeOwners_->idsByCode().value(c.campaign.code, 0);
+    const qint64 owner = codeOwners_->idOfCode(c.campaign.code);
     if (owner && owner != c.campaign.id)
         errors.append({QStringLiteral("code"), tr("is already used by campaign %1").arg(owner)});
     showErrors(errors);

@@ -6,14 +6,14 @@
 
 namespace adserve {
 
-CampaignStanding CampaignStanding::of(const Campaign &campaign, const MatchIndex *index, qint64 now)
+CampaignStanding CampaignStanding::of(qint64 campaignId, bool active, bool deleted, const MatchIndex *index, qint64 now)
 {
     // An inactive campaign starts nothing on time.
-    if (campaign.deleted)
+    if (deleted)
         return {DeletedOrder};
-    if (campaign.status != kStatusActive)
+    if (!active)
         return {InactiveOrder};
-    const auto serving = index ? index->servingOf(campaign.id, now) : std::nullopt;
+    const auto serving = index ? index->servingOf(campaignId, now) : std::nullopt;
     if (!serving)
         return {NotIndexedOrder};
     return {qint8(serving->state), serving->nextChange};

@@ -19,7 +19,7 @@ struct CampaignStanding
 
     // Status first, as delivery checks it; then the index's serving times at `now`
     // (NotIndexedOrder when the index does not know the campaign yet, or there is none).
-    static CampaignStanding of(const Campaign &campaign, const MatchIndex *index, qint64 now);
+    static CampaignStanding of(qint64 campaignId, bool active, bool deleted, const MatchIndex *index, qint64 now);
     QString text() const;
 };
 

@@ -147,7 +147,12 @@ int CampaignTableModel::rowOf(qint64 id) const
     return index < 0 ? -1 : rows_->rowOfIndex[size_t(index)];
 }
 
-const CampaignWithRules &CampaignTableModel::at(int row) const
+qint64 CampaignTableModel::idAt(int row) const
+{
+    return shown_.catalog->id(rows_->shown[size_t(row)]);
+}
+
+CampaignWithRules CampaignTableModel::at(int row) const
 {
     return shown_.catalog->at(rows_->shown[size_t(row)]);
 }
@@ -192,7 +197,8 @@ const CampaignStanding &CampaignTableModel::standing(int catalogIndex) const
 {
     CampaignStanding &standing = standings_[size_t(catalogIndex)];
     if (standing.order == CampaignStanding::NotWorkedOut)
-        standing = CampaignStanding::of(shown_.catalog->at(catalogIndex).campaign, index_.get(), now_);
+        standing = CampaignStanding::of(shown_.catalog->id(catalogIndex), shown_.catalog->isActive(catalogIndex),
+                                        shown_.catalog->isDeleted(catalogIndex), index_.get(), now_);
     return standing;
 }
 
@@ -200,7 +206,7 @@ QVariant CampaignTableModel::servingData(int catalogIndex, Column column, int ro
 {
     const CampaignStanding &now = standing(catalogIndex);
     if (column == ServingNow)
-        return role == Qt::ToolTipRole ? describeServing(shown_.catalog->at(catalogIndex).campaign.serving) : now.text();
+        return role == Qt::ToolTipRole ? describeServing(shown_.catalog->serving(catalogIndex)) : now.text();
     return now.nextChange == kNever ? QString() : shownLocal(QDateTime::fromMSecsSinceEpoch(now.nextChange));
 }
 
@@ -219,25 +225,26 @@ QVariant CampaignTableModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= rowCount())
         return {};
     const int catalogIndex = rows_->shown[size_t(index.row())];
-    const CampaignWithRules &c = shown_.catalog->at(catalogIndex);
+    const CampaignCatalog &c = *shown_.catalog;
     if (role == kIdRole)
-        return c.campaign.id;
-    if (role == Qt::ForegroundRole && c.campaign.status != kStatusActive)
+        return c.id(catalogIndex);
+    if (role == Qt::ForegroundRole && !c.isActive(catalogIndex))
         return QBrush(Tones::text(Tones::Muted));
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
+    using Text = CampaignCatalog::Text;
     switch (Column(index.column())) {
-    case Id: return c.campaign.id;
-    case Code: return c.campaign.code;
-    case Name: return c.campaign.name;
-    case Status: return c.campaign.status;
-    case Priority: return c.campaign.priority;
+    case Id: return c.id(catalogIndex);
+    case Code: return c.text(catalogIndex, Text::Code);
+    case Name: return c.text(catalogIndex, Text::Name);
+    case Status: return c.text(catalogIndex, Text::Status);
+    case Priority: return c.priority(catalogIndex);
     case ServingNow:
     case NextChange: return servingData(catalogIndex, Column(index.column()), role);
-    case Cta: return c.campaign.cta;
-    case Image: return c.campaign.image;
-    case Rules: return int(c.rules.size());
-    case Updated: return shownLocal(c.campaign.updatedAt);
+    case Cta: return c.text(catalogIndex, Text::Cta);
+    case Image: return c.text(catalogIndex, Text::Image);
+    case Rules: return c.ruleCount(catalogIndex);
+    case Updated: return shownLocal(c.updatedAt(catalogIndex));
     case ColumnCount: break;
     }
     return {};

@@ -51,10 +51,10 @@ public:
     // The catalog shown (never null).
     const CampaignCatalog &catalog() const { return *shown_.catalog; }
     std::shared_ptr<const CampaignCatalog> sharedCatalog() const { return shown_.catalog; }
-    const QList<CampaignWithRules> &campaigns() const { return shown_.catalog->campaigns(); }
     // Row of a campaign, -1 when absent or filtered out.
     int rowOf(qint64 id) const;
-    const CampaignWithRules &at(int row) const;
+    qint64 idAt(int row) const;
+    CampaignWithRules at(int row) const;
 
     // Where the serving columns look; they stay empty without a source.
     void setIndexSource(IndexSource source);

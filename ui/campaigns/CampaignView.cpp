@@ -3,7 +3,6 @@
 #include "CampaignCatalog.h"
 #include "CampaignStanding.h"
 #include "CampaignTableModel.h"
-#include "model/RuleReach.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -14,57 +13,25 @@ namespace adserve {
 
 namespace {
 
-bool statusAdmits(CampaignFilter::Status status, const Campaign &campaign)
+bool statusAdmits(CampaignFilter::Status status, bool active)
 {
     switch (status) {
     case CampaignFilter::Status::Any: return true;
-    case CampaignFilter::Status::Active: return campaign.status == kStatusActive;
-    case CampaignFilter::Status::Inactive: return campaign.status != kStatusActive;
+    case CampaignFilter::Status::Active: return active;
+    case CampaignFilter::Status::Inactive: return !active;
     }
     return true;
 }
 
-bool flightEnded(const Campaign &campaign, qint64 now)
+bool flightEnded(const ServingTimes &serving, qint64 now)
 {
-    return campaign.serving.flightEnd.isValid() && campaign.serving.flightEnd.toMSecsSinceEpoch() <= now;
+    return serving.flightEnd.isValid() && serving.flightEnd.toMSecsSinceEpoch() <= now;
 }
 
 // How often a loop over campaigns looks whether its work is still wanted.
 constexpr int kCancelCheckEvery = 4096;
 // Below this many campaigns a filter is quicker on one thread than handing half to another.
 constexpr size_t kScannedInHalvesFrom = 20000;
-
-bool isAscii(QStringView text)
-{
-    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; });
-}
-
-char16_t foldedAt(QStringView text, qsizetype i)
-{
-    const char16_t c = text[i].unicode();
-    if (c < 0x80)
-        return c >= u'A' && c <= u'Z' ? char16_t(c | 0x20) : c;
-    return QChar::toCaseFolded(c); // a few fold to ASCII: KELVIN SIGN to k, LONG S to s
-}
-
-// Whether `haystack` holds `foldedNeedle`, ignoring case (as contains(Qt::CaseInsensitive)).
-// A filter tries every campaign's code, name, status, CTA and image: for the ASCII text nearly
-// every search is, this loop spares the table lookup per character of Qt's general search.
-bool containsFolded(QStringView haystack, const QString &foldedNeedle, bool needleIsAscii)
-{
-    if (!needleIsAscii)
-        return haystack.contains(foldedNeedle, Qt::CaseInsensitive);
-    const qsizetype n = foldedNeedle.size();
-    const char16_t *needle = reinterpret_cast<const char16_t *>(foldedNeedle.constData());
-    for (qsizetype i = 0, last = haystack.size() - n; i <= last; ++i) {
-        qsizetype k = 0;
-        while (k < n && foldedAt(haystack, i + k) == needle[k])
-            ++k;
-        if (k == n)
-            return true;
-    }
-    return false;
-}
 
 } // namespace
 
@@ -81,25 +48,22 @@ bool CampaignFilter::narrows(const CampaignFilter &wider) const
         && (!wider.neverServes || neverServes);
 }
 
-bool CampaignArrangement::admits(const CampaignWithRules &c, const QString &text) const
+bool CampaignArrangement::admits(int index, const Wanted &wanted) const
 {
-    const Campaign &campaign = c.campaign;
-    if (!statusAdmits(filter.status, campaign))
+    using Text = CampaignCatalog::Text;
+    if (!statusAdmits(filter.status, catalog->isActive(index)))
         return false;
-    if (!text.isEmpty()) {
-        const bool ascii = isAscii(text);
-        bool found = false;
-        for (const QString *field : {&campaign.code, &campaign.name, &campaign.status, &campaign.cta, &campaign.image})
-            found = found || containsFolded(*field, text, ascii);
-        if (!found)
+    if (!wanted.text.isEmpty()) {
+        const auto holds = [&](Text field) { return catalog->textContains(index, field, wanted.text); };
+        if (!holds(Text::Code) && !holds(Text::Name) && !holds(Text::Status) && !holds(Text::Cta) && !holds(Text::Image))
             return false;
     }
     for (Dimension dimension : kDimensions) {
-        const QString &value = filter.qualifiesFor[size_t(dimension)];
-        if (!value.isEmpty() && !qualifiesIn(c.rules, dimension, value))
+        const size_t d = size_t(dimension);
+        if (!filter.qualifiesFor[d].isEmpty() && !catalog->qualifiesIn(index, dimension, wanted.values[d]))
             return false;
     }
-    return !filter.neverServes || dimensionThatNeverQualifies(c.rules) || flightEnded(campaign, now);
+    return !filter.neverServes || catalog->neverQualifies(index) || flightEnded(catalog->serving(index), now);
 }
 
 CampaignRows CampaignArrangement::arrange(const std::atomic<bool> &cancelled) const
@@ -126,12 +90,15 @@ CampaignRows CampaignArrangement::arrange(const std::atomic<bool> &cancelled) co
 
 std::vector<int> CampaignArrangement::admitted(const std::vector<int> &candidates, const std::atomic<bool> &cancelled) const
 {
-    const QString text = filter.text.trimmed().toCaseFolded();
+    Wanted wanted;
+    wanted.text = filter.text.trimmed().toCaseFolded();
+    for (int d = 0; d < kDimensionCount; ++d)
+        wanted.values[size_t(d)] = catalog->requestValue(filter.qualifiesFor[size_t(d)]);
     const auto scan = [&](size_t from, size_t to, std::vector<int> &into) {
         for (size_t i = from; i < to; ++i) {
             if ((i - from) % kCancelCheckEvery == 0 && cancelled.load())
                 return;
-            if (admits(catalog->at(candidates[i]), text))
+            if (admits(candidates[i], wanted))
                 into.push_back(candidates[i]);
         }
     };
@@ -165,12 +132,12 @@ void CampaignArrangement::sortRows(std::vector<int> &rows, const std::atomic<boo
     };
     // In any case: by the case-folded text, folded once per row (a case-insensitive compare
     // folds at every comparison, several times slower). Folding shares what has no capitals.
-    const auto byText = [&](const QString Campaign::*field) {
+    const auto byText = [&](CampaignCatalog::Text field) {
         std::vector<QString> keys(size_t(catalog->size()));
         for (size_t i = 0; i < rows.size(); ++i) {
             if (i % kCancelCheckEvery == 0 && cancelled.load())
                 return;
-            keys[size_t(rows[i])] = (catalog->at(rows[i]).campaign.*field).toCaseFolded();
+            keys[size_t(rows[i])] = catalog->text(rows[i], field).toCaseFolded();
         }
         order([&](int a, int b) { return keys[size_t(a)] < keys[size_t(b)]; });
     };
@@ -180,28 +147,30 @@ void CampaignArrangement::sortRows(std::vector<int> &rows, const std::atomic<boo
         for (size_t i = 0; i < rows.size(); ++i) {
             if (i % kCancelCheckEvery == 0 && cancelled.load())
                 return;
-            keys[size_t(rows[i])] = key(catalog->at(rows[i]));
+            keys[size_t(rows[i])] = key(rows[i]);
         }
         order([&](int a, int b) { return keys[size_t(a)] < keys[size_t(b)]; });
     };
+    const auto standing = [&](int i) {
+        return CampaignStanding::of(catalog->id(i), catalog->isActive(i), catalog->isDeleted(i), index.get(), now);
+    };
+    using Text = CampaignCatalog::Text;
     switch (Column(sort.column)) {
     case Column::Id: // catalog order is id order
         std::sort(rows.begin(), rows.end());
         if (sort.descending)
             std::reverse(rows.begin(), rows.end());
         return;
-    case Column::Code: return byText(&Campaign::code);
-    case Column::Name: return byText(&Campaign::name);
-    case Column::Status: return byText(&Campaign::status);
-    case Column::Cta: return byText(&Campaign::cta);
-    case Column::Image: return byText(&Campaign::image);
-    case Column::Priority: return byNumber([](const CampaignWithRules &c) { return qint64(c.campaign.priority); });
-    case Column::Rules: return byNumber([](const CampaignWithRules &c) { return qint64(c.rules.size()); });
-    case Column::Updated: return byNumber([](const CampaignWithRules &c) { return c.campaign.updatedAt.toMSecsSinceEpoch(); });
-    case Column::ServingNow:
-        return byNumber([&](const CampaignWithRules &c) { return qint64(CampaignStanding::of(c.campaign, index.get(), now).order); });
-    case Column::NextChange:
-        return byNumber([&](const CampaignWithRules &c) { return CampaignStanding::of(c.campaign, index.get(), now).nextChange; });
+    case Column::Code: return byText(Text::Code);
+    case Column::Name: return byText(Text::Name);
+    case Column::Status: return byText(Text::Status);
+    case Column::Cta: return byText(Text::Cta);
+    case Column::Image: return byText(Text::Image);
+    case Column::Priority: return byNumber([&](int i) { return qint64(catalog->priority(i)); });
+    case Column::Rules: return byNumber([&](int i) { return qint64(catalog->ruleCount(i)); });
+    case Column::Updated: return byNumber([&](int i) { return catalog->updatedAt(i).toMSecsSinceEpoch(); });
+    case Column::ServingNow: return byNumber([&](int i) { return qint64(standing(i).order); });
+    case Column::NextChange: return byNumber([&](int i) { return standing(i).nextChange; });
     case Column::ColumnCount: break;
     }
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/Campaign.h"
+#include "CampaignCatalog.h"
 
 #include <QString>
 
@@ -11,7 +11,6 @@
 
 namespace adserve {
 
-class CampaignCatalog;
 class MatchIndex;
 
 // Which campaigns the table shows. Every part given must hold (they combine with AND).
@@ -69,7 +68,13 @@ struct CampaignArrangement
     CampaignRows arrange(const std::atomic<bool> &cancelled) const;
 
 private:
-    bool admits(const CampaignWithRules &campaign, const QString &foldedText) const;
+    // The filter as it is compared with every campaign: its text case-folded, its values numbered.
+    struct Wanted
+    {
+        QString text;
+        std::array<CampaignCatalog::RequestValue, kDimensionCount> values;
+    };
+    bool admits(int index, const Wanted &wanted) const;
     // The candidates the filter admits, in their order; partial once `cancelled` is set.
     std::vector<int> admitted(const std::vector<int> &candidates, const std::atomic<bool> &cancelled) const;
     void sortRows(std::vector<int> &rows, const std::atomic<bool> &cancelled) const;

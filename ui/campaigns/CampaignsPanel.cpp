@@ -6,6 +6,7 @@
 #include "CampaignFilterBar.h"
 #include "CampaignTableModel.h"
 #include "CampaignTransfer.h"
+#include "Engine.h"
 #include "GenerateDialog.h"
 #include "common/BackgroundJob.h"
 #include "common/JobProgress.h"
@@ -162,13 +163,27 @@ void CampaignsPanel::reload()
     }
     CampaignStore &store = session_.engine().store();
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
-        auto campaigns = store.targeting();
-        if (!campaigns.ok())
-            return [this, error = campaigns.message] {
+        // Streamed into the compact catalog: the store is never held whole as campaigns.
+        std::optional<CampaignCatalog::Builder> builder;
+        const auto read = store.forEachTargeting(
+            [&](qint64 campaigns) {
+                builder.emplace(); // again when the read starts over
+                builder->reserve(campaigns);
+            },
+            [&](CampaignWithRules &&campaign) {
+                builder->add(campaign);
+                return true;
+            },
+            CampaignStore::Fields::All);
+        if (!read.ok())
+            return [this, error = read.message] {
                 Q_EMIT message(tr("Campaigns not loaded: %1").arg(error));
                 QTimer::singleShot(0, this, &CampaignsPanel::showCount); // once the loader is done
             };
-        return [this, catalog = CampaignCatalog::make(std::move(campaigns.value))] {
+        std::shared_ptr<const CampaignCatalog> catalog = builder->finish();
+        builder.reset();
+        Engine::releaseFreedMemory(); // what the read and the lookups of the build took
+        return [this, catalog = std::move(catalog)] {
             editor_->setCodeOwners(catalog);
             model_->setCatalog(catalog); // shown once arranged; restoreSelection() follows
         };
@@ -274,7 +289,7 @@ QList<qint64> CampaignsPanel::shownIds() const
     QList<qint64> ids;
     ids.reserve(model_->rowCount());
     for (int row = 0; row < model_->rowCount(); ++row)
-        ids.append(model_->at(row).campaign.id);
+        ids.append(model_->idAt(row));
     return ids;
 }
 
@@ -297,7 +312,7 @@ void CampaignsPanel::currentRowChanged()
         changingSelection_ = false;
         return;
     }
-    const CampaignWithRules &campaign = model_->at(current.row());
+    const CampaignWithRules campaign = model_->at(current.row());
     editor_->load(campaign);
     history_->showCampaign(id, campaign.campaign.code);
 }

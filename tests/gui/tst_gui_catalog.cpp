@@ -1,0 +1,238 @@
+// The studio's compact catalog of campaigns: every campaign comes back whole as it went in
+// (texts in any script, own and default rule codes, rule times of their own, serving times,
+// deletions), codes are found, and what the table's filters read in place answers as
+// RuleReach and QString answer for the same campaigns.
+#include "campaigns/CampaignCatalog.h"
+#include "model/RuleReach.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace adserve;
+
+namespace {
+
+QDateTime at(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+TargetRule rule(qint64 id, qint64 campaignId, const QString &code, Dimension dimension, RuleType type,
+                const QStringList &values, const QDateTime &created, const QDateTime &updated)
+{
+    TargetRule r;
+    r.id = id;
+    r.code = code;
+    r.campaignId = campaignId;
+    r.dimension = dimension;
+    r.type = type;
+    r.values = values;
+    r.createdAt = created;
+    r.updatedAt = updated;
+    return r;
+}
+
+CampaignWithRules campaign(qint64 id, const QString &code, const QString &name, const QString &status)
+{
+    CampaignWithRules c;
+    c.campaign.id = id;
+    c.campaign.code = code;
+    c.campaign.name = name;
+    c.campaign.image = QStringLiteral("https://cdn.example/%1.png").arg(code);
+    c.campaign.cta = QStringLiteral("Install");
+    c.campaign.status = status;
+    c.campaign.createdAt = at(1'700'000'000'000 + id);
+    c.campaign.updatedAt = at(1'700'000'500'000 + id);
+    c.campaign.priority = int(id % 3);
+    return c;
+}
+
+// Campaigns as the store gives them, with every kind of field the catalog keeps its own way.
+QList<CampaignWithRules> assorted()
+{
+    QList<CampaignWithRules> all;
+    CampaignWithRules plain = campaign(7, QStringLiteral("spotify"), QStringLiteral("Spotify - Music"), kStatusActive);
+    plain.rules = {rule(11, 7, QStringLiteral("spotify-country-include-1"), Dimension::Country, RuleType::Include,
+                        {QStringLiteral("US"), QStringLiteral("Canada")}, plain.campaign.createdAt, plain.campaign.updatedAt),
+                   rule(12, 7, QStringLiteral("spotify-os-exclude-2"), Dimension::Os, RuleType::Exclude,
+                        {QStringLiteral("iOS")}, plain.campaign.createdAt, plain.campaign.updatedAt)};
+    all.append(plain);
+
+    // Texts beyond ASCII, an own rule code, a rule edited after its campaign, a leading zero
+    // that is no default code, and a deleted rule with its time.
+    CampaignWithRules world = campaign(3, QStringLiteral("café-κ"), QStringLiteral("Ünïcødé ✓ name"), QStringLiteral("INACTIVE"));
+    world.campaign.cta = QStringLiteral("Télécharger");
+    world.rules = {rule(4, 3, QStringLiteral("my own code"), Dimension::App, RuleType::Include,
+                        {QStringLiteral("com.whatsapp"), QStringLiteral(" Com.WhatsApp ")}, at(5), at(6)),
+                   rule(5, 3, QStringLiteral("café-κ-country-include-01"), Dimension::Country, RuleType::Include,
+                        {QStringLiteral("Ελλάδα")}, world.campaign.createdAt, world.campaign.updatedAt)};
+    TargetRule gone = rule(6, 3, QStringLiteral("café-κ-os-include-3"), Dimension::Os, RuleType::Include,
+                           {QStringLiteral("Android")}, world.campaign.createdAt, world.campaign.updatedAt);
+    gone.deleted = true;
+    gone.deletedAt = at(99);
+    world.rules.append(gone);
+    all.append(world);
+
+    // Serving times, a deletion, empty and missing texts and times, no rules.
+    CampaignWithRules timed = campaign(20, QStringLiteral("timed"), QString(), kStatusActive);
+    timed.campaign.image = QString();
+    timed.campaign.createdAt = {};
+    timed.campaign.serving.flightStart = at(1'000);
+    timed.campaign.serving.flightEnd = at(2'000);
+    DayParting hours;
+    hours.hours.set(weekSlot(1, 9));
+    hours.timeZone = QByteArrayLiteral("Europe/Berlin");
+    timed.campaign.serving.dayParting = hours;
+    timed.campaign.deleted = true;
+    timed.campaign.deletedAt = at(3'000);
+    all.append(timed);
+
+    // The same name, status and values as another: kept once, given back to each.
+    CampaignWithRules twin = campaign(9, QStringLiteral("spotify-2"), plain.campaign.name, kStatusActive);
+    twin.rules = {rule(13, 9, QStringLiteral("spotify-2-country-include-1"), Dimension::Country, RuleType::Include,
+                       {QStringLiteral("US"), QStringLiteral("Canada")}, twin.campaign.createdAt, at(77))};
+    all.append(twin);
+    return all;
+}
+
+// Generated campaigns whose rules name a few values in several spellings.
+QList<CampaignWithRules> generated(int count)
+{
+    QRandomGenerator random(42);
+    const QStringList spellings{QStringLiteral("US"), QStringLiteral(" us"), QStringLiteral("FR"), QStringLiteral("fr "),
+                                QStringLiteral("DE"), QStringLiteral("Android"), QStringLiteral("iOS"), QStringLiteral("IOS"),
+                                QStringLiteral("com.app.one"), QStringLiteral("COM.APP.ONE"), QStringLiteral("com.app.two")};
+    QList<CampaignWithRules> all;
+    qint64 ruleId = 1;
+    for (int n = 1; n <= count; ++n) {
+        CampaignWithRules c = campaign(100 + n * 2, QStringLiteral("gen-%1").arg(n), QStringLiteral("Generated %1").arg(n % 50),
+                                       n % 4 ? kStatusActive : QStringLiteral("INACTIVE"));
+        const int rules = int(random.bounded(5));
+        for (int r = 0; r < rules; ++r) {
+            QStringList values;
+            for (int v = int(random.bounded(1, 4)); v > 0; --v)
+                values.append(spellings[int(random.bounded(int(spellings.size())))]);
+            const auto dimension = Dimension(random.bounded(kDimensionCount));
+            const auto type = random.bounded(3) ? RuleType::Include : RuleType::Exclude;
+            c.rules.append(rule(ruleId++, c.campaign.id, QString(), dimension, type, values, c.campaign.createdAt,
+                                c.campaign.updatedAt));
+            c.rules.last().code = QStringLiteral("%1-%2-%3-%4")
+                                      .arg(c.campaign.code, dimensionName(dimension), ruleTypeName(type).toLower())
+                                      .arg(r + 1);
+        }
+        all.append(c);
+    }
+    return all;
+}
+
+} // namespace
+
+class TestCatalog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void givesEveryCampaignBackWhole()
+    {
+        QList<CampaignWithRules> campaigns = assorted();
+        const auto catalog = CampaignCatalog::make(campaigns); // in no order of ids
+        std::sort(campaigns.begin(), campaigns.end(),
+                  [](const CampaignWithRules &a, const CampaignWithRules &b) { return a.campaign.id < b.campaign.id; });
+        QCOMPARE(catalog->size(), campaigns.size());
+        for (qsizetype i = 0; i < campaigns.size(); ++i) {
+            QCOMPARE(catalog->id(i), campaigns[i].campaign.id);
+            QCOMPARE(catalog->at(i).campaign, campaigns[i].campaign);
+            QCOMPARE(catalog->at(i).rules, campaigns[i].rules);
+            QCOMPARE(catalog->indexOf(campaigns[i].campaign.id), i);
+        }
+        QCOMPARE(catalog->indexOf(8), -1);
+        const qsizetype world = catalog->indexOf(3);
+        QCOMPARE(catalog->text(world, CampaignCatalog::Text::Name), QStringLiteral("Ünïcødé ✓ name"));
+        QVERIFY(!catalog->isActive(world));
+        QCOMPARE(catalog->ruleCount(world), 3);
+        QVERIFY(catalog->isDeleted(catalog->indexOf(20)));
+        QCOMPARE(catalog->serving(catalog->indexOf(20)), campaigns[3].campaign.serving);
+        QVERIFY(catalog->serving(world).isAlways());
+        QCOMPARE(catalog->updatedAt(world), campaigns[0].campaign.updatedAt);
+    }
+
+    void findsCampaignsByCode()
+    {
+        const auto catalog = CampaignCatalog::make(generated(3000) + assorted());
+        QCOMPARE(catalog->idOfCode(QStringLiteral("gen-1")), 102);
+        QCOMPARE(catalog->idOfCode(QStringLiteral("gen-3000")), 6100);
+        QCOMPARE(catalog->idOfCode(QStringLiteral("café-κ")), 3);
+        QCOMPARE(catalog->idOfCode(QStringLiteral("spotify")), 7);
+        QCOMPARE(catalog->idOfCode(QStringLiteral("Spotify")), 0); // codes are compared exactly
+        QCOMPARE(catalog->idOfCode(QStringLiteral("gen-3001")), 0);
+        QCOMPARE(CampaignCatalog::make({})->idOfCode(QStringLiteral("gen-1")), 0);
+    }
+
+    void filtersAsRuleReachDecides()
+    {
+        const QList<CampaignWithRules> campaigns = generated(2000) + assorted();
+        const auto catalog = CampaignCatalog::make(campaigns);
+        const QStringList asked{QStringLiteral("us"), QStringLiteral(" FR"), QStringLiteral("de"), QStringLiteral("android"),
+                                QStringLiteral("ios"), QStringLiteral("com.app.one"), QStringLiteral("ελλάδα"),
+                                QStringLiteral("nowhere")};
+        int qualified = 0, never = 0;
+        for (const CampaignWithRules &c : campaigns) {
+            const qsizetype index = catalog->indexOf(c.campaign.id);
+            for (Dimension dimension : kDimensions) {
+                for (const QString &value : asked) {
+                    const bool expected = qualifiesIn(c.rules, dimension, value);
+                    QCOMPARE(catalog->qualifiesIn(index, dimension, catalog->requestValue(value)), expected);
+                    qualified += expected;
+                }
+            }
+            const bool expected = dimensionThatNeverQualifies(c.rules).has_value();
+            QCOMPARE(catalog->neverQualifies(index), expected);
+            never += expected;
+        }
+        QVERIFY(qualified > 0 && qualified < campaigns.size() * kDimensionCount * asked.size());
+        QVERIFY(never > 0 && never < campaigns.size());
+    }
+
+    void searchesTextsInAnyCase()
+    {
+        const QList<CampaignWithRules> campaigns = generated(200) + assorted();
+        const auto catalog = CampaignCatalog::make(campaigns);
+        using Text = CampaignCatalog::Text;
+        const QStringList needles{QStringLiteral("GEN-1"), QStringLiteral("generated 4"), QStringLiteral("ünï"),
+                                  QStringLiteral("CAFÉ"), QStringLiteral("\u212A"), QStringLiteral("k"),
+                                  QStringLiteral("install"), QStringLiteral(".png"), QStringLiteral("inactive")};
+        int found = 0;
+        for (const CampaignWithRules &c : campaigns) {
+            const qsizetype index = catalog->indexOf(c.campaign.id);
+            const Campaign &k = c.campaign;
+            const std::array<std::pair<Text, QString>, CampaignCatalog::kTextCount> fields{
+                {{Text::Code, k.code}, {Text::Name, k.name}, {Text::Status, k.status}, {Text::Cta, k.cta}, {Text::Image, k.image}}};
+            for (const auto &[field, text] : fields) {
+                QCOMPARE(catalog->text(index, field), text);
+                for (const QString &needle : needles) {
+                    const QString folded = needle.toCaseFolded();
+                    const bool expected = text.contains(folded, Qt::CaseInsensitive);
+                    QCOMPARE(catalog->textContains(index, field, folded), expected);
+                    found += expected;
+                }
+            }
+        }
+        QVERIFY(found > 100);
+    }
+
+    void buildsAsTheStoreStreams()
+    {
+        CampaignCatalog::Builder builder;
+        builder.reserve(2);
+        const QList<CampaignWithRules> campaigns = assorted();
+        for (auto c = campaigns.crbegin(); c != campaigns.crend(); ++c)
+            builder.add(*c);
+        const auto catalog = builder.finish();
+        QCOMPARE(catalog->size(), campaigns.size());
+        QCOMPARE(catalog->id(0), 3);
+        QCOMPARE(catalog->id(catalog->size() - 1), 20);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCatalog)
+#include "tst_gui_catalog.moc"
