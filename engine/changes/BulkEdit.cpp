@@ -5,6 +5,9 @@
 #include "store/CampaignWrites.h"
 
 #include <QLocale>
+#include <QSet>
+
+#include <algorithm>
 
 namespace adserve {
 
@@ -13,6 +16,22 @@ namespace {
 struct Cancelled
 {
 };
+
+// The campaigns `ids` as stored, read a batch at a time (two statements per batch, not two per
+// campaign), each handed to `write` in order; progress per campaign, and Cancelled when it says so.
+constexpr qsizetype kReadBatch = 500;
+void forEachStored(CampaignWrites &w, const QList<qint64> &ids,
+                   const std::function<void(const CampaignWrites::Stored &)> &write, const BulkEditor::Progress &progress)
+{
+    for (qsizetype first = 0; first < ids.size(); first += kReadBatch) {
+        const QList<CampaignWrites::Stored> batch = w.storedOf(ids.mid(first, kReadBatch), true);
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            write(batch[i]);
+            if (progress && !progress(first + i + 1, ids.size()))
+                throw Cancelled{};
+        }
+    }
+}
 
 bool hasInclude(const QList<TargetRule> &rules, Dimension dimension)
 {
@@ -174,6 +193,12 @@ StoreResult<BulkEditRecord> BulkEditor::apply(const BulkEdit &edit, const QList<
                                               bool *cancelled)
 {
     BulkEditRecord record{edit, {}, {}};
+    QList<qint64> distinct = ids; // each campaign once: a batch reads its state once
+    distinct.erase(std::remove_if(distinct.begin(), distinct.end(), [seen = QSet<qint64>()](qint64 id) mutable {
+        const bool again = seen.contains(id);
+        seen.insert(id);
+        return again;
+    }), distinct.end());
     WriteContext context;
     context.note = QStringLiteral("bulk edit: %1").arg(edit.describe());
     try {
@@ -181,8 +206,8 @@ StoreResult<BulkEditRecord> BulkEditor::apply(const BulkEdit &edit, const QList<
             record.before.clear();
             record.writtenAt.clear();
             QList<qint64> changed;
-            for (qsizetype i = 0; i < ids.size(); ++i) {
-                const CampaignWithRules current = w.stateOf(ids.at(i), true);
+            forEachStored(w, distinct, [&](const CampaignWrites::Stored &stored) {
+                const CampaignWithRules &current = stored.state;
                 if (const auto target = edit.applyTo(current)) {
                     if (!target->campaign.deleted) {
                         QList<FieldError> errors;
@@ -190,13 +215,11 @@ StoreResult<BulkEditRecord> BulkEditor::apply(const BulkEdit &edit, const QList<
                             errors.append({current.campaign.code + QStringLiteral(": ") + e.field, e.message});
                         CampaignWrites::throwIfInvalid(errors);
                     }
-                    record.writtenAt.insert(current.campaign.id, w.writeState(current, *target));
+                    record.writtenAt.insert(current.campaign.id, w.writeState(stored, *target));
                     record.before.append(current);
                     changed.append(current.campaign.id);
                 }
-                if (progress && !progress(i + 1, ids.size()))
-                    throw Cancelled{};
-            }
+            }, progress);
             return changed;
         });
         if (!written.ok())
@@ -218,18 +241,21 @@ StoreResult<BulkEditor::Undone> BulkEditor::undo(const BulkEditRecord &record, c
         const auto written = store_.writeCampaigns(context, [&](CampaignWrites &w) {
             undone = {};
             QList<qint64> restored;
-            for (qsizetype i = 0; i < record.before.size(); ++i) {
-                const CampaignWithRules &before = record.before.at(i);
-                const CampaignWithRules current = w.stateOf(before.campaign.id, true);
-                if (current.campaign.updatedAt != record.writtenAt.value(before.campaign.id)) {
-                    undone.changedSince.append(before.campaign.id); // someone's later change wins
-                } else {
-                    w.writeState(current, before);
-                    restored.append(before.campaign.id);
-                }
-                if (progress && !progress(i + 1, record.before.size()))
-                    throw Cancelled{};
+            QList<qint64> ids;
+            QHash<qint64, const CampaignWithRules *> before;
+            for (const CampaignWithRules &campaign : record.before) {
+                ids.append(campaign.campaign.id);
+                before.insert(campaign.campaign.id, &campaign);
             }
+            forEachStored(w, ids, [&](const CampaignWrites::Stored &current) {
+                const qint64 id = current.state.campaign.id;
+                if (current.state.campaign.updatedAt != record.writtenAt.value(id)) {
+                    undone.changedSince.append(id); // someone's later change wins
+                } else {
+                    w.writeState(current, *before.value(id));
+                    restored.append(id);
+                }
+            }, progress);
             undone.restored = restored.size();
             return restored;
         });

@@ -172,11 +172,11 @@ QList<Campaign> CampaignRows::campaigns(bool includeDeleted)
     return result;
 }
 
-QList<Campaign> CampaignRows::campaignsByIds(const QList<qint64> &ids)
+QList<Campaign> CampaignRows::campaignsByIds(const QList<qint64> &ids, bool lock)
 {
     const SqlDialect &d = session_.dialect();
-    QSqlQuery query = session_.exec(QStringLiteral("SELECT %1 FROM campaigns WHERE %2 ORDER BY id")
-                                        .arg(campaignColumns(), d.inIds(QStringLiteral("id"))),
+    QSqlQuery query = session_.exec(QStringLiteral("SELECT %1 FROM campaigns WHERE %2 ORDER BY id%3")
+                                        .arg(campaignColumns(), d.inIds(QStringLiteral("id")), lock ? d.forUpdate() : QString()),
                                     {d.encodeIds(ids)});
     QList<Campaign> result;
     result.reserve(ids.size());
@@ -224,6 +224,17 @@ QList<TargetRule> CampaignRows::allRules(qint64 campaignId)
 {
     return readRules(session_.execPrepared(
         QStringLiteral("SELECT %1 FROM target_rules WHERE campaign_id = ? ORDER BY id").arg(ruleColumns()), {campaignId}));
+}
+
+QHash<qint64, QList<TargetRule>> CampaignRows::allRules(const QList<qint64> &campaignIds)
+{
+    const SqlDialect &d = session_.dialect();
+    QHash<qint64, QList<TargetRule>> byCampaign;
+    for (TargetRule &rule : readRules(session_.exec(QStringLiteral("SELECT %1 FROM target_rules WHERE %2 ORDER BY campaign_id, id")
+                                                        .arg(ruleColumns(), d.inIds(QStringLiteral("campaign_id"))),
+                                                    {d.encodeIds(campaignIds)})))
+        byCampaign[rule.campaignId].append(std::move(rule));
+    return byCampaign;
 }
 
 namespace {

@@ -23,8 +23,8 @@ public:
 
     // Every campaign: a long read (SqlSession::execLong), so call it in a transaction.
     QList<Campaign> campaigns(bool includeDeleted);
-    QList<Campaign> campaignsByIds(const QList<qint64> &ids);
-    // With `lock`, the row stays locked until the transaction ends.
+    // With `lock`, the rows stay locked until the transaction ends.
+    QList<Campaign> campaignsByIds(const QList<qint64> &ids, bool lock = false);
     std::optional<Campaign> campaign(qint64 id, bool lock = false);
     std::optional<qint64> campaignIdForCode(const QString &code);
     qint64 campaignCount(bool includeDeleted = true);
@@ -32,6 +32,8 @@ public:
     QList<TargetRule> liveRules(qint64 campaignId);
     // Every rule row of the campaign, deleted ones included, ordered by id.
     QList<TargetRule> allRules(qint64 campaignId);
+    // The same for several campaigns, in one statement: by campaign, each ordered by id.
+    QHash<qint64, QList<TargetRule>> allRules(const QList<qint64> &campaignIds);
     // Live rules of the given live campaigns, ordered by campaign id then id.
     // What the match index needs of every live campaign (id, code, status, priority, flight
     // and day-parting) with its live rules (without their times), one campaign at a time in

@@ -210,17 +210,33 @@ CampaignWithRules CampaignWrites::stateOf(const Campaign &campaign, const QList<
     return state;
 }
 
-CampaignWithRules CampaignWrites::stateOf(qint64 id, bool lock)
+QList<CampaignWrites::Stored> CampaignWrites::storedOf(const QList<qint64> &ids, bool lock)
 {
-    const std::optional<Campaign> campaign = rows_.campaign(id, lock);
-    if (!campaign)
-        throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
-    return stateOf(*campaign, rows_.allRules(id));
+    QHash<qint64, Campaign> campaigns;
+    for (Campaign &campaign : rows_.campaignsByIds(ids, lock))
+        campaigns.insert(campaign.id, std::move(campaign));
+    QHash<qint64, QList<TargetRule>> rules = rows_.allRules(ids);
+    QList<Stored> stored;
+    stored.reserve(ids.size());
+    for (qint64 id : ids) {
+        const auto campaign = campaigns.constFind(id);
+        if (campaign == campaigns.cend())
+            throw StoreFailure{StoreError::NotFound, QStringLiteral("campaign %1 not found").arg(id)};
+        QList<TargetRule> all = rules.take(id);
+        stored.append({stateOf(*campaign, all), std::move(all)});
+    }
+    return stored;
 }
 
-QDateTime CampaignWrites::writeState(const CampaignWithRules &currentState, const CampaignWithRules &targetState)
+QDateTime CampaignWrites::writeState(const CampaignWithRules &current, const CampaignWithRules &target)
 {
-    const Campaign &current = currentState.campaign;
+    const QList<TargetRule> all = rows_.allRules(current.campaign.id);
+    return writeState(Stored{current, all}, target);
+}
+
+QDateTime CampaignWrites::writeState(const Stored &stored, const CampaignWithRules &targetState)
+{
+    const Campaign &current = stored.state.campaign;
     const Campaign &wanted = targetState.campaign;
     const QDateTime now = CampaignWrites::writeTime(current.updatedAt);
     if (wanted.code != current.code)
@@ -242,13 +258,12 @@ QDateTime CampaignWrites::writeState(const CampaignWithRules &currentState, cons
     QSet<qint64> targetIds;
     for (const TargetRule &r : target)
         targetIds.insert(r.id);
-    const QList<TargetRule> stored = rows_.allRules(current.id);
     QSet<QString> usedCodes; // a new rule (a bulk edit's) gets a code no rule of the campaign had
-    for (const TargetRule &r : stored)
+    for (const TargetRule &r : stored.allRules)
         usedCodes.insert(r.code);
     assignRuleCodes(wanted.code, target, usedCodes);
     QHash<qint64, TargetRule> existing;
-    for (const TargetRule &r : stored) {
+    for (const TargetRule &r : stored.allRules) {
         existing.insert(r.id, r);
         if (!r.deleted && !targetIds.contains(r.id)) {
             TargetRule gone = r;

@@ -46,12 +46,23 @@ public:
     // A campaign as it stands, deleted or not, with its live rules (none once deleted):
     // what writeState() takes and gives back.
     static CampaignWithRules stateOf(const Campaign &campaign, const QList<TargetRule> &allRules);
-    CampaignWithRules stateOf(qint64 id, bool lock = false);
     // Writes `target` over the campaign's rows as they are (`current`), deleting or
     // undeleting it too: rules keep their ids where their rows still belong to the campaign,
     // and come back as new rows where they are gone. For restores and bulk edits and their undo.
     // Returns the updated_at it wrote.
     QDateTime writeState(const CampaignWithRules &current, const CampaignWithRules &target);
+
+    // What a bulk write reads of each campaign before it writes it: the state, and every
+    // rule row writeState() looks at.
+    struct Stored
+    {
+        CampaignWithRules state;
+        QList<TargetRule> allRules;
+    };
+    // Several campaigns in two statements, in the order of `ids`; with `lock`, their rows
+    // stay locked until the transaction ends. NotFound names the first id that is missing.
+    QList<Stored> storedOf(const QList<qint64> &ids, bool lock = false);
+    QDateTime writeState(const Stored &current, const CampaignWithRules &target);
 
 private:
     CampaignRows &rows_;
