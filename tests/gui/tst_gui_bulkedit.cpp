@@ -236,6 +236,62 @@ private Q_SLOTS:
         for (const char *code : {"spotify", "duolingo", "subwaysurfer"})
             QCOMPARE(stored(QLatin1String(code)).campaign.status, kStatusActive);
     }
+
+    // More campaigns than one read batch, named twice over: each is edited once, and the
+    // undo puts every one back. An id no campaign has fails the whole edit, naming it.
+    void manyCampaignsInBatchesEachOnce()
+    {
+        QList<CampaignWithRules> many;
+        for (int n = 0; n < 1200; ++n) {
+            CampaignWithRules c;
+            c.campaign.code = QStringLiteral("batch-%1").arg(n);
+            c.campaign.name = c.campaign.code;
+            c.campaign.image = QStringLiteral("https://cdn.example/batch.png");
+            c.campaign.cta = QStringLiteral("Open");
+            c.rules.append(TargetRule{});
+            c.rules.last().dimension = Dimension::Os;
+            c.rules.last().values = {QStringLiteral("Android")};
+            many.append(c);
+        }
+        const auto inserted = store().insertMany(many);
+        QVERIFY2(inserted.ok(), qPrintable(inserted.message));
+        QList<qint64> ids;
+        QHash<QString, qint64> idOf;
+        for (const CampaignWithRules &c : store().targeting().value) {
+            if (c.campaign.code.startsWith(QLatin1String("batch-"))) {
+                ids.append(c.campaign.id);
+                idOf.insert(c.campaign.code, c.campaign.id);
+            }
+        }
+        QCOMPARE(ids.size(), 1200);
+        const auto rulesOf = [&](const QString &code) { return store().campaign(idOf.value(code)).value.rules; };
+        BulkEdit exclude;
+        exclude.action = BulkEdit::Action::AddValue;
+        exclude.dimension = Dimension::Country;
+        exclude.ruleType = RuleType::Exclude;
+        exclude.value = QStringLiteral("FR");
+
+        const auto missing = BulkEditor(store()).apply(exclude, ids + QList<qint64>{ids.last() + 1000});
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error, StoreError::NotFound);
+        QVERIFY(missing.message.contains(QString::number(ids.last() + 1000)));
+        QCOMPARE(rulesOf(QStringLiteral("batch-1199")).size(), 1); // nothing written
+
+        const auto applied = BulkEditor(store()).apply(exclude, ids + ids.mid(0, 700));
+        QVERIFY(applied.ok());
+        QCOMPARE(applied.value.before.size(), 1200);
+        for (const QString &code : {QStringLiteral("batch-0"), QStringLiteral("batch-499"), QStringLiteral("batch-500"),
+                                    QStringLiteral("batch-1199")}) {
+            const QList<TargetRule> rules = rulesOf(code);
+            QCOMPARE(rules.size(), 2);
+            QCOMPARE(rules.last().values, QStringList{QStringLiteral("FR")});
+        }
+        const auto undone = BulkEditor(store()).undo(applied.value);
+        QVERIFY(undone.ok());
+        QCOMPARE(undone.value.restored, 1200);
+        QCOMPARE(rulesOf(QStringLiteral("batch-500")).size(), 1);
+        QCOMPARE(rulesOf(QStringLiteral("batch-1199")).size(), 1);
+    }
 };
 
 QTEST_MAIN(TestBulkEdit)
