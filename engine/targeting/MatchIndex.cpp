@@ -478,12 +478,13 @@ qsizetype MatchIndex::ruleCount() const
     return targeting_->ruleCount;
 }
 
-QList<qint64> MatchIndex::campaignIds() const
+QList<qint64> MatchIndex::campaignIds(qsizetype max) const
 {
+    const qsizetype count = max < 0 ? qsizetype(campaignCount()) : std::min(max, qsizetype(campaignCount()));
     QList<qint64> ids;
-    ids.reserve(campaignCount());
-    for (const auto &campaign : targeting_->campaigns)
-        ids.append(campaign->id);
+    ids.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        ids.append(targeting_->campaigns[size_t(i)]->id);
     return ids;
 }
 

@@ -97,7 +97,9 @@ public:
 
     qsizetype campaignCount() const;
     qsizetype ruleCount() const;
-    QList<qint64> campaignIds() const; // every campaign's, ascending
+    // Every campaign's, ascending; the first `max` only when given (a choice list of a large
+    // store wants a few thousand, not a pass over a million).
+    QList<qint64> campaignIds(qsizetype max = -1) const;
     QString codeOf(qint64 campaignId) const;
     // The id of the campaign with this code (a scan: for explain and tools, not the hot path).
     std::optional<qint64> idOfCode(const QString &code) const;

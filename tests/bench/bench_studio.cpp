@@ -200,15 +200,18 @@ int main(int argc, char **argv)
         if (!start())
             return;
         runUntil([&] { return !panel->job()->isRunning(); });
+        report(qPrintable(QStringLiteral("%1: written").arg(QLatin1String(step))), timer.elapsed(), stalls.takeLongest(),
+               model->rowCount());
         runUntil(settled);
-        report(step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+        report(qPrintable(QStringLiteral("%1: table reloaded").arg(QLatin1String(step))), timer.elapsed(),
+               stalls.takeLongest(), model->rowCount());
     };
     BulkEdit deactivate;
     deactivate.action = BulkEdit::Action::Deactivate;
     const QList<qint64> shown = panel->shownIds();
     if (!options.isSet("no-bulk")) {
-        bulk([&] { return panel->bulkEdits()->start(deactivate, shown); }, "bulk deactivate them");
-        bulk([&] { return panel->bulkEdits()->undo(); }, "undo the bulk edit");
+        bulk([&] { return panel->bulkEdits()->start(deactivate, shown); }, "bulk deactivate");
+        bulk([&] { return panel->bulkEdits()->undo(); }, "undo it");
     }
     clearField(country, "clear the country again");
 

@@ -63,7 +63,7 @@ bool BulkEditRunner::undo()
             return [this] { Q_EMIT message(tr("Undo cancelled: nothing was written")); };
         if (!undone.ok())
             return [this, why = undone.message] { Q_EMIT message(tr("Not undone: %1").arg(why)); };
-        return [this, record, what, undone = undone.value] {
+        return [this, record, what, undone = undone.value]() mutable {
             const QLocale locale;
             QString text = tr("Undone: %1, %2 campaigns back as they were").arg(what, locale.toString(undone.restored));
             if (!undone.changedSince.isEmpty())
@@ -71,6 +71,7 @@ bool BulkEditRunner::undo()
             Q_EMIT message(text);
             if (last_ == record)
                 remember(nullptr);
+            BackgroundJob::releaseLater(std::move(record)); // the campaigns as they were: 100,000s at 1M
             Q_EMIT written();
         };
     });
@@ -83,7 +84,7 @@ void BulkEditRunner::forget()
 
 void BulkEditRunner::remember(std::shared_ptr<const BulkEditRecord> record)
 {
-    last_ = std::move(record);
+    BackgroundJob::releaseLater(std::exchange(last_, std::move(record)));
     undoAction_->setEnabled(last_ != nullptr);
     undoAction_->setText(last_ ? tr("Undo bulk edit: %1 (%2 campaigns)")
                                      .arg(last_->edit.describe(), QLocale().toString(last_->before.size()))

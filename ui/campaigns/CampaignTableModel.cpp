@@ -1,6 +1,5 @@
 #include "CampaignTableModel.h"
 
-#include "Engine.h"
 #include "common/BackgroundJob.h"
 #include "common/Tones.h"
 
@@ -120,25 +119,15 @@ void CampaignTableModel::show(const View &view, std::shared_ptr<const CampaignRo
 {
     beginResetModel();
     if (view.catalog != shown_.catalog) {
-        releaseLater(std::move(shown_.catalog)); // moved: no copy left here to free it on this thread
+        BackgroundJob::releaseLater(std::move(shown_.catalog)); // moved: no copy left here to free it on this thread
         standings_.assign(size_t(view.catalog->size()), CampaignStanding{});
     }
-    releaseLater(std::exchange(rows_, std::move(rows)));
+    BackgroundJob::releaseLater(std::exchange(rows_, std::move(rows)));
     shown_ = view;
     endResetModel();
     arranging_ = false; // this was the latest: a newer one would have cancelled it
     Q_EMIT arrangingChanged(false);
     Q_EMIT arranged();
-}
-
-void CampaignTableModel::releaseLater(std::shared_ptr<const void> data)
-{
-    BackgroundJob::pool()->start([data = std::move(data)]() mutable {
-        if (data.use_count() == 1) {
-            data.reset();
-            Engine::releaseFreedMemory(); // else a reload's peak stays with the studio
-        }
-    });
 }
 
 int CampaignTableModel::rowOf(qint64 id) const
@@ -187,7 +176,7 @@ void CampaignTableModel::readServing()
 {
     // The engine has swapped indexes: freeing the old one (after a bulk edit at 1M, the
     // entries of 100,000s of campaigns) is no work for this thread.
-    releaseLater(std::exchange(index_, indexSource_ ? indexSource_() : nullptr));
+    BackgroundJob::releaseLater(std::exchange(index_, indexSource_ ? indexSource_() : nullptr));
     now_ = QDateTime::currentMSecsSinceEpoch();
     qint64 next = now_ + kRefreshAtLeastEveryMs;
     if (index_ && index_->nextServingChange() > now_)

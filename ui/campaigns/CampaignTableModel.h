@@ -83,8 +83,6 @@ private:
     };
     void arrange();
     void show(const View &view, std::shared_ptr<const CampaignRows> rows);
-    // Drops data on a pool thread: freeing a million campaigns takes a while.
-    static void releaseLater(std::shared_ptr<const void> data);
     const CampaignStanding &standing(int catalogIndex) const;
     QVariant servingData(int catalogIndex, Column column, int role) const;
     void readServing();

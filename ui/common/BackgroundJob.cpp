@@ -1,5 +1,7 @@
 #include "BackgroundJob.h"
 
+#include "Engine.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QThread>
@@ -24,6 +26,16 @@ Q_GLOBAL_STATIC(JobThreads, jobThreads)
 QThreadPool *BackgroundJob::pool()
 {
     return jobThreads();
+}
+
+void BackgroundJob::releaseLater(std::shared_ptr<const void> data)
+{
+    pool()->start([data = std::move(data)]() mutable {
+        if (data.use_count() == 1) {
+            data.reset();
+            Engine::releaseFreedMemory(); // else the peak stays with the studio
+        }
+    });
 }
 
 BackgroundJob::BackgroundJob(QObject *parent)
@@ -106,6 +118,7 @@ void BackgroundJob::complete()
     poll_.stop();
     Q_EMIT progressed(control_->done(), control_->total());
     const Finish finish = future_.result();
+    future_ = {}; // what the outcome holds (a bulk edit's record) is not kept until the next job
     if (finish)
         finish();
     Q_EMIT finished(control_->cancelled());

@@ -49,6 +49,9 @@ public:
     // Where jobs run: a pool of their own, not Qt's global one, whose threads Qt paints
     // with (a window whose painting waits for a long store read to free a thread freezes).
     static QThreadPool *pool();
+    // Drops `data` on a pool thread, and gives the freed memory back to the system when that
+    // was its last holder: freeing a million campaigns' worth is no work for the GUI thread.
+    static void releaseLater(std::shared_ptr<const void> data);
 
     explicit BackgroundJob(QObject *parent = nullptr);
     ~BackgroundJob() override;

@@ -167,7 +167,7 @@ void ReachPanel::refreshCampaignChoices()
 {
     const auto index = session_.engine().matcher().snapshot();
     QStringList codes;
-    const QList<qint64> ids = index->campaignIds().mid(0, kMaxCompletions);
+    const QList<qint64> ids = index->campaignIds(kMaxCompletions);
     codes.reserve(ids.size());
     for (qint64 id : ids)
         codes.append(index->codeOf(id));

@@ -295,7 +295,7 @@ void SimulatorPanel::refreshCampaignChoices()
     // Named from the index, not explained: explaining a million campaigns would stall the window.
     const auto index = session_.engine().matcher().snapshot();
     constexpr qsizetype kMaxChoices = 2000; // a combo box of 100k entries helps nobody
-    for (qint64 id : index->campaignIds().mid(0, kMaxChoices))
+    for (qint64 id : index->campaignIds(kMaxChoices))
         whyNot_->addItem(QStringLiteral("%1 (#%2)").arg(index->codeOf(id)).arg(id), id);
     const int chosenRow = whyNot_->findData(chosen);
     whyNot_->setCurrentIndex(chosenRow < 0 ? 0 : chosenRow);

@@ -132,7 +132,7 @@ void WhatIfGrid::refreshCampaignChoices()
     focus_->clear();
     focus_->addItem(tr("every campaign (how many serve)"), 0);
     const auto index = session_.engine().matcher().snapshot();
-    for (qint64 id : index->campaignIds().mid(0, kMaxChoices))
+    for (qint64 id : index->campaignIds(kMaxChoices))
         focus_->addItem(QStringLiteral("%1 (#%2)").arg(index->codeOf(id)).arg(id), id);
     const int row = focus_->findData(chosen);
     focus_->setCurrentIndex(row < 0 ? 0 : row);
