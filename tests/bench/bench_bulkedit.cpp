@@ -1,7 +1,7 @@
 // Google Benchmark for bulk edits through the store (BulkEditor), as the studio makes them:
 // deactivating N campaigns of a generated SQLite store of 100,000 in one transaction, and the
-// undo of it. Issue 12 asks for bulk work at a million campaigns; a bulk edit's cost grows
-// with the campaigns it edits, so its rate per campaign here is what a 1M store sees too.
+// undo of it. A bulk edit's cost grows mostly with the campaigns it edits; give a copy of a
+// large store to see what its size adds.
 // The store is generated once per run into a temporary directory (about 20 s), or is a copy
 // of one given with --store (it is written to: the edits are undone, the change log grows).
 //
