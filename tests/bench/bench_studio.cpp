@@ -81,7 +81,9 @@ qint64 runUntil(Done done, int timeoutMs = 600'000)
     while (!done()) {
         if (timer.elapsed() > timeoutMs)
             return -1;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        // Waits for events as the studio's own loop does (the stall monitor's tick wakes it
+        // every millisecond): spinning here would take a core from the work it waits for.
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return timer.elapsed();
 }
