@@ -17,7 +17,7 @@ struct Cancelled
 {
 };
 
-// The campaigns `ids` as stored, read a batch at a time (two statements per batch, not two per
+// The campaigns `ids` as stored, read a batch at a time (two statements per batch, not three per
 // campaign), each handed to `write` in order; progress per campaign, and Cancelled when it says so.
 constexpr qsizetype kReadBatch = 500;
 void forEachStored(CampaignWrites &w, const QList<qint64> &ids,
