@@ -18,15 +18,17 @@ struct Cancelled
 };
 
 // The campaigns `ids` as stored, read a batch at a time (two statements per batch, not three per
-// campaign), each handed to `write` in order; progress per campaign, and Cancelled when it says so.
+// campaign), each handed to `write` in order with its position in `ids`; progress per campaign,
+// and Cancelled when it says so.
 constexpr qsizetype kReadBatch = 500;
 void forEachStored(CampaignWrites &w, const QList<qint64> &ids,
-                   const std::function<void(const CampaignWrites::Stored &)> &write, const BulkEditor::Progress &progress)
+                   const std::function<void(const CampaignWrites::Stored &, qsizetype)> &write,
+                   const BulkEditor::Progress &progress)
 {
     for (qsizetype first = 0; first < ids.size(); first += kReadBatch) {
         const QList<CampaignWrites::Stored> batch = w.storedOf(ids.mid(first, kReadBatch), true);
         for (qsizetype i = 0; i < batch.size(); ++i) {
-            write(batch[i]);
+            write(batch[i], first + i);
             if (progress && !progress(first + i + 1, ids.size()))
                 throw Cancelled{};
         }
@@ -206,7 +208,7 @@ StoreResult<BulkEditRecord> BulkEditor::apply(const BulkEdit &edit, const QList<
             record.before.clear();
             record.writtenAt.clear();
             QList<qint64> changed;
-            forEachStored(w, distinct, [&](const CampaignWrites::Stored &stored) {
+            forEachStored(w, distinct, [&](const CampaignWrites::Stored &stored, qsizetype) {
                 const CampaignWithRules &current = stored.state;
                 if (const auto target = edit.applyTo(current)) {
                     if (!target->campaign.deleted) {
@@ -242,17 +244,14 @@ StoreResult<BulkEditor::Undone> BulkEditor::undo(const BulkEditRecord &record, c
             undone = {};
             QList<qint64> restored;
             QList<qint64> ids;
-            QHash<qint64, const CampaignWithRules *> before;
-            for (const CampaignWithRules &campaign : record.before) {
+            for (const CampaignWithRules &campaign : record.before)
                 ids.append(campaign.campaign.id);
-                before.insert(campaign.campaign.id, &campaign);
-            }
-            forEachStored(w, ids, [&](const CampaignWrites::Stored &current) {
-                const qint64 id = current.state.campaign.id;
+            forEachStored(w, ids, [&](const CampaignWrites::Stored &current, qsizetype i) {
+                const qint64 id = ids.at(i);
                 if (current.state.campaign.updatedAt != record.writtenAt.value(id)) {
                     undone.changedSince.append(id); // someone's later change wins
                 } else {
-                    w.writeState(current, *before.value(id));
+                    w.writeState(current, record.before.at(i));
                     restored.append(id);
                 }
             }, progress);

@@ -1,6 +1,7 @@
 #include "CampaignCatalog.h"
 
 #include "model/RuleCode.h"
+#include "model/RuleReach.h"
 
 #include <QHash>
 
@@ -148,29 +149,6 @@ quint32 CampaignCatalog::Builder::valuesOf(const QStringList &values)
     return list->second;
 }
 
-bool CampaignCatalog::Builder::neverQualifies(qsizetype firstRule, qsizetype ruleCount) const
-{
-    const CampaignCatalog &c = *catalog_;
-    for (Dimension dimension : kDimensions) {
-        std::vector<int> included, excluded;
-        bool hasInclude = false;
-        for (qsizetype r = firstRule; r < firstRule + ruleCount; ++r) {
-            const Rule &rule = c.rules_[size_t(r)];
-            if (rule.deleted || rule.dimension != dimension)
-                continue;
-            hasInclude = hasInclude || rule.type == RuleType::Include;
-            std::vector<int> &into = rule.type == RuleType::Include ? included : excluded;
-            const quint32 *list = c.valuesAt(rule.values);
-            for (quint32 v = 1; v <= list[0]; ++v)
-                into.push_back(c.normalizedOf_[list[v]]);
-        }
-        const auto isExcluded = [&](int value) { return std::find(excluded.cbegin(), excluded.cend(), value) != excluded.cend(); };
-        if (hasInclude && std::all_of(included.cbegin(), included.cend(), isExcluded))
-            return true;
-    }
-    return false;
-}
-
 void CampaignCatalog::Builder::add(const CampaignWithRules &source)
 {
     CampaignCatalog &c = *catalog_;
@@ -206,7 +184,7 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
         }
         c.rules_.push_back(compact);
     }
-    if (neverQualifies(record.firstRule, record.ruleCount))
+    if (dimensionThatNeverQualifies(source.rules))
         record.flags |= kNeverQualifies;
     c.campaigns_.push_back(record);
 }
@@ -289,20 +267,21 @@ QString CampaignCatalog::text(qsizetype index, Text field) const
     return textAt(campaigns_[size_t(index)].texts[size_t(field)]);
 }
 
-bool CampaignCatalog::textContains(qsizetype index, Text field, const QString &foldedNeedle) const
+CampaignCatalog::Needle::Needle(const QString &text)
+    : folded(text.toCaseFolded())
+    , ascii(isAscii(folded))
+{
+}
+
+bool CampaignCatalog::textContains(qsizetype index, Text field, const Needle &needle) const
 {
     bool ascii = true;
     const quint32 offset = campaigns_[size_t(index)].texts[size_t(field)];
     const QByteArrayView bytes = bytesAt(offset, &ascii);
-    if (ascii && isAscii(foldedNeedle))
-        return containsFoldedAscii(bytes, foldedNeedle);
+    if (ascii && needle.ascii)
+        return containsFoldedAscii(bytes, needle.folded);
     // Qt's search folds as toCaseFolded() does (a KELVIN SIGN is a k).
-    return textAt(offset).contains(foldedNeedle, Qt::CaseInsensitive);
-}
-
-bool CampaignCatalog::isActive(qsizetype index) const
-{
-    return campaigns_[size_t(index)].flags & kActive;
+    return textAt(offset).contains(needle.folded, Qt::CaseInsensitive);
 }
 
 QDateTime CampaignCatalog::updatedAt(qsizetype index) const

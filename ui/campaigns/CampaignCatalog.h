@@ -42,7 +42,6 @@ public:
         struct Interning;
         quint32 textOf(const QString &text, bool shared);
         quint32 valuesOf(const QStringList &values);
-        bool neverQualifies(qsizetype firstRule, qsizetype ruleCount) const;
 
         std::shared_ptr<CampaignCatalog> catalog_;
         std::unique_ptr<Interning> interning_;
@@ -61,9 +60,16 @@ public:
     // --- in place, for the table, its filters and sorts ------------------------------------
     qint64 id(qsizetype index) const { return campaigns_[size_t(index)].id; }
     QString text(qsizetype index, Text field) const;
-    // Whether the text holds `foldedNeedle` (toCaseFolded()), in any case.
-    bool textContains(qsizetype index, Text field, const QString &foldedNeedle) const;
-    bool isActive(qsizetype index) const;
+    // Text searched for, case-folded once per search, not once per campaign.
+    struct Needle
+    {
+        explicit Needle(const QString &text);
+        QString folded;
+        bool ascii;
+    };
+    // Whether the text holds the needle, in any case.
+    bool textContains(qsizetype index, Text field, const Needle &needle) const;
+    bool isActive(qsizetype index) const { return campaigns_[size_t(index)].flags & kActive; }
     bool isDeleted(qsizetype index) const { return campaigns_[size_t(index)].flags & kDeleted; }
     int priority(qsizetype index) const { return campaigns_[size_t(index)].priority; }
     int ruleCount(qsizetype index) const { return int(campaigns_[size_t(index)].ruleCount); }

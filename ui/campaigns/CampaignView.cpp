@@ -53,7 +53,7 @@ bool CampaignArrangement::admits(int index, const Wanted &wanted) const
     using Text = CampaignCatalog::Text;
     if (!statusAdmits(filter.status, catalog->isActive(index)))
         return false;
-    if (!wanted.text.isEmpty()) {
+    if (!wanted.text.folded.isEmpty()) {
         const auto holds = [&](Text field) { return catalog->textContains(index, field, wanted.text); };
         if (!holds(Text::Code) && !holds(Text::Name) && !holds(Text::Status) && !holds(Text::Cta) && !holds(Text::Image))
             return false;
@@ -90,8 +90,7 @@ CampaignRows CampaignArrangement::arrange(const std::atomic<bool> &cancelled) co
 
 std::vector<int> CampaignArrangement::admitted(const std::vector<int> &candidates, const std::atomic<bool> &cancelled) const
 {
-    Wanted wanted;
-    wanted.text = filter.text.trimmed().toCaseFolded();
+    Wanted wanted{CampaignCatalog::Needle(filter.text.trimmed()), {}};
     for (int d = 0; d < kDimensionCount; ++d)
         wanted.values[size_t(d)] = catalog->requestValue(filter.qualifiesFor[size_t(d)]);
     const auto scan = [&](size_t from, size_t to, std::vector<int> &into) {

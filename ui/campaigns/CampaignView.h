@@ -71,7 +71,7 @@ private:
     // The filter as it is compared with every campaign: its text case-folded, its values numbered.
     struct Wanted
     {
-        QString text;
+        CampaignCatalog::Needle text;
         std::array<CampaignCatalog::RequestValue, kDimensionCount> values;
     };
     bool admits(int index, const Wanted &wanted) const;
