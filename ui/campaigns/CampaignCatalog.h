@@ -42,6 +42,7 @@ public:
         struct Interning;
         quint32 textOf(const QString &text, bool shared);
         quint32 valuesOf(const QStringList &values);
+        bool neverQualifies(qsizetype firstRule, qsizetype ruleCount) const;
 
         std::shared_ptr<CampaignCatalog> catalog_;
         std::unique_ptr<Interning> interning_;
