@@ -64,21 +64,22 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &con
         const CompiledRule *excludedBy = nullptr;
         std::vector<int> includeIds, excludeIds;
         for (const CompiledRule &rule : campaign.rules) {
-            if (rule.dimension != d)
+            if (rule.dimension() != d)
                 continue;
-            const bool names = valueId >= 0 && std::find(rule.valueIds.begin(), rule.valueIds.end(), valueId) != rule.valueIds.end();
-            if (rule.type == RuleType::Exclude) {
+            const std::span<const int> values = campaign.valuesOf(rule);
+            const bool names = valueId >= 0 && std::find(values.begin(), values.end(), valueId) != values.end();
+            if (rule.type() == RuleType::Exclude) {
                 if (!firstExclude)
                     firstExclude = &rule;
                 if (names && !excludedBy)
                     excludedBy = &rule;
-                excludeIds.insert(excludeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
+                excludeIds.insert(excludeIds.end(), values.begin(), values.end());
             } else {
                 if (!firstInclude)
                     firstInclude = &rule;
                 if (names && !includedBy)
                     includedBy = &rule;
-                includeIds.insert(includeIds.end(), rule.valueIds.begin(), rule.valueIds.end());
+                includeIds.insert(includeIds.end(), values.begin(), values.end());
             }
         }
         check.included = spellingsOf(d, includeIds);
@@ -91,7 +92,7 @@ Decision MatchIndex::decide(const CampaignEntry &campaign, const Explaining &con
                                        : DimensionCheck::Outcome::NoRules;
         if (deciding) {
             check.ruleId = deciding->id;
-            check.ruleCode = ruleCode(campaign.code, *deciding);
+            check.ruleCode = campaign.ruleCode(*deciding);
         }
         decision.checks.append(check);
     }

@@ -258,13 +258,12 @@ int *compiled::dropRepeats(int *begin, int *end)
     return std::remove_if(begin, end, repeated);
 }
 
-QString compiled::ruleCode(const QString &campaignCode, const CompiledRule &rule)
+QString MatchIndex::CampaignEntry::ruleCode(const CompiledRule &rule) const
 {
     if (rule.codeNumber == 0)
-        return rule.ownCode;
-    return defaultRuleCode(campaignCode, rule.dimension, rule.type, rule.codeNumber);
+        return ownCodes[rule.ownCode];
+    return defaultRuleCode(code, rule.dimension(), rule.type(), rule.codeNumber);
 }
-
 
 MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const CampaignWithRules &source)
 {
@@ -276,19 +275,38 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
     entry->priority = source.campaign.priority;
     if (!source.campaign.serving.isAlways())
         entry->window = std::make_unique<const ServingWindow>(ServingWindow::compile(source.campaign.serving, zones));
+    QVarLengthArray<int, 64> ids;
+    QStringList ownCodes;
     entry->rules.reserve(size_t(source.rules.size()));
     for (const TargetRule &rule : source.rules) {
         if (rule.deleted)
             continue;
-        const quint16 codeNumber = defaultRuleCodeNumber(source.campaign.code, rule.dimension, rule.type, rule.code);
-        CompiledRule compiled{rule.id, {}, codeNumber, rule.dimension, rule.type, {}};
-        if (compiled.codeNumber == 0)
-            compiled.ownCode = rule.code;
-        compiled.valueIds.reserve(size_t(rule.values.size()));
+        CompiledRule compiled;
+        compiled.id = rule.id;
+        compiled.dimensionNumber = quint8(rule.dimension);
+        compiled.typeNumber = quint8(rule.type);
+        compiled.codeNumber = defaultRuleCodeNumber(source.campaign.code, rule.dimension, rule.type, rule.code);
+        if (compiled.codeNumber == 0) {
+            compiled.ownCode = quint32(ownCodes.size());
+            ownCodes.append(rule.code);
+        }
+        const qsizetype first = ids.size();
         for (const QString &raw : rule.values)
-            compiled.valueIds.push_back(valueIdOfSpelling(rule.dimension, raw));
-        compiled::dropRepeats(compiled.valueIds);
-        entry->rules.push_back(std::move(compiled));
+            ids.append(valueIdOfSpelling(rule.dimension, raw));
+        ids.resize(compiled::dropRepeats(ids.data() + first, ids.data() + ids.size()) - ids.data());
+        compiled.firstValue = quint32(first);
+        compiled.valueCount = quint32(ids.size() - first);
+        entry->rules.push_back(compiled);
+    }
+    if (!ids.isEmpty()) {
+        auto values = std::make_unique_for_overwrite<int[]>(size_t(ids.size()));
+        std::copy(ids.cbegin(), ids.cend(), values.get());
+        entry->valueIds = std::move(values);
+    }
+    if (!ownCodes.isEmpty()) {
+        auto codes = std::make_unique<QString[]>(size_t(ownCodes.size()));
+        std::copy(ownCodes.cbegin(), ownCodes.cend(), codes.get());
+        entry->ownCodes = std::move(codes);
     }
     return entry;
 }
@@ -313,17 +331,19 @@ void MatchIndex::Targeting::compileBits()
 {
     const size_t count = campaigns.size();
     // Bits are numbered in answer order: priority, highest first, then id.
+    // The priorities side by side: sorting by them then chases no pointer per comparison.
+    std::vector<int> priorities(count);
+    std::transform(campaigns.begin(), campaigns.end(), priorities.begin(), [](const auto &c) { return c->priority; });
     std::vector<uint32_t> order(count);
     std::iota(order.begin(), order.end(), 0u);
-    const bool prioritised = std::any_of(campaigns.begin(), campaigns.end(), [](const auto &c) { return c->priority != 0; });
-    if (prioritised) {
+    if (std::any_of(priorities.begin(), priorities.end(), [](int priority) { return priority != 0; })) {
         std::stable_sort(order.begin(), order.end(),
-                         [this](uint32_t a, uint32_t b) { return campaigns[a]->priority > campaigns[b]->priority; });
+                         [&priorities](uint32_t a, uint32_t b) { return priorities[a] > priorities[b]; });
     }
     std::vector<uint32_t> bitOf(count); // by place in `order`
     for (size_t first = 0; first < count;) {
         size_t end = first;
-        while (end < count && campaigns[order[end]]->priority == campaigns[order[first]]->priority)
+        while (end < count && priorities[order[end]] == priorities[order[first]])
             ++end;
         Segment segment;
         segment.firstBit = segments.empty() ? 0 : segments.back().firstBit + segments.back().bits;
@@ -361,16 +381,16 @@ void MatchIndex::Targeting::compileBits()
             timed.emplace_back(bit, &entry);
         std::array<bool, kDimensionCount> hasInclude{};
         for (const CompiledRule &rule : entry.rules) {
-            DimensionIndex &dim = dimensions[size_t(rule.dimension)];
-            auto &lists = rule.type == RuleType::Include ? dim.includes : dim.excludes;
-            for (int valueId : rule.valueIds) {
+            DimensionIndex &dim = dimensions[size_t(rule.dimension())];
+            auto &lists = rule.type() == RuleType::Include ? dim.includes : dim.excludes;
+            for (int valueId : entry.valuesOf(rule)) {
                 auto &listed = lists[size_t(valueId)];
                 // A campaign with two rules naming one value is listed once.
                 if (listed.empty() || listed.back() != bit)
                     listed.push_back(bit);
             }
-            if (rule.type == RuleType::Include)
-                hasInclude[size_t(rule.dimension)] = true;
+            if (rule.type() == RuleType::Include)
+                hasInclude[size_t(rule.dimension())] = true;
         }
         for (int d = 0; d < kDimensionCount; ++d) {
             if (!hasInclude[size_t(d)])

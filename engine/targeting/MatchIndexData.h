@@ -7,23 +7,33 @@
 #include <QHash>
 #include <QVarLengthArray>
 
+#include <span>
+
 namespace adserve {
 
 namespace compiled {
 
+// 24 bytes: a million campaigns have a few million rules, kept for explanations. A rule's
+// value ids and a code of its own live in its campaign's entry (CampaignEntry::valuesOf,
+// ruleCode), one list for all its rules, not an allocation per rule.
 struct CompiledRule
 {
     qint64 id = 0;
+    // Ids into the dimension's value table, each once, in the rule's order: the entry's
+    // valueIds from firstValue on.
+    quint32 firstValue = 0;
+    quint32 valueCount = 0;
     // Most codes are the default one the store gives, "<campaign>-<dimension>-<type>-<n>":
     // then only n is kept (a million campaigns' rule codes would be ~250 MB of strings).
-    QString ownCode;        // the code when it is not a default one
-    quint16 codeNumber = 0; // n of the default code; 0: ownCode
-    Dimension dimension = Dimension::Country;
-    RuleType type = RuleType::Include;
-    // Ids into the dimension's value table, each once, in the rule's order. Most rules name
-    // a few values: kept in place, not in an allocation of their own (millions at 1M campaigns).
-    QVarLengthArray<int, 4> valueIds;
+    quint32 ownCode = 0;    // the entry's ownCodes[ownCode] when codeNumber is 0
+    quint16 codeNumber = 0; // n of the default code
+    quint8 dimensionNumber = 0;
+    quint8 typeNumber = 0;
+
+    Dimension dimension() const { return Dimension(dimensionNumber); }
+    RuleType type() const { return RuleType(typeNumber); }
 };
+static_assert(sizeof(CompiledRule) == 24);
 
 using Bits = std::vector<uint64_t>;
 
@@ -45,9 +55,6 @@ void dropRepeats(Ids &ids)
     ids.resize(dropRepeats(ids.data(), ids.data() + ids.size()) - ids.data());
 }
 
-// The rule's code as stored (a default code is kept as its number alone).
-QString ruleCode(const QString &campaignCode, const CompiledRule &rule);
-
 } // namespace compiled
 
 using compiled::CompiledRule;
@@ -62,6 +69,16 @@ struct MatchIndex::CampaignEntry
     int priority = 0;
     std::unique_ptr<const ServingWindow> window; // none: serves at any time
     std::vector<CompiledRule> rules;
+    // Sized once, not vectors: a million entries would pay two capacities each.
+    std::unique_ptr<const int[]> valueIds;     // every rule's, one after another
+    std::unique_ptr<const QString[]> ownCodes; // the rule codes that are not default ones
+
+    std::span<const int> valuesOf(const CompiledRule &rule) const
+    {
+        return {valueIds.get() + rule.firstValue, rule.valueCount};
+    }
+    // The rule's code as stored (a default code is kept as its number alone).
+    QString ruleCode(const CompiledRule &rule) const;
 };
 
 struct MatchIndex::Targeting
