@@ -83,7 +83,8 @@ public:
     qint64 entries() const { return entries_.load(std::memory_order_relaxed); }
     // Replaced or erased entries not freed yet: sections that may still hold them are open.
     qint64 awaitingFree() const;
-    // Heap bytes held: entries, their fragments, the raw values they alone hold, and the tree.
+    // Heap bytes held: entries, their fragments, their raw values (counted whole, also when
+    // an in-process cache holds the same buffer), and the tree.
     qint64 bytes() const { return bytes_.load(std::memory_order_relaxed); }
 
 private:

@@ -69,7 +69,13 @@ CacheReply<bool> MemoryCacheBackend::setMany(const QList<QPair<QByteArray, QByte
                                              std::chrono::milliseconds ttl)
 {
     const auto expiresAt = ttl.count() > 0 ? Clock::now() + ttl : kNever;
-    for (const auto &[key, value] : items) {
+    for (const auto &[key, given] : items) {
+        // Kept without the spare capacity it was written with (a value encoded into 256
+        // bytes grows to ~400): a million values then hold ~150 MB less, and the near cache
+        // shares this very buffer instead of copying it.
+        QByteArray value = given;
+        if (value.capacity() > value.size())
+            value.squeeze();
         Shard &shard = shardFor(key);
         std::lock_guard lock(shard.mutex);
         auto it = shard.entries.find(key);

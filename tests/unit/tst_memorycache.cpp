@@ -15,6 +15,7 @@ private slots:
     void loadsByScheme();
     void unknownSchemeIsClearError();
     void getSetRemove();
+    void keepsValuesWithoutSpareCapacity();
     void ttlExpires();
     void ttlInspectAndEdit();
     void boundedEvictsLeastRecentlyUsed();
@@ -65,6 +66,22 @@ void MemoryCacheTest::getSetRemove()
     QCOMPARE(cache->remove({"a", "missing"}).value, 1);
     QVERIFY(!cache->getMany({"a"}).value[0]);
     QCOMPARE(cache->keyCount().value, 1);
+}
+
+// A value is often written with room to spare (encoded into a reserve): kept as it is, a
+// million of them would hold ~150 MB for nothing, and a near cache could not share them.
+void MemoryCacheTest::keepsValuesWithoutSpareCapacity()
+{
+    auto cache = make();
+    QByteArray roomy;
+    roomy.reserve(1024);
+    roomy.append("{\"ID\":1}");
+    QVERIFY(cache->setMany({{"a", roomy}}, 10s).ok());
+    const QByteArray first = *cache->getMany({"a"}).value[0];
+    QCOMPARE(first, roomy);
+    QCOMPARE(first.capacity(), first.size());
+    const QByteArray again = *cache->getMany({"a"}).value[0];
+    QVERIFY(again.isSharedWith(first)); // one buffer for every reader, not a copy each
 }
 
 void MemoryCacheTest::ttlExpires()

@@ -1,0 +1,116 @@
+// Memory of the server's engine on a large store with every live campaign's detail in the
+// in-memory cache (the embedded default), then also decoded in the near cache: the RSS after
+// each step, and the near cache's own count of its bytes.
+//   build/bin/bench_cache_memory --store FILE.db
+#include "Engine.h"
+#include "cache/CampaignCache.h"
+#include "config/Config.h"
+#include "store/CampaignStore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <cstdio>
+
+using namespace adserve;
+
+namespace {
+
+constexpr qsizetype kBatch = 10'000;
+
+long long rssMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
+    }
+    return -1;
+}
+
+void report(const char *step, qint64 campaigns, const QElapsedTimer &clock)
+{
+    Engine::releaseFreedMemory(); // what a read left behind, as the server gives it back
+    std::printf("%-50s %9lld campaigns  %7lld ms  RSS %6lld MB\n", step, static_cast<long long>(campaigns),
+                static_cast<long long>(clock.elapsed()), rssMb());
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser options;
+    options.addOptions({{"store", "The SQLite store (read only).", "file"}});
+    options.addHelpOption();
+    options.process(app);
+    if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
+        std::fprintf(stderr, "--store FILE (an existing SQLite store) is required\n");
+        return 2;
+    }
+    QString error;
+    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), options.value("store")}}, &error);
+    const auto engine = config ? Engine::open(*config, &error) : nullptr;
+    if (!engine) {
+        std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
+        return 1;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    if (const auto built = engine->rebuildIndex(); !built.ok()) {
+        std::fprintf(stderr, "cannot read the store: %s\n", qPrintable(built.message));
+        return 1;
+    }
+    report("index built", engine->matcher().snapshot()->campaignCount(), clock);
+
+    // Every live campaign's detail into the cache, as delivery's refills write them.
+    CampaignCache &cache = engine->cache();
+    QList<Campaign> batch;
+    QList<qint64> ids;
+    QString cacheError;
+    const auto flush = [&] {
+        if (const auto stored = cache.store(batch); !stored.ok())
+            cacheError = stored.error;
+        batch.clear();
+    };
+    const auto read = engine->store().forEachTargeting(
+        [&](qint64) {
+            batch.clear();
+            ids.clear();
+        },
+        [&](CampaignWithRules &&campaign) {
+            ids.append(campaign.campaign.id);
+            batch.append(std::move(campaign.campaign));
+            if (batch.size() == kBatch)
+                flush();
+            return cacheError.isEmpty();
+        },
+        CampaignStore::Fields::All);
+    flush();
+    if (!read.ok() || !cacheError.isEmpty()) {
+        std::fprintf(stderr, "cannot fill the cache: %s\n", qPrintable(read.ok() ? cacheError : read.message));
+        return 1;
+    }
+    const auto keys = cache.backend().keyCount();
+    report("every detail in the in-memory cache", keys.ok() ? keys.value : -1, clock);
+
+    // And each one read back once, as delivery reads them: decoded into the near cache.
+    qint64 deliverable = 0; // an entry that is not (inactive) is decoded, and left to the store
+    for (qsizetype first = 0; first < ids.size(); first += kBatch) {
+        const auto section = cache.readSection();
+        const auto lookup = cache.lookup(std::span<const qint64>(ids.constData() + first,
+                                                                  size_t(std::min(kBatch, ids.size() - first))));
+        deliverable += qint64(lookup.entries.size() - lookup.missing.size());
+    }
+    report("... and decoded in the near cache (deliverable)", deliverable, clock);
+    std::printf("near cache: %lld entries, %lld MB (%lld bytes each, counting the raw values it shares with the "
+                "in-memory cache)\n", static_cast<long long>(cache.memoisedEntries()),
+                static_cast<long long>(cache.memoisedBytes() >> 20),
+                static_cast<long long>(cache.memoisedEntries() ? cache.memoisedBytes() / cache.memoisedEntries() : 0));
+    return 0;
+}
