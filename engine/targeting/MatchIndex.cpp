@@ -3,6 +3,7 @@
 #include "model/RuleCode.h"
 
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <numeric>

@@ -5,8 +5,8 @@
 #include "MatchIndex.h"
 
 #include <QHash>
-#include <QVarLengthArray>
 
+#include <memory>
 #include <span>
 
 namespace adserve {

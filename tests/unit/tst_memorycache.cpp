@@ -69,7 +69,7 @@ void MemoryCacheTest::getSetRemove()
 }
 
 // A value is often written with room to spare (encoded into a reserve): kept as it is, a
-// million of them would hold ~150 MB for nothing, and a near cache could not share them.
+// million of them would hold ~190 MB for nothing, and a near cache could not share them.
 void MemoryCacheTest::keepsValuesWithoutSpareCapacity()
 {
     auto cache = make();
