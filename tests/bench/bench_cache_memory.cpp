@@ -6,6 +6,7 @@
 #include "cache/CampaignCache.h"
 #include "config/Config.h"
 #include "store/CampaignStore.h"
+#include "ProcessMemory.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,28 +16,17 @@
 #include <cstdio>
 
 using namespace adserve;
+using adserve::bench::rssMb;
 
 namespace {
 
 constexpr qsizetype kBatch = 10'000;
 
-long long rssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
-    }
-    return -1;
-}
-
 void report(const char *step, qint64 campaigns, const QElapsedTimer &clock)
 {
     Engine::releaseFreedMemory(); // what a read left behind, as the server gives it back
     std::printf("%-50s %9lld campaigns  %7lld ms  RSS %6lld MB\n", step, static_cast<long long>(campaigns),
-                static_cast<long long>(clock.elapsed()), rssMb());
+                static_cast<long long>(clock.elapsed()), static_cast<long long>(rssMb()));
     std::fflush(stdout);
 }
 

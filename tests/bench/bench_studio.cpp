@@ -15,6 +15,7 @@
 #include "config/Config.h"
 #include "mainwindow/MainWindow.h"
 #include "session/StudioSession.h"
+#include "ProcessMemory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -29,6 +30,7 @@
 #include <cstdio>
 
 using namespace adserve;
+using adserve::bench::rssMb;
 
 namespace {
 
@@ -59,18 +61,6 @@ private:
     QElapsedTimer sinceTick_;
     qint64 longest_ = 0;
 };
-
-qint64 rssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong() / 1024;
-    }
-    return -1;
-}
 
 // Runs the event loop until `done` holds; the ms it took (-1: not within the timeout).
 template<typename Done>
