@@ -109,24 +109,8 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     std::lock_guard lock(rebuildMutex_);
     QElapsedTimer timer;
     timer.start();
-    // Compiled as the rows arrive. (A second thread for compiling cost more than it saved:
-    // its frees of the reader's allocations contend for malloc's locks.)
-    std::optional<MatchIndex::Builder> builder;
     QList<qint64> storeIds; // with dropCached: every campaign the store has now
-    const auto read = store_->forEachTargeting(
-        [&](qint64 campaigns) {
-            builder.emplace();
-            storeIds.clear();
-            loading_.total = campaigns;
-            loading_.read = 0;
-        },
-        [&](const CampaignWithRules &campaign) {
-            if (dropCached)
-                storeIds.append(campaign.campaign.id);
-            builder->add(campaign);
-            loading_.read.fetch_add(1, std::memory_order_relaxed);
-            return !cancelled_.load(std::memory_order_relaxed);
-        });
+    const auto read = IndexRead(*store_, loading_, cancelled_).run(dropCached ? &storeIds : nullptr);
     if (cancelled_)
         return StoreResult<bool>::failure(StoreError::Unavailable, QStringLiteral("the read was cancelled"));
     if (dropCached) {
@@ -141,7 +125,7 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
     }
     if (!read.ok())
         return StoreResult<bool>::failureFrom(read);
-    install(builder->finish(), timer);
+    install(read.value, timer);
     loaded_ = true;
     releaseFreedMemory();
     return StoreResult<bool>::success(true);

@@ -3,6 +3,7 @@
 #include "cache/CampaignCache.h"
 #include "changes/ChangeFollower.h"
 #include "config/Config.h"
+#include "IndexRead.h"
 #include "delivery/DeliveryService.h"
 #include "store/CampaignStore.h"
 #include "targeting/MatchEngine.h"
@@ -118,11 +119,7 @@ private:
     std::mutex rebuildMutex_;
     std::atomic<bool> loaded_{false};
     std::atomic<bool> cancelled_{false};
-    struct
-    {
-        std::atomic<qint64> read{0};
-        std::atomic<qint64> total{0};
-    } loading_;
+    IndexRead::Progress loading_;
     std::unique_ptr<TrafficRecorder> traffic_;
     std::unique_ptr<ChangeFollower> follower_; // last: stopped first
 };

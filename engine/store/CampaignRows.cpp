@@ -205,11 +205,36 @@ std::optional<qint64> CampaignRows::campaignIdForCode(const QString &code)
     return query.value(0).toLongLong();
 }
 
-qint64 CampaignRows::campaignCount(bool includeDeleted)
+qint64 CampaignRows::campaignCount(bool includeDeleted, const IdRange &range)
 {
-    QSqlQuery query = session_.exec(includeDeleted ? QStringLiteral("SELECT count(*) FROM campaigns")
-                                                   : QStringLiteral("SELECT count(*) FROM campaigns WHERE NOT deleted"));
+    QSqlQuery query = session_.exec(QStringLiteral("SELECT count(*) FROM campaigns WHERE %1%2")
+                                        .arg(includeDeleted ? QStringLiteral("true") : QStringLiteral("NOT deleted"),
+                                             rangeCondition(QStringLiteral("id"), range)));
     return session_.next(query) ? query.value(0).toLongLong() : 0;
+}
+
+std::optional<IdRange> CampaignRows::liveIdRange()
+{
+    // Two ends read along the primary key: min() and max() under a WHERE would scan the table.
+    const auto end = [this](const char *order) -> std::optional<qint64> {
+        QSqlQuery query = session_.exec(
+            QStringLiteral("SELECT id FROM campaigns WHERE NOT deleted ORDER BY id %1 LIMIT 1").arg(QLatin1String(order)));
+        if (!session_.next(query))
+            return std::nullopt;
+        return query.value(0).toLongLong();
+    };
+    const auto first = end("ASC");
+    const auto last = end("DESC");
+    if (!first || !last || *last < *first)
+        return std::nullopt; // none, or the last one was deleted between the two reads
+    return IdRange{*first, *last};
+}
+
+QString CampaignRows::rangeCondition(const QString &column, const IdRange &range)
+{
+    if (range.isAll())
+        return {};
+    return QStringLiteral(" AND %1 BETWEEN %2 AND %3").arg(column).arg(range.first).arg(range.last);
 }
 
 QList<TargetRule> CampaignRows::liveRules(qint64 campaignId)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "IdRange.h"
 #include "model/Campaign.h"
 
 #include <QHash>
@@ -27,7 +28,9 @@ public:
     QList<Campaign> campaignsByIds(const QList<qint64> &ids, bool lock = false);
     std::optional<Campaign> campaign(qint64 id, bool lock = false);
     std::optional<qint64> campaignIdForCode(const QString &code);
-    qint64 campaignCount(bool includeDeleted = true);
+    qint64 campaignCount(bool includeDeleted = true, const IdRange &range = {});
+    // The ids of the first and last live campaign; none when there is none.
+    std::optional<IdRange> liveIdRange();
     // Live rules ordered by id.
     QList<TargetRule> liveRules(qint64 campaignId);
     // Every rule row of the campaign, deleted ones included, ordered by id.
@@ -38,9 +41,10 @@ public:
     // What the match index needs of every live campaign (id, code, status, priority, flight
     // and day-parting) with its live rules (without their times), one campaign at a time in
     // id order as the rows arrive (CampaignRowsTargeting.cpp); `withDetails`: every field,
-    // and the rules' times. `visit` returns false to stop reading. A long read, so in a
-    // transaction.
-    void forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails = false);
+    // and the rules' times; `range`: only the campaigns with ids in it. `visit` returns false
+    // to stop reading. A long read, so in a transaction.
+    void forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails = false,
+                          const IdRange &range = {});
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
     // Id, code and deleted flag of every campaign whose code starts with `prefix`, deleted
@@ -66,6 +70,8 @@ public:
 
 private:
     QString campaignColumns(const QString &qualifier = {}) const;
+    // " AND <column> BETWEEN first AND last", or nothing for every id.
+    static QString rangeCondition(const QString &column, const IdRange &range);
     QString servingColumns(const QString &qualifier = {}) const;
     static void readServing(const QSqlQuery &query, int first, Campaign &campaign);
     static void decodeServing(int priority, const QVariant &flightStart, const QVariant &flightEnd,

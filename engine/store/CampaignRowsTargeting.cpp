@@ -19,7 +19,8 @@ enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, 
 
 } // namespace
 
-void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails)
+void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails,
+                                    const IdRange &range)
 {
     const SqlDialect &d = session_.dialect();
     const QString details = !withDetails ? QString()
@@ -32,8 +33,9 @@ void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &
         QStringLiteral("SELECT c.id, c.code, c.status, %1, r.id, r.code, r.dimension, r.rule_type, %2%3 "
                        "FROM campaigns c LEFT JOIN target_rules r "
                        "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false) "
-                       "WHERE NOT c.deleted ORDER BY c.id, r.id")
-            .arg(servingColumns(QStringLiteral("c")), d.values(QStringLiteral("r.\"values\"")), details));
+                       "WHERE NOT c.deleted%4 ORDER BY c.id, r.id")
+            .arg(servingColumns(QStringLiteral("c")), d.values(QStringLiteral("r.\"values\"")), details,
+                 rangeCondition(QStringLiteral("c.id"), range)));
     const auto nullable = [&rows](int column) { return rows->isNull(column) ? QVariant() : QVariant(rows->string(column)); };
     const auto time = [&](int column) { return SqlDialect::decodeTimestamp(nullable(column)); };
     // Rows repeat a few dimension and type names, each looked up once, and a few thousand values.

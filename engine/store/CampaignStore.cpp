@@ -163,19 +163,24 @@ StoreResult<QList<CampaignWithRules>> CampaignStore::targeting() const
 
 StoreResult<qint64> CampaignStore::forEachTargeting(const std::function<void(qint64)> &begin,
                                                     const std::function<bool(CampaignWithRules &&)> &visit,
-                                                    Fields fields) const
+                                                    Fields fields, const IdRange &range) const
 {
     return d->run(Access::Snapshot, [&](CampaignWrites &w) {
-        begin(w.rows().campaignCount(false));
+        begin(w.rows().campaignCount(false, range));
         qint64 visited = 0;
         w.rows().forEachTargeting(
             [&](CampaignWithRules &&campaign) {
                 ++visited;
                 return visit(std::move(campaign));
             },
-            fields == Fields::All);
+            fields == Fields::All, range);
         return visited;
     });
+}
+
+StoreResult<std::optional<IdRange>> CampaignStore::liveIdRange() const
+{
+    return d->run(Access::Snapshot, [](CampaignWrites &w) { return w.rows().liveIdRange(); });
 }
 
 StoreResult<QList<CampaignWithRules>> CampaignStore::targeting(const QList<qint64> &campaignIds) const

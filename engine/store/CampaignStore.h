@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DatabaseTarget.h"
+#include "IdRange.h"
 #include "StoreResult.h"
 #include "StoreSessions.h"
 #include "model/Campaign.h"
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace adserve {
 
@@ -85,11 +87,14 @@ public:
     // index needs (id, code, status, priority, serving times; rules without their times);
     // Fields::All reads everything targeting() does. `begin(campaigns)` comes first, and
     // again if the read had to start over (a dropped connection); `visit` returns false to
-    // stop reading. Returns how many campaigns were visited.
+    // stop reading. Returns how many campaigns were visited. `range`: only the campaigns
+    // with ids in it (parts of a store read side by side, each on its own thread).
     enum class Fields { Targeting, All };
     StoreResult<qint64> forEachTargeting(const std::function<void(qint64 campaigns)> &begin,
                                          const std::function<bool(CampaignWithRules &&)> &visit,
-                                         Fields fields = Fields::Targeting) const;
+                                         Fields fields = Fields::Targeting, const IdRange &range = {}) const;
+    // The ids of the first and last live campaign; none when there is none.
+    StoreResult<std::optional<IdRange>> liveIdRange() const;
     // The same for just these campaigns (what the index needs after they changed); a deleted
     // or missing id is simply absent.
     StoreResult<QList<CampaignWithRules>> targeting(const QList<qint64> &campaignIds) const;

@@ -133,27 +133,6 @@ MatchIndex::MatchIndex(std::shared_ptr<const Targeting> targeting, qint64 ms)
     serving_ = servingAt(ms, &nextChange_);
 }
 
-MatchIndex::Builder::Builder()
-    : targeting_(std::make_shared<Targeting>())
-{
-}
-
-void MatchIndex::Builder::add(const CampaignWithRules &campaign)
-{
-    targeting_->campaigns.push_back(targeting_->compile(campaign));
-}
-
-std::shared_ptr<const MatchIndex> MatchIndex::Builder::finish()
-{
-    std::shared_ptr<Targeting> targeting = std::exchange(targeting_, std::make_shared<Targeting>());
-    targeting->campaigns.shrink_to_fit();
-    // A store's read hands them over in id order already.
-    if (!std::is_sorted(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId))
-        std::sort(targeting->campaigns.begin(), targeting->campaigns.end(), Targeting::byId);
-    targeting->compileBits();
-    return std::shared_ptr<const MatchIndex>(new MatchIndex(std::move(targeting), QDateTime::currentMSecsSinceEpoch()));
-}
-
 std::shared_ptr<const MatchIndex> MatchIndex::build(const QList<CampaignWithRules> &campaigns)
 {
     Builder builder;
@@ -266,7 +245,8 @@ QString MatchIndex::CampaignEntry::ruleCode(const CompiledRule &rule) const
     return defaultRuleCode(code, rule.dimension(), rule.type(), rule.codeNumber);
 }
 
-MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const CampaignWithRules &source)
+MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const CampaignWithRules &source,
+                                                                   Numbering &numbering)
 {
     auto entry = std::make_shared<CampaignEntry>();
     entry->id = source.campaign.id;
@@ -275,7 +255,7 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
     entry->deleted = source.campaign.deleted;
     entry->priority = source.campaign.priority;
     if (!source.campaign.serving.isAlways())
-        entry->window = std::make_unique<const ServingWindow>(ServingWindow::compile(source.campaign.serving, zones));
+        entry->window = numbering.window(source.campaign.serving);
     QVarLengthArray<int, 64> ids;
     QStringList ownCodes;
     entry->rules.reserve(size_t(source.rules.size()));
@@ -293,7 +273,7 @@ MatchIndex::Targeting::EntryPointer MatchIndex::Targeting::compile(const Campaig
         }
         const qsizetype first = ids.size();
         for (const QString &raw : rule.values)
-            ids.append(valueIdOfSpelling(rule.dimension, raw));
+            ids.append(numbering.valueIdOfSpelling(rule.dimension, raw));
         ids.resize(compiled::dropRepeats(ids.data() + first, ids.data() + ids.size()) - ids.data());
         compiled.firstValue = quint32(first);
         compiled.valueCount = quint32(ids.size() - first);
@@ -326,6 +306,11 @@ int MatchIndex::Targeting::valueIdOfSpelling(Dimension dimension, const QString 
     }
     known.insert(raw, it.value());
     return it.value();
+}
+
+std::unique_ptr<const ServingWindow> MatchIndex::Targeting::window(const ServingTimes &times)
+{
+    return std::make_unique<const ServingWindow>(ServingWindow::compile(times, zones));
 }
 
 void MatchIndex::Targeting::compileBits()

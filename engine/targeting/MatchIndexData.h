@@ -81,14 +81,27 @@ struct MatchIndex::CampaignEntry
     QString ruleCode(const CompiledRule &rule) const;
 };
 
-struct MatchIndex::Targeting
+// Numbers the values and time zones a campaign's compilation meets: a targeting's own
+// tables, or a builder's lane in front of tables it shares with other lanes.
+struct MatchIndex::Numbering
+{
+    virtual int valueIdOfSpelling(Dimension dimension, const QString &raw) = 0; // numbers a new value
+    virtual std::unique_ptr<const ServingWindow> window(const ServingTimes &times) = 0; // numbers a new zone
+
+protected:
+    ~Numbering() = default;
+};
+
+struct MatchIndex::Targeting : MatchIndex::Numbering
 {
     using EntryPointer = std::shared_ptr<const CampaignEntry>; // shared by successive indexes
     static bool byId(const EntryPointer &a, const EntryPointer &b) { return a->id < b->id; }
 
-    EntryPointer compile(const CampaignWithRules &campaign); // numbers new values and zones
+    static EntryPointer compile(const CampaignWithRules &campaign, Numbering &numbering);
+    EntryPointer compile(const CampaignWithRules &campaign) { return compile(campaign, *this); }
     int valueIdOf(Dimension dimension, const QString &value) const; // -1: no rule names it
-    int valueIdOfSpelling(Dimension dimension, const QString &raw); // numbers a new value
+    int valueIdOfSpelling(Dimension dimension, const QString &raw) override;
+    std::unique_ptr<const ServingWindow> window(const ServingTimes &times) override;
     void compileBits();                                      // from campaigns, once they are sorted by id
     const CampaignEntry *find(qint64 campaignId) const;
     std::array<int, kDimensionCount> valueIdsOf(const TargetingQuery &query) const;

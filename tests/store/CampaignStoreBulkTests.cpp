@@ -1,6 +1,11 @@
 // Many campaigns at once: reads by ids and of the whole store, bulk inserts and the generator.
 #include "CampaignStoreTest.h"
 
+#include "IndexRead.h"
+#include "targeting/MatchIndex.h"
+
+#include <QJsonArray>
+
 void CampaignStoreTest::missingCampaignsAreNotFound()
 {
     store_ = openStore();
@@ -227,6 +232,76 @@ void CampaignStoreTest::streamedTargetingIsTheTargeting()
     const auto again = store_->targeting();
     QVERIFY2(again.ok(), qPrintable(again.message));
     QCOMPARE(again.value.size(), live);
+}
+
+void CampaignStoreTest::indexReadInPartsIsTheWholeRead()
+{
+    store_ = openStore();
+    QVERIFY(store_);
+    QVERIFY(CampaignGenerator::generate(*store_, 2000, 11).ok());
+    const auto generated = store_->targeting();
+    QVERIFY(generated.ok());
+    // The parts are split between the first and last live campaign, deleted ones around them.
+    QVERIFY(store_->remove(generated.value.first().campaign.id).ok());
+    QVERIFY(store_->remove(generated.value.last().campaign.id).ok());
+    const auto live = store_->targeting();
+    QVERIFY(live.ok());
+    const auto whole = MatchIndex::build(live.value);
+
+    std::atomic<bool> cancelled{false};
+    IndexRead::Progress progress;
+    IndexRead inParts(*store_, progress, cancelled, {3, 1});
+    QList<qint64> readIds;
+    const auto read = inParts.run(&readIds);
+    QVERIFY2(read.ok(), qPrintable(read.message));
+    QCOMPARE(inParts.partsRead(), 3);
+    QCOMPARE(progress.read.load(), live.value.size());
+    QCOMPARE(progress.total.load(), live.value.size());
+    QCOMPARE(readIds, whole->campaignIds());
+    QCOMPARE(read.value->campaignIds(), whole->campaignIds());
+    QCOMPARE(read.value->ruleCount(), whole->ruleCount());
+
+    // The same answers and explanations for requests made of the values the campaigns name
+    // (the parts numbered them in another order), and of a value none names.
+    QList<TargetingQuery> queries{TargetingQuery::from(QStringLiteral("nowhere"), QStringLiteral("none"),
+                                                       QStringLiteral("no.app"))};
+    for (qsizetype i = 0; i < live.value.size(); i += 97) {
+        std::array<QString, kDimensionCount> values{QStringLiteral("nowhere"), QStringLiteral("none"),
+                                                    QStringLiteral("no.app")};
+        for (const TargetRule &rule : live.value[i].rules) {
+            if (!rule.values.isEmpty())
+                values[size_t(rule.dimension)] = rule.values.at(i % rule.values.size());
+        }
+        queries.append(TargetingQuery::from(values[0], values[1], values[2]));
+    }
+    const auto decisions = [](const MatchIndex &index, const TargetingQuery &query) {
+        QJsonArray all;
+        for (const Decision &decision : index.explain(query))
+            all.append(decision.toJson());
+        return all;
+    };
+    qsizetype matched = 0;
+    for (const TargetingQuery &query : queries) {
+        const auto want = whole->match(query);
+        QCOMPARE(read.value->match(query), want);
+        QCOMPARE(decisions(*read.value, query), decisions(*whole, query));
+        matched += qsizetype(want.size());
+    }
+    QVERIFY(matched > 0);
+
+    // Campaigns written after the parts were split are read by the last part.
+    const auto later = store_->create(campaign(QStringLiteral("later"), {rule(Dimension::Country, RuleType::Include, {"US"})}));
+    QVERIFY2(later.ok(), qPrintable(later.message));
+    const auto again = IndexRead(*store_, progress, cancelled, {2, 1}).run();
+    QVERIFY2(again.ok(), qPrintable(again.message));
+    QCOMPARE(again.value->campaignCount(), live.value.size() + 1);
+    QCOMPARE(again.value->codeOf(later.value.campaign.id), QStringLiteral("later"));
+
+    // A cancelled read stops every part.
+    cancelled = true;
+    IndexRead cancelledRead(*store_, progress, cancelled, {2, 1});
+    QVERIFY(cancelledRead.run().ok());
+    QVERIFY(progress.read.load() <= 2);
 }
 
 void CampaignStoreTest::generatorFillsTheStore()

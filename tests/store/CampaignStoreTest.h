@@ -80,6 +80,7 @@ private Q_SLOTS:
     void ownWritesAreAnnounced();
     void generatorFillsTheStore();
     void streamedTargetingIsTheTargeting();
+    void indexReadInPartsIsTheWholeRead();
     void unreachableDatabaseIsUnavailableQuickly();
     void survivesAServerRestart();
 
