@@ -32,10 +32,13 @@ void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &
         session_,
         QStringLiteral("SELECT c.id, c.code, c.status, %1, r.id, r.code, r.dimension, r.rule_type, %2%3 "
                        "FROM campaigns c LEFT JOIN target_rules r "
-                       "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false) "
+                       "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false)%5 "
                        "WHERE NOT c.deleted%4 ORDER BY c.id, r.id")
             .arg(servingColumns(QStringLiteral("c")), d.values(QStringLiteral("r.\"values\"")), details,
-                 rangeCondition(QStringLiteral("c.id"), range)));
+                 rangeCondition(QStringLiteral("c.id"), range),
+                 // the rules' side too: PostgreSQL's merge join would otherwise walk the rules
+                 // of the parts before this one
+                 rangeCondition(QStringLiteral("r.campaign_id"), range)));
     const auto nullable = [&rows](int column) { return rows->isNull(column) ? QVariant() : QVariant(rows->string(column)); };
     const auto time = [&](int column) { return SqlDialect::decodeTimestamp(nullable(column)); };
     // Rows repeat a few dimension and type names, each looked up once, and a few thousand values.
