@@ -4,6 +4,10 @@
 // RuleReach and QString answer for the same campaigns.
 #include "campaigns/CampaignCatalog.h"
 #include "model/RuleReach.h"
+#include "store/CampaignGenerator.h"
+#include "store/CampaignStore.h"
+
+#include <QTemporaryDir>
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -230,6 +234,67 @@ private Q_SLOTS:
         QCOMPARE(catalog->size(), campaigns.size());
         QCOMPARE(catalog->id(0), 3);
         QCOMPARE(catalog->id(catalog->size() - 1), 20);
+    }
+
+    // Parts of a store read side by side, each into a builder of its own, joined: the same
+    // catalog as one builder makes of all of them.
+    void joinsPartsAsOne()
+    {
+        QList<CampaignWithRules> campaigns = assorted() + generated(400);
+        std::sort(campaigns.begin(), campaigns.end(),
+                  [](const CampaignWithRules &a, const CampaignWithRules &b) { return a.campaign.id < b.campaign.id; });
+        const auto whole = CampaignCatalog::make(campaigns);
+        std::array<CampaignCatalog::Builder, 3> parts;
+        for (qsizetype i = 0; i < campaigns.size(); ++i)
+            parts[size_t(i * 3 / campaigns.size())].add(campaigns[i]);
+        parts[0].append(std::move(parts[1]));
+        parts[0].append(std::move(parts[2]));
+        const auto joined = parts[0].finish();
+        int neverQualifying = 0;
+        expectSame(*joined, *whole, &neverQualifying);
+        QVERIFY(neverQualifying > 0); // campaigns no request can reach, among them
+    }
+
+    void readsAStoreInPartsAsWhole()
+    {
+        QTemporaryDir dir;
+        QString error;
+        auto store = CampaignStore::open(DatabaseTarget::sqlite(dir.filePath(QStringLiteral("parts.sqlite"))), &error);
+        QVERIFY2(store, qPrintable(error));
+        QVERIFY(CampaignGenerator::generate(*store, 1500, 5).ok());
+        const auto whole = CampaignCatalog::read(*store, {1, 1});
+        QVERIFY2(whole.ok(), qPrintable(whole.message));
+        const auto inParts = CampaignCatalog::read(*store, {3, 1});
+        QVERIFY2(inParts.ok(), qPrintable(inParts.message));
+        QCOMPARE(inParts.value->size(), store->targeting().value.size());
+        int neverQualifying = 0;
+        expectSame(*inParts.value, *whole.value, &neverQualifying);
+    }
+
+private:
+    // Counts the campaigns no request can reach into `neverQualifying`.
+    static void expectSame(const CampaignCatalog &got, const CampaignCatalog &want, int *neverQualifying)
+    {
+        using Text = CampaignCatalog::Text;
+        QCOMPARE(got.size(), want.size());
+        QVERIFY(want.size() > 0);
+        const QList<std::pair<Dimension, QString>> requests{
+            {Dimension::Country, QStringLiteral("us")}, {Dimension::Country, QStringLiteral("Fr")},
+            {Dimension::Os, QStringLiteral("ios")}, {Dimension::App, QStringLiteral("com.app.one")},
+            {Dimension::Country, QStringLiteral("nowhere")}};
+        for (qsizetype i = 0; i < want.size(); ++i) {
+            QCOMPARE(got.id(i), want.id(i));
+            QCOMPARE(got.at(i).campaign, want.at(i).campaign);
+            QCOMPARE(got.at(i).rules, want.at(i).rules);
+            for (Text field : {Text::Code, Text::Name, Text::Status, Text::Cta, Text::Image})
+                QCOMPARE(got.text(i, field), want.text(i, field));
+            QCOMPARE(got.neverQualifies(i), want.neverQualifies(i));
+            *neverQualifying += want.neverQualifies(i);
+            for (const auto &[dimension, value] : requests)
+                QCOMPARE(got.qualifiesIn(i, dimension, got.requestValue(value)),
+                         want.qualifiesIn(i, dimension, want.requestValue(value)));
+            QCOMPARE(got.idOfCode(want.text(i, Text::Code)), want.id(i));
+        }
     }
 };
 

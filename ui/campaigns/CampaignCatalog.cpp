@@ -118,32 +118,44 @@ quint32 CampaignCatalog::Builder::textOf(const QString &text, bool shared)
     return *kept;
 }
 
-quint32 CampaignCatalog::Builder::valuesOf(const QStringList &values)
+quint32 CampaignCatalog::Builder::valueIdOf(const QString &value)
 {
     CampaignCatalog &c = *catalog_;
+    auto id = interning_->valueIds.constFind(value);
+    if (id == interning_->valueIds.cend()) {
+        const QString normalized = normalizeValue(value);
+        auto normalizedId = interning_->normalizedIds.constFind(normalized);
+        if (normalizedId == interning_->normalizedIds.cend()) {
+            normalizedId = interning_->normalizedIds.insert(normalized, int(c.normalized_.size()));
+            c.normalized_.append(normalized);
+        }
+        id = interning_->valueIds.insert(value, quint32(c.values_.size()));
+        c.values_.append(value);
+        c.normalizedOf_.push_back(*normalizedId);
+    }
+    return *id;
+}
+
+quint32 CampaignCatalog::Builder::valuesOf(const QStringList &values)
+{
     std::string &key = interning_->listKey;
     key.clear();
     for (const QString &value : values) {
-        auto id = interning_->valueIds.constFind(value);
-        if (id == interning_->valueIds.cend()) {
-            const QString normalized = normalizeValue(value);
-            auto normalizedId = interning_->normalizedIds.constFind(normalized);
-            if (normalizedId == interning_->normalizedIds.cend()) {
-                normalizedId = interning_->normalizedIds.insert(normalized, int(c.normalized_.size()));
-                c.normalized_.append(normalized);
-            }
-            id = interning_->valueIds.insert(value, quint32(c.values_.size()));
-            c.values_.append(value);
-            c.normalizedOf_.push_back(*normalizedId);
-        }
-        key.append(reinterpret_cast<const char *>(&*id), sizeof(quint32));
+        const quint32 id = valueIdOf(value);
+        key.append(reinterpret_cast<const char *>(&id), sizeof id);
     }
-    const auto [list, added] = interning_->lists.try_emplace(key, quint32(c.valueLists_.size()));
+    return listOf(key);
+}
+
+quint32 CampaignCatalog::Builder::listOf(const std::string &valueIds)
+{
+    CampaignCatalog &c = *catalog_;
+    const auto [list, added] = interning_->lists.try_emplace(valueIds, quint32(c.valueLists_.size()));
     if (added) {
-        c.valueLists_.push_back(quint32(values.size()));
+        c.valueLists_.push_back(quint32(valueIds.size() / sizeof(quint32)));
         const size_t first = c.valueLists_.size();
-        c.valueLists_.resize(first + size_t(values.size()));
-        std::memcpy(c.valueLists_.data() + first, key.data(), key.size());
+        c.valueLists_.resize(first + valueIds.size() / sizeof(quint32));
+        std::memcpy(c.valueLists_.data() + first, valueIds.data(), valueIds.size());
     }
     return list->second;
 }
@@ -211,6 +223,52 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
     if (neverQualifies(record.firstRule, record.ruleCount))
         record.flags |= kNeverQualifies;
     c.campaigns_.push_back(record);
+}
+
+void CampaignCatalog::Builder::append(Builder &&later)
+{
+    CampaignCatalog &c = *catalog_;
+    const CampaignCatalog &l = *later.catalog_;
+    // Its values numbered as this catalog numbers them, its value lists made of those.
+    std::vector<quint32> valueIds(size_t(l.values_.size()));
+    for (qsizetype v = 0; v < l.values_.size(); ++v)
+        valueIds[size_t(v)] = valueIdOf(l.values_[v]);
+    std::vector<quint32> listAt(l.valueLists_.size()); // by its offset there
+    std::string &key = interning_->listKey;
+    for (size_t offset = 0; offset < l.valueLists_.size(); offset += 1 + l.valueLists_[offset]) {
+        key.clear();
+        for (quint32 i = 1; i <= l.valueLists_[offset]; ++i)
+            key.append(reinterpret_cast<const char *>(&valueIds[l.valueLists_[offset + i]]), sizeof(quint32));
+        listAt[offset] = listOf(key);
+    }
+    // Its texts, rules and the rest follow this one's; offsets into them move by as much.
+    const auto textBase = quint32(c.texts_.size());
+    const auto ruleBase = quint32(c.rules_.size());
+    const auto timesBase = quint32(c.ruleTimes_.size());
+    const auto extrasBase = quint32(c.extras_.size());
+    c.texts_.insert(c.texts_.end(), l.texts_.cbegin(), l.texts_.cend());
+    c.ruleTimes_.insert(c.ruleTimes_.end(), l.ruleTimes_.cbegin(), l.ruleTimes_.cend());
+    c.extras_.insert(c.extras_.end(), l.extras_.cbegin(), l.extras_.cend());
+    c.rules_.reserve(c.rules_.size() + l.rules_.size());
+    for (Rule rule : l.rules_) {
+        if (!(rule.code & kDefaultCode))
+            rule.code += textBase;
+        rule.values = listAt[rule.values];
+        if (rule.times != kNone)
+            rule.times += timesBase;
+        c.rules_.push_back(rule);
+    }
+    c.campaigns_.reserve(c.campaigns_.size() + l.campaigns_.size());
+    for (Record record : l.campaigns_) {
+        for (quint32 &text : record.texts)
+            text += textBase;
+        record.firstRule += ruleBase;
+        if (record.extras != kNone)
+            record.extras += extrasBase;
+        c.campaigns_.push_back(record);
+    }
+    later.catalog_.reset();
+    later.interning_.reset();
 }
 
 std::shared_ptr<const CampaignCatalog> CampaignCatalog::Builder::finish()

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "model/Campaign.h"
+#include "store/StoreParts.h"
 
 #include <QStringList>
 
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace adserve {
@@ -36,12 +38,17 @@ public:
         ~Builder();
         void reserve(qsizetype campaigns);
         void add(const CampaignWithRules &campaign); // in any order of ids
+        // Takes over what `later` was given (parts of a store read side by side, each into a
+        // builder of its own); `later` is spent.
+        void append(Builder &&later);
         std::shared_ptr<const CampaignCatalog> finish();
 
     private:
         struct Interning;
         quint32 textOf(const QString &text, bool shared);
+        quint32 valueIdOf(const QString &value); // numbers a new value
         quint32 valuesOf(const QStringList &values);
+        quint32 listOf(const std::string &valueIds); // the ids' bytes; numbers a new list
         bool neverQualifies(qsizetype firstRule, qsizetype ruleCount) const;
 
         std::shared_ptr<CampaignCatalog> catalog_;
@@ -49,6 +56,11 @@ public:
     };
 
     static std::shared_ptr<const CampaignCatalog> make(const QList<CampaignWithRules> &campaigns);
+    // Every live campaign of the store, streamed into the catalog: the store is never held
+    // whole as campaigns. A large store in parts side by side (StoreParts), each into a
+    // builder of its own, joined at the end.
+    static StoreResult<std::shared_ptr<const CampaignCatalog>> read(const CampaignStore &store,
+                                                                     const StoreParts &parts = {});
 
     qsizetype size() const { return qsizetype(campaigns_.size()); }
     // Index of the campaign with this id, -1 when absent.

@@ -163,25 +163,13 @@ void CampaignsPanel::reload()
     }
     CampaignStore &store = session_.engine().store();
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
-        // Streamed into the compact catalog: the store is never held whole as campaigns.
-        std::optional<CampaignCatalog::Builder> builder;
-        const auto read = store.forEachTargeting(
-            [&](qint64 campaigns) {
-                builder.emplace(); // again when the read starts over
-                builder->reserve(campaigns);
-            },
-            [&](CampaignWithRules &&campaign) {
-                builder->add(campaign);
-                return true;
-            },
-            CampaignStore::Fields::All);
+        auto read = CampaignCatalog::read(store);
         if (!read.ok())
             return [this, error = read.message] {
                 Q_EMIT message(tr("Campaigns not loaded: %1").arg(error));
                 QTimer::singleShot(0, this, &CampaignsPanel::showCount); // once the loader is done
             };
-        std::shared_ptr<const CampaignCatalog> catalog = builder->finish();
-        builder.reset();
+        std::shared_ptr<const CampaignCatalog> catalog = std::move(read.value);
         Engine::releaseFreedMemory(); // what the read and the lookups of the build took
         return [this, catalog = std::move(catalog)] {
             editor_->setCodeOwners(catalog);

@@ -1,0 +1,41 @@
+#include "StoreParts.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace adserve {
+
+StoreResult<QList<IdRange>> StoreParts::split(const CampaignStore &store) const
+{
+    const auto live = store.liveIdRange();
+    if (!live.ok())
+        return StoreResult<QList<IdRange>>::failureFrom(live);
+    if (!live.value)
+        return StoreResult<QList<IdRange>>::success({IdRange{}});
+    const qint64 width = live.value->last - live.value->first + 1;
+    const int parts = most > 0 ? most : QThread::idealThreadCount();
+    const qint64 count = std::clamp<qint64>(width / std::max<qint64>(minIds, 1), 1, std::max(parts, 1));
+    QList<IdRange> ranges = live.value->split(int(count));
+    ranges.first().first = IdRange{}.first;
+    ranges.last().last = IdRange{}.last;
+    return StoreResult<QList<IdRange>>::success(ranges);
+}
+
+void StoreParts::readSideBySide(int count, const std::function<void(int)> &readPart)
+{
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int part = 1; part < count; ++part) {
+        threads.emplace_back(QThread::create(readPart, part));
+        threads.back()->setObjectName(QStringLiteral("adserve-read-%1").arg(part));
+        threads.back()->start();
+    }
+    if (count > 0)
+        readPart(0);
+    for (const auto &thread : threads)
+        thread->wait();
+}
+
+} // namespace adserve

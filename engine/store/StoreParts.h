@@ -1,0 +1,29 @@
+#pragma once
+
+#include "CampaignStore.h"
+
+#include <functional>
+
+namespace adserve {
+
+// A large store read in parts side by side, one per core: each part a range of campaign
+// ids read on a thread and connection of its own, in a snapshot of its own. (One thread
+// reading and another digesting the rows cost more than it saved: the second thread's frees
+// of the first one's allocations contend for malloc's locks. Parts allocate and free their
+// own.) What changes between the parts' snapshots must come from the change log, as any
+// change made during a read does.
+struct StoreParts
+{
+    int most = 0;            // at most this many parts; 0: one per core
+    qint64 minIds = 100'000; // ids from the first live campaign's to the last's per part
+
+    // The ranges to read, in id order: the first and last reach out to the ends, so that
+    // campaigns written after the ends were read are read too. One range of every id when
+    // the store is small (or empty).
+    StoreResult<QList<IdRange>> split(const CampaignStore &store) const;
+    // Calls readPart(0) .. readPart(count - 1) side by side: all but the first on threads of
+    // their own, the first on the calling thread. Returns once every call has.
+    static void readSideBySide(int count, const std::function<void(int part)> &readPart);
+};
+
+} // namespace adserve
