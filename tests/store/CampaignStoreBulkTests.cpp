@@ -151,6 +151,14 @@ void CampaignStoreTest::streamedTargetingIsTheTargeting()
     QVERIFY(store_->remove(all.value[10].campaign.id).ok());
     for (const TargetRule &rule : all.value[20].rules) // a campaign left with no rule at all
         QVERIFY(store_->removeRule(all.value[20].campaign.id, rule.id).ok());
+    // A campaign's first rule written again: PostgreSQL keeps its new row after the others,
+    // and the read must give it back in id order all the same.
+    const auto several = std::find_if(all.value.cbegin() + 30, all.value.cend(),
+                                      [](const CampaignWithRules &c) { return c.rules.size() >= 3; });
+    QVERIFY(several != all.value.cend());
+    TargetRule edited = several->rules.first();
+    edited.values.append(QStringLiteral("Edited"));
+    QVERIFY(store_->updateRule(several->campaign.id, edited).ok());
     // Values the start-up read decodes itself, and one another tool wrote in a form it leaves
     // to the JSON parser (escapes); a rule in a dimension nobody knows stays out of both reads.
     const QStringList odd{QStringLiteral("Côte d’Ivoire"), QStringLiteral("a\"quoted\" one"),
