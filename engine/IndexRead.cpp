@@ -24,39 +24,34 @@ StoreResult<std::shared_ptr<const MatchIndex>> IndexRead::run(QList<qint64> *sto
 
     MatchIndex::Builder builder(static_cast<int>(parts));
     std::vector<QList<qint64>> ids(parts);
-    std::vector<qint64> totals(parts, 0);
-    std::vector<StoreResult<qint64>> results(parts);
+    std::vector<qint64> totals(parts, 0); // each part's count
+    std::vector<qint64> read(parts, 0);   // and how many of them it read
     progress_.read = 0;
     progress_.total = 0;
-    StoreParts::readSideBySide(int(parts), [&](int lane) {
-        const auto part = size_t(lane);
-        qint64 read = 0;
-        results[part] = store_.forEachTargeting(
-            [&](qint64 campaigns) { // again after a dropped connection: this part starts over
-                builder.clear(lane);
-                ids[part].clear();
-                progress_.read -= std::exchange(read, 0);
-                progress_.total += campaigns - std::exchange(totals[part], campaigns);
-            },
-            [&](const CampaignWithRules &campaign) {
-                if (storeIds)
-                    ids[part].append(campaign.campaign.id);
-                builder.add(campaign, lane);
-                ++read;
-                progress_.read.fetch_add(1, std::memory_order_relaxed);
-                return !cancelled_.load(std::memory_order_relaxed);
-            },
-            CampaignStore::Fields::Targeting, ranges.value[lane]);
-    });
+    const auto result = StoreParts::read(
+        store_, ranges.value, CampaignStore::Fields::Targeting,
+        [&](int lane, qint64 campaigns) { // again after a dropped connection: this part starts over
+            const auto part = size_t(lane);
+            builder.clear(lane);
+            ids[part].clear();
+            progress_.read -= std::exchange(read[part], 0);
+            progress_.total += campaigns - std::exchange(totals[part], campaigns);
+        },
+        [&](int lane, CampaignWithRules &&campaign) {
+            if (storeIds)
+                ids[size_t(lane)].append(campaign.campaign.id);
+            builder.add(campaign, lane);
+            ++read[size_t(lane)];
+            progress_.read.fetch_add(1, std::memory_order_relaxed);
+            return !cancelled_.load(std::memory_order_relaxed);
+        });
 
     if (storeIds) { // what was read, even of a read that failed
         for (const auto &partIds : ids)
             *storeIds += partIds;
     }
-    for (const auto &result : results) {
-        if (!result.ok())
-            return Result::failureFrom(result);
-    }
+    if (!result.ok())
+        return Result::failureFrom(result);
     return Result::success(builder.finish());
 }
 

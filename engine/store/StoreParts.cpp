@@ -24,18 +24,35 @@ StoreResult<QList<IdRange>> StoreParts::split(const CampaignStore &store) const
     return StoreResult<QList<IdRange>>::success(ranges);
 }
 
-void StoreParts::readSideBySide(int count, const std::function<void(int)> &readPart)
+StoreResult<qint64> StoreParts::read(const CampaignStore &store, const QList<IdRange> &ranges,
+                                     CampaignStore::Fields fields,
+                                     const std::function<void(int, qint64)> &begin,
+                                     const std::function<bool(int, CampaignWithRules &&)> &visit)
 {
+    std::vector<StoreResult<qint64>> results(size_t(ranges.size()));
+    const auto readPart = [&](int part) {
+        results[size_t(part)] = store.forEachTargeting(
+            [&](qint64 campaigns) { begin(part, campaigns); },
+            [&](CampaignWithRules &&campaign) { return visit(part, std::move(campaign)); }, fields, ranges[part]);
+    };
     std::vector<std::unique_ptr<QThread>> threads;
-    for (int part = 1; part < count; ++part) {
+    for (int part = 1; part < ranges.size(); ++part) {
         threads.emplace_back(QThread::create(readPart, part));
         threads.back()->setObjectName(QStringLiteral("adserve-read-%1").arg(part));
         threads.back()->start();
     }
-    if (count > 0)
+    if (!ranges.isEmpty())
         readPart(0);
     for (const auto &thread : threads)
         thread->wait();
+
+    qint64 campaigns = 0;
+    for (const auto &result : results) {
+        if (!result.ok())
+            return result;
+        campaigns += result.value;
+    }
+    return StoreResult<qint64>::success(campaigns);
 }
 
 } // namespace adserve

@@ -21,9 +21,15 @@ struct StoreParts
     // campaigns written after the ends were read are read too. One range of every id when
     // the store is small (or empty).
     StoreResult<QList<IdRange>> split(const CampaignStore &store) const;
-    // Calls readPart(0) .. readPart(count - 1) side by side: all but the first on threads of
-    // their own, the first on the calling thread. Returns once every call has.
-    static void readSideBySide(int count, const std::function<void(int part)> &readPart);
+    // Reads the live campaigns of `ranges` side by side (CampaignStore::forEachTargeting),
+    // part i on a thread of its own (the first on the calling thread): begin(i, campaigns)
+    // first, and again if that part's read starts over; visit(i, campaign) returns false to
+    // stop that part. Returns once every part has: how many campaigns were read, or the
+    // first part's failure.
+    static StoreResult<qint64> read(const CampaignStore &store, const QList<IdRange> &ranges,
+                                    CampaignStore::Fields fields,
+                                    const std::function<void(int part, qint64 campaigns)> &begin,
+                                    const std::function<bool(int part, CampaignWithRules &&campaign)> &visit);
 };
 
 } // namespace adserve

@@ -14,24 +14,18 @@ StoreResult<std::shared_ptr<const CampaignCatalog>> CampaignCatalog::read(const 
         return Result::failureFrom(ranges);
     const auto count = size_t(ranges.value.size());
     std::vector<std::optional<Builder>> builders(count);
-    std::vector<StoreResult<qint64>> reads(count);
-    StoreParts::readSideBySide(int(count), [&](int part) {
-        std::optional<Builder> &builder = builders[size_t(part)];
-        reads[size_t(part)] = store.forEachTargeting(
-            [&](qint64 campaigns) {
-                builder.emplace(); // again when the read starts over
-                builder->reserve(campaigns);
-            },
-            [&](CampaignWithRules &&campaign) {
-                builder->add(campaign);
-                return true;
-            },
-            CampaignStore::Fields::All, ranges.value[part]);
-    });
-    for (const auto &read : reads) {
-        if (!read.ok())
-            return Result::failureFrom(read);
-    }
+    const auto read = StoreParts::read(
+        store, ranges.value, CampaignStore::Fields::All,
+        [&](int part, qint64 campaigns) {
+            builders[size_t(part)].emplace(); // again when the read starts over
+            builders[size_t(part)]->reserve(campaigns);
+        },
+        [&](int part, CampaignWithRules &&campaign) {
+            builders[size_t(part)]->add(campaign);
+            return true;
+        });
+    if (!read.ok())
+        return Result::failureFrom(read);
     Builder &whole = *builders.front();
     for (size_t part = 1; part < count; ++part)
         whole.append(std::move(*builders[part]));
