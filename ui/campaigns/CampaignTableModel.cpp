@@ -90,7 +90,7 @@ void CampaignTableModel::clear()
     if (cancel_)
         cancel_->store(true); // whatever is under way is of the last store
     wanted_.catalog = CampaignCatalog::make({});
-    show(wanted_, std::make_shared<const CampaignRows>());
+    show(wanted_, {std::make_shared<const CampaignRows>(), nullptr});
 }
 
 void CampaignTableModel::arrange()
@@ -107,22 +107,32 @@ void CampaignTableModel::arrange()
         arranging_ = true;
         Q_EMIT arrangingChanged(true);
     }
-    QtConcurrent::run(&arranger_, [work = std::move(work), cancel = cancel_] {
-        return std::make_shared<const CampaignRows>(work.arrange(*cancel));
-    }).then(this, [this, view = wanted_, cancel = cancel_](std::shared_ptr<const CampaignRows> rows) {
+    const bool newCatalog = wanted_.catalog != shown_.catalog;
+    QtConcurrent::run(&arranger_, [work = std::move(work), cancel = cancel_, newCatalog] {
+        Arranged arranged{std::make_shared<const CampaignRows>(work.arrange(*cancel)), nullptr};
+        if (newCatalog) // a million standings' pages are touched here, not on the GUI thread
+            arranged.standings = std::make_shared<std::vector<CampaignStanding>>(size_t(work.catalog->size()));
+        return arranged;
+    }).then(this, [this, view = wanted_, cancel = cancel_](Arranged arranged) {
         if (!cancel->load())
-            show(view, std::move(rows));
+            show(view, std::move(arranged));
     });
 }
 
-void CampaignTableModel::show(const View &view, std::shared_ptr<const CampaignRows> rows)
+void CampaignTableModel::show(const View &view, Arranged work)
 {
     beginResetModel();
     if (view.catalog != shown_.catalog) {
         BackgroundJob::releaseLater(std::move(shown_.catalog)); // moved: no copy left here to free it on this thread
-        standings_.assign(size_t(view.catalog->size()), CampaignStanding{});
+        const size_t size = size_t(view.catalog->size());
+        if (work.standings && work.standings->size() == size) {
+            standings_.swap(*work.standings);
+            BackgroundJob::releaseLater(std::move(work.standings)); // now the old ones
+        } else {
+            standings_.assign(size, CampaignStanding{});
+        }
     }
-    BackgroundJob::releaseLater(std::exchange(rows_, std::move(rows)));
+    BackgroundJob::releaseLater(std::exchange(rows_, std::move(work.rows)));
     shown_ = view;
     endResetModel();
     arranging_ = false; // this was the latest: a newer one would have cancelled it

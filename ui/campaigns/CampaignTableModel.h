@@ -81,8 +81,14 @@ private:
         CampaignFilter filter;
         CampaignSort sort;
     };
+    // What an arrangement hands to the GUI thread.
+    struct Arranged
+    {
+        std::shared_ptr<const CampaignRows> rows;
+        std::shared_ptr<std::vector<CampaignStanding>> standings; // for a new catalog: none worked out yet
+    };
     void arrange();
-    void show(const View &view, std::shared_ptr<const CampaignRows> rows);
+    void show(const View &view, Arranged work);
     const CampaignStanding &standing(int catalogIndex) const;
     QVariant servingData(int catalogIndex, Column column, int role) const;
     void readServing();

@@ -117,10 +117,11 @@ void BackgroundJob::complete()
     running_ = false;
     poll_.stop();
     Q_EMIT progressed(control_->done(), control_->total());
-    const Finish finish = future_.result();
+    auto finish = std::make_shared<Finish>(future_.result());
     future_ = {}; // what the outcome holds (a bulk edit's record) is not kept until the next job
-    if (finish)
-        finish();
+    if (*finish)
+        (*finish)();
+    releaseLater(std::move(finish)); // the last hold on a large outcome, often: not freed on this thread
     Q_EMIT finished(control_->cancelled());
 }
 
