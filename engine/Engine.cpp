@@ -11,9 +11,6 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
-#include <atomic>
-#include <mutex>
-
 namespace adserve {
 
 namespace {
@@ -119,20 +116,7 @@ QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint6
 void Engine::releaseFreedMemory()
 {
 #if defined(__GLIBC__)
-    // A trim walks every malloc arena with the arena locked: on a heap of a million campaigns
-    // it takes up to hundreds of ms, and any thread that allocates in the arena being trimmed
-    // (the studio's GUI thread) waits for it. So asks that come while a trim runs are answered
-    // by one more trim after it, not by one trim each.
-    static std::atomic<bool> trimming{false};
-    static std::atomic<bool> asked{false};
-    asked = true;
-    while (!trimming.exchange(true)) {
-        while (asked.exchange(false))
-            malloc_trim(0);
-        trimming = false;
-        if (!asked) // else an ask came after the last trim and its caller left it to this one
-            break;
-    }
+    malloc_trim(0);
 #endif
 }
 

@@ -1,7 +1,5 @@
 // Background jobs and what they leave: a job's result is shown on the GUI thread, but what
-// it holds (a bulk edit's record of 100,000s of campaigns) is freed on a pool thread, and
-// giving freed memory back to the system, asked from many threads at once, always returns.
-#include "Engine.h"
+// it holds (a bulk edit's record of 100,000s of campaigns) is freed on a pool thread.
 #include "common/BackgroundJob.h"
 
 #include <QSignalSpy>
@@ -10,7 +8,6 @@
 
 #include <atomic>
 #include <memory>
-#include <vector>
 
 using namespace adserve;
 
@@ -45,26 +42,6 @@ private Q_SLOTS:
         QCOMPARE(shownOn, QThread::currentThread());
         QTRY_VERIFY(freedOn->load() != nullptr);
         QVERIFY(freedOn->load() != QThread::currentThread());
-    }
-
-    void trimsAskedTogetherAllReturn()
-    {
-        // Asks that come while a trim runs are left to it: none may be left waiting.
-        std::vector<std::unique_ptr<QThread>> threads;
-        for (int t = 0; t < 8; ++t) {
-            threads.emplace_back(QThread::create([] {
-                for (int round = 0; round < 50; ++round) {
-                    std::vector<std::unique_ptr<char[]>> blocks;
-                    for (int b = 0; b < 64; ++b)
-                        blocks.emplace_back(new char[64 * 1024]);
-                    blocks.clear();
-                    Engine::releaseFreedMemory();
-                }
-            }));
-            threads.back()->start();
-        }
-        for (auto &thread : threads)
-            QVERIFY(thread->wait(60000));
     }
 };
 
