@@ -71,7 +71,8 @@ bool BulkEditRunner::undo()
             Q_EMIT message(text);
             if (last_ == record)
                 remember(nullptr);
-            BackgroundJob::releaseLater(std::move(record)); // the campaigns as they were: 100,000s at 1M
+            // The campaigns as they were: 100,000s at 1M.
+            BackgroundJob::releaseLater(std::move(record), BackgroundJob::Size::Large);
             Q_EMIT written();
         };
     });
@@ -84,7 +85,7 @@ void BulkEditRunner::forget()
 
 void BulkEditRunner::remember(std::shared_ptr<const BulkEditRecord> record)
 {
-    BackgroundJob::releaseLater(std::exchange(last_, std::move(record)));
+    BackgroundJob::releaseLater(std::exchange(last_, std::move(record)), BackgroundJob::Size::Large);
     undoAction_->setEnabled(last_ != nullptr);
     undoAction_->setText(last_ ? tr("Undo bulk edit: %1 (%2 campaigns)")
                                      .arg(last_->edit.describe(), QLocale().toString(last_->before.size()))

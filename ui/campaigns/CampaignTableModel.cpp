@@ -123,7 +123,8 @@ void CampaignTableModel::show(const View &view, Arranged work)
 {
     beginResetModel();
     if (view.catalog != shown_.catalog) {
-        BackgroundJob::releaseLater(std::move(shown_.catalog)); // moved: no copy left here to free it on this thread
+        // Moved: no copy is left here to free it on this thread.
+        BackgroundJob::releaseLater(std::move(shown_.catalog), BackgroundJob::Size::Large);
         const size_t size = size_t(view.catalog->size());
         if (work.standings && work.standings->size() == size) {
             standings_.swap(*work.standings);
@@ -186,7 +187,8 @@ void CampaignTableModel::readServing()
 {
     // The engine has swapped indexes: freeing the old one (after a bulk edit at 1M, the
     // entries of 100,000s of campaigns) is no work for this thread.
-    BackgroundJob::releaseLater(std::exchange(index_, indexSource_ ? indexSource_() : nullptr));
+    BackgroundJob::releaseLater(std::exchange(index_, indexSource_ ? indexSource_() : nullptr),
+                                BackgroundJob::Size::Large);
     now_ = QDateTime::currentMSecsSinceEpoch();
     qint64 next = now_ + kRefreshAtLeastEveryMs;
     if (index_ && index_->nextServingChange() > now_)

@@ -28,10 +28,10 @@ QThreadPool *BackgroundJob::pool()
     return jobThreads();
 }
 
-void BackgroundJob::releaseLater(std::shared_ptr<const void> data)
+void BackgroundJob::releaseLater(std::shared_ptr<const void> data, Size size)
 {
-    pool()->start([data = std::move(data)]() mutable {
-        if (data.use_count() == 1) {
+    pool()->start([data = std::move(data), size]() mutable {
+        if (size == Size::Large && data.use_count() == 1) {
             data.reset();
             Engine::releaseFreedMemory(); // else the peak stays with the studio
         }

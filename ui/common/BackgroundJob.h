@@ -49,9 +49,13 @@ public:
     // Where jobs run: a pool of their own, not Qt's global one, whose threads Qt paints
     // with (a window whose painting waits for a long store read to free a thread freezes).
     static QThreadPool *pool();
-    // Drops `data` on a pool thread, and gives the freed memory back to the system when that
-    // was its last holder: freeing a million campaigns' worth is no work for the GUI thread.
-    static void releaseLater(std::shared_ptr<const void> data);
+    // Drops `data` on a pool thread: freeing a million campaigns' worth is no work for the GUI
+    // thread. When it was the last holder of something Large (a catalog, an index, a bulk
+    // edit's record), the freed memory is given back to the system too. Not after every
+    // release: a trim walks every malloc arena, each locked meanwhile (hundreds of ms on the
+    // heap of a million campaigns), and the GUI thread waits for its own.
+    enum class Size { Small, Large };
+    static void releaseLater(std::shared_ptr<const void> data, Size size = Size::Small);
 
     explicit BackgroundJob(QObject *parent = nullptr);
     ~BackgroundJob() override;
