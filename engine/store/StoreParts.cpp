@@ -24,10 +24,9 @@ StoreResult<QList<IdRange>> StoreParts::split(const CampaignStore &store) const
     return StoreResult<QList<IdRange>>::success(ranges);
 }
 
-StoreResult<qint64> StoreParts::read(const CampaignStore &store, const QList<IdRange> &ranges,
-                                     CampaignStore::Fields fields,
-                                     const std::function<void(int, qint64)> &begin,
-                                     const std::function<bool(int, CampaignWithRules &&)> &visit)
+StoreResult<bool> StoreParts::read(const CampaignStore &store, const QList<IdRange> &ranges,
+                                   CampaignStore::Fields fields, const std::function<void(int, qint64)> &begin,
+                                   const std::function<bool(int, CampaignWithRules &&)> &visit)
 {
     std::vector<StoreResult<qint64>> results(size_t(ranges.size()));
     const auto readPart = [&](int part) {
@@ -46,13 +45,11 @@ StoreResult<qint64> StoreParts::read(const CampaignStore &store, const QList<IdR
     for (const auto &thread : threads)
         thread->wait();
 
-    qint64 campaigns = 0;
     for (const auto &result : results) {
         if (!result.ok())
-            return result;
-        campaigns += result.value;
+            return StoreResult<bool>::failureFrom(result);
     }
-    return StoreResult<qint64>::success(campaigns);
+    return StoreResult<bool>::success(true);
 }
 
 } // namespace adserve

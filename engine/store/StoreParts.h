@@ -24,12 +24,11 @@ struct StoreParts
     // Reads the live campaigns of `ranges` side by side (CampaignStore::forEachTargeting),
     // part i on a thread of its own (the first on the calling thread): begin(i, campaigns)
     // first, and again if that part's read starts over; visit(i, campaign) returns false to
-    // stop that part. Returns once every part has: how many campaigns were read, or the
-    // first part's failure.
-    static StoreResult<qint64> read(const CampaignStore &store, const QList<IdRange> &ranges,
-                                    CampaignStore::Fields fields,
-                                    const std::function<void(int part, qint64 campaigns)> &begin,
-                                    const std::function<bool(int part, CampaignWithRules &&campaign)> &visit);
+    // stop that part. Returns once every part has: the first part's failure, if any.
+    static StoreResult<bool> read(const CampaignStore &store, const QList<IdRange> &ranges,
+                                  CampaignStore::Fields fields,
+                                  const std::function<void(int part, qint64 campaigns)> &begin,
+                                  const std::function<bool(int part, CampaignWithRules &&campaign)> &visit);
 };
 
 } // namespace adserve
