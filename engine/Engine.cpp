@@ -86,7 +86,7 @@ Engine::Engine(const Config &config, std::unique_ptr<CampaignStore> store, std::
     : config_(config)
     , store_(std::move(store))
     , cache_(std::move(cache))
-    , delivery_(std::make_unique<DeliveryService>(matcher_, *cache_, *store_, config.batchSize))
+    , delivery_(std::make_unique<DeliveryService>(matcher_, *cache_, *store_, config.batchSize, config.answerCacheBytes))
 {
     keepLargeBlocksOnTheHeap();
     if (config.traffic.recording) {

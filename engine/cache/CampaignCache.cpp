@@ -24,13 +24,19 @@ CampaignCache::~CampaignCache()
 
 namespace {
 constexpr size_t kPrefetchAhead = 32;
+} // namespace
 
-qint64 steadyNowMs()
+qint64 CampaignCache::nowMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-} // namespace
+
+void CampaignCache::countNearHits(qint64 campaigns)
+{
+    stats_.hits += campaigns;
+    stats_.nearHits += campaigns;
+}
 
 const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray &raw, qint64 nowMs)
 {
@@ -62,7 +68,7 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
     // memory, so the second pass asks for the ones a few places ahead while it reads one.
     for (size_t i = 0; i < ids.size(); ++i)
         found[i] = fragments_.find(ids[i]);
-    const qint64 seenSince = steadyNowMs() - nearTtl_.count();
+    const qint64 seenSince = nowMs() - nearTtl_.count();
     const size_t missingBefore = missing.size();
     qsizetype fragmentBytes = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -86,7 +92,7 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
 
 const CampaignCache::Entry *CampaignCache::fragmentFor(const Campaign &campaign)
 {
-    return memoised(campaign.id, CampaignCodec::encode(campaign), steadyNowMs());
+    return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs());
 }
 
 CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids)
@@ -120,7 +126,7 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids)
         ++stats_.errors;
         result.error = reply.error;
     }
-    const qint64 nowMs = steadyNowMs();
+    const qint64 nowMs = CampaignCache::nowMs();
     qint64 hits = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
         const auto &value = reply.value[qsizetype(i)];
@@ -181,6 +187,9 @@ CacheReply<qint64> CampaignCache::invalidate(const QList<qint64> &ids)
     // A refill already running may still write an old value: let it finish, then delete.
     waitForRefills();
     auto reply = backend_->remove(keys);
+    // Again once the keys are gone: an answer made meanwhile, maybe from a value read
+    // before the delete, is not reused (AnswerCache).
+    ++epoch_;
     if (reply.ok())
         stats_.invalidations += reply.value;
     else

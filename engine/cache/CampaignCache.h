@@ -56,8 +56,9 @@ public:
     // The entry for a campaign read from the store (memoised like cached ones), inside a
     // read section.
     const Entry *fragmentFor(const Campaign &campaign);
-    // Invalidations so far. Read it before reading the store: a refill of what was read
-    // is dropped if an invalidation came in between, so it cannot write back an old value.
+    // Moves when an invalidation starts and again when it is done. Read it before reading
+    // the store: a refill of what was read is dropped if an invalidation came in between,
+    // so it cannot write back an old value.
     quint64 epoch() const { return epoch_.load(); }
     // Writes the campaigns to the cache on the refill thread; returns at once.
     void refillAsync(QList<Campaign> campaigns, quint64 readAtEpoch);
@@ -71,6 +72,11 @@ public:
     CacheBackend &backend() { return *backend_; }
     CacheStatsSnapshot stats() const { return stats_.snapshot(); }
     std::chrono::milliseconds nearTtl() const { return nearTtl_; }
+    // The clock of the near cache's ages (an entry's seenAtMs): steady, in ms.
+    static qint64 nowMs();
+    // Campaigns delivered in an answer reused whole (AnswerCache), made from near-cache
+    // entries: counted as near-cache hits.
+    void countNearHits(qint64 campaigns);
     // The decoded values held beside the backend: how many, and their heap bytes.
     qint64 memoisedEntries() const { return fragments_.entries(); }
     qint64 memoisedBytes() const { return fragments_.bytes(); }

@@ -21,6 +21,7 @@ const QString kMaxCampaigns = QStringLiteral("DELIVERY_MAX_CAMPAIGNS");
 const QString kCacheTtl = QStringLiteral("CACHE_TTL_SECONDS");
 const QString kCacheMaxEntries = QStringLiteral("CACHE_MAX_ENTRIES");
 const QString kNearCacheTtl = QStringLiteral("CACHE_NEAR_TTL_MS");
+const QString kAnswerCacheMb = QStringLiteral("CACHE_ANSWER_MB");
 const QString kRedisConnectTimeout = QStringLiteral("REDIS_CONNECT_TIMEOUT_MS");
 const QString kRedisCommandTimeout = QStringLiteral("REDIS_COMMAND_TIMEOUT_MS");
 const QString kListen = QStringLiteral("ADSERVE_LISTEN");
@@ -162,6 +163,8 @@ QList<QPair<QString, QString>> Config::environmentKeys()
         {kCacheMaxEntries, QStringLiteral("entry limit of the in-memory cache (default 1000000)")},
         {kNearCacheTtl, QStringLiteral("with Redis: how long each instance reuses a detail it read, in ms; changes "
                                        "through the store apply at once (default 1000, 0: off)")},
+        {kAnswerCacheMb, QStringLiteral("memory for whole answers reused while the near cache holds every campaign in "
+                                        "them, in MB (default 128, 0: off)")},
         {kRedisConnectTimeout, QStringLiteral("Redis connect timeout in ms (default 200)")},
         {kRedisCommandTimeout, QStringLiteral("Redis command timeout in ms (default 50)")},
         {kListen, QStringLiteral("address:port the server listens on (default 127.0.0.1:8080)")},
@@ -311,6 +314,7 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
     config.cache.commandTimeout =
         std::chrono::milliseconds(bounded(kRedisCommandTimeout, config.cache.commandTimeout.count(), 1, 60000));
     config.nearCacheTtl = std::chrono::milliseconds(bounded(kNearCacheTtl, config.nearCacheTtl.count(), 0, 60000));
+    config.answerCacheBytes = bounded(kAnswerCacheMb, config.answerCacheBytes >> 20, 0, 1 << 20) << 20;
     config.serverThreads = int(bounded(kThreads, config.serverThreads, 0, 256));
     config.changes.pollInterval =
         std::chrono::milliseconds(bounded(kChangesPoll, config.changes.pollInterval.count(), 10, 3'600'000));

@@ -25,6 +25,7 @@ struct Config
     CacheSettings cache;               // REDIS_URL (memory:// when unset), REDIS_CLUSTER, timeouts
     std::chrono::seconds cacheTtl{24 * 3600};
     std::chrono::milliseconds nearCacheTtl{1000}; // CACHE_NEAR_TTL_MS: in-process copy in front of Redis
+    qint64 answerCacheBytes = 128LL << 20;         // CACHE_ANSWER_MB: whole answers reused (needs the near cache)
     int batchSize = 100;               // DELIVERY_CAMPAIGN_BATCH_SIZE
     qint64 maxCampaigns = 0;           // DELIVERY_MAX_CAMPAIGNS: most campaigns in one answer; 0: all
     QHostAddress listenAddress = QHostAddress::LocalHost;

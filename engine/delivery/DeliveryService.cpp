@@ -30,11 +30,13 @@ QByteArray DeliveryResult::jsonArray() const
     return out;
 }
 
-DeliveryService::DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize)
+DeliveryService::DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize,
+                                 qint64 answerCacheBytes)
     : matcher_(matcher)
     , cache_(cache)
     , fetcher_([&store](const QList<qint64> &ids) { return store.campaignsByIds(ids); })
     , batchSize_(std::max(batchSize, 1))
+    , answers_(cache.nearTtl().count() > 0 ? answerCacheBytes : 0) // no reuse where every detail is read again
 {
     pool_.setMaxThreadCount(std::max(QThread::idealThreadCount(), 2));
 }
@@ -198,10 +200,44 @@ DeliveryResult DeliveryService::deliver(const TargetingQuery &query, const Answe
     });
 }
 
+AnswerCache::Sources DeliveryService::answerSources() const
+{
+    // The generation first: an index swapped in after it was read makes the sources differ.
+    const quint64 generation = matcher_.generation();
+    return {generation, cache_.epoch()};
+}
+
 DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
                                            QByteArrayView after)
 {
-    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, [before, after](const Found &found, DeliveredBody &result) {
+    qint64 oldestDetailSeenMs = CampaignCache::nowMs();
+    if (!answers_.enabled())
+        return writeBody(query, limit, before, after, oldestDetailSeenMs);
+
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray key = AnswerCache::keyOf(query, limit, before, after);
+    const AnswerCache::Sources madeFrom = answerSources();
+    if (std::optional<AnswerCache::Answer> answer = answers_.find(key, madeFrom, oldestDetailSeenMs)) {
+        cache_.countNearHits(answer->campaigns);
+        DeliveredBody reused;
+        reused.body = std::move(answer->body);
+        reused.campaigns = answer->campaigns;
+        reused.timing.cacheMicros = reused.timing.totalMicros = microsSince(timer);
+        return reused;
+    }
+    DeliveredBody written = writeBody(query, limit, before, after, oldestDetailSeenMs);
+    // Only a whole answer from the cache and the store: after a cache fault it is asked again.
+    if (written.ok() && written.cacheError.isEmpty())
+        answers_.keep(key, {written.body, written.campaigns}, madeFrom, answerSources(),
+                      oldestDetailSeenMs + cache_.nearTtl().count(), CampaignCache::nowMs());
+    return written;
+}
+
+DeliveredBody DeliveryService::writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
+                                         QByteArrayView after, qint64 &oldestDetailSeenMs)
+{
+    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, [before, after, &oldestDetailSeenMs](const Found &found, DeliveredBody &result) {
         result.campaigns = found.delivered;
         if (result.campaigns > 0) {
             // before [ f1 , f2 , ... fn ] after
@@ -228,6 +264,7 @@ DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t l
                     *out++ = ',';
                 first = false;
                 put(entry->fragment());
+                oldestDetailSeenMs = std::min(oldestDetailSeenMs, entry->seenAtMs.load(std::memory_order_relaxed));
             }
             *out++ = ']';
             put(after);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AnswerCache.h"
 #include "DeliveryTiming.h"
 #include "SingleFlightFetcher.h"
 #include "cache/CampaignCache.h"
@@ -51,11 +52,14 @@ struct DeliveredBody : DeliveryOutcome
 // The delivery path after validation: match → the near cache, inline → batches of the ids
 // it did not answer → per batch cache MGET, misses from the store in one query, cache
 // refilled off the request path → results in match order. One batch runs inline; more run
-// concurrently on the service's own pool, the calling thread taking the first.
+// concurrently on the service's own pool, the calling thread taking the first. With the
+// near cache on, an answer's bytes are reused whole while nothing in them can have changed
+// (AnswerCache).
 class DeliveryService
 {
 public:
-    DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize);
+    DeliveryService(MatchEngine &matcher, CampaignCache &cache, CampaignStore &store, int batchSize,
+                    qint64 answerCacheBytes = 0);
 
     DeliveryResult deliver(const TargetingQuery &query, const AnswerScope &scope = {});
     // At most `limit` campaigns (MatchIndex::kAll: every match), as of now.
@@ -65,6 +69,7 @@ public:
     void setBatchSize(int size);
     qint64 batchesRun() const { return batchesRun_.load(); }
     qint64 storeReads() const { return fetcher_.storeReads(); }
+    AnswerCache::Stats answerStats() const { return answers_.stats(); }
 
 private:
     using Entry = CampaignCache::Entry;
@@ -94,12 +99,18 @@ private:
         QString storeError;
     };
     BatchResult runBatch(std::span<const qint64> ids);
+    // deliverBody() without reuse; `oldestDetailSeenMs` lowered to the near-cache age of its
+    // oldest detail.
+    DeliveredBody writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before, QByteArrayView after,
+                            qint64 &oldestDetailSeenMs);
+    AnswerCache::Sources answerSources() const;
 
     MatchEngine &matcher_;
     CampaignCache &cache_;
     SingleFlightFetcher fetcher_;
     std::atomic<int> batchSize_;
     std::atomic<qint64> batchesRun_{0};
+    AnswerCache answers_;
     QThreadPool pool_;
 };
 

@@ -132,6 +132,13 @@ QByteArray Metrics::render(Engine &engine) const
            QByteArray::number(engine.cache().memoisedBytes()));
     metric("adserve_cache_up", "gauge", "Whether the cache answers (1) or not (0).", backend,
            engine.cacheHealth().up ? "1" : "0");
+    const AnswerCache::Stats answers = engine.delivery().answerStats();
+    metric("adserve_answer_cache_hits_total", "counter", "Delivery answers reused whole (CACHE_ANSWER_MB).", {},
+           QByteArray::number(answers.hits));
+    metric("adserve_answer_cache_misses_total", "counter", "Delivery answers written because none could be reused.",
+           {}, QByteArray::number(answers.misses));
+    metric("adserve_answer_cache_answers", "gauge", "Answers held for reuse.", {}, QByteArray::number(answers.answers));
+    metric("adserve_answer_cache_bytes", "gauge", "Their bytes.", {}, QByteArray::number(answers.bytes));
     metric("adserve_delivery_batches_total", "counter", "Detail batches run.", {},
            QByteArray::number(engine.delivery().batchesRun()));
     metric("adserve_store_reads_total", "counter", "Store reads for cache misses.", {},

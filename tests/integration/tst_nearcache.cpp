@@ -1,6 +1,7 @@
 // The near cache in front of Redis (and of the in-memory cache): hot campaigns stop
 // costing a Redis read per request, store changes still apply at once, and a value edited
-// in Redis directly is seen within the near-cache lifetime.
+// in Redis directly is seen within the near-cache lifetime. The same holds for whole
+// answers reused (AnswerCache), which the near cache's lifetime bounds.
 #include "Engine.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
@@ -22,9 +23,20 @@ private slots:
     void redisEditsSeenWithinNearTtl();
     void offMeansEveryRequestAsksRedis();
     void embeddedDefaultToo();
+    void answersReusedWhole();
+    void changesReachReusedAnswersAtOnce();
+    void redisEditsReachReusedAnswersWithinNearTtl();
+    void flightEndReachesReusedAnswers();
+    void noReusedAnswersWithoutNearCache();
 
 private:
-    std::unique_ptr<Engine> engineWith(int nearTtlMs);
+    std::unique_ptr<Engine> engineWith(int nearTtlMs, const QString &answerCacheMb = QStringLiteral("128"));
+    static QByteArray deliverBody(Engine &engine)
+    {
+        return engine.delivery().deliverBody(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"),
+                                                                  QStringLiteral("com.gametion.ludokinggame")),
+                                             MatchIndex::kAll).body;
+    }
     QByteArray deliver(Engine &engine)
     {
         return engine.delivery().deliver(TargetingQuery::from(QStringLiteral("us"), QStringLiteral("android"),
@@ -41,12 +53,13 @@ void NearCacheTest::initTestCase()
     QVERIFY2(redis_.start(), qPrintable(redis_.error()));
 }
 
-std::unique_ptr<Engine> NearCacheTest::engineWith(int nearTtlMs)
+std::unique_ptr<Engine> NearCacheTest::engineWith(int nearTtlMs, const QString &answerCacheMb)
 {
     QString error;
     const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), dir_.filePath(QStringLiteral("db%1.sqlite").arg(++databases_))},
                                               {QStringLiteral("REDIS_URL"), redis_.url()},
-                                              {QStringLiteral("CACHE_NEAR_TTL_MS"), QString::number(nearTtlMs)}},
+                                              {QStringLiteral("CACHE_NEAR_TTL_MS"), QString::number(nearTtlMs)},
+                                              {QStringLiteral("CACHE_ANSWER_MB"), answerCacheMb}},
                                              &error);
     if (!config)
         qFatal("%s", qPrintable(error));
@@ -137,6 +150,94 @@ void NearCacheTest::embeddedDefaultToo()
 
     QVERIFY(engine->store().setStatus(1, kStatusInactive).ok()); // spotify
     QVERIFY(!deliver(*engine).contains("spotify"));
+}
+
+void NearCacheTest::answersReusedWhole()
+{
+    auto engine = engineWith(60000);
+    QVERIFY(engine);
+    const QByteArray first = deliverBody(*engine);
+    QCOMPARE(first, deliver(*engine)); // the same bytes as the campaigns one by one
+    engine->cache().waitForRefills();
+    const auto before = engine->cache().stats();
+    const qint64 batches = engine->delivery().batchesRun();
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(deliverBody(*engine), first);
+    const auto answers = engine->delivery().answerStats();
+    QCOMPARE(answers.hits, 20);
+    QCOMPARE(answers.answers, 1);
+    QVERIFY(answers.bytes > first.size());
+    QCOMPARE(engine->delivery().batchesRun(), batches);
+    // Each reused answer's campaigns count as near-cache hits: the hit ratio stays true.
+    QCOMPARE(engine->cache().stats().nearHits - before.nearHits, 40);
+    QCOMPARE(engine->cache().stats().lookupMicros, before.lookupMicros);
+}
+
+void NearCacheTest::changesReachReusedAnswersAtOnce()
+{
+    auto engine = engineWith(60000);
+    QVERIFY(engine);
+    deliverBody(*engine);
+    QVERIFY(deliverBody(*engine).contains("spotify"));
+    QCOMPARE(engine->delivery().answerStats().hits, 1);
+    CampaignWithRules changed = engine->store().campaign(1).value;
+    changed.campaign.cta = QStringLiteral("Listen now");
+    QVERIFY(engine->store().update(changed).ok());
+    QVERIFY(deliverBody(*engine).contains("Listen now"));
+    QVERIFY(engine->store().setStatus(1, kStatusInactive).ok());
+    QVERIFY(!deliverBody(*engine).contains("spotify"));
+    // What an ops invalidation drops is read again, not taken from a reused answer.
+    const QByteArray now = deliverBody(*engine);
+    QCOMPARE(deliverBody(*engine), now);
+    const qint64 hits = engine->delivery().answerStats().hits;
+    QVERIFY(engine->cache().invalidate({2}).ok());
+    QCOMPARE(deliverBody(*engine), now);
+    QCOMPARE(engine->delivery().answerStats().hits, hits);
+}
+
+void NearCacheTest::redisEditsReachReusedAnswersWithinNearTtl()
+{
+    auto engine = engineWith(300);
+    QVERIFY(engine);
+    deliverBody(*engine);
+    engine->cache().waitForRefills();
+    Campaign fromGo = engine->store().campaign(1).value.campaign;
+    fromGo.cta = QStringLiteral("Written by Go");
+    QVERIFY(engine->cache().backend().setMany({{CampaignCodec::cacheKey(1), CampaignCodec::encode(fromGo)}},
+                                              std::chrono::hours(1)).ok());
+    QElapsedTimer timer;
+    timer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(deliverBody(*engine).contains("Written by Go"), 2000);
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(engine->delivery().answerStats().hits > 0); // reused meanwhile, yet not for longer
+}
+
+void NearCacheTest::flightEndReachesReusedAnswers()
+{
+    auto engine = engineWith(60000);
+    QVERIFY(engine);
+    CampaignWithRules ending = engine->store().campaign(1).value; // spotify
+    ending.campaign.serving.flightEnd = QDateTime::currentDateTimeUtc().addMSecs(1500);
+    QVERIFY(engine->store().update(ending).ok());
+    QVERIFY(deliverBody(*engine).contains("spotify"));
+    QVERIFY(deliverBody(*engine).contains("spotify"));
+    QCOMPARE(engine->delivery().answerStats().hits, 1);
+    // The flight ends with no write: the next index is swapped in at the boundary.
+    QTRY_VERIFY_WITH_TIMEOUT(!deliverBody(*engine).contains("spotify"), 5000);
+    QVERIFY(QDateTime::currentDateTimeUtc() >= ending.campaign.serving.flightEnd);
+}
+
+void NearCacheTest::noReusedAnswersWithoutNearCache()
+{
+    for (const auto &[nearTtlMs, answerCacheMb] : {std::pair{0, "128"}, {60000, "0"}}) {
+        auto engine = engineWith(nearTtlMs, QString::fromLatin1(answerCacheMb));
+        QVERIFY(engine);
+        const QByteArray first = deliverBody(*engine);
+        QVERIFY(first.contains("spotify"));
+        QCOMPARE(deliverBody(*engine), first);
+        QCOMPARE(engine->delivery().answerStats().hits, 0);
+        QCOMPARE(engine->delivery().answerStats().answers, 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(NearCacheTest)
