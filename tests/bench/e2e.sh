@@ -43,7 +43,8 @@ Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
   -h, --help             this help
 
 Environment passed to the server is cleaned of DATABASE_URL, REDIS_URL and REDIS_CLUSTER;
-ADSERVE_THREADS (server threads) and DELIVERY_CAMPAIGN_BATCH_SIZE pass through.
+ADSERVE_THREADS (server threads), DELIVERY_CAMPAIGN_BATCH_SIZE and CACHE_ANSWER_MB (0: every
+answer written anew, no whole answer reused) pass through.
 EOF
 }
 
