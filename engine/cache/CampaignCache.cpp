@@ -55,7 +55,8 @@ const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray 
                           nowMs);
 }
 
-qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing)
+qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing,
+                                     std::chrono::milliseconds maxAge)
 {
     if (nearTtl_.count() <= 0) {
         for (size_t i = 0; i < ids.size(); ++i) {
@@ -68,7 +69,7 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
     // memory, so the second pass asks for the ones a few places ahead while it reads one.
     for (size_t i = 0; i < ids.size(); ++i)
         found[i] = fragments_.find(ids[i]);
-    const qint64 seenSince = nowMs() - nearTtl_.count();
+    const qint64 seenSince = nowMs() - std::min(maxAge, nearTtl_).count();
     const size_t missingBefore = missing.size();
     qsizetype fragmentBytes = 0;
     for (size_t i = 0; i < ids.size(); ++i) {

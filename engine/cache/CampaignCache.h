@@ -40,8 +40,10 @@ public:
 
     // The near cache, inside a read section: for each id, the entry it may deliver without
     // the backend, or nullptr; the positions of the nullptrs are appended to `missing`.
-    // Without a near cache every position is missing. Returns the found fragments' bytes.
-    qsizetype nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing);
+    // An entry seen longer than `maxAge` ago (at most nearTtl()) is missing too. Without a
+    // near cache every position is missing. Returns the found fragments' bytes.
+    qsizetype nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing,
+                         std::chrono::milliseconds maxAge);
 
     struct Lookup
     {

@@ -93,7 +93,7 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
 }
 
 DeliveryService::Found DeliveryService::find(const TargetingQuery &query, const AnswerScope &scope,
-                                             DeliveryOutcome &outcome)
+                                             std::chrono::milliseconds nearMaxAge, DeliveryOutcome &outcome)
 {
     // Per thread and reused: large matches cost neither allocations nor zeroing. Named
     // through references, because the batches run on pool threads, where a thread_local's
@@ -121,7 +121,7 @@ DeliveryService::Found DeliveryService::find(const TargetingQuery &query, const 
         return {};
 
     timer.restart();
-    Found found{matched, entries, {}, 0, cache_.nearLookup(matched, entries.data(), missing)};
+    Found found{matched, entries, {}, 0, cache_.nearLookup(matched, entries.data(), missing, nearMaxAge)};
     found.delivered = int(matched.size() - missing.size());
     outcome.timing.cacheMicros = microsSince(timer);
     if (missing.empty())
@@ -170,13 +170,14 @@ DeliveryService::Found DeliveryService::find(const TargetingQuery &query, const 
 }
 
 template<typename Result, typename Write>
-Result DeliveryService::deliverWith(const TargetingQuery &query, const AnswerScope &scope, Write &&write)
+Result DeliveryService::deliverWith(const TargetingQuery &query, const AnswerScope &scope,
+                                    std::chrono::milliseconds nearMaxAge, Write &&write)
 {
     QElapsedTimer total;
     total.start();
     Result result;
     const auto section = cache_.readSection();
-    const Found found = find(query, scope, result);
+    const Found found = find(query, scope, nearMaxAge, result);
     if (result.ok()) {
         QElapsedTimer timer;
         timer.start();
@@ -189,7 +190,7 @@ Result DeliveryService::deliverWith(const TargetingQuery &query, const AnswerSco
 
 DeliveryResult DeliveryService::deliver(const TargetingQuery &query, const AnswerScope &scope)
 {
-    return deliverWith<DeliveryResult>(query, scope, [](const Found &found, DeliveryResult &result) {
+    return deliverWith<DeliveryResult>(query, scope, cache_.nearTtl(), [](const Found &found, DeliveryResult &result) {
         for (size_t i = 0; i < found.entries.size(); ++i) {
             if (!found.entries[i])
                 continue;
@@ -212,7 +213,7 @@ DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t l
 {
     qint64 oldestDetailSeenMs = CampaignCache::nowMs();
     if (!answers_.enabled())
-        return writeBody(query, limit, before, after, oldestDetailSeenMs);
+        return writeBody(query, limit, before, after, cache_.nearTtl(), oldestDetailSeenMs);
 
     QElapsedTimer timer;
     timer.start();
@@ -226,7 +227,10 @@ DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t l
         reused.timing.cacheMicros = reused.timing.totalMicros = microsSince(timer);
         return reused;
     }
-    DeliveredBody written = writeBody(query, limit, before, after, oldestDetailSeenMs);
+    // An answer expires with its oldest detail, and the near cache's entries are of every
+    // age: an answer kept is made of details seen within half the near cache's lifetime, so
+    // it lives at least the other half.
+    DeliveredBody written = writeBody(query, limit, before, after, cache_.nearTtl() / 2, oldestDetailSeenMs);
     // Only a whole answer from the cache and the store: after a cache fault it is asked again.
     if (written.ok() && written.cacheError.isEmpty())
         answers_.keep(key, {written.body, written.campaigns}, madeFrom, answerSources(),
@@ -235,9 +239,10 @@ DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t l
 }
 
 DeliveredBody DeliveryService::writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
-                                         QByteArrayView after, qint64 &oldestDetailSeenMs)
+                                         QByteArrayView after, std::chrono::milliseconds nearMaxAge,
+                                         qint64 &oldestDetailSeenMs)
 {
-    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, [before, after, &oldestDetailSeenMs](const Found &found, DeliveredBody &result) {
+    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, nearMaxAge, [before, after, &oldestDetailSeenMs](const Found &found, DeliveredBody &result) {
         result.campaigns = found.delivered;
         if (result.campaigns > 0) {
             // before [ f1 , f2 , ... fn ] after

@@ -84,10 +84,13 @@ private:
         int delivered = 0;                     // entries that are not nullptr
         qsizetype fragmentBytes = 0;           // their fragments' bytes
     };
-    Found find(const TargetingQuery &query, const AnswerScope &scope, DeliveryOutcome &outcome);
+    // Details the near cache saw longer than `nearMaxAge` ago are read again.
+    Found find(const TargetingQuery &query, const AnswerScope &scope, std::chrono::milliseconds nearMaxAge,
+               DeliveryOutcome &outcome);
     // find(), then `write(found, result)` while the entries are valid, both timed.
     template<typename Result, typename Write>
-    Result deliverWith(const TargetingQuery &query, const AnswerScope &scope, Write &&write);
+    Result deliverWith(const TargetingQuery &query, const AnswerScope &scope, std::chrono::milliseconds nearMaxAge,
+                       Write &&write);
 
     struct BatchResult
     {
@@ -102,7 +105,7 @@ private:
     // deliverBody() without reuse; `oldestDetailSeenMs` lowered to the near-cache age of its
     // oldest detail.
     DeliveredBody writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before, QByteArrayView after,
-                            qint64 &oldestDetailSeenMs);
+                            std::chrono::milliseconds nearMaxAge, qint64 &oldestDetailSeenMs);
     AnswerCache::Sources answerSources() const;
 
     MatchEngine &matcher_;

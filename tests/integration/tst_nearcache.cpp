@@ -27,6 +27,7 @@ private slots:
     void embeddedDefaultToo();
     void answersReusedWhole();
     void invalidationsReachReusedAnswers();
+    void answersOutliveTheirOldestDetail();
     void flightEndReachesReusedAnswers();
     void noReusedAnswersWithoutNearCache();
 
@@ -211,11 +212,32 @@ void NearCacheTest::invalidationsReachReusedAnswers()
     const QByteArray first = deliverBody(*engine);
     QCOMPARE(deliverBody(*engine), first);
     QCOMPARE(engine->delivery().answerStats().hits, 1);
-    QVERIFY(engine->cache().invalidate({2}).ok());
+    QVERIFY(engine->cache().invalidate({3}).ok()); // subwaysurfer
     QCOMPARE(deliverBody(*engine), first);
     QCOMPARE(engine->delivery().answerStats().hits, 1);
     QCOMPARE(deliverBody(*engine), first);
     QCOMPARE(engine->delivery().answerStats().hits, 2);
+}
+
+void NearCacheTest::answersOutliveTheirOldestDetail()
+{
+    // The near cache holds details of every age. An answer made of them as they are would
+    // expire with the oldest at once; details older than half the near cache's lifetime are
+    // read again instead, so the answer lives at least the other half.
+    auto engine = engineWith(2000);
+    QVERIFY(engine);
+    const QByteArray first = deliver(*engine); // both campaigns seen now
+    engine->cache().waitForRefills();
+    QTest::qWait(1400);
+    {
+        const auto section = engine->cache().readSection();
+        const qint64 subwaySurfer = 3;
+        engine->cache().lookup(std::span(&subwaySurfer, 1)); // seen again; spotify stays 1.4 s old
+    }
+    QCOMPARE(deliverBody(*engine), first);
+    QTest::qWait(800); // past spotify's first 2 s, within the answer's
+    QCOMPARE(deliverBody(*engine), first);
+    QCOMPARE(engine->delivery().answerStats().hits, 1);
 }
 
 void NearCacheTest::flightEndReachesReusedAnswers()
