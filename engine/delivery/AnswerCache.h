@@ -19,7 +19,8 @@ struct TargetingQuery;
 //   change, flight and day-parting boundary swaps a new one),
 // - the cache has had no invalidation since it was made, and
 // - every campaign detail in it is still within the near cache's lifetime (the answer
-//   expires with its oldest detail),
+//   expires with its oldest detail; DeliveryService makes the answers it keeps of details
+//   seen within half that lifetime),
 // so it is never staler than the near cache it is made from. Bounded in bytes: when full,
 // expired answers make room, and a new answer that still does not fit is not kept (every
 // answer expires within the near cache's lifetime, so room comes back soon).
