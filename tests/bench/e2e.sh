@@ -357,6 +357,11 @@ mean_figures() { # "rps p50 p90 p99 errors cpu" ...
 # the ceiling serving the endpoint's bodies saved beforehand; each row is the mean of its
 # runs, and delivery ÷ ceiling goes to the summary with the ratio of every pair.
 ceiling_results=$work/ceiling.txt
+# Answers the server reused whole and answers it wrote, as its /metrics counts them: "reused written".
+answer_counts() {
+  curl -s --max-time 5 "$server_url/metrics" \
+    | awk '/^adserve_answer_cache_hits_total /{r=$2} /^adserve_answer_cache_misses_total /{w=$2} END {print r+0, w+0}'
+}
 measure_endpoint() { # mode endpoint paths bodies-list mean-bytes
   local mode=$1 endpoint=$2 paths=$3 bodies=$4 bytes=$5
   if (( ! with_ceiling )); then
@@ -367,10 +372,15 @@ measure_endpoint() { # mode endpoint paths bodies-list mean-bytes
   start_ceiling "$bodies"
   ceiling_args=("$ceiling_url" "$ceiling_pid" "$work/ceiling.log")
   drive "$paths" "$warmup" "${ceiling_args[@]}" >/dev/null
+  local reused0 written0 reused1 written1 reused=-
+  read -r reused0 written0 < <(answer_counts)
   for (( pair = 0; pair < pairs; ++pair )); do
     delivery+=("$(drive "$paths" "$duration")")
     top+=("$(drive "$paths" "$duration" "${ceiling_args[@]}")")
   done
+  read -r reused1 written1 < <(answer_counts)
+  (( reused1 - reused0 + written1 - written0 > 0 )) \
+    && reused="$(( 100 * (reused1 - reused0) / (reused1 - reused0 + written1 - written0) ))%"
   stop_ceiling
   report "$mode" "$endpoint" "$(mean_figures "${delivery[@]}")"
   report "$mode" "ceiling ${endpoint%% *}" "$(mean_figures "${top[@]}")"
@@ -378,8 +388,8 @@ measure_endpoint() { # mode endpoint paths bodies-list mean-bytes
   # (the ceiling's over delivery's, which the machine's other load disturbs far less).
   local d c ratio cpu list
   read -r d c ratio cpu list < <(pair_ratios "$pairs" "${delivery[@]}" "${top[@]}")
-  printf '%-16s %-24s %8d %12.0f %12.0f %7s %9s   %s\n' "$mode" "$endpoint" "$bytes" "$d" "$c" "$ratio" "$cpu" \
-    "$list" >> "$ceiling_results"
+  printf '%-16s %-24s %8d %12.0f %12.0f %7s %9s %7s   %s\n' "$mode" "$endpoint" "$bytes" "$d" "$c" "$ratio" "$cpu" \
+    "$reused" "$list" >> "$ceiling_results"
 }
 
 # One pass over the request mix, one request at a time: the mean time from sending a
@@ -573,9 +583,10 @@ verdict() { # mode endpoint percent
 }
 [[ -s $work/sequential.txt ]] && { cat "$work/sequential.txt"; echo; }
 if [[ -s $ceiling_results ]]; then
-  echo "delivery ÷ ceiling (same server code, same requests and bodies, runs alternating):"
-  printf "%-16s %-24s %8s %12s %12s %7s %9s   %s\n" mode endpoint "mean B" "delivery r/s" "ceiling r/s" ratio \
-    "cpu ratio" "pair by pair"
+  echo "delivery ÷ ceiling (same server code, same requests and bodies, runs alternating; reused: of the"
+  echo "delivery runs' answers, those reused whole, from the server's /metrics):"
+  printf "%-16s %-24s %8s %12s %12s %7s %9s %7s   %s\n" mode endpoint "mean B" "delivery r/s" "ceiling r/s" ratio \
+    "cpu ratio" reused "pair by pair"
   cat "$ceiling_results"
   echo
 fi
