@@ -50,14 +50,15 @@ void AnswerCache::keep(const QByteArray &key, Answer answer, const Sources &made
     if (stats_.bytes + bytes > capacity_)
         return;
     stats_.bytes += bytes;
-    ++stats_.answers;
     answers_.insert(key, Kept{std::move(answer), expiresAtMs, bytes});
 }
 
 AnswerCache::Stats AnswerCache::stats() const
 {
     std::lock_guard lock(mutex_);
-    return stats_;
+    Stats stats = stats_;
+    stats.answers = answers_.size();
+    return stats;
 }
 
 void AnswerCache::forgetAllUnless(const Sources &now)
@@ -66,7 +67,6 @@ void AnswerCache::forgetAllUnless(const Sources &now)
         return;
     sources_ = now;
     answers_.clear();
-    stats_.answers = 0;
     stats_.bytes = 0;
 }
 
@@ -79,7 +79,6 @@ void AnswerCache::forgetExpired(qint64 nowMs)
 QHash<QByteArray, AnswerCache::Kept>::iterator AnswerCache::forget(QHash<QByteArray, Kept>::iterator it)
 {
     stats_.bytes -= it->bytes;
-    --stats_.answers;
     return answers_.erase(it);
 }
 

@@ -56,7 +56,7 @@ public:
     {
         qint64 hits = 0;
         qint64 misses = 0;
-        qint64 answers = 0; // held now
+        qint64 answers = 0; // held now (the table's size, filled in by stats())
         qint64 bytes = 0;   // their bodies and keys
     };
     Stats stats() const;
