@@ -176,6 +176,7 @@ void Engine::install(std::shared_ptr<const MatchIndex> index, const QElapsedTime
 
 void Engine::applyOwnWrite(const StoreChange &change)
 {
+    constexpr qsizetype kFewCampaigns = 1000; // read by id whatever the store's size
     if (!loaded_) {
         // The index is still being read, perhaps from before this write: rather than wait for
         // the read here (the writer may be the studio's window), the follower applies it from
@@ -183,9 +184,13 @@ void Engine::applyOwnWrite(const StoreChange &change)
         follower_->leaveToLog(change.txns);
         return;
     }
-    // Too many to name: everything is read again, and the follower goes on from the log's head.
-    const Outcome outcome = change.campaignIds.isEmpty() ? follower_->resync()
-                                                         : follower_->applyOwn(change.campaignIds, change.txns);
+    // None named, or a large part of the store (one streaming read of everything beats
+    // reading that many by id): everything is read again, and the follower goes on from the
+    // log's head. Otherwise only the campaigns written are read again, as small writes are;
+    // the follower steps over their rows in the log.
+    const qsizetype named = change.campaignIds.size();
+    const bool readEverything = named == 0 || (named > kFewCampaigns && named > matcher_.snapshot()->campaignCount() / 4);
+    const Outcome outcome = readEverything ? follower_->resync() : follower_->applyOwn(change.campaignIds, change.txns);
     if (!outcome.complete()) // the follower applies it, and retries until it can
         qCWarning(lcEngine) << "own write not applied at once, left to the change log:"
                             << (outcome.ok() ? outcome.cacheError : outcome.error);

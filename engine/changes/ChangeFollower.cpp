@@ -296,10 +296,15 @@ bool ChangeFollower::follow()
     const auto oldest = std::min_element(fresh.cbegin(), fresh.cend(),
                                          [](const LogRow &a, const LogRow &b) { return a.at < b.at; });
     const QDateTime since = oldest == fresh.cend() ? QDateTime() : oldest->at;
-    // Read everything again: a backlog longer than a page, a table emptied, changes pruned
-    // before this instance read them, or a log that started over.
+    // Read everything again: a backlog of others' changes longer than a page, a table
+    // emptied, changes pruned before this instance read them, or a log that started over. A
+    // page of this instance's own changes alone (a bulk edit's), applied as they committed,
+    // is stepped over instead, and the next page read at once.
     const bool truncated = std::any_of(fresh.cbegin(), fresh.cend(), [](const LogRow &r) { return r.truncate; });
-    if (page.full || truncated || page.prunedThrough > feed_.appliedThrough() || page.newestId < feed_.newestSeen()) {
+    const bool onlyOwn = !fresh.isEmpty()
+        && std::all_of(fresh.cbegin(), fresh.cend(), [this](const LogRow &r) { return locallyApplied(r.txn); });
+    if ((page.full && !onlyOwn) || truncated || page.prunedThrough > feed_.appliedThrough()
+        || page.newestId < feed_.newestSeen()) {
         if (std::chrono::steady_clock::now() < nextResyncAllowed_) {
             updateStatus([&](ChangeStatus &s) {
                 s.newestId = page.newestId;
@@ -347,6 +352,19 @@ bool ChangeFollower::follow()
         ownToRetry_.removeIf([&](qint64 id) { return changed.contains(id); });
     }
     feed_.advance(page);
+    if (page.full) {
+        updateStatus([&](ChangeStatus &s) {
+            s.appliedThrough = feed_.appliedThrough();
+            s.settled = feed_.settled();
+            s.newestId = page.newestId;
+            s.behindChanges = std::max<qint64>(1, page.newestId - feed_.appliedThrough());
+            if (!s.behindSince.isValid())
+                s.behindSince = since.isValid() ? since : QDateTime::currentDateTimeUtc();
+            s.lastRead = QDateTime::currentDateTimeUtc();
+        });
+        wakeUp();
+        return cacheRetry_.isEmpty();
+    }
     caughtUp(page.newestId, !fresh.isEmpty(), cacheProblem);
     return cacheRetry_.isEmpty();
 }

@@ -16,7 +16,7 @@ struct FollowerSettings
 {
     std::chrono::milliseconds pollInterval{1000};
     ChangeRetention retention;
-    int pageSize = 10000;       // a longer backlog is caught up by reloading everything
+    int pageSize = 10000;       // a longer backlog of others' changes is caught up by reloading everything
     std::chrono::minutes pruneEvery{60};
 };
 

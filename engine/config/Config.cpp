@@ -38,6 +38,7 @@ const QString kHttpMaxConnections = QStringLiteral("HTTP_MAX_CONNECTIONS");
 const QString kChangesPoll = QStringLiteral("CHANGES_POLL_MS");
 const QString kChangesRetentionDays = QStringLiteral("CHANGES_RETENTION_DAYS");
 const QString kChangesKeepPerCampaign = QStringLiteral("CHANGES_KEEP_PER_CAMPAIGN");
+const QString kChangesPageSize = QStringLiteral("CHANGES_PAGE_SIZE");
 const QString kQa = QStringLiteral("ADSERVE_QA");
 const QString kQaDir = QStringLiteral("QA_DIR");
 const QString kQaJournalMaxEntries = QStringLiteral("QA_JOURNAL_MAX_ENTRIES");
@@ -186,6 +187,8 @@ QList<QPair<QString, QString>> Config::environmentKeys()
                                       "(default 1000)")},
         {kChangesRetentionDays, QStringLiteral("days the change log keeps changes (default 90)")},
         {kChangesKeepPerCampaign, QStringLiteral("changes of each campaign kept however old (default 50)")},
+        {kChangesPageSize, QStringLiteral("changes read from the log at once; a longer backlog of other instances' "
+                                          "changes is caught up by reading the whole store again (default 10000)")},
         {kQa, QStringLiteral("true: QA mode (scenarios in front of the engine, the request journal); never in "
                              "production (default false)")},
         {kQaDir, QStringLiteral("QA mode's folder: scenarios and the request journal (default: a qa folder beside "
@@ -322,6 +325,7 @@ std::optional<Config> ConfigBuilder::build(const QMap<QString, QString> &values,
         std::chrono::hours(24 * bounded(kChangesRetentionDays, config.changes.retention.maxAge.count() / 24, 1, 36500));
     config.changes.retention.keepPerCampaign =
         int(bounded(kChangesKeepPerCampaign, config.changes.retention.keepPerCampaign, 1, 1'000'000));
+    config.changes.pageSize = int(bounded(kChangesPageSize, config.changes.pageSize, 100, 1'000'000));
     config.http.maxRequestLine = int(bounded(kHttpMaxRequestLine, config.http.maxRequestLine, 256, 1 << 20));
     config.http.maxHeaderBytes = int(bounded(kHttpMaxHeaderBytes, config.http.maxHeaderBytes, 1024, 1 << 24));
     config.http.maxBodyBytes = bounded(kHttpMaxBodyBytes, config.http.maxBodyBytes, 1024, 1LL << 30);

@@ -32,7 +32,7 @@ struct Config
     quint16 port = 8080;
     int serverThreads = 0;             // 0: two per core
     QString adminToken;                // empty: admin API off
-    FollowerSettings changes;          // CHANGES_POLL_MS, CHANGES_RETENTION_DAYS, CHANGES_KEEP_PER_CAMPAIGN
+    FollowerSettings changes;          // CHANGES_POLL_MS, CHANGES_RETENTION_DAYS, CHANGES_KEEP_PER_CAMPAIGN, CHANGES_PAGE_SIZE
     HttpLimits http;                   // HTTP_*: what one connection may cost
     QString explainToken;              // ADSERVE_EXPLAIN_TOKEN: read-only access to explain
     QaSettings qa;                     // ADSERVE_QA (--qa), QA_*: scenarios and the request journal

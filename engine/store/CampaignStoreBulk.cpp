@@ -12,8 +12,6 @@ namespace {
 // writes): large enough to amortise the round trips, small enough to keep memory and lock
 // time bounded.
 constexpr qsizetype kInsertBatch = 5000;
-// Above this many campaigns in one write, listeners are told "all" instead of a long list.
-constexpr qsizetype kMaxIdsInSignal = 1000;
 
 // Thrown inside a write its caller cancelled: the session, unwound, rolls the transaction back.
 struct Cancelled
@@ -55,7 +53,7 @@ StoreResult<QList<qint64>> CampaignStore::writeCampaigns(const WriteContext &con
     WriteReceipt receipt;
     auto result = d->write(context, [&](CampaignWrites &w) { return op(w); }, &receipt, Access::SnapshotWrite);
     if (result.ok() && !result.value.isEmpty())
-        announce(result.value.size() > kMaxIdsInSignal ? QList<qint64>{} : result.value, receipt);
+        announce(result.value, receipt);
     return result;
 }
 
@@ -119,7 +117,7 @@ StoreResult<qint64> CampaignStore::insertAtomically(const std::function<Campaign
                                                     const WriteContext &context)
 {
     WriteReceipt receipt;
-    QList<qint64> named; // the ids, while few enough to name in the announcement
+    QList<qint64> named; // the ids, for the announcement
     StoreResult<qint64> result;
     try {
         result = d->write(context, [&](CampaignWrites &w) {
@@ -131,8 +129,7 @@ StoreResult<qint64> CampaignStore::insertAtomically(const std::function<Campaign
                 CampaignWrites::throwIfInvalid(validateBatch(batch, written));
                 const QList<qint64> ids = insertBatch(w.rows(), batch);
                 written += batch.size();
-                if (written <= kMaxIdsInSignal)
-                    named += ids;
+                named += ids;
                 if (progress && !progress(written, std::max(expectedTotal, written)))
                     throw Cancelled{};
             }
@@ -143,7 +140,7 @@ StoreResult<qint64> CampaignStore::insertAtomically(const std::function<Campaign
     }
     if (result.ok() && result.value > 0) {
         std::sort(named.begin(), named.end());
-        announce(result.value > kMaxIdsInSignal ? QList<qint64>{} : named, receipt);
+        announce(named, receipt);
     }
     return result;
 }
@@ -172,7 +169,7 @@ StoreResult<qint64> CampaignStore::purgeByCode(const CodePattern &pattern,
         return StoreResult<qint64>::success(0);
     }
     if (result.ok() && result.value > 0)
-        announce(ids.size() > kMaxIdsInSignal ? QList<qint64>{} : ids, receipt);
+        announce(ids, receipt);
     return result;
 }
 
@@ -221,8 +218,7 @@ StoreResult<qint64> CampaignStore::insertBatches(const CampaignBatches &nextBatc
             break;
         }
         written += campaigns.size();
-        if (written <= kMaxIdsInSignal)
-            change.campaignIds += batch.value;
+        change.campaignIds += batch.value;
         change.changeId = receipt.changeId;
         change.txns.append(receipt.txn);
         if (progress && !progress(written, std::max(expectedTotal, written)))
@@ -232,8 +228,6 @@ StoreResult<qint64> CampaignStore::insertBatches(const CampaignBatches &nextBatc
         outcome.value = written;
     outcome.changeId = change.changeId;
     if (written > 0) {
-        if (written > kMaxIdsInSignal)
-            change.campaignIds.clear();
         std::sort(change.campaignIds.begin(), change.campaignIds.end());
         Q_EMIT campaignsChanged(change);
     }

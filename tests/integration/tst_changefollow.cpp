@@ -2,8 +2,12 @@
 // in order, exactly once, whoever made it, however it was announced: a re-read blocked by a
 // lock is retried until it succeeds (stale meanwhile, and saying so), a notification missed
 // while the listener was cut off is caught up by the period, out-of-order commits are not
-// skipped, and a log pruned past an instance or a TRUNCATE makes it reload everything.
+// skipped, and a log pruned past an instance or a TRUNCATE makes it reload everything; an
+// instance's own bulk edit, longer than a page of the log, is not read again whole.
 #include "Engine.h"
+#include "changes/BulkEdit.h"
+#include "changes/ChangeSettings.h"
+#include "store/CampaignGenerator.h"
 #include "TestCampaigns.h"
 #include "TestPostgres.h"
 #include "http/HttpServerPool.h"
@@ -87,9 +91,10 @@ private Q_SLOTS:
     void aLogPrunedPastAnInstanceMakesItReload();
     void emptyingATableMakesEveryInstanceReload();
     void ownWritesAreNotAppliedTwice();
+    void anOwnBulkEditLongerThanAPageIsNotReadAgain();
 
 private:
-    std::unique_ptr<Engine> openEngine();
+    std::unique_ptr<Engine> openEngine(int changesPageSize = FollowerSettings().pageSize);
     QJsonObject readyz(HttpServerPool &server);
 
     TestPostgres postgres_;
@@ -134,12 +139,13 @@ void ChangeFollowTest::cleanupTestCase()
     postgres_.stop();
 }
 
-std::unique_ptr<Engine> ChangeFollowTest::openEngine()
+std::unique_ptr<Engine> ChangeFollowTest::openEngine(int changesPageSize)
 {
     QString error;
     const auto config = ConfigBuilder::build({{QStringLiteral("DATABASE_URL"), postgres_.urlFor(target_.database)},
                                               {QStringLiteral("DATABASE_QUERY_TIMEOUT_MS"), QStringLiteral("1000")},
-                                              {QStringLiteral("CHANGES_POLL_MS"), QStringLiteral("300")}},
+                                              {QStringLiteral("CHANGES_POLL_MS"), QStringLiteral("300")},
+                                              {QStringLiteral("CHANGES_PAGE_SIZE"), QString::number(changesPageSize)}},
                                              &error);
     if (!config) {
         qWarning("%s", qPrintable(error));
@@ -306,10 +312,11 @@ void ChangeFollowTest::emptyingATableMakesEveryInstanceReload()
 
 void ChangeFollowTest::ownWritesAreNotAppliedTwice()
 {
+    QObject listening; // the connections end with the lists they fill, also on a failure
     QList<qint64> appliedByA;
-    connect(a_.get(), &Engine::changesApplied, this, [&](const QList<qint64> &ids) { appliedByA += ids; });
+    connect(a_.get(), &Engine::changesApplied, &listening, [&](const QList<qint64> &ids) { appliedByA += ids; });
     QList<qint64> appliedByB;
-    connect(b_.get(), &Engine::changesApplied, this, [&](const QList<qint64> &ids) { appliedByB += ids; });
+    connect(b_.get(), &Engine::changesApplied, &listening, [&](const QList<qint64> &ids) { appliedByB += ids; });
     const auto written = a_->store().setStatus(campaignId_, kStatusInactive);
     QVERIFY(written.ok());
     QCOMPARE(appliedByA, QList<qint64>{campaignId_}); // at once, on the writer's thread
@@ -320,4 +327,54 @@ void ChangeFollowTest::ownWritesAreNotAppliedTwice()
 }
 
 QTEST_GUILESS_MAIN(ChangeFollowTest)
+void ChangeFollowTest::anOwnBulkEditLongerThanAPageIsNotReadAgain()
+{
+    const int pageSize = 500;
+    a_ = openEngine(pageSize);
+    b_ = openEngine(pageSize);
+    QVERIFY(a_ && b_);
+    const auto generated = CampaignGenerator::generate(a_->store(), 3000, 7);
+    QVERIFY2(generated.ok(), qPrintable(generated.message));
+    SqlClient admin(target_, QStringLiteral("admin"));
+    const auto newestChange = [&] { return admin.scalar(QStringLiteral("SELECT max(id) FROM adserve_changes")); };
+    const auto bothAt = [&](qint64 id) {
+        return a_->changes().status().appliedThrough == id && b_->changes().status().appliedThrough == id;
+    };
+    qint64 newest = newestChange();
+    QTRY_VERIFY_WITH_TIMEOUT(bothAt(newest), 30000);
+
+    // Deactivated in one transaction: more rows in the log than a page holds.
+    QList<qint64> edited = a_->matcher().snapshot()->campaignIds().mid(1, 700);
+    QVERIFY(!edited.contains(campaignId_));
+    const auto served = [](Engine &engine, const QList<qint64> &ids) {
+        QList<qint64> found;
+        for (qint64 id : engine.matcher().snapshot()->match(kFranceAndroid))
+            if (ids.contains(id))
+                found.append(id);
+        return found;
+    };
+    QVERIFY(served(*a_, edited).size() > 10);
+    const qint64 resyncsA = a_->changes().status().resyncs;
+    const qint64 resyncsB = b_->changes().status().resyncs;
+    BulkEdit deactivate;
+    deactivate.action = BulkEdit::Action::Deactivate;
+    const auto done = BulkEditor(a_->store()).apply(deactivate, edited);
+    QVERIFY2(done.ok(), qPrintable(done.message));
+    QVERIFY(done.value.before.size() > pageSize);
+    QVERIFY(served(*a_, edited).isEmpty()); // at once, by the writer
+    const qint64 before = std::exchange(newest, newestChange());
+    QVERIFY(newest - before > pageSize);
+
+    QTRY_VERIFY_WITH_TIMEOUT(bothAt(newest), 10000);
+    QCOMPARE(a_->changes().status().resyncs, resyncsA); // its own rows, stepped over a page at a time
+    QVERIFY(!a_->changes().status().stale());
+    QVERIFY(b_->changes().status().resyncs > resyncsB); // others' rows, a page and more: read again whole
+    QVERIFY(served(*b_, edited).isEmpty());
+
+    // Others' changes after the run still apply, one by one.
+    QVERIFY(b_->store().setStatus(campaignId_, kStatusInactive).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(!matches(*a_, campaignId_), 3000);
+    QCOMPARE(a_->changes().status().resyncs, resyncsA);
+}
+
 #include "tst_changefollow.moc"
