@@ -12,6 +12,7 @@
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
 #include "common/BackgroundJob.h"
+#include "Engine.h"
 #include "config/Config.h"
 #include "mainwindow/MainWindow.h"
 #include "session/StudioSession.h"
@@ -131,6 +132,12 @@ int main(int argc, char **argv)
                 static_cast<long long>(clock.elapsed()), static_cast<long long>(rssMb()));
 
     StallMonitor stalls;
+    // What the engine did in the background: a whole store read again, or a change applied.
+    QObject::connect(&session.engine(), &Engine::indexRebuilt, &stalls,
+                     [](qint64 campaigns, qint64, qint64 micros) {
+                         std::printf("  (the engine's index, %lld campaigns, made in %lld ms)\n",
+                                     static_cast<long long>(campaigns), static_cast<long long>(micros / 1000));
+                     }, Qt::QueuedConnection);
     MainWindow window(session);
     window.resize(1400, 900);
     window.show();
