@@ -41,10 +41,10 @@ public:
     // What the match index needs of every live campaign (id, code, status, priority, flight
     // and day-parting) with its live rules (without their times), one campaign at a time in
     // id order as the rows arrive (CampaignRowsTargeting.cpp); `withDetails`: every field,
-    // and the rules' times; `range`: only the campaigns with ids in it. `visit` returns false
-    // to stop reading. A long read, so in a transaction.
+    // and the rules' times; `range`: only the campaigns with ids in it; `ids`: only these.
+    // `visit` returns false to stop reading. A long read, so in a transaction.
     void forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails = false,
-                          const IdRange &range = {});
+                          const IdRange &range = {}, const QList<qint64> *ids = nullptr);
     QList<TargetRule> targetingRules(const QList<qint64> &campaignIds);
     QStringList knownValues(Dimension dimension);
     // Id, code and deleted flag of every campaign whose code starts with `prefix`, deleted

@@ -22,13 +22,19 @@ enum Column { Id, Code, Status, Priority, FlightStart, FlightEnd, ServingHours, 
 } // namespace
 
 void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &&)> &visit, bool withDetails,
-                                    const IdRange &range)
+                                    const IdRange &range, const QList<qint64> *ids)
 {
     const SqlDialect &d = session_.dialect();
     const QString details = !withDetails ? QString()
         : QStringLiteral(", c.name, c.image, c.cta, %1, %2, %3, %4")
               .arg(d.timestamp(QStringLiteral("c.created_at")), d.timestamp(QStringLiteral("c.updated_at")),
                    d.timestamp(QStringLiteral("r.created_at")), d.timestamp(QStringLiteral("r.updated_at")));
+    const auto which = [&](const QString &column) -> QString {
+        QString condition = rangeCondition(column, range);
+        if (ids)
+            condition += QStringLiteral(" AND ") + d.inIdsWritten(column, *ids);
+        return condition;
+    };
     // One read, campaigns with their rules, in order: nothing of the store is held whole.
     // A campaign's few rules are put in id order here: asked of PostgreSQL, that order costs
     // it a sort of every row (SQLite gives it anyway, walking the rules' index).
@@ -39,10 +45,10 @@ void CampaignRows::forEachTargeting(const std::function<bool(CampaignWithRules &
                        "ON r.campaign_id = c.id AND NOT COALESCE(r.deleted, false)%5 "
                        "WHERE NOT c.deleted%4 ORDER BY c.id")
             .arg(servingColumns(QStringLiteral("c")), d.values(QStringLiteral("r.\"values\"")), details,
-                 rangeCondition(QStringLiteral("c.id"), range),
+                 which(QStringLiteral("c.id")),
                  // the rules' side too: PostgreSQL's merge join would otherwise walk the rules
                  // of the parts before this one
-                 rangeCondition(QStringLiteral("r.campaign_id"), range)));
+                 which(QStringLiteral("r.campaign_id"))));
     const auto nullable = [&rows](int column) { return rows->isNull(column) ? QVariant() : QVariant(rows->string(column)); };
     const auto time = [&](int column) { return SqlDialect::decodeTimestamp(nullable(column)); };
     // Rows repeat a few dimension and type names, each looked up once, and a few thousand values.

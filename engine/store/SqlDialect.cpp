@@ -34,6 +34,14 @@ QString SqlDialect::inIds(const QString &column) const
     return column + QStringLiteral(" IN (SELECT value FROM json_each(?))");
 }
 
+QString SqlDialect::inIdsWritten(const QString &column, const QList<qint64> &ids) const
+{
+    const QString list = encodeIds(ids).toString();
+    if (postgres_)
+        return QStringLiteral("%1 = ANY('%2'::bigint[])").arg(column, list);
+    return QStringLiteral("%1 IN (SELECT value FROM json_each('%2'))").arg(column, list);
+}
+
 QString SqlDialect::eachValue(const QString &valuesColumn) const
 {
     if (postgres_)

@@ -29,6 +29,9 @@ public:
     QString valuesParam() const { return postgres_ ? QStringLiteral("?::text[]") : QStringLiteral("?"); }
     // "column is one of the ids bound as one parameter" (see encodeIds): a single query for any number of ids.
     QString inIds(const QString &column) const;
+    // The same with the ids written into the statement, for a read that binds no parameters
+    // (RawRows): numbers only, so nothing in them can be read as SQL.
+    QString inIdsWritten(const QString &column, const QList<qint64> &ids) const;
     // Locks the selected row until the transaction ends (SQLite's write transaction already does).
     QString forUpdate() const { return postgres_ ? QStringLiteral(" FOR UPDATE") : QString(); }
     // SQLite: take the write lock up front, so two writers never deadlock upgrading a read lock.
