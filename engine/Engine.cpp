@@ -189,7 +189,8 @@ void Engine::applyOwnWrite(const StoreChange &change)
     // log's head. Otherwise only the campaigns written are read again, as small writes are;
     // the follower steps over their rows in the log.
     const qsizetype named = change.campaignIds.size();
-    const bool readEverything = named == 0 || (named > kFewCampaigns && named > matcher_.snapshot()->campaignCount() / 4);
+    const bool readEverything =
+        named == 0 || (named > kFewCampaigns && named > matcher_.snapshot()->campaignCount() / 4);
     const Outcome outcome = readEverything ? follower_->resync() : follower_->applyOwn(change.campaignIds, change.txns);
     if (!outcome.complete()) // the follower applies it, and retries until it can
         qCWarning(lcEngine) << "own write not applied at once, left to the change log:"

@@ -326,7 +326,6 @@ void ChangeFollowTest::ownWritesAreNotAppliedTwice()
     QCOMPARE(appliedByA, QList<qint64>{campaignId_});
 }
 
-QTEST_GUILESS_MAIN(ChangeFollowTest)
 void ChangeFollowTest::anOwnBulkEditLongerThanAPageIsNotReadAgain()
 {
     const int pageSize = 500;
@@ -376,5 +375,7 @@ void ChangeFollowTest::anOwnBulkEditLongerThanAPageIsNotReadAgain()
     QTRY_VERIFY_WITH_TIMEOUT(!matches(*a_, campaignId_), 3000);
     QCOMPARE(a_->changes().status().resyncs, resyncsA);
 }
+
+QTEST_GUILESS_MAIN(ChangeFollowTest)
 
 #include "tst_changefollow.moc"
