@@ -352,20 +352,9 @@ bool ChangeFollower::follow()
         ownToRetry_.removeIf([&](qint64 id) { return changed.contains(id); });
     }
     feed_.advance(page);
-    if (page.full) {
-        updateStatus([&](ChangeStatus &s) {
-            s.appliedThrough = feed_.appliedThrough();
-            s.settled = feed_.settled();
-            s.newestId = page.newestId;
-            s.behindChanges = std::max<qint64>(1, page.newestId - feed_.appliedThrough());
-            if (!s.behindSince.isValid())
-                s.behindSince = since.isValid() ? since : QDateTime::currentDateTimeUtc();
-            s.lastRead = QDateTime::currentDateTimeUtc();
-        });
-        wakeUp();
-        return cacheRetry_.isEmpty();
-    }
-    caughtUp(page.newestId, !fresh.isEmpty(), cacheProblem);
+    caughtUp(page.newestId, !fresh.isEmpty(), cacheProblem, page.full ? std::optional(since) : std::nullopt);
+    if (page.full)
+        wakeUp(); // the next page of this instance's own changes, at once
     return cacheRetry_.isEmpty();
 }
 
@@ -409,7 +398,8 @@ ChangeApplier::Outcome ChangeFollower::resyncLocked()
     return outcome;
 }
 
-void ChangeFollower::caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError)
+void ChangeFollower::caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError,
+                              std::optional<QDateTime> pagesLeftSince)
 {
     updateStatus([&](ChangeStatus &s) {
         if (appliedSome)
@@ -417,8 +407,11 @@ void ChangeFollower::caughtUp(qint64 newestId, bool appliedSome, const QString &
         s.appliedThrough = feed_.appliedThrough();
         s.settled = feed_.settled();
         s.newestId = newestId;
-        s.behindChanges = 0;
-        s.behindSince = {};
+        s.behindChanges = pagesLeftSince ? std::max<qint64>(1, newestId - s.appliedThrough) : 0;
+        if (!pagesLeftSince)
+            s.behindSince = {};
+        else if (!s.behindSince.isValid())
+            s.behindSince = pagesLeftSince->isValid() ? *pagesLeftSince : QDateTime::currentDateTimeUtc();
         s.problem = cacheRetry_.isEmpty()
             ? QString()
             : QStringLiteral("the cached details of %1 changed campaigns could not be dropped yet: %2")

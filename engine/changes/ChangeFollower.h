@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
@@ -102,7 +103,9 @@ private:
     bool follow();
     ChangeApplier::Outcome resyncLocked();
     // Everything read is applied: the status says so (and what waits for the cache, if anything).
-    void caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError);
+    // With `pagesLeftSince`, the log holds more pages to read at once: behind since then.
+    void caughtUp(qint64 newestId, bool appliedSome, const QString &cacheError,
+                  std::optional<QDateTime> pagesLeftSince = std::nullopt);
     void rememberOwn(const QList<qint64> &txns);
     bool locallyApplied(qint64 txn) const;
     void updateStatus(const std::function<void(ChangeStatus &)> &change);

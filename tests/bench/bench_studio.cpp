@@ -87,8 +87,10 @@ qint64 runUntil(Done done, int timeoutMs = 600'000)
     return timer.elapsed();
 }
 
-void report(StallMonitor &stalls, const char *step, qint64 resultMs, qint64 stallMs, qint64 rows)
+// One step's line: its result, the longest stall since the step began, and memory.
+void report(StallMonitor &stalls, const char *step, qint64 resultMs, qint64 rows)
 {
+    const qint64 stallMs = stalls.takeLongest();
     std::printf("%-34s result %7lld ms   longest stall %5lld ms   rows %8lld   RSS %5lld MB   heap in use %5lld MB\n",
                 step, static_cast<long long>(resultMs), static_cast<long long>(stallMs), static_cast<long long>(rows),
                 static_cast<long long>(rssMb()), static_cast<long long>(heapInUseMb()));
@@ -152,12 +154,11 @@ int main(int argc, char **argv)
     // window to freeze.
     const bool exposed = QTest::qWaitForWindowExposed(&window);
     runUntil([] { return false; }, 100);
-    report(stalls, exposed ? "window up, first paint" : "window up (not exposed)", sinceShown.elapsed(), stalls.takeLongest(),
-           model->rowCount());
+    report(stalls, exposed ? "window up, first paint" : "window up (not exposed)", sinceShown.elapsed(), model->rowCount());
     const qint64 loadedMs = runUntil(settled) < 0 ? -1 : sinceShown.elapsed();
-    report(stalls, "window up to table loaded", loadedMs, stalls.takeLongest(), model->rowCount());
+    report(stalls, "window up to table loaded", loadedMs, model->rowCount());
     runUntil([&] { return session.isLoaded(); });
-    report(stalls, "window up to index loaded", sinceShown.elapsed(), stalls.takeLongest(), model->rowCount());
+    report(stalls, "window up to index loaded", sinceShown.elapsed(), model->rowCount());
     const qint64 total = model->catalog().size();
 
     // Typing at a human pace; the result counts from the last keystroke.
@@ -171,7 +172,7 @@ int main(int argc, char **argv)
         QElapsedTimer sinceLast;
         sinceLast.start();
         runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); });
-        report(stalls, step, sinceLast.elapsed(), stalls.takeLongest(), model->rowCount());
+        report(stalls, step, sinceLast.elapsed(), model->rowCount());
     };
     const auto clearField = [&](QLineEdit *edit, const char *step) {
         stalls.takeLongest();
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
         QElapsedTimer timer;
         timer.start();
         runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); }, 600'000);
-        report(stalls, step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+        report(stalls, step, timer.elapsed(), model->rowCount());
     };
     const QString code = model->catalog().text(total / 2, CampaignCatalog::Text::Code); // gen-<seed>-<n>
     const QString prefix = code.left(code.lastIndexOf(QLatin1Char('-')) + 4);
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
         timer.start();
         table->sortByColumn(column, order);
         runUntil([&] { return !model->isArranging(); });
-        report(stalls, step, timer.elapsed(), stalls.takeLongest(), model->rowCount());
+        report(stalls, step, timer.elapsed(), model->rowCount());
     };
     sortBy(CampaignTableModel::Name, Qt::AscendingOrder, "sort by name");
     sortBy(CampaignTableModel::ServingNow, Qt::AscendingOrder, "sort by serving now");
@@ -214,11 +215,10 @@ int main(int argc, char **argv)
         if (!start())
             return;
         runUntil([&] { return !panel->job()->isRunning(); });
-        report(stalls, qPrintable(QStringLiteral("%1: written").arg(QLatin1String(step))), timer.elapsed(), stalls.takeLongest(),
-               model->rowCount());
+        report(stalls, qPrintable(QStringLiteral("%1: written").arg(QLatin1String(step))), timer.elapsed(), model->rowCount());
         runUntil(settled);
         report(stalls, qPrintable(QStringLiteral("%1: table reloaded").arg(QLatin1String(step))), timer.elapsed(),
-               stalls.takeLongest(), model->rowCount());
+               model->rowCount());
     };
     BulkEdit deactivate;
     deactivate.action = BulkEdit::Action::Deactivate;
@@ -241,7 +241,7 @@ int main(int argc, char **argv)
     runUntil([] { return false; }, 50);
     QTest::keyClick(table, Qt::Key_Home, Qt::ControlModifier);
     runUntil([] { return false; }, 50);
-    report(stalls, "scroll 100 pages, end, home", scrolling.elapsed(), stalls.takeLongest(), model->rowCount());
+    report(stalls, "scroll 100 pages, end, home", scrolling.elapsed(), model->rowCount());
 
     for (int reload = 1; reload <= options.value("reloads").toInt(); ++reload) {
         stalls.takeLongest();
@@ -250,12 +250,12 @@ int main(int argc, char **argv)
         panel->reload();
         runUntil([&] { return !panel->loader()->isRunning(); });
         runUntil(settled);
-        report(stalls, qPrintable(QStringLiteral("reload %1").arg(reload)), timer.elapsed(), stalls.takeLongest(), model->rowCount());
+        report(stalls, qPrintable(QStringLiteral("reload %1").arg(reload)), timer.elapsed(), model->rowCount());
     }
     // What the studio keeps once the background work of the last step is done.
     for (int idle = 5; idle <= 30; idle += 5) {
         runUntil([] { return false; }, 5000);
-        report(stalls, qPrintable(QStringLiteral("idle %1 s").arg(idle)), 5000, stalls.takeLongest(), model->rowCount());
+        report(stalls, qPrintable(QStringLiteral("idle %1 s").arg(idle)), 5000, model->rowCount());
     }
     return 0;
 }
