@@ -160,6 +160,31 @@ private Q_SLOTS:
         QCOMPARE(catalog->updatedAt(world), campaigns[0].campaign.updatedAt);
     }
 
+    // A store spells a time zone once per campaign: the catalog keeps one copy of each, as a
+    // million small copies left scattered in the heap pin memory the studio cannot give back.
+    void keepsEachTimeZoneOnce()
+    {
+        QList<CampaignWithRules> campaigns;
+        for (int n = 1; n <= 4; ++n) {
+            CampaignWithRules c = campaign(n, QStringLiteral("zoned-%1").arg(n), QStringLiteral("Zoned"), kStatusActive);
+            DayParting hours;
+            hours.hours.set(weekSlot(1, 9));
+            // As the store reads it: bytes of each row's own.
+            hours.timeZone = QByteArray(n % 2 ? "Europe/Berlin" : "Asia/Tokyo");
+            c.campaign.serving.dayParting = hours;
+            campaigns.append(c);
+        }
+        const auto catalog = CampaignCatalog::make(campaigns);
+        const auto zoneOf = [&](qsizetype index) { return catalog->serving(index).dayParting->timeZone; };
+        // Where the bytes are, not what they say (QCOMPARE would compare C strings).
+        const auto bytesOf = [&](qsizetype index) { return static_cast<const void *>(zoneOf(index).constData()); };
+        QCOMPARE(zoneOf(0), QByteArray("Europe/Berlin"));
+        QCOMPARE(zoneOf(1), QByteArray("Asia/Tokyo"));
+        QCOMPARE(bytesOf(0), bytesOf(2));
+        QCOMPARE(bytesOf(1), bytesOf(3));
+        QVERIFY(bytesOf(0) != bytesOf(1));
+    }
+
     void findsCampaignsByCode()
     {
         const auto catalog = CampaignCatalog::make(generated(3000) + assorted());

@@ -3,6 +3,7 @@
 #include "model/RuleCode.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cstring>
@@ -79,6 +80,9 @@ struct CampaignCatalog::Builder::Interning
     QHash<QString, int> normalizedIds;
     std::unordered_map<std::string, quint32> lists; // value ids as bytes -> offset in valueLists_
     std::string listKey;
+    // Each row brings its own copy of its day-parting's zone: kept once each, as a copy per
+    // campaign scatters small blocks over the heap that pin the pages around them.
+    QSet<QByteArray> timeZones;
 };
 
 CampaignCatalog::Builder::Builder()
@@ -199,7 +203,10 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
     record.priority = campaign.priority;
     if (!campaign.serving.isAlways() || campaign.deletedAt.isValid()) {
         record.extras = quint32(c.extras_.size());
-        c.extras_.push_back({campaign.serving, msOf(campaign.deletedAt)});
+        Extras extras{campaign.serving, msOf(campaign.deletedAt)};
+        if (extras.serving.dayParting)
+            extras.serving.dayParting->timeZone = *interning_->timeZones.insert(extras.serving.dayParting->timeZone);
+        c.extras_.push_back(std::move(extras));
     }
     record.flags = (campaign.deleted ? kDeleted : 0) | (campaign.status == kStatusActive ? kActive : 0);
     record.firstRule = quint32(c.rules_.size());

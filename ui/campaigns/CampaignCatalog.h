@@ -124,16 +124,18 @@ private:
         ServingTimes serving;
         qint64 deletedMs = 0;
     };
+    // 24 bytes: a million campaigns have a few million rules.
     struct Rule
     {
         qint64 id = 0;
         quint32 code = 0;      // kDefaultCode | n, or an offset into texts_
         quint32 values = 0;    // offset into valueLists_: the count, then the value ids
         quint32 times = kNone; // index into ruleTimes_; none: the campaign's, not deleted
-        Dimension dimension = Dimension::Country;
-        RuleType type = RuleType::Include;
-        bool deleted = false;
+        Dimension dimension : 3 = Dimension::Country; // signed: 3 bits hold 0..2
+        RuleType type : 2 = RuleType::Include;
+        bool deleted : 1 = false;
     };
+    static_assert(sizeof(Rule) == 24);
     struct RuleTimes
     {
         qint64 createdMs = 0;
