@@ -229,7 +229,9 @@ private Q_SLOTS:
         using Text = CampaignCatalog::Text;
         const QStringList needles{QStringLiteral("GEN-1"), QStringLiteral("generated 4"), QStringLiteral("ünï"),
                                   QStringLiteral("CAFÉ"), QStringLiteral("\u212A"), QStringLiteral("k"),
-                                  QStringLiteral("install"), QStringLiteral(".png"), QStringLiteral("inactive")};
+                                  QStringLiteral("install"), QStringLiteral(".png"), QStringLiteral("inactive"),
+                                  // across the head an image URL shares with the others, and within it
+                                  QStringLiteral("EXAMPLE/gen-1"), QStringLiteral("/café"), QStringLiteral("https://cdn")};
         int found = 0;
         for (const CampaignWithRules &c : campaigns) {
             const qsizetype index = catalog->indexOf(c.campaign.id);

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <cstring>
@@ -17,6 +18,8 @@ namespace adserve {
 namespace {
 
 constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
+// A shared text's head up to its last '/' is kept once when at least this long ("https://a.bc/").
+constexpr qsizetype kShortestStem = 13;
 
 qint64 msOf(const QDateTime &time)
 {
@@ -62,12 +65,21 @@ struct CampaignCatalog::Builder::Interning
     struct TextHash
     {
         const CampaignCatalog *catalog;
-        size_t operator()(quint32 offset) const { return qHash(catalog->bytesAt(offset)); }
+        size_t operator()(quint32 offset) const
+        {
+            const StoredText text = catalog->storedAt(offset);
+            return qHash(text.bytes, text.stem);
+        }
     };
     struct TextEqual
     {
         const CampaignCatalog *catalog;
-        bool operator()(quint32 a, quint32 b) const { return catalog->bytesAt(a) == catalog->bytesAt(b); }
+        bool operator()(quint32 a, quint32 b) const
+        {
+            const StoredText x = catalog->storedAt(a);
+            const StoredText y = catalog->storedAt(b);
+            return x.stem == y.stem && x.bytes == y.bytes;
+        }
     };
 
     explicit Interning(const CampaignCatalog *catalog)
@@ -80,6 +92,7 @@ struct CampaignCatalog::Builder::Interning
     QHash<QString, int> normalizedIds;
     std::unordered_map<std::string, quint32> lists; // value ids as bytes -> offset in valueLists_
     std::string listKey;
+    std::string textBytes; // the text being added, as UTF-8
     // Each row brings its own copy of its day-parting's zone: kept once each, as a copy per
     // campaign scatters small blocks over the heap that pin the pages around them.
     QSet<QByteArray> timeZones;
@@ -101,19 +114,38 @@ void CampaignCatalog::Builder::reserve(qsizetype campaigns)
 
 quint32 CampaignCatalog::Builder::textOf(const QString &text, bool shared)
 {
-    std::vector<char> &pool = catalog_->texts_;
-    const size_t offset = pool.size();
-    pool.resize(offset + sizeof(quint32));
+    std::string &bytes = interning_->textBytes;
     const bool ascii = isAscii(text);
     if (ascii) {
-        for (QChar c : text)
-            pool.push_back(char(c.unicode()));
+        bytes.resize(size_t(text.size()));
+        std::transform(text.begin(), text.end(), bytes.begin(), [](QChar c) { return char(c.unicode()); });
     } else {
         const QByteArray utf8 = text.toUtf8();
-        pool.insert(pool.end(), utf8.cbegin(), utf8.cend());
+        bytes.assign(utf8.cbegin(), utf8.cend());
     }
-    const quint32 header = quint32(pool.size() - offset - sizeof(quint32)) << 1 | (ascii ? 0 : 1);
-    std::memcpy(pool.data() + offset, &header, sizeof header);
+    QByteArrayView whole(bytes);
+    const qsizetype stemSize = whole.lastIndexOf('/') + 1;
+    if (!shared || stemSize < kShortestStem)
+        return storedText(whole, ascii, shared, kNone);
+    const QByteArrayView stem = whole.first(stemSize);
+    const bool stemAscii = std::all_of(stem.begin(), stem.end(), [](char c) { return uchar(c) < 0x80; });
+    const quint32 stemOffset = storedText(stem, stemAscii, true, kNone);
+    return storedText(whole.sliced(stemSize), ascii, true, stemOffset);
+}
+
+quint32 CampaignCatalog::Builder::storedText(QByteArrayView bytes, bool ascii, bool shared, quint32 stem)
+{
+    std::vector<char> &pool = catalog_->texts_;
+    const size_t offset = pool.size();
+    const auto append = [&](const void *data, size_t size) {
+        const auto *begin = static_cast<const char *>(data);
+        pool.insert(pool.end(), begin, begin + size);
+    };
+    const quint32 header = quint32(bytes.size()) << 2 | (stem != kNone ? 2 : 0) | (ascii ? 0 : 1);
+    append(&header, sizeof header);
+    if (stem != kNone)
+        append(&stem, sizeof stem);
+    append(bytes.data(), size_t(bytes.size()));
     if (!shared)
         return quint32(offset);
     const auto [kept, added] = interning_->texts.insert(quint32(offset));
@@ -254,6 +286,19 @@ void CampaignCatalog::Builder::append(Builder &&later)
     const auto timesBase = quint32(c.ruleTimes_.size());
     const auto extrasBase = quint32(c.extras_.size());
     c.texts_.insert(c.texts_.end(), l.texts_.cbegin(), l.texts_.cend());
+    for (size_t at = textBase; at < c.texts_.size();) { // its texts' stems move too
+        quint32 header = 0;
+        std::memcpy(&header, c.texts_.data() + at, sizeof header);
+        at += sizeof header;
+        if (header & 2) {
+            quint32 stem = 0;
+            std::memcpy(&stem, c.texts_.data() + at, sizeof stem);
+            stem += textBase;
+            std::memcpy(c.texts_.data() + at, &stem, sizeof stem);
+            at += sizeof stem;
+        }
+        at += header >> 2;
+    }
     c.ruleTimes_.insert(c.ruleTimes_.end(), l.ruleTimes_.cbegin(), l.ruleTimes_.cend());
     c.extras_.insert(c.extras_.end(), l.extras_.cbegin(), l.extras_.cend());
     c.rules_.reserve(c.rules_.size() + l.rules_.size());
@@ -297,7 +342,7 @@ std::shared_ptr<const CampaignCatalog> CampaignCatalog::Builder::finish()
         slotCount *= 2;
     c.codeSlots_.assign(slotCount, 0);
     for (size_t i = 0; i < c.campaigns_.size(); ++i) {
-        size_t slot = qHash(c.bytesAt(c.campaigns_[i].texts[size_t(Text::Code)])) & (slotCount - 1);
+        size_t slot = qHash(c.storedAt(c.campaigns_[i].texts[size_t(Text::Code)]).bytes) & (slotCount - 1);
         while (c.codeSlots_[slot] != 0)
             slot = (slot + 1) & (slotCount - 1);
         c.codeSlots_[slot] = quint32(i + 1);
@@ -329,26 +374,33 @@ qint64 CampaignCatalog::idOfCode(const QString &code) const
     const size_t mask = codeSlots_.size() - 1;
     for (size_t slot = qHash(QByteArrayView(wanted)) & mask; codeSlots_[slot] != 0; slot = (slot + 1) & mask) {
         const Record &record = campaigns_[codeSlots_[slot] - 1];
-        if (bytesAt(record.texts[size_t(Text::Code)]) == wanted)
+        if (storedAt(record.texts[size_t(Text::Code)]).bytes == wanted) // codes have no stem
             return record.id;
     }
     return 0;
 }
 
-QByteArrayView CampaignCatalog::bytesAt(quint32 offset, bool *ascii) const
+CampaignCatalog::StoredText CampaignCatalog::storedAt(quint32 offset) const
 {
+    const char *at = texts_.data() + offset;
     quint32 header = 0;
-    std::memcpy(&header, texts_.data() + offset, sizeof header);
-    if (ascii)
-        *ascii = !(header & 1);
-    return QByteArrayView(texts_.data() + offset + sizeof header, qsizetype(header >> 1));
+    std::memcpy(&header, at, sizeof header);
+    at += sizeof header;
+    StoredText text;
+    if (header & 2) {
+        std::memcpy(&text.stem, at, sizeof text.stem);
+        at += sizeof text.stem;
+    }
+    text.bytes = QByteArrayView(at, qsizetype(header >> 2));
+    text.ascii = !(header & 1);
+    return text;
 }
 
 QString CampaignCatalog::textAt(quint32 offset) const
 {
-    bool ascii = true;
-    const QByteArrayView bytes = bytesAt(offset, &ascii);
-    return ascii ? QString::fromLatin1(bytes) : QString::fromUtf8(bytes);
+    const StoredText text = storedAt(offset);
+    QString whole = text.stem == kNone ? QString() : textAt(text.stem);
+    return whole.append(text.ascii ? QString::fromLatin1(text.bytes) : QString::fromUtf8(text.bytes));
 }
 
 QString CampaignCatalog::text(qsizetype index, Text field) const
@@ -364,11 +416,17 @@ CampaignCatalog::Needle::Needle(const QString &text)
 
 bool CampaignCatalog::textContains(qsizetype index, Text field, const Needle &needle) const
 {
-    bool ascii = true;
     const quint32 offset = campaigns_[size_t(index)].texts[size_t(field)];
-    const QByteArrayView bytes = bytesAt(offset, &ascii);
-    if (ascii && needle.ascii)
-        return containsFoldedAscii(bytes, needle.folded);
+    const StoredText text = storedAt(offset);
+    if (text.ascii && needle.ascii) {
+        if (text.stem == kNone)
+            return containsFoldedAscii(text.bytes, needle.folded);
+        // Searched whole: the needle may begin in the stem and end after it.
+        const QByteArrayView stem = storedAt(text.stem).bytes;
+        QVarLengthArray<char, 512> whole(stem.begin(), stem.end());
+        whole.append(text.bytes.data(), text.bytes.size());
+        return containsFoldedAscii(QByteArrayView(whole.data(), whole.size()), needle.folded);
+    }
     // Qt's search folds as toCaseFolded() does (a KELVIN SIGN is a k).
     return textAt(offset).contains(needle.folded, Qt::CaseInsensitive);
 }

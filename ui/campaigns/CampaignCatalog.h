@@ -46,6 +46,8 @@ public:
     private:
         struct Interning;
         quint32 textOf(const QString &text, bool shared);
+        // Adds the bytes as one text, after `stem` when it is not kNone.
+        quint32 storedText(QByteArrayView bytes, bool ascii, bool shared, quint32 stem);
         quint32 valueIdOf(const QString &value); // numbers a new value
         quint32 valuesOf(const QStringList &values);
         quint32 listOf(const std::string &valueIds); // the ids' bytes; numbers a new list
@@ -143,15 +145,25 @@ private:
         qint64 deletedMs = 0;
     };
 
+    // A text as the pool keeps it: its bytes, after those of its stem if it has one.
+    struct StoredText
+    {
+        QByteArrayView bytes;
+        quint32 stem = kNone; // offset of the text it continues
+        bool ascii = true;    // the whole text, stem included
+    };
+    StoredText storedAt(quint32 offset) const;
     QString textAt(quint32 offset) const;
-    QByteArrayView bytesAt(quint32 offset, bool *ascii = nullptr) const;
     const quint32 *valuesAt(quint32 offset) const { return valueLists_.data() + offset; }
 
     std::vector<Record> campaigns_; // by id
     std::vector<Rule> rules_;
     std::vector<RuleTimes> ruleTimes_;
     std::vector<Extras> extras_;
-    std::vector<char> texts_;         // per text: a quint32 (length << 1 | not ASCII), then UTF-8
+    // Per text: a quint32 (length << 2 | has a stem << 1 | not ASCII), its stem's offset when
+    // it has one, then UTF-8. A shared text with a long head up to a '/' (a URL: creatives of
+    // one CDN folder) keeps that head once, as its stem: a million image URLs share it.
+    std::vector<char> texts_;
     std::vector<quint32> valueLists_; // per list: the count, then ids into values_
     QStringList values_;              // as spelt in the rules
     std::vector<int> normalizedOf_;   // by value id: the id of its normalized form
