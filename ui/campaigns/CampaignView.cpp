@@ -130,15 +130,29 @@ void CampaignArrangement::sortRows(std::vector<int> &rows, const std::atomic<boo
         });
     };
     // In any case: by the case-folded text, folded once per row (a case-insensitive compare
-    // folds at every comparison, several times slower). Folding shares what has no capitals.
+    // folds at every comparison, several times slower). The keys are one block of text, not a
+    // string per row: a million small blocks left the heap scattered after the sort (+100 MB
+    // of RSS at 1M campaigns).
     const auto byText = [&](CampaignCatalog::Text field) {
-        std::vector<QString> keys(size_t(catalog->size()));
+        QString folded;
+        struct Key
+        {
+            quint32 from = 0;
+            quint32 size = 0;
+        };
+        std::vector<Key> keys(size_t(catalog->size()));
         for (size_t i = 0; i < rows.size(); ++i) {
             if (i % kCancelCheckEvery == 0 && cancelled.load())
                 return;
-            keys[size_t(rows[i])] = catalog->text(rows[i], field).toCaseFolded();
+            const QString key = catalog->text(rows[i], field).toCaseFolded();
+            keys[size_t(rows[i])] = {quint32(folded.size()), quint32(key.size())};
+            folded.append(key);
         }
-        order([&](int a, int b) { return keys[size_t(a)] < keys[size_t(b)]; });
+        const auto keyOf = [&](int row) {
+            const Key key = keys[size_t(row)];
+            return QStringView(folded).sliced(key.from, key.size);
+        };
+        order([&](int a, int b) { return keyOf(a) < keyOf(b); });
     };
     // Numbers are worked out once per row first: a serving standing costs microseconds.
     const auto byNumber = [&](auto key) {
