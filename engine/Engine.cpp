@@ -205,6 +205,7 @@ ChangeApplier::Outcome Engine::applyCampaigns(const QList<qint64> &campaignIds)
         outcome.error = updated.message;
         return outcome;
     }
+    ++changesAppliedCount_;
     Q_EMIT changesApplied(campaignIds);
     return outcome;
 }
@@ -217,6 +218,7 @@ ChangeApplier::Outcome Engine::reloadEverything()
         outcome.error = reloaded.message;
         return outcome;
     }
+    ++changesAppliedCount_;
     Q_EMIT changesApplied({});
     return outcome;
 }

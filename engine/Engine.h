@@ -90,6 +90,11 @@ public:
     // what the index keeps) or when a large copy of the store is dropped.
     static void releaseFreedMemory();
 
+    // How many times changesApplied() has been emitted. Each is counted after its changes were
+    // committed and applied: a reader that took this count before reading the store has read
+    // whatever those emissions announce, and only a higher count can bring it news.
+    quint64 changesAppliedCount() const { return changesAppliedCount_.load(); }
+
 Q_SIGNALS:
     void indexRebuilt(qint64 campaigns, qint64 rules, qint64 micros);
     // Changes are live on this instance: these campaigns (empty: every campaign was read
@@ -119,6 +124,7 @@ private:
     std::mutex rebuildMutex_;
     std::atomic<bool> loaded_{false};
     std::atomic<bool> cancelled_{false};
+    std::atomic<quint64> changesAppliedCount_{0};
     IndexRead::Progress loading_;
     std::unique_ptr<TrafficRecorder> traffic_;
     std::unique_ptr<ChangeFollower> follower_; // last: stopped first

@@ -5,6 +5,7 @@
 #include "StudioFixture.h"
 
 #include "campaigns/BulkEditDialog.h"
+#include "campaigns/CampaignCatalog.h"
 #include "campaigns/BulkEditRunner.h"
 #include "campaigns/CampaignFilterBar.h"
 #include "campaigns/CampaignTableModel.h"
@@ -139,6 +140,37 @@ private Q_SLOTS:
         QCOMPARE(stored(QStringLiteral("subwaysurfer")).campaign.status, kStatusActive);
         QCOMPARE(deliveredInUs(), (QStringList{"spotify", "subwaysurfer"}));
         QVERIFY(!panel()->bulkEdits()->undoAction()->isEnabled()); // once
+    }
+
+    // The window's own write reads the table once: the engine's word that it applied the
+    // edit comes before the read the edit starts, and is not a reason for a second one (at
+    // 1M campaigns each read is seconds of a core and a second catalog's memory). A change
+    // made elsewhere afterwards is still read.
+    void aBulkEditReadsTheTableOnce()
+    {
+        QSignalSpy reads(panel()->loader(), &BackgroundJob::started);
+        auto *country = panel()->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"));
+        QTest::keyClicks(country, QStringLiteral("US"));
+        QTRY_COMPARE(panel()->model()->rowCount(), 2);
+        QString preview;
+        answerBulkEdit(QStringLiteral("Deactivate"), true, &preview);
+        QVERIFY(runBulkEdit());
+        QTest::qWait(600); // past the 250 ms in which change notifications are gathered
+        QVERIFY(studio_->waitForCampaigns());
+        QCOMPARE(reads.count(), 1);
+        QVERIFY(undo());
+        QTest::qWait(600);
+        QVERIFY(studio_->waitForCampaigns());
+        QCOMPARE(reads.count(), 2);
+
+        // Written past the panel (through the store, as the admin API writes): read once applied.
+        CampaignWithRules duolingo = stored(QStringLiteral("duolingo"));
+        duolingo.campaign.name = QStringLiteral("Renamed elsewhere");
+        QVERIFY(store().update(duolingo).ok());
+        QTRY_COMPARE(reads.count(), 3);
+        QVERIFY(studio_->waitForCampaigns());
+        const qsizetype index = panel()->model()->catalog().indexOf(duolingo.campaign.id);
+        QCOMPARE(panel()->model()->catalog().text(index, CampaignCatalog::Text::Name), duolingo.campaign.name);
     }
 
     // A targeting value added to the selection's rules, previewed as what it does to

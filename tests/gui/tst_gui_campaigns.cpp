@@ -6,6 +6,7 @@
 // and on PostgreSQL.
 #include "StudioFixture.h"
 
+#include "campaigns/CampaignCatalog.h"
 #include "campaigns/CampaignEditor.h"
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignTransfer.h"
@@ -31,6 +32,7 @@
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
@@ -225,6 +227,22 @@ private Q_SLOTS:
         QVERIFY(studio_->click(QStringLiteral("redo")));
         QCOMPARE(editor->edited().campaign.name, QStringLiteral("Spotify Premium"));
         QCOMPARE(include->values(), QStringList{QStringLiteral("iOS")});
+    }
+
+    // A save reads the table once, and shows the campaign as saved.
+    void aSaveReadsTheTableOnce()
+    {
+        CampaignsPanel *panel = studio_->window().campaigns();
+        QVERIFY(studio_->clickCampaign(QStringLiteral("spotify")));
+        QSignalSpy reads(panel->loader(), &BackgroundJob::started);
+        QVERIFY(studio_->type(panel->editor(), QStringLiteral("name"), QStringLiteral("Saved here")));
+        QVERIFY(studio_->click(QStringLiteral("save")));
+        QVERIFY(!panel->editor()->isDirty());
+        QTest::qWait(600); // past the 250 ms in which change notifications are gathered
+        QVERIFY(studio_->waitForCampaigns());
+        QCOMPARE(reads.count(), 1);
+        const qsizetype index = panel->model()->catalog().indexOf(studio_->campaignId(QStringLiteral("spotify")));
+        QCOMPARE(panel->model()->catalog().text(index, CampaignCatalog::Text::Name), QStringLiteral("Saved here"));
     }
 
     void aConcurrentEditIsShownNotOverwritten()

@@ -145,7 +145,10 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         history_->showCampaign(0);
         // Writes made anywhere (this window, the admin API, another instance) end here.
         connect(&session_.engine(), &Engine::changesApplied, this, [this](const QList<qint64> &ids) {
-            reloadSoon_->start();
+            // A read begun since these changes were applied shows them already: this window's
+            // own writes (a save, a bulk edit) start one as soon as they are written.
+            if (session_.engine().changesAppliedCount() > changesRead_)
+                reloadSoon_->start();
             if (history_->campaignId() && (ids.isEmpty() || ids.contains(history_->campaignId())))
                 historySoon_->start();
         }, Qt::QueuedConnection);
@@ -161,11 +164,14 @@ void CampaignsPanel::reload()
         reloadSoon_->start(); // try again when this load is done
         return;
     }
+    reloadSoon_->stop(); // what it waited for is in the store this read begins to read
+    changesRead_ = session_.engine().changesAppliedCount();
     CampaignStore &store = session_.engine().store();
     loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
         auto read = CampaignCatalog::read(store);
         if (!read.ok())
             return [this, error = read.message] {
+                changesRead_ = 0; // the next change reads the store again
                 Q_EMIT message(tr("Campaigns not loaded: %1").arg(error));
                 QTimer::singleShot(0, this, &CampaignsPanel::showCount); // once the loader is done
             };

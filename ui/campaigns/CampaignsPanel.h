@@ -106,6 +106,7 @@ private:
     LintReportDialog *lintReport_ = nullptr; // made when first asked for; a child, kept
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
     QTimer *historySoon_;   // the same for the history of the campaign shown
+    quint64 changesRead_ = 0; // the engine's changesAppliedCount() when the table's last read began
     qint64 pendingSelection_ = 0; // to select and show once the table has it (a save, a restore)
     struct
     {
