@@ -140,6 +140,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     });
     session_.forEachEngine(this, [this] {
         model_->clear(); // nothing of the last store stays shown, nor selected
+        changesRead_ = 0; // a count of the last engine's
         bulk_->forget();
         editor_->clear();
         history_->showCampaign(0);
