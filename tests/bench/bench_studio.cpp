@@ -5,6 +5,7 @@
 // RSS. Offscreen by default.
 //
 //   build/bin/bench_studio --store FILE.db [--keystroke-ms 120] [--reloads 5] [--no-bulk]
+//                          [--slow-events MS]
 //
 // Make a store with `adserve generate --campaigns 1000000 --seed 42 --db FILE.db`.
 #include "campaigns/BulkEditRunner.h"
@@ -26,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <cstdio>
@@ -71,6 +73,33 @@ private:
     qint64 longest_ = 0;
 };
 
+// Tells which event a long stall was spent in (--slow-events MS): the receiver's class and
+// name and the event's type, for every event whose delivery took that long.
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    qint64 slowMs = 0; // 0: not told
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (slowMs <= 0 || QThread::currentThread() != thread()) // the GUI thread's events only
+            return QApplication::notify(receiver, event);
+        QElapsedTimer clock;
+        clock.start();
+        // Named before the delivery: the receiver may be gone after it.
+        QByteArray what = QByteArray(receiver->metaObject()->className()) + " \"" + receiver->objectName().toUtf8()
+                          + "\" event " + QByteArray::number(int(event->type()));
+        if (const auto *ticking = qobject_cast<const QTimer *>(receiver); ticking && ticking->parent())
+            what += " (every " + QByteArray::number(ticking->interval()) + " ms, of a "
+                    + ticking->parent()->metaObject()->className() + ")";
+        const bool handled = QApplication::notify(receiver, event);
+        if (const qint64 ms = clock.elapsed(); ms >= slowMs)
+            std::printf("  (slow event: %lld ms in %s)\n", static_cast<long long>(ms), what.constData());
+        return handled;
+    }
+};
+
 // Runs the event loop until `done` holds; the ms it took (-1: not within the timeout).
 template<typename Done>
 qint64 runUntil(Done done, int timeoutMs = 600'000)
@@ -104,13 +133,14 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // the studio's settings stay out of the user's
     QCommandLineParser options;
     options.addOptions({{"store", "SQLite store to open.", "file"},
                         {"keystroke-ms", "Pause between keystrokes (a quick typist: 120).", "ms", "120"},
                         {"reloads", "Full reloads to run.", "n", "5"},
-                        {"no-bulk", "Skip the bulk edit and its undo (minutes at 1M campaigns)."}});
+                        {"no-bulk", "Skip the bulk edit and its undo (minutes at 1M campaigns)."},
+                        {"slow-events", "Print every event whose delivery took at least this long.", "ms", "0"}});
     options.addHelpOption();
     options.process(app);
     if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
@@ -118,6 +148,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const int keystrokeMs = options.value("keystroke-ms").toInt();
+    app.slowMs = options.value("slow-events").toLongLong();
 
     QString error;
     const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), options.value("store")},
