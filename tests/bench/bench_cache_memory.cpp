@@ -4,14 +4,12 @@
 //   build/bin/bench_cache_memory --store FILE.db
 #include "Engine.h"
 #include "cache/CampaignCache.h"
-#include "config/Config.h"
 #include "store/CampaignStore.h"
+#include "BenchEngine.h"
 #include "ProcessMemory.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 
 #include <cstdio>
 
@@ -35,27 +33,11 @@ void report(const char *step, qint64 campaigns, const QElapsedTimer &clock)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser options;
-    options.addOptions({{"store", "The SQLite store (read only).", "file"}});
-    options.addHelpOption();
-    options.process(app);
-    if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
-        std::fprintf(stderr, "--store FILE (an existing SQLite store) is required\n");
-        return 2;
-    }
-    QString error;
-    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), options.value("store")}}, &error);
-    const auto engine = config ? Engine::open(*config, &error) : nullptr;
-    if (!engine) {
-        std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
-        return 1;
-    }
     QElapsedTimer clock;
-    clock.start();
-    if (const auto built = engine->rebuildIndex(); !built.ok()) {
-        std::fprintf(stderr, "cannot read the store: %s\n", qPrintable(built.message));
-        return 1;
-    }
+    int exitCode = 0;
+    const auto engine = adserve::bench::openStoreEngine(app, &exitCode, [&] { clock.start(); });
+    if (!engine)
+        return exitCode;
     report("index built", engine->matcher().snapshot()->campaignCount(), clock);
 
     // Every live campaign's detail into the cache, as delivery's refills write them.

@@ -5,13 +5,11 @@
 //   build/bin/bench_catalog_memory --store FILE.db
 #include "campaigns/CampaignCatalog.h"
 #include "Engine.h"
-#include "config/Config.h"
+#include "BenchEngine.h"
 #include "ProcessMemory.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 
 #include <cstdio>
 
@@ -40,28 +38,15 @@ qint64 report(const char *step, qint64 campaigns, qint64 heapBeforeMb, const QEl
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser options;
-    options.addOptions({{"store", "The SQLite store (read only).", "file"}});
-    options.addHelpOption();
-    options.process(app);
-    if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
-        std::fprintf(stderr, "--store FILE (an existing SQLite store) is required\n");
-        return 2;
-    }
-    QString error;
-    const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), options.value("store")}}, &error);
-    const auto engine = config ? Engine::open(*config, &error) : nullptr;
-    if (!engine) {
-        std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(error));
-        return 1;
-    }
     QElapsedTimer clock;
-    clock.start();
-    const qint64 openMb = report("store open", 0, 0, clock);
-    if (const auto built = engine->rebuildIndex(); !built.ok()) {
-        std::fprintf(stderr, "cannot read the store: %s\n", qPrintable(built.message));
-        return 1;
-    }
+    qint64 openMb = 0;
+    int exitCode = 0;
+    const auto engine = adserve::bench::openStoreEngine(app, &exitCode, [&] {
+        clock.start();
+        openMb = report("store open", 0, 0, clock);
+    });
+    if (!engine)
+        return exitCode;
     const qint64 indexMb = report("the engine's index", engine->matcher().snapshot()->campaignCount(), openMb, clock);
     const auto catalog = CampaignCatalog::read(engine->store());
     if (!catalog.ok()) {
