@@ -66,6 +66,7 @@ QList<CampaignWithRules> assorted()
     // that is no default code, and a deleted rule with its time.
     CampaignWithRules world = campaign(3, QStringLiteral("café-κ"), QStringLiteral("Ünïcødé ✓ name"), QStringLiteral("INACTIVE"));
     world.campaign.cta = QStringLiteral("Télécharger");
+    world.campaign.image = QStringLiteral("https://cdn.exämple.com/κ/café-κ.png"); // a head beyond ASCII
     world.rules = {rule(4, 3, QStringLiteral("my own code"), Dimension::App, RuleType::Include,
                         {QStringLiteral("com.whatsapp"), QStringLiteral(" Com.WhatsApp ")}, at(5), at(6)),
                    rule(5, 3, QStringLiteral("café-κ-country-include-01"), Dimension::Country, RuleType::Include,
@@ -231,7 +232,8 @@ private Q_SLOTS:
                                   QStringLiteral("CAFÉ"), QStringLiteral("\u212A"), QStringLiteral("k"),
                                   QStringLiteral("install"), QStringLiteral(".png"), QStringLiteral("inactive"),
                                   // across the head an image URL shares with the others, and within it
-                                  QStringLiteral("EXAMPLE/gen-1"), QStringLiteral("/café"), QStringLiteral("https://cdn")};
+                                  QStringLiteral("EXAMPLE/gen-1"), QStringLiteral("/café"), QStringLiteral("https://cdn"),
+                                  QStringLiteral("ÄMPLE.COM/Κ/CAF")};
         int found = 0;
         for (const CampaignWithRules &c : campaigns) {
             const qsizetype index = catalog->indexOf(c.campaign.id);
