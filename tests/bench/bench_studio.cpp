@@ -38,6 +38,17 @@ using adserve::bench::rssMb;
 
 namespace {
 
+// How long this thread has waited, runnable, for a core since it began (Linux's schedstat;
+// -1: unknown): a window stalled while it waits for a core is starved, not busy.
+qint64 waitedForACoreMs()
+{
+    QFile schedstat(QStringLiteral("/proc/thread-self/schedstat"));
+    if (!schedstat.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = schedstat.readAll().split(' '); // on a core, waiting, slices
+    return fields.size() >= 2 ? fields[1].toLongLong() / 1'000'000 : -1;
+}
+
 // Ticks every millisecond on the GUI thread: the longest gap between ticks is the longest
 // the window could not repaint or take input.
 class StallMonitor : public QObject
@@ -59,6 +70,12 @@ public:
         longest_ = std::max(longest_, sinceTick_.elapsed());
         return std::max<qint64>(0, std::exchange(longest_, 0) - 1);
     }
+    // How long the GUI thread waited, runnable, for a core since the last call, in ms.
+    qint64 takeWaitedForACore()
+    {
+        const qint64 waited = waitedForACoreMs();
+        return waited - std::exchange(waitedBefore_, waited);
+    }
     // Forgets the time since the last tick: the bench's own work between steps (reading
     // the heap's figures walks its free lists) is not the studio's stall.
     void forgetSinceTick()
@@ -71,6 +88,7 @@ private:
     QTimer timer_;
     QElapsedTimer sinceTick_;
     qint64 longest_ = 0;
+    qint64 waitedBefore_ = waitedForACoreMs();
 };
 
 // Tells which event a long stall was spent in (--slow-events MS): the receiver's class and
@@ -120,8 +138,10 @@ qint64 runUntil(Done done, int timeoutMs = 600'000)
 void report(StallMonitor &stalls, const char *step, qint64 resultMs, qint64 rows)
 {
     const qint64 stallMs = stalls.takeLongest();
-    std::printf("%-34s result %7lld ms   longest stall %5lld ms   rows %8lld   RSS %5lld MB   heap in use %5lld MB\n",
-                step, static_cast<long long>(resultMs), static_cast<long long>(stallMs), static_cast<long long>(rows),
+    std::printf("%-34s result %7lld ms   longest stall %5lld ms   waited for a core %5lld ms   rows %8lld   RSS %5lld MB"
+                "   heap in use %5lld MB\n",
+                step, static_cast<long long>(resultMs), static_cast<long long>(stallMs),
+                static_cast<long long>(stalls.takeWaitedForACore()), static_cast<long long>(rows),
                 static_cast<long long>(rssMb()), static_cast<long long>(heapInUseMb()));
     std::fflush(stdout);
     stalls.forgetSinceTick();
