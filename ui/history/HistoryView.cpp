@@ -14,6 +14,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace adserve {
 
 namespace {
@@ -139,7 +141,14 @@ HistoryView::HistoryView(StudioSession &session, QWidget *parent)
         if (!changes_.isEmpty())
             load(changes_.last().changeId);
     });
-    connect(&session_, &StudioSession::aboutToClose, loader_, &BackgroundJob::cancelAndWait);
+    connect(loader_, &BackgroundJob::finished, this, [this] {
+        if (std::exchange(pendingRead_, false))
+            load(pendingBefore_);
+    });
+    connect(&session_, &StudioSession::aboutToClose, this, [this] {
+        pendingRead_ = false;
+        loader_->cancelAndWait();
+    });
     showCampaign(0);
 }
 
@@ -176,14 +185,22 @@ void HistoryView::refresh()
 
 void HistoryView::load(qint64 beforeChangeId)
 {
-    loader_->cancelAndWait();
+    const quint64 read = ++reads_; // a read under way now shows nothing when it ends
+    if (loader_->isRunning()) {
+        // It cannot be stopped inside its query, and waiting for it here froze the window
+        // while the store was busy (a bulk edit, a reload): this read follows it instead.
+        loader_->cancel();
+        pendingRead_ = true;
+        pendingBefore_ = beforeChangeId;
+        return;
+    }
     ChangeLog &log = session_.engine().changes().log();
     const qint64 id = campaignId_;
-    loader_->start(tr("Reading history"), [this, &log, id, beforeChangeId](JobControl &) -> BackgroundJob::Finish {
+    loader_->start(tr("Reading history"), [this, &log, id, beforeChangeId, read](JobControl &) -> BackgroundJob::Finish {
         const auto entries = log.campaignChanges(id, beforeChangeId, kPage);
         const QList<CampaignChange> page = entries.ok() ? ChangeHistory::changes(entries.value) : QList<CampaignChange>();
-        return [this, id, entries, page] {
-            if (id != campaignId_)
+        return [this, entries, page, read] {
+            if (read != reads_)
                 return;
             if (!entries.ok()) {
                 heading_->setText(tr("The history could not be read: %1").arg(entries.message));

@@ -66,6 +66,9 @@ private:
     QPushButton *restore_;
     QPushButton *older_;
     BackgroundJob *loader_;
+    quint64 reads_ = 0;        // the reads asked for; only the last one's page is shown
+    bool pendingRead_ = false; // asked for while another read was under way
+    qint64 pendingBefore_ = 0;
 };
 
 } // namespace adserve
