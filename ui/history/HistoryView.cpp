@@ -199,8 +199,8 @@ void HistoryView::load(qint64 beforeChangeId)
     loader_->start(tr("Reading history"), [this, &log, id, beforeChangeId, read](JobControl &) -> BackgroundJob::Finish {
         const auto entries = log.campaignChanges(id, beforeChangeId, kPage);
         const QList<CampaignChange> page = entries.ok() ? ChangeHistory::changes(entries.value) : QList<CampaignChange>();
-        return [this, entries, page, read] {
-            if (read != reads_)
+        return [this, id, entries, page, read] {
+            if (read != reads_ || id != campaignId_) // asked for again, or no campaign shown now
                 return;
             if (!entries.ok()) {
                 heading_->setText(tr("The history could not be read: %1").arg(entries.message));
