@@ -106,6 +106,10 @@ private Q_SLOTS:
         saveName(QStringLiteral("Broken name"));
         QVERIFY(openHistoryOf(QStringLiteral("duolingo")));
         history()->timeline()->setCurrentRow(1); // as created
+        // Read again (as after any change): the change picked stays picked.
+        history()->refresh();
+        QTRY_VERIFY(!history()->loader()->isRunning() && history()->changes().size() == 2);
+        QCOMPARE(history()->timeline()->currentRow(), 1);
         // Cancel in the preview: nothing changes.
         StudioFixture::answerNextDialog([](QWidget *dialog) {
             QVERIFY(dialog->findChild<QTextBrowser *>(QStringLiteral("restoreEffect"))->toPlainText().contains(QLatin1String("Broken name")));
@@ -116,6 +120,9 @@ private Q_SLOTS:
         const qint64 id = studio_->campaignId(QStringLiteral("duolingo"));
         QCOMPARE(store.campaign(id).value.campaign.name, QStringLiteral("Broken name"));
 
+        // The save's own notice may have read the history again meanwhile.
+        QTRY_VERIFY(!history()->loader()->isRunning() && history()->changes().size() == 2);
+        QCOMPARE(history()->timeline()->currentRow(), 1);
         StudioFixture::acceptNextDialog(QStringLiteral("confirmRestore"));
         QVERIFY(studio_->click(QStringLiteral("restore")));
         QTRY_COMPARE(store.campaign(id).value.campaign.name, QStringLiteral("Duolingo: Best way to learn"));

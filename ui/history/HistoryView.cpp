@@ -14,6 +14,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace adserve {
@@ -156,6 +157,13 @@ void HistoryView::showCampaign(qint64 campaignId, const QString &code)
 {
     if (campaignId != campaignId_ || !code.isEmpty())
         code_ = code.isEmpty() ? QStringLiteral("campaign %1").arg(campaignId) : code;
+    // Read again (a change was made): the change picked stays picked, so Restore restores it;
+    // one picked before a read still under way stays the one to pick.
+    const int row = timeline_->currentRow();
+    if (campaignId != campaignId_)
+        reselect_ = 0;
+    else if (row >= 0 && row < changes_.size())
+        reselect_ = changes_.at(row).changeId;
     campaignId_ = campaignId;
     changes_.clear();
     timeline_->clear();
@@ -218,8 +226,15 @@ void HistoryView::load(qint64 beforeChangeId)
             heading_->setText(changes_.isEmpty() ? tr("No change of %1 is in the change log.").arg(code_)
                                                  : tr("%1 of %2, newest first%3")
                                                        .arg(count, code_, more_ ? tr("; older ones below") : QString()));
-            if (timeline_->currentRow() < 0 && timeline_->count() > 0)
+            if (const qint64 picked = std::exchange(reselect_, 0)) {
+                // Not on the first page any more: nothing is picked rather than another change.
+                const auto at = std::find_if(changes_.cbegin(), changes_.cend(),
+                                             [picked](const CampaignChange &c) { return c.changeId == picked; });
+                if (at != changes_.cend())
+                    timeline_->setCurrentRow(int(at - changes_.cbegin()));
+            } else if (timeline_->currentRow() < 0 && timeline_->count() > 0) {
                 timeline_->setCurrentRow(0);
+            }
         };
     });
 }

@@ -69,6 +69,7 @@ private:
     quint64 reads_ = 0;        // the reads asked for; only the last one's page is shown
     bool pendingRead_ = false; // asked for while another read was under way
     qint64 pendingBefore_ = 0;
+    qint64 reselect_ = 0; // the change picked before the history was read again
 };
 
 } // namespace adserve
