@@ -287,17 +287,12 @@ void CampaignCatalog::Builder::append(Builder &&later)
     const auto extrasBase = quint32(c.extras_.size());
     c.texts_.insert(c.texts_.end(), l.texts_.cbegin(), l.texts_.cend());
     for (size_t at = textBase; at < c.texts_.size();) { // its texts' stems move too
-        quint32 header = 0;
-        std::memcpy(&header, c.texts_.data() + at, sizeof header);
-        at += sizeof header;
-        if (header & 2) {
-            quint32 stem = 0;
-            std::memcpy(&stem, c.texts_.data() + at, sizeof stem);
-            stem += textBase;
-            std::memcpy(c.texts_.data() + at, &stem, sizeof stem);
-            at += sizeof stem;
+        const StoredText text = c.storedAt(quint32(at));
+        if (text.stem != kNone) {
+            const quint32 moved = text.stem + textBase;
+            std::memcpy(c.texts_.data() + at + sizeof(quint32), &moved, sizeof moved); // after the header
         }
-        at += header >> 2;
+        at = size_t(text.bytes.data() + text.bytes.size() - c.texts_.data());
     }
     c.ruleTimes_.insert(c.ruleTimes_.end(), l.ruleTimes_.cbegin(), l.ruleTimes_.cend());
     c.extras_.insert(c.extras_.end(), l.extras_.cbegin(), l.extras_.cend());
