@@ -123,11 +123,27 @@ public:
     };
     std::optional<ServingAt> servingOf(qint64 campaignId, qint64 ms) const;
 
+    // --- for keeping campaigns beside the index without a second copy of their targeting
+    // (the studio's catalog). A compiled campaign lives as long as the index that gives it.
+    struct CampaignEntry;
+    // The campaign's compiled targeting, when it gives back `campaign`'s rules exactly as the
+    // store holds them (codes, values as spelt, none deleted), times aside; else null.
+    const CampaignEntry *sharedTargetingOf(const CampaignWithRules &campaign) const;
+    static int ruleCountOf(const CampaignEntry &entry);
+    // Its rules as the store holds them, but for their times: the index keeps none.
+    QList<TargetRule> rulesOf(const CampaignEntry &entry, qint64 campaignId) const;
+    // A request's value as this index numbers `dimension`'s values; -1 when no rule names it.
+    int valueIdOf(Dimension dimension, const QString &value) const;
+    // Whether a request with that value qualifies in `dimension` by the entry's rules.
+    static bool qualifiesIn(const CampaignEntry &entry, Dimension dimension, int valueId);
+    // Whether no request can qualify: in some dimension every value INCLUDE rules name is
+    // excluded (RuleReach's dimensionThatNeverQualifies).
+    static bool neverQualifies(const CampaignEntry &entry);
+
 private:
     friend class RequestTally; // sums requests per campaign over many requests, bit by bit
 
     using Bits = std::vector<uint64_t>;
-    struct CampaignEntry;
     struct Explaining;
     struct Numbering;
 

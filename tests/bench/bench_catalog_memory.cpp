@@ -48,11 +48,14 @@ int main(int argc, char **argv)
     if (!engine)
         return exitCode;
     const qint64 indexMb = report("the engine's index", engine->matcher().snapshot()->campaignCount(), openMb, clock);
-    const auto catalog = CampaignCatalog::read(engine->store());
+    // Beside the index, as the studio reads it: rules the index has are not copied.
+    const auto catalog = CampaignCatalog::read(engine->store(), engine->matcher().snapshot());
     if (!catalog.ok()) {
         std::fprintf(stderr, "cannot read the catalog: %s\n", qPrintable(catalog.message));
         return 1;
     }
     report("and the studio's catalog", catalog.value->size(), indexMb, clock);
+    std::printf("campaigns whose rules are the index's: %lld of %lld\n",
+                static_cast<long long>(catalog.value->sharedTargetingCount()), static_cast<long long>(catalog.value->size()));
     return 0;
 }

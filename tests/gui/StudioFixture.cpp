@@ -64,7 +64,7 @@ bool StudioFixture::waitForCampaigns()
     CampaignsPanel *panel = window_->campaigns();
     return QTest::qWaitFor(
         [&] {
-            return session_.isLoaded() && !panel->loader()->isRunning() && panel->loader()->title().size()
+            return session_.isLoaded() && !panel->isLoading() && panel->loader()->title().size()
                 && !panel->model()->isArranging();
         },
         20000);

@@ -6,8 +6,11 @@
 #include "model/RuleReach.h"
 #include "store/CampaignGenerator.h"
 #include "store/CampaignStore.h"
+#include "targeting/MatchIndex.h"
 
 #include <QTemporaryDir>
+
+#include <algorithm>
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -291,13 +294,46 @@ private Q_SLOTS:
         auto store = CampaignStore::open(DatabaseTarget::sqlite(dir.filePath(QStringLiteral("parts.sqlite"))), &error);
         QVERIFY2(store, qPrintable(error));
         QVERIFY(CampaignGenerator::generate(*store, 1500, 5).ok());
-        const auto whole = CampaignCatalog::read(*store, {1, 1});
+        const auto whole = CampaignCatalog::read(*store, {}, {1, 1});
         QVERIFY2(whole.ok(), qPrintable(whole.message));
-        const auto inParts = CampaignCatalog::read(*store, {3, 1});
+        const auto inParts = CampaignCatalog::read(*store, {}, {3, 1});
         QVERIFY2(inParts.ok(), qPrintable(inParts.message));
         QCOMPARE(inParts.value->size(), store->targeting().value.size());
         int neverQualifying = 0;
         expectSame(*inParts.value, *whole.value, &neverQualifying);
+    }
+
+    void keepsNoSecondCopyOfTheRulesTheIndexHas()
+    {
+        const QList<CampaignWithRules> campaigns = generated(2000) + assorted();
+        auto index = MatchIndex::build(campaigns);
+        const auto own = CampaignCatalog::make(campaigns);
+        const auto beside = CampaignCatalog::make(campaigns, index);
+        QCOMPARE(own->sharedTargetingCount(), 0);
+        // Every campaign comes back the same, and filters the same, shared or not.
+        int neverQualifying = 0;
+        expectSame(*beside, *own, &neverQualifying);
+        // Shared: rules that are the index's exactly (with times of their own: kept here), and
+        // no rules at all. Kept: a deleted rule, values repeated or spelt otherwise.
+        for (qint64 id : {7, 9, 20})
+            QVERIFY2(beside->sharesTargeting(beside->indexOf(id)), qPrintable(QString::number(id)));
+        QVERIFY(!beside->sharesTargeting(beside->indexOf(3)));
+        qsizetype spaced = 0;
+        for (const CampaignWithRules &c : campaigns) {
+            const bool oddSpelling = std::any_of(c.rules.cbegin(), c.rules.cend(), [](const TargetRule &r) {
+                return std::any_of(r.values.cbegin(), r.values.cend(), [](const QString &v) { return v != v.trimmed(); });
+            });
+            spaced += oddSpelling;
+            if (oddSpelling)
+                QVERIFY(!beside->sharesTargeting(beside->indexOf(c.campaign.id)));
+        }
+        QVERIFY(spaced > 0);
+        QVERIFY(beside->sharedTargetingCount() > campaigns.size() / 4);
+        QVERIFY(beside->sharedTargetingCount() < campaigns.size() - spaced);
+        // The catalog keeps alive the index it points into.
+        const std::weak_ptr<const MatchIndex> kept = index;
+        index.reset();
+        QVERIFY(!kept.expired());
     }
 
 private:
@@ -315,6 +351,7 @@ private:
             QCOMPARE(got.id(i), want.id(i));
             QCOMPARE(got.at(i).campaign, want.at(i).campaign);
             QCOMPARE(got.at(i).rules, want.at(i).rules);
+            QCOMPARE(got.ruleCount(i), want.ruleCount(i));
             for (Text field : {Text::Code, Text::Name, Text::Status, Text::Cta, Text::Image})
                 QCOMPARE(got.text(i, field), want.text(i, field));
             QCOMPARE(got.neverQualifies(i), want.neverQualifies(i));

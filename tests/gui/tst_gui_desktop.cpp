@@ -290,7 +290,7 @@ private Q_SLOTS:
         QCOMPARE(next.findChild<QSpinBox *>(QStringLiteral("serverPort"))->value(), 18123);
         // And the rows are sorted that way once loaded.
         next.campaigns()->reload();
-        QTRY_VERIFY(!next.campaigns()->loader()->isRunning() && !next.campaigns()->model()->isArranging());
+        QTRY_VERIFY(!next.campaigns()->isLoading() && !next.campaigns()->model()->isArranging());
         const auto *model = next.campaigns()->model();
         QVERIFY(model->rowCount() >= 3);
         QVERIFY(model->at(0).campaign.code > model->at(model->rowCount() - 1).campaign.code);

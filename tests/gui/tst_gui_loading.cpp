@@ -8,6 +8,7 @@
 
 #include "Engine.h"
 #include "IndexLoader.h"
+#include "campaigns/CampaignCatalog.h"
 #include "campaigns/CampaignFilterBar.h"
 #include "campaigns/CampaignTableModel.h"
 #include "campaigns/CampaignsPanel.h"
@@ -113,6 +114,11 @@ private Q_SLOTS:
         QCOMPARE(simulator->responseStatus(), 200);
         QCOMPARE(simulator->responseBody(), reply.body);
         QVERIFY(studio.waitForCampaigns());
+        // The table was read once the index was, and keeps no second copy of the rules the
+        // index has: all of them but, at most, the campaign saved while the index loaded.
+        const CampaignCatalog &catalog = window.campaigns()->model()->catalog();
+        QCOMPARE(catalog.size(), live_ + 1);
+        QVERIFY2(catalog.sharedTargetingCount() >= catalog.size() - 1, qPrintable(QString::number(catalog.sharedTargetingCount())));
 
         // A filter over this many campaigns (scanned in two halves at once) shows what a plain
         // scan of every campaign admits.

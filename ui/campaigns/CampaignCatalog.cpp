@@ -98,10 +98,11 @@ struct CampaignCatalog::Builder::Interning
     QSet<QByteArray> timeZones;
 };
 
-CampaignCatalog::Builder::Builder()
+CampaignCatalog::Builder::Builder(std::shared_ptr<const MatchIndex> index)
     : catalog_(std::make_shared<CampaignCatalog>())
     , interning_(std::make_unique<Interning>(catalog_.get()))
 {
+    catalog_->index_ = std::move(index);
 }
 
 CampaignCatalog::Builder::~Builder() = default;
@@ -109,7 +110,8 @@ CampaignCatalog::Builder::~Builder() = default;
 void CampaignCatalog::Builder::reserve(qsizetype campaigns)
 {
     catalog_->campaigns_.reserve(size_t(campaigns));
-    catalog_->rules_.reserve(size_t(campaigns) * 5 / 2); // stores name about 2.4 rules a campaign
+    if (!catalog_->index_) // beside an index nearly every campaign's rules are the index's
+        catalog_->rules_.reserve(size_t(campaigns) * 5 / 2); // stores name about 2.4 rules a campaign
 }
 
 quint32 CampaignCatalog::Builder::textOf(const QString &text, bool shared)
@@ -221,6 +223,48 @@ bool CampaignCatalog::Builder::neverQualifies(qsizetype firstRule, qsizetype rul
     return false;
 }
 
+void CampaignCatalog::Builder::addOwnRules(Record &record, const CampaignWithRules &source)
+{
+    CampaignCatalog &c = *catalog_;
+    record.firstRule = quint32(c.rules_.size());
+    record.ruleCount = quint32(source.rules.size());
+    for (const TargetRule &rule : source.rules) {
+        Rule compact;
+        compact.id = rule.id;
+        const quint16 n = defaultRuleCodeNumber(source.campaign.code, rule.dimension, rule.type, rule.code);
+        compact.code = n ? (kDefaultCode | n) : textOf(rule.code, false);
+        compact.values = valuesOf(rule.values);
+        compact.dimension = rule.dimension;
+        compact.type = rule.type;
+        compact.deleted = rule.deleted;
+        const RuleTimes times{msOf(rule.createdAt), msOf(rule.updatedAt), msOf(rule.deletedAt)};
+        if (times.createdMs != record.createdMs || times.updatedMs != record.updatedMs || times.deletedMs != kNoTime) {
+            compact.times = quint32(c.ruleTimes_.size());
+            c.ruleTimes_.push_back(times);
+        }
+        c.rules_.push_back(compact);
+    }
+    if (neverQualifies(record.firstRule, record.ruleCount))
+        record.flags |= kNeverQualifies;
+}
+
+void CampaignCatalog::Builder::addSharedRules(Record &record, const CampaignWithRules &source)
+{
+    CampaignCatalog &c = *catalog_;
+    if (MatchIndex::neverQualifies(*record.shared))
+        record.flags |= kNeverQualifies;
+    // The index keeps no times. When a rule's are not the campaign's, every rule's are kept
+    // here, one after another.
+    const bool ownTimes = std::any_of(source.rules.cbegin(), source.rules.cend(), [&](const TargetRule &rule) {
+        return msOf(rule.createdAt) != record.createdMs || msOf(rule.updatedAt) != record.updatedMs;
+    });
+    record.firstRule = ownTimes ? quint32(c.ruleTimes_.size()) : kNone;
+    if (ownTimes) {
+        for (const TargetRule &rule : source.rules)
+            c.ruleTimes_.push_back({msOf(rule.createdAt), msOf(rule.updatedAt), kNoTime}); // none is deleted
+    }
+}
+
 void CampaignCatalog::Builder::add(const CampaignWithRules &source)
 {
     CampaignCatalog &c = *catalog_;
@@ -241,26 +285,10 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
         c.extras_.push_back(std::move(extras));
     }
     record.flags = (campaign.deleted ? kDeleted : 0) | (campaign.status == kStatusActive ? kActive : 0);
-    record.firstRule = quint32(c.rules_.size());
-    record.ruleCount = quint32(source.rules.size());
-    for (const TargetRule &rule : source.rules) {
-        Rule compact;
-        compact.id = rule.id;
-        const quint16 n = defaultRuleCodeNumber(campaign.code, rule.dimension, rule.type, rule.code);
-        compact.code = n ? (kDefaultCode | n) : textOf(rule.code, false);
-        compact.values = valuesOf(rule.values);
-        compact.dimension = rule.dimension;
-        compact.type = rule.type;
-        compact.deleted = rule.deleted;
-        const RuleTimes times{msOf(rule.createdAt), msOf(rule.updatedAt), msOf(rule.deletedAt)};
-        if (times.createdMs != record.createdMs || times.updatedMs != record.updatedMs || times.deletedMs != kNoTime) {
-            compact.times = quint32(c.ruleTimes_.size());
-            c.ruleTimes_.push_back(times);
-        }
-        c.rules_.push_back(compact);
-    }
-    if (neverQualifies(record.firstRule, record.ruleCount))
-        record.flags |= kNeverQualifies;
+    if (c.index_ && (record.shared = c.index_->sharedTargetingOf(source)))
+        addSharedRules(record, source);
+    else
+        addOwnRules(record, source);
     c.campaigns_.push_back(record);
 }
 
@@ -309,7 +337,10 @@ void CampaignCatalog::Builder::append(Builder &&later)
     for (Record record : l.campaigns_) {
         for (quint32 &text : record.texts)
             text += textBase;
-        record.firstRule += ruleBase;
+        if (!record.shared)
+            record.firstRule += ruleBase;
+        else if (record.firstRule != kNone)
+            record.firstRule += timesBase;
         if (record.extras != kNone)
             record.extras += extrasBase;
         c.campaigns_.push_back(record);
@@ -345,9 +376,10 @@ std::shared_ptr<const CampaignCatalog> CampaignCatalog::Builder::finish()
     return std::exchange(catalog_, {});
 }
 
-std::shared_ptr<const CampaignCatalog> CampaignCatalog::make(const QList<CampaignWithRules> &campaigns)
+std::shared_ptr<const CampaignCatalog> CampaignCatalog::make(const QList<CampaignWithRules> &campaigns,
+                                                             std::shared_ptr<const MatchIndex> index)
 {
-    Builder builder;
+    Builder builder(std::move(index));
     builder.reserve(campaigns.size());
     for (const CampaignWithRules &campaign : campaigns)
         builder.add(campaign);
@@ -438,14 +470,32 @@ const ServingTimes &CampaignCatalog::serving(qsizetype index) const
     return extras == kNone ? always : extras_[extras].serving;
 }
 
+int CampaignCatalog::ruleCount(qsizetype index) const
+{
+    const Record &record = campaigns_[size_t(index)];
+    return record.shared ? MatchIndex::ruleCountOf(*record.shared) : int(record.ruleCount);
+}
+
+qsizetype CampaignCatalog::sharedTargetingCount() const
+{
+    return std::count_if(campaigns_.cbegin(), campaigns_.cend(), [](const Record &r) { return r.shared; });
+}
+
 CampaignCatalog::RequestValue CampaignCatalog::requestValue(const QString &value) const
 {
-    return {int(normalized_.indexOf(normalizeValue(value)))};
+    RequestValue numbered{int(normalized_.indexOf(normalizeValue(value)))};
+    if (index_) {
+        for (Dimension dimension : kDimensions)
+            numbered.indexIds[size_t(dimension)] = index_->valueIdOf(dimension, value);
+    }
+    return numbered;
 }
 
 bool CampaignCatalog::qualifiesIn(qsizetype index, Dimension dimension, RequestValue value) const
 {
     const Record &record = campaigns_[size_t(index)];
+    if (record.shared)
+        return MatchIndex::qualifiesIn(*record.shared, dimension, value.indexIds[size_t(dimension)]);
     bool hasInclude = false, included = false;
     for (quint32 r = record.firstRule; r < record.firstRule + record.ruleCount; ++r) {
         const Rule &rule = rules_[r];
@@ -484,6 +534,21 @@ CampaignWithRules CampaignCatalog::at(qsizetype index) const
     if (record.extras != kNone) {
         c.serving = extras_[record.extras].serving;
         c.deletedAt = timeOf(extras_[record.extras].deletedMs);
+    }
+    if (record.shared) {
+        whole.rules = index_->rulesOf(*record.shared, c.id);
+        for (qsizetype r = 0; r < whole.rules.size(); ++r) {
+            TargetRule &rule = whole.rules[r];
+            if (record.firstRule == kNone) {
+                rule.createdAt = c.createdAt;
+                rule.updatedAt = c.updatedAt;
+            } else {
+                const RuleTimes &times = ruleTimes_[record.firstRule + quint32(r)];
+                rule.createdAt = timeOf(times.createdMs);
+                rule.updatedAt = timeOf(times.updatedMs);
+            }
+        }
+        return whole;
     }
     whole.rules.reserve(qsizetype(record.ruleCount));
     for (quint32 r = record.firstRule; r < record.firstRule + record.ruleCount; ++r) {

@@ -2,6 +2,7 @@
 
 #include "model/Campaign.h"
 #include "store/StoreParts.h"
+#include "targeting/MatchIndex.h"
 
 #include <QStringList>
 
@@ -23,8 +24,14 @@ namespace adserve {
 // is kept once), a rule's values one list of ids into one table of values, a default rule
 // code its number, and times the rules share with their campaign are not repeated. The
 // table, its filters and sorts read the records in place; at() gives a campaign whole.
+//
+// Read beside the engine's index, a campaign whose rules the index gives back exactly (most
+// do) keeps no rules of its own: it points at the index's compiled campaign, and the catalog
+// keeps that index alive.
 class CampaignCatalog
 {
+    struct Record;
+
 public:
     enum class Text { Code, Name, Status, Cta, Image };
     static constexpr int kTextCount = 5;
@@ -34,7 +41,8 @@ public:
     class Builder
     {
     public:
-        Builder();
+        // With `index`, a campaign's rules are the index's when it has them exactly.
+        explicit Builder(std::shared_ptr<const MatchIndex> index = {});
         ~Builder();
         void reserve(qsizetype campaigns);
         void add(const CampaignWithRules &campaign); // in any order of ids
@@ -52,16 +60,20 @@ public:
         quint32 valuesOf(const QStringList &values);
         quint32 listOf(const std::string &valueIds); // the ids' bytes; numbers a new list
         bool neverQualifies(qsizetype firstRule, qsizetype ruleCount) const;
+        void addOwnRules(Record &record, const CampaignWithRules &source);
+        void addSharedRules(Record &record, const CampaignWithRules &source); // record.shared set
 
         std::shared_ptr<CampaignCatalog> catalog_;
         std::unique_ptr<Interning> interning_;
     };
 
-    static std::shared_ptr<const CampaignCatalog> make(const QList<CampaignWithRules> &campaigns);
+    static std::shared_ptr<const CampaignCatalog> make(const QList<CampaignWithRules> &campaigns,
+                                                       std::shared_ptr<const MatchIndex> index = {});
     // Every live campaign of the store, streamed into the catalog: the store is never held
     // whole as campaigns. A large store in parts side by side (StoreParts), each into a
     // builder of its own, joined at the end.
     static StoreResult<std::shared_ptr<const CampaignCatalog>> read(const CampaignStore &store,
+                                                                     std::shared_ptr<const MatchIndex> index = {},
                                                                      const StoreParts &parts = {});
 
     qsizetype size() const { return qsizetype(campaigns_.size()); }
@@ -87,7 +99,10 @@ public:
     bool isActive(qsizetype index) const { return campaigns_[size_t(index)].flags & kActive; }
     bool isDeleted(qsizetype index) const { return campaigns_[size_t(index)].flags & kDeleted; }
     int priority(qsizetype index) const { return campaigns_[size_t(index)].priority; }
-    int ruleCount(qsizetype index) const { return int(campaigns_[size_t(index)].ruleCount); }
+    int ruleCount(qsizetype index) const;
+    // Whether the campaign's rules are the index's (it keeps none of its own), and how many are.
+    bool sharesTargeting(qsizetype index) const { return campaigns_[size_t(index)].shared; }
+    qsizetype sharedTargetingCount() const;
     QDateTime updatedAt(qsizetype index) const;
     const ServingTimes &serving(qsizetype index) const;
 
@@ -96,6 +111,7 @@ public:
     struct RequestValue
     {
         int normalizedId = -1; // -1: no rule names it
+        std::array<int, kDimensionCount> indexIds{-1, -1, -1}; // as the index numbers it
     };
     RequestValue requestValue(const QString &value) const;
     // Whether a request carrying `value` qualifies in `dimension` (RuleReach's qualifiesIn).
@@ -114,11 +130,12 @@ private:
         qint64 createdMs = 0;
         qint64 updatedMs = 0;
         std::array<quint32, kTextCount> texts{}; // offsets into texts_, by Text
-        quint32 firstRule = 0;
+        quint32 firstRule = 0; // into rules_; when `shared`, into ruleTimes_ (kNone: the campaign's)
         quint32 extras = kNone; // index into extras_
         qint32 priority = 0;
         quint32 ruleCount = 0;
         quint8 flags = 0;
+        const MatchIndex::CampaignEntry *shared = nullptr; // the rules are the index's, not in rules_
     };
     // What few campaigns have: serving times, a deletion time.
     struct Extras
@@ -156,6 +173,7 @@ private:
     QString textAt(quint32 offset) const;
     const quint32 *valuesAt(quint32 offset) const { return valueLists_.data() + offset; }
 
+    std::shared_ptr<const MatchIndex> index_; // what shared rules live in
     std::vector<Record> campaigns_; // by id
     std::vector<Rule> rules_;
     std::vector<RuleTimes> ruleTimes_;

@@ -6,6 +6,7 @@
 namespace adserve {
 
 StoreResult<std::shared_ptr<const CampaignCatalog>> CampaignCatalog::read(const CampaignStore &store,
+                                                                          std::shared_ptr<const MatchIndex> index,
                                                                           const StoreParts &parts)
 {
     using Result = StoreResult<std::shared_ptr<const CampaignCatalog>>;
@@ -17,7 +18,7 @@ StoreResult<std::shared_ptr<const CampaignCatalog>> CampaignCatalog::read(const 
     const auto read = StoreParts::read(
         store, ranges.value, CampaignStore::Fields::All,
         [&](int part, qint64 campaigns) {
-            builders[size_t(part)].emplace(); // again when the read starts over
+            builders[size_t(part)].emplace(index); // again when the read starts over
             builders[size_t(part)]->reserve(campaigns);
         },
         [&](int part, CampaignWithRules &&campaign) {

@@ -35,6 +35,7 @@
 #include <QVBoxLayout>
 
 #include <future>
+#include <utility>
 
 namespace adserve {
 
@@ -134,6 +135,12 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         reload();
     });
     connect(liveWatch_, &LiveWatch::reported, this, &CampaignsPanel::message);
+    const auto readOnceIndexed = [this] {
+        if (std::exchange(waitingForIndex_, false))
+            reload();
+    };
+    connect(&session_, &StudioSession::indexLoaded, this, readOnceIndexed);
+    connect(&session_, &StudioSession::indexLoadFailed, this, readOnceIndexed);
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
         loader_->cancelAndWait();
         job_->cancelAndWait();
@@ -161,6 +168,14 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
 
 void CampaignsPanel::reload()
 {
+    // Read beside the engine's index, the catalog keeps no second copy of the rules the index
+    // has. While the index loads, wait for it: reading both at once takes longer than one
+    // after the other.
+    if (session_.isOpen() && !session_.isLoaded() && session_.loadError().isEmpty()) {
+        waitingForIndex_ = true;
+        showCount();
+        return;
+    }
     if (loader_->isRunning()) {
         reloadSoon_->start(); // try again when this load is done
         return;
@@ -168,8 +183,9 @@ void CampaignsPanel::reload()
     reloadSoon_->stop(); // what it waited for is in the store this read begins to read
     changesRead_ = session_.engine().changesAppliedCount();
     CampaignStore &store = session_.engine().store();
-    loader_->start(tr("Loading campaigns"), [this, &store](JobControl &) -> BackgroundJob::Finish {
-        auto read = CampaignCatalog::read(store);
+    auto index = session_.isLoaded() ? session_.engine().matcher().snapshot() : nullptr;
+    loader_->start(tr("Loading campaigns"), [this, &store, index = std::move(index)](JobControl &) -> BackgroundJob::Finish {
+        auto read = CampaignCatalog::read(store, index);
         if (!read.ok())
             return [this, error = read.message] {
                 changesRead_ = 0; // the next change reads the store again
@@ -234,10 +250,15 @@ void CampaignsPanel::showNewerVersionInEditor()
         editor_->load(model_->catalog().at(index));
 }
 
+bool CampaignsPanel::isLoading() const
+{
+    return waitingForIndex_ || loader_->isRunning();
+}
+
 void CampaignsPanel::showCount()
 {
     const QLocale locale;
-    if (model_->catalog().size() == 0 && (loader_->isRunning() || model_->isArranging())) {
+    if (model_->catalog().size() == 0 && (isLoading() || model_->isArranging())) {
         count_->setText(tr("Loading campaigns…")); // not "0 of 0": they are on their way
         return;
     }

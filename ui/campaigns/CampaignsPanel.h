@@ -68,6 +68,8 @@ public:
     CampaignTableModel *model() const { return model_; }
     BackgroundJob *job() const { return job_; }
     BackgroundJob *loader() const { return loader_; }
+    // Whether the campaigns are being read, or wait for the engine's index to be read first.
+    bool isLoading() const;
 
 Q_SIGNALS:
     // One line for the status bar.
@@ -115,6 +117,7 @@ private:
         int scroll = 0;
     } remembered_; // across a new arrangement of the rows
     bool changingSelection_ = false;
+    bool waitingForIndex_ = false; // to read the store once the engine's index is loaded
 };
 
 } // namespace adserve
