@@ -130,6 +130,7 @@ public:
     // store holds them (codes, values as spelt, none deleted), times aside; else null.
     const CampaignEntry *sharedTargetingOf(const CampaignWithRules &campaign) const;
     static int ruleCountOf(const CampaignEntry &entry);
+    static const QString &codeOf(const CampaignEntry &entry);
     // Its rules as the store holds them, but for their times: the index keeps none.
     QList<TargetRule> rulesOf(const CampaignEntry &entry, qint64 campaignId) const;
     // A request's value as this index numbers `dimension`'s values; -1 when no rule names it.

@@ -38,6 +38,11 @@ int MatchIndex::ruleCountOf(const CampaignEntry &entry)
     return int(entry.rules.size());
 }
 
+const QString &MatchIndex::codeOf(const CampaignEntry &entry)
+{
+    return entry.code;
+}
+
 QList<TargetRule> MatchIndex::rulesOf(const CampaignEntry &entry, qint64 campaignId) const
 {
     QList<TargetRule> rules;

@@ -36,19 +36,30 @@ bool isAscii(QStringView text)
     return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; });
 }
 
-char16_t foldedAscii(char c)
+char16_t foldedAscii(char16_t c)
 {
-    return c >= 'A' && c <= 'Z' ? char16_t(c | 0x20) : char16_t(c);
+    return c >= 'A' && c <= 'Z' ? char16_t(c | 0x20) : c;
 }
 
-// Whether ASCII `haystack` holds the ASCII `foldedNeedle`, ignoring case: what a filter
-// does with every campaign's texts, so no string is made for it.
-bool containsFoldedAscii(QByteArrayView haystack, QStringView foldedNeedle)
+char16_t unitAt(QByteArrayView text, qsizetype i)
+{
+    return char16_t(uchar(text[i]));
+}
+
+char16_t unitAt(QStringView text, qsizetype i)
+{
+    return text[i].unicode();
+}
+
+// Whether ASCII `haystack` (UTF-8 or UTF-16) holds the ASCII `foldedNeedle`, ignoring case:
+// what a filter does with every campaign's texts, so no string is made for it.
+template<typename Text>
+bool containsFoldedAscii(Text haystack, QStringView foldedNeedle)
 {
     const qsizetype n = foldedNeedle.size();
     for (qsizetype i = 0, last = haystack.size() - n; i <= last; ++i) {
         qsizetype k = 0;
-        while (k < n && foldedAscii(haystack[i + k]) == foldedNeedle[k].unicode())
+        while (k < n && foldedAscii(unitAt(haystack, i + k)) == foldedNeedle[k].unicode())
             ++k;
         if (k == n)
             return true;
@@ -274,8 +285,8 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
     record.createdMs = msOf(campaign.createdAt);
     record.updatedMs = msOf(campaign.updatedAt);
     // Codes are unique; the other texts are often shared (a CTA, a status, a name reused).
-    record.texts = {textOf(campaign.code, false), textOf(campaign.name, true), textOf(campaign.status, true),
-                    textOf(campaign.cta, true), textOf(campaign.image, true)};
+    record.texts = {kNone, textOf(campaign.name, true), textOf(campaign.status, true), textOf(campaign.cta, true),
+                    textOf(campaign.image, true)};
     record.priority = campaign.priority;
     if (!campaign.serving.isAlways() || campaign.deletedAt.isValid()) {
         record.extras = quint32(c.extras_.size());
@@ -289,6 +300,8 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
         addSharedRules(record, source);
     else
         addOwnRules(record, source);
+    if (!record.shared || MatchIndex::codeOf(*record.shared) != campaign.code)
+        record.texts[size_t(Text::Code)] = textOf(campaign.code, false); // codes are unique
     c.campaigns_.push_back(record);
 }
 
@@ -335,8 +348,10 @@ void CampaignCatalog::Builder::append(Builder &&later)
     }
     c.campaigns_.reserve(c.campaigns_.size() + l.campaigns_.size());
     for (Record record : l.campaigns_) {
-        for (quint32 &text : record.texts)
-            text += textBase;
+        for (quint32 &text : record.texts) {
+            if (text != kNone)
+                text += textBase;
+        }
         if (!record.shared)
             record.firstRule += ruleBase;
         else if (record.firstRule != kNone)
@@ -368,7 +383,7 @@ std::shared_ptr<const CampaignCatalog> CampaignCatalog::Builder::finish()
         slotCount *= 2;
     c.codeSlots_.assign(slotCount, 0);
     for (size_t i = 0; i < c.campaigns_.size(); ++i) {
-        size_t slot = qHash(c.storedAt(c.campaigns_[i].texts[size_t(Text::Code)]).bytes) & (slotCount - 1);
+        size_t slot = qHash(c.text(qsizetype(i), Text::Code)) & (slotCount - 1);
         while (c.codeSlots_[slot] != 0)
             slot = (slot + 1) & (slotCount - 1);
         c.codeSlots_[slot] = quint32(i + 1);
@@ -397,12 +412,11 @@ qint64 CampaignCatalog::idOfCode(const QString &code) const
 {
     if (codeSlots_.empty())
         return 0;
-    const QByteArray wanted = code.toUtf8();
     const size_t mask = codeSlots_.size() - 1;
-    for (size_t slot = qHash(QByteArrayView(wanted)) & mask; codeSlots_[slot] != 0; slot = (slot + 1) & mask) {
-        const Record &record = campaigns_[codeSlots_[slot] - 1];
-        if (storedAt(record.texts[size_t(Text::Code)]).bytes == wanted) // codes have no stem
-            return record.id;
+    for (size_t slot = qHash(code) & mask; codeSlots_[slot] != 0; slot = (slot + 1) & mask) {
+        const qsizetype index = qsizetype(codeSlots_[slot] - 1);
+        if (text(index, Text::Code) == code)
+            return id(index);
     }
     return 0;
 }
@@ -432,7 +446,9 @@ QString CampaignCatalog::textAt(quint32 offset) const
 
 QString CampaignCatalog::text(qsizetype index, Text field) const
 {
-    return textAt(campaigns_[size_t(index)].texts[size_t(field)]);
+    const Record &record = campaigns_[size_t(index)];
+    const quint32 offset = record.texts[size_t(field)];
+    return offset == kNone ? MatchIndex::codeOf(*record.shared) : textAt(offset);
 }
 
 CampaignCatalog::Needle::Needle(const QString &text)
@@ -443,7 +459,13 @@ CampaignCatalog::Needle::Needle(const QString &text)
 
 bool CampaignCatalog::textContains(qsizetype index, Text field, const Needle &needle) const
 {
-    const quint32 offset = campaigns_[size_t(index)].texts[size_t(field)];
+    const Record &record = campaigns_[size_t(index)];
+    const quint32 offset = record.texts[size_t(field)];
+    if (offset == kNone) { // the code the index keeps
+        const QString &code = MatchIndex::codeOf(*record.shared);
+        return needle.ascii && isAscii(code) ? containsFoldedAscii(QStringView(code), needle.folded)
+                                             : code.contains(needle.folded, Qt::CaseInsensitive);
+    }
     const StoredText text = storedAt(offset);
     if (text.ascii && needle.ascii) {
         if (text.stem == kNone)

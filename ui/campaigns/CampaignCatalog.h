@@ -129,7 +129,8 @@ private:
         qint64 id = 0;
         qint64 createdMs = 0;
         qint64 updatedMs = 0;
-        std::array<quint32, kTextCount> texts{}; // offsets into texts_, by Text
+        // Offsets into texts_, by Text; a code of kNone is the one the index keeps (`shared`).
+        std::array<quint32, kTextCount> texts{};
         quint32 firstRule = 0; // into rules_; when `shared`, into ruleTimes_ (kNone: the campaign's)
         quint32 extras = kNone; // index into extras_
         qint32 priority = 0;
