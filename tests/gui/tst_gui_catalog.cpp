@@ -305,8 +305,10 @@ private Q_SLOTS:
 
     void keepsNoSecondCopyOfTheRulesTheIndexHas()
     {
-        const QList<CampaignWithRules> campaigns = generated(2000) + assorted();
+        QList<CampaignWithRules> campaigns = generated(2000) + assorted();
         auto index = MatchIndex::build(campaigns);
+        // Renamed since the index was built: its code is its own, its (no) rules the index's.
+        campaigns.last().campaign.code = QStringLiteral("renamed");
         const auto own = CampaignCatalog::make(campaigns);
         const auto beside = CampaignCatalog::make(campaigns, index);
         QCOMPARE(own->sharedTargetingCount(), 0);
@@ -318,6 +320,7 @@ private Q_SLOTS:
         for (qint64 id : {7, 9, 20})
             QVERIFY2(beside->sharesTargeting(beside->indexOf(id)), qPrintable(QString::number(id)));
         QVERIFY(!beside->sharesTargeting(beside->indexOf(3)));
+        QCOMPARE(beside->text(beside->indexOf(9), CampaignCatalog::Text::Code), QStringLiteral("renamed"));
         qsizetype spaced = 0;
         for (const CampaignWithRules &c : campaigns) {
             const bool oddSpelling = std::any_of(c.rules.cbegin(), c.rules.cend(), [](const TargetRule &r) {
@@ -347,13 +350,19 @@ private:
             {Dimension::Country, QStringLiteral("us")}, {Dimension::Country, QStringLiteral("Fr")},
             {Dimension::Os, QStringLiteral("ios")}, {Dimension::App, QStringLiteral("com.app.one")},
             {Dimension::Country, QStringLiteral("nowhere")}};
+        const std::vector<CampaignCatalog::Needle> needles{CampaignCatalog::Needle(QStringLiteral("GEN-1")),
+                                                           CampaignCatalog::Needle(QStringLiteral("é-Κ")),
+                                                           CampaignCatalog::Needle(QStringLiteral("renamed"))};
         for (qsizetype i = 0; i < want.size(); ++i) {
             QCOMPARE(got.id(i), want.id(i));
             QCOMPARE(got.at(i).campaign, want.at(i).campaign);
             QCOMPARE(got.at(i).rules, want.at(i).rules);
             QCOMPARE(got.ruleCount(i), want.ruleCount(i));
-            for (Text field : {Text::Code, Text::Name, Text::Status, Text::Cta, Text::Image})
+            for (Text field : {Text::Code, Text::Name, Text::Status, Text::Cta, Text::Image}) {
                 QCOMPARE(got.text(i, field), want.text(i, field));
+                for (const auto &needle : needles)
+                    QCOMPARE(got.textContains(i, field, needle), want.textContains(i, field, needle));
+            }
             QCOMPARE(got.neverQualifies(i), want.neverQualifies(i));
             *neverQualifying += want.neverQualifies(i);
             for (const auto &[dimension, value] : requests)
