@@ -24,27 +24,19 @@ StoreResult<std::shared_ptr<const MatchIndex>> IndexRead::run(QList<qint64> *sto
 
     MatchIndex::Builder builder(static_cast<int>(parts));
     std::vector<QList<qint64>> ids(parts);
-    std::vector<qint64> totals(parts, 0); // each part's count
-    std::vector<qint64> read(parts, 0);   // and how many of them it read
-    progress_.read = 0;
-    progress_.total = 0;
     const auto result = StoreParts::read(
         store_, ranges.value, CampaignStore::Fields::Targeting,
-        [&](int lane, qint64 campaigns) { // again after a dropped connection: this part starts over
-            const auto part = size_t(lane);
+        [&](int lane, qint64) { // again after a dropped connection: this part starts over
             builder.clear(lane);
-            ids[part].clear();
-            progress_.read -= std::exchange(read[part], 0);
-            progress_.total += campaigns - std::exchange(totals[part], campaigns);
+            ids[size_t(lane)].clear();
         },
         [&](int lane, CampaignWithRules &&campaign) {
             if (storeIds)
                 ids[size_t(lane)].append(campaign.campaign.id);
             builder.add(campaign, lane);
-            ++read[size_t(lane)];
-            progress_.read.fetch_add(1, std::memory_order_relaxed);
             return !cancelled_.load(std::memory_order_relaxed);
-        });
+        },
+        &progress_);
 
     if (storeIds) { // what was read, even of a read that failed
         for (const auto &partIds : ids)

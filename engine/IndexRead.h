@@ -15,11 +15,7 @@ namespace adserve {
 class IndexRead
 {
 public:
-    struct Progress
-    {
-        std::atomic<qint64> read{0};
-        std::atomic<qint64> total{0};
-    };
+    using Progress = StoreParts::Progress;
 
     IndexRead(const CampaignStore &store, Progress &progress, const std::atomic<bool> &cancelled,
               StoreParts parts = {});

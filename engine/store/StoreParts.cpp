@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace adserve {
@@ -26,13 +27,27 @@ StoreResult<QList<IdRange>> StoreParts::split(const CampaignStore &store) const
 
 StoreResult<bool> StoreParts::read(const CampaignStore &store, const QList<IdRange> &ranges,
                                    CampaignStore::Fields fields, const std::function<void(int, qint64)> &begin,
-                                   const std::function<bool(int, CampaignWithRules &&)> &visit)
+                                   const std::function<bool(int, CampaignWithRules &&)> &visit, Progress *progress)
 {
+    Progress unseen;
+    Progress &counted = progress ? *progress : unseen;
+    counted.read = 0;
+    counted.total = 0;
     std::vector<StoreResult<qint64>> results(size_t(ranges.size()));
     const auto readPart = [&](int part) {
+        qint64 partTotal = 0, partRead = 0;
         results[size_t(part)] = store.forEachTargeting(
-            [&](qint64 campaigns) { begin(part, campaigns); },
-            [&](CampaignWithRules &&campaign) { return visit(part, std::move(campaign)); }, fields, ranges[part]);
+            [&](qint64 campaigns) { // again after a dropped connection: the part starts over
+                counted.read -= std::exchange(partRead, 0);
+                counted.total += campaigns - std::exchange(partTotal, campaigns);
+                begin(part, campaigns);
+            },
+            [&](CampaignWithRules &&campaign) {
+                ++partRead;
+                counted.read.fetch_add(1, std::memory_order_relaxed);
+                return visit(part, std::move(campaign));
+            },
+            fields, ranges[part]);
     };
     std::vector<std::unique_ptr<QThread>> threads;
     for (int part = 1; part < ranges.size(); ++part) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include "CampaignStore.h"
 
 #include <functional>
@@ -17,6 +19,14 @@ struct StoreParts
     int most = 0;            // at most this many parts; 0: one per core
     qint64 minIds = 100'000; // ids from the first live campaign's to the last's per part
 
+    // How far a read got, for a progress bar: the parts' counts and how many they read (a
+    // part that starts over takes back what it had read).
+    struct Progress
+    {
+        std::atomic<qint64> read{0};
+        std::atomic<qint64> total{0};
+    };
+
     // The ranges to read, in id order: the first and last reach out to the ends, so that
     // campaigns written after the ends were read are read too. One range of every id when
     // the store is small (or empty).
@@ -24,11 +34,13 @@ struct StoreParts
     // Reads the live campaigns of `ranges` side by side (CampaignStore::forEachTargeting),
     // part i on a thread of its own (the first on the calling thread): begin(i, campaigns)
     // first, and again if that part's read starts over; visit(i, campaign) returns false to
-    // stop that part. Returns once every part has: the first part's failure, if any.
+    // stop that part. Returns once every part has: the first part's failure, if any. Counts
+    // into `progress` when given (from zero).
     static StoreResult<bool> read(const CampaignStore &store, const QList<IdRange> &ranges,
                                   CampaignStore::Fields fields,
                                   const std::function<void(int part, qint64 campaigns)> &begin,
-                                  const std::function<bool(int part, CampaignWithRules &&campaign)> &visit);
+                                  const std::function<bool(int part, CampaignWithRules &&campaign)> &visit,
+                                  Progress *progress = nullptr);
 };
 
 } // namespace adserve

@@ -69,6 +69,7 @@ private Q_SLOTS:
         StudioFixture studio;
         QVERIFY(showWhileLoading(studio));
         MainWindow &window = studio.window();
+        QSignalSpy tableRead(window.campaigns()->loader(), &BackgroundJob::progressed);
         auto *loading = window.findChild<QWidget *>(QStringLiteral("loadingStatus"));
         QVERIFY(loading->isVisible());
         QVERIFY2(label(window, "loadingText")->text().startsWith(QLatin1String("Loading campaigns")),
@@ -119,6 +120,10 @@ private Q_SLOTS:
         const CampaignCatalog &catalog = window.campaigns()->model()->catalog();
         QCOMPARE(catalog.size(), live_ + 1);
         QVERIFY2(catalog.sharedTargetingCount() >= catalog.size() - 1, qPrintable(QString::number(catalog.sharedTargetingCount())));
+        // The table's read said how far it got, out of every campaign it read.
+        QVERIFY(!tableRead.isEmpty());
+        QCOMPARE(tableRead.last().at(0).toLongLong(), catalog.size());
+        QCOMPARE(tableRead.last().at(1).toLongLong(), catalog.size());
 
         // A filter over this many campaigns (scanned in two halves at once) shows what a plain
         // scan of every campaign admits.

@@ -13,6 +13,8 @@
 
 namespace adserve {
 
+class JobControl;
+
 // The campaigns as the studio last read them from the store, in id order, never changed
 // once made: the table, its filters, the bulk edits' previews and the editor's code check
 // share one copy, and work off the GUI thread reads it without locks. A reload makes a new
@@ -71,10 +73,12 @@ public:
                                                        std::shared_ptr<const MatchIndex> index = {});
     // Every live campaign of the store, streamed into the catalog: the store is never held
     // whole as campaigns. A large store in parts side by side (StoreParts), each into a
-    // builder of its own, joined at the end.
+    // builder of its own, joined at the end. With `job`, reports how far it got, and a
+    // cancel stops the read (a failure).
     static StoreResult<std::shared_ptr<const CampaignCatalog>> read(const CampaignStore &store,
                                                                      std::shared_ptr<const MatchIndex> index = {},
-                                                                     const StoreParts &parts = {});
+                                                                     const StoreParts &parts = {},
+                                                                     JobControl *job = nullptr);
 
     qsizetype size() const { return qsizetype(campaigns_.size()); }
     // Index of the campaign with this id, -1 when absent.

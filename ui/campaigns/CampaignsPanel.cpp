@@ -60,6 +60,10 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     table_->setObjectName(QStringLiteral("campaignTable"));
     count_->setObjectName(QStringLiteral("campaignCount"));
     connect(loader_, &BackgroundJob::started, this, &CampaignsPanel::showCount);
+    connect(loader_, &BackgroundJob::progressed, this, [this](qint64 read, qint64 total) {
+        if (model_->catalog().size() == 0 && total > 0) // the first read: how far it got
+            count_->setText(tr("Loading campaigns: %1 of %2").arg(QLocale().toString(read), QLocale().toString(total)));
+    });
 
     // Through the session, whichever engine it has open when the serving columns refresh.
     model_->setIndexSource([this] { return session_.isOpen() ? session_.engine().matcher().snapshot() : nullptr; });
@@ -184,8 +188,10 @@ void CampaignsPanel::reload()
     changesRead_ = session_.engine().changesAppliedCount();
     CampaignStore &store = session_.engine().store();
     auto index = session_.isLoaded() ? session_.engine().matcher().snapshot() : nullptr;
-    loader_->start(tr("Loading campaigns"), [this, &store, index = std::move(index)](JobControl &) -> BackgroundJob::Finish {
-        auto read = CampaignCatalog::read(store, index);
+    loader_->start(tr("Loading campaigns"), [this, &store, index = std::move(index)](JobControl &job) -> BackgroundJob::Finish {
+        auto read = CampaignCatalog::read(store, index, {}, &job);
+        if (job.cancelled())
+            return {};
         if (!read.ok())
             return [this, error = read.message] {
                 changesRead_ = 0; // the next change reads the store again
