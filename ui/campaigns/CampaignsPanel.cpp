@@ -62,7 +62,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     connect(loader_, &BackgroundJob::started, this, &CampaignsPanel::showCount);
     connect(loader_, &BackgroundJob::progressed, this, [this](qint64 read, qint64 total) {
         if (model_->catalog().size() == 0 && total > 0) // the first read: how far it got
-            count_->setText(tr("Loading campaigns: %1 of %2").arg(QLocale().toString(read), QLocale().toString(total)));
+            count_->setText(tr("Loading the table: %1 of %2").arg(QLocale().toString(read), QLocale().toString(total)));
     });
 
     // Through the session, whichever engine it has open when the serving columns refresh.
