@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace adserve {
 
 bool ruleNames(const TargetRule &rule, const QString &normalizedValue)
@@ -17,22 +19,21 @@ bool ruleNames(const TargetRule &rule, const QString &normalizedValue)
     return false;
 }
 
+bool includesOnlyExcluded(bool hasInclude, const std::vector<int> &included, const std::vector<int> &excluded)
+{
+    const auto isExcluded = [&](int value) { return std::find(excluded.cbegin(), excluded.cend(), value) != excluded.cend(); };
+    return hasInclude && std::all_of(included.cbegin(), included.cend(), isExcluded);
+}
+
 bool qualifiesIn(const QList<TargetRule> &rules, Dimension dimension, const QString &value)
 {
     const QString normalized = normalizeValue(value);
-    bool hasInclude = false, included = false;
+    DimensionVerdict verdict;
     for (const TargetRule &rule : rules) {
-        if (rule.deleted || rule.dimension != dimension)
-            continue;
-        if (rule.type == RuleType::Exclude) {
-            if (ruleNames(rule, normalized))
-                return false;
-        } else {
-            hasInclude = true;
-            included = included || ruleNames(rule, normalized);
-        }
+        if (!rule.deleted && rule.dimension == dimension && !verdict.add(rule.type, ruleNames(rule, normalized)))
+            break;
     }
-    return !hasInclude || included;
+    return verdict.qualifies();
 }
 
 bool neverQualifiesIn(const QList<TargetRule> &rules, Dimension dimension)

@@ -1,6 +1,7 @@
 // What the index lends to those who keep campaigns beside it (the studio's catalog), so that
 // a million campaigns' rules are held once.
 #include "MatchIndexData.h"
+#include "model/RuleReach.h"
 
 #include <algorithm>
 
@@ -69,21 +70,15 @@ int MatchIndex::valueIdOf(Dimension dimension, const QString &value) const
 
 bool MatchIndex::qualifiesIn(const CampaignEntry &entry, Dimension dimension, int valueId)
 {
-    bool hasInclude = false, included = false;
+    DimensionVerdict verdict;
     for (const CompiledRule &rule : entry.rules) {
         if (rule.dimension() != dimension)
             continue;
         const std::span<const int> values = entry.valuesOf(rule);
-        const bool names = valueId >= 0 && std::find(values.begin(), values.end(), valueId) != values.end();
-        if (rule.type() == RuleType::Exclude) {
-            if (names)
-                return false;
-        } else {
-            hasInclude = true;
-            included = included || names;
-        }
+        if (!verdict.add(rule.type(), valueId >= 0 && std::find(values.begin(), values.end(), valueId) != values.end()))
+            break;
     }
-    return !hasInclude || included;
+    return verdict.qualifies();
 }
 
 bool MatchIndex::neverQualifies(const CampaignEntry &entry)
@@ -99,8 +94,7 @@ bool MatchIndex::neverQualifies(const CampaignEntry &entry)
             std::vector<int> &into = rule.type() == RuleType::Include ? included : excluded;
             into.insert(into.end(), values.begin(), values.end());
         }
-        const auto isExcluded = [&](int value) { return std::find(excluded.cbegin(), excluded.cend(), value) != excluded.cend(); };
-        if (hasInclude && std::all_of(included.cbegin(), included.cend(), isExcluded))
+        if (includesOnlyExcluded(hasInclude, included, excluded))
             return true;
     }
     return false;

@@ -1,6 +1,7 @@
 #include "CampaignCatalog.h"
 
 #include "model/RuleCode.h"
+#include "model/RuleReach.h"
 
 #include <QHash>
 #include <QSet>
@@ -227,8 +228,7 @@ bool CampaignCatalog::Builder::neverQualifies(qsizetype firstRule, qsizetype rul
             for (quint32 v = 1; v <= list[0]; ++v)
                 into.push_back(c.normalizedOf_[list[v]]);
         }
-        const auto isExcluded = [&](int value) { return std::find(excluded.cbegin(), excluded.cend(), value) != excluded.cend(); };
-        if (hasInclude && std::all_of(included.cbegin(), included.cend(), isExcluded))
+        if (includesOnlyExcluded(hasInclude, included, excluded))
             return true;
     }
     return false;
@@ -518,7 +518,7 @@ bool CampaignCatalog::qualifiesIn(qsizetype index, Dimension dimension, RequestV
     const Record &record = campaigns_[size_t(index)];
     if (record.shared)
         return MatchIndex::qualifiesIn(*record.shared, dimension, value.indexIds[size_t(dimension)]);
-    bool hasInclude = false, included = false;
+    DimensionVerdict verdict;
     for (quint32 r = record.firstRule; r < record.firstRule + record.ruleCount; ++r) {
         const Rule &rule = rules_[r];
         if (rule.deleted || rule.dimension != dimension)
@@ -527,15 +527,10 @@ bool CampaignCatalog::qualifiesIn(qsizetype index, Dimension dimension, RequestV
         const quint32 *list = valuesAt(rule.values);
         for (quint32 v = 1; v <= list[0] && !names; ++v)
             names = normalizedOf_[list[v]] == value.normalizedId;
-        if (rule.type == RuleType::Exclude) {
-            if (names)
-                return false;
-        } else {
-            hasInclude = true;
-            included = included || names;
-        }
+        if (!verdict.add(rule.type, names))
+            break;
     }
-    return !hasInclude || included;
+    return verdict.qualifies();
 }
 
 CampaignWithRules CampaignCatalog::at(qsizetype index) const
