@@ -4,7 +4,15 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace adserve {
+
+CampaignStanding::CampaignStanding(qint8 order, qint64 nextChange)
+    : nextChange_(std::min(nextChange, kNeverKept))
+    , order_(order)
+{
+}
 
 CampaignStanding CampaignStanding::of(qint64 campaignId, bool active, bool deleted, const MatchIndex *index, qint64 now)
 {
@@ -22,7 +30,7 @@ CampaignStanding CampaignStanding::of(qint64 campaignId, bool active, bool delet
 QString CampaignStanding::text() const
 {
     const auto tr = [](const char *text) { return QCoreApplication::translate("CampaignTableModel", text); };
-    switch (order) {
+    switch (order()) {
     case qint8(ServingWindow::State::Serving): return tr("Yes");
     case qint8(ServingWindow::State::NotStarted): return tr("Not started");
     case qint8(ServingWindow::State::Ended): return tr("Ended");

@@ -171,7 +171,7 @@ void CampaignTableModel::refreshServing()
     // of the serving times reloads the table anyway.
     bool changed = false;
     for (CampaignStanding &standing : standings_) {
-        if (standing.nextChange <= now_ || standing.order == CampaignStanding::NotIndexedOrder) {
+        if (standing.nextChange() <= now_ || standing.order() == CampaignStanding::NotIndexedOrder) {
             standing = {};
             changed = true;
         }
@@ -199,7 +199,7 @@ void CampaignTableModel::readServing()
 const CampaignStanding &CampaignTableModel::standing(int catalogIndex) const
 {
     CampaignStanding &standing = standings_[size_t(catalogIndex)];
-    if (standing.order == CampaignStanding::NotWorkedOut)
+    if (standing.order() == CampaignStanding::NotWorkedOut)
         standing = CampaignStanding::of(shown_.catalog->id(catalogIndex), shown_.catalog->isActive(catalogIndex),
                                         shown_.catalog->isDeleted(catalogIndex), index_.get(), now_);
     return standing;
@@ -210,7 +210,7 @@ QVariant CampaignTableModel::servingData(int catalogIndex, Column column, int ro
     const CampaignStanding &now = standing(catalogIndex);
     if (column == ServingNow)
         return role == Qt::ToolTipRole ? describeServing(shown_.catalog->serving(catalogIndex)) : now.text();
-    return now.nextChange == kNever ? QString() : shownLocal(QDateTime::fromMSecsSinceEpoch(now.nextChange));
+    return now.nextChange() == kNever ? QString() : shownLocal(QDateTime::fromMSecsSinceEpoch(now.nextChange()));
 }
 
 int CampaignTableModel::rowCount(const QModelIndex &parent) const

@@ -182,8 +182,8 @@ void CampaignArrangement::sortRows(std::vector<int> &rows, const std::atomic<boo
     case Column::Priority: return byNumber([&](int i) { return qint64(catalog->priority(i)); });
     case Column::Rules: return byNumber([&](int i) { return qint64(catalog->ruleCount(i)); });
     case Column::Updated: return byNumber([&](int i) { return catalog->updatedAt(i).toMSecsSinceEpoch(); });
-    case Column::ServingNow: return byNumber([&](int i) { return qint64(standing(i).order); });
-    case Column::NextChange: return byNumber([&](int i) { return standing(i).nextChange; });
+    case Column::ServingNow: return byNumber([&](int i) { return qint64(standing(i).order()); });
+    case Column::NextChange: return byNumber([&](int i) { return standing(i).nextChange(); });
     case Column::ColumnCount: break;
     }
 }
