@@ -11,6 +11,8 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
+#include <atomic>
+
 namespace adserve {
 
 namespace {
@@ -23,14 +25,18 @@ Q_LOGGING_CATEGORY(lcEngine, "adserve.engine")
 // time. glibc would move both thresholds by the largest blocks freed so far, so how fast
 // such answers came depended on what the start-up read happened to free: 41,000-campaign
 // answers ran ~15% apart between two builds that only read the store differently. The heap
-// is still trimmed after every full read (Engine::releaseFreedMemory).
+// is still trimmed after every full read (Engine::releaseFreedMemory), but that gives back
+// only the main heap's top: a thread's heap keeps what it freed at its top up to the
+// threshold (Engine::keepFreedMemoryUpTo).
+std::atomic<int> freedMemoryKept{64 << 20};
+
 void keepLargeBlocksOnTheHeap()
 {
 #if defined(__GLIBC__)
     static std::once_flag once;
     std::call_once(once, [] {
         mallopt(M_MMAP_THRESHOLD, 32 << 20);
-        mallopt(M_TRIM_THRESHOLD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, freedMemoryKept.load());
     });
 #endif
 }
@@ -111,6 +117,15 @@ QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint6
                                 const AnswerScope &scope) const
 {
     return matcher_.snapshot()->explain(query, campaignId, scope);
+}
+
+void Engine::keepFreedMemoryUpTo(int bytes)
+{
+    freedMemoryKept = bytes;
+    keepLargeBlocksOnTheHeap();
+#if defined(__GLIBC__)
+    mallopt(M_TRIM_THRESHOLD, bytes); // when an engine set it already
+#endif
 }
 
 void Engine::releaseFreedMemory()

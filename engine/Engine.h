@@ -89,6 +89,9 @@ public:
     // Gives memory left free back to the system: after a full read (its peak is far above
     // what the index keeps) or when a large copy of the store is dropped.
     static void releaseFreedMemory();
+    // How much each of malloc's heaps keeps free at its top for the next large block instead
+    // of giving it back: 64 MB unless set, for a server that builds answers of megabytes.
+    static void keepFreedMemoryUpTo(int bytes);
 
     // How many times changesApplied() has been emitted. Each is counted after its changes were
     // committed and applied: a reader that took this count before reading the store has read
