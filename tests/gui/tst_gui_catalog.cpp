@@ -63,6 +63,7 @@ QList<CampaignWithRules> assorted()
                         {QStringLiteral("US"), QStringLiteral("Canada")}, plain.campaign.createdAt, plain.campaign.updatedAt),
                    rule(12, 7, QStringLiteral("spotify-os-exclude-2"), Dimension::Os, RuleType::Exclude,
                         {QStringLiteral("iOS")}, plain.campaign.createdAt, plain.campaign.updatedAt)};
+    plain.rules.last().deletedAt = at(44); // live, yet with a deletion time (undeleted by hand)
     all.append(plain);
 
     // Texts beyond ASCII, an own rule code, a rule edited after its campaign, a leading zero

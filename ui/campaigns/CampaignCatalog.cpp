@@ -264,15 +264,16 @@ void CampaignCatalog::Builder::addSharedRules(Record &record, const CampaignWith
     CampaignCatalog &c = *catalog_;
     if (MatchIndex::neverQualifies(*record.shared))
         record.flags |= kNeverQualifies;
-    // The index keeps no times. When a rule's are not the campaign's, every rule's are kept
-    // here, one after another.
+    // The index keeps no times. When a rule's are not the campaign's (a live rule may carry a
+    // deletion time too), every rule's are kept here, one after another.
     const bool ownTimes = std::any_of(source.rules.cbegin(), source.rules.cend(), [&](const TargetRule &rule) {
-        return msOf(rule.createdAt) != record.createdMs || msOf(rule.updatedAt) != record.updatedMs;
+        return msOf(rule.createdAt) != record.createdMs || msOf(rule.updatedAt) != record.updatedMs
+            || rule.deletedAt.isValid();
     });
     record.firstRule = ownTimes ? quint32(c.ruleTimes_.size()) : kNone;
     if (ownTimes) {
         for (const TargetRule &rule : source.rules)
-            c.ruleTimes_.push_back({msOf(rule.createdAt), msOf(rule.updatedAt), kNoTime}); // none is deleted
+            c.ruleTimes_.push_back({msOf(rule.createdAt), msOf(rule.updatedAt), msOf(rule.deletedAt)});
     }
 }
 
@@ -309,6 +310,7 @@ void CampaignCatalog::Builder::append(Builder &&later)
 {
     CampaignCatalog &c = *catalog_;
     const CampaignCatalog &l = *later.catalog_;
+    Q_ASSERT(l.index_ == c.index_); // its shared rules live in the index this one keeps
     // Its values numbered as this catalog numbers them, its value lists made of those.
     std::vector<quint32> valueIds(size_t(l.values_.size()));
     for (qsizetype v = 0; v < l.values_.size(); ++v)
@@ -533,6 +535,18 @@ bool CampaignCatalog::qualifiesIn(qsizetype index, Dimension dimension, RequestV
     return verdict.qualifies();
 }
 
+void CampaignCatalog::setTimes(TargetRule &rule, const Campaign &campaign, quint32 times) const
+{
+    if (times == kNone) {
+        rule.createdAt = campaign.createdAt;
+        rule.updatedAt = campaign.updatedAt;
+        return;
+    }
+    rule.createdAt = timeOf(ruleTimes_[times].createdMs);
+    rule.updatedAt = timeOf(ruleTimes_[times].updatedMs);
+    rule.deletedAt = timeOf(ruleTimes_[times].deletedMs);
+}
+
 CampaignWithRules CampaignCatalog::at(qsizetype index) const
 {
     const Record &record = campaigns_[size_t(index)];
@@ -554,17 +568,8 @@ CampaignWithRules CampaignCatalog::at(qsizetype index) const
     }
     if (record.shared) {
         whole.rules = index_->rulesOf(*record.shared, c.id);
-        for (qsizetype r = 0; r < whole.rules.size(); ++r) {
-            TargetRule &rule = whole.rules[r];
-            if (record.firstRule == kNone) {
-                rule.createdAt = c.createdAt;
-                rule.updatedAt = c.updatedAt;
-            } else {
-                const RuleTimes &times = ruleTimes_[record.firstRule + quint32(r)];
-                rule.createdAt = timeOf(times.createdMs);
-                rule.updatedAt = timeOf(times.updatedMs);
-            }
-        }
+        for (qsizetype r = 0; r < whole.rules.size(); ++r)
+            setTimes(whole.rules[r], c, record.firstRule == kNone ? kNone : record.firstRule + quint32(r));
         return whole;
     }
     whole.rules.reserve(qsizetype(record.ruleCount));
@@ -582,15 +587,7 @@ CampaignWithRules CampaignCatalog::at(qsizetype index) const
         rule.values.reserve(qsizetype(list[0]));
         for (quint32 v = 1; v <= list[0]; ++v)
             rule.values.append(values_[qsizetype(list[v])]);
-        if (compact.times == kNone) {
-            rule.createdAt = c.createdAt;
-            rule.updatedAt = c.updatedAt;
-        } else {
-            const RuleTimes &times = ruleTimes_[compact.times];
-            rule.createdAt = timeOf(times.createdMs);
-            rule.updatedAt = timeOf(times.updatedMs);
-            rule.deletedAt = timeOf(times.deletedMs);
-        }
+        setTimes(rule, c, compact.times);
         rule.deleted = compact.deleted;
         whole.rules.append(std::move(rule));
     }

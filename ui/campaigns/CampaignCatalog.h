@@ -176,6 +176,8 @@ private:
     };
     StoredText storedAt(quint32 offset) const;
     QString textAt(quint32 offset) const;
+    // The rule's times: those kept at ruleTimes_[times], or kNone: the campaign's.
+    void setTimes(TargetRule &rule, const Campaign &campaign, quint32 times) const;
     const quint32 *valuesAt(quint32 offset) const { return valueLists_.data() + offset; }
 
     std::shared_ptr<const MatchIndex> index_; // what shared rules live in

@@ -146,6 +146,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         changesRead_ = 0; // a count of the last engine's
         bulk_->forget();
         editor_->clear();
+        editor_->setCodeOwners(CampaignCatalog::make({})); // nor the last engine's index it keeps
         history_->showCampaign(0);
         // Writes made anywhere (this window, the admin API, another instance) end here.
         connect(&session_.engine(), &Engine::changesApplied, this, [this](const QList<qint64> &ids) {
