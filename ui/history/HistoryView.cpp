@@ -143,11 +143,11 @@ HistoryView::HistoryView(StudioSession &session, QWidget *parent)
             load(changes_.last().changeId);
     });
     connect(loader_, &BackgroundJob::finished, this, [this] {
-        if (std::exchange(pendingRead_, false))
-            load(pendingBefore_);
+        if (const std::optional<qint64> before = std::exchange(pendingRead_, std::nullopt))
+            load(*before);
     });
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
-        pendingRead_ = false;
+        pendingRead_.reset();
         loader_->cancelAndWait();
     });
     showCampaign(0);
@@ -198,8 +198,7 @@ void HistoryView::load(qint64 beforeChangeId)
         // It cannot be stopped inside its query, and waiting for it here froze the window
         // while the store was busy (a bulk edit, a reload): this read follows it instead.
         loader_->cancel();
-        pendingRead_ = true;
-        pendingBefore_ = beforeChangeId;
+        pendingRead_ = beforeChangeId;
         return;
     }
     ChangeLog &log = session_.engine().changes().log();

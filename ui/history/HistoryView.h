@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -67,8 +69,7 @@ private:
     QPushButton *older_;
     BackgroundJob *loader_;
     quint64 reads_ = 0;        // the reads asked for; only the last one's page is shown
-    bool pendingRead_ = false; // asked for while another read was under way
-    qint64 pendingBefore_ = 0;
+    std::optional<qint64> pendingRead_; // its page (before this change), asked for while another read was under way
     qint64 reselect_ = 0; // the change picked before the history was read again
 };
 
