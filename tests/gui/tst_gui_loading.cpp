@@ -1,10 +1,12 @@
 // The studio while a large store loads: the window is up at once with the loading's progress
 // in the status bar; the Simulator waits for the campaigns rather than answering from an
 // empty index, and delivers once they are in; a connection switch or closing the studio
-// during the load cancels the read. Offscreen, on a SQLite store of 100,000 generated
-// campaigns (a read that takes far longer than showing a window).
+// during the load cancels the read; a load that failed and is retried brings the table back
+// beside the index. Offscreen, on a SQLite store of 100,000 generated campaigns (a read that
+// takes far longer than showing a window), and a small PostgreSQL store for the failure.
 #include "StudioFixture.h"
 #include "TestCampaigns.h"
+#include "TestPostgres.h"
 
 #include "Engine.h"
 #include "IndexLoader.h"
@@ -15,6 +17,7 @@
 #include "common/BackgroundJob.h"
 #include "simulator/SimulatorPanel.h"
 #include "store/CampaignGenerator.h"
+#include "store/ConnectionPool.h"
 
 #include <QDeadlineTimer>
 #include <QLineEdit>
@@ -22,6 +25,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 
@@ -166,6 +171,56 @@ private Q_SLOTS:
         QCOMPARE(studio.session().engine().matcher().snapshot()->campaignCount(), 3); // the new store's samples
         QCOMPARE(studio.window().campaigns()->model()->catalog().size(), 3);
         QVERIFY(!studio.window().findChild<QWidget *>(QStringLiteral("loadingStatus"))->isVisible());
+    }
+
+    void aRetriedLoadReadsTheTableAgainBesideTheIndex()
+    {
+        // PostgreSQL with its rules locked past the read's patience: the index cannot be read,
+        // nor the table. Once the lock is gone, Retry loads the index and the table follows,
+        // sharing the index's rules.
+        TestPostgres postgres;
+        QString error;
+        QVERIFY2(postgres.start(&error), qPrintable(error));
+        const QString url = postgres.createDatabase(QStringLiteral("retried_load"), &error);
+        QVERIFY2(!url.isEmpty(), qPrintable(error));
+        const auto target = DatabaseTarget::fromDatabaseUrl(url, &error);
+        QVERIFY2(target, qPrintable(error));
+        {
+            auto store = CampaignStore::open(*target, &error);
+            QVERIFY2(store, qPrintable(error));
+            const auto written = CampaignGenerator::generate(*store, 200, 7);
+            QVERIFY2(written.ok(), qPrintable(written.message));
+        }
+        QSqlDatabase admin = ConnectionPool::open(*target, QStringLiteral("retried-load-lock"), &error);
+        QVERIFY2(admin.isOpen(), qPrintable(error));
+        QSqlQuery lock(admin);
+
+        StudioFixture studio;
+        QSignalSpy failed(&studio.session(), &StudioSession::indexLoadFailed);
+        // Locked once the engine is open, before its index is read.
+        bool locked = false;
+        connect(&studio.session(), &StudioSession::opened, this, [&] {
+            locked = lock.exec(QStringLiteral("BEGIN")) && lock.exec(QStringLiteral("LOCK TABLE target_rules IN ACCESS EXCLUSIVE MODE"));
+        });
+        QVERIFY2(studio.show({{QStringLiteral("DATABASE_URL"), url}, {QStringLiteral("DATABASE_QUERY_TIMEOUT_MS"), QStringLiteral("200")}},
+                             &error),
+                 qPrintable(error));
+        QVERIFY2(locked, qPrintable(lock.lastError().text()));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 30000);
+        CampaignsPanel *panel = studio.window().campaigns();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isLoading(), 30000); // its own read failed too
+        QCOMPARE(panel->model()->catalog().size(), 0);
+
+        QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        QVERIFY(studio.click(QStringLiteral("retryLoading")));
+        QTRY_VERIFY_WITH_TIMEOUT(studio.session().isLoaded(), 30000);
+        QVERIFY(studio.waitForCampaigns());
+        const CampaignCatalog &catalog = panel->model()->catalog();
+        const auto stored = studio.session().engine().store().targeting();
+        QVERIFY(stored.ok());
+        QCOMPARE(catalog.size(), stored.value.size());
+        QVERIFY(catalog.isBesideAnIndex());
+        QVERIFY2(catalog.sharedTargetingCount() > catalog.size() / 2, qPrintable(QString::number(catalog.sharedTargetingCount())));
     }
 
     void closingWhileLoadingCancelsTheRead()

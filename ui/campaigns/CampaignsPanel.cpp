@@ -131,12 +131,16 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         reload();
     });
     connect(liveWatch_, &LiveWatch::reported, this, &CampaignsPanel::message);
-    const auto readOnceIndexed = [this] {
-        if (std::exchange(waitingForIndex_, false))
+    connect(&session_, &StudioSession::indexLoaded, this, [this] {
+        // Also after a retried load: the table read when the index could not be (or nothing,
+        // when the store failed both) is read again, beside the index.
+        if (std::exchange(waitingForIndex_, false) || !model_->catalog().isBesideAnIndex())
             reload();
-    };
-    connect(&session_, &StudioSession::indexLoaded, this, readOnceIndexed);
-    connect(&session_, &StudioSession::indexLoadFailed, this, readOnceIndexed);
+    });
+    connect(&session_, &StudioSession::indexLoadFailed, this, [this] {
+        if (std::exchange(waitingForIndex_, false))
+            reload(); // what the store still gives, on its own
+    });
     connect(&session_, &StudioSession::aboutToClose, this, [this] {
         loader_->cancelAndWait();
         job_->cancelAndWait();
