@@ -27,7 +27,7 @@ Q_LOGGING_CATEGORY(lcEngine, "adserve.engine")
 // answers ran ~15% apart between two builds that only read the store differently. The heap
 // is still trimmed after every full read (Engine::releaseFreedMemory), but that gives back
 // only the main heap's top: a thread's heap keeps what it freed at its top up to the
-// threshold (Engine::keepFreedMemoryUpTo).
+// threshold (Engine::tuneMemoryForInteractiveUse).
 std::atomic<int> freedMemoryKept{64 << 20};
 
 void keepLargeBlocksOnTheHeap()
@@ -119,12 +119,14 @@ QList<Decision> Engine::explain(const TargetingQuery &query, std::optional<qint6
     return matcher_.snapshot()->explain(query, campaignId, scope);
 }
 
-void Engine::keepFreedMemoryUpTo(int bytes)
+void Engine::tuneMemoryForInteractiveUse()
 {
-    freedMemoryKept = bytes;
+    constexpr int kFreedMemoryKept = 4 << 20;
+    freedMemoryKept = kFreedMemoryKept;
     keepLargeBlocksOnTheHeap();
 #if defined(__GLIBC__)
-    mallopt(M_TRIM_THRESHOLD, bytes); // when an engine set it already
+    mallopt(M_TRIM_THRESHOLD, kFreedMemoryKept); // when an engine set it already
+    mallopt(M_MXFAST, 0);
 #endif
 }
 

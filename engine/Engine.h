@@ -89,9 +89,14 @@ public:
     // Gives memory left free back to the system: after a full read (its peak is far above
     // what the index keeps) or when a large copy of the store is dropped.
     static void releaseFreedMemory();
-    // How much each of malloc's heaps keeps free at its top for the next large block instead
-    // of giving it back: 64 MB unless set, for a server that builds answers of megabytes.
-    static void keepFreedMemoryUpTo(int bytes);
+    // For a window, not a server that builds answers of megabytes:
+    // - each of malloc's heaps keeps 4 MB free at its top, not 64 MB (a thread that read a
+    //   large store would keep up to that much it freed);
+    // - a small block freed is merged with its free neighbours at once (no fast bins). Else
+    //   the next free of a large block merges every small block freed before it in that heap,
+    //   with the heap locked: a window that dropped a bulk edit's list of ids did that for the
+    //   edit's hundreds of thousands of blocks, or waited for the heap meanwhile (55–92 ms).
+    static void tuneMemoryForInteractiveUse();
 
     // How many times changesApplied() has been emitted. Each is counted after its changes were
     // committed and applied: a reader that took this count before reading the store has read

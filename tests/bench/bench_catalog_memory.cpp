@@ -38,7 +38,7 @@ qint64 report(const char *step, qint64 campaigns, qint64 heapBeforeMb, const QEl
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    Engine::keepFreedMemoryUpTo(4 << 20); // as the studio does
+    Engine::tuneMemoryForInteractiveUse(); // as the studio does
     QElapsedTimer clock;
     qint64 openMb = 0;
     int exitCode = 0;

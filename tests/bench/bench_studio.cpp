@@ -32,6 +32,10 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace adserve;
 using adserve::bench::heapInUseMb;
@@ -39,15 +43,27 @@ using adserve::bench::rssMb;
 
 namespace {
 
-// How long this thread has waited, runnable, for a core since it began (Linux's schedstat;
-// -1: unknown): a window stalled while it waits for a core is starved, not busy.
-qint64 waitedForACoreMs()
+// This thread's time on a core and runnable but waiting for one since it began, in ns
+// (Linux's schedstat; zeros when unknown). Read through a descriptor kept open: the stall
+// monitor reads it every millisecond.
+struct CoreTimes
 {
-    QFile schedstat(QStringLiteral("/proc/thread-self/schedstat"));
-    if (!schedstat.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> fields = schedstat.readAll().split(' '); // on a core, waiting, slices
-    return fields.size() >= 2 ? fields[1].toLongLong() / 1'000'000 : -1;
+    qint64 onCoreNs = 0;
+    qint64 waitingNs = 0;
+};
+CoreTimes coreTimes()
+{
+    static const int fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC); // the GUI thread's
+    char text[96];
+    const ssize_t size = fd < 0 ? -1 : ::pread(fd, text, sizeof text - 1, 0);
+    if (size <= 0)
+        return {};
+    text[size] = 0;
+    char *end = nullptr;
+    CoreTimes times;
+    times.onCoreNs = std::strtoll(text, &end, 10);
+    times.waitingNs = std::strtoll(end, nullptr, 10);
+    return times;
 }
 
 // Ticks every millisecond on the GUI thread: the longest gap between ticks is the longest
@@ -55,12 +71,26 @@ qint64 waitedForACoreMs()
 class StallMonitor : public QObject
 {
 public:
-    StallMonitor()
+    // Stalls of at least `tellMs` (0: none) are told as they end, split into time on a core
+    // (the GUI thread working, or its virtual core not running), waiting for a core, and asleep.
+    explicit StallMonitor(qint64 tellMs)
+        : tellMs_(tellMs)
     {
         timer_.setTimerType(Qt::PreciseTimer);
         timer_.setInterval(1);
         connect(&timer_, &QTimer::timeout, this, [this] {
-            longest_ = std::max(longest_, sinceTick_.restart());
+            const qint64 stall = sinceTick_.restart();
+            longest_ = std::max(longest_, stall);
+            const CoreTimes now = coreTimes();
+            if (tellMs_ > 0 && stall >= tellMs_) {
+                const qint64 onCore = (now.onCoreNs - atTick_.onCoreNs) / 1'000'000;
+                const qint64 waiting = (now.waitingNs - atTick_.waitingNs) / 1'000'000;
+                std::printf("  (stall: %lld ms, on a core %lld ms, waiting for one %lld ms, asleep %lld ms)\n",
+                            static_cast<long long>(stall), static_cast<long long>(onCore),
+                            static_cast<long long>(waiting),
+                            static_cast<long long>(std::max<qint64>(0, stall - onCore - waiting)));
+            }
+            atTick_ = now;
         });
         timer_.start();
         sinceTick_.start();
@@ -74,22 +104,25 @@ public:
     // How long the GUI thread waited, runnable, for a core since the last call, in ms.
     qint64 takeWaitedForACore()
     {
-        const qint64 waited = waitedForACoreMs();
-        return waited - std::exchange(waitedBefore_, waited);
+        const qint64 waited = coreTimes().waitingNs;
+        return (waited - std::exchange(waitedBefore_, waited)) / 1'000'000;
     }
     // Forgets the time since the last tick: the bench's own work between steps (reading
     // the heap's figures walks its free lists) is not the studio's stall.
     void forgetSinceTick()
     {
         sinceTick_.restart();
+        atTick_ = coreTimes();
         longest_ = 0;
     }
 
 private:
+    const qint64 tellMs_;
     QTimer timer_;
     QElapsedTimer sinceTick_;
+    CoreTimes atTick_ = coreTimes();
     qint64 longest_ = 0;
-    qint64 waitedBefore_ = waitedForACoreMs();
+    qint64 waitedBefore_ = coreTimes().waitingNs;
 };
 
 // Tells which event a long stall was spent in (--slow-events MS): the receiver's class and
@@ -167,7 +200,7 @@ int main(int argc, char **argv)
                         {"keystroke-ms", "Pause between keystrokes (a quick typist: 120).", "ms", "120"},
                         {"reloads", "Full reloads to run.", "n", "5"},
                         {"no-bulk", "Skip the bulk edit and its undo (minutes at 1M campaigns)."},
-                        {"slow-events", "Print every event whose delivery took at least this long.", "ms", "0"}});
+                        {"slow-events", "Print every event whose delivery, and every stall, took at least this long.", "ms", "0"}});
     options.addHelpOption();
     options.process(app);
     if (!options.isSet("store") || !QFile::exists(options.value("store"))) {
@@ -191,7 +224,7 @@ int main(int argc, char **argv)
     std::printf("engine open (store and cache; the index loads in the background): %lld ms, RSS %lld MB\n",
                 static_cast<long long>(clock.elapsed()), static_cast<long long>(rssMb()));
 
-    StallMonitor stalls;
+    StallMonitor stalls(app.slowMs);
     // What the engine did in the background: a whole store read again, or a change applied.
     QObject::connect(&session.engine(), &Engine::indexRebuilt, &stalls,
                      [](qint64 campaigns, qint64, qint64 micros) {

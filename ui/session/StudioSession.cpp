@@ -20,10 +20,9 @@ StudioSession::StudioSession(QObject *parent)
     , valueCatalog_(std::make_unique<ValueCatalog>(*this))
     , recordedTraffic_(std::make_unique<RecordedTrafficSource>(*this))
 {
-    // The studio holds a large store's table beside the engine: each thread that read it
-    // would keep up to 64 MB it freed (34 MB in all at 1M campaigns). Its embedded server's
-    // large answers page-fault a little more instead.
-    Engine::keepFreedMemoryUpTo(4 << 20);
+    // The studio holds a large store's table beside the engine, and its window must not wait
+    // for malloc: its embedded server's large answers page-fault a little more instead.
+    Engine::tuneMemoryForInteractiveUse();
     qRegisterMetaType<adserve::RequestRecord>();
     connect(relay_, &RequestRelay::requestServed, this, &StudioSession::requestServed);
 }
