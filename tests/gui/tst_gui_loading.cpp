@@ -216,6 +216,9 @@ private Q_SLOTS:
         CampaignsPanel *panel = studio.window().campaigns();
         QTRY_VERIFY_WITH_TIMEOUT(!panel->isLoading(), 30000); // its own read failed too
         QCOMPARE(panel->model()->catalog().size(), 0);
+        QLabel *count = label(studio.window(), "campaignCount");
+        QTRY_COMPARE(count->text(), QStringLiteral("Campaigns not read from the store")); // not "0 of 0"
+        QVERIFY2(count->toolTip().contains(QLatin1String("DATABASE_QUERY_TIMEOUT_MS")), qPrintable(count->toolTip()));
 
         QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
         QVERIFY(studio.click(QStringLiteral("retryLoading")));
@@ -225,8 +228,20 @@ private Q_SLOTS:
         const auto stored = studio.session().engine().store().targeting();
         QVERIFY(stored.ok());
         QCOMPARE(catalog.size(), stored.value.size());
-        QVERIFY(catalog.isBesideAnIndex());
+        QCOMPARE(count->text(), QStringLiteral("%1 of %1 campaigns").arg(catalog.size()));
+        QVERIFY(count->toolTip().isEmpty());
         QVERIFY2(catalog.sharedTargetingCount() > catalog.size() / 2, qPrintable(QString::number(catalog.sharedTargetingCount())));
+
+        // A later read that fails keeps the table, and says it is not up to date.
+        const qsizetype shown = catalog.size();
+        QVERIFY(lock.exec(QStringLiteral("BEGIN")));
+        QVERIFY(lock.exec(QStringLiteral("LOCK TABLE target_rules IN ACCESS EXCLUSIVE MODE")));
+        panel->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(count->text().endsWith(QLatin1String("not up to date: the store could not be read again")), 30000);
+        QCOMPARE(panel->model()->catalog().size(), shown);
+        QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        panel->reload();
+        QTRY_COMPARE_WITH_TIMEOUT(count->text(), QStringLiteral("%1 of %1 campaigns").arg(shown), 30000);
     }
 
     void freedSmallBlocksAreMergedAtOnce()

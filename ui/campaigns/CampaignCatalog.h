@@ -107,8 +107,6 @@ public:
     // Whether the campaign's rules are the index's (it keeps none of its own), and how many are.
     bool sharesTargeting(qsizetype index) const { return campaigns_[size_t(index)].shared; }
     qsizetype sharedTargetingCount() const;
-    // Whether it was read beside an engine's index (and shares what that index has).
-    bool isBesideAnIndex() const { return index_ != nullptr; }
     QDateTime updatedAt(qsizetype index) const;
     const ServingTimes &serving(qsizetype index) const;
 

@@ -134,7 +134,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     connect(&session_, &StudioSession::indexLoaded, this, [this] {
         // Also after a retried load: the table read when the index could not be (or nothing,
         // when the store failed both) is read again, beside the index.
-        if (std::exchange(waitingForIndex_, false) || !model_->catalog().isBesideAnIndex())
+        if (std::exchange(waitingForIndex_, false) || !lastReadBesideIndex_)
             reload();
     });
     connect(&session_, &StudioSession::indexLoadFailed, this, [this] {
@@ -148,6 +148,7 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
     session_.forEachEngine(this, [this] {
         model_->clear(); // nothing of the last store stays shown, nor selected
         changesRead_ = 0; // a count of the last engine's
+        readError_.clear();
         bulk_->forget();
         editor_->clear();
         editor_->setCodeOwners(CampaignCatalog::make({})); // nor the last engine's index it keeps
@@ -185,6 +186,7 @@ void CampaignsPanel::reload()
     changesRead_ = session_.engine().changesAppliedCount();
     CampaignStore &store = session_.engine().store();
     auto index = session_.isLoaded() ? session_.engine().matcher().snapshot() : nullptr;
+    lastReadBesideIndex_ = index != nullptr;
     loader_->start(tr("Loading campaigns"), [this, &store, index = std::move(index)](JobControl &job) -> BackgroundJob::Finish {
         auto read = CampaignCatalog::read(store, index, {}, &job);
         if (job.cancelled())
@@ -192,12 +194,14 @@ void CampaignsPanel::reload()
         if (!read.ok())
             return [this, error = read.message] {
                 changesRead_ = 0; // the next change reads the store again
+                readError_ = error;
                 Q_EMIT message(tr("Campaigns not loaded: %1").arg(error));
                 QTimer::singleShot(0, this, &CampaignsPanel::showCount); // once the loader is done
             };
         std::shared_ptr<const CampaignCatalog> catalog = std::move(read.value);
         Engine::releaseFreedMemory(); // what the read and the lookups of the build took
         return [this, catalog = std::move(catalog)] {
+            readError_.clear();
             editor_->setCodeOwners(catalog);
             model_->setCatalog(catalog); // shown once arranged; restoreSelection() follows
         };
@@ -265,7 +269,14 @@ void CampaignsPanel::showCount()
         count_->setText(tr("Loading campaigns…")); // not "0 of 0": they are on their way
         return;
     }
-    count_->setText(tr("%1 of %2 campaigns").arg(locale.toString(model_->rowCount()), locale.toString(model_->catalog().size())));
+    // A failed read is said where the rows are, not only for a moment in the status bar.
+    count_->setToolTip(readError_);
+    if (!readError_.isEmpty() && model_->catalog().size() == 0) {
+        count_->setText(tr("Campaigns not read from the store"));
+        return;
+    }
+    const QString shown = tr("%1 of %2 campaigns").arg(locale.toString(model_->rowCount()), locale.toString(model_->catalog().size()));
+    count_->setText(readError_.isEmpty() ? shown : tr("%1, not up to date: the store could not be read again").arg(shown));
 }
 
 bool CampaignsPanel::confirmDiscard()

@@ -109,6 +109,7 @@ private:
     QTimer *reloadSoon_;    // coalesces the change notifications of bulk writes
     QTimer *historySoon_;   // the same for the history of the campaign shown
     quint64 changesRead_ = 0; // the engine's changesAppliedCount() when the table's last read began
+    QString readError_;       // why the table's last read failed; empty once one succeeds
     qint64 pendingSelection_ = 0; // to select and show once the table has it (a save, a restore)
     struct
     {
@@ -118,6 +119,7 @@ private:
     } remembered_; // across a new arrangement of the rows
     bool changingSelection_ = false;
     bool waitingForIndex_ = false; // to read the store once the engine's index is loaded
+    bool lastReadBesideIndex_ = false; // the last read began with the engine's index loaded
 };
 
 } // namespace adserve
