@@ -95,7 +95,7 @@ public:
     // - a small block freed is merged with its free neighbours at once (no fast bins). Else
     //   the next free of a large block merges every small block freed before it in that heap,
     //   with the heap locked: a window that dropped a bulk edit's list of ids did that for the
-    //   edit's hundreds of thousands of blocks, or waited for the heap meanwhile (55–92 ms).
+    //   edit's hundreds of thousands of blocks, or waited for the heap meanwhile (50–90 ms).
     static void tuneMemoryForInteractiveUse();
 
     // How many times changesApplied() has been emitted. Each is counted after its changes were

@@ -249,7 +249,7 @@ private Q_SLOTS:
 #if defined(__GLIBC__)
         // The studio's malloc keeps no fast bins (Engine::tuneMemoryForInteractiveUse): a free
         // of a large block then never merges, with its heap locked, the small blocks freed
-        // before it. After a bulk edit that held the window 55–92 ms.
+        // before it. After a bulk edit that held the window 50–90 ms.
         StudioFixture studio;
         std::vector<char *> blocks(10000);
         for (char *&block : blocks) {
