@@ -72,7 +72,8 @@ public:
     // engine is going away (a shutdown, another connection) and its index is not needed.
     // The read then fails as cancelled, at once.
     void cancelLoading() { cancelled_ = true; }
-    // Re-reads just these campaigns' targeting and swaps in the index with them replaced.
+    // Re-reads these campaigns' targeting and swaps in the index with them replaced (more
+    // than an eighth of the store: an index read afresh).
     StoreResult<bool> updateIndex(const QList<qint64> &campaignIds);
 
     BackendHealth storeHealth() const;

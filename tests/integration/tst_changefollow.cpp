@@ -23,6 +23,7 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <algorithm>
 #include <future>
 
 using namespace adserve;
@@ -73,6 +74,16 @@ bool matches(Engine &engine, qint64 campaignId, const TargetingQuery &query = kF
     return std::find(ids.cbegin(), ids.cend(), campaignId) != ids.cend();
 }
 
+// Which of `ids` a request from France on Android gets.
+QList<qint64> served(Engine &engine, const QList<qint64> &ids)
+{
+    QList<qint64> found;
+    for (qint64 id : engine.matcher().snapshot()->match(kFranceAndroid))
+        if (ids.contains(id))
+            found.append(id);
+    return found;
+}
+
 } // namespace
 
 class ChangeFollowTest : public QObject
@@ -92,6 +103,7 @@ private Q_SLOTS:
     void emptyingATableMakesEveryInstanceReload();
     void ownWritesAreNotAppliedTwice();
     void anOwnBulkEditLongerThanAPageIsNotReadAgain();
+    void anOwnWriteOfAnEighthOfTheStoreMakesAFreshIndex();
 
 private:
     std::unique_ptr<Engine> openEngine(int changesPageSize = FollowerSettings().pageSize);
@@ -345,13 +357,6 @@ void ChangeFollowTest::anOwnBulkEditLongerThanAPageIsNotReadAgain()
     // Deactivated in one transaction: more rows in the log than a page holds.
     QList<qint64> edited = a_->matcher().snapshot()->campaignIds().mid(1, 700);
     QVERIFY(!edited.contains(campaignId_));
-    const auto served = [](Engine &engine, const QList<qint64> &ids) {
-        QList<qint64> found;
-        for (qint64 id : engine.matcher().snapshot()->match(kFranceAndroid))
-            if (ids.contains(id))
-                found.append(id);
-        return found;
-    };
     QVERIFY(served(*a_, edited).size() > 10);
     const qint64 resyncsA = a_->changes().status().resyncs;
     const qint64 resyncsB = b_->changes().status().resyncs;
@@ -374,6 +379,59 @@ void ChangeFollowTest::anOwnBulkEditLongerThanAPageIsNotReadAgain()
     QVERIFY(b_->store().setStatus(campaignId_, kStatusInactive).ok());
     QTRY_VERIFY_WITH_TIMEOUT(!matches(*a_, campaignId_), 3000);
     QCOMPARE(a_->changes().status().resyncs, resyncsA);
+}
+
+void ChangeFollowTest::anOwnWriteOfAnEighthOfTheStoreMakesAFreshIndex()
+{
+    // Over 1,000 campaigns and an eighth of the store, under a quarter: the writer's index is
+    // read afresh, none of its compiled campaigns shared with the index before (recompiled
+    // around the rest, a bulk edit's campaigns stayed spread over the heap). A smaller write
+    // is compiled around the rest, which it shares.
+    const auto generated = CampaignGenerator::generate(a_->store(), 6000, 11);
+    QVERIFY2(generated.ok(), qPrintable(generated.message));
+    const auto stored = a_->store().targeting();
+    QVERIFY(stored.ok());
+    QTRY_VERIFY_WITH_TIMEOUT(a_->matcher().snapshot()->campaignCount() == stored.value.size(), 30000);
+    const auto sameCompiled = [&](const MatchIndex &before, const MatchIndex &after, const CampaignWithRules &campaign) {
+        const auto *compiled = before.sharedTargetingOf(campaign);
+        return compiled && compiled == after.sharedTargetingOf(campaign);
+    };
+    const auto it = std::find_if(stored.value.crbegin(), stored.value.crend(), [&](const CampaignWithRules &c) {
+        return a_->matcher().snapshot()->sharedTargetingOf(c) != nullptr;
+    });
+    QVERIFY(it != stored.value.crend());
+    const CampaignWithRules untouched = *it; // the index gives its rules back as stored
+    QList<qint64> active; // each of them changed by a deactivation
+    for (const CampaignWithRules &c : stored.value)
+        if (c.campaign.status == kStatusActive && c.campaign.id != campaignId_ && c.campaign.id != untouched.campaign.id)
+            active.append(c.campaign.id);
+    const qint64 resyncs = a_->changes().status().resyncs;
+    BulkEdit deactivate;
+    deactivate.action = BulkEdit::Action::Deactivate;
+
+    const QList<qint64> few = active.mid(0, 10);
+    auto before = a_->matcher().snapshot();
+    QVERIFY(BulkEditor(a_->store()).apply(deactivate, few).ok());
+    QVERIFY(a_->matcher().snapshot() != before);
+    QVERIFY(sameCompiled(*before, *a_->matcher().snapshot(), untouched));
+
+    const QList<qint64> many = active.mid(10, 1200);
+    QVERIFY(many.size() > stored.value.size() / 8 && many.size() < stored.value.size() / 4);
+    QVERIFY(served(*a_, many).size() > 10);
+    before = a_->matcher().snapshot();
+    const auto done = BulkEditor(a_->store()).apply(deactivate, many);
+    QVERIFY2(done.ok(), qPrintable(done.message));
+    QCOMPARE(done.value.before.size(), many.size());
+    const auto after = a_->matcher().snapshot();
+    QVERIFY(before->sharedTargetingOf(untouched));
+    QVERIFY(!sameCompiled(*before, *after, untouched));
+    QVERIFY(after->sharedTargetingOf(untouched)); // compiled anew, as the store holds it
+    QVERIFY(served(*a_, many).isEmpty()); // at once, by the writer
+    QCOMPARE(after->campaignCount(), before->campaignCount());
+    QVERIFY(matches(*a_, campaignId_));
+    QTest::qWait(700); // two periods of the follower: its own rows stepped over, not read again
+    QCOMPARE(a_->changes().status().resyncs, resyncs);
+    QVERIFY(!a_->changes().status().stale());
 }
 
 QTEST_GUILESS_MAIN(ChangeFollowTest)
