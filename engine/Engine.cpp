@@ -185,7 +185,12 @@ StoreResult<bool> Engine::updateIndex(const QList<qint64> &campaignIds)
         // around them: recompiled around the rest, their small blocks land among the read's
         // and stay spread over the pages the old ones leave (at 1M campaigns a bulk edit of
         // 135,000 and its undo left ~115 MB more held for good).
+        // Other writers' changes committed meanwhile come in with this read, a poll or a
+        // NOTIFY before the follower drops their cache keys: their details may be that much
+        // older than their targeting, as a cache may be (stale by at most its TTL).
         const auto read = IndexRead(*store_, loading_, cancelled_).run();
+        if (cancelled_)
+            return StoreResult<bool>::failure(StoreError::Unavailable, QStringLiteral("the read was cancelled"));
         if (!read.ok())
             return StoreResult<bool>::failureFrom(read);
         install(read.value, timer);

@@ -146,9 +146,9 @@ CampaignsPanel::CampaignsPanel(StudioSession &session, QWidget *parent)
         job_->cancelAndWait();
     });
     session_.forEachEngine(this, [this] {
+        readError_.clear(); // before the table is cleared and counted
         model_->clear(); // nothing of the last store stays shown, nor selected
         changesRead_ = 0; // a count of the last engine's
-        readError_.clear();
         bulk_->forget();
         editor_->clear();
         editor_->setCodeOwners(CampaignCatalog::make({})); // nor the last engine's index it keeps
@@ -265,12 +265,12 @@ bool CampaignsPanel::isLoading() const
 void CampaignsPanel::showCount()
 {
     const QLocale locale;
+    // A failed read is said where the rows are, not only for a moment in the status bar.
+    count_->setToolTip(readError_);
     if (model_->catalog().size() == 0 && (isLoading() || model_->isArranging())) {
         count_->setText(tr("Loading campaigns…")); // not "0 of 0": they are on their way
         return;
     }
-    // A failed read is said where the rows are, not only for a moment in the status bar.
-    count_->setToolTip(readError_);
     if (!readError_.isEmpty() && model_->catalog().size() == 0) {
         count_->setText(tr("Campaigns not read from the store"));
         return;
