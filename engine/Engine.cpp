@@ -30,9 +30,13 @@ Q_LOGGING_CATEGORY(lcEngine, "adserve.engine")
 // threshold (Engine::tuneMemoryForInteractiveUse).
 std::atomic<int> freedMemoryKept{64 << 20};
 
-// Writes of up to this many campaigns are applied by reading them by id, whatever the store's
-// size.
-constexpr qsizetype kFewCampaigns = 1000;
+// Whether a write naming `named` campaigns is a large part of a store of `campaigns`: more
+// than 1/`part` of it, and more than 1,000 (fewer are read by id whatever the store's size).
+bool isLargePart(qsizetype named, qint64 campaigns, int part)
+{
+    constexpr qsizetype kFewCampaigns = 1000;
+    return named > kFewCampaigns && named > campaigns / part;
+}
 
 void keepLargeBlocksOnTheHeap()
 {
@@ -175,12 +179,7 @@ StoreResult<bool> Engine::reloadAll(bool dropCached, ChangeApplier::Outcome *cac
 
 StoreResult<bool> Engine::updateIndex(const QList<qint64> &campaignIds)
 {
-    std::lock_guard lock(rebuildMutex_);
-    QElapsedTimer timer;
-    timer.start();
-    // Read under the lock, after the change committed: whichever of two changes to one
-    // campaign is applied last, it read the campaign as it is now.
-    if (campaignIds.size() > kFewCampaigns && campaignIds.size() > matcher_.snapshot()->campaignCount() / 8) {
+    if (isLargePart(campaignIds.size(), matcher_.snapshot()->campaignCount(), 8)) {
         // So many that the index is built afresh from one read of the store rather than
         // around them: recompiled around the rest, their small blocks land among the read's
         // and stay spread over the pages the old ones leave (at 1M campaigns a bulk edit of
@@ -188,15 +187,13 @@ StoreResult<bool> Engine::updateIndex(const QList<qint64> &campaignIds)
         // Other writers' changes committed meanwhile come in with this read, a poll or a
         // NOTIFY before the follower drops their cache keys: their details may be that much
         // older than their targeting, as a cache may be (stale by at most its TTL).
-        const auto read = IndexRead(*store_, loading_, cancelled_).run();
-        if (cancelled_)
-            return StoreResult<bool>::failure(StoreError::Unavailable, QStringLiteral("the read was cancelled"));
-        if (!read.ok())
-            return StoreResult<bool>::failureFrom(read);
-        install(read.value, timer);
-        releaseFreedMemory();
-        return StoreResult<bool>::success(true);
+        return reloadAll(false);
     }
+    std::lock_guard lock(rebuildMutex_);
+    QElapsedTimer timer;
+    timer.start();
+    // Read under the lock, after the change committed: whichever of two changes to one
+    // campaign is applied last, it read the campaign as it is now.
     const auto current = store_->targeting(campaignIds);
     if (!current.ok())
         return StoreResult<bool>::failureFrom(current);
@@ -226,8 +223,7 @@ void Engine::applyOwnWrite(const StoreChange &change)
     // log's head. Otherwise the campaigns written are applied as any change is (their cache
     // keys dropped, updateIndex), and the follower steps over their rows in the log.
     const qsizetype named = change.campaignIds.size();
-    const bool readEverything =
-        named == 0 || (named > kFewCampaigns && named > matcher_.snapshot()->campaignCount() / 4);
+    const bool readEverything = named == 0 || isLargePart(named, matcher_.snapshot()->campaignCount(), 4);
     const Outcome outcome = readEverything ? follower_->resync() : follower_->applyOwn(change.campaignIds, change.txns);
     if (!outcome.complete()) // the follower applies it, and retries until it can
         qCWarning(lcEngine) << "own write not applied at once, left to the change log:"
