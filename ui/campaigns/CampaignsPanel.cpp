@@ -179,7 +179,7 @@ void CampaignsPanel::reload()
         return;
     }
     if (loader_->isRunning()) {
-        reloadSoon_->start(); // try again when this load is done
+        loader_->whenDone([this] { reload(); });
         return;
     }
     reloadSoon_->stop(); // what it waited for is in the store this read begins to read

@@ -8,6 +8,8 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <utility>
+
 namespace adserve {
 
 namespace {
@@ -75,8 +77,17 @@ void BackgroundJob::cancel()
         control_->cancel();
 }
 
+void BackgroundJob::whenDone(std::function<void()> next)
+{
+    if (running_)
+        next_ = std::move(next);
+    else
+        next();
+}
+
 void BackgroundJob::cancelAndWait()
 {
+    next_ = {};
     if (!running_)
         return;
     control_->cancel();
@@ -88,6 +99,7 @@ void BackgroundJob::cancelAndWait()
 
 void BackgroundJob::abandon()
 {
+    next_ = {};
     if (!running_)
         return;
     control_->cancel();
@@ -123,6 +135,8 @@ void BackgroundJob::complete()
         (*finish)();
     releaseLater(std::move(finish)); // the last hold on a large outcome, often: not freed on this thread
     Q_EMIT finished(control_->cancelled());
+    if (const auto next = std::exchange(next_, {}))
+        next();
 }
 
 } // namespace adserve

@@ -63,6 +63,11 @@ public:
     // False (and nothing started) when a job is already running.
     bool start(const QString &title, Work work);
     bool isRunning() const { return running_; }
+    // Runs `next` here once the job under way has finished (after finished()), or at once
+    // when none is running: work asked for meanwhile follows the job instead of waiting for
+    // it. A later `next` replaces one not yet run; cancelAndWait() and abandon() drop it, as
+    // their caller is closing or going away.
+    void whenDone(std::function<void()> next);
     QString title() const { return title_; }
     void cancel();
     // Cancels and blocks until the work has returned (its Finish is dropped): before the
@@ -87,6 +92,7 @@ private:
     std::shared_ptr<JobControl> control_;
     QFuture<Finish> future_;
     QTimer poll_;
+    std::function<void()> next_; // see whenDone()
 };
 
 } // namespace adserve

@@ -63,10 +63,6 @@ ValueCatalog::ValueCatalog(StudioSession &session, QObject *parent)
     refreshSoon_->setSingleShot(true);
     refreshSoon_->setInterval(250);
     connect(refreshSoon_, &QTimer::timeout, this, &ValueCatalog::refresh);
-    connect(loader_, &BackgroundJob::finished, this, [this](bool cancelled) {
-        if (!cancelled && std::exchange(stale_, false))
-            refresh();
-    });
     connect(&session_, &StudioSession::aboutToClose, loader_, &BackgroundJob::cancelAndWait);
     session_.forEachEngine(this, [this] {
         // Writes made anywhere (this window, the admin API, another instance) end here.
@@ -93,10 +89,9 @@ QCompleter *ValueCatalog::completer(Dimension dimension, QObject *parent) const
 void ValueCatalog::refresh()
 {
     if (loader_->isRunning()) {
-        stale_ = true;
+        loader_->whenDone([this] { refresh(); }); // a read that sees what changed meanwhile
         return;
     }
-    stale_ = false; // this read sees every change made so far
     const CampaignStore &store = session_.engine().store();
     loader_->start(tr("Reading known values"), [this, &store](JobControl &) -> BackgroundJob::Finish {
         std::array<QStringList, kDimensionCount> lists;

@@ -41,7 +41,6 @@ private:
     std::array<QStringListModel *, kDimensionCount> models_;
     BackgroundJob *loader_;
     QTimer *refreshSoon_; // coalesces the change notifications of bulk writes
-    bool stale_ = false;  // changed while a read ran
 };
 
 } // namespace adserve

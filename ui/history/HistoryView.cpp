@@ -142,14 +142,7 @@ HistoryView::HistoryView(StudioSession &session, QWidget *parent)
         if (!changes_.isEmpty())
             load(changes_.last().changeId);
     });
-    connect(loader_, &BackgroundJob::finished, this, [this] {
-        if (const std::optional<qint64> before = std::exchange(pendingRead_, std::nullopt))
-            load(*before);
-    });
-    connect(&session_, &StudioSession::aboutToClose, this, [this] {
-        pendingRead_.reset();
-        loader_->cancelAndWait();
-    });
+    connect(&session_, &StudioSession::aboutToClose, loader_, &BackgroundJob::cancelAndWait);
     showCampaign(0);
 }
 
@@ -198,7 +191,7 @@ void HistoryView::load(qint64 beforeChangeId)
         // It cannot be stopped inside its query, and waiting for it here froze the window
         // while the store was busy (a bulk edit, a reload): this read follows it instead.
         loader_->cancel();
-        pendingRead_ = beforeChangeId;
+        loader_->whenDone([this, beforeChangeId] { load(beforeChangeId); });
         return;
     }
     ChangeLog &log = session_.engine().changes().log();

@@ -4,8 +4,6 @@
 
 #include <QWidget>
 
-#include <optional>
-
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -69,7 +67,6 @@ private:
     QPushButton *older_;
     BackgroundJob *loader_;
     quint64 reads_ = 0;        // the reads asked for; only the last one's page is shown
-    std::optional<qint64> pendingRead_; // its page (before this change), asked for while another read was under way
     qint64 reselect_ = 0; // the change picked before the history was read again
 };
 
