@@ -165,29 +165,46 @@ private Q_SLOTS:
         QCOMPARE(catalog->updatedAt(world), campaigns[0].campaign.updatedAt);
     }
 
-    // A store spells a time zone once per campaign: the catalog keeps one copy of each, as a
-    // million small copies left scattered in the heap pin memory the studio cannot give back.
-    void keepsEachTimeZoneOnce()
+    // A store spells a day-parting (its hours and zone) once per campaign: the catalog keeps
+    // one copy of each, as a million small copies left scattered in the heap pin memory the
+    // studio cannot give back. Parts of a store read side by side are joined by what each
+    // day-parting is, whatever number each part gave it.
+    void keepsEachDayPartingOnce()
     {
-        QList<CampaignWithRules> campaigns;
-        for (int n = 1; n <= 4; ++n) {
+        const auto dayParted = [](int n, int hour, const char *zone) {
             CampaignWithRules c = campaign(n, QStringLiteral("zoned-%1").arg(n), QStringLiteral("Zoned"), kStatusActive);
             DayParting hours;
-            hours.hours.set(weekSlot(1, 9));
-            // As the store reads it: bytes of each row's own.
-            hours.timeZone = QByteArray(n % 2 ? "Europe/Berlin" : "Asia/Tokyo");
+            hours.hours.set(weekSlot(1, hour));
+            hours.timeZone = QByteArray(zone); // as the store reads it: bytes of each row's own
             c.campaign.serving.dayParting = hours;
-            campaigns.append(c);
-        }
-        const auto catalog = CampaignCatalog::make(campaigns);
+            return c;
+        };
+        const QList<CampaignWithRules> first{dayParted(1, 9, "Europe/Berlin"), dayParted(2, 9, "Asia/Tokyo"),
+                                             dayParted(3, 9, "Europe/Berlin"), dayParted(4, 10, "Asia/Tokyo")};
+        // Numbered the other way round in a part of their own.
+        const QList<CampaignWithRules> second{dayParted(5, 10, "Asia/Tokyo"), dayParted(6, 9, "Asia/Tokyo"),
+                                              dayParted(7, 9, "Europe/Berlin")};
+        CampaignCatalog::Builder builder;
+        for (const CampaignWithRules &c : first)
+            builder.add(c);
+        CampaignCatalog::Builder later;
+        for (const CampaignWithRules &c : second)
+            later.add(c);
+        builder.append(std::move(later));
+        const auto catalog = builder.finish();
+
+        const QList<CampaignWithRules> all = first + second;
+        for (qsizetype i = 0; i < all.size(); ++i)
+            QCOMPARE(catalog->serving(i), all[i].campaign.serving);
         const auto zoneOf = [&](qsizetype index) { return catalog->serving(index).dayParting->timeZone; };
         // Where the bytes are, not what they say (QCOMPARE would compare C strings).
         const auto bytesOf = [&](qsizetype index) { return static_cast<const void *>(zoneOf(index).constData()); };
-        QCOMPARE(zoneOf(0), QByteArray("Europe/Berlin"));
-        QCOMPARE(zoneOf(1), QByteArray("Asia/Tokyo"));
         QCOMPARE(bytesOf(0), bytesOf(2));
-        QCOMPARE(bytesOf(1), bytesOf(3));
+        QCOMPARE(bytesOf(0), bytesOf(6)); // Berlin 9:00, from the other part
+        QCOMPARE(bytesOf(1), bytesOf(5)); // Tokyo 9:00, from the other part
+        QCOMPARE(bytesOf(3), bytesOf(4)); // Tokyo 10:00
         QVERIFY(bytesOf(0) != bytesOf(1));
+        QVERIFY(bytesOf(1) != bytesOf(3)); // one zone, two patterns of hours
     }
 
     void findsCampaignsByCode()

@@ -4,7 +4,6 @@
 #include "model/RuleReach.h"
 
 #include <QHash>
-#include <QSet>
 #include <QVarLengthArray>
 
 #include <algorithm>
@@ -18,9 +17,10 @@ namespace adserve {
 
 namespace {
 
-constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
 // A shared text's head up to its last '/' is kept once when at least this long ("https://a.bc/").
 constexpr qsizetype kShortestStem = 13;
+
+constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
 
 qint64 msOf(const QDateTime &time)
 {
@@ -31,6 +31,11 @@ QDateTime timeOf(qint64 ms)
 {
     return ms == kNoTime ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
+
+struct DayPartingHash
+{
+    size_t operator()(const DayParting &d) const { return std::hash<WeekHours>()(d.hours) ^ qHash(d.timeZone); }
+};
 
 bool isAscii(QStringView text)
 {
@@ -105,9 +110,9 @@ struct CampaignCatalog::Builder::Interning
     std::unordered_map<std::string, quint32> lists; // value ids as bytes -> offset in valueLists_
     std::string listKey;
     std::string textBytes; // the text being added, as UTF-8
-    // Each row brings its own copy of its day-parting's zone: kept once each, as a copy per
-    // campaign scatters small blocks over the heap that pin the pages around them.
-    QSet<QByteArray> timeZones;
+    // Day-partings by what they are: a few patterns serve many campaigns, and a zone copied per
+    // campaign scattered small blocks over the heap that pinned the pages around them.
+    std::unordered_map<DayParting, quint32, DayPartingHash> dayPartings;
 };
 
 CampaignCatalog::Builder::Builder(std::shared_ptr<const MatchIndex> index)
@@ -184,6 +189,14 @@ quint32 CampaignCatalog::Builder::valueIdOf(const QString &value)
         c.normalizedOf_.push_back(*normalizedId);
     }
     return *id;
+}
+
+quint32 CampaignCatalog::Builder::dayPartingIdOf(const DayParting &dayParting)
+{
+    const auto [at, added] = interning_->dayPartings.try_emplace(dayParting, quint32(catalog_->dayPartings_.size()));
+    if (added)
+        catalog_->dayPartings_.push_back(dayParting);
+    return at->second;
 }
 
 quint32 CampaignCatalog::Builder::valuesOf(const QStringList &values)
@@ -291,10 +304,9 @@ void CampaignCatalog::Builder::add(const CampaignWithRules &source)
     record.priority = campaign.priority;
     if (!campaign.serving.isAlways() || campaign.deletedAt.isValid()) {
         record.extras = quint32(c.extras_.size());
-        Extras extras{campaign.serving, msOf(campaign.deletedAt)};
-        if (extras.serving.dayParting)
-            extras.serving.dayParting->timeZone = *interning_->timeZones.insert(extras.serving.dayParting->timeZone);
-        c.extras_.push_back(std::move(extras));
+        const ServingTimes &serving = campaign.serving;
+        c.extras_.push_back({msOf(serving.flightStart), msOf(serving.flightEnd), msOf(campaign.deletedAt),
+                             serving.dayParting ? dayPartingIdOf(*serving.dayParting) : kNone});
     }
     record.flags = (campaign.deleted ? kDeleted : 0) | (campaign.status == kStatusActive ? kActive : 0);
     if (c.index_ && (record.shared = c.index_->sharedTargetingOf(source)))
@@ -338,7 +350,15 @@ void CampaignCatalog::Builder::append(Builder &&later)
         at = size_t(text.bytes.data() + text.bytes.size() - c.texts_.data());
     }
     c.ruleTimes_.insert(c.ruleTimes_.end(), l.ruleTimes_.cbegin(), l.ruleTimes_.cend());
-    c.extras_.insert(c.extras_.end(), l.extras_.cbegin(), l.extras_.cend());
+    std::vector<quint32> dayPartingIds(l.dayPartings_.size()); // its day-partings as this one numbers them
+    for (size_t d = 0; d < l.dayPartings_.size(); ++d)
+        dayPartingIds[d] = dayPartingIdOf(l.dayPartings_[d]);
+    c.extras_.reserve(c.extras_.size() + l.extras_.size());
+    for (Extras extras : l.extras_) {
+        if (extras.dayParting != kNone)
+            extras.dayParting = dayPartingIds[extras.dayParting];
+        c.extras_.push_back(extras);
+    }
     c.rules_.reserve(c.rules_.size() + l.rules_.size());
     for (Rule rule : l.rules_) {
         if (!(rule.code & kDefaultCode))
@@ -487,11 +507,22 @@ QDateTime CampaignCatalog::updatedAt(qsizetype index) const
     return timeOf(campaigns_[size_t(index)].updatedMs);
 }
 
-const ServingTimes &CampaignCatalog::serving(qsizetype index) const
+ServingTimes CampaignCatalog::serving(qsizetype index) const
 {
-    static const ServingTimes always;
-    const quint32 extras = campaigns_[size_t(index)].extras;
-    return extras == kNone ? always : extras_[extras].serving;
+    const quint32 at = campaigns_[size_t(index)].extras;
+    if (at == kNone)
+        return {};
+    const Extras &extras = extras_[at];
+    ServingTimes serving{timeOf(extras.flightStartMs), timeOf(extras.flightEndMs), std::nullopt};
+    if (extras.dayParting != kNone)
+        serving.dayParting = dayPartings_[extras.dayParting];
+    return serving;
+}
+
+QDateTime CampaignCatalog::flightEnd(qsizetype index) const
+{
+    const quint32 at = campaigns_[size_t(index)].extras;
+    return at == kNone ? QDateTime() : timeOf(extras_[at].flightEndMs);
 }
 
 int CampaignCatalog::ruleCount(qsizetype index) const
@@ -563,7 +594,7 @@ CampaignWithRules CampaignCatalog::at(qsizetype index) const
     c.deleted = record.flags & kDeleted;
     c.priority = record.priority;
     if (record.extras != kNone) {
-        c.serving = extras_[record.extras].serving;
+        c.serving = serving(index);
         c.deletedAt = timeOf(extras_[record.extras].deletedMs);
     }
     if (record.shared) {

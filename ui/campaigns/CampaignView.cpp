@@ -23,9 +23,9 @@ bool statusAdmits(CampaignFilter::Status status, bool active)
     return true;
 }
 
-bool flightEnded(const ServingTimes &serving, qint64 now)
+bool flightEnded(const QDateTime &end, qint64 now)
 {
-    return serving.flightEnd.isValid() && serving.flightEnd.toMSecsSinceEpoch() <= now;
+    return end.isValid() && end.toMSecsSinceEpoch() <= now;
 }
 
 // How often a loop over campaigns looks whether its work is still wanted.
@@ -63,7 +63,7 @@ bool CampaignArrangement::admits(int index, const Wanted &wanted) const
         if (!filter.qualifiesFor[d].isEmpty() && !catalog->qualifiesIn(index, dimension, wanted.values[d]))
             return false;
     }
-    return !filter.neverServes || catalog->neverQualifies(index) || flightEnded(catalog->serving(index), now);
+    return !filter.neverServes || catalog->neverQualifies(index) || flightEnded(catalog->flightEnd(index), now);
 }
 
 CampaignRows CampaignArrangement::arrange(const std::atomic<bool> &cancelled) const
