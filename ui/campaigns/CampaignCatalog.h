@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -127,6 +128,11 @@ public:
 
 private:
     static constexpr quint32 kNone = 0xFFFFFFFFu;
+    // Times as records keep them: ms since the epoch, or kNoTime for none.
+    static constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
+    static qint64 msOf(const QDateTime &time);
+    static QDateTime timeOf(qint64 ms);
+    static bool isAscii(QStringView text);
     static constexpr quint32 kDefaultCode = 0x80000000u; // a rule code that is this | n
     enum Flag : quint8 { kDeleted = 1, kActive = 2, kNeverQualifies = 4 };
 
@@ -144,8 +150,8 @@ private:
         quint8 flags = 0;
         const MatchIndex::CampaignEntry *shared = nullptr; // the rules are the index's, not in rules_
     };
-    // What fewer campaigns have: serving times, a deletion time. 32 bytes: a generated store
-    // of a million has 352,391 (a ServingTimes beside them took 80).
+    // What some campaigns have: serving times, a deletion time. In 32 bytes (a ServingTimes
+    // kept here took 80): a generated store of a million campaigns has 352,391 of them.
     struct Extras
     {
         qint64 flightStartMs; // each time in ms, or none (the lowest qint64)
