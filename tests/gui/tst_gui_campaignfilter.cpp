@@ -196,6 +196,21 @@ private Q_SLOTS:
         QCOMPARE(panel()->filterBar()->findChild<QLabel *>(QStringLiteral("filtering"))->text(), QString());
     }
 
+    void clearingAFieldAppliesAtOnce()
+    {
+        QVERIFY(typeFilter(QStringLiteral("filterCountry"), QStringLiteral("us")));
+        QCOMPARE(model()->rowCount(), 5);
+        QSignalSpy changed(panel()->filterBar(), &CampaignFilterBar::filterChanged);
+        QSignalSpy arranged(model(), &CampaignTableModel::arranged);
+        panel()->filterBar()->findChild<QLineEdit *>(QStringLiteral("filterCountry"))->clear();
+        QCOMPARE(changed.count(), 1); // no typing pause to wait for
+        QCOMPARE(model()->filter(), panel()->filterBar()->filter());
+        QVERIFY(settle());
+        QCOMPARE(changed.count(), 1); // nor a second filter once the pause has passed
+        QCOMPARE(arranged.count(), 1);
+        QCOMPARE(model()->rowCount(), 7);
+    }
+
     // A sort arrives as a whole and keeps the selection and the campaign in the editor.
     void sortingKeepsTheSelection()
     {

@@ -42,7 +42,7 @@ CampaignFilterBar::CampaignFilterBar(ValueCatalog &values, QWidget *parent)
                              .arg(dimensionName(dimension)));
         qualifiesFor_[d] = edit;
         row->addWidget(edit, dimension == Dimension::App ? 2 : 1);
-        connect(edit, &QLineEdit::textChanged, settle_, qOverload<>(&QTimer::start));
+        connect(edit, &QLineEdit::textChanged, this, &CampaignFilterBar::fieldChanged);
     }
     status_->setObjectName(QStringLiteral("filterStatus"));
     status_->addItem(tr("Any status"), int(CampaignFilter::Status::Any));
@@ -69,10 +69,22 @@ CampaignFilterBar::CampaignFilterBar(ValueCatalog &values, QWidget *parent)
     settle_->setSingleShot(true);
     settle_->setInterval(kDebounceMs);
     connect(settle_, &QTimer::timeout, this, [this] { Q_EMIT filterChanged(filter()); });
-    connect(text_, &QLineEdit::textChanged, settle_, qOverload<>(&QTimer::start));
+    connect(text_, &QLineEdit::textChanged, this, &CampaignFilterBar::fieldChanged);
     // A choice is not typing: it applies at once.
     connect(status_, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT filterChanged(filter()); });
     connect(neverServes_, &QCheckBox::toggled, this, [this] { Q_EMIT filterChanged(filter()); });
+}
+
+void CampaignFilterBar::fieldChanged(const QString &text)
+{
+    // A field emptied (its clear button, or its last character deleted) is typing done: the
+    // wider result is worth having at once.
+    if (text.isEmpty()) {
+        settle_->stop();
+        Q_EMIT filterChanged(filter());
+    } else {
+        settle_->start();
+    }
 }
 
 CampaignFilter CampaignFilterBar::filter() const

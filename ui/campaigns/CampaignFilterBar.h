@@ -31,13 +31,15 @@ public:
     void setBusy(bool busy);
     QLineEdit *textEdit() const { return text_; }
 
-    // How long typing must pause before the filter applies.
+    // How long typing must pause before the filter applies (a field emptied applies at once).
     static constexpr int kDebounceMs = 150;
 
 Q_SIGNALS:
     void filterChanged(const adserve::CampaignFilter &filter);
 
 private:
+    void fieldChanged(const QString &text);
+
     QLineEdit *text_;
     std::array<QLineEdit *, kDimensionCount> qualifiesFor_;
     QComboBox *status_;
