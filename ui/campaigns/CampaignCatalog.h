@@ -128,13 +128,13 @@ public:
 
 private:
     static constexpr quint32 kNone = 0xFFFFFFFFu;
+    static constexpr quint32 kDefaultCode = 0x80000000u; // a rule code that is this | n
+    enum Flag : quint8 { kDeleted = 1, kActive = 2, kNeverQualifies = 4 };
     // Times as records keep them: ms since the epoch, or kNoTime for none.
     static constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
     static qint64 msOf(const QDateTime &time);
     static QDateTime timeOf(qint64 ms);
     static bool isAscii(QStringView text);
-    static constexpr quint32 kDefaultCode = 0x80000000u; // a rule code that is this | n
-    enum Flag : quint8 { kDeleted = 1, kActive = 2, kNeverQualifies = 4 };
 
     struct Record
     {
@@ -154,7 +154,7 @@ private:
     // kept here took 80): a generated store of a million campaigns has 352,391 of them.
     struct Extras
     {
-        qint64 flightStartMs; // each time in ms, or none (the lowest qint64)
+        qint64 flightStartMs; // each time in ms, or kNoTime
         qint64 flightEndMs;
         qint64 deletedMs;
         quint32 dayParting; // into dayPartings_ (a week's hours and zone, each kept once), or kNone
