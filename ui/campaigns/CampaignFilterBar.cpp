@@ -68,11 +68,11 @@ CampaignFilterBar::CampaignFilterBar(ValueCatalog &values, QWidget *parent)
 
     settle_->setSingleShot(true);
     settle_->setInterval(kDebounceMs);
-    connect(settle_, &QTimer::timeout, this, [this] { Q_EMIT filterChanged(filter()); });
+    connect(settle_, &QTimer::timeout, this, &CampaignFilterBar::apply);
     connect(text_, &QLineEdit::textChanged, this, &CampaignFilterBar::fieldChanged);
     // A choice is not typing: it applies at once.
-    connect(status_, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT filterChanged(filter()); });
-    connect(neverServes_, &QCheckBox::toggled, this, [this] { Q_EMIT filterChanged(filter()); });
+    connect(status_, &QComboBox::currentIndexChanged, this, &CampaignFilterBar::apply);
+    connect(neverServes_, &QCheckBox::toggled, this, &CampaignFilterBar::apply);
 }
 
 void CampaignFilterBar::fieldChanged(const QString &text)
@@ -81,10 +81,15 @@ void CampaignFilterBar::fieldChanged(const QString &text)
     // wider result is worth having at once.
     if (text.isEmpty()) {
         settle_->stop();
-        Q_EMIT filterChanged(filter());
+        apply();
     } else {
         settle_->start();
     }
+}
+
+void CampaignFilterBar::apply()
+{
+    Q_EMIT filterChanged(filter());
 }
 
 CampaignFilter CampaignFilterBar::filter() const

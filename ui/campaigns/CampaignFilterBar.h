@@ -39,6 +39,7 @@ Q_SIGNALS:
 
 private:
     void fieldChanged(const QString &text);
+    void apply(); // tells the filter as it stands now
 
     QLineEdit *text_;
     std::array<QLineEdit *, kDimensionCount> qualifiesFor_;
