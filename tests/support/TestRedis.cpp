@@ -34,7 +34,13 @@ quint16 freePort()
     return 0;
 }
 
-QByteArray runCli(const QStringList &args, const QString &password, bool *ok)
+struct CliRun {
+    QByteArray out;
+    QByteArray errors; // what redis-cli wrote to stderr, and how it ended
+    bool ok = false;
+};
+
+CliRun runCli(const QStringList &args, const QString &password)
 {
     QProcess cli;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -43,16 +49,20 @@ QByteArray runCli(const QStringList &args, const QString &password, bool *ok)
     cli.setProcessEnvironment(env);
     cli.start(QStringLiteral("redis-cli"), args);
     const bool finished = cli.waitForStarted(5000) && cli.waitForFinished(30000);
-    const QByteArray out = cli.readAllStandardOutput().trimmed();
-    if (ok) {
-        // redis-cli exits 0 after an error reply too: recognise Redis's error codes.
-        static const QByteArrayList errorCodes{"ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPERM", "MOVED",
-                                               "ASK", "TRYAGAIN", "CLUSTERDOWN", "IOERR", "BUSYKEY"};
-        const QByteArray firstWord = out.left(out.indexOf(' '));
-        *ok = finished && cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0
-              && !errorCodes.contains(firstWord);
-    }
-    return out;
+    CliRun run;
+    run.out = cli.readAllStandardOutput().trimmed();
+    run.errors = cli.readAllStandardError().trimmed();
+    if (!finished)
+        run.errors += " (" + cli.errorString().toUtf8() + ")";
+    else
+        run.errors += " (exit code " + QByteArray::number(cli.exitCode()) + ")";
+    // redis-cli exits 0 after an error reply too: recognise Redis's error codes.
+    static const QByteArrayList errorCodes{"ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPERM", "MOVED",
+                                           "ASK", "TRYAGAIN", "CLUSTERDOWN", "IOERR", "BUSYKEY"};
+    const QByteArray firstWord = run.out.left(run.out.indexOf(' '));
+    run.ok = finished && cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0
+             && !errorCodes.contains(firstWord);
+    return run;
 }
 
 } // namespace
@@ -236,8 +246,12 @@ void TestRedisServer::resume()
 
 QByteArray TestRedisServer::cli(const QStringList &args, bool *ok) const
 {
-    return runCli(QStringList{QStringLiteral("-h"), host(), QStringLiteral("-p"), QString::number(m_port)} + args,
-                  m_options.password, ok);
+    const CliRun run = runCli(
+        QStringList{QStringLiteral("-h"), host(), QStringLiteral("-p"), QString::number(m_port)} + args,
+        m_options.password);
+    if (ok)
+        *ok = run.ok;
+    return run.out;
 }
 
 TestRedisCluster::TestRedisCluster(int masters)
@@ -257,10 +271,9 @@ bool TestRedisCluster::start()
         create << node->address();
     }
     create << QStringLiteral("--cluster-replicas") << QStringLiteral("0") << QStringLiteral("--cluster-yes");
-    bool ok = false;
-    const QByteArray out = runCli(create, {}, &ok);
-    if (!ok) {
-        m_error = QStringLiteral("redis-cli --cluster create failed: ") + QString::fromUtf8(out);
+    const CliRun run = runCli(create, {});
+    if (!run.ok) {
+        m_error = QStringLiteral("redis-cli --cluster create failed: ") + QString::fromUtf8(run.out + ' ' + run.errors);
         return false;
     }
     if (!waitUntilHealthy(20000)) {
