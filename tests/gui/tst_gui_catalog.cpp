@@ -273,6 +273,60 @@ private Q_SLOTS:
         QVERIFY(found > 100);
     }
 
+    // Every character of the BMP, searched for in a text of every printable ASCII character:
+    // found exactly when Qt's own search finds it (an ASCII text is searched without a string).
+    void searchesAsciiTextsForAnyCharacter()
+    {
+        QString ascii;
+        for (char16_t c = 0x20; c < 0x7F; ++c)
+            ascii.append(QChar(c));
+        CampaignWithRules c = campaign(1, QStringLiteral("all-ascii"), ascii, QStringLiteral("ACTIVE"));
+        c.campaign.image = QStringLiteral("https://cdn.example.com/") + ascii;
+        const auto catalog = CampaignCatalog::make({c});
+        int found = 0;
+        for (char32_t u = 1; u < 0x10000; ++u) {
+            if (QChar::isSurrogate(u))
+                continue;
+            const QString needle = QString(QChar(char16_t(u)));
+            const bool expected = ascii.contains(needle.toCaseFolded(), Qt::CaseInsensitive);
+            for (const auto field : {CampaignCatalog::Text::Name, CampaignCatalog::Text::Image}) {
+                if (catalog->textContains(0, field, CampaignCatalog::Needle(needle)) != expected)
+                    QFAIL(qPrintable(QStringLiteral("U+%1").arg(uint(u), 4, 16, QLatin1Char('0'))));
+            }
+            found += expected;
+        }
+        QVERIFY(found > 95); // the printable ASCII characters, and those that fold to them
+    }
+
+    // Texts of every length up to three words of eight bytes, and needles taken from every
+    // place in them (in the other case too), or one letter off: as Qt's own search finds them.
+    void findsANeedleWhereverItIs()
+    {
+        const QString alphabet = QStringLiteral("aB3-cD/eF.gH_iJ kL@mN[oP`qR{sT");
+        QList<CampaignWithRules> campaigns;
+        for (int length = 1; length <= 24; ++length)
+            campaigns.append(campaign(length, QStringLiteral("c%1").arg(length), alphabet.left(length), QStringLiteral("ACTIVE")));
+        const auto catalog = CampaignCatalog::make(campaigns);
+        int compared = 0;
+        for (qsizetype index = 0; index < catalog->size(); ++index) {
+            const QString name = catalog->text(index, CampaignCatalog::Text::Name);
+            for (qsizetype at = 0; at < name.size(); ++at) {
+                for (qsizetype size = 1; size <= 4 && at + size <= name.size(); ++size) {
+                    const QString piece = name.mid(at, size);
+                    QString offByOne = piece;
+                    offByOne[size - 1] = QChar(piece.back().unicode() + 1);
+                    for (const QString &needle : {piece, piece.toUpper(), piece.toLower(), offByOne}) {
+                        const bool expected = name.contains(needle, Qt::CaseInsensitive);
+                        QCOMPARE(catalog->textContains(index, CampaignCatalog::Text::Name, CampaignCatalog::Needle(needle)),
+                                 expected);
+                        ++compared;
+                    }
+                }
+            }
+        }
+        QVERIFY(compared > 1000);
+    }
+
     void buildsAsTheStoreStreams()
     {
         CampaignCatalog::Builder builder;

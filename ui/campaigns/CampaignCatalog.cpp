@@ -28,20 +28,63 @@ char16_t unitAt(QStringView text, qsizetype i)
     return text[i].unicode();
 }
 
-// Whether ASCII `haystack` (UTF-8 or UTF-16) holds the ASCII `foldedNeedle`, ignoring case:
-// what a filter does with every campaign's texts, so no string is made for it.
 template<typename Text>
-bool containsFoldedAscii(Text haystack, QStringView foldedNeedle)
+bool matchesFoldedAt(Text haystack, qsizetype at, QStringView foldedNeedle)
 {
-    const qsizetype n = foldedNeedle.size();
-    for (qsizetype i = 0, last = haystack.size() - n; i <= last; ++i) {
-        qsizetype k = 0;
-        while (k < n && foldedAscii(unitAt(haystack, i + k)) == foldedNeedle[k].unicode())
-            ++k;
-        if (k == n)
+    for (qsizetype k = 0; k < foldedNeedle.size(); ++k) {
+        if (foldedAscii(unitAt(haystack, at + k)) != foldedNeedle[k].unicode())
+            return false;
+    }
+    return true;
+}
+
+// Whether the ASCII code holds the ASCII `foldedNeedle`, ignoring case.
+bool containsFoldedAscii(QStringView haystack, QStringView foldedNeedle)
+{
+    for (qsizetype at = 0, last = haystack.size() - foldedNeedle.size(); at <= last; ++at) {
+        if (matchesFoldedAt(haystack, at, foldedNeedle))
             return true;
     }
     return false;
+}
+
+// Whether the ASCII text holds the ASCII `foldedNeedle`, ignoring case: what a filter does
+// with the texts of every campaign, so no string is made for it. Eight bytes are looked at
+// at once for one that can begin a match (the needle's first letter in either case); only
+// there is the whole needle compared.
+bool containsFoldedAscii(QByteArrayView haystack, QStringView foldedNeedle)
+{
+    if (foldedNeedle.isEmpty())
+        return true;
+    const qsizetype last = haystack.size() - foldedNeedle.size(); // the last place a match can begin
+    constexpr quint64 kOnes = 0x0101010101010101ull;
+    const quint64 first = foldedNeedle[0].unicode();
+    const quint64 caseBit = first >= 'a' && first <= 'z' ? 0x20 : 0; // 'A' | 0x20 == 'a'
+    for (qsizetype word = 0; word <= last; word += 8) {
+        quint64 bytes = 0; // past the end: zeros, which never begin a match
+        std::memcpy(&bytes, haystack.data() + word, size_t(std::min<qsizetype>(8, haystack.size() - word)));
+        const quint64 differs = (bytes | caseBit * kOnes) ^ (first * kOnes); // a zero byte: a start
+        if (((differs - kOnes) & ~differs & (kOnes << 7)) == 0)
+            continue;
+        for (qsizetype at = word, end = std::min(word + 7, last); at <= end; ++at) {
+            if (matchesFoldedAt(haystack, at, foldedNeedle))
+                return true;
+        }
+    }
+    return false;
+}
+
+// Whether `stem` followed by `tail` holds the needle, without joining them: in either, or
+// across where they meet.
+bool containsFoldedAscii(QByteArrayView stem, QByteArrayView tail, QStringView foldedNeedle)
+{
+    if (containsFoldedAscii(stem, foldedNeedle) || containsFoldedAscii(tail, foldedNeedle))
+        return true;
+    const qsizetype reach = foldedNeedle.size() - 1; // how far a match across may go either side
+    const qsizetype fromStem = std::min(reach, stem.size());
+    QVarLengthArray<char, 128> seam(stem.end() - fromStem, stem.end());
+    seam.append(tail.data(), std::min(reach, tail.size()));
+    return containsFoldedAscii(QByteArrayView(seam.data(), seam.size()), foldedNeedle);
 }
 
 } // namespace
@@ -121,23 +164,41 @@ bool CampaignCatalog::textContains(qsizetype index, Text field, const Needle &ne
 {
     const Record &record = campaigns_[size_t(index)];
     const quint32 offset = record.texts[size_t(field)];
+    // An ASCII text never holds a needle that is not ASCII once folded, as every ASCII
+    // character folds to an ASCII one: most stores' texts are ASCII, and are not converted.
     if (offset == kNone) { // the code the index keeps
         const QString &code = MatchIndex::codeOf(*record.shared);
-        return needle.ascii && isAscii(code) ? containsFoldedAscii(QStringView(code), needle.folded)
-                                             : code.contains(needle.folded, Qt::CaseInsensitive);
+        if (isAscii(code))
+            return needle.ascii && containsFoldedAscii(QStringView(code), needle.folded);
+        return code.contains(needle.folded, Qt::CaseInsensitive);
     }
     const StoredText text = storedAt(offset);
-    if (text.ascii && needle.ascii) {
+    if (text.ascii && !needle.ascii)
+        return false;
+    if (text.ascii) {
         if (text.stem == kNone)
             return containsFoldedAscii(text.bytes, needle.folded);
-        // Searched whole: the needle may begin in the stem and end after it.
-        const QByteArrayView stem = storedAt(text.stem).bytes;
-        QVarLengthArray<char, 512> whole(stem.begin(), stem.end());
-        whole.append(text.bytes.data(), text.bytes.size());
-        return containsFoldedAscii(QByteArrayView(whole.data(), whole.size()), needle.folded);
+        return containsFoldedAscii(storedAt(text.stem).bytes, text.bytes, needle.folded);
     }
     // Qt's search folds as toCaseFolded() does (a KELVIN SIGN is a k).
     return textAt(offset).contains(needle.folded, Qt::CaseInsensitive);
+}
+
+void CampaignCatalog::prefetchEntry(qsizetype index) const
+{
+    if (const MatchIndex::CampaignEntry *entry = campaigns_[size_t(index)].shared)
+        __builtin_prefetch(entry);
+}
+
+void CampaignCatalog::prefetchTexts(qsizetype index) const
+{
+    const Record &record = campaigns_[size_t(index)];
+    for (const quint32 offset : record.texts) {
+        if (offset != kNone)
+            __builtin_prefetch(texts_.data() + offset);
+    }
+    if (record.texts[size_t(Text::Code)] == kNone)
+        __builtin_prefetch(MatchIndex::codeOf(*record.shared).constData());
 }
 
 QDateTime CampaignCatalog::updatedAt(qsizetype index) const

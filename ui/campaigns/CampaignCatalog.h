@@ -102,6 +102,11 @@ public:
     };
     // Whether the text holds the needle, in any case.
     bool textContains(qsizetype index, Text field, const Needle &needle) const;
+    // Asks memory ahead for what textContains reads of a campaign: a filter over a million
+    // campaigns waits on memory far more than it compares. In two steps, a few campaigns apart:
+    // the index's entry first (the code is behind it), then the texts and the code's characters.
+    void prefetchEntry(qsizetype index) const;
+    void prefetchTexts(qsizetype index) const;
     bool isActive(qsizetype index) const { return campaigns_[size_t(index)].flags & kActive; }
     bool isDeleted(qsizetype index) const { return campaigns_[size_t(index)].flags & kDeleted; }
     int priority(qsizetype index) const { return campaigns_[size_t(index)].priority; }

@@ -30,6 +30,9 @@ bool flightEnded(const QDateTime &end, qint64 now)
 
 // How often a loop over campaigns looks whether its work is still wanted.
 constexpr int kCancelCheckEvery = 4096;
+// How far ahead a text search asks memory for a campaign's index entry, then its texts.
+constexpr size_t kEntriesAhead = 16;
+constexpr size_t kTextsAhead = 6;
 // Below this many campaigns a filter is quicker on one thread than handing half to another.
 constexpr size_t kScannedInHalvesFrom = 20000;
 
@@ -93,10 +96,17 @@ std::vector<int> CampaignArrangement::admitted(const std::vector<int> &candidate
     Wanted wanted{CampaignCatalog::Needle(filter.text.trimmed()), {}};
     for (int d = 0; d < kDimensionCount; ++d)
         wanted.values[size_t(d)] = catalog->requestValue(filter.qualifiesFor[size_t(d)]);
+    const bool searchesText = !wanted.text.folded.isEmpty();
     const auto scan = [&](size_t from, size_t to, std::vector<int> &into) {
         for (size_t i = from; i < to; ++i) {
             if ((i - from) % kCancelCheckEvery == 0 && cancelled.load())
                 return;
+            if (searchesText) {
+                if (i + kEntriesAhead < to)
+                    catalog->prefetchEntry(candidates[i + kEntriesAhead]);
+                if (i + kTextsAhead < to)
+                    catalog->prefetchTexts(candidates[i + kTextsAhead]);
+            }
             if (admits(candidates[i], wanted))
                 into.push_back(candidates[i]);
         }
