@@ -31,8 +31,13 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -66,6 +71,66 @@ CoreTimes coreTimes()
     return times;
 }
 
+// A thread of the bench that only sleeps a millisecond at a time. When it too is held far
+// longer, the machine paused the whole process (a virtual machine's cores taken away); a
+// stall of the window that a pause of this thread covers is not the studio's doing.
+class PauseProbe
+{
+public:
+    PauseProbe()
+        : thread_([this] { run(); })
+    {
+    }
+    ~PauseProbe()
+    {
+        stop_ = true;
+        thread_.join();
+    }
+    // The longest time it was held past its sleep since the last call, in ms.
+    qint64 takeLongest() { return longestMs_.exchange(0); }
+    // How much of the last `ms` (to now) it was held.
+    qint64 heldDuringLast(qint64 ms)
+    {
+        const qint64 from = nowMs() - ms;
+        const std::lock_guard lock(mutex_);
+        qint64 held = 0;
+        for (const auto &[start, end] : pauses_)
+            held += std::max<qint64>(0, end - std::max(start, from));
+        return held;
+    }
+
+private:
+    static qint64 nowMs()
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    }
+    void run()
+    {
+        qint64 last = nowMs();
+        while (!stop_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            const qint64 now = nowMs();
+            const qint64 held = now - last - 1;
+            if (held > longestMs_)
+                longestMs_ = held;
+            if (held >= 5) {
+                const std::lock_guard lock(mutex_);
+                pauses_.emplace_back(last + 1, now);
+                while (pauses_.front().second < now - 10'000) // what a stall can still ask about
+                    pauses_.pop_front();
+            }
+            last = now;
+        }
+    }
+
+    std::atomic<bool> stop_{false};
+    std::atomic<qint64> longestMs_{0};
+    std::mutex mutex_;
+    std::deque<std::pair<qint64, qint64>> pauses_; // [start, end) in steady ms
+    std::thread thread_;
+};
+
 // Ticks every millisecond on the GUI thread: the longest gap between ticks is the longest
 // the window could not repaint or take input.
 class StallMonitor : public QObject
@@ -73,8 +138,9 @@ class StallMonitor : public QObject
 public:
     // Stalls of at least `tellMs` (0: none) are told as they end, split into time on a core
     // (the GUI thread working, or its virtual core not running), waiting for a core, and asleep.
-    explicit StallMonitor(qint64 tellMs)
+    StallMonitor(qint64 tellMs, PauseProbe &probe)
         : tellMs_(tellMs)
+        , probe_(probe)
     {
         timer_.setTimerType(Qt::PreciseTimer);
         timer_.setInterval(1);
@@ -85,10 +151,12 @@ public:
             if (tellMs_ > 0 && stall >= tellMs_) {
                 const qint64 onCore = (now.onCoreNs - atTick_.onCoreNs) / 1'000'000;
                 const qint64 waiting = (now.waitingNs - atTick_.waitingNs) / 1'000'000;
-                std::printf("  (stall: %lld ms, on a core %lld ms, waiting for one %lld ms, asleep %lld ms)\n",
+                std::printf("  (stall: %lld ms, on a core %lld ms, waiting for one %lld ms, asleep %lld ms;"
+                            " the bench's idle thread was held %lld ms of it)\n",
                             static_cast<long long>(stall), static_cast<long long>(onCore),
                             static_cast<long long>(waiting),
-                            static_cast<long long>(std::max<qint64>(0, stall - onCore - waiting)));
+                            static_cast<long long>(std::max<qint64>(0, stall - onCore - waiting)),
+                            static_cast<long long>(probe_.heldDuringLast(stall)));
             }
             atTick_ = now;
         });
@@ -107,6 +175,8 @@ public:
         const qint64 waited = coreTimes().waitingNs;
         return (waited - std::exchange(waitedBefore_, waited)) / 1'000'000;
     }
+    // The longest the bench's idle thread was held since the last call (PauseProbe), in ms.
+    qint64 takeLongestPause() { return probe_.takeLongest(); }
     // Forgets the time since the last tick: the bench's own work between steps (reading
     // the heap's figures walks its free lists) is not the studio's stall.
     void forgetSinceTick()
@@ -118,6 +188,7 @@ public:
 
 private:
     const qint64 tellMs_;
+    PauseProbe &probe_;
     QTimer timer_;
     QElapsedTimer sinceTick_;
     CoreTimes atTick_ = coreTimes();
@@ -178,10 +249,11 @@ qint64 runUntil(Done done, int timeoutMs = 600'000)
 void report(StallMonitor &stalls, const char *step, qint64 resultMs, qint64 rows)
 {
     const qint64 stallMs = stalls.takeLongest();
-    std::printf("%-34s result %7lld ms   longest stall %5lld ms   waited for a core %5lld ms   rows %8lld   RSS %5lld MB"
-                "   heap in use %5lld MB\n",
+    std::printf("%-34s result %7lld ms   longest stall %5lld ms   waited for a core %5lld ms   idle thread held %4lld ms"
+                "   rows %8lld   RSS %5lld MB   heap in use %5lld MB\n",
                 step, static_cast<long long>(resultMs), static_cast<long long>(stallMs),
-                static_cast<long long>(stalls.takeWaitedForACore()), static_cast<long long>(rows),
+                static_cast<long long>(stalls.takeWaitedForACore()), static_cast<long long>(stalls.takeLongestPause()),
+                static_cast<long long>(rows),
                 static_cast<long long>(rssMb()), static_cast<long long>(heapInUseMb()));
     std::fflush(stdout);
     stalls.forgetSinceTick();
@@ -224,7 +296,8 @@ int main(int argc, char **argv)
     std::printf("engine open (store and cache; the index loads in the background): %lld ms, RSS %lld MB\n",
                 static_cast<long long>(clock.elapsed()), static_cast<long long>(rssMb()));
 
-    StallMonitor stalls(app.slowMs);
+    PauseProbe pauses;
+    StallMonitor stalls(app.slowMs, pauses);
     // What the engine did in the background: a whole store read again, or a change applied.
     QObject::connect(&session.engine(), &Engine::indexRebuilt, &stalls,
                      [](qint64 campaigns, qint64, qint64 micros) {
@@ -257,12 +330,13 @@ int main(int argc, char **argv)
     const auto typeInto = [&](QLineEdit *edit, const QString &text, const char *step) {
         edit->setFocus();
         stalls.takeLongest();
-        for (const QChar c : text) {
-            QTest::keyClick(edit, c.toLatin1());
-            runUntil([] { return false; }, keystrokeMs);
-        }
         QElapsedTimer sinceLast;
-        sinceLast.start();
+        for (const QChar c : text) {
+            if (sinceLast.isValid())
+                runUntil([] { return false; }, keystrokeMs);
+            QTest::keyClick(edit, c.toLatin1());
+            sinceLast.start();
+        }
         runUntil([&] { return !model->isArranging() && model->filter() == panel->filterBar()->filter(); });
         report(stalls, step, sinceLast.elapsed(), model->rowCount());
     };
