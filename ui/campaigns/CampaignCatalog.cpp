@@ -62,7 +62,10 @@ bool containsFoldedAscii(QByteArrayView haystack, QStringView foldedNeedle)
     const quint64 caseBit = first >= 'a' && first <= 'z' ? 0x20 : 0; // 'A' | 0x20 == 'a'
     for (qsizetype word = 0; word <= last; word += 8) {
         quint64 bytes = 0; // past the end: zeros, which never begin a match
-        std::memcpy(&bytes, haystack.data() + word, size_t(std::min<qsizetype>(8, haystack.size() - word)));
+        if (const qsizetype left = haystack.size() - word; left >= 8)
+            std::memcpy(&bytes, haystack.data() + word, 8); // one load
+        else
+            std::memcpy(&bytes, haystack.data() + word, size_t(left));
         const quint64 differs = (bytes | caseBit * kOnes) ^ (first * kOnes); // a zero byte: a start
         if (((differs - kOnes) & ~differs & (kOnes << 7)) == 0)
             continue;

@@ -32,7 +32,7 @@ public:
     QLineEdit *textEdit() const { return text_; }
 
     // How long typing must pause before the filter applies (a field emptied applies at once).
-    static constexpr int kDebounceMs = 150;
+    static constexpr int kDebounceMs = 100;
 
 Q_SIGNALS:
     void filterChanged(const adserve::CampaignFilter &filter);
