@@ -34,7 +34,8 @@ quint16 freePort()
     return 0;
 }
 
-struct CliRun {
+struct CliRun
+{
     QByteArray out;
     QByteArray errors; // what redis-cli wrote to stderr, and how it ended
     bool ok = false;

@@ -28,6 +28,7 @@ char16_t unitAt(QStringView text, qsizetype i)
     return text[i].unicode();
 }
 
+// Whether the needle begins at `at` of an ASCII text (UTF-8 or UTF-16), ignoring case.
 template<typename Text>
 bool matchesFoldedAt(Text haystack, qsizetype at, QStringView foldedNeedle)
 {
