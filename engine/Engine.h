@@ -128,7 +128,7 @@ private:
     std::unique_ptr<CampaignStore> store_;
     std::unique_ptr<CampaignCache> cache_;
     MatchEngine matcher_;
-    ServingClock servingClock_{matcher_}; // on the engine's thread
+    ServingClock servingClock_{matcher_}; // on a thread of its own
     std::unique_ptr<DeliveryService> delivery_;
     std::mutex rebuildMutex_;
     std::atomic<bool> loaded_{false};

@@ -5,25 +5,38 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <chrono>
 
 namespace adserve {
 
-ServingClock::ServingClock(MatchEngine &matcher, QObject *parent)
-    : QObject(parent)
-    , matcher_(matcher)
+ServingClock::ServingClock(MatchEngine &matcher)
+    : matcher_(matcher)
+    , thread_([this] { run(); })
 {
-    timer_.setSingleShot(true);
-    timer_.setTimerType(Qt::PreciseTimer);
-    connect(&timer_, &QTimer::timeout, this, &ServingClock::tick);
-    tick();
 }
 
-void ServingClock::tick()
+ServingClock::~ServingClock()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    matcher_.advanceTo(now);
-    const qint64 next = matcher_.snapshot()->nextServingChange();
-    timer_.start(int(std::clamp<qint64>(next - now, 0, kLookEveryMs)));
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+void ServingClock::run()
+{
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        matcher_.advanceTo(now);
+        const qint64 next = matcher_.snapshot()->nextServingChange();
+        lock.lock();
+        wake_.wait_for(lock, std::chrono::milliseconds(std::clamp<qint64>(next - now, 0, kLookEveryMs)),
+                       [this] { return stopping_; });
+    }
 }
 
 } // namespace adserve

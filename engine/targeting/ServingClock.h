@@ -1,7 +1,8 @@
 #pragma once
 
-#include <QObject>
-#include <QTimer>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace adserve {
 
@@ -10,20 +11,25 @@ class MatchEngine;
 // Starts and stops campaigns on time without any write: at each flight or day-parting
 // boundary it swaps in the index as of that instant. It looks at the index at least every
 // 200 ms (so an index swapped in by a rebuild is seen) and wakes at the boundary itself
-// when that is nearer.
-class ServingClock : public QObject
+// when that is nearer. On a thread of its own: the index as of a boundary is worked out
+// over every campaign with times (352,391 at 1M, 87 ms), which the thread that made the
+// engine (the studio's window) must not wait for.
+class ServingClock
 {
-    Q_OBJECT
 public:
-    explicit ServingClock(MatchEngine &matcher, QObject *parent = nullptr);
+    explicit ServingClock(MatchEngine &matcher);
+    ~ServingClock();
 
     static constexpr int kLookEveryMs = 200;
 
 private:
-    void tick();
+    void run();
 
     MatchEngine &matcher_;
-    QTimer timer_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_; // last: started once the rest is there
 };
 
 } // namespace adserve

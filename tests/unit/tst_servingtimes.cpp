@@ -3,8 +3,11 @@
 #include "TestCampaigns.h"
 #include "targeting/MatchEngine.h"
 #include "targeting/MatchIndex.h"
+#include "targeting/ServingClock.h"
 
+#include <QDeadlineTimer>
 #include <QTest>
+#include <QThread>
 
 using namespace adserve;
 
@@ -65,6 +68,7 @@ private Q_SLOTS:
     void explainGivesTheTimeReasons();
     void explainAtAnotherInstant();
     void theEngineAdvancesAtTheBoundary();
+    void theClockStartsAFlightWhileItsMakerIsBusy();
     void weekHoursAsText_data();
     void weekHoursAsText();
 };
@@ -308,6 +312,24 @@ void ServingTimesTest::theEngineAdvancesAtTheBoundary()
     QCOMPARE(engine.generation(), generation + 1);
     QCOMPARE(engine.snapshot()->nextServingChange(), kNever);
     QVERIFY(!engine.advanceTo(now + 120'000)); // nothing more to change
+}
+
+void ServingTimesTest::theClockStartsAFlightWhileItsMakerIsBusy()
+{
+    // A flight starting 300 ms from now. The thread that made the clock runs no event loop
+    // (as a busy window): the clock still swaps in the index as of the start, on its own.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    ServingTimes soon;
+    soon.flightStart = QDateTime::fromMSecsSinceEpoch(now + 300, Qt::UTC);
+    MatchEngine engine;
+    engine.swap(MatchIndex::build({timed(1, QStringLiteral("soon"), soon)}));
+    ServingClock clock(engine);
+    QVERIFY(engine.snapshot()->match(kAnyRequest).empty());
+    const QDeadlineTimer deadline(5000);
+    while (engine.snapshot()->match(kAnyRequest).empty() && !deadline.hasExpired())
+        QThread::msleep(10); // no events processed here
+    QCOMPARE(engine.snapshot()->match(kAnyRequest), std::vector<qint64>{1});
+    QVERIFY(QDateTime::currentMSecsSinceEpoch() >= now + 300); // not before its start
 }
 
 void ServingTimesTest::weekHoursAsText_data()
