@@ -6,6 +6,7 @@
 // The generated campaigns have priorities, flights and day-parting as `adserve generate`
 // makes them, so answers come in priority order through the serving bitset.
 // BM_Update: the index after one campaign changed, what every instance does then.
+// BM_AdvanceToBoundary: the index as of the next serving boundary (the serving clock's work).
 // BM_Match times every call itself and reports p50/p90/p99 in microseconds as counters,
 // with the mean number of matched campaigns beside them.
 #include "BenchData.h"
@@ -143,7 +144,18 @@ void BM_ExplainAll(benchmark::State &state)
         benchmark::DoNotOptimize(data.index->explain(data.queries[next++ % data.queries.size()]));
 }
 
+// The index as of the next flight or day-parting boundary: what the serving clock works out
+// at each one (every half hour with the generator's time zones), on its own thread.
+void BM_AdvanceToBoundary(benchmark::State &state)
+{
+    const DataSet &data = dataSet(state.range(0));
+    const qint64 boundary = data.index->nextServingChange();
+    for (auto _ : state)
+        benchmark::DoNotOptimize(data.index->at(boundary));
+}
+
 BENCHMARK(BM_Build)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AdvanceToBoundary)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Update)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Match)
     ->ArgsProduct({{10'000, 100'000, 1'000'000}, {0, 20}})
