@@ -73,7 +73,10 @@ CoreTimes coreTimes()
 
 // A thread of the bench that only sleeps a millisecond at a time. When it too is held far
 // longer, the machine paused the whole process (a virtual machine's cores taken away); a
-// stall of the window that a pause of this thread covers is not the studio's doing.
+// stall of the window that a pause of this thread covers is not the studio's doing. It also
+// posts an event to the GUI thread whenever the last one was taken, as input and paint
+// events come, and keeps how long each waited: the window's answer to a user, which a timer
+// tick that comes late does not tell on its own.
 class PauseProbe
 {
 public:
@@ -88,6 +91,8 @@ public:
     }
     // The longest time it was held past its sleep since the last call, in ms.
     qint64 takeLongest() { return longestMs_.exchange(0); }
+    // The longest a posted event waited for the GUI thread since the last call, in ms.
+    qint64 takeLongestEventWait() { return longestEventWaitMs_.exchange(0); }
     // How much of the last `ms` (to now) it was held.
     qint64 heldDuringLast(qint64 ms)
     {
@@ -114,6 +119,17 @@ private:
             const qint64 held = now - last - 1;
             if (held > longestMs_)
                 longestMs_ = held;
+            if (!eventPosted_.exchange(true)) {
+                QMetaObject::invokeMethod(
+                    &onGuiThread_,
+                    [this, posted = now] {
+                        const qint64 waited = nowMs() - posted;
+                        if (waited > longestEventWaitMs_)
+                            longestEventWaitMs_ = waited;
+                        eventPosted_ = false;
+                    },
+                    Qt::QueuedConnection);
+            }
             if (held >= 5) {
                 const std::lock_guard lock(mutex_);
                 pauses_.emplace_back(last + 1, now);
@@ -128,7 +144,10 @@ private:
     std::atomic<qint64> longestMs_{0};
     std::mutex mutex_;
     std::deque<std::pair<qint64, qint64>> pauses_; // [start, end) in steady ms
-    std::thread thread_;
+    QObject onGuiThread_; // made by the GUI thread: what the probe posts runs there
+    std::atomic<bool> eventPosted_{false};
+    std::atomic<qint64> longestEventWaitMs_{0};
+    std::thread thread_; // last: started once the rest is there
 };
 
 // Ticks every millisecond on the GUI thread: the longest gap between ticks is the longest
@@ -177,10 +196,13 @@ public:
     }
     // The longest the bench's idle thread was held since the last call (PauseProbe), in ms.
     qint64 takeLongestPause() { return probe_.takeLongest(); }
+    // The longest a posted event waited for the GUI thread since the last call (PauseProbe), in ms.
+    qint64 takeLongestEventWait() { return probe_.takeLongestEventWait(); }
     // Forgets the time since the last tick: the bench's own work between steps (reading
     // the heap's figures walks its free lists) is not the studio's stall.
     void forgetSinceTick()
     {
+        probe_.takeLongestEventWait();
         sinceTick_.restart();
         atTick_ = coreTimes();
         longest_ = 0;
@@ -249,9 +271,10 @@ qint64 runUntil(Done done, int timeoutMs = 600'000)
 void report(StallMonitor &stalls, const char *step, qint64 resultMs, qint64 rows)
 {
     const qint64 stallMs = stalls.takeLongest();
-    std::printf("%-34s result %7lld ms   longest stall %5lld ms   waited for a core %5lld ms   idle thread held %4lld ms"
-                "   rows %8lld   RSS %5lld MB   heap in use %5lld MB\n",
+    std::printf("%-34s result %7lld ms   longest stall %5lld ms   event waited %5lld ms   waited for a core %5lld ms"
+                "   idle thread held %4lld ms   rows %8lld   RSS %5lld MB   heap in use %5lld MB\n",
                 step, static_cast<long long>(resultMs), static_cast<long long>(stallMs),
+                static_cast<long long>(stalls.takeLongestEventWait()),
                 static_cast<long long>(stalls.takeWaitedForACore()), static_cast<long long>(stalls.takeLongestPause()),
                 static_cast<long long>(rows),
                 static_cast<long long>(rssMb()), static_cast<long long>(heapInUseMb()));
