@@ -12,8 +12,8 @@ class MatchEngine;
 // boundary it swaps in the index as of that instant. It looks at the index at least every
 // 200 ms (so an index swapped in by a rebuild is seen) and wakes at the boundary itself
 // when that is nearer. On a thread of its own: the index as of a boundary is worked out
-// over every campaign with times (352,391 at 1M: 50 ms in bench_match), which the thread that made the
-// engine (the studio's window) must not wait for.
+// over every campaign with times (352,391 at 1M: 50 ms in bench_match), which the thread
+// that made the engine (the studio's window) must not wait for.
 class ServingClock
 {
 public:
