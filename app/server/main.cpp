@@ -74,6 +74,7 @@ int generate(const Config &config, const QStringList &args)
 
 int main(int argc, char *argv[])
 {
+    HttpServerPool::preferQtEventLoopOnThreads();
     QCoreApplication app(argc, argv);
     GlobalPoolJoin joinPoolOnExit;
     QCoreApplication::setApplicationName(QStringLiteral("adserve"));

@@ -3,6 +3,7 @@
 #include "GlobalPoolJoin.h"
 #include "ShutdownSignals.h"
 #include "config/CommandLine.h"
+#include "http/HttpServerPool.h"
 #include "mainwindow/MainMenus.h"
 #include "mainwindow/MainWindow.h"
 #include "mainwindow/ScreenshotTour.h"
@@ -66,6 +67,7 @@ int main(int argc, char *argv[])
     if (!screenshots && !hasDisplay())
         return fail(QStringLiteral("no display ($DISPLAY / $WAYLAND_DISPLAY unset); run the headless server `adserve` instead"));
 
+    HttpServerPool::preferQtEventLoopOnThreads();
     QApplication app(argc, argv);
     GlobalPoolJoin joinPoolOnExit;
     QApplication::setOrganizationName(QStringLiteral("adserve"));

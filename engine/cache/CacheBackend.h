@@ -65,6 +65,14 @@ public:
     // One value per key, in the keys' order; std::nullopt for a key that is absent.
     // When part of the cache fails, a partial reply: its keys come back absent.
     virtual CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) = 0;
+    // getMany() in batches of at most `batchSize` keys, sent together: one round trip for
+    // all. A backend without round trips reads them all at once.
+    virtual CacheReply<QList<std::optional<QByteArray>>> getManyInBatches(const QList<QByteArray> &keys,
+                                                                          qsizetype batchSize)
+    {
+        Q_UNUSED(batchSize)
+        return getMany(keys);
+    }
     virtual CacheReply<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items,
                                      std::chrono::milliseconds ttl) = 0;
     // Returns how many keys existed.

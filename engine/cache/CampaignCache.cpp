@@ -96,7 +96,7 @@ const CampaignCache::Entry *CampaignCache::fragmentFor(const Campaign &campaign)
     return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs());
 }
 
-CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids)
+CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizetype batchSize)
 {
     Lookup result;
     result.entries.assign(ids.size(), nullptr);
@@ -108,7 +108,7 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids)
 
     QElapsedTimer timer;
     timer.start();
-    const auto reply = backend_->getMany(keys);
+    const auto reply = batchSize > 0 ? backend_->getManyInBatches(keys, batchSize) : backend_->getMany(keys);
     stats_.lookupMicros += timer.nsecsElapsed() / 1000;
     const bool answered = reply.ok() || reply.partial;
     if (!answered || reply.value.size() != keys.size()) {

@@ -52,8 +52,9 @@ public:
         bool failed = false;                // the cache could not be read at all
         QString error;                      // why it failed, wholly or in part
     };
-    // Reads the ids from the backend, inside a read section.
-    Lookup lookup(std::span<const qint64> ids);
+    // Reads the ids from the backend, inside a read section; with `batchSize`, in batches of
+    // that many sent together (CacheBackend::getManyInBatches).
+    Lookup lookup(std::span<const qint64> ids, qsizetype batchSize = 0);
 
     // The entry for a campaign read from the store (memoised like cached ones), inside a
     // read section.

@@ -19,7 +19,7 @@ void FragmentTable::EntryDeleter::operator()(Entry *entry) const
 }
 
 FragmentTable::ReadSection::ReadSection(const FragmentTable &table)
-    : table_(table)
+    : table_(&table)
 {
     // Counted in the generation entered in; if a writer began a new one in between, count
     // again in that one, so a writer that saw no reader of the old one frees nothing this
@@ -36,7 +36,8 @@ FragmentTable::ReadSection::ReadSection(const FragmentTable &table)
 
 FragmentTable::ReadSection::~ReadSection()
 {
-    table_.readers_[parity_].fetch_sub(1);
+    if (table_)
+        table_->readers_[parity_].fetch_sub(1);
 }
 
 FragmentTable::FragmentTable() = default;

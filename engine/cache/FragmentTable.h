@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace adserve {
@@ -54,9 +55,16 @@ public:
         ~ReadSection();
         ReadSection(const ReadSection &) = delete;
         ReadSection &operator=(const ReadSection &) = delete;
+        // A delivery that waits for the cache keeps its section open: it moves with it.
+        ReadSection(ReadSection &&other) noexcept
+            : table_(std::exchange(other.table_, nullptr))
+            , parity_(other.parity_)
+        {
+        }
+        ReadSection &operator=(ReadSection &&) = delete;
 
     private:
-        const FragmentTable &table_;
+        const FragmentTable *table_;
         unsigned parity_;
     };
 

@@ -3,6 +3,7 @@
 #include "store/CampaignStore.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QtConcurrent>
 
 #include <cstring>
@@ -37,6 +38,7 @@ DeliveryService::DeliveryService(MatchEngine &matcher, CampaignCache &cache, Cam
     , fetcher_([&store](const QList<qint64> &ids) { return store.campaignsByIds(ids); })
     , batchSize_(std::max(batchSize, 1))
     , answers_(cache.nearTtl().count() > 0 ? answerCacheBytes : 0) // no reuse where every detail is read again
+    , cacheIsRemote_(cache.backend().kind() != QLatin1String("memory"))
 {
     pool_.setMaxThreadCount(std::max(QThread::idealThreadCount(), 2));
 }
@@ -46,15 +48,15 @@ void DeliveryService::setBatchSize(int size)
     batchSize_ = std::max(size, 1);
 }
 
-DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> ids)
+DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> ids, qsizetype keysPerCommand)
 {
-    ++batchesRun_;
+    batchesRun_ += keysPerCommand > 0 ? (qsizetype(ids.size()) + keysPerCommand - 1) / keysPerCommand : 1;
     BatchResult result;
     result.sources.assign(ids.size(), DetailSource::Cache);
 
     QElapsedTimer timer;
     timer.start();
-    CampaignCache::Lookup lookup = cache_.lookup(ids);
+    CampaignCache::Lookup lookup = cache_.lookup(ids, keysPerCommand);
     result.cacheMicros = microsSince(timer);
     result.entries = std::move(lookup.entries);
     result.cacheError = lookup.error;
@@ -92,113 +94,147 @@ DeliveryService::BatchResult DeliveryService::runBatch(std::span<const qint64> i
     return result;
 }
 
-DeliveryService::Found DeliveryService::find(const TargetingQuery &query, const AnswerScope &scope,
-                                             std::chrono::milliseconds nearMaxAge, DeliveryOutcome &outcome)
+DeliveryService::Fetched DeliveryService::fetch(std::span<const qint64> ids, bool together)
 {
-    // Per thread and reused: large matches cost neither allocations nor zeroing. Named
-    // through references, because the batches run on pool threads, where a thread_local's
-    // name means their own copy.
-    thread_local MatchedIds matchedOnThisThread;
-    thread_local std::vector<const Entry *, UninitializedAllocator<const Entry *>> entriesOnThisThread;
-    thread_local std::vector<DetailSource> sourcesOnThisThread;
-    thread_local std::vector<size_t> missingOnThisThread;
-    MatchedIds &matched = matchedOnThisThread;
-    auto &entries = entriesOnThisThread;
-    std::vector<DetailSource> &sources = sourcesOnThisThread;
-    std::vector<size_t> &missing = missingOnThisThread;
+    const size_t batchSize = size_t(batchSize_.load());
+    const size_t batchCount = (ids.size() + batchSize - 1) / batchSize;
+    std::vector<BatchResult> batches;
+    if (together) {
+        batches.push_back(runBatch(ids, qsizetype(batchSize)));
+    } else {
+        batches.resize(batchCount);
+        auto runAt = [&](size_t b) {
+            const size_t begin = b * batchSize;
+            batches[b] = runBatch(ids.subspan(begin, std::min(batchSize, ids.size() - begin)));
+        };
+        QList<QFuture<void>> others;
+        for (size_t b = 1; b < batchCount; ++b)
+            others.append(QtConcurrent::run(&pool_, runAt, b));
+        runAt(0);
+        for (QFuture<void> &f : others)
+            f.waitForFinished();
+    }
 
+    Fetched fetched;
+    fetched.entries.reserve(ids.size());
+    fetched.sources.reserve(ids.size());
+    fetched.outcome.batches = int(batchCount);
+    for (const BatchResult &batch : batches) {
+        fetched.outcome.timing.cacheMicros += batch.cacheMicros;
+        fetched.outcome.timing.storeMicros += batch.storeMicros;
+        if (fetched.outcome.cacheError.isEmpty())
+            fetched.outcome.cacheError = batch.cacheError;
+        if (fetched.outcome.storeError.isEmpty())
+            fetched.outcome.storeError = batch.storeError;
+        fetched.entries.insert(fetched.entries.end(), batch.entries.begin(), batch.entries.end());
+        fetched.sources.insert(fetched.sources.end(), batch.sources.begin(), batch.sources.end());
+    }
+    return fetched;
+}
+
+void DeliveryService::lookNear(const TargetingQuery &query, const AnswerScope &scope,
+                               std::chrono::milliseconds nearMaxAge, Lookups &lookups, DeliveryOutcome &outcome)
+{
     QElapsedTimer timer;
     timer.start();
     std::shared_ptr<const MatchIndex> index = matcher_.snapshot();
     if (scope.at)
         index = index->at(*scope.at);
-    index->match(query, matched, scope.limit);
+    index->match(query, lookups.ids, scope.limit);
     outcome.timing.matchMicros = microsSince(timer);
-    entries.resize(matched.size());
-    sources.clear();
-    missing.clear();
-    if (matched.empty())
-        return {};
+    lookups.entries.resize(lookups.ids.size());
+    lookups.sources.clear();
+    lookups.missing.clear();
+    lookups.delivered = 0;
+    lookups.fragmentBytes = 0;
+    if (lookups.ids.empty())
+        return;
 
     timer.restart();
-    Found found{matched, entries, {}, 0, cache_.nearLookup(matched, entries.data(), missing, nearMaxAge)};
-    found.delivered = int(matched.size() - missing.size());
+    lookups.fragmentBytes = cache_.nearLookup(lookups.ids, lookups.entries.data(), lookups.missing, nearMaxAge);
+    lookups.delivered = int(lookups.ids.size() - lookups.missing.size());
     outcome.timing.cacheMicros = microsSince(timer);
-    if (missing.empty())
-        return found;
+}
 
-    // What the near cache did not answer, in batches.
-    std::vector<qint64> missingIds(missing.size());
-    for (size_t i = 0; i < missing.size(); ++i)
-        missingIds[i] = matched[missing[i]];
-    const size_t batchSize = size_t(batchSize_.load());
-    const size_t batchCount = (missingIds.size() + batchSize - 1) / batchSize;
-    outcome.batches = int(batchCount);
-    std::vector<BatchResult> batches(batchCount);
-    auto runAt = [&](size_t b) {
-        const size_t begin = b * batchSize;
-        batches[b] = runBatch(std::span(missingIds).subspan(begin, std::min(batchSize, missingIds.size() - begin)));
-    };
-    QList<QFuture<void>> others;
-    for (size_t b = 1; b < batchCount; ++b)
-        others.append(QtConcurrent::run(&pool_, runAt, b));
-    runAt(0);
-    for (QFuture<void> &f : others)
-        f.waitForFinished();
+void DeliveryService::readMissing(std::span<Lookups *const> group, std::span<DeliveryOutcome *const> outcomes,
+                                  bool together)
+{
+    // Every missing id once, and where each lookup's missing positions find theirs: requests
+    // of one moment share their popular campaigns.
+    std::vector<qint64> ids;
+    std::vector<qsizetype> fetchedAt;
+    QHash<qint64, qsizetype> placeOf;
+    for (const Lookups *lookups : group) {
+        for (size_t pos : lookups->missing) {
+            const qint64 id = lookups->ids[pos];
+            qsizetype place = qsizetype(ids.size());
+            if (group.size() > 1) {
+                if (const auto seen = placeOf.constFind(id); seen != placeOf.cend()) {
+                    fetchedAt.push_back(*seen);
+                    continue;
+                }
+                placeOf.insert(id, place);
+            }
+            ids.push_back(id);
+            fetchedAt.push_back(place);
+        }
+    }
+    const Fetched fetched = fetch(ids, together);
 
-    sources.assign(matched.size(), DetailSource::Cache);
-    for (size_t b = 0; b < batchCount; ++b) {
-        const BatchResult &batch = batches[b];
-        outcome.timing.cacheMicros += batch.cacheMicros;
-        outcome.timing.storeMicros += batch.storeMicros;
+    const qint64 share = qint64(group.size());
+    auto at = fetchedAt.cbegin();
+    for (size_t g = 0; g < group.size(); ++g) {
+        Lookups &lookups = *group[g];
+        DeliveryOutcome &outcome = *outcomes[g];
+        outcome.batches = fetched.outcome.batches;
+        outcome.timing.cacheMicros += fetched.outcome.timing.cacheMicros / share;
+        outcome.timing.storeMicros += fetched.outcome.timing.storeMicros / share;
         if (outcome.cacheError.isEmpty())
-            outcome.cacheError = batch.cacheError;
+            outcome.cacheError = fetched.outcome.cacheError;
         if (outcome.storeError.isEmpty())
-            outcome.storeError = batch.storeError;
-        for (size_t i = 0; i < batch.entries.size(); ++i) {
-            const size_t pos = missing[b * batchSize + i];
-            entries[pos] = batch.entries[i];
-            sources[pos] = batch.sources[i];
-            if (const Entry *entry = batch.entries[i]) {
-                ++found.delivered;
-                found.fragmentBytes += entry->fragment().size();
+            outcome.storeError = fetched.outcome.storeError;
+        lookups.sources.assign(lookups.ids.size(), DetailSource::Cache);
+        for (size_t pos : lookups.missing) {
+            const qsizetype place = *at++;
+            lookups.entries[pos] = fetched.entries[size_t(place)];
+            lookups.sources[pos] = fetched.sources[size_t(place)];
+            if (const Entry *entry = lookups.entries[pos]) {
+                ++lookups.delivered;
+                lookups.fragmentBytes += entry->fragment().size();
             }
         }
     }
-    found.sources = sources;
-    return found;
-}
-
-template<typename Result, typename Write>
-Result DeliveryService::deliverWith(const TargetingQuery &query, const AnswerScope &scope,
-                                    std::chrono::milliseconds nearMaxAge, Write &&write)
-{
-    QElapsedTimer total;
-    total.start();
-    Result result;
-    const auto section = cache_.readSection();
-    const Found found = find(query, scope, nearMaxAge, result);
-    if (result.ok()) {
-        QElapsedTimer timer;
-        timer.start();
-        write(found, result);
-        result.timing.bodyMicros = microsSince(timer);
-    }
-    result.timing.totalMicros = microsSince(total);
-    return result;
 }
 
 DeliveryResult DeliveryService::deliver(const TargetingQuery &query, const AnswerScope &scope)
 {
-    return deliverWith<DeliveryResult>(query, scope, cache_.nearTtl(), [](const Found &found, DeliveryResult &result) {
-        for (size_t i = 0; i < found.entries.size(); ++i) {
-            if (!found.entries[i])
+    QElapsedTimer total;
+    total.start();
+    DeliveryResult result;
+    const auto section = cache_.readSection();
+    // Per thread and reused: large matches cost neither allocations nor zeroing.
+    thread_local Lookups lookupsOnThisThread;
+    Lookups &lookups = lookupsOnThisThread;
+    lookNear(query, scope, cache_.nearTtl(), lookups, result);
+    if (!lookups.missing.empty()) {
+        Lookups *group[] = {&lookups};
+        DeliveryOutcome *outcomes[] = {&result};
+        readMissing(group, outcomes, false);
+    }
+    if (result.ok()) {
+        QElapsedTimer timer;
+        timer.start();
+        for (size_t i = 0; i < lookups.entries.size(); ++i) {
+            if (!lookups.entries[i])
                 continue;
-            result.campaignIds.push_back(found.ids[i]);
-            result.fragments.push_back(found.entries[i]->fragment().toByteArray());
-            result.sources.push_back(found.sources.empty() ? DetailSource::Cache : found.sources[i]);
+            result.campaignIds.push_back(lookups.ids[i]);
+            result.fragments.push_back(lookups.entries[i]->fragment().toByteArray());
+            result.sources.push_back(lookups.sources.empty() ? DetailSource::Cache : lookups.sources[i]);
         }
-    });
+        result.timing.bodyMicros = microsSince(timer);
+    }
+    result.timing.totalMicros = microsSince(total);
+    return result;
 }
 
 AnswerCache::Sources DeliveryService::answerSources() const
@@ -208,74 +244,157 @@ AnswerCache::Sources DeliveryService::answerSources() const
     return {generation, cache_.epoch()};
 }
 
+// A body between beginBody() and its completion.
+struct PendingBody
+{
+    explicit PendingBody(FragmentTable::ReadSection section)
+        : section(std::move(section))
+    {
+    }
+
+    FragmentTable::ReadSection section; // the lookups' entries stay valid while it is open
+    DeliveryService::Lookups lookups;
+    DeliveredBody result;               // its outcome so far
+    QElapsedTimer total;
+    QByteArray before;
+    QByteArray after;
+    QByteArray answerKey; // empty: not kept for reuse
+    AnswerCache::Sources madeFrom;
+    qint64 oldestDetailSeenMs = 0;
+};
+
+void PendingBodyDeleter::operator()(PendingBody *pending) const
+{
+    delete pending;
+}
+
 DeliveredBody DeliveryService::deliverBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
                                            QByteArrayView after)
 {
-    qint64 oldestDetailSeenMs = CampaignCache::nowMs();
-    if (!answers_.enabled())
-        return writeBody(query, limit, before, after, cache_.nearTtl(), oldestDetailSeenMs);
-
-    QElapsedTimer timer;
-    timer.start();
-    const QByteArray key = AnswerCache::keyOf(query, limit, before, after);
-    const AnswerCache::Sources madeFrom = answerSources();
-    if (std::optional<AnswerCache::Answer> answer = answers_.find(key, madeFrom, oldestDetailSeenMs)) {
-        cache_.countNearHits(answer->campaigns);
-        DeliveredBody reused;
-        reused.body = std::move(answer->body);
-        reused.campaigns = answer->campaigns;
-        reused.timing.cacheMicros = reused.timing.totalMicros = microsSince(timer);
-        return reused;
-    }
-    // An answer expires with its oldest detail, and the near cache's entries are of every
-    // age: an answer kept is made of details seen within half the near cache's lifetime, so
-    // it lives at least the other half.
-    DeliveredBody written = writeBody(query, limit, before, after, cache_.nearTtl() / 2, oldestDetailSeenMs);
-    // Only a whole answer from the cache and the store: after a cache fault it is asked again.
-    if (written.ok() && written.cacheError.isEmpty())
-        answers_.keep(key, {written.body, written.campaigns}, madeFrom, answerSources(),
-                      oldestDetailSeenMs + cache_.nearTtl().count(), CampaignCache::nowMs());
-    return written;
+    return begin(query, limit, before, after, false).done;
 }
 
-DeliveredBody DeliveryService::writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before,
-                                         QByteArrayView after, std::chrono::milliseconds nearMaxAge,
-                                         qint64 &oldestDetailSeenMs)
+DeliveryService::BodyStart DeliveryService::begin(const TargetingQuery &query, size_t limit, QByteArrayView before,
+                                                  QByteArrayView after, bool mayPend)
 {
-    return deliverWith<DeliveredBody>(query, AnswerScope{limit, std::nullopt}, nearMaxAge, [before, after, &oldestDetailSeenMs](const Found &found, DeliveredBody &result) {
-        result.campaigns = found.delivered;
+    QElapsedTimer total;
+    total.start();
+    QByteArray answerKey;
+    AnswerCache::Sources madeFrom;
+    std::chrono::milliseconds nearMaxAge = cache_.nearTtl();
+    if (answers_.enabled()) {
+        answerKey = AnswerCache::keyOf(query, limit, before, after);
+        madeFrom = answerSources();
+        if (std::optional<AnswerCache::Answer> answer = answers_.find(answerKey, madeFrom, CampaignCache::nowMs())) {
+            cache_.countNearHits(answer->campaigns);
+            BodyStart reused;
+            reused.done.body = std::move(answer->body);
+            reused.done.campaigns = answer->campaigns;
+            reused.done.timing.cacheMicros = reused.done.timing.totalMicros = microsSince(total);
+            return reused;
+        }
+        // An answer expires with its oldest detail, and the near cache's entries are of every
+        // age: an answer kept is made of details seen within half the near cache's lifetime,
+        // so it lives at least the other half.
+        nearMaxAge /= 2;
+    }
+
+    PendingBody body(cache_.readSection());
+    body.total = total;
+    body.answerKey = std::move(answerKey);
+    body.madeFrom = madeFrom;
+    body.oldestDetailSeenMs = CampaignCache::nowMs();
+    // The thread's vectors, lent: large matches cost neither allocations nor zeroing. A body
+    // left pending takes them along.
+    thread_local Lookups lookupsOnThisThread;
+    std::swap(body.lookups, lookupsOnThisThread);
+    lookNear(query, AnswerScope{limit, std::nullopt}, nearMaxAge, body.lookups, body.result);
+
+    BodyStart start;
+    if (mayPend && !body.lookups.missing.empty()) {
+        body.before = before.toByteArray();
+        body.after = after.toByteArray();
+        start.pending.reset(new PendingBody(std::move(body)));
+        return start;
+    }
+    if (!body.lookups.missing.empty()) {
+        Lookups *group[] = {&body.lookups};
+        DeliveryOutcome *outcomes[] = {&body.result};
+        readMissing(group, outcomes, false);
+    }
+    body.before = QByteArray::fromRawData(before.data(), before.size());
+    body.after = QByteArray::fromRawData(after.data(), after.size());
+    start.done = complete(body);
+    std::swap(body.lookups, lookupsOnThisThread);
+    return start;
+}
+
+std::vector<DeliveredBody> DeliveryService::finishBodies(std::span<PendingBody *const> pending)
+{
+    std::vector<Lookups *> group;
+    std::vector<DeliveryOutcome *> outcomes;
+    for (PendingBody *body : pending) {
+        group.push_back(&body->lookups);
+        outcomes.push_back(&body->result);
+    }
+    readMissing(group, outcomes, true);
+    std::vector<DeliveredBody> bodies;
+    bodies.reserve(pending.size());
+    for (PendingBody *body : pending)
+        bodies.push_back(complete(*body));
+    return bodies;
+}
+
+DeliveredBody DeliveryService::complete(PendingBody &pending)
+{
+    DeliveredBody &result = pending.result;
+    const Lookups &lookups = pending.lookups;
+    if (result.ok()) {
+        QElapsedTimer timer;
+        timer.start();
+        result.campaigns = lookups.delivered;
         if (result.campaigns > 0) {
             // before [ f1 , f2 , ... fn ] after
-            result.body = QByteArray(before.size() + 1 + found.fragmentBytes + (result.campaigns - 1) + 1 + after.size(),
+            result.body = QByteArray(pending.before.size() + 1 + lookups.fragmentBytes + (result.campaigns - 1) + 1
+                                         + pending.after.size(),
                                      Qt::Uninitialized);
             char *out = result.body.data();
             const auto put = [&out](QByteArrayView bytes) {
                 std::memcpy(out, bytes.data(), size_t(bytes.size()));
                 out += bytes.size();
             };
-            put(before);
+            put(pending.before);
             *out++ = '[';
             bool first = true;
             // Entries of a large store are spread over memory: ask for the ones a few places
             // ahead while this one is copied.
             constexpr size_t kAhead = 32;
-            for (size_t i = 0; i < found.entries.size(); ++i) {
-                if (i + kAhead < found.entries.size() && found.entries[i + kAhead])
-                    FragmentTable::prefetch(found.entries[i + kAhead]);
-                const Entry *entry = found.entries[i];
+            const size_t count = lookups.entries.size();
+            for (size_t i = 0; i < count; ++i) {
+                if (i + kAhead < count && lookups.entries[i + kAhead])
+                    FragmentTable::prefetch(lookups.entries[i + kAhead]);
+                const Entry *entry = lookups.entries[i];
                 if (!entry)
                     continue;
                 if (!first)
                     *out++ = ',';
                 first = false;
                 put(entry->fragment());
-                oldestDetailSeenMs = std::min(oldestDetailSeenMs, entry->seenAtMs.load(std::memory_order_relaxed));
+                pending.oldestDetailSeenMs =
+                    std::min(pending.oldestDetailSeenMs, entry->seenAtMs.load(std::memory_order_relaxed));
             }
             *out++ = ']';
-            put(after);
+            put(pending.after);
             Q_ASSERT(out == result.body.constData() + result.body.size());
         }
-    });
+        result.timing.bodyMicros = microsSince(timer);
+    }
+    // Only a whole answer from the cache and the store: after a cache fault it is asked again.
+    if (!pending.answerKey.isEmpty() && result.ok() && result.cacheError.isEmpty())
+        answers_.keep(pending.answerKey, {result.body, result.campaigns}, pending.madeFrom, answerSources(),
+                      pending.oldestDetailSeenMs + cache_.nearTtl().count(), CampaignCache::nowMs());
+    result.timing.totalMicros = microsSince(pending.total);
+    return std::move(result);
 }
 
 } // namespace adserve

@@ -49,6 +49,15 @@ struct DeliveredBody : DeliveryOutcome
     int campaigns = 0;
 };
 
+// A body begun and not finished: the details the near cache did not hold are still to be read
+// (DeliveryService::beginBody). It keeps the cache's entries it found valid while it lives.
+struct PendingBody;
+struct PendingBodyDeleter
+{
+    void operator()(PendingBody *pending) const;
+};
+using PendingBodyPtr = std::unique_ptr<PendingBody, PendingBodyDeleter>;
+
 // The delivery path after validation: match → the near cache, inline → batches of the ids
 // it did not answer → per batch cache MGET, misses from the store in one query, cache
 // refilled off the request path → results in match order. One batch runs inline; more run
@@ -66,31 +75,49 @@ public:
     DeliveredBody deliverBody(const TargetingQuery &query, size_t limit, QByteArrayView before = {},
                               QByteArrayView after = {});
 
+    // deliverBody() in two halves, for a server thread that has many requests to answer: a
+    // body whose details are not all in the near cache comes back pending when the cache is a
+    // round trip away (Redis), and finishBodies() finishes many at once, with one read of
+    // the cache for all they miss: one round trip where there were as many as requests.
+    // Otherwise the body comes back done.
+    struct BodyStart
+    {
+        DeliveredBody done; // when `pending` is null
+        PendingBodyPtr pending;
+    };
+    BodyStart beginBody(const TargetingQuery &query, size_t limit, QByteArrayView before = {},
+                        QByteArrayView after = {})
+    {
+        return begin(query, limit, before, after, cacheIsRemote_);
+    }
+    // The bodies, in the order given. Each pending body is finished once.
+    std::vector<DeliveredBody> finishBodies(std::span<PendingBody *const> pending);
+    // Whether beginBody() can leave bodies pending: the cache is not in this process.
+    bool mayPend() const { return cacheIsRemote_; }
+
     void setBatchSize(int size);
     qint64 batchesRun() const { return batchesRun_.load(); }
     qint64 storeReads() const { return fetcher_.storeReads(); }
     AnswerCache::Stats answerStats() const { return answers_.stats(); }
 
 private:
+    friend struct PendingBody;
     using Entry = CampaignCache::Entry;
-    // Every matched id with its entry (nullptr: not delivered), in match order. Valid while
-    // the cache's read section that was open when it was found lives, and until the next
-    // find() on the same thread (its vectors are the thread's, reused).
-    struct Found
+    // One delivery's matched ids with their entries (nullptr: not delivered), in match order,
+    // and the positions the near cache did not answer.
+    struct Lookups
     {
-        std::span<const qint64> ids;
-        std::span<const Entry *> entries;
-        std::span<const DetailSource> sources; // empty: every one came from the cache
-        int delivered = 0;                     // entries that are not nullptr
-        qsizetype fragmentBytes = 0;           // their fragments' bytes
+        MatchedIds ids;
+        std::vector<const Entry *, UninitializedAllocator<const Entry *>> entries;
+        std::vector<DetailSource> sources; // empty: every one came from the cache
+        std::vector<size_t> missing;
+        int delivered = 0;           // entries that are not nullptr
+        qsizetype fragmentBytes = 0; // their fragments' bytes
     };
-    // Details the near cache saw longer than `nearMaxAge` ago are read again.
-    Found find(const TargetingQuery &query, const AnswerScope &scope, std::chrono::milliseconds nearMaxAge,
-               DeliveryOutcome &outcome);
-    // find(), then `write(found, result)` while the entries are valid, both timed.
-    template<typename Result, typename Write>
-    Result deliverWith(const TargetingQuery &query, const AnswerScope &scope, std::chrono::milliseconds nearMaxAge,
-                       Write &&write);
+    // Matches and looks in the near cache, inside a read section; details it saw longer than
+    // `nearMaxAge` ago are missing.
+    void lookNear(const TargetingQuery &query, const AnswerScope &scope, std::chrono::milliseconds nearMaxAge,
+                  Lookups &lookups, DeliveryOutcome &outcome);
 
     struct BatchResult
     {
@@ -101,11 +128,25 @@ private:
         QString cacheError;
         QString storeError;
     };
-    BatchResult runBatch(std::span<const qint64> ids);
-    // deliverBody() without reuse; `oldestDetailSeenMs` lowered to the near-cache age of its
-    // oldest detail.
-    DeliveredBody writeBody(const TargetingQuery &query, size_t limit, QByteArrayView before, QByteArrayView after,
-                            std::chrono::milliseconds nearMaxAge, qint64 &oldestDetailSeenMs);
+    // With `keysPerCommand`, the ids are read in commands of that many, pipelined.
+    BatchResult runBatch(std::span<const qint64> ids, qsizetype keysPerCommand = 0);
+    // The details of `ids` from the cache, misses from the store, in batches: the first on
+    // this thread, the others at once on the pool; `together`: all on this thread, sent to
+    // the cache together (one round trip).
+    struct Fetched
+    {
+        std::vector<const Entry *> entries; // per id
+        std::vector<DetailSource> sources;
+        DeliveryOutcome outcome;            // its cache and store time, batches and errors
+    };
+    Fetched fetch(std::span<const qint64> ids, bool together);
+    // The details the lookups miss, each id read once for all of them (`together`: on this
+    // thread, with one round trip); each outcome gains its share of the time.
+    void readMissing(std::span<Lookups *const> lookups, std::span<DeliveryOutcome *const> outcomes, bool together);
+    BodyStart begin(const TargetingQuery &query, size_t limit, QByteArrayView before, QByteArrayView after,
+                    bool mayPend);
+    // Writes a body whose details are all read, and keeps it for reuse when it may be.
+    DeliveredBody complete(PendingBody &body);
     AnswerCache::Sources answerSources() const;
 
     MatchEngine &matcher_;
@@ -114,6 +155,7 @@ private:
     std::atomic<int> batchSize_;
     std::atomic<qint64> batchesRun_{0};
     AnswerCache answers_;
+    const bool cacheIsRemote_;
     QThreadPool pool_;
 };
 

@@ -14,6 +14,8 @@ public:
     {
     }
     HttpReply handle(const HttpRequest &request) override { return api_.handle(request); }
+    bool answersLater() const override { return true; }
+    std::vector<HttpReply> finishLater(std::span<LaterReply *const> later) override { return api_.finishLater(later); }
     void answered(const HttpReply &reply, qint64 micros) override
     {
         if (reply.campaigns >= 0)

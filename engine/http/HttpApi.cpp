@@ -46,7 +46,35 @@ HttpReply deliveredReply(DeliveredBody &&delivered)
     return reply;
 }
 
+// /api/v1/delivery's answer to a delivered body.
+HttpReply envelopedReply(DeliveredBody &&delivered)
+{
+    if (!delivered.ok()) {
+        return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
+                          {QStringLiteral("m"), QStringLiteral("Service unavailable")},
+                          {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
+                                                                         {QStringLiteral("em"), HttpReplies::unavailable(QStringLiteral("store"), delivered.storeError)}}}}});
+    }
+    return deliveredReply(std::move(delivered));
+}
+
+// /v1/delivery's answer to a delivered body.
+HttpReply bareReply(DeliveredBody &&delivered)
+{
+    if (!delivered.ok())
+        return error(503, HttpReplies::unavailable(QStringLiteral("store"), delivered.storeError));
+    return deliveredReply(std::move(delivered));
+}
+
 } // namespace
+
+struct LaterReply
+{
+    PendingBodyPtr body;
+    HttpApi::DeliveredReply replyOf = nullptr;
+    Metrics::Route route = Metrics::Route::Delivery;
+    QElapsedTimer timer; // since the request was taken
+};
 
 HttpApi::HttpApi(Engine &engine, Metrics &metrics)
     : engine_(engine)
@@ -144,6 +172,11 @@ HttpReply HttpApi::handle(const HttpRequest &request)
     case Metrics::Route::Other:
     case Metrics::Route::Count: reply = notFound(request.path); break;
     }
+    if (reply.later) { // counted when finished
+        reply.later->route = route;
+        reply.later->timer = timer;
+        return reply;
+    }
     metrics_.record(route, reply.status, timer.nsecsElapsed() / 1000);
     if (reply.campaigns >= 0)
         metrics_.recordDelivery(reply.timing);
@@ -182,15 +215,9 @@ HttpReply HttpApi::deliveryApi(const HttpRequest &request)
                           {QStringLiteral("err"), err}});
     }
     recordTraffic(request, targeting.query);
-    DeliveredBody result = engine_.delivery().deliverBody(
-        targeting.query, targeting.limit, "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}");
-    if (!result.ok()) {
-        return json(503, {{QStringLiteral("mc"), QStringLiteral("E015003")},
-                          {QStringLiteral("m"), QStringLiteral("Service unavailable")},
-                          {QStringLiteral("err"), QJsonArray{QJsonObject{{QStringLiteral("di"), QStringLiteral("store")},
-                                                                         {QStringLiteral("em"), HttpReplies::unavailable(QStringLiteral("store"), result.storeError)}}}}});
-    }
-    return deliveredReply(std::move(result));
+    return deliver(request, targeting.query, targeting.limit,
+                   "{\"mc\":\"S012001\",\"m\":\"Campaigns fetched successfully\",\"lc\":{\"campaigns\":", "}}",
+                   envelopedReply);
 }
 
 HttpReply HttpApi::deliveryV1(const HttpRequest &request)
@@ -201,10 +228,43 @@ HttpReply HttpApi::deliveryV1(const HttpRequest &request)
     if (!targeting.problems.isEmpty())
         return error(400, targeting.problems.first().message);
     recordTraffic(request, targeting.query);
-    DeliveredBody result = engine_.delivery().deliverBody(targeting.query, targeting.limit);
-    if (!result.ok())
-        return error(503, HttpReplies::unavailable(QStringLiteral("store"), result.storeError));
-    return deliveredReply(std::move(result));
+    return deliver(request, targeting.query, targeting.limit, {}, {}, bareReply);
+}
+
+HttpReply HttpApi::deliver(const HttpRequest &request, const TargetingQuery &query, size_t limit, QByteArrayView before,
+                           QByteArrayView after, DeliveredReply replyOf)
+{
+    DeliveryService &delivery = engine_.delivery();
+    if (!request.mayAnswerLater)
+        return replyOf(delivery.deliverBody(query, limit, before, after));
+    DeliveryService::BodyStart start = delivery.beginBody(query, limit, before, after);
+    if (!start.pending)
+        return replyOf(std::move(start.done));
+    HttpReply reply;
+    reply.later = std::make_shared<LaterReply>();
+    reply.later->body = std::move(start.pending);
+    reply.later->replyOf = replyOf;
+    return reply;
+}
+
+std::vector<HttpReply> HttpApi::finishLater(std::span<LaterReply *const> later)
+{
+    std::vector<PendingBody *> bodies;
+    bodies.reserve(later.size());
+    for (LaterReply *reply : later)
+        bodies.push_back(reply->body.get());
+    std::vector<DeliveredBody> delivered = engine_.delivery().finishBodies(bodies);
+    metrics_.recordSharedRead(qint64(later.size()));
+    std::vector<HttpReply> replies;
+    replies.reserve(later.size());
+    for (size_t i = 0; i < later.size(); ++i) {
+        LaterReply &reply = *later[i];
+        reply.body.reset(); // its read section of the cache closes
+        replies.push_back(reply.replyOf(std::move(delivered[i])));
+        metrics_.record(reply.route, replies.back().status, reply.timer.nsecsElapsed() / 1000);
+        metrics_.recordDelivery(replies.back().timing);
+    }
+    return replies;
 }
 
 void HttpApi::recordTraffic(const HttpRequest &request, const TargetingQuery &query)

@@ -12,11 +12,14 @@
 #include <QUrlQuery>
 
 #include <memory>
+#include <span>
+#include <vector>
 
 class QTcpSocket;
 
 namespace adserve {
 
+struct DeliveredBody;
 class CampaignApi;
 class ChangeApi;
 class Engine;
@@ -34,7 +37,12 @@ struct HttpRequest
     bool fromStudio = false; // asked by the studio itself, not over the network: full access
     QList<QPair<QByteArray, QByteArray>> headers; // as received (QA mode reads them; shared, not copied)
     const QTcpSocket *connection = nullptr; // the client's while the request is handled; nullptr: in-process
+    bool mayAnswerLater = false; // the server takes a reply with `later` set (HttpReply::later)
 };
+
+// A delivery's reply that waits for the cache (DeliveryService::beginBody). The server gathers
+// those of one moment and has HttpApi::finishLater() finish them together.
+struct LaterReply;
 
 struct HttpReply
 {
@@ -45,6 +53,7 @@ struct HttpReply
     int campaigns = -1; // campaigns delivered, for the request log (-1: not a delivery)
     DeliveryTiming timing; // a delivery's stages
     std::shared_ptr<AnswerWriter> writer; // writes the answer over time (QA mode); null: at once
+    std::shared_ptr<LaterReply> later;    // set: the reply is HttpApi::finishLater()'s; nothing else is
 };
 
 // Admin routes that live outside HttpApi (QA mode's): under /api/v1/<prefix>, behind the admin
@@ -68,8 +77,13 @@ class HttpApi
 public:
     HttpApi(Engine &engine, Metrics &metrics);
     ~HttpApi();
+    // A delivery route's reply to a delivered body.
+    using DeliveredReply = HttpReply (*)(DeliveredBody &&delivered);
 
     HttpReply handle(const HttpRequest &request);
+    // The replies of `later`, in their order: the deliveries finished with one read of the
+    // cache for all they miss, and counted in the metrics as handle() counts a reply.
+    std::vector<HttpReply> finishLater(std::span<LaterReply *const> later);
     Metrics::Route routeOf(const QString &path) const;
     // Whether a request with this method and path may carry a body at all (the edge guard
     // refuses one before reading it otherwise).
@@ -90,6 +104,10 @@ private:
 
     HttpReply deliveryApi(const HttpRequest &request);
     HttpReply deliveryV1(const HttpRequest &request);
+    // The delivery of `query`'s first `limit` campaigns between `before` and `after`, as
+    // `replyOf` answers it: now, or later when the request allows it and the cache is remote.
+    HttpReply deliver(const HttpRequest &request, const TargetingQuery &query, size_t limit, QByteArrayView before,
+                      QByteArrayView after, DeliveredReply replyOf);
     // Counts a valid delivery request in the engine's traffic (not the studio's own previews).
     void recordTraffic(const HttpRequest &request, const TargetingQuery &query);
     HttpReply explain(const HttpRequest &request, Caller caller);

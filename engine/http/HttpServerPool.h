@@ -52,6 +52,12 @@ public:
     HttpServerPool(RequestHandler &handler, const HttpLimits &limits = {}, QObject *parent = nullptr);
     ~HttpServerPool() override;
 
+    // Has every thread but the main one run Qt's own event loop rather than GLib's: GLib
+    // wakes its loop (an eventfd write) each time a socket notifier is switched on or off,
+    // which a server thread does twice per answer. Call at the top of main(), before any
+    // thread starts; the main thread keeps GLib's loop (a desktop's integrations use it).
+    static void preferQtEventLoopOnThreads();
+
     // Binds and starts `threads` servers (0: two per core). Returns false with `error`
     // (e.g. the port is taken) and leaves nothing running.
     bool start(const QHostAddress &address, quint16 port, int threads, QString *error);

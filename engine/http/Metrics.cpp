@@ -54,6 +54,12 @@ void Metrics::recordAnswerWrite(qint64 micros)
     stageMicros_[Write].fetch_add(micros, std::memory_order_relaxed);
 }
 
+void Metrics::recordSharedRead(qint64 deliveries)
+{
+    sharedReads_.fetch_add(1, std::memory_order_relaxed);
+    sharedReadDeliveries_.fetch_add(deliveries, std::memory_order_relaxed);
+}
+
 QByteArray Metrics::render(Engine &engine) const
 {
     QByteArray out;
@@ -103,6 +109,16 @@ QByteArray Metrics::render(Engine &engine) const
            "# TYPE adserve_delivery_stage_deliveries_total counter\n"
            "adserve_delivery_stage_deliveries_total "
            + QByteArray::number(deliveries_.load()) + '\n';
+    out += "# HELP adserve_delivery_shared_reads_total Reads of the cache shared by the deliveries a server thread "
+           "had waiting at once (with Redis, what the near cache did not hold): one round trip for all.\n"
+           "# TYPE adserve_delivery_shared_reads_total counter\n"
+           "adserve_delivery_shared_reads_total "
+           + QByteArray::number(sharedReads_.load()) + '\n';
+    out += "# HELP adserve_delivery_shared_read_deliveries_total Deliveries answered through shared reads (per read: "
+           "divide).\n"
+           "# TYPE adserve_delivery_shared_read_deliveries_total counter\n"
+           "adserve_delivery_shared_read_deliveries_total "
+           + QByteArray::number(sharedReadDeliveries_.load()) + '\n';
 
     // One metric with its HELP and TYPE lines; `labels` is "" or "{...}".
     auto metric = [&](const char *name, const char *type, const char *help, const QByteArray &labels,

@@ -26,6 +26,8 @@ public:
     // A delivery's stages, and the time its answer took to hand to the connection.
     void recordDelivery(const DeliveryTiming &timing);
     void recordAnswerWrite(qint64 micros);
+    // Deliveries that waited for the cache and were finished together, with one read for all.
+    void recordSharedRead(qint64 deliveries);
     QByteArray render(Engine &engine) const;
     static const char *routeName(Route route);
     // Counted by the edge guard of the server that carries these routes.
@@ -40,6 +42,8 @@ private:
     enum Stage { Match, Cache, Store, Write, StageCount };
     std::array<std::atomic<qint64>, StageCount> stageMicros_{};
     std::atomic<qint64> deliveries_{0};
+    std::atomic<qint64> sharedReads_{0};
+    std::atomic<qint64> sharedReadDeliveries_{0};
     EdgeStats edge_;
 };
 

@@ -16,6 +16,14 @@ public:
     virtual ~RequestHandler() = default;
 
     virtual HttpReply handle(const HttpRequest &request) = 0;
+    // Whether handle() may give a reply with `later` set, when the request allows it.
+    virtual bool answersLater() const { return false; }
+    // The replies of `later`, in their order (see HttpReply::later).
+    virtual std::vector<HttpReply> finishLater(std::span<LaterReply *const> later)
+    {
+        Q_UNUSED(later)
+        return {};
+    }
     // The reply was handed to the connection, which took `micros`.
     virtual void answered(const HttpReply &reply, qint64 micros) { Q_UNUSED(reply) Q_UNUSED(micros) }
     virtual bool takesBody(QByteArrayView method, QByteArrayView path) const = 0;

@@ -22,6 +22,8 @@ public:
     QaRequestHandler(HttpApi &api, Engine &engine, ScenarioBook &book, RequestJournal &journal, int hangMaxMs);
 
     HttpReply handle(const HttpRequest &request) override;
+    // A scenario may change the engine's answer: it is given at once.
+    bool answersLater() const override { return false; }
 
 private:
     HttpReply answerOf(const ScenarioRule &rule, const HttpRequest &request);

@@ -66,6 +66,12 @@ CacheReply<QList<std::optional<QByteArray>>> RedisCacheBackend::getMany(const QL
     return toCacheReply(m_client->mget(keys));
 }
 
+CacheReply<QList<std::optional<QByteArray>>> RedisCacheBackend::getManyInBatches(const QList<QByteArray> &keys,
+                                                                                 qsizetype batchSize)
+{
+    return toCacheReply(m_client->mget(keys, batchSize));
+}
+
 CacheReply<bool> RedisCacheBackend::setMany(const QList<QPair<QByteArray, QByteArray>> &items,
                                             std::chrono::milliseconds ttl)
 {

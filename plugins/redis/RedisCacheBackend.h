@@ -18,6 +18,8 @@ public:
     QString describe() const override;
 
     CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) override;
+    CacheReply<QList<std::optional<QByteArray>>> getManyInBatches(const QList<QByteArray> &keys,
+                                                                  qsizetype batchSize) override;
     CacheReply<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items, std::chrono::milliseconds ttl) override;
     CacheReply<qint64> remove(const QList<QByteArray> &keys) override;
 

@@ -125,6 +125,7 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    HttpServerPool::preferQtEventLoopOnThreads();
     QCoreApplication app(argc, argv);
     GlobalPoolJoin joinPoolOnExit;
 

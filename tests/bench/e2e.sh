@@ -32,7 +32,9 @@ Usage: tests/bench/e2e.sh [BUILD_DIR] [options]
   --no-near-cache        with --redis / --redis-cluster, also compare the warm server with
                          its near cache (the default CACHE_NEAR_TTL_MS) and without it
                          (CACHE_NEAR_TTL_MS=0): two servers over the same Redis, their
-                         /api/v1/delivery runs alternating --pairs times
+                         /api/v1/delivery runs alternating --pairs times; with --redis also
+                         Redis alone answering a request's MGET (redis-benchmark, if
+                         installed), the bound of the server without the near cache
   --no-embedded          skip the embedded default (memory cache) run
   --pairs P              delivery and ceiling runs alternate P times per endpoint, 1-10
                          (default 2: delivery, ceiling, delivery, ceiling)
@@ -478,12 +480,89 @@ run_redis_mode() { # mode url [VAR=value ...]
   return 0
 }
 
+# ---------------------------------------------------------------------------------------
+# Redis alone, with no HTTP server: redis-benchmark sending the MGET a request of the mix
+# costs the server without its near cache (the details of the campaigns of the request whose
+# answer has the median number of them, keys campaign:<id>), over as many connections as wrk,
+# one at a time per connection and pipelined by 16. The server without its near cache sends
+# one such MGET per request and waits for its reply: it cannot answer more requests than
+# Redis alone answers these MGETs unpipelined.
+alone_keys=()
+alone_query=""
+alone_bytes=0
+alone_problem=""
+
+# Campaigns in a delivery body read from stdin.
+campaigns_in() { grep -o '"cid"' | wc -l || true; }
+
+# Sets alone_keys, alone_query and alone_bytes (of the values) from the near-cache server at url over the Redis at port,
+# or alone_problem (and fails) when the MGET cannot be measured. The answers' campaign counts
+# come from the bodies saved for the ceiling, or are fetched now; the campaign ids from the
+# server's /api/v1/delivery/explain for that request (an answer names campaigns by code,
+# the keys by id).
+prepare_redis_alone() { # url redis-port
+  local url=$1 port=$2 count index path query status i=0 ids=() cids present
+  alone_keys=() alone_query="" alone_bytes=0 alone_problem=""
+  command -v redis-benchmark >/dev/null || { alone_problem="redis-benchmark is not installed"; return 1; }
+  read -r count index < <(
+    while read -r path; do
+      if (( with_ceiling )); then campaigns_in < "$work/bodies-api.txt.$i"
+      else { curl -s --max-time 10 "$url$path" || true; } | campaigns_in; fi
+      echo "$i"
+      i=$(( i + 1 ))
+    done < "$api_paths" | paste - - | sort -n -k1,1 -k2,2 | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+  (( ${count:-0} > 0 )) || { alone_problem="the median request of the mix matches no campaign"; return 1; }
+  path=$(sed -n "$(( index + 1 ))p" "$api_paths")
+  query=${path#*\?}
+  query=${query/&limit=/&answerLimit=}
+  status=$(curl -s --max-time 10 -o "$work/alone-explain.json" -w '%{http_code}' \
+           "$url/api/v1/delivery/explain?$query&limit=1") || status=000
+  [[ $status == 200 ]] || { alone_problem="/api/v1/delivery/explain answered $status"; return 1; }
+  # The delivered entries, {"cid","cta","id","img","source"}, lie between "delivered":[ and ],"deliveredCount".
+  sed -n 's/.*"delivered":\[\(.*\)\],"deliveredCount".*/\1/p' "$work/alone-explain.json" > "$work/alone-delivered.json"
+  mapfile -t ids < <(grep -o '"id":[0-9]*' "$work/alone-delivered.json" | cut -d: -f2)
+  cids=$(grep -o '"cid":"[^"]*"' "$work/alone-delivered.json" | tr '\n' ' ' || true)
+  if (( with_ceiling )); then
+    [[ $(grep -o '"cid":"[^"]*"' "$work/bodies-api.txt.$index" | tr '\n' ' ' || true) == "$cids" ]] \
+      || echo "e2e: redis alone: explain's campaigns for $path differ from its saved body's; using explain's" >&2
+  fi
+  (( ${#ids[@]} > 0 )) || { alone_problem="explain named no campaign id for $path"; return 1; }
+  alone_keys=("${ids[@]/#/campaign:}")
+  present=$(timeout 10 redis-cli -h 127.0.0.1 -p "$port" exists "${alone_keys[@]}" 2>/dev/null) || present=""
+  [[ $present == "${#alone_keys[@]}" ]] \
+    || { alone_problem="${present:-none} of the ${#alone_keys[@]} keys of $path are in Redis"; return 1; }
+  alone_bytes=$(printf 'STRLEN %s\n' "${alone_keys[@]}" | timeout 10 redis-cli -h 127.0.0.1 -p "$port" 2>/dev/null \
+                | awk '{ s += $1 } END { print s + 0 }') || alone_bytes=0
+  alone_query=${path#*\?}
+}
+
+# One redis-benchmark run of the MGET: prints its requests/s, or nothing (and a note) when it
+# failed, timed out or printed no rate.
+redis_alone_rps() { # port pipeline requests
+  local out rps
+  out=$(timeout $(( 3 * duration + 30 )) redis-benchmark -h 127.0.0.1 -p "$1" -c "$connections" -P "$2" -n "$3" -q \
+        MGET "${alone_keys[@]}" 2>&1) || { echo "e2e: redis-benchmark -P $2 -n $3 failed or timed out" >&2; return 0; }
+  # -q rewrites a progress line with carriage returns, then ends with "<command>: N requests per second, p50=…"
+  rps=$(tr '\r' '\n' <<<"$out" | grep -o '[0-9][0-9.]* requests per second' | tail -1 | cut -d' ' -f1 || true)
+  [[ -n $rps ]] || echo "e2e: redis-benchmark -P $2 printed no rate" >&2
+  echo "$rps"
+}
+
+# Requests for a run of about --duration seconds, from a short run (which also warms up).
+redis_alone_requests() { # port pipeline
+  local rps
+  rps=$(redis_alone_rps "$1" "$2" $(( $2 > 1 ? 40000 : 10000 )))
+  [[ -n $rps ]] || return 0
+  awk -v r="$rps" -v d="$duration" 'BEGIN { n = int(r * d); print (n < 1000 ? 1000 : n) }'
+}
+
 # Warm Redis with the near cache and without it: two servers over the same Redis, one with
 # the default CACHE_NEAR_TTL_MS and one with 0, their /api/v1/delivery runs alternating (with
 # the cache, without, --pairs times), so both see the same load on the machine. Rows "<mode>
 # near" and "<mode> no-near" (each beside its own /healthz); the ratio without ÷ with goes to
 # the summary, over all runs and pair by pair.
 near_results=$work/near.txt
+alone_results=$work/alone.txt
 compare_near_cache() { # mode url [VAR=value ...]
   local mode=$1 url=$2; shift 2
   local near off pair with=() without=()
@@ -494,10 +573,27 @@ compare_near_cache() { # mode url [VAR=value ...]
   off=("$launched_url" "$launched_pid" "$work/server-no-near.log")
   drive "$api_paths" "$warmup" "${near[@]}" >/dev/null
   drive "$api_paths" "$warmup" "${off[@]}" >/dev/null
+  # Redis alone (standalone only: a Cluster spreads one request's keys over its masters).
+  local alone_port=${redis_ports[0]} alone1=() alone16=() n1="" n16="" rps
+  if (( ${#redis_ports[@]} > 1 )); then
+    alone_problem="one request's keys lie on several masters of the Cluster"
+  elif prepare_redis_alone "${near[0]}" "$alone_port"; then
+    n1=$(redis_alone_requests "$alone_port" 1)
+    n16=$(redis_alone_requests "$alone_port" 16)
+    [[ -n $n1 && -n $n16 ]] || alone_problem="redis-benchmark failed (see above)"
+  fi
   report "$mode near" /healthz "$(drive "$health_paths" "$duration" "${near[@]}")"
   for (( pair = 0; pair < pairs; ++pair )); do
     with+=("$(drive "$api_paths" "$duration" "${near[@]}")")
     without+=("$(drive "$api_paths" "$duration" "${off[@]}")")
+    if [[ -z $alone_problem ]]; then
+      rps=$(redis_alone_rps "$alone_port" 1 "$n1")
+      [[ -n $rps ]] && alone1+=("$rps") || alone_problem="redis-benchmark failed (see above)"
+    fi
+    if [[ -z $alone_problem ]]; then
+      rps=$(redis_alone_rps "$alone_port" 16 "$n16")
+      [[ -n $rps ]] && alone16+=("$rps") || alone_problem="redis-benchmark failed (see above)"
+    fi
   done
   report "$mode near" "/api/v1/delivery warm" "$(mean_figures "${with[@]}")"
   report "$mode no-near" /healthz "$(drive "$health_paths" "$duration" "${off[@]}")"
@@ -507,6 +603,29 @@ compare_near_cache() { # mode url [VAR=value ...]
   local off on ratio cpu list
   read -r off on ratio cpu list < <(pair_ratios "$pairs" "${without[@]}" "${with[@]}")
   printf '%-16s %12.0f %12.0f %7s %9s   %s\n' "$mode" "$off" "$on" "$ratio" "$cpu" "$list" >> "$near_results"
+  if [[ -n $alone_problem ]]; then
+    echo "$mode alone: not measured ($alone_problem)" >> "$alone_results"
+    return 0
+  fi
+  printf '%s\n' "${alone1[@]}" "${alone16[@]}" | awk -v n="$pairs" -v on="$on" -v off="$off" -v m="$mode" \
+    -v c="$connections" -v q="$alone_query" -v k="${#alone_keys[@]}" -v b="$alone_bytes" '
+    function thousands(x,   s, t) { s = sprintf("%.0f", x); t = ""
+      while (length(s) > 3) { t = "," substr(s, length(s) - 2) t; s = substr(s, 1, length(s) - 3) }
+      return s t }
+    function share(x, of) { return of > 0 ? sprintf("%.0f%%", 100 * x / of) : "-" }
+    NR <= n { one += $1; ones = ones " " thousands($1) }
+    NR > n { piped += $1; pipeds = pipeds " " thousands($1) }
+    END {
+      one /= n; piped /= n
+      printf "%s alone, one MGET per request: %s MGET/s = %s of the near-cache rate (unpipelined, %d connections);",
+             m, thousands(one), share(one, on), c
+      printf " pipelined by 16: %s MGET/s = %s\n", thousands(piped), share(piped, on)
+      printf "  redis-benchmark (no HTTP server), the MGET of the median request of the mix, %s: %d keys, %s bytes of",
+             q, k, thousands(b)
+      printf " values; runs alternating with the servers\47, pair by pair%s, pipelined%s\n", ones, pipeds
+      printf "  a bound: each request of the server without the near cache costs at least that MGET plus the HTTP work,"
+      printf " so it cannot exceed Redis alone unpipelined; it ran at %s of it\n", share(off, one)
+    }' >> "$alone_results"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -594,6 +713,7 @@ if [[ -s $near_results ]]; then
   echo "warm /api/v1/delivery without the near cache ÷ with it (two servers over one Redis, runs alternating):"
   printf "%-16s %12s %12s %7s %9s   %s\n" mode "no-near r/s" "near r/s" ratio "cpu ratio" "pair by pair"
   cat "$near_results"
+  [[ -s $alone_results ]] && cat "$alone_results"
   echo
   while read -r mode _ _ ratio _; do
     ratio=${ratio%\%}

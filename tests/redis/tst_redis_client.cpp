@@ -44,6 +44,7 @@ private slots:
     void roundTripsBytes_data();
     void roundTripsBytes();
     void mgetKeepsTheCallersOrder();
+    void mgetInCommandsOfAtMost();
     void setManyExpiry_data();
     void setManyExpiry();
     void removeCountsExistingKeys();
@@ -152,6 +153,28 @@ void RedisClientTest::mgetKeepsTheCallersOrder()
             QCOMPARE(values.value.at(i).value_or("<missing>"), "value-" + QByteArray::number(n));
     }
     QVERIFY(m_client->mget({}).ok());
+}
+
+// The delivery path's shared reads: MGETs of at most N keys each, pipelined, the values in
+// the caller's order.
+void RedisClientTest::mgetInCommandsOfAtMost()
+{
+    QList<QPair<QByteArray, QByteArray>> items;
+    QList<QByteArray> keys;
+    for (int i = 0; i < 10; ++i) {
+        keys.append("batch:" + QByteArray::number(i));
+        if (i != 4)
+            items.append({keys.back(), "v" + QByteArray::number(i)});
+    }
+    QVERIFY(m_client->setMany(items, 60s).ok());
+    m_server.cli({QStringLiteral("CONFIG"), QStringLiteral("RESETSTAT")});
+    const auto values = m_client->mget(keys, 3);
+    QVERIFY2(values.ok(), qPrintable(values.error));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(values.value.at(i).value_or("<missing>"), i == 4 ? QByteArray("<missing>") : QByteArray("v" + QByteArray::number(i)));
+    // 10 keys, 3 a command: 4 MGETs.
+    QVERIFY2(m_server.cli({QStringLiteral("INFO"), QStringLiteral("commandstats")}).contains("cmdstat_mget:calls=4,"),
+             m_server.cli({QStringLiteral("INFO"), QStringLiteral("commandstats")}).constData());
 }
 
 void RedisClientTest::setManyExpiry_data()

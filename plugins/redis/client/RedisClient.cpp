@@ -3,6 +3,7 @@
 #include "RedisClusterClient.h"
 #include "RedisStandaloneClient.h"
 
+#include <algorithm>
 #include <QStringList>
 
 #include <map>
@@ -12,7 +13,7 @@ namespace adserve {
 namespace {
 
 // Long multi-key commands block Redis for everyone: split them.
-constexpr qsizetype kKeysPerCommand = 512;
+constexpr qsizetype kMaxKeysPerCommand = 512;
 
 QString failed(const QByteArray &verb, const RedisReply &reply)
 {
@@ -57,7 +58,8 @@ RedisReply RedisClient::executeOn(const RedisNodeAddress &node, const RedisArgs 
     return m_pool.connection(node).pipeline({args}, callDeadline()).constFirst();
 }
 
-QList<RedisClient::KeyedReply> RedisClient::multiKey(const QByteArray &verb, const QList<QByteArray> &keys)
+QList<RedisClient::KeyedReply> RedisClient::multiKey(const QByteArray &verb, const QList<QByteArray> &keys,
+                                                     qsizetype keysPerCommand)
 {
     std::map<int, QList<qsizetype>> groups;
     for (qsizetype i = 0; i < keys.size(); ++i)
@@ -66,8 +68,8 @@ QList<RedisClient::KeyedReply> RedisClient::multiKey(const QByteArray &verb, con
     QList<QList<qsizetype>> commandKeys;
     QList<RedisCommand> commands;
     for (const auto &[group, indexes] : groups) {
-        for (qsizetype from = 0; from < indexes.size(); from += kKeysPerCommand) {
-            const QList<qsizetype> chunk = indexes.mid(from, kKeysPerCommand);
+        for (qsizetype from = 0; from < indexes.size(); from += keysPerCommand) {
+            const QList<qsizetype> chunk = indexes.mid(from, keysPerCommand);
             RedisArgs args{verb};
             for (qsizetype index : chunk)
                 args.append(keys.at(index));
@@ -98,7 +100,7 @@ QList<RedisClient::KeyedReply> RedisClient::multiKey(const QByteArray &verb, con
     return answered;
 }
 
-RedisResult<QList<std::optional<QByteArray>>> RedisClient::mget(const QList<QByteArray> &keys)
+RedisResult<QList<std::optional<QByteArray>>> RedisClient::mget(const QList<QByteArray> &keys, qsizetype keysPerCommand)
 {
     using Result = RedisResult<QList<std::optional<QByteArray>>>;
     QList<std::optional<QByteArray>> values(keys.size());
@@ -106,7 +108,7 @@ RedisResult<QList<std::optional<QByteArray>>> RedisClient::mget(const QList<QByt
     // only, which stay absent. One server answers all or nothing.
     QStringList faults; // distinct, each naming its node when the connection failed
     qsizetype unanswered = 0;
-    for (const KeyedReply &item : multiKey("MGET", keys)) {
+    for (const KeyedReply &item : multiKey("MGET", keys, std::clamp<qsizetype>(keysPerCommand, 1, kMaxKeysPerCommand))) {
         QString fault;
         if (item.reply.isError())
             fault = item.reply.errorText();
@@ -157,7 +159,7 @@ RedisResult<bool> RedisClient::setMany(const QList<QPair<QByteArray, QByteArray>
 RedisResult<qint64> RedisClient::unlink(const QList<QByteArray> &keys)
 {
     qint64 removed = 0;
-    for (const KeyedReply &item : multiKey("UNLINK", keys)) {
+    for (const KeyedReply &item : multiKey("UNLINK", keys, kMaxKeysPerCommand)) {
         if (item.reply.isError())
             return RedisResult<qint64>::failure(failed("UNLINK", item.reply));
         removed += item.reply.integer;

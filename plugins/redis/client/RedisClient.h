@@ -61,7 +61,8 @@ public:
 
     // Values in the keys' order; std::nullopt for a missing key. In a cluster where some
     // nodes fail and others answer, a partial result: the failed nodes' keys are missing.
-    RedisResult<QList<std::optional<QByteArray>>> mget(const QList<QByteArray> &keys);
+    // Each MGET asks for at most `keysPerCommand` keys (at most 512); all are pipelined.
+    RedisResult<QList<std::optional<QByteArray>>> mget(const QList<QByteArray> &keys, qsizetype keysPerCommand = 512);
     // SET key value PX ttl for every item, pipelined; ttl <= 0 stores without expiry.
     RedisResult<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items, std::chrono::milliseconds ttl);
     // How many of the keys existed. UNLINK frees memory off Redis's main thread.
@@ -90,7 +91,7 @@ private:
     };
     // `verb key...` split into groups that can share a command, in chunks; a group that a
     // slot migration answers with TRYAGAIN is sent again one key per command.
-    QList<KeyedReply> multiKey(const QByteArray &verb, const QList<QByteArray> &keys);
+    QList<KeyedReply> multiKey(const QByteArray &verb, const QList<QByteArray> &keys, qsizetype keysPerCommand);
     struct NodeReply
     {
         RedisNodeAddress node;
