@@ -311,7 +311,10 @@ DeliveryService::BodyStart DeliveryService::begin(const TargetingQuery &query, s
     lookNear(query, AnswerScope{limit, std::nullopt}, nearMaxAge, body.lookups, body.result);
 
     BodyStart start;
-    if (mayPend && !body.lookups.missing.empty()) {
+    // Only what one batch would read is left to share: more runs in batches at once on the
+    // pool, where a large miss (thousands of campaigns) is spread over the cores.
+    const size_t missing = body.lookups.missing.size();
+    if (mayPend && missing > 0 && missing <= size_t(batchSize_.load())) {
         body.before = before.toByteArray();
         body.after = after.toByteArray();
         start.pending.reset(new PendingBody(std::move(body)));

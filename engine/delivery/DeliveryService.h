@@ -63,7 +63,8 @@ using PendingBodyPtr = std::unique_ptr<PendingBody, PendingBodyDeleter>;
 // refilled off the request path → results in match order. One batch runs inline; more run
 // concurrently on the service's own pool, the calling thread taking the first. With the
 // near cache on, an answer's bytes are reused whole while nothing in them can have changed
-// (AnswerCache).
+// (AnswerCache). With Redis, a server thread can begin the bodies of many requests and
+// finish them together (beginBody, finishBodies): their batches go to Redis in one round trip.
 class DeliveryService
 {
 public:
@@ -77,9 +78,9 @@ public:
 
     // deliverBody() in two halves, for a server thread that has many requests to answer: a
     // body whose details are not all in the near cache comes back pending when the cache is a
-    // round trip away (Redis), and finishBodies() finishes many at once, with one read of
-    // the cache for all they miss: one round trip where there were as many as requests.
-    // Otherwise the body comes back done.
+    // round trip away (Redis) and what it misses fits in one batch, and finishBodies()
+    // finishes many at once, with one read of the cache for all they miss: one round trip
+    // where there were as many as requests. Otherwise the body comes back done.
     struct BodyStart
     {
         DeliveredBody done; // when `pending` is null
@@ -143,6 +144,7 @@ private:
     // The details the lookups miss, each id read once for all of them (`together`: on this
     // thread, with one round trip); each outcome gains its share of the time.
     void readMissing(std::span<Lookups *const> lookups, std::span<DeliveryOutcome *const> outcomes, bool together);
+    // beginBody(), or deliverBody() when `mayPend` is false.
     BodyStart begin(const TargetingQuery &query, size_t limit, QByteArrayView before, QByteArrayView after,
                     bool mayPend);
     // Writes a body whose details are all read, and keeps it for reuse when it may be.

@@ -104,6 +104,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void waitingRequestsShareOneRead();
+    void moreThanABatchIsReadAtOnce();
     void pipelinedRequestsKeepTheirOrder();
     void headAndCloseAnswersWait();
     void aClientThatLeavesCostsTheOthersNothing();
@@ -144,7 +145,7 @@ void SharedReadsTest::initTestCase()
     const auto config = ConfigBuilder::build({{QStringLiteral("ADSERVE_DB"), db},
                                               {QStringLiteral("REDIS_URL"), redis_.url()},
                                               {QStringLiteral("CACHE_NEAR_TTL_MS"), QStringLiteral("0")},
-                                              {QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral("7")}},
+                                              {QStringLiteral("DELIVERY_CAMPAIGN_BATCH_SIZE"), QStringLiteral("500")}},
                                              &error);
     QVERIFY2(config, qPrintable(error));
     engine_ = Engine::create(*config, &error);
@@ -214,6 +215,24 @@ void SharedReadsTest::waitingRequestsShareOneRead()
     // Every one waited for Redis (no near cache), and they waited together.
     QCOMPARE(deliveries, 160);
     QVERIFY2(reads < deliveries / 2, qPrintable(QStringLiteral("%1 reads for %2 deliveries").arg(reads).arg(deliveries)));
+}
+
+// A request that misses more than one batch has its batches read at once on the pool, as
+// before: a large miss is spread over the cores rather than left to one thread.
+void SharedReadsTest::moreThanABatchIsReadAtOnce()
+{
+    engine_->delivery().setBatchSize(7);
+    const qint64 deliveriesBefore = metricValue(metrics(), "adserve_delivery_shared_read_deliveries_total");
+    QList<QByteArray> requests;
+    for (const Request &request : kRequests)
+        requests.append("GET " + request.target() + " HTTP/1.1\r\nHost: a\r\n\r\n");
+    const QList<Answer> answers = sendAtOnce(requests);
+    const qint64 shared = metricValue(metrics(), "adserve_delivery_shared_read_deliveries_total") - deliveriesBefore;
+    engine_->delivery().setBatchSize(500);
+    QCOMPARE(shared, 0);
+    QCOMPARE(answers.size(), qsizetype(kRequests.size()));
+    for (size_t i = 0; i < kRequests.size(); ++i)
+        QCOMPARE(answers[qsizetype(i)].body, expectedBody(kRequests[i]));
 }
 
 void SharedReadsTest::pipelinedRequestsKeepTheirOrder()
