@@ -80,11 +80,12 @@ private:
         QTest::keyClicks(edit, text);
         return settle();
     }
-    // Waits until the typing pause has passed and the table's rows are worked out.
+    // Waits until the typing pause has passed (its timer may fire late on a loaded machine)
+    // and the table's rows are worked out.
     bool settle()
     {
-        QTest::qWait(CampaignFilterBar::kDebounceMs + 50);
-        return QTest::qWaitFor([&] { return !model()->isArranging(); }, 10000);
+        return QTest::qWaitFor([&] { return !panel()->filterBar()->typingPending() && !model()->isArranging(); },
+                               10000);
     }
 
 private Q_SLOTS:

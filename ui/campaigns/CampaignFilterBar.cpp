@@ -87,6 +87,11 @@ void CampaignFilterBar::fieldChanged(const QString &text)
     }
 }
 
+bool CampaignFilterBar::typingPending() const
+{
+    return settle_->isActive();
+}
+
 void CampaignFilterBar::apply()
 {
     Q_EMIT filterChanged(filter());

@@ -30,6 +30,8 @@ public:
     // Shows or hides the busy sign.
     void setBusy(bool busy);
     QLineEdit *textEdit() const { return text_; }
+    // Typed and not yet announced: the typing pause has not passed.
+    bool typingPending() const;
 
     // How long typing must pause before the filter applies (a field emptied applies at once).
     static constexpr int kDebounceMs = 100;
