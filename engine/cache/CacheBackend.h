@@ -50,6 +50,19 @@ struct CacheKeyDetails
     qint64 ttlMs = kTtlMissingKey;               // or kTtlNoExpiry
 };
 
+// Told of changes to a backend's keys, by a backend that watches them
+// (CacheBackend::watchChanges). Called on any thread, the backend's own included.
+class CacheChangeListener
+{
+public:
+    virtual ~CacheChangeListener() = default;
+    // These keys were written, removed or expired: a value read of them before may be stale.
+    virtual void keysChanged(const QList<QByteArray> &keys) = 0;
+    // Changes are reported from now on (`watching`), or no longer are. Either way, any value
+    // read before may have changed unreported (the watch was lost, or the cache flushed).
+    virtual void watchRestarted(bool watching) = 0;
+};
+
 // A key-value cache the delivery path reads through. Implementations are thread-safe:
 // the delivery path calls them from the HTTP threads and the engine's pool at once.
 class CacheBackend
@@ -61,6 +74,17 @@ public:
     virtual QString kind() const = 0;
     // Where it points, without any password.
     virtual QString describe() const = 0;
+    // True when the values live in this process: a read costs no round trip to wait for.
+    virtual bool inProcess() const { return false; }
+    // Reports every change of the keys starting with `keyPrefix` to `listener` from now on
+    // (watchRestarted(true) says when it starts) and returns true; or false when it cannot
+    // tell of changes. Called once, before the backend is read; `listener` outlives the backend.
+    virtual bool watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix)
+    {
+        Q_UNUSED(listener)
+        Q_UNUSED(keyPrefix)
+        return false;
+    }
 
     // One value per key, in the keys' order; std::nullopt for a key that is absent.
     // When part of the cache fails, a partial reply: its keys come back absent.

@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <unordered_set>
+
 namespace adserve {
 
 CampaignCache::CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono::seconds ttl,
@@ -15,11 +17,14 @@ CampaignCache::CampaignCache(std::unique_ptr<CacheBackend> backend, std::chrono:
     // One writer keeps refills ordered and off the request threads.
     refillPool_.setMaxThreadCount(1);
     refillPool_.setExpiryTimeout(-1);
+    if (nearTtl_.count() > 0)
+        backend_->watchChanges(this, CampaignCodec::keyPrefix());
 }
 
 CampaignCache::~CampaignCache()
 {
     refillPool_.waitForDone();
+    backend_.reset(); // its reports stop before what they update goes
 }
 
 namespace {
@@ -38,21 +43,105 @@ void CampaignCache::countNearHits(qint64 campaigns)
     stats_.nearHits += campaigns;
 }
 
-const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray &raw, qint64 nowMs)
+const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray &raw, qint64 nowMs,
+                                                    std::optional<quint32> watch)
 {
-    if (const Entry *entry = fragments_.find(id); entry && (entry->raw.isSharedWith(raw) || entry->raw == raw)) {
-        if (nearTtl_.count() > 0)
-            entry->seenAtMs.store(nowMs, std::memory_order_relaxed);
-        return entry;
+    const Entry *known = fragments_.find(id);
+    if (known && (known->raw.isSharedWith(raw) || known->raw == raw)) {
+        if (nearTtl_.count() > 0) {
+            known->seenAtMs.store(nowMs, std::memory_order_relaxed);
+            // The same value: a watch it was read under before still reports its changes.
+            if (watch && *watch != 0)
+                known->watchedIn.store(*watch, std::memory_order_release);
+        }
+        return known;
     }
+    if (known && watched(known))
+        ++watchedChanges_; // a value delivered as watched is replaced: what was made of it is stale
     const auto campaign = CampaignCodec::decode(raw);
     const bool deliverable = campaign && campaign->id == id && campaign->isDeliverable();
     // Kept for as long as the entry: not with the spare capacity it was built or read with.
     QByteArray kept = raw;
     if (kept.capacity() > kept.size() + kept.size() / 8)
         kept = QByteArray(raw.constData(), raw.size());
-    return fragments_.put(id, std::move(kept), deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
-                          nowMs);
+    const Entry *entry = fragments_.put(
+        id, std::move(kept), deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
+        nowMs);
+    if (watch && *watch != 0 && nearTtl_.count() > 0)
+        entry->watchedIn.store(*watch, std::memory_order_release);
+    return entry;
+}
+
+bool CampaignCache::forget(const Entry *entry)
+{
+    const bool wasWatched = watched(entry);
+    entry->watchedIn.store(0, std::memory_order_release);
+    entry->seenAtMs.store(0, std::memory_order_relaxed);
+    return wasWatched;
+}
+
+void CampaignCache::forgetChangedDuringRead(quint64 heardBefore, std::span<const qint64> ids,
+                                            std::span<const Entry *const> entries)
+{
+    std::unordered_set<qint64> changed;
+    bool all = false;
+    {
+        std::lock_guard lock(reportsMutex_);
+        all = reportsForgottenUpTo_ > heardBefore;
+        for (auto it = recentlyChanged_.rbegin(); !all && it != recentlyChanged_.rend() && it->first > heardBefore; ++it)
+            changed.insert(it->second);
+    }
+    bool forgotten = false;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (entries[i] && (all || changed.count(ids[i]))) {
+            forget(entries[i]);
+            forgotten = true;
+        }
+    }
+    if (forgotten)
+        ++watchedChanges_; // anything made of them while they counted as watched is stale
+}
+
+void CampaignCache::keysChanged(const QList<QByteArray> &keys)
+{
+    std::vector<qint64> ids;
+    ids.reserve(size_t(keys.size()));
+    for (const QByteArray &key : keys) {
+        if (const std::optional<qint64> id = CampaignCodec::idFromKey(key))
+            ids.push_back(*id);
+    }
+    {
+        // Numbered before the entries are marked: a read that memoised one of them before
+        // the mark sees the number moved, and finds its id here.
+        constexpr size_t kRecentReports = 65536;
+        std::lock_guard lock(reportsMutex_);
+        const quint64 report = ++changesHeard_;
+        for (qint64 id : ids)
+            recentlyChanged_.emplace_back(report, id);
+        while (recentlyChanged_.size() > kRecentReports) {
+            reportsForgottenUpTo_ = std::max(reportsForgottenUpTo_, recentlyChanged_.front().first);
+            recentlyChanged_.pop_front();
+        }
+    }
+    const FragmentTable::ReadSection section(fragments_);
+    bool deliveredAsWatched = false;
+    for (qint64 id : ids) {
+        if (const Entry *entry = fragments_.find(id))
+            deliveredAsWatched = forget(entry) || deliveredAsWatched;
+    }
+    if (deliveredAsWatched)
+        ++watchedChanges_;
+}
+
+void CampaignCache::watchRestarted(bool watching)
+{
+    {
+        std::lock_guard lock(reportsMutex_);
+        reportsForgottenUpTo_ = ++changesHeard_; // a read under way forgets all it read
+    }
+    // Entries read under an earlier watch count by their age from now on.
+    watch_.store(watching ? ++watchesStarted_ : 0);
+    ++watchedChanges_;
 }
 
 qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **found, std::vector<size_t> &missing,
@@ -76,7 +165,8 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
         if (i + kPrefetchAhead < ids.size() && found[i + kPrefetchAhead])
             FragmentTable::prefetch(found[i + kPrefetchAhead]);
         const Entry *entry = found[i];
-        if (entry && entry->deliverable() && entry->seenAtMs.load(std::memory_order_relaxed) > seenSince) {
+        if (entry && entry->deliverable()
+            && (entry->seenAtMs.load(std::memory_order_relaxed) > seenSince || watched(entry))) {
             fragmentBytes += entry->fragment().size();
             continue;
         }
@@ -93,7 +183,7 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
 
 const CampaignCache::Entry *CampaignCache::fragmentFor(const Campaign &campaign)
 {
-    return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs());
+    return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs(), std::nullopt);
 }
 
 CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizetype batchSize)
@@ -106,6 +196,9 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizety
     for (qint64 id : ids)
         keys.append(CampaignCodec::cacheKey(id));
 
+    // A change reported while the values are on their way may be of one of them.
+    const quint64 changesHeardBefore = changesHeard_.load();
+    const quint32 watch = watch_.load();
     QElapsedTimer timer;
     timer.start();
     const auto reply = batchSize > 0 ? backend_->getManyInBatches(keys, batchSize) : backend_->getMany(keys);
@@ -132,7 +225,7 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizety
     for (size_t i = 0; i < ids.size(); ++i) {
         const auto &value = reply.value[qsizetype(i)];
         if (value) {
-            const Entry *entry = memoised(ids[i], *value, nowMs);
+            const Entry *entry = memoised(ids[i], *value, nowMs, watch);
             if (entry->deliverable()) {
                 result.entries[i] = entry;
                 ++hits;
@@ -142,6 +235,8 @@ CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizety
         }
         result.missing.push_back(i);
     }
+    if (watch != 0 && changesHeard_.load() != changesHeardBefore)
+        forgetChangedDuringRead(changesHeardBefore, ids, result.entries);
     stats_.hits += hits;
     stats_.misses += qint64(result.missing.size());
     return result;

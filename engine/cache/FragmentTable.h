@@ -28,7 +28,8 @@ namespace adserve {
 class FragmentTable
 {
 public:
-    // One campaign's decoded value: immutable once published, except when it was last seen.
+    // One campaign's decoded value: immutable once published, except when it was last seen
+    // and under which watch of the backend.
     class Entry
     {
     public:
@@ -36,6 +37,9 @@ public:
         const QByteArray raw;
         // When the cache or the store last gave this value (steady clock, ms): the near cache's age.
         mutable std::atomic<qint64> seenAtMs;
+        // The backend's watch the value was read under (CampaignCache): while that watch
+        // lasts, a change of the value is reported. 0: read without one.
+        mutable std::atomic<quint32> watchedIn{0};
 
         // {"cid","img","cta"} of the delivery answer; empty when the campaign must not be delivered.
         QByteArrayView fragment() const { return {reinterpret_cast<const char *>(this + 1), fragmentSize_}; }

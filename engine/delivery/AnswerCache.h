@@ -17,13 +17,15 @@ struct TargetingQuery;
 // An answer is reused only while
 // - the match index it was matched against is still the one swapped in (every applied
 //   change, flight and day-parting boundary swaps a new one),
-// - the cache has had no invalidation since it was made, and
-// - every campaign detail in it is still within the near cache's lifetime (the answer
-//   expires with its oldest detail; DeliveryService makes the answers it keeps of details
-//   seen within half that lifetime),
+// - the cache has had no invalidation since it was made, nor reported a change of a detail
+//   delivered as watched (CampaignCache::watched), and
+// - every campaign detail in it that is not watched is still within the near cache's
+//   lifetime (the answer expires with its oldest such detail; DeliveryService makes the
+//   answers it keeps of details seen within half that lifetime, and keeps answers of
+//   watched details for 30 s at most),
 // so it is never staler than the near cache it is made from. Bounded in bytes: when full,
 // expired answers make room, and a new answer that still does not fit is not kept (every
-// answer expires within the near cache's lifetime, so room comes back soon).
+// answer expires, so room comes back).
 class AnswerCache
 {
 public:
@@ -34,6 +36,7 @@ public:
     {
         quint64 indexGeneration = 0;
         quint64 cacheInvalidations = 0;
+        quint64 watchedChanges = 0; // CampaignCache::watchedChanges()
         bool operator==(const Sources &) const = default;
     };
     struct Answer

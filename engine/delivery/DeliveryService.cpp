@@ -7,12 +7,15 @@
 #include <QtConcurrent>
 
 #include <cstring>
+#include <limits>
 
 namespace adserve {
 
 namespace {
 qint64 microsSince(const QElapsedTimer &timer) { return timer.nsecsElapsed() / 1000; }
-}
+// The longest a whole answer made of watched details is reused.
+constexpr std::chrono::milliseconds kWatchedAnswerLifetime{30'000};
+} // namespace
 
 QByteArray DeliveryResult::jsonArray() const
 {
@@ -38,7 +41,7 @@ DeliveryService::DeliveryService(MatchEngine &matcher, CampaignCache &cache, Cam
     , fetcher_([&store](const QList<qint64> &ids) { return store.campaignsByIds(ids); })
     , batchSize_(std::max(batchSize, 1))
     , answers_(cache.nearTtl().count() > 0 ? answerCacheBytes : 0) // no reuse where every detail is read again
-    , cacheIsRemote_(cache.backend().kind() != QLatin1String("memory"))
+    , cacheIsRemote_(!cache.backend().inProcess())
 {
     pool_.setMaxThreadCount(std::max(QThread::idealThreadCount(), 2));
 }
@@ -241,7 +244,7 @@ AnswerCache::Sources DeliveryService::answerSources() const
 {
     // The generation first: an index swapped in after it was read makes the sources differ.
     const quint64 generation = matcher_.generation();
-    return {generation, cache_.epoch()};
+    return {generation, cache_.epoch(), cache_.watchedChanges()};
 }
 
 // A body between beginBody() and its completion.
@@ -260,7 +263,7 @@ struct PendingBody
     QByteArray after;
     QByteArray answerKey; // empty: not kept for reuse
     AnswerCache::Sources madeFrom;
-    qint64 oldestDetailSeenMs = 0;
+    qint64 oldestUnwatchedSeenMs = std::numeric_limits<qint64>::max(); // of the details read by age
 };
 
 void PendingBodyDeleter::operator()(PendingBody *pending) const
@@ -293,9 +296,9 @@ DeliveryService::BodyStart DeliveryService::begin(const TargetingQuery &query, s
             reused.done.timing.cacheMicros = reused.done.timing.totalMicros = microsSince(total);
             return reused;
         }
-        // An answer expires with its oldest detail, and the near cache's entries are of every
-        // age: an answer kept is made of details seen within half the near cache's lifetime,
-        // so it lives at least the other half.
+        // An answer expires with its oldest detail held by age, and the near cache's entries
+        // are of every age: an answer kept is made of details seen within half the near
+        // cache's lifetime, so it lives at least the other half.
         nearMaxAge /= 2;
     }
 
@@ -303,7 +306,6 @@ DeliveryService::BodyStart DeliveryService::begin(const TargetingQuery &query, s
     body.total = total;
     body.answerKey = std::move(answerKey);
     body.madeFrom = madeFrom;
-    body.oldestDetailSeenMs = CampaignCache::nowMs();
     // The thread's vectors, lent: large matches cost neither allocations nor zeroing. A body
     // left pending takes them along.
     thread_local Lookups lookupsOnThisThread;
@@ -383,8 +385,9 @@ DeliveredBody DeliveryService::complete(PendingBody &pending)
                     *out++ = ',';
                 first = false;
                 put(entry->fragment());
-                pending.oldestDetailSeenMs =
-                    std::min(pending.oldestDetailSeenMs, entry->seenAtMs.load(std::memory_order_relaxed));
+                if (!cache_.watched(entry))
+                    pending.oldestUnwatchedSeenMs =
+                        std::min(pending.oldestUnwatchedSeenMs, entry->seenAtMs.load(std::memory_order_relaxed));
             }
             *out++ = ']';
             put(pending.after);
@@ -393,9 +396,19 @@ DeliveredBody DeliveryService::complete(PendingBody &pending)
         result.timing.bodyMicros = microsSince(timer);
     }
     // Only a whole answer from the cache and the store: after a cache fault it is asked again.
-    if (!pending.answerKey.isEmpty() && result.ok() && result.cacheError.isEmpty())
+    if (!pending.answerKey.isEmpty() && result.ok() && result.cacheError.isEmpty()) {
+        const qint64 nowMs = CampaignCache::nowMs();
+        // Watched details hold until the cache reports a change (the sources move); the
+        // answer is made again now and then all the same, so that what is asked more often
+        // takes the room of what is not.
+        const qint64 expiresAtMs =
+            std::min(nowMs + kWatchedAnswerLifetime.count(),
+                     pending.oldestUnwatchedSeenMs == std::numeric_limits<qint64>::max()
+                         ? std::numeric_limits<qint64>::max()
+                         : pending.oldestUnwatchedSeenMs + cache_.nearTtl().count());
         answers_.keep(pending.answerKey, {result.body, result.campaigns}, pending.madeFrom, answerSources(),
-                      pending.oldestDetailSeenMs + cache_.nearTtl().count(), CampaignCache::nowMs());
+                      expiresAtMs, nowMs);
+    }
     result.timing.totalMicros = microsSince(pending.total);
     return std::move(result);
 }

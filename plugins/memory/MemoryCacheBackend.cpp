@@ -21,6 +21,29 @@ QString MemoryCacheBackend::describe() const
     return QStringLiteral("in-process memory cache (up to %1 entries)").arg(maxEntries_);
 }
 
+bool MemoryCacheBackend::watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix)
+{
+    watchedPrefix_ = keyPrefix;
+    listener_.store(listener);
+    if (listener)
+        listener->watchRestarted(true);
+    return true;
+}
+
+void MemoryCacheBackend::reportChanged(const QList<QByteArray> &keys) const
+{
+    CacheChangeListener *listener = listener_.load();
+    if (!listener)
+        return;
+    QList<QByteArray> watched;
+    for (const QByteArray &key : keys) {
+        if (key.startsWith(watchedPrefix_))
+            watched.append(key);
+    }
+    if (!watched.isEmpty())
+        listener->keysChanged(watched);
+}
+
 MemoryCacheBackend::Shard &MemoryCacheBackend::shardFor(const QByteArray &key)
 {
     return shards_[qHash(key, 0x9e3779b9U) % kShardCount];
@@ -92,6 +115,13 @@ CacheReply<bool> MemoryCacheBackend::setMany(const QList<QPair<QByteArray, QByte
         shard.recency.push_front(key);
         shard.entries.emplace(key, Entry{value, expiresAt, shard.recency.begin()});
     }
+    if (listener_.load()) {
+        QList<QByteArray> keys;
+        keys.reserve(items.size());
+        for (const auto &item : items)
+            keys.append(item.first);
+        reportChanged(keys);
+    }
     return {true};
 }
 
@@ -107,6 +137,7 @@ CacheReply<qint64> MemoryCacheBackend::remove(const QList<QByteArray> &keys)
             ++removed;
         }
     }
+    reportChanged(keys);
     return {removed};
 }
 

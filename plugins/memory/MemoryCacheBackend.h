@@ -24,6 +24,9 @@ public:
 
     QString kind() const override { return QStringLiteral("memory"); }
     QString describe() const override;
+    bool inProcess() const override { return true; }
+    // Every write and remove here goes through this object: each is reported as it is made.
+    bool watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix) override;
 
     CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) override;
     CacheReply<bool> setMany(const QList<QPair<QByteArray, QByteArray>> &items,
@@ -60,12 +63,16 @@ private:
     // Returns the live entry or nullptr, dropping it when expired. Caller holds the lock.
     Entry *findLive(Shard &shard, const QByteArray &key, Clock::time_point now);
     void erase(Shard &shard, decltype(Shard::entries)::iterator it);
+    // Tells the listener, if any, of the keys among these it watches.
+    void reportChanged(const QList<QByteArray> &keys) const;
 
     const qint64 maxEntries_;
     const size_t perShardCapacity_;
     std::array<Shard, kShardCount> shards_;
     std::atomic<qint64> evictions_{0};
     std::atomic<qint64> expirations_{0};
+    std::atomic<CacheChangeListener *> listener_{nullptr};
+    QByteArray watchedPrefix_; // set with the listener, before any read
 };
 
 } // namespace adserve

@@ -61,6 +61,17 @@ QString RedisCacheBackend::describe() const
     return m_client->describe() + (m_client->isCluster() ? QStringLiteral(" (cluster)") : QString());
 }
 
+bool RedisCacheBackend::watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix)
+{
+    if (m_client->isCluster() || !listener)
+        return false;
+    m_watcher = std::make_unique<RedisKeyWatcher>(
+        m_client->options(), keyPrefix,
+        RedisKeyWatcher::Reports{[listener](const QList<QByteArray> &keys) { listener->keysChanged(keys); },
+                                 [listener](bool watching) { listener->watchRestarted(watching); }});
+    return true;
+}
+
 CacheReply<QList<std::optional<QByteArray>>> RedisCacheBackend::getMany(const QList<QByteArray> &keys)
 {
     return toCacheReply(m_client->mget(keys));

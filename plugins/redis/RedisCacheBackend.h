@@ -3,12 +3,15 @@
 #include "cache/CacheBackend.h"
 
 #include "RedisClient.h"
+#include "RedisKeyWatcher.h"
 
 namespace adserve {
 
 // The cache on a Redis server or Redis Cluster. Values are stored as the bytes given,
 // so the engine's codec decides the format (the Go service's JSON under campaign:<id>)
 // and both services can share one Redis. Thread-safe: every thread has its own connections.
+// A standalone Redis (6.0 or later) reports the changes of watched keys (RedisKeyWatcher);
+// a cluster does not.
 class RedisCacheBackend final : public CacheBackend
 {
 public:
@@ -16,6 +19,7 @@ public:
 
     QString kind() const override;
     QString describe() const override;
+    bool watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix) override;
 
     CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) override;
     CacheReply<QList<std::optional<QByteArray>>> getManyInBatches(const QList<QByteArray> &keys,
@@ -32,6 +36,7 @@ public:
 
 private:
     const std::unique_ptr<RedisClient> m_client;
+    std::unique_ptr<RedisKeyWatcher> m_watcher; // stops before the client goes
 };
 
 } // namespace adserve

@@ -255,6 +255,13 @@ QByteArray TestRedisServer::cli(const QStringList &args, bool *ok) const
     return run.out;
 }
 
+bool TestRedisServer::allowClientTracking(bool allowed) const
+{
+    return cli({QStringLiteral("ACL"), QStringLiteral("SETUSER"), QStringLiteral("default"),
+                allowed ? QStringLiteral("+client|tracking") : QStringLiteral("-client|tracking")})
+        .trimmed() == "OK";
+}
+
 TestRedisCluster::TestRedisCluster(int masters)
 {
     for (int i = 0; i < masters; ++i)

@@ -55,6 +55,9 @@ public:
 
     // Runs redis-cli against this server (authenticated); its output, trimmed.
     QByteArray cli(const QStringList &args, bool *ok = nullptr) const;
+    // Lets the default user turn on client tracking (CLIENT TRACKING), or not: without it,
+    // the cache plugin cannot watch keys, as with Redis before 6.0. True when Redis took it.
+    bool allowClientTracking(bool allowed) const;
 
 private:
     bool launch();

@@ -1,30 +1,10 @@
 #include "RedisConnection.h"
 
-#include <csignal>
-#include <mutex>
-
 namespace adserve {
-
-namespace {
-
-// hiredis writes with write(2): a server that went away would raise SIGPIPE and end the
-// process. Ignore it, unless the application installed a handler of its own.
-void ignoreSigpipe()
-{
-    static std::once_flag once;
-    std::call_once(once, [] {
-        struct sigaction current = {};
-        if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-            std::signal(SIGPIPE, SIG_IGN);
-    });
-}
-
-} // namespace
 
 RedisConnection::RedisConnection(std::shared_ptr<RedisNodeConnector> connector, std::chrono::milliseconds commandTimeout)
     : m_connector(std::move(connector)), m_commandTimeout(commandTimeout)
 {
-    ignoreSigpipe();
 }
 
 RedisConnection::~RedisConnection()

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <poll.h>
 #include <unistd.h>
 #include <utility>
@@ -29,11 +31,24 @@ constexpr size_t kReadChunk = 64 * 1024;
 // (16 KB) freed and grew it again for every reply larger than that.
 constexpr size_t kReaderSpareBytes = 1024 * 1024;
 
+// hiredis writes with write(2): a server that went away would raise SIGPIPE and end the
+// process. Ignore it, unless the application installed a handler of its own.
+void ignoreSigpipe()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction current = {};
+        if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+            std::signal(SIGPIPE, SIG_IGN);
+    });
+}
+
 } // namespace
 
 std::unique_ptr<RedisWire> RedisWire::connect(const RedisNodeAddress &node, std::chrono::milliseconds timeout,
                                               QString *error)
 {
+    ignoreSigpipe();
     redisContext *context = redisConnectWithTimeout(node.host.toUtf8().constData(), node.port, toTimeval(timeout));
     if (!context || context->err) {
         *error = QStringLiteral("cannot connect: ")
