@@ -94,6 +94,8 @@ public:
     quint64 watchedChanges() const { return watchedChanges_.load(); }
     // The backend reports changes now.
     bool watching() const { return watch_.load() != 0; }
+    // Reports the backend sent: of changed keys, and of its watch restarted.
+    quint64 changeReports() const { return changesHeard_.load(); }
 
     CacheBackend &backend() { return *backend_; }
     CacheStatsSnapshot stats() const { return stats_.snapshot(); }

@@ -148,6 +148,12 @@ QByteArray Metrics::render(Engine &engine) const
            QByteArray::number(engine.cache().memoisedBytes()));
     metric("adserve_cache_up", "gauge", "Whether the cache answers (1) or not (0).", backend,
            engine.cacheHealth().up ? "1" : "0");
+    metric("adserve_cache_watched", "gauge",
+           "Whether the cache reports its changes (1: the near cache holds details until they change) or not "
+           "(0: for CACHE_NEAR_TTL_MS).",
+           backend, engine.cache().watching() ? "1" : "0");
+    cacheCounter("adserve_cache_change_reports_total", "Reports of changed keys (or of a watch restarted) the cache sent.",
+                 qint64(engine.cache().changeReports()));
     const AnswerCache::Stats answers = engine.delivery().answerStats();
     metric("adserve_answer_cache_hits_total", "counter", "Delivery answers reused whole (CACHE_ANSWER_MB).", {},
            QByteArray::number(answers.hits));

@@ -7,6 +7,7 @@
 #include "Engine.h"
 #include "TestRedis.h"
 #include "cache/CampaignCodec.h"
+#include "http/Metrics.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -75,6 +76,14 @@ private:
         return false;
     }
     // Writes campaign 1 into the cache with this CTA, as the Go service would: straight into Redis.
+    // What /metrics says of the watch: "1" or "0", and the reports counted.
+    static QByteArray metric(Engine &engine, const QByteArray &name)
+    {
+        const QByteArray text = Metrics().render(engine);
+        const QByteArray line = name + "{backend=\"" + engine.cache().backend().kind().toUtf8() + "\"} ";
+        const qsizetype at = text.indexOf(QByteArray("\n" + line));
+        return at < 0 ? QByteArray() : text.mid(at + 1 + line.size()).split('\n').constFirst();
+    }
     void writeInRedis(Engine &engine, const QString &cta)
     {
         Campaign campaign = engine.store().campaign(1).value.campaign;
@@ -180,6 +189,8 @@ void WatchedCacheTest::lostWatchFallsBackToTheNearTtl()
     QVERIFY(engine);
     QTRY_VERIFY(engine->cache().watching());
     QVERIFY(primed(*engine));
+    QCOMPARE(metric(*engine, "adserve_cache_watched"), QByteArray("1"));
+    QVERIFY(metric(*engine, "adserve_cache_change_reports_total").toLongLong() >= 2); // the start, the refill
     // The watch's own connection goes: a change made meanwhile would go unreported.
     redis_.cli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("pubsub")});
     QTRY_VERIFY_WITH_TIMEOUT(!allWatched(*engine), 2000);
@@ -220,6 +231,7 @@ void WatchedCacheTest::redisWithoutTrackingKeepsTheNearTtl()
     engine->cache().waitForRefills();
     QTest::qWait(500); // the watcher has tried, and given up
     QVERIFY(!engine->cache().watching());
+    QCOMPARE(metric(*engine, "adserve_cache_watched"), QByteArray("0"));
     QVERIFY(deliver(*engine).contains("spotify"));
     QElapsedTimer timer;
     timer.start();
