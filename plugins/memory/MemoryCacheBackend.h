@@ -26,6 +26,7 @@ public:
     QString describe() const override;
     bool inProcess() const override { return true; }
     // Every write and remove here goes through this object: each is reported as it is made.
+    // Evictions and expiries are not: they change no value, the key's next read goes to the store.
     bool watchChanges(CacheChangeListener *listener, const QByteArray &keyPrefix) override;
 
     CacheReply<QList<std::optional<QByteArray>>> getMany(const QList<QByteArray> &keys) override;
