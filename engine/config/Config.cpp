@@ -162,8 +162,9 @@ QList<QPair<QString, QString>> Config::environmentKeys()
                                        "limit can only lower it (default: all)")},
         {kCacheTtl, QStringLiteral("cache entry lifetime in seconds (default 86400)")},
         {kCacheMaxEntries, QStringLiteral("entry limit of the in-memory cache (default 1000000)")},
-        {kNearCacheTtl, QStringLiteral("with Redis: how long each instance reuses a detail it read, in ms; changes "
-                                       "through the store apply at once (default 1000, 0: off)")},
+        {kNearCacheTtl, QStringLiteral("how long each instance reuses a detail it read, in ms, where the cache does not "
+                                       "report its changes (Redis Cluster, Redis before 6.0); changes through the store "
+                                       "apply at once (default 1000, 0: off)")},
         {kAnswerCacheMb, QStringLiteral("memory for whole answers reused while the near cache holds every campaign in "
                                         "them, in MB (default 128, 0: off)")},
         {kRedisConnectTimeout, QStringLiteral("Redis connect timeout in ms (default 200)")},
