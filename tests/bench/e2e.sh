@@ -518,10 +518,14 @@ prepare_redis_alone() { # url redis-port
   status=$(curl -s --max-time 10 -o "$work/alone-explain.json" -w '%{http_code}' \
            "$url/api/v1/delivery/explain?$query&limit=1") || status=000
   [[ $status == 200 ]] || { alone_problem="/api/v1/delivery/explain answered $status"; return 1; }
-  # The delivered entries, {"cid","cta","id","img","source"}, lie between "delivered":[ and ],"deliveredCount".
-  sed -n 's/.*"delivered":\[\(.*\)\],"deliveredCount".*/\1/p' "$work/alone-explain.json" > "$work/alone-delivered.json"
-  mapfile -t ids < <(grep -o '"id":[0-9]*' "$work/alone-delivered.json" | cut -d: -f2)
-  cids=$(grep -o '"cid":"[^"]*"' "$work/alone-delivered.json" | tr '\n' ' ' || true)
+  # Explain's delivered campaigns: their ids, and their cids as the body writes them.
+  delivered() { # field
+    python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1]))["delivered"]:
+    print(c[sys.argv[2]] if sys.argv[2] == "id" else "\"cid\":" + json.dumps(c["cid"], ensure_ascii=False))' "$work/alone-explain.json" "$1" 2>/dev/null || true
+  }
+  mapfile -t ids < <(delivered id)
+  cids=$(delivered cid | tr '\n' ' ')
   if (( with_ceiling )); then
     [[ $(grep -o '"cid":"[^"]*"' "$work/bodies-api.txt.$index" | tr '\n' ' ' || true) == "$cids" ]] \
       || echo "e2e: redis alone: explain's campaigns for $path differ from its saved body's; using explain's" >&2
