@@ -44,15 +44,15 @@ void CampaignCache::countNearHits(qint64 campaigns)
 }
 
 const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray &raw, qint64 nowMs,
-                                                    std::optional<quint32> watch)
+                                                    quint32 watch)
 {
     const Entry *known = fragments_.find(id);
     if (known && (known->raw.isSharedWith(raw) || known->raw == raw)) {
         if (nearTtl_.count() > 0) {
             known->seenAtMs.store(nowMs, std::memory_order_relaxed);
             // The same value: a watch it was read under before still reports its changes.
-            if (watch && *watch != 0)
-                known->watchedIn.store(*watch, std::memory_order_release);
+            if (watch != 0)
+                known->watchedIn.store(watch, std::memory_order_release);
         }
         return known;
     }
@@ -67,8 +67,8 @@ const CampaignCache::Entry *CampaignCache::memoised(qint64 id, const QByteArray 
     const Entry *entry = fragments_.put(
         id, std::move(kept), deliverable ? QByteArrayView(CampaignCodec::responseFragment(*campaign)) : QByteArrayView(),
         nowMs);
-    if (watch && *watch != 0 && nearTtl_.count() > 0)
-        entry->watchedIn.store(*watch, std::memory_order_release);
+    if (watch != 0) // a watch is kept only with a near cache
+        entry->watchedIn.store(watch, std::memory_order_release);
     return entry;
 }
 
@@ -183,7 +183,7 @@ qsizetype CampaignCache::nearLookup(std::span<const qint64> ids, const Entry **f
 
 const CampaignCache::Entry *CampaignCache::fragmentFor(const Campaign &campaign)
 {
-    return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs(), std::nullopt);
+    return memoised(campaign.id, CampaignCodec::encode(campaign), nowMs(), 0);
 }
 
 CampaignCache::Lookup CampaignCache::lookup(std::span<const qint64> ids, qsizetype batchSize)

@@ -11,7 +11,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -111,9 +110,9 @@ public:
 
 private:
     // The entry for a value the backend or the store gave: decoded once per distinct value.
-    // `watch`: the watch the backend's value was read under (0: none); a value from the
-    // store leaves an entry of the same value as watched as it was.
-    const Entry *memoised(qint64 id, const QByteArray &raw, qint64 nowMs, std::optional<quint32> watch);
+    // `watch`: the watch the backend's value was read under; 0 for none, and for a value
+    // from the store (an entry of the same value stays as watched as it was).
+    const Entry *memoised(qint64 id, const QByteArray &raw, qint64 nowMs, quint32 watch);
     // After a read under a watch during which changes were reported (changesHeard_ moved
     // from `heardBefore`): the entries read of a key reported changed may hold the value
     // the change replaced, so they are read again on their next delivery.
